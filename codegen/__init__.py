@@ -1,0 +1,1 @@
+"""The code generator: schema/ -> slackrtm/_generated/. Development-time only."""

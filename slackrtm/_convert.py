@@ -1,0 +1,227 @@
+"""Structuring decoded JSON into the generated attrs models: strict, tolerant of the unknown.
+
+Rules (DESIGN principles 4 and 5):
+- A value of the wrong JSON type is an error, never coerced: ``"false"`` is not a bool, ``7`` is
+  not a string, ``true`` is not an integer.
+- A missing required field is an error naming its wire path (``team.id``).
+- Fields the schema does not know are kept, on the model's ``extra`` mapping.
+- Warnings (``warning`` and ``response_metadata.warnings``) land on a response's ``warnings``.
+
+Two converters are built once at import. The fast one (no detailed validation) structures every
+response; only when it fails is the input structured again with the detailed one, whose error
+tree gives the wire path of the first offending value.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
+
+import attrs
+import cattrs
+from cattrs.errors import ClassValidationError, IterableValidationError
+from cattrs.gen import make_dict_structure_fn, override
+
+from ._exceptions import SlackResponseError
+
+__all__ = ["EXTRA", "ROLE", "WARNINGS", "WIRE", "parse_warnings", "structure"]
+
+T = TypeVar("T")
+
+WIRE = "wire"
+"""attrs metadata key: the field's wire name. Fields without it are not read from the wire."""
+ROLE = "role"
+"""attrs metadata key: ``extra`` or ``warnings`` for the two fields every model may carry."""
+EXTRA = "extra"
+WARNINGS = "warnings"
+ENUM = "enum"
+"""attrs metadata key on a ``warnings`` field: the enum that known warning codes map to."""
+
+
+def _json_type(value: object) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, (int, float)):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    if isinstance(value, dict):
+        return "object"
+    return type(value).__name__
+
+
+def _expect(expected: str, *accepted: type) -> Callable[[Any, Any], Any]:
+    def hook(value: Any, _: Any) -> Any:
+        if type(value) not in accepted:
+            raise TypeError(f"expected {expected}, got {_json_type(value)}")
+        return value
+
+    return hook
+
+
+def _number(value: Any, _: Any) -> float:
+    if type(value) is float:
+        return value
+    if type(value) is int:
+        return float(value)
+    raise TypeError(f"expected number, got {_json_type(value)}")
+
+
+def parse_warnings(body: Mapping[str, Any], known: type[enum.Enum]) -> tuple[Any, ...]:
+    """Collect the warnings of a response body, known codes as enum members, others as strings.
+
+    Slack puts them in ``warning`` (a comma-separated string) and in
+    ``response_metadata.warnings`` (a list); each code appears once, in order of first sight.
+    Values of the wrong type are skipped: a malformed warning never fails a call.
+    """
+    codes: list[str] = []
+    single = body.get("warning")
+    if isinstance(single, str):
+        codes.extend(part.strip() for part in single.split(","))
+    meta = body.get("response_metadata")
+    if isinstance(meta, dict):
+        listed = meta.get("warnings")
+        if isinstance(listed, list):
+            codes.extend(item for item in listed if isinstance(item, str))
+    seen: dict[str, None] = dict.fromkeys(code for code in codes if code)
+    values = known._value2member_map_
+    return tuple(values.get(code, code) for code in seen)
+
+
+def _model_hook_factory(converter: cattrs.Converter) -> Callable[[type[Any]], Any]:
+    def factory(cls: type[Any]) -> Callable[[Any, Any], Any]:
+        overrides: dict[str, Any] = {}
+        known: set[str] = set()
+        warnings_enum: type[enum.Enum] | None = None
+        for field in attrs.fields(cls):
+            wire = field.metadata.get(WIRE)
+            if wire is None:
+                overrides[field.name] = override(omit=True)
+                if field.metadata.get(ROLE) == WARNINGS:
+                    warnings_enum = field.metadata[ENUM]
+            else:
+                overrides[field.name] = override(rename=wire)
+                known.add(wire)
+        if warnings_enum is not None:
+            known.add("warning")
+        structure_fields = make_dict_structure_fn(cls, converter, **overrides)
+        known_keys = frozenset(known)
+
+        def hook(data: Any, _: Any) -> Any:
+            if type(data) is not dict:
+                raise TypeError(f"expected object, got {_json_type(data)}")
+            obj = structure_fields(data, cls)
+            # The models are frozen; these two fields are filled in here, once, before anyone
+            # else sees the object, which is what attrs' own __init__ does as well.
+            if len(data) > len(known_keys) or not known_keys.issuperset(data):
+                extra = {k: v for k, v in data.items() if k not in known_keys}
+                if extra:
+                    object.__setattr__(obj, EXTRA, extra)
+            if warnings_enum is not None:
+                found = parse_warnings(data, warnings_enum)
+                if found:
+                    object.__setattr__(obj, WARNINGS, found)
+            return obj
+
+        return hook
+
+    return factory
+
+
+def _is_model(cls: Any) -> bool:
+    return attrs.has(cls) and any(WIRE in f.metadata for f in attrs.fields(cls))
+
+
+def _strict_tuple_factory(converter: cattrs.Converter) -> Callable[[Any], Any]:
+    def factory(tp: Any) -> Callable[[Any, Any], Any]:
+        (item_type, _ellipsis) = tp.__args__
+        item_hook = converter.get_structure_hook(item_type)
+
+        def hook(data: Any, _: Any) -> tuple[Any, ...]:
+            if type(data) is not list:
+                raise TypeError(f"expected array, got {_json_type(data)}")
+            return tuple(item_hook(item, item_type) for item in data)
+
+        return hook
+
+    return factory
+
+
+def _is_homogeneous_tuple(tp: Any) -> bool:
+    args: tuple[Any, ...] = getattr(tp, "__args__", ())
+    return getattr(tp, "__origin__", None) is tuple and len(args) == 2 and args[1] is Ellipsis
+
+
+def _make_converter(*, detailed: bool) -> cattrs.Converter:
+    converter = cattrs.Converter(detailed_validation=detailed, forbid_extra_keys=False)
+    converter.register_structure_hook(str, _expect("string", str))
+    converter.register_structure_hook(bool, _expect("boolean", bool))
+    converter.register_structure_hook(int, _expect("integer", int))
+    converter.register_structure_hook(float, _number)
+    if not detailed:
+        # The detailed converter uses cattrs' own tuple hook, which reports the failing index.
+        converter.register_structure_hook_factory(
+            _is_homogeneous_tuple, _strict_tuple_factory(converter)
+        )
+    converter.register_structure_hook_factory(_is_model, _model_hook_factory(converter))
+    return converter
+
+
+_FAST = _make_converter(detailed=False)
+_DETAILED = _make_converter(detailed=True)
+
+
+def _locate(exc: BaseException, cls: Any) -> tuple[list[str], BaseException]:
+    """Walk a detailed cattrs error tree down to its first leaf, collecting wire names."""
+    if isinstance(exc, ClassValidationError) and exc.exceptions:
+        sub = exc.exceptions[0]
+        for note in getattr(sub, "__notes__", ()):
+            name = getattr(note, "name", None)
+            if isinstance(name, str) and attrs.has(cls):
+                field = attrs.fields_dict(cls).get(name)
+                if field is not None:
+                    rest, leaf = _locate(sub, note.type)
+                    return [field.metadata.get(WIRE, name), *rest], leaf
+        return _locate(sub, None)
+    if isinstance(exc, IterableValidationError) and exc.exceptions:
+        sub = exc.exceptions[0]
+        for note in getattr(sub, "__notes__", ()):
+            index = getattr(note, "index", None)
+            if isinstance(index, int):
+                item_type = getattr(cls, "__args__", (None,))[0]
+                rest, leaf = _locate(sub, item_type)
+                return [f"[{index}]", *rest], leaf
+        return _locate(sub, None)
+    return [], exc
+
+
+def _describe(path: list[str], leaf: BaseException) -> tuple[str, str]:
+    text = ".".join(path).replace(".[", "[") or "$"
+    if isinstance(leaf, KeyError):
+        return text, "required field is missing"
+    return text, str(leaf) or type(leaf).__name__
+
+
+def structure(data: Any, cls: type[T], *, method: str | None = None) -> T:
+    """Structure decoded JSON into a generated model.
+
+    Raises:
+        SlackResponseError: The data does not match the model; the error names the wire path.
+    """
+    try:
+        return _FAST.structure(data, cls)
+    except Exception:  # noqa: S110 - the detailed pass below says where and why
+        pass
+    try:
+        _DETAILED.structure(data, cls)
+    except Exception as exc:
+        path, leaf = _locate(exc, cls)
+        where, reason = _describe(path, leaf)
+        raise SlackResponseError(path=where, reason=reason, method=method) from None
+    # The fast path failed where the detailed one did not: report without a path.
+    raise SlackResponseError(path="$", reason="could not be read", method=method)

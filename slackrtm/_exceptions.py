@@ -1,0 +1,132 @@
+"""The exception and warning hierarchy (hand-written roots; per-code classes are generated).
+
+Every failure a client can meet is one of these: an API error (`ok: false`), an HTTP failure,
+a connection failure, or a response that does not match the schema. None of them ever carries
+a token or a socket URL in its text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
+import attrs
+
+__all__ = [
+    "RateLimited",
+    "SlackApiError",
+    "SlackApiWarning",
+    "SlackConnectionError",
+    "SlackError",
+    "SlackHttpError",
+    "SlackResponse",
+    "SlackResponseError",
+    "SlackTimeoutError",
+]
+
+
+@attrs.frozen(kw_only=True)
+class SlackResponse:
+    """An HTTP answer as the core saw it: status, headers (lower-cased names) and parsed body."""
+
+    status: int
+    headers: Mapping[str, str] = attrs.field(factory=dict, repr=False)
+    body: Mapping[str, Any] | None = attrs.field(default=None, repr=False)
+    """The decoded JSON object, or None when the body was not a JSON object."""
+
+
+class SlackError(Exception):
+    """The root of every error this SDK raises."""
+
+
+class SlackApiError(SlackError):
+    """Slack answered ``ok: false``.
+
+    A documented code raises its generated subclass (such as `slackrtm.errors.InvalidAuth`);
+    an undocumented one raises this class itself, with the code kept in `error`.
+
+    Attributes:
+        error: The error code, as Slack sent it.
+        description: What the code means, from the schema; None for an undocumented code.
+        method: The Web API method that was called.
+        response: The HTTP answer that carried the error.
+    """
+
+    code: ClassVar[str | None] = None
+    """The wire code a generated subclass stands for."""
+    default_description: ClassVar[str | None] = None
+
+    def __init__(
+        self,
+        error: str,
+        *,
+        method: str | None = None,
+        description: str | None = None,
+        response: SlackResponse | None = None,
+    ) -> None:
+        self.error = error
+        self.method = method
+        self.description = description if description is not None else self.default_description
+        self.response = response
+        where = f"{method}: " if method else ""
+        what = f": {self.description}" if self.description else " (undocumented error code)"
+        super().__init__(f"{where}{error}{what}")
+
+
+class SlackHttpError(SlackError):
+    """An HTTP status other than 200, or a body that is not a JSON object.
+
+    Attributes:
+        status: The HTTP status code.
+        excerpt: The first few hundred characters of the body, for diagnosis.
+        response: The HTTP answer.
+    """
+
+    def __init__(self, message: str, *, status: int, excerpt: str = "", response: SlackResponse):
+        self.status = status
+        self.excerpt = excerpt
+        self.response = response
+        super().__init__(f"{message} (HTTP {status}){': ' + repr(excerpt) if excerpt else ''}")
+
+
+class RateLimited(SlackHttpError):
+    """HTTP 429 after every retry the policy allowed.
+
+    Attributes:
+        retry_after: Seconds Slack asked the caller to wait, from ``Retry-After``; None if absent.
+    """
+
+    def __init__(self, *, retry_after: float | None, excerpt: str = "", response: SlackResponse):
+        self.retry_after = retry_after
+        wait = f"; retry after {retry_after:g} s" if retry_after is not None else ""
+        super().__init__(
+            f"rate limited{wait}", status=response.status, excerpt=excerpt, response=response
+        )
+
+
+class SlackConnectionError(SlackError):
+    """The request did not get an answer: refused, reset, DNS, TLS or proxy failure."""
+
+
+class SlackTimeoutError(SlackConnectionError):
+    """No answer came within the client's timeout."""
+
+
+class SlackResponseError(SlackError):
+    """A 200 answer whose JSON does not match the schema.
+
+    Attributes:
+        path: The wire path of the offending value, such as ``team.id`` (``$`` for the root).
+        reason: What was wrong there.
+    """
+
+    def __init__(self, *, path: str, reason: str, method: str | None = None) -> None:
+        self.path = path
+        self.reason = reason
+        self.method = method
+        where = f"{method}: " if method else ""
+        super().__init__(f"{where}invalid response at {path}: {reason}")
+
+
+class SlackApiWarning(UserWarning):
+    """A warning Slack attached to an answer, such as ``superfluous_charset``."""

@@ -261,7 +261,21 @@ def _codes_table(name: str, codes: tuple[Code, ...]) -> list[str]:
 
 
 def _tuple(name: str, items: Iterable[str]) -> list[str]:
-    return [f"    {name}=(", *(f"        {item}," for item in items), "    ),"]
+    listed = list(items)
+    if len(listed) == 1:
+        # The comma of a one-element tuple is not a "magic" trailing comma: the formatter
+        # joins it onto one line, so it is written that way.
+        return [f"    {name}=({listed[0]},),"]
+    return [f"    {name}=(", *(f"        {item}," for item in listed), "    ),"]
+
+
+def _literal(value: str | bool | int | float | None) -> str:
+    """A default as the formatter writes it: double-quoted strings, ``1e100`` not ``1e+100``."""
+    if isinstance(value, str):
+        return _q(value)
+    if isinstance(value, float):
+        return repr(value).replace("e+", "e")
+    return repr(value)
 
 
 def _method_spec(method: Method) -> list[str]:
@@ -276,7 +290,7 @@ def _method_spec(method: Method) -> list[str]:
     body += _tuple("content_types", map(_q, method.content_types))
     body.append("    arguments=(")
     for arg in method.arguments:
-        default = "None" if arg.default is None else repr(arg.default)
+        default = _literal(arg.default)
         body += [
             "        ArgSpec(",
             f"            wire={_q(arg.wire)},",

@@ -15,12 +15,13 @@ tree gives the wire path of the first offending value.
 from __future__ import annotations
 
 import enum
+import types
 from collections.abc import Callable, Mapping
-from typing import Any, TypeVar
+from typing import Any, TypeVar, Union
 
 import attrs
 import cattrs
-from cattrs.errors import ClassValidationError, IterableValidationError
+from cattrs.errors import ClassValidationError, IterableValidationError, IterableValidationNote
 from cattrs.gen import make_dict_structure_fn, override
 
 from ._exceptions import SlackResponseError
@@ -122,7 +123,7 @@ def _model_hook_factory(converter: cattrs.Converter) -> Callable[[type[Any]], An
                 extra = {k: v for k, v in data.items() if k not in known_keys}
                 if extra:
                     object.__setattr__(obj, EXTRA, extra)
-            if warnings_enum is not None:
+            if warnings_enum is not None and ("warning" in data or "response_metadata" in data):
                 found = parse_warnings(data, warnings_enum)
                 if found:
                     object.__setattr__(obj, WARNINGS, found)
@@ -137,7 +138,7 @@ def _is_model(cls: Any) -> bool:
     return attrs.has(cls) and any(WIRE in f.metadata for f in attrs.fields(cls))
 
 
-def _strict_tuple_factory(converter: cattrs.Converter) -> Callable[[Any], Any]:
+def _strict_tuple_factory(converter: cattrs.Converter, *, detailed: bool) -> Callable[[Any], Any]:
     def factory(tp: Any) -> Callable[[Any, Any], Any]:
         (item_type, _ellipsis) = tp.__args__
         item_hook = converter.get_structure_hook(item_type)
@@ -145,7 +146,21 @@ def _strict_tuple_factory(converter: cattrs.Converter) -> Callable[[Any], Any]:
         def hook(data: Any, _: Any) -> tuple[Any, ...]:
             if type(data) is not list:
                 raise TypeError(f"expected array, got {_json_type(data)}")
-            return tuple(item_hook(item, item_type) for item in data)
+            if not detailed:
+                return tuple(item_hook(item, item_type) for item in data)
+            items = []
+            for index, item in enumerate(data):
+                try:
+                    items.append(item_hook(item, item_type))
+                except Exception as exc:
+                    # The note cattrs' own tuple hook would add: `_locate` reads the index.
+                    note = IterableValidationNote(
+                        f"Structuring {tp} @ index {index}", index, item_type
+                    )
+                    # (Python 3.10's Exception has no __notes__ in the stubs; cattrs sets it too.)
+                    exc.__notes__ = [*getattr(exc, "__notes__", []), note]  # type: ignore[attr-defined]
+                    raise IterableValidationError(f"While structuring {tp!r}", [exc], tp) from None
+            return tuple(items)
 
         return hook
 
@@ -163,17 +178,29 @@ def _make_converter(*, detailed: bool) -> cattrs.Converter:
     converter.register_structure_hook(bool, _expect("boolean", bool))
     converter.register_structure_hook(int, _expect("integer", int))
     converter.register_structure_hook(float, _number)
-    if not detailed:
-        # The detailed converter uses cattrs' own tuple hook, which reports the failing index.
-        converter.register_structure_hook_factory(
-            _is_homogeneous_tuple, _strict_tuple_factory(converter)
-        )
+    # cattrs' own tuple hook iterates whatever it gets (a string, an object's keys), so both
+    # converters use the strict one; the detailed one also reports the failing index.
+    converter.register_structure_hook_factory(
+        _is_homogeneous_tuple, _strict_tuple_factory(converter, detailed=detailed)
+    )
     converter.register_structure_hook_factory(_is_model, _model_hook_factory(converter))
     return converter
 
 
 _FAST = _make_converter(detailed=False)
 _DETAILED = _make_converter(detailed=True)
+
+
+def _without_none(tp: Any) -> Any:
+    """``X | None`` -> ``X``, so the walk below sees the model or tuple inside an optional field."""
+    args: tuple[Any, ...] = getattr(tp, "__args__", ())
+    if type(None) in args and (
+        isinstance(tp, types.UnionType) or getattr(tp, "__origin__", None) is Union
+    ):
+        rest = [arg for arg in args if arg is not type(None)]
+        if len(rest) == 1:
+            return rest[0]
+    return tp
 
 
 def _locate(exc: BaseException, cls: Any) -> tuple[list[str], BaseException]:
@@ -185,7 +212,7 @@ def _locate(exc: BaseException, cls: Any) -> tuple[list[str], BaseException]:
             if isinstance(name, str) and attrs.has(cls):
                 field = attrs.fields_dict(cls).get(name)
                 if field is not None:
-                    rest, leaf = _locate(sub, note.type)
+                    rest, leaf = _locate(sub, _without_none(note.type))
                     return [field.metadata.get(WIRE, name), *rest], leaf
         return _locate(sub, None)
     if isinstance(exc, IterableValidationError) and exc.exceptions:

@@ -1,0 +1,1 @@
+"""Comparison benchmarks (`make bench`)."""

@@ -45,7 +45,19 @@ TARGETS = {"sequential": 1.10, "concurrent": 1.15}
 def emulator_process() -> Iterator[tuple[str, str]]:
     """Start `python -m slackrtm.emulator` in its own process; yield (base_url, bot token)."""
     proc = subprocess.Popen(
-        [sys.executable, "-m", "slackrtm.emulator", "--host", "127.0.0.1", "--port", "0"],
+        [
+            sys.executable,
+            "-m",
+            "slackrtm.emulator",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            "0",
+            "--web-rate-limit",
+            "0",
+            "--log-level",
+            "WARNING",
+        ],
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,

@@ -321,8 +321,13 @@ class Hub:
     def issue_ticket(self, user_id: str, *, batch_presence_aware: bool, presence_sub: bool) -> str:
         """Reserve a single-use socket URL ticket for a user."""
         now = time.monotonic()
-        for key in [k for k, t in self.tickets.items() if t.expires <= now]:
-            del self.tickets[key]
+        # Tickets are kept in issue order, so the expired ones are at the front: stop at the
+        # first live one instead of scanning them all (thousands in a benchmark's 30 s).
+        while self.tickets:
+            oldest = next(iter(self.tickets))
+            if self.tickets[oldest].expires > now:
+                break
+            del self.tickets[oldest]
         ticket = secrets.token_urlsafe(24)
         self.tickets[ticket] = Ticket(
             user_id=user_id,

@@ -57,6 +57,7 @@ class RecordedRequest:
             or None.
         token_in_url: Whether a ``token`` argument was in the query string (a leak).
         headers: The request headers, with the Authorization value redacted.
+        peer: The client's ``host:port``: calls that share a peer shared a TCP connection.
     """
 
     method: str
@@ -66,6 +67,7 @@ class RecordedRequest:
     token_source: TokenSource | None
     token_in_url: bool
     headers: Mapping[str, str]
+    peer: str | None = None
 
 
 @attrs.frozen(kw_only=True)

@@ -580,6 +580,7 @@ class Emulator:
                 scheme, _, rest = value.partition(" ")
                 value = f"{scheme} {_REDACTED}" if rest else _REDACTED
             headers[key] = value
+        peername = request.transport.get_extra_info("peername") if request.transport else None
         record = RecordedRequest(
             method=request.method,
             path=request.path,
@@ -588,6 +589,7 @@ class Emulator:
             token_source=source,
             token_in_url=token_in_url,
             headers=headers,
+            peer=f"{peername[0]}:{peername[1]}" if peername else None,
         )
         with self._requests_lock:
             self._requests.append(record)

@@ -447,3 +447,99 @@ def test_closed_client_refuses_calls(emu: Emulator) -> None:
 
     asyncio.run(run())
     assert emu.requests == []
+
+
+# ---------------------------------------------------------------------------- options
+
+
+def test_connections_are_reused(emu: Emulator) -> None:
+    with Client(token=emu.bot_token, base_url=emu.base_url) as client:
+        for _ in range(10):
+            client.rtm_connect()
+
+    async def run() -> None:
+        async with AsyncClient(token=emu.bot_token, base_url=emu.base_url) as aclient:
+            for _ in range(10):
+                await aclient.rtm_connect()
+
+    asyncio.run(run())
+    peers = [sent.peer for sent in emu.requests]
+    assert len(peers) == 20
+    assert None not in peers
+    # One keep-alive connection per client: 10 calls each over a single TCP connection.
+    assert len(set(peers[:10])) == 1
+    assert len(set(peers[10:])) == 1
+
+
+def test_proxy_is_used(call: Caller, emu: Emulator) -> None:
+    # The emulator stands in for an HTTP proxy: a proxied request carries the absolute URL
+    # of slack.invalid (a name that never resolves), and the emulator serves it by its path.
+    proxy = f"http://127.0.0.1:{emu.port}"
+    resp = call({"base_url": "http://slack.invalid/api/", "proxy": proxy, "retry": NO_RETRY})
+    assert resp.ok
+    [sent] = emu.requests
+    assert sent.headers.get("Host") == "slack.invalid"
+
+
+def test_proxy_from_the_environment_but_never_for_loopback(
+    call: Caller, emu: Emulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{emu.port}")
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    assert call({"base_url": "http://slack.invalid/api/", "retry": NO_RETRY}).ok
+    assert emu.requests[-1].headers.get("Host") == "slack.invalid"
+    monkeypatch.setenv("NO_PROXY", "slack.invalid")
+    with pytest.raises(SlackConnectionError):
+        call({"base_url": "http://slack.invalid/api/", "retry": NO_RETRY})
+    # Loopback is reached directly even with a proxy set and no NO_PROXY.
+    monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{_closed_port()}")
+    monkeypatch.delenv("NO_PROXY")
+    assert call().ok
+
+
+def test_user_agent_suffix(call: Caller, emu: Emulator) -> None:
+    call({"user_agent": "mybot/1.2"})
+    agent = emu.requests[-1].headers["User-Agent"]
+    assert agent.startswith("slackrtm/")
+    assert agent.endswith(" mybot/1.2")
+
+
+def test_custom_logger_gets_the_warnings(call: Caller, emu: Emulator) -> None:
+    records: list[logging.LogRecord] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            records.append(record)
+
+    logger = logging.getLogger("tests.mybot")
+    logger.addHandler(Collect())
+    logger.setLevel(logging.DEBUG)
+    emu.faults.web(n=1, warnings=["superfluous_charset"])
+    with pytest.warns(SlackApiWarning):
+        call({"logger": logger})
+    messages = [r.getMessage() for r in records]
+    assert any("superfluous_charset" in m for m in messages)
+    assert any("attempt 1" in m for m in messages)  # the DEBUG line of the call
+
+
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [
+        ("timeout", 0),
+        ("timeout", -1.0),
+        ("base_url", "ftp://example.invalid/"),
+        ("base_url", "slack.com/api"),
+        ("token", ""),
+        ("token", "xoxb-has space"),
+        ("token", "xoxb-line\nbreak"),
+    ],
+)
+def test_bad_options_fail_at_construction(
+    call: Caller, emu: Emulator, option: str, value: object
+) -> None:
+    kind = Client if call.kind == "sync" else AsyncClient
+    with pytest.raises(ValueError, match=option) as caught:
+        kind(**call.options(**{option: value}))
+    assert "xoxb-has" not in str(caught.value) and "xoxb-line" not in str(caught.value)
+    assert emu.requests == []

@@ -36,6 +36,7 @@ test: check
 
 bench: $(STAMP)
 	$(PY) -m bench
+	$(PY) bench/emulator_throughput.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

@@ -18,6 +18,7 @@ import contextlib
 import json
 import logging
 import math
+import ssl
 import threading
 import time
 from collections.abc import Awaitable, Callable, Mapping
@@ -93,6 +94,8 @@ class Emulator:
         host: The address to listen on (loopback by default).
         port: The port; 0 picks a free one.
         limits: Limits to enforce; Slack's by default.
+        ssl_context: A server TLS context: serve ``https://`` and ``wss://`` (for testing a
+            client's certificate checks); plain HTTP by default.
     """
 
     def __init__(
@@ -102,8 +105,10 @@ class Emulator:
         host: str = "127.0.0.1",
         port: int = 0,
         limits: Limits | None = None,
+        ssl_context: ssl.SSLContext | None = None,
     ) -> None:
         """Prepare an emulator; it listens once started."""
+        self.ssl_context = ssl_context
         self.workspace = workspace if workspace is not None else Workspace.default()
         self.limits = limits if limits is not None else Limits()
         self.faults = Faults()
@@ -143,7 +148,8 @@ class Emulator:
     def url(self) -> str:
         """The server's root URL, ``http://127.0.0.1:<port>/``."""
         host = f"[{self.host}]" if ":" in self.host else self.host
-        return f"http://{host}:{self.port}/"
+        scheme = "https" if self.ssl_context is not None else "http"
+        return f"{scheme}://{host}:{self.port}/"
 
     @property
     def base_url(self) -> str:
@@ -189,7 +195,9 @@ class Emulator:
         await runner.setup()
         self._runner = runner
         try:
-            site = web.TCPSite(runner, self.host, self._requested_port)
+            site = web.TCPSite(
+                runner, self.host, self._requested_port, ssl_context=self.ssl_context
+            )
             await site.start()
         except BaseException:
             await runner.cleanup()
@@ -637,7 +645,8 @@ class Emulator:
             "ok": True,
             "self": {"id": user.id, "name": user.name},
             "team": team_json,
-            "url": f"ws://{self._socket_host(request)}{SOCKET_PREFIX}{ticket}",
+            "url": f"{'wss' if self.ssl_context else 'ws'}://"
+            f"{self._socket_host(request)}{SOCKET_PREFIX}{ticket}",
         }
         return _Answer(200, _webapi.with_warnings(payload, warnings))
 

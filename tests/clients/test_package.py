@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import subprocess
 import sys
 
@@ -29,3 +30,22 @@ def test_public_names() -> None:
     assert slackrtm.errors.InvalidAuth.__mro__[1] is slackrtm.SlackApiError
     assert issubclass(slackrtm.RateLimited, slackrtm.SlackHttpError)
     assert issubclass(slackrtm.SlackTimeoutError, slackrtm.SlackConnectionError)
+
+
+def test_the_twins_have_the_same_surface() -> None:
+    sync_init = inspect.signature(slackrtm.Client.__init__)
+    async_init = inspect.signature(slackrtm.AsyncClient.__init__)
+    assert sync_init == async_init
+    public = {
+        name
+        for cls in (slackrtm.Client, slackrtm.AsyncClient)
+        for name in dir(cls)
+        if not name.startswith("_")
+    }
+    for name in public:
+        sync_member = getattr(slackrtm.Client, name)
+        async_member = getattr(slackrtm.AsyncClient, name)
+        assert inspect.signature(sync_member) == inspect.signature(async_member), name
+        assert inspect.iscoroutinefunction(async_member) != inspect.iscoroutinefunction(
+            sync_member
+        ), name

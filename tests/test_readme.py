@@ -1,0 +1,52 @@
+"""The README's examples run: its quickstarts and error handling, against the emulator."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import re
+from pathlib import Path
+
+import pytest
+
+from slackrtm import Client
+from slackrtm.emulator import Emulator
+
+README = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+BLOCKS = re.findall(r"```python\n(.*?)```", README, flags=re.DOTALL)
+PLACEHOLDER = 'token="xoxb-..."'
+
+
+def block_with(text: str) -> str:
+    found: list[str] = [block for block in BLOCKS if text in block]
+    assert len(found) == 1, f"expected one README block with {text!r}"
+    return found[0]
+
+
+def run(code: str, namespace: dict[str, object] | None = None) -> str:
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        exec(compile(code, "README.md", "exec"), dict(namespace or {}))
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("marker", ["with Client(", "async with AsyncClient("])
+def test_quickstart_runs(marker: str) -> None:
+    with Emulator() as emu:
+        code = block_with(marker).replace(
+            PLACEHOLDER, f"token={emu.bot_token!r}, base_url={emu.base_url!r}"
+        )
+        assert code != block_with(marker), "the quickstart no longer shows token=..."
+        printed = run(code)
+        team = emu.workspace.team_of(emu.workspace.tokens[emu.bot_token].user_id)
+    assert team.name in printed
+
+
+def test_error_handling_example_runs() -> None:
+    with Emulator() as emu, Client(token=emu.bot_token, base_url=emu.base_url) as client:
+        emu.faults.web(n=1, error="invalid_auth")
+        printed = run(block_with("except (InvalidAuth, TokenRevoked)"), {"client": client})
+        emu.faults.web(n=1, error="some_new_code")
+        other = run(block_with("except (InvalidAuth, TokenRevoked)"), {"client": client})
+    assert printed.startswith("fix the token: The token could not be validated")
+    assert other.startswith("some_new_code 200")

@@ -43,7 +43,6 @@ from ._exceptions import (
     SlackConnectionError,
     SlackHttpError,
     SlackResponse,
-    SlackResponseError,
 )
 from ._generated.codes import WARNING_DESCRIPTIONS, WarningCode
 from ._generated.errors import ERROR_CLASSES
@@ -408,9 +407,6 @@ def finish(spec: MethodSpec[Any, R], outcome: Outcome, logger: logging.Logger) -
             excerpt=_excerpt(raw),
             response=response,
         )
-    if ok is not True:
-        reason = "required field is missing" if ok is None else "expected boolean true"
-        raise SlackResponseError(path="ok", reason=reason, method=spec.name)
     result = structure(body, spec.response_type, method=spec.name)
     found = getattr(result, "warnings", ())
     if found:

@@ -1,0 +1,60 @@
+"""Whatever the server answers, a client returns a model or raises a SlackError: nothing raw."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from slackrtm import RetryPolicy, RtmConnectResponse, SlackError
+from slackrtm.emulator import Emulator
+
+from .conftest import Caller
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4)
+    ),
+    max_leaves=12,
+)
+# Bodies near a real answer are the interesting ones: start from one and perturb it.
+VALID: dict[str, Any] = {
+    "ok": True,
+    "self": {"id": "U1", "name": "bot"},
+    "team": {"id": "T1", "name": "Team", "domain": "team"},
+    "url": "ws://127.0.0.1:1/websocket/x",
+}
+perturbed = st.builds(
+    lambda key, value: {**VALID, key: value},
+    st.sampled_from([*VALID, "warning", "response_metadata", "error"]),
+    json_values,
+)
+bodies = st.one_of(
+    json_values.map(lambda v: json.dumps(v).encode()),
+    perturbed.map(lambda v: json.dumps(v).encode()),
+    st.binary(max_size=40),
+)
+
+
+@pytest.mark.parametrize("kind", ["sync", "async"])
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(body=bodies, status=st.sampled_from([200, 200, 400, 404, 429, 500, 502]))
+def test_any_answer_is_a_model_or_a_slack_error(
+    emulator_server: Emulator, kind: str, body: bytes, status: int
+) -> None:
+    emulator_server.reset()
+    emulator_server.faults.web(n=1, status=status, body=body, content_type="application/json")
+    try:
+        result = Caller(kind, emulator_server)({"retry": RetryPolicy.off()})
+    except SlackError:
+        return
+    assert isinstance(result, RtmConnectResponse)
+    assert status == 200

@@ -373,6 +373,14 @@ def finish(spec: MethodSpec[Any, R], outcome: Outcome, logger: logging.Logger) -
         body = json.loads(raw)
     except (ValueError, UnicodeDecodeError):
         body = None
+    if status == 200 and isinstance(body, dict) and body.get("ok") is not False:
+        # The common case first. A missing or non-boolean `ok` is judged by the structuring
+        # pass like any other field.
+        result = structure(body, spec.response_type, method=spec.name)
+        found = getattr(result, "warnings", ())
+        if found:
+            _report_warnings(spec, found, logger)
+        return result
     response = SlackResponse(
         status=status, headers=headers, body=body if isinstance(body, dict) else None
     )
@@ -400,18 +408,12 @@ def finish(spec: MethodSpec[Any, R], outcome: Outcome, logger: logging.Logger) -
         raise error_class(
             code, method=spec.name, description=spec.errors.get(code), response=response
         )
-    if status != 200:
-        raise SlackHttpError(
-            f"{spec.name}: unexpected HTTP status",
-            status=status,
-            excerpt=_excerpt(raw),
-            response=response,
-        )
-    result = structure(body, spec.response_type, method=spec.name)
-    found = getattr(result, "warnings", ())
-    if found:
-        _report_warnings(spec, found, logger)
-    return result
+    raise SlackHttpError(
+        f"{spec.name}: unexpected HTTP status",
+        status=status,
+        excerpt=_excerpt(raw),
+        response=response,
+    )
 
 
 def failure_message(request: Request, what: str, exc: BaseException) -> str:

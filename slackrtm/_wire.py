@@ -250,7 +250,11 @@ def build_request(spec: MethodSpec[Any, Any], args: object, config: Config) -> R
 
 @attrs.frozen(kw_only=True)
 class Answer:
-    """The server answered: status, headers (lower-cased names), raw body."""
+    """The server answered: status, headers, raw body.
+
+    ``headers`` is the transport's own case-insensitive mapping, passed through untouched: it
+    is read only on the way to an error, where it becomes a plain lower-cased dict.
+    """
 
     status: int
     headers: Mapping[str, str] = attrs.field(repr=False)
@@ -382,7 +386,9 @@ def finish(spec: MethodSpec[Any, R], outcome: Outcome, logger: logging.Logger) -
             _report_warnings(spec, found, logger)
         return result
     response = SlackResponse(
-        status=status, headers=headers, body=body if isinstance(body, dict) else None
+        status=status,
+        headers={name.lower(): value for name, value in headers.items()},
+        body=body if isinstance(body, dict) else None,
     )
     if status == 429:
         raise RateLimited(

@@ -149,7 +149,7 @@ class AsyncClient(AsyncMethods):
                 body = await response.read()
             outcome = Answer(
                 status=response.status,
-                headers={name.lower(): value for name, value in response.headers.items()},
+                headers=response.headers,
                 body=body,
             )
         except asyncio.TimeoutError as exc:

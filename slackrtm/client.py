@@ -132,13 +132,13 @@ class Client(SyncMethods):
                 request.verb,
                 request.url,
                 body=request.body,
-                headers=dict(request.headers),
+                headers=request.headers,
                 redirect=False,
                 preload_content=True,
             )
             outcome = Answer(
                 status=response.status,
-                headers={name.lower(): value for name, value in response.headers.items()},
+                headers=response.headers,
                 body=response.data,
             )
         except urllib3.exceptions.NewConnectionError as exc:

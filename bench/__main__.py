@@ -1,8 +1,11 @@
 """`python -m bench`: rtm.connect per-call cost, each client beside its limit and slack_sdk.
 
-The emulator runs in its own process. Every contender makes the same calls against it; each
-repetition runs all contenders once, in turn (alternating, so drift on a shared machine hits
-them alike), and the median over repetitions is compared with the limit of the same run:
+The emulator runs in its own process. Every contender makes the same calls against it, with
+its client opened once. A repetition makes N calls per contender in interleaved chunks (100
+sequential calls, or 500 concurrent ones, per contender in turn; the order reverses every other
+repetition), so a slow moment of a shared machine hits all contenders alike. Each contender's
+time is divided by the limit's time of the same repetition; the median of those ratios is the
+result:
 
 - sequential: N calls one after another;
   limit = a raw urllib3 PoolManager POST + json.loads;
@@ -27,7 +30,7 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Awaitable, Callable, Coroutine, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -87,129 +90,203 @@ def _find(pattern: str, text: str) -> str | None:
     return match.group(0) if match else None
 
 
-# ---------------------------------------------------------------------------- sequential
+# ---------------------------------------------------------------------------- contenders
+#
+# Each contender opens its client once, then runs chunks of calls; the runner interleaves the
+# chunks of all contenders, so a slow moment of a shared machine hits them alike.
+
+FORM_HEADERS = {"Content-Type": "application/x-www-form-urlencoded"}
 
 
-def seq_raw_urllib3(base_url: str, token: str, n: int) -> float:
-    pool = urllib3.PoolManager(maxsize=4, retries=False)
-    url = base_url + "rtm.connect"
-    headers = {
-        "Authorization": f"Bearer {token}",
-        "Content-Type": "application/x-www-form-urlencoded",
-    }
-    started = time.perf_counter()
-    for _ in range(n):
-        response = pool.request("POST", url, body=b"", headers=headers)
-        body = json.loads(response.data)
-        assert body["ok"] is True
-    elapsed = time.perf_counter() - started
-    pool.clear()
-    return elapsed
+class RawUrllib3:
+    name = "raw urllib3 (limit)"
 
+    def __init__(self, base_url: str, token: str) -> None:
+        self.pool = urllib3.PoolManager(maxsize=4, retries=False)
+        self.url = base_url + "rtm.connect"
+        self.headers = {"Authorization": f"Bearer {token}", **FORM_HEADERS}
 
-def seq_slackrtm(base_url: str, token: str, n: int) -> float:
-    with Client(token=token, base_url=base_url) as client:
+    def run(self, n: int) -> float:
         started = time.perf_counter()
         for _ in range(n):
-            assert client.rtm_connect().ok
+            body = json.loads(
+                self.pool.request("POST", self.url, body=b"", headers=self.headers).data
+            )
+            assert body["ok"] is True
         return time.perf_counter() - started
 
-
-def seq_slack_sdk(base_url: str, token: str, n: int) -> float:
-    from slack_sdk import WebClient
-
-    client = WebClient(token=token, base_url=base_url)
-    started = time.perf_counter()
-    for _ in range(n):
-        assert client.rtm_connect()["ok"] is True
-    return time.perf_counter() - started
+    def close(self) -> None:
+        self.pool.clear()
 
 
-# ---------------------------------------------------------------------------- concurrent
+class SlackrtmClient:
+    name = "slackrtm Client"
+
+    def __init__(self, base_url: str, token: str) -> None:
+        self.client = Client(token=token, base_url=base_url)
+
+    def run(self, n: int) -> float:
+        started = time.perf_counter()
+        for _ in range(n):
+            assert self.client.rtm_connect().ok
+        return time.perf_counter() - started
+
+    def close(self) -> None:
+        self.client.close()
 
 
-async def _gather_limited(n: int, concurrency: int, one: Callable[[], Awaitable[None]]) -> float:
-    semaphore = asyncio.Semaphore(concurrency)
+class SlackSdkWebClient:
+    name = "slack_sdk WebClient"
 
-    async def task() -> None:
-        async with semaphore:
-            await one()
+    def __init__(self, base_url: str, token: str) -> None:
+        from slack_sdk import WebClient
 
-    started = time.perf_counter()
-    await asyncio.gather(*(task() for _ in range(n)))
-    return time.perf_counter() - started
+        self.client = WebClient(token=token, base_url=base_url)
 
+    def run(self, n: int) -> float:
+        started = time.perf_counter()
+        for _ in range(n):
+            assert self.client.rtm_connect()["ok"] is True
+        return time.perf_counter() - started
 
-async def conc_raw_aiohttp(base_url: str, token: str, n: int, concurrency: int) -> float:
-    url = base_url + "rtm.connect"
-    headers = {
-        "Authorization": f"Bearer {token}",
-        "Content-Type": "application/x-www-form-urlencoded",
-    }
-    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=100)) as session:
-
-        async def one() -> None:
-            async with session.post(url, data=b"", headers=headers) as response:
-                body = await response.json()
-            assert body["ok"] is True
-
-        return await _gather_limited(n, concurrency, one)
+    def close(self) -> None:
+        pass
 
 
-async def conc_slackrtm(base_url: str, token: str, n: int, concurrency: int) -> float:
-    async with AsyncClient(token=token, base_url=base_url) as client:
+class AsyncContender:
+    """Runs ``one()`` n times, ``concurrency`` at a time, on the running loop."""
 
-        async def one() -> None:
-            assert (await client.rtm_connect()).ok
+    name = ""
+    concurrency = 100
 
-        return await _gather_limited(n, concurrency, one)
+    async def one(self) -> None:
+        raise NotImplementedError
+
+    async def run(self, n: int) -> float:
+        semaphore = asyncio.Semaphore(self.concurrency)
+
+        async def task() -> None:
+            async with semaphore:
+                await self.one()
+
+        started = time.perf_counter()
+        await asyncio.gather(*(task() for _ in range(n)))
+        return time.perf_counter() - started
+
+    async def close(self) -> None:
+        pass
 
 
-async def conc_slack_sdk(base_url: str, token: str, n: int, concurrency: int) -> float:
-    from slack_sdk.web.async_client import AsyncWebClient
+class RawAiohttp(AsyncContender):
+    name = "raw aiohttp (limit)"
 
-    client = AsyncWebClient(token=token, base_url=base_url)
+    def __init__(self, base_url: str, token: str) -> None:
+        self.session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=100))
+        self.url = base_url + "rtm.connect"
+        self.headers = {"Authorization": f"Bearer {token}", **FORM_HEADERS}
 
-    async def one() -> None:
-        assert (await client.rtm_connect())["ok"] is True
+    async def one(self) -> None:
+        async with self.session.post(self.url, data=b"", headers=self.headers) as response:
+            body = await response.json()
+        assert body["ok"] is True
 
-    return await _gather_limited(n, concurrency, one)
+    async def close(self) -> None:
+        await self.session.close()
+
+
+class SlackrtmAsyncClient(AsyncContender):
+    name = "slackrtm AsyncClient"
+
+    def __init__(self, base_url: str, token: str) -> None:
+        self.client = AsyncClient(token=token, base_url=base_url)
+
+    async def one(self) -> None:
+        assert (await self.client.rtm_connect()).ok
+
+    async def close(self) -> None:
+        await self.client.close()
+
+
+class SlackSdkAsyncWebClient(AsyncContender):
+    name = "slack_sdk AsyncWebClient"
+
+    def __init__(self, base_url: str, token: str) -> None:
+        from slack_sdk.web.async_client import AsyncWebClient
+
+        self.client = AsyncWebClient(token=token, base_url=base_url)
+
+    async def one(self) -> None:
+        assert (await self.client.rtm_connect())["ok"] is True
 
 
 # ---------------------------------------------------------------------------- runner
 
 
-def run(n: int, concurrency: int, repetitions: int, warmup: int) -> dict[str, Any]:
-    sequential: dict[str, Callable[[str, str, int], float]] = {
-        "raw urllib3 (limit)": seq_raw_urllib3,
-        "slackrtm Client": seq_slackrtm,
-        "slack_sdk WebClient": seq_slack_sdk,
-    }
-    concurrent: dict[str, Callable[[str, str, int, int], Coroutine[Any, Any, float]]] = {
-        "raw aiohttp (limit)": conc_raw_aiohttp,
-        "slackrtm AsyncClient": conc_slackrtm,
-        "slack_sdk AsyncWebClient": conc_slack_sdk,
-    }
-    times: dict[str, dict[str, list[float]]] = {
-        "sequential": {name: [] for name in sequential},
-        "concurrent": {name: [] for name in concurrent},
-    }
-    with emulator_process() as (base_url, token):
-        for fn in sequential.values():
-            fn(base_url, token, warmup)
-        for afn in concurrent.values():
-            asyncio.run(afn(base_url, token, warmup, concurrency))
+def _orders(names: list[str], rep: int) -> list[str]:
+    # Reverse the order every other repetition so no contender always goes first.
+    return names if rep % 2 == 0 else names[::-1]
+
+
+def run_sequential(
+    base_url: str, token: str, n: int, chunk: int, repetitions: int, warmup: int
+) -> dict[str, list[float]]:
+    contenders = [cls(base_url, token) for cls in (RawUrllib3, SlackrtmClient, SlackSdkWebClient)]
+    by_name = {c.name: c for c in contenders}
+    times: dict[str, list[float]] = {name: [] for name in by_name}
+    try:
+        for contender in contenders:
+            contender.run(warmup)
         for rep in range(repetitions):
-            # Alternate the order each repetition so no contender always goes first.
-            order = list(sequential.items())
-            for name, fn in order if rep % 2 == 0 else reversed(order):
-                times["sequential"][name].append(fn(base_url, token, n))
-            aorder = list(concurrent.items())
-            for name, afn in aorder if rep % 2 == 0 else reversed(aorder):
-                times["concurrent"][name].append(asyncio.run(afn(base_url, token, n, concurrency)))
+            totals = dict.fromkeys(by_name, 0.0)
+            for _ in range(n // chunk):
+                for name in _orders(list(by_name), rep):
+                    totals[name] += by_name[name].run(chunk)
+            for name, total in totals.items():
+                times[name].append(total)
+    finally:
+        for contender in contenders:
+            contender.close()
+    return times
+
+
+async def run_concurrent(
+    base_url: str, token: str, n: int, chunk: int, repetitions: int, warmup: int, concurrency: int
+) -> dict[str, list[float]]:
+    contenders: list[AsyncContender] = [
+        cls(base_url, token) for cls in (RawAiohttp, SlackrtmAsyncClient, SlackSdkAsyncWebClient)
+    ]
+    for contender in contenders:
+        contender.concurrency = concurrency
+    by_name = {c.name: c for c in contenders}
+    times: dict[str, list[float]] = {name: [] for name in by_name}
+    try:
+        for contender in contenders:
+            await contender.run(warmup)
+        for rep in range(repetitions):
+            totals = dict.fromkeys(by_name, 0.0)
+            for _ in range(n // chunk):
+                for name in _orders(list(by_name), rep):
+                    totals[name] += await by_name[name].run(chunk)
+            for name, total in totals.items():
+                times[name].append(total)
+    finally:
+        for contender in contenders:
+            await contender.close()
+    return times
+
+
+def run(n: int, concurrency: int, repetitions: int, warmup: int, chunk: int) -> dict[str, Any]:
+    with emulator_process() as (base_url, token):
+        times = {
+            "sequential": run_sequential(base_url, token, n, chunk, repetitions, warmup),
+            "concurrent": asyncio.run(
+                run_concurrent(base_url, token, n, chunk * 5, repetitions, warmup, concurrency)
+            ),
+        }
     report: dict[str, Any] = {
         "benchmark": "rtm.connect per call",
         "calls": n,
+        "chunk": chunk,
         "concurrency": concurrency,
         "repetitions": repetitions,
         "python": platform.python_version(),
@@ -219,14 +296,15 @@ def run(n: int, concurrency: int, repetitions: int, warmup: int) -> dict[str, An
     }
     for group, by_name in times.items():
         limit_name = next(name for name in by_name if "(limit)" in name)
-        limit = statistics.median(by_name[limit_name])
+        limit = by_name[limit_name]
         rows = {}
         for name, samples in by_name.items():
-            median = statistics.median(samples)
+            # The ratio of each repetition, then their median: pairs measured side by side.
+            ratios = [sample / base for sample, base in zip(samples, limit, strict=True)]
             rows[name] = {
-                "median_s": round(median, 4),
-                "per_call_us": round(median / n * 1e6, 1),
-                "ratio_to_limit": round(median / limit, 3),
+                "per_call_us": round(statistics.median(samples) / n * 1e6, 1),
+                "ratio_to_limit": round(statistics.median(ratios), 3),
+                "ratios": [round(r, 3) for r in ratios],
             }
         report["groups"][group] = {"limit": limit_name, "target": TARGETS[group], "rows": rows}
     return report
@@ -235,7 +313,8 @@ def run(n: int, concurrency: int, repetitions: int, warmup: int) -> dict[str, An
 def render(report: dict[str, Any]) -> str:
     lines = [
         f"rtm.connect: {report['calls']} calls, {report['repetitions']} alternating repetitions, "
-        f"median; concurrent = {report['concurrency']} at a time",
+        f"median of per-repetition ratios; calls interleaved in chunks; "
+        f"concurrent = {report['concurrency']} at a time",
     ]
     for group, data in report["groups"].items():
         lines.append(f"\n{group} (target: slackrtm <= {data['target']:.2f}x the limit)")
@@ -252,9 +331,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--concurrency", type=int, default=100)
     parser.add_argument("--repetitions", type=int, default=5)
     parser.add_argument("--warmup", type=int, default=200)
+    parser.add_argument(
+        "--chunk", type=int, default=100, help="sequential calls per interleaved chunk"
+    )
     parser.add_argument("--json", type=Path, default=RESULTS / "rtm_connect.json")
     options = parser.parse_args(argv)
-    report = run(options.calls, options.concurrency, options.repetitions, options.warmup)
+    report = run(
+        options.calls, options.concurrency, options.repetitions, options.warmup, options.chunk
+    )
     print(render(report))
     options.json.parent.mkdir(parents=True, exist_ok=True)
     options.json.write_text(json.dumps(report, indent=2) + "\n")

@@ -234,7 +234,6 @@ def build_request(spec: MethodSpec[Any, Any], args: object, config: Config) -> R
         # No charset: Slack answers a charset on a form body with `superfluous_charset`.
         "Content-Type": FORM,
         "User-Agent": config.user_agent,
-        "Accept": "application/json",
     }
     return Request(
         method_name=spec.name,

@@ -7,7 +7,6 @@ when `AsyncClient` is first used. One ClientSession per client keeps connections
 from __future__ import annotations
 
 import asyncio
-import logging
 import ssl
 import time
 from types import TracebackType
@@ -15,22 +14,20 @@ from typing import Any, TypeVar
 
 import aiohttp
 
+from ._base import ClientBase
 from ._exceptions import SlackConnectionError, SlackTimeoutError
 from ._generated.api import AsyncMethods
-from ._spec import MethodSpec, redacted
+from ._spec import MethodSpec
 from ._wire import (
-    DEFAULT_BASE_URL,
     Answer,
     Attempts,
     Failure,
     Outcome,
     Request,
-    RetryPolicy,
     build_request,
     failure_message,
     finish,
     log_attempt,
-    make_config,
 )
 
 __all__ = ["AsyncClient"]
@@ -41,53 +38,18 @@ POOL_SIZE = 100
 """Connections open at once; more concurrent calls wait for a free one."""
 
 
-class AsyncClient(AsyncMethods):
+class AsyncClient(ClientBase, AsyncMethods):
     """An asynchronous Slack Web API client: `Client` with ``await``.
 
-    Args:
-        token: The token; else ``SLACK_BOT_TOKEN``, then ``SLACK_TOKEN`` from the environment.
-        base_url: The Web API root, ending in ``/api/``.
-        timeout: Seconds each attempt may take, connecting and reading.
-        retry: The retry policy; ``RetryPolicy.off()`` turns retrying off.
-        proxy: An HTTP(S) proxy URL; by default ``HTTPS_PROXY`` / ``NO_PROXY`` apply.
-        ssl_context: The TLS context; certificates are verified by default.
-        user_agent: A suffix for the User-Agent header (your app's name and version).
-        logger: Where warnings and DEBUG lines go; by default the ``slackrtm`` logger.
-
-    Raises:
-        ValueError: No token, a malformed token, or a bad option; before any I/O.
+    Its options are `ClientBase.__init__`'s. The aiohttp session opens on first use, on the
+    running loop; use it as an async context manager, or await `close`.
     """
 
-    def __init__(
-        self,
-        token: str | None = None,
-        *,
-        base_url: str = DEFAULT_BASE_URL,
-        timeout: float = 30.0,
-        retry: RetryPolicy | None = None,
-        proxy: str | None = None,
-        ssl_context: ssl.SSLContext | None = None,
-        user_agent: str | None = None,
-        logger: logging.Logger | None = None,
-    ) -> None:
-        self._config = make_config(
-            token=token,
-            base_url=base_url,
-            timeout=timeout,
-            retry=retry,
-            proxy=proxy,
-            user_agent=user_agent,
-            logger=logger,
-            transport=f"aiohttp/{aiohttp.__version__}",
-        )
+    _transport = f"aiohttp/{aiohttp.__version__}"
+
+    def _open_transport(self, ssl_context: ssl.SSLContext | None) -> None:
         self._ssl: ssl.SSLContext | bool = ssl_context if ssl_context is not None else True
         self._session: aiohttp.ClientSession | None = None
-        self._closed = False
-
-    def __repr__(self) -> str:
-        return (
-            f"AsyncClient(base_url={self._config.base_url!r}, token={redacted(self._config.token)})"
-        )
 
     async def __aenter__(self) -> AsyncClient:
         self._open()

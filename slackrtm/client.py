@@ -6,7 +6,6 @@ between threads. urllib3's own retries and redirects are off: the shared `RetryP
 
 from __future__ import annotations
 
-import logging
 import ssl
 import time
 from types import TracebackType
@@ -14,22 +13,20 @@ from typing import Any, TypeVar
 
 import urllib3
 
+from ._base import ClientBase
 from ._exceptions import SlackConnectionError, SlackTimeoutError
 from ._generated.api import SyncMethods
-from ._spec import MethodSpec, redacted
+from ._spec import MethodSpec
 from ._wire import (
-    DEFAULT_BASE_URL,
     Answer,
     Attempts,
     Failure,
     Outcome,
     Request,
-    RetryPolicy,
     build_request,
     failure_message,
     finish,
     log_attempt,
-    make_config,
 )
 
 __all__ = ["Client"]
@@ -40,45 +37,15 @@ POOL_SIZE = 16
 """Connections kept per host; as many threads as this call at once without waiting."""
 
 
-class Client(SyncMethods):
-    """A synchronous Slack Web API client.
+class Client(ClientBase, SyncMethods):
+    """A synchronous Slack Web API client; its options are `ClientBase.__init__`'s.
 
-    Args:
-        token: The token; else ``SLACK_BOT_TOKEN``, then ``SLACK_TOKEN`` from the environment.
-        base_url: The Web API root, ending in ``/api/``.
-        timeout: Seconds each attempt may take, connecting and reading.
-        retry: The retry policy; ``RetryPolicy.off()`` turns retrying off.
-        proxy: An HTTP(S) proxy URL; by default ``HTTPS_PROXY`` / ``NO_PROXY`` apply.
-        ssl_context: The TLS context; certificates are verified by default.
-        user_agent: A suffix for the User-Agent header (your app's name and version).
-        logger: Where warnings and DEBUG lines go; by default the ``slackrtm`` logger.
-
-    Raises:
-        ValueError: No token, a malformed token, or a bad option; before any I/O.
+    Safe to share between threads. Use it as a context manager, or call `close`.
     """
 
-    def __init__(
-        self,
-        token: str | None = None,
-        *,
-        base_url: str = DEFAULT_BASE_URL,
-        timeout: float = 30.0,
-        retry: RetryPolicy | None = None,
-        proxy: str | None = None,
-        ssl_context: ssl.SSLContext | None = None,
-        user_agent: str | None = None,
-        logger: logging.Logger | None = None,
-    ) -> None:
-        self._config = make_config(
-            token=token,
-            base_url=base_url,
-            timeout=timeout,
-            retry=retry,
-            proxy=proxy,
-            user_agent=user_agent,
-            logger=logger,
-            transport=f"urllib3/{getattr(urllib3, '__version__', '?')}",
-        )
+    _transport = f"urllib3/{getattr(urllib3, '__version__', '?')}"
+
+    def _open_transport(self, ssl_context: ssl.SSLContext | None) -> None:
         options: dict[str, Any] = {
             "maxsize": POOL_SIZE,
             "retries": False,
@@ -90,10 +57,6 @@ class Client(SyncMethods):
             if self._config.proxy
             else urllib3.PoolManager(**options)
         )
-        self._closed = False
-
-    def __repr__(self) -> str:
-        return f"Client(base_url={self._config.base_url!r}, token={redacted(self._config.token)})"
 
     def __enter__(self) -> Client:
         return self

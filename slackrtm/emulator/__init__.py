@@ -8,14 +8,43 @@ What lives here: the public names only. Start with `Emulator`::
         emu.base_url      # "http://127.0.0.1:<port>/api/": point any Slack client here
         emu.bot_token     # a token the default workspace accepts
 
-Importing this package imports aiohttp; the SDK's sync client never does.
+Importing this package is cheap; aiohttp loads with `Emulator`. The SDK's sync client never
+imports it.
 """
 
-from ._rtm import RTM_ERROR_MESSAGES, SLACKBOT_ID, RtmError
-from .faults import Faults, WebFault
-from .records import Counters, Limits, RecordedRequest, TokenSource
-from .server import Emulator
-from .workspace import Channel, Presence, Team, Token, TokenState, User, Workspace
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ._rtm import RTM_ERROR_MESSAGES, SLACKBOT_ID, RtmError
+    from .faults import Faults, WebFault
+    from .records import Counters, Limits, RecordedRequest, TokenSource
+    from .server import Emulator
+    from .workspace import Channel, Presence, Team, Token, TokenState, User, Workspace
+
+# Names load on first use, so that the pytest plugin (registered for every pytest run of a
+# project that installs slackrtm) costs nothing, aiohttp included, until a fixture is used.
+_HOMES = {
+    "RTM_ERROR_MESSAGES": "._rtm",
+    "SLACKBOT_ID": "._rtm",
+    "RtmError": "._rtm",
+    "Faults": ".faults",
+    "WebFault": ".faults",
+    "Counters": ".records",
+    "Limits": ".records",
+    "RecordedRequest": ".records",
+    "TokenSource": ".records",
+    "Emulator": ".server",
+    "Channel": ".workspace",
+    "Presence": ".workspace",
+    "Team": ".workspace",
+    "Token": ".workspace",
+    "TokenState": ".workspace",
+    "User": ".workspace",
+    "Workspace": ".workspace",
+}
 
 __all__ = [
     "RTM_ERROR_MESSAGES",
@@ -36,3 +65,12 @@ __all__ = [
     "WebFault",
     "Workspace",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(home, __name__), name)
+    globals()[name] = value
+    return value

@@ -49,3 +49,17 @@ def test_the_twins_have_the_same_surface() -> None:
         assert inspect.iscoroutinefunction(async_member) != inspect.iscoroutinefunction(
             sync_member
         ), name
+
+
+def test_the_pytest_plugin_loads_nothing_heavy_until_used() -> None:
+    # The plugin is registered for every pytest run of a project that installs slackrtm.
+    code = (
+        "import sys, slackrtm.emulator.pytest_plugin\n"
+        "print('aiohttp' in sys.modules)\n"
+        "from slackrtm.emulator import Emulator\n"
+        "print('aiohttp' in sys.modules)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert out == ["False", "True"]

@@ -7,6 +7,7 @@ import json
 import logging
 import socket
 import threading
+import time
 import warnings
 from pathlib import Path
 from typing import Any
@@ -206,8 +207,6 @@ def test_rate_limit_until_retries_are_spent(call: Caller, emu: Emulator) -> None
 
 def test_retry_after_is_honoured(call: Caller, emu: Emulator) -> None:
     emu.faults.web(n=1, status=429, retry_after=1)
-    import time
-
     started = time.monotonic()
     assert call({"retry": FAST_RETRY}).ok
     assert time.monotonic() - started >= 0.95

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
-
 from ._exceptions import (
     RateLimited,
     SlackApiError,
@@ -30,6 +28,7 @@ from ._generated import (
     RtmConnectTeam,
     WarningCode,
 )
+from ._version import __version__
 from ._wire import RetryPolicy
 from .client import Client
 

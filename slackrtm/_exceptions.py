@@ -130,3 +130,113 @@ class SlackResponseError(SlackError):
 
 class SlackApiWarning(UserWarning):
     """A warning Slack attached to an answer, such as ``superfluous_charset``."""
+
+
+# --------------------------------------------------------------------------- the RTM session
+# Appended for the RTM session (`slackrtm.rtm`). Each class keeps its constructor arguments and
+# rebuilds itself from them when unpickled (`__reduce__`), so errors cross process boundaries.
+
+
+def _rebuild(cls: type[SlackRtmError], kwargs: dict[str, Any]) -> SlackRtmError:
+    return cls(**kwargs)
+
+
+class SlackRtmError(SlackError):
+    """The root of the RTM session's own errors (sends, acks, the session's end)."""
+
+    def __init__(self, message: str, **kwargs: Any) -> None:
+        self._kwargs = kwargs
+        super().__init__(message)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild, (type(self), self._kwargs))
+
+
+class RtmErrorAck(SlackRtmError):
+    """Slack answered a sent frame with an error ack (``{"ok": false, "error": {...}}``).
+
+    Attributes:
+        code: The error code Slack sent (an integer on the RTM socket).
+        msg: Slack's message, if any.
+        description: What the code means, from the schema; None for an undocumented code.
+        reply_to: The id of the frame that was refused.
+    """
+
+    def __init__(
+        self, *, code: int, msg: str | None, description: str | None, reply_to: int
+    ) -> None:
+        self.code = code
+        self.msg = msg
+        self.description = description
+        self.reply_to = reply_to
+        text = f"error ack for frame {reply_to}: code {code}"
+        if msg:
+            text += f": {msg}"
+        if description and description != msg:
+            text += f" ({description})"
+        super().__init__(
+            text, code=code, msg=msg, description=description, reply_to=reply_to
+        )
+
+
+class RtmSendTimeout(SlackRtmError):
+    """A send did not complete in time: not written yet, or written and never acknowledged.
+
+    Attributes:
+        timeout: The seconds it was given.
+        written: Whether the frame had been written to a socket (if so, Slack may have
+            received it).
+    """
+
+    def __init__(self, *, timeout: float, written: bool) -> None:
+        self.timeout = timeout
+        self.written = written
+        what = "no ack" if written else "not sent (the session was not connected)"
+        super().__init__(
+            f"send timed out after {timeout:g} s: {what}", timeout=timeout, written=written
+        )
+
+
+class RtmConnectionLost(SlackRtmError):
+    """The socket went away after a frame was written and before its ack came.
+
+    Slack may or may not have received the frame: the session does not send it again, since
+    a message would then risk being posted twice.
+
+    Attributes:
+        cause: Why the socket went away.
+    """
+
+    def __init__(self, *, cause: str) -> None:
+        self.cause = cause
+        super().__init__(f"connection lost before the ack ({cause}); delivery unknown", cause=cause)
+
+
+class RtmSessionClosed(SlackRtmError):
+    """The session is closed: by `close()`, or ended by an error (then its ``__cause__``).
+
+    Attributes:
+        cause: Why the session ended.
+    """
+
+    def __init__(self, *, cause: str) -> None:
+        self.cause = cause
+        super().__init__(f"the RTM session is closed: {cause}", cause=cause)
+
+
+class RtmFrameTooLarge(SlackRtmError, ValueError):
+    """A frame over Slack's size limit; nothing was sent (Slack would close the socket).
+
+    Attributes:
+        size: The frame's size in bytes (UTF-8).
+        limit: The largest size allowed.
+    """
+
+    def __init__(self, *, size: int, limit: int) -> None:
+        self.size = size
+        self.limit = limit
+        super().__init__(
+            f"frame of {size} bytes is over the {limit}-byte limit; nothing was sent",
+            size=size,
+            limit=limit,
+        )

@@ -34,7 +34,6 @@ from urllib.parse import urlencode, urlsplit
 
 import attrs
 
-from . import __version__
 from ._convert import parse_warnings, structure
 from ._exceptions import (
     RateLimited,
@@ -47,6 +46,7 @@ from ._exceptions import (
 from ._generated.codes import WARNING_DESCRIPTIONS, WarningCode
 from ._generated.errors import ERROR_CLASSES
 from ._spec import MethodSpec, redacted
+from ._version import __version__
 
 __all__ = [
     "DEFAULT_BASE_URL",
@@ -57,6 +57,7 @@ __all__ = [
     "Outcome",
     "Request",
     "RetryPolicy",
+    "backoff",
     "build_request",
     "failure_message",
     "finish",
@@ -281,6 +282,15 @@ def _retry_after(headers: Mapping[str, str]) -> float | None:
     return seconds if seconds >= 0 else None
 
 
+def backoff(policy: RetryPolicy, retries: int, rng: Callable[[], float]) -> float:
+    """The wait before retry number ``retries + 1``: full jitter under an exponential ceiling.
+
+    Shared with the RTM session's reconnects, so both read `RetryPolicy` the same way.
+    """
+    ceiling = min(policy.backoff_max, policy.backoff_base * (2.0 ** min(retries, 64)))
+    return ceiling * rng()
+
+
 class Attempts:
     """The retry state of one call: counts attempts and the time spent waiting.
 
@@ -305,9 +315,7 @@ class Attempts:
         self._started = clock()
 
     def _backoff(self) -> float:
-        policy = self.policy
-        ceiling = min(policy.backoff_max, policy.backoff_base * (2.0**self.retries))
-        return ceiling * self._rng()
+        return backoff(self.policy, self.retries, self._rng)
 
     def next_wait(self, outcome: Outcome) -> float | None:
         """Seconds to wait before the next attempt, or None to stop and report ``outcome``."""

@@ -10,7 +10,7 @@ import asyncio
 import ssl
 import time
 from types import TracebackType
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import aiohttp
 
@@ -29,6 +29,9 @@ from ._wire import (
     finish,
     log_attempt,
 )
+
+if TYPE_CHECKING:
+    from .rtm import AsyncRtmSession, RtmOptions
 
 __all__ = ["AsyncClient"]
 
@@ -81,6 +84,29 @@ class AsyncClient(ClientBase, AsyncMethods):
                 trust_env=False,
             )
         return self._session
+
+    def rtm(
+        self,
+        *,
+        batch_presence_aware: bool | None = None,
+        presence_sub: bool | None = None,
+        options: RtmOptions | None = None,
+    ) -> AsyncRtmSession:
+        """An RTM session on this client's token; ``async with`` connects it.
+
+        Args:
+            batch_presence_aware: Passed to ``rtm.connect`` at every (re)connection.
+            presence_sub: Passed to ``rtm.connect`` at every (re)connection.
+            options: Keepalive, pacing, timeouts and reconnects; `RtmOptions()` by default.
+        """
+        from .rtm.aio import AsyncRtmSession  # loaded on first use
+
+        return AsyncRtmSession(
+            self,
+            batch_presence_aware=batch_presence_aware,
+            presence_sub=presence_sub,
+            options=options,
+        )
 
     async def _call(self, method: MethodSpec[Any, R], args: object) -> R:
         session = self._open()

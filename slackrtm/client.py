@@ -9,7 +9,7 @@ from __future__ import annotations
 import ssl
 import time
 from types import TracebackType
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import urllib3
 
@@ -28,6 +28,9 @@ from ._wire import (
     finish,
     log_attempt,
 )
+
+if TYPE_CHECKING:
+    from .rtm import RtmOptions, RtmSession
 
 __all__ = ["Client"]
 
@@ -73,6 +76,29 @@ class Client(ClientBase, SyncMethods):
         """Close every pooled connection. Calls made afterwards raise RuntimeError."""
         self._closed = True
         self._pool.clear()
+
+    def rtm(
+        self,
+        *,
+        batch_presence_aware: bool | None = None,
+        presence_sub: bool | None = None,
+        options: RtmOptions | None = None,
+    ) -> RtmSession:
+        """An RTM session on this client's token; ``with`` connects it (see `RtmSession`).
+
+        Args:
+            batch_presence_aware: Passed to ``rtm.connect`` at every (re)connection.
+            presence_sub: Passed to ``rtm.connect`` at every (re)connection.
+            options: Keepalive, pacing, timeouts and reconnects; `RtmOptions()` by default.
+        """
+        from .rtm.sync import RtmSession  # loaded on first use: `import slackrtm` stays light
+
+        return RtmSession(
+            self,
+            batch_presence_aware=batch_presence_aware,
+            presence_sub=presence_sub,
+            options=options,
+        )
 
     def _call(self, method: MethodSpec[Any, R], args: object) -> R:
         if self._closed:

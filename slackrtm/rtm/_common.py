@@ -1,0 +1,75 @@
+"""What both RTM drivers share beyond the protocol core: argument checks and small helpers.
+
+No I/O here. The drivers (`sync.py`, `aio.py`) differ only in how they wait and move frames.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from .. import events
+from .._exceptions import SlackConnectionError
+from ._protocol import Pending
+
+__all__ = [
+    "MAX_INBOUND_BYTES",
+    "connect_error",
+    "message_command",
+    "outcome",
+    "presence_command",
+    "typing_command",
+]
+
+MAX_INBOUND_BYTES = 4 * 1024 * 1024
+"""The largest frame read from Slack, in both drivers; a larger one ends the socket, and the
+session reconnects."""
+
+
+def _text(name: str, value: object, *, optional: bool = False) -> None:
+    if value is None and optional:
+        return
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a string, got {type(value).__name__}")
+    if not value:
+        raise ValueError(f"{name} must not be empty")
+
+
+def message_command(channel: str, text: str, thread_ts: str | None) -> Any:
+    """The ``message`` command, its arguments checked before any I/O."""
+    _text("channel", channel)
+    _text("text", text)
+    _text("thread_ts", thread_ts, optional=True)
+    return events.MessageCommand(channel=channel, text=text, thread_ts=thread_ts)
+
+
+def typing_command(channel: str) -> Any:
+    """The ``typing`` command, its argument checked."""
+    _text("channel", channel)
+    return events.TypingCommand(channel=channel)
+
+
+def presence_command(user_ids: Iterable[str]) -> Any:
+    """The ``presence_sub`` command: the whole list of users to follow (it replaces the last)."""
+    if isinstance(user_ids, str):
+        raise TypeError("user_ids must be a list of user IDs, not one string")
+    ids = tuple(user_ids)
+    for uid in ids:
+        _text("each user ID", uid)
+    return events.PresenceSubCommand(ids=ids)
+
+
+def outcome(pending: Pending) -> Any:
+    """The result of a completed send, or raise its error."""
+    if pending.error is not None:
+        raise pending.error
+    return pending.result
+
+
+def connect_error(what: str, exc: BaseException) -> SlackConnectionError:
+    """A socket failure as a typed error that names no URL (socket URLs are secrets)."""
+    detail = type(exc).__name__
+    status = getattr(exc, "status", None) or getattr(getattr(exc, "response", None), "status_code", None)
+    if isinstance(status, int):
+        detail += f", HTTP {status}"
+    return SlackConnectionError(f"RTM socket: {what} ({detail})")

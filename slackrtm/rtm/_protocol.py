@@ -1,0 +1,892 @@
+"""The RTM session's sans-I/O core: frames and time in; frames to send, events and deadlines out.
+
+No sockets, no threads, no event loop, no clock of its own: every call takes ``now`` (seconds
+on a monotonic clock). Both drivers (`sync.py` over websockets, `aio.py` over aiohttp) are two
+loops around it that only move frames:
+
+    link loop (one per socket)                  engine loop (one per session)
+      url = proto.begin_connect(now)              proto.tick(now)
+      ... rtm.connect, open the socket ...        write proto.data_to_send(now) on the socket
+      link = proto.socket_opened(now, info)       wake the senders of proto.take_completed()
+      for each text frame:                        hand proto.take_events() to the user
+          proto.receive_text(link, text, now)     close the socket if proto.link != its link
+      proto.connection_lost(link, now, cause)     sleep until proto.next_deadline() or a wake-up
+
+Everything that decides lives here:
+
+- ids: positive, increasing over the whole session, so unique per connection too;
+- sends: the frame-size check (nothing sent when too large), a token bucket pacing writes
+  (`RtmOptions.send_rate` sustained, `send_burst` at once), a deadline per send; a send made
+  while disconnected waits for the next ``hello`` or fails at its deadline, never dropped;
+- acks: matched by ``reply_to``; an error ack fails its send with `RtmErrorAck`; a socket lost
+  before the ack fails it with `RtmConnectionLost` (delivery unknown, not sent again);
+- keepalive: a ping after `ping_interval` seconds without an inbound frame, a pong deadline of
+  `pong_timeout`; any inbound frame proves liveness. A stall is found within the sum of both;
+- reconnects: on goodbye, team migration, an ``error`` event, a lost socket, a stall or a
+  missing ``hello``: `RetryPolicy` backoff with full jitter, ``Retry-After`` honoured, a fresh
+  ``reconnect_url`` used when it has one; fatal auth errors end the session with that error;
+- presence subscriptions: remembered and sent again after every ``hello``;
+- lifecycle notices (`Connected`, `Disconnected`, `Reconnecting`) in the event stream.
+
+What a frame means comes from a `Dialect`: `RTM_DIALECT` for Slack's RTM API (acks by ``id`` /
+``reply_to``). Socket Mode (envelopes the client acknowledges by ``envelope_id``, a
+``disconnect`` frame instead of ``goodbye``) would be another dialect on this same engine.
+
+This module imports no aiohttp, websockets or urllib3 (a test holds that line).
+"""
+
+from __future__ import annotations
+
+import collections
+import heapq
+import logging
+import math
+import random
+from collections.abc import Callable
+from typing import Any, Literal
+
+import attrs
+
+from .. import events
+from .._exceptions import (
+    RateLimited,
+    RtmConnectionLost,
+    RtmErrorAck,
+    RtmFrameTooLarge,
+    RtmSendTimeout,
+    RtmSessionClosed,
+    SlackApiError,
+    SlackConnectionError,
+    SlackError,
+    SlackFrameError,
+    SlackHttpError,
+)
+from .._generated.errors import AccountInactive, InvalidAuth, NotAuthed, TokenRevoked
+from .._wire import RetryPolicy, backoff
+
+__all__ = [
+    "DEFAULT_RECONNECT",
+    "FATAL_ERRORS",
+    "RTM_DIALECT",
+    "Connected",
+    "Dialect",
+    "Disconnected",
+    "Lifecycle",
+    "Pending",
+    "Reconnecting",
+    "RtmOptions",
+    "RtmProtocol",
+    "State",
+]
+
+log = logging.getLogger("slackrtm")
+
+DEFAULT_RECONNECT = RetryPolicy(
+    max_retries=1000, max_total=3600.0, backoff_base=0.5, backoff_max=30.0
+)
+"""Reconnect until an hour of consecutive failures: ``uniform(0, min(30, 0.5 * 2**n))``."""
+
+FATAL_ERRORS: tuple[type[SlackApiError], ...] = (
+    NotAuthed,
+    InvalidAuth,
+    AccountInactive,
+    TokenRevoked,
+)
+"""`rtm.connect` errors that end the session at once: trying again cannot help."""
+
+State = Literal["idle", "connecting", "open", "connected", "waiting", "closed"]
+"""Where the session is.
+
+``idle`` (not started), ``connecting`` (rtm.connect and the handshake under way), ``open``
+(socket open, waiting for ``hello``), ``connected``, ``waiting`` (backing off before the next
+attempt), ``closed`` (for good; `RtmProtocol.error` says why when it was not the user).
+"""
+
+
+def _positive(_inst: object, attribute: attrs.Attribute[Any], value: float) -> None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
+        raise ValueError(f"{attribute.name} must be a positive number, got {value!r}")
+
+
+def _optional_positive(inst: object, attribute: attrs.Attribute[Any], value: float | None) -> None:
+    if value is not None:
+        _positive(inst, attribute, value)
+
+
+@attrs.frozen(kw_only=True)
+class RtmOptions:
+    """How an RTM session keeps alive, paces, waits and reconnects; the same for both drivers.
+
+    Attributes:
+        ping_interval: Seconds without an inbound frame before a ``ping`` is sent.
+        pong_timeout: Seconds a ping may wait for any inbound frame before the socket counts
+            as stalled and is replaced. A stall is found within ``ping_interval + pong_timeout``.
+        ack_timeout: Seconds a send may take, queueing and waiting for its ack included
+            (`RtmSendTimeout`); each send method's ``timeout=`` overrides it.
+        hello_timeout: Seconds from an open socket to Slack's ``hello`` before trying again.
+        connect_timeout: Seconds the WebSocket handshake may take.
+        send_rate: Frames written per second, sustained; None turns pacing off. Slack closes a
+            socket that sustains more than one message a second.
+        send_burst: Frames that may be written at once before pacing applies.
+        max_frame_bytes: The largest frame sent (UTF-8 bytes); Slack closes the socket on a
+            larger one, so a larger send fails with `RtmFrameTooLarge` before anything is sent.
+        reconnect: Backoff and limits of reconnect attempts (`RetryPolicy`: ``max_retries``
+            and ``max_total`` bound one outage); None ends the session at the first disconnect.
+        max_buffered: Events held for a consumer that is not reading; when full, the session
+            stops reading the socket (backpressure) until the consumer catches up.
+    """
+
+    ping_interval: float = attrs.field(default=10.0, validator=_positive)
+    pong_timeout: float = attrs.field(default=10.0, validator=_positive)
+    ack_timeout: float = attrs.field(default=10.0, validator=_positive)
+    hello_timeout: float = attrs.field(default=10.0, validator=_positive)
+    connect_timeout: float = attrs.field(default=10.0, validator=_positive)
+    send_rate: float | None = attrs.field(default=1.0, validator=_optional_positive)
+    send_burst: int = attrs.field(default=5, validator=attrs.validators.ge(1))
+    max_frame_bytes: int = attrs.field(default=16 * 1024, validator=attrs.validators.ge(1))
+    reconnect: RetryPolicy | None = DEFAULT_RECONNECT
+    max_buffered: int = attrs.field(default=10_000, validator=attrs.validators.ge(1))
+
+
+# --------------------------------------------------------------------------- lifecycle notices
+
+
+@attrs.frozen
+class Lifecycle:
+    """A change in the session's connection, delivered among the events in arrival order.
+
+    Attributes:
+        cause: Why it happened, in words (``"goodbye"``, ``"connection dropped"``, ...).
+    """
+
+    cause: str
+
+
+@attrs.frozen
+class Connected(Lifecycle):
+    """Slack said ``hello``: the session is live. ``cause`` is ``"start"`` the first time.
+
+    Attributes:
+        connects: How many times the session has connected, this one included.
+    """
+
+    connects: int = 1
+
+
+@attrs.frozen
+class Disconnected(Lifecycle):
+    """The socket is gone (or being replaced); sends queue until the next `Connected`."""
+
+
+@attrs.frozen
+class Reconnecting(Lifecycle):
+    """A new connection attempt is scheduled.
+
+    Attributes:
+        attempt: The attempt's number in this outage, from 1.
+        delay: Seconds until it starts (backoff with jitter, or Slack's ``Retry-After``).
+    """
+
+    attempt: int = 1
+    delay: float = 0.0
+
+
+# --------------------------------------------------------------------------- dialects
+
+
+class Dialect:
+    """What the frames of one socket protocol mean to the engine.
+
+    The engine needs only these answers; everything else is an event for the user. `RtmDialect`
+    is Slack's RTM API. A Socket Mode dialect would decode envelopes with its own schema, send
+    acks as commands without an id, and map ``disconnect`` to a reconnect.
+    """
+
+    HELLO = 1
+    ACK = 2
+    PONG = 3
+    RECONNECT = 4
+    RECONNECT_URL = 5
+    EVENT = 0
+
+    def decode(self, text: str | bytes) -> object:
+        """One inbound frame as a typed object; raises `SlackFrameError` on a malformed one."""
+        raise NotImplementedError
+
+    def encode(self, command: Any, id: int | None) -> str:
+        """One outbound frame's text."""
+        raise NotImplementedError
+
+    def kind(self, frame: object) -> int:
+        """Which of the engine's kinds a decoded frame is (`EVENT` for anything else)."""
+        raise NotImplementedError
+
+    def wants_id(self, command: Any) -> bool:
+        """Whether the frame carries an ``id`` (and so gets an ack or a pong)."""
+        raise NotImplementedError
+
+    def expects_ack(self, command: Any) -> bool:
+        """Whether a send completes with an ack (else: once written)."""
+        raise NotImplementedError
+
+    def ping(self) -> Any:
+        """The command of a keepalive ping."""
+        raise NotImplementedError
+
+    def presence_sub(self, ids: tuple[str, ...]) -> Any:
+        """The command that (re)subscribes to presence."""
+        raise NotImplementedError
+
+    def presence_ids(self, command: Any) -> tuple[str, ...] | None:
+        """The ids a presence subscription command subscribes to; None for other commands."""
+        raise NotImplementedError
+
+    def ack(self, frame: Any) -> tuple[int, Any, SlackError | None]:
+        """An ack's ``reply_to``, its result, and the error it stands for (or None)."""
+        raise NotImplementedError
+
+    def reply_to(self, frame: Any) -> int | None:
+        """The id a pong answers."""
+        raise NotImplementedError
+
+    def reconnect_cause(self, frame: Any) -> str:
+        """Why a frame of kind `RECONNECT` asks for a new connection."""
+        raise NotImplementedError
+
+    def reconnect_url(self, frame: Any) -> str | None:
+        """The URL a frame of kind `RECONNECT_URL` offers."""
+        raise NotImplementedError
+
+    def delivered(self, kind: int) -> bool:
+        """Whether a frame of this kind also goes to the user."""
+        return kind in (self.EVENT, self.HELLO, self.RECONNECT)
+
+
+class RtmDialect(Dialect):
+    """Slack's RTM API, through the generated `slackrtm.events`."""
+
+    def __init__(self) -> None:
+        """Build the type table once."""
+        self._kinds: dict[type, int] = {
+            events.Hello: self.HELLO,
+            events.MessageAck: self.ACK,
+            events.ErrorAck: self.ACK,
+            events.Pong: self.PONG,
+            events.Goodbye: self.RECONNECT,
+            events.TeamMigrationStarted: self.RECONNECT,
+            events.Error: self.RECONNECT,
+            events.ReconnectUrl: self.RECONNECT_URL,
+        }
+
+    def decode(self, text: str | bytes) -> object:
+        return events.decode(text)
+
+    def encode(self, command: Any, id: int | None) -> str:
+        return events.encode(command, id)
+
+    def kind(self, frame: object) -> int:
+        kind = self._kinds.get(type(frame))
+        if kind is None:
+            # An ack subclass the schema may add later is still an ack.
+            return self.ACK if isinstance(frame, events.Ack) else self.EVENT
+        return kind
+
+    def wants_id(self, command: Any) -> bool:
+        return not isinstance(command, (events.TypingCommand, events.PresenceSubCommand))
+
+    def expects_ack(self, command: Any) -> bool:
+        return isinstance(command, events.MessageCommand)
+
+    def ping(self) -> Any:
+        return events.PingCommand()
+
+    def presence_sub(self, ids: tuple[str, ...]) -> Any:
+        return events.PresenceSubCommand(ids=ids)
+
+    def presence_ids(self, command: Any) -> tuple[str, ...] | None:
+        if isinstance(command, events.PresenceSubCommand):
+            return tuple(command.ids)
+        return None
+
+    def ack(self, frame: Any) -> tuple[int, Any, SlackError | None]:
+        if isinstance(frame, events.ErrorAck):
+            info = frame.error
+            error = RtmErrorAck(
+                code=info.code,
+                msg=info.msg,
+                description=events.RTM_ERROR_DESCRIPTIONS.get(info.code),
+                reply_to=frame.reply_to,
+            )
+            return frame.reply_to, None, error
+        return frame.reply_to, frame, None
+
+    def reply_to(self, frame: Any) -> int | None:
+        return frame.reply_to  # type: ignore[no-any-return]
+
+    def reconnect_cause(self, frame: Any) -> str:
+        if isinstance(frame, events.Error):
+            return f"error event {frame.error.code}: {frame.error.msg or 'no message'}"
+        return str(frame.type)
+
+    def reconnect_url(self, frame: Any) -> str | None:
+        return frame.url  # type: ignore[no-any-return]
+
+
+RTM_DIALECT: Dialect = RtmDialect()
+
+
+# --------------------------------------------------------------------------- sends
+
+
+@attrs.define(eq=False)
+class Pending:
+    """One send, from `RtmProtocol.send` until it completes.
+
+    Attributes:
+        id: The frame's id (None for frames without one, such as ``typing``).
+        command: What was sent.
+        frame: The encoded text.
+        deadline: When it fails with `RtmSendTimeout` if not complete.
+        timeout: The seconds it was given.
+        expects_ack: Completes on its ack (else once written).
+        written: Whether it has been handed to a driver to write.
+        done: Whether it is complete; then exactly one of ``result`` / ``error`` holds.
+        result: The ack (or None for a frame without one).
+        error: Why it failed.
+        waiter: Free for the driver (an event or a future to wake).
+    """
+
+    id: int | None
+    command: Any
+    frame: str
+    deadline: float
+    timeout: float
+    expects_ack: bool
+    written: bool = False
+    done: bool = False
+    result: Any = None
+    error: BaseException | None = None
+    waiter: Any = None
+    internal: bool = False
+
+
+class _Bucket:
+    """A token bucket on an injected clock: `rate` per second sustained, `burst` at once."""
+
+    __slots__ = ("burst", "last", "rate", "tokens")
+
+    def __init__(self, rate: float, burst: int) -> None:
+        self.rate = rate
+        self.burst = float(burst)
+        self.tokens = self.burst
+        self.last: float | None = None
+
+    def _refill(self, now: float) -> None:
+        if self.last is not None and now > self.last:
+            self.tokens = min(self.burst, self.tokens + (now - self.last) * self.rate)
+        if self.last is None or now > self.last:
+            self.last = now
+
+    def take(self, now: float) -> bool:
+        self._refill(now)
+        if self.tokens >= 1.0:
+            self.tokens -= 1.0
+            return True
+        return False
+
+    def ready_at(self, now: float) -> float:
+        """When the next token is there."""
+        self._refill(now)
+        return now if self.tokens >= 1.0 else now + (1.0 - self.tokens) / self.rate
+
+
+# --------------------------------------------------------------------------- the engine
+
+
+class RtmProtocol:
+    """The state machine of one RTM session, across all of its connections.
+
+    Args:
+        options: Timings, pacing and the reconnect policy.
+        dialect: What frames mean; `RTM_DIALECT` by default.
+        rng: The random source of the backoff jitter (injectable for tests).
+        logger: Where lifecycle lines and skipped frames are logged.
+    """
+
+    def __init__(
+        self,
+        options: RtmOptions | None = None,
+        *,
+        dialect: Dialect = RTM_DIALECT,
+        rng: Callable[[], float] = random.random,
+        logger: logging.Logger | None = None,
+    ) -> None:
+        """Start idle: the driver's first `begin_connect` starts the session."""
+        self.options = options if options is not None else RtmOptions()
+        self.dialect = dialect
+        self.state: State = "idle"
+        self.error: BaseException | None = None
+        """Why the session ended, when it was not closed by the user."""
+        self.info: Any = None
+        """The latest `rtm.connect` answer (``self_``, ``team``)."""
+        self.link: int | None = None
+        """The current socket's number; a driver closes any socket that is not this one."""
+        self.connects = 0
+        self._log = logger if logger is not None else log
+        self._rng = rng
+        self._next_id = 1
+        self._links = 0
+        self._queue: collections.deque[Pending] = collections.deque()
+        self._inflight: dict[int, Pending] = {}
+        self._deadlines: list[tuple[float, int, Pending]] = []
+        self._seq = 0
+        self._completed: list[Pending] = []
+        self._events: list[object] = []
+        rate = self.options.send_rate
+        self._bucket = _Bucket(rate, self.options.send_burst) if rate is not None else None
+        self._last_received = 0.0
+        self._ping_id: int | None = None
+        self._pong_deadline: float | None = None
+        self._ping_due = False
+        self._reading_paused = False
+        self._hello_deadline: float | None = None
+        self._reconnect_at: float | None = None
+        self._failures = 0
+        self._outage_started: float | None = None
+        self._cause = "start"
+        self._subscription: tuple[str, ...] = ()
+        self._reconnect_url: tuple[str, float] | None = None
+
+    def __repr__(self) -> str:
+        return f"<RtmProtocol state={self.state} link={self.link} queued={len(self._queue)}>"
+
+    # -- outputs ------------------------------------------------------------------------------
+
+    def take_events(self) -> list[object]:
+        """Events and lifecycle notices to deliver, in arrival order, since the last call."""
+        out, self._events = self._events, []
+        return out
+
+    def take_completed(self) -> list[Pending]:
+        """Sends completed (acked, written, failed or timed out) since the last call."""
+        out, self._completed = self._completed, []
+        return out
+
+    @property
+    def closed(self) -> bool:
+        """Whether the session has ended for good."""
+        return self.state == "closed"
+
+    @property
+    def queued(self) -> int:
+        """Frames waiting to be written."""
+        return len(self._queue)
+
+    @property
+    def subscription(self) -> tuple[str, ...]:
+        """The presence subscription, sent again after each ``hello``."""
+        return self._subscription
+
+    def connect_due(self, now: float) -> bool:
+        """Whether the driver should start a connection attempt now (`begin_connect`)."""
+        if self.state == "idle":
+            return True
+        return (
+            self.state == "waiting" and self._reconnect_at is not None and now >= self._reconnect_at
+        )
+
+    def next_deadline(self) -> float | None:
+        """When the driver must call `tick` (or `data_to_send`) again; None: only on input."""
+        times: list[float] = []
+        state = self.state
+        if state == "closed":
+            return None
+        if self._deadlines:
+            times.append(self._deadlines[0][0])
+        if state == "waiting" and self._reconnect_at is not None:
+            times.append(self._reconnect_at)
+        elif state == "open" and self._hello_deadline is not None:
+            times.append(self._hello_deadline)
+        elif state == "connected":
+            if self._queue and self._bucket is not None and not self._ping_due:
+                times.append(self._bucket.ready_at(self._bucket.last or 0.0))
+            if not self._reading_paused:
+                if self._pong_deadline is not None:
+                    times.append(self._pong_deadline)
+                elif not self._ping_due:
+                    times.append(self._last_received + self.options.ping_interval)
+        return min(times) if times else None
+
+    # -- connecting ---------------------------------------------------------------------------
+
+    def begin_connect(self, now: float) -> str | None:
+        """Start a connection attempt.
+
+        Returns:
+            A fresh ``reconnect_url`` to open directly, or None: call ``rtm.connect`` for one.
+
+        Raises:
+            RuntimeError: No attempt is due (see `connect_due`).
+        """
+        if not self.connect_due(now):
+            raise RuntimeError(f"no connection attempt is due (state {self.state})")
+        self.state = "connecting"
+        self._reconnect_at = None
+        offered, self._reconnect_url = self._reconnect_url, None
+        if offered is not None and offered[1] > now:
+            return offered[0]
+        return None
+
+    def connect_failed(self, now: float, error: BaseException, *, stage: str) -> None:
+        """A connection attempt failed.
+
+        Args:
+            now: The time.
+            error: The typed error (a `SlackError` from ``rtm.connect``, or a
+                `SlackConnectionError` for the socket).
+            stage: ``"rtm.connect"`` or ``"socket"``. Before the first ``hello``, an
+                ``rtm.connect`` failure ends the session at once (the client's own retry policy
+                has already been applied), so that a wrong token or URL fails fast.
+        """
+        if self.state == "closed":
+            return
+        if isinstance(error, FATAL_ERRORS) or (stage == "rtm.connect" and self.connects == 0):
+            self._end(now, error)
+            return
+        self._failures += 1
+        self._schedule(now, f"{stage} failed: {error}", error)
+
+    def socket_opened(self, now: float, info: Any = None) -> int:
+        """The WebSocket is open; ``hello`` is awaited.
+
+        Args:
+            now: The time.
+            info: The ``rtm.connect`` answer that gave the URL (None for a ``reconnect_url``).
+
+        Returns:
+            The socket's link number, to pass to `receive_text` and `connection_lost`.
+        """
+        self._links += 1
+        if self.state == "closed":
+            return self._links  # not current: the driver closes it at once
+        if info is not None:
+            self.info = info
+        self.link = self._links
+        self.state = "open"
+        self._hello_deadline = now + self.options.hello_timeout
+        self._last_received = now
+        return self._links
+
+    # -- receiving ----------------------------------------------------------------------------
+
+    def receive_text(self, link: int, text: str | bytes, now: float) -> None:
+        """One inbound frame. Events go to `take_events`; acks complete their sends.
+
+        A malformed frame is logged and skipped; it never ends the session.
+        """
+        if link != self.link:
+            return  # a socket being replaced: its late frames are not acted on
+        self._last_received = now
+        if self._ping_id is not None or self._ping_due:
+            self._ping_id = None
+            self._pong_deadline = None
+            self._ping_due = False
+        dialect = self.dialect
+        try:
+            frame = dialect.decode(text)
+        except SlackFrameError as exc:
+            self._log.warning("RTM: skipped a malformed frame: %s", exc)
+            return
+        kind = dialect.kind(frame)
+        if kind == Dialect.EVENT:
+            self._events.append(frame)
+            return
+        if dialect.delivered(kind):
+            self._events.append(frame)
+        if kind == Dialect.ACK:
+            reply_to, result, error = dialect.ack(frame)
+            pending = self._inflight.pop(reply_to, None)
+            if pending is None:
+                self._log.debug("RTM: an ack for frame %s, which is not awaited", reply_to)
+            else:
+                self._complete(pending, result, error)
+        elif kind == Dialect.HELLO:
+            if self.state == "open":
+                self._hello(now)
+        elif kind == Dialect.RECONNECT:
+            cause = dialect.reconnect_cause(frame)
+            if self.state == "open":
+                self._failures += 1  # e.g. an expired URL: the attempt failed
+            self._drop(now, cause)
+        elif kind == Dialect.RECONNECT_URL:
+            url = dialect.reconnect_url(frame)
+            if url:
+                # Socket URLs are single use and live 30 s; keep a margin.
+                self._reconnect_url = (url, now + 25.0)
+
+    def _hello(self, now: float) -> None:
+        self.state = "connected"
+        self.connects += 1
+        self._hello_deadline = None
+        self._failures = 0
+        self._outage_started = None
+        self._ping_id = None
+        self._pong_deadline = None
+        self._ping_due = False
+        presence_ids = self.dialect.presence_ids
+        if self._subscription and not any(
+            presence_ids(p.command) is not None for p in self._queue
+        ):
+            self._queue.appendleft(self._internal(self.dialect.presence_sub(self._subscription)))
+        self._log.info("RTM: connected (%s)", self._cause)
+        self._events.append(Connected(self._cause, self.connects))
+
+    def set_reading_paused(self, paused: bool, now: float) -> None:
+        """The driver stopped (or resumed) reading the socket because the consumer lags.
+
+        Liveness is not judged meanwhile: unread pongs are not a stall.
+        """
+        if self._reading_paused and not paused:
+            self._last_received = now
+            if self._pong_deadline is not None:
+                self._pong_deadline = now + self.options.pong_timeout
+        self._reading_paused = paused
+
+    def connection_lost(self, link: int, now: float, cause: str) -> None:
+        """The socket `link` closed or failed."""
+        if link != self.link or self.state == "closed":
+            return
+        if self.state == "open":
+            self._failures += 1
+        self._drop(now, cause)
+
+    # -- sending ------------------------------------------------------------------------------
+
+    def send(self, command: Any, now: float, *, timeout: float | None = None) -> Pending:
+        """Queue a command; it is written when connected and the pacing allows.
+
+        Args:
+            command: A client command (`slackrtm.events.MessageCommand`, ...).
+            now: The time.
+            timeout: Seconds until it fails with `RtmSendTimeout`; `RtmOptions.ack_timeout`
+                by default.
+
+        Returns:
+            Its `Pending`, completed later (see `take_completed`).
+
+        Raises:
+            RtmFrameTooLarge: The frame is over `RtmOptions.max_frame_bytes`; nothing is sent.
+            RtmSessionClosed: The session has ended.
+            ValueError: A timeout that is not a positive number.
+        """
+        if self.state == "closed":
+            raise self._closed_error()
+        if timeout is None:
+            timeout = self.options.ack_timeout
+        elif isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0:
+            raise ValueError(f"timeout must be a positive number of seconds, got {timeout!r}")
+        dialect = self.dialect
+        id_ = self._next_id if dialect.wants_id(command) else None
+        frame = dialect.encode(command, id_)
+        size = len(frame) if frame.isascii() else len(frame.encode("utf-8"))
+        if size > self.options.max_frame_bytes:
+            raise RtmFrameTooLarge(size=size, limit=self.options.max_frame_bytes)
+        if id_ is not None:
+            self._next_id += 1
+        ids = dialect.presence_ids(command)
+        if ids is not None:
+            self._subscription = ids
+        pending = Pending(
+            id=id_,
+            command=command,
+            frame=frame,
+            deadline=now + timeout,
+            timeout=float(timeout),
+            expects_ack=dialect.expects_ack(command),
+        )
+        self._queue.append(pending)
+        self._seq += 1
+        heapq.heappush(self._deadlines, (pending.deadline, self._seq, pending))
+        return pending
+
+    def _internal(self, command: Any) -> Pending:
+        id_ = self._next_id if self.dialect.wants_id(command) else None
+        if id_ is not None:
+            self._next_id += 1
+        return Pending(
+            id=id_,
+            command=command,
+            frame=self.dialect.encode(command, id_),
+            deadline=math.inf,
+            timeout=math.inf,
+            expects_ack=False,
+            internal=True,
+        )
+
+    def data_to_send(self, now: float) -> list[str]:
+        """Frames to write now, in order: a due ping first, then sends as pacing allows."""
+        if self.state != "connected":
+            return []
+        out: list[str] = []
+        if self._ping_due:
+            ping = self._internal(self.dialect.ping())
+            self._ping_due = False
+            self._ping_id = ping.id
+            self._pong_deadline = now + self.options.pong_timeout
+            out.append(ping.frame)
+        queue = self._queue
+        bucket = self._bucket
+        while queue and (bucket is None or bucket.take(now)):
+            pending = queue.popleft()
+            pending.written = True
+            out.append(pending.frame)
+            if pending.internal:
+                continue
+            if pending.expects_ack and pending.id is not None:
+                self._inflight[pending.id] = pending
+            else:
+                self._complete(pending, None, None)
+        return out
+
+    # -- time ---------------------------------------------------------------------------------
+
+    def tick(self, now: float) -> None:
+        """Apply every deadline that has passed: send timeouts, hello, keepalive, reconnect."""
+        deadlines = self._deadlines
+        while deadlines and deadlines[0][0] <= now:
+            _, _, pending = heapq.heappop(deadlines)
+            if pending.done:
+                continue
+            if pending.written:
+                if pending.id is not None:
+                    self._inflight.pop(pending.id, None)
+            else:
+                try:
+                    self._queue.remove(pending)
+                except ValueError:
+                    pass
+            self._complete(
+                pending, None, RtmSendTimeout(timeout=pending.timeout, written=pending.written)
+            )
+        state = self.state
+        if state == "open":
+            if self._hello_deadline is not None and now >= self._hello_deadline:
+                self._failures += 1
+                self._drop(now, f"no hello within {self.options.hello_timeout:g} s")
+        elif state == "connected" and not self._reading_paused:
+            options = self.options
+            if self._pong_deadline is not None:
+                if now >= self._pong_deadline:
+                    self._drop(
+                        now,
+                        "stalled: no frame within "
+                        f"{options.ping_interval + options.pong_timeout:g} s",
+                    )
+            elif not self._ping_due and now >= self._last_received + options.ping_interval:
+                self._ping_due = True
+
+    # -- ending -------------------------------------------------------------------------------
+
+    def close(self, now: float, cause: str = "closed by the user") -> None:
+        """End the session for good: every unfinished send fails with `RtmSessionClosed`."""
+        if self.state == "closed":
+            return
+        self._log.info("RTM: %s", cause)
+        self.state = "closed"
+        self.link = None
+        self._cause = cause
+        self._fail_all(RtmSessionClosed(cause=cause))
+
+    def closed_error(self) -> RtmSessionClosed:
+        """The error for a use of the ended session, chained to what ended it."""
+        return self._closed_error()
+
+    def _closed_error(self) -> RtmSessionClosed:
+        error = RtmSessionClosed(cause=self._cause)
+        error.__cause__ = self.error
+        return error
+
+    def _end(self, now: float, error: BaseException) -> None:
+        self.error = error
+        cause = f"ended by {type(error).__name__}: {error}"
+        self._log.warning("RTM: session %s", cause)
+        self.close(now, cause)
+        for pending in self._completed:
+            if isinstance(pending.error, RtmSessionClosed):
+                pending.error.__cause__ = error
+
+    def _fail_all(self, error: SlackError) -> None:
+        for pending in list(self._inflight.values()) + list(self._queue):
+            if not pending.internal and not pending.done:
+                self._complete(pending, None, error)
+        self._inflight.clear()
+        self._queue.clear()
+        self._deadlines.clear()
+
+    def _complete(self, pending: Pending, result: Any, error: BaseException | None) -> None:
+        pending.done = True
+        pending.result = result
+        pending.error = error
+        self._completed.append(pending)
+
+    def _drop(self, now: float, cause: str) -> None:
+        """Leave the current socket and plan the next attempt."""
+        was_connected = self.state == "connected"
+        self.link = None
+        self._hello_deadline = None
+        self._ping_id = None
+        self._pong_deadline = None
+        self._ping_due = False
+        lost = RtmConnectionLost(cause=cause)
+        for pending in self._inflight.values():
+            self._complete(pending, None, lost)
+        self._inflight.clear()
+        if was_connected:
+            self._log.info("RTM: disconnected (%s)", cause)
+            self._events.append(Disconnected(cause))
+        self._schedule(now, cause, None)
+
+    def _schedule(self, now: float, cause: str, error: BaseException | None) -> None:
+        policy = self.options.reconnect
+        if policy is None:
+            self._end(now, error or RtmSessionClosed(cause=f"{cause}; reconnecting is off"))
+            return
+        if self._outage_started is None:
+            self._outage_started = now
+        failures = self._failures
+        if failures > policy.max_retries:
+            self._give_up(now, cause, error)
+            return
+        delay = backoff(policy, failures, self._rng)
+        if error is not None and not _retryable(policy, error):
+            self._end(now, error)
+            return
+        if isinstance(error, RateLimited):
+            delay = max(delay, error.retry_after if error.retry_after is not None else 1.0)
+        if now + delay - self._outage_started > policy.max_total:
+            self._give_up(now, cause, error)
+            return
+        self.state = "waiting"
+        self._cause = cause
+        self._reconnect_at = now + delay
+        attempt = failures + 1
+        self._log.info("RTM: reconnecting in %.2f s, attempt %d (%s)", delay, attempt, cause)
+        self._events.append(Reconnecting(cause, attempt, delay))
+
+    def _give_up(self, now: float, cause: str, error: BaseException | None) -> None:
+        ended = RtmSessionClosed(
+            cause=f"gave up reconnecting after {self._failures} failed attempts ({cause})"
+        )
+        ended.__cause__ = error
+        self._end(now, ended)
+
+
+def _retryable(policy: RetryPolicy, error: BaseException) -> bool:
+    if isinstance(error, RateLimited):
+        return policy.rate_limited
+    if isinstance(error, SlackConnectionError):
+        return policy.connection_errors
+    if isinstance(error, (SlackHttpError, SlackApiError, SlackError)):
+        return policy.server_errors
+    return False
+

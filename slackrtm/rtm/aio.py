@@ -1,0 +1,444 @@
+"""`AsyncRtmSession`: the RTM session over aiohttp's ``ws_connect``. Only I/O lives here.
+
+Two tasks per session, as in the sync driver's two threads: the engine (ticks the core at its
+deadlines, writes what it gives, starts connection attempts) and one link task per socket
+(``rtm.connect`` through the `AsyncClient`, the handshake on the client's own aiohttp session,
+then reading frames into the core). Every decision is in `_protocol.RtmProtocol`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import contextlib
+import time
+from collections.abc import Callable, Iterable
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
+
+import aiohttp
+
+from .._exceptions import RtmSessionClosed, SlackError
+from ._common import (
+    MAX_INBOUND_BYTES,
+    connect_error,
+    message_command,
+    outcome,
+    presence_command,
+    typing_command,
+)
+from ._protocol import RtmOptions, RtmProtocol
+
+if TYPE_CHECKING:
+    from ..aio import AsyncClient
+
+__all__ = ["AsyncRtmSession"]
+
+_MIN_WAIT = 0.001
+
+
+class AsyncRtmSession:
+    """One RTM session over aiohttp: `RtmSession` with ``await``.
+
+    Made by `AsyncClient.rtm`; ``async with`` connects (``rtm.connect``, the socket, Slack's
+    ``hello``) and closes. Events come by ``async for event in session`` in arrival order.
+
+    Args:
+        client: The client whose token, options and aiohttp session it uses.
+        batch_presence_aware: Passed to ``rtm.connect``.
+        presence_sub: Passed to ``rtm.connect``.
+        options: Timings, pacing and reconnects (`RtmOptions`).
+        clock: A monotonic clock in seconds.
+    """
+
+    def __init__(
+        self,
+        client: AsyncClient,
+        *,
+        batch_presence_aware: bool | None = None,
+        presence_sub: bool | None = None,
+        options: RtmOptions | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        """Prepare a session; nothing is opened until `connect`."""
+        if options is not None and not isinstance(options, RtmOptions):
+            raise TypeError("options must be an RtmOptions")
+        self._client = client
+        self._connect_args = {
+            "batch_presence_aware": batch_presence_aware,
+            "presence_sub": presence_sub,
+        }
+        self._clock = clock
+        self._proto = RtmProtocol(options, logger=client._config.logger)
+        self.options = self._proto.options
+        self._buffer: collections.deque[object] = collections.deque()
+        self._readable = asyncio.Event()
+        self._space = asyncio.Event()
+        self._wake = asyncio.Event()
+        self._engine: asyncio.Task[None] | None = None
+        self._links: set[asyncio.Task[None]] = set()
+        self._linking = False
+        self._ws: aiohttp.ClientWebSocketResponse | None = None
+        self._ws_link: int | None = None
+        self._started = False
+        self._raised = False
+
+    def __repr__(self) -> str:
+        return f"<AsyncRtmSession state={self._proto.state}>"
+
+    # -- public facts -------------------------------------------------------------------------
+
+    @property
+    def self_(self) -> Any:
+        """The connecting user (``self`` in the latest ``rtm.connect`` answer)."""
+        return self._proto.info.self_ if self._proto.info is not None else None
+
+    @property
+    def team(self) -> Any:
+        """The workspace, from the latest ``rtm.connect`` answer."""
+        return self._proto.info.team if self._proto.info is not None else None
+
+    @property
+    def state(self) -> str:
+        """``connecting``, ``open``, ``connected``, ``waiting`` (to reconnect) or ``closed``."""
+        return self._proto.state
+
+    # -- lifecycle ----------------------------------------------------------------------------
+
+    async def connect(self) -> AsyncRtmSession:
+        """Call ``rtm.connect``, open the socket and wait for Slack's ``hello``.
+
+        Returns:
+            The session.
+
+        Raises:
+            SlackApiError: ``rtm.connect`` refused (e.g. `slackrtm.errors.InvalidAuth`).
+            SlackError: Another failure that ended the session before it connected.
+            RuntimeError: It was connected before.
+        """
+        if self._started:
+            raise RuntimeError("an RTM session connects once; make a new one with client.rtm()")
+        self._started = True
+        self._engine = asyncio.get_running_loop().create_task(
+            self._run(), name="slackrtm-rtm-engine"
+        )
+        while self._proto.connects == 0 and not self._proto.closed:
+            self._readable.clear()
+            await self._readable.wait()
+        if self._proto.connects == 0:
+            await self.close()
+            error = self._proto.error
+            assert error is not None
+            self._raised = True
+            raise error
+        return self
+
+    async def __aenter__(self) -> AsyncRtmSession:
+        return await self.connect()
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+    async def close(self) -> None:
+        """Send a close frame and stop every task; unfinished sends fail with RtmSessionClosed.
+
+        Safe to call twice, and from a handler.
+        """
+        self._proto.close(self._clock())
+        self._settle()
+        self._wake.set()
+        engine = self._engine
+        if engine is not None and engine is not asyncio.current_task():
+            await asyncio.wait([engine])
+        await self._close_socket()
+        links = [t for t in self._links if t is not asyncio.current_task()]
+        for task in links:
+            task.cancel()
+        if links:
+            await asyncio.wait(links)
+
+    # -- sending ------------------------------------------------------------------------------
+
+    async def send_message(
+        self, channel: str, text: str, *, thread_ts: str | None = None, timeout: float | None = None
+    ) -> Any:
+        """Post a message and wait for Slack's ack.
+
+        Args:
+            channel: The channel ID.
+            text: The text (Slack refuses more than 4,000 characters with an error ack).
+            thread_ts: Reply in this thread.
+            timeout: Seconds for queueing, pacing and the ack; `RtmOptions.ack_timeout` default.
+
+        Returns:
+            The `slackrtm.events.MessageAck` (``ts``, ``text``).
+
+        Raises:
+            TypeError, ValueError: A bad argument, before any I/O.
+            RtmFrameTooLarge: Over 16 kB encoded; nothing sent.
+            RtmErrorAck: Slack refused it (``code``, ``msg``, ``description``).
+            RtmSendTimeout: Not sent or not acked in time.
+            RtmConnectionLost: The socket went away before the ack (delivery unknown).
+            RtmSessionClosed: The session is closed or has ended.
+        """
+        return await self._send(message_command(channel, text, thread_ts), timeout)
+
+    async def typing(self, channel: str, *, timeout: float | None = None) -> None:
+        """Show "typing" in a channel; returns once the frame is written.
+
+        Raises:
+            TypeError, ValueError: A bad argument, before any I/O.
+            RtmSendTimeout: Not written in time (the session was not connected).
+            RtmSessionClosed: The session is closed or has ended.
+        """
+        await self._send(typing_command(channel), timeout)
+
+    async def subscribe_presence(
+        self, user_ids: Iterable[str], *, timeout: float | None = None
+    ) -> None:
+        """Follow these users' presence (the list replaces the last); kept across reconnects.
+
+        Returns once the frame is written; it is sent again after every reconnect.
+
+        Raises:
+            TypeError, ValueError: A bad argument, before any I/O.
+            RtmSendTimeout: Not written in time (it is still sent after the next ``hello``).
+            RtmSessionClosed: The session is closed or has ended.
+        """
+        await self._send(presence_command(user_ids), timeout)
+
+    async def send(self, command: Any, *, timeout: float | None = None) -> Any:
+        """Send any client command (`slackrtm.events.Command`); the ack, or None without one."""
+        return await self._send(command, timeout)
+
+    async def _send(self, command: Any, timeout: float | None) -> Any:
+        if not self._started:
+            raise RuntimeError("connect the session first (async with client.rtm() as rtm)")
+        pending = self._proto.send(command, self._clock(), timeout=timeout)
+        waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        pending.waiter = waiter
+        self._wake.set()
+        await waiter
+        return outcome(pending)
+
+    # -- events -------------------------------------------------------------------------------
+
+    def __aiter__(self) -> AsyncRtmSession:
+        return self
+
+    async def __anext__(self) -> Any:
+        """The next event or lifecycle notice, in arrival order.
+
+        Raises:
+            StopAsyncIteration: The session was closed.
+            SlackError: The error that ended the session (once, after the buffered events).
+        """
+        try:
+            return await self.next_event()
+        except RtmSessionClosed as exc:
+            if exc is self._proto.error:
+                raise
+            raise StopAsyncIteration from None
+
+    async def next_event(self, timeout: float | None = None) -> Any:
+        """The next event or lifecycle notice, waiting at most `timeout` seconds.
+
+        Raises:
+            TimeoutError: None came in time.
+            RtmSessionClosed: The session was closed and every event has been taken.
+            SlackError: The error that ended the session (once, after the buffered events;
+                afterwards RtmSessionClosed).
+        """
+        deadline = None if timeout is None else self._clock() + timeout
+        buffer = self._buffer
+        while not buffer:
+            proto = self._proto
+            if proto.closed:
+                error = proto.error
+                if error is not None and not self._raised:
+                    self._raised = True
+                    raise error
+                raise proto.closed_error()
+            if not self._started:
+                raise RuntimeError("connect the session first (async with client.rtm() as rtm)")
+            self._readable.clear()
+            if deadline is None:
+                await self._readable.wait()
+            else:
+                left = deadline - self._clock()
+                if left <= 0:
+                    raise TimeoutError(f"no RTM event within {timeout:g} s")
+                with contextlib.suppress(asyncio.TimeoutError):
+                    await asyncio.wait_for(self._readable.wait(), left)
+        event = buffer.popleft()
+        if len(buffer) < self.options.max_buffered:
+            self._space.set()
+        return event
+
+    # -- the engine ---------------------------------------------------------------------------
+
+    def _settle(self) -> None:
+        """Hand events to the buffer and wake the senders whose sends completed."""
+        proto = self._proto
+        found = proto.take_events()
+        if found:
+            self._buffer.extend(found)
+            self._readable.set()
+        elif proto.closed:
+            self._readable.set()
+        for pending in proto.take_completed():
+            waiter = pending.waiter
+            if waiter is not None and not waiter.done():
+                waiter.set_result(None)
+
+    async def _run(self) -> None:
+        proto = self._proto
+        clock = self._clock
+        try:
+            while True:
+                self._wake.clear()
+                now = clock()
+                proto.tick(now)
+                await self._write(proto.data_to_send(now))
+                self._settle()
+                if self._ws is not None and self._ws_link != proto.link:
+                    await self._close_socket()
+                if proto.closed:
+                    return
+                if proto.connect_due(now) and not self._linking:
+                    self._linking = True
+                    url = proto.begin_connect(now)
+                    task = asyncio.get_running_loop().create_task(
+                        self._link(url), name="slackrtm-rtm-link"
+                    )
+                    self._links.add(task)
+                    task.add_done_callback(self._links.discard)
+                    continue
+                deadline = proto.next_deadline()
+                if self._linking and proto.connect_due(now):
+                    deadline = None  # the link task wakes the engine when it ends
+                if deadline is None:
+                    await self._wake.wait()
+                elif deadline > now:
+                    with contextlib.suppress(asyncio.TimeoutError):
+                        await asyncio.wait_for(self._wake.wait(), max(deadline - now, _MIN_WAIT))
+        except Exception as exc:  # a bug in the session must not leave it hanging
+            proto.error = exc
+            proto.close(clock(), f"internal error: {type(exc).__name__}")
+            self._settle()
+            raise
+
+    async def _write(self, frames: list[str]) -> None:
+        ws = self._ws
+        if not frames or ws is None or self._ws_link != self._proto.link:
+            return
+        try:
+            for frame in frames:
+                await ws.send_str(frame)
+        except (aiohttp.ClientError, ConnectionError, RuntimeError):
+            # The socket is going away; its link task reports how. Frames written but not
+            # acked fail then as "delivery unknown".
+            return
+
+    async def _close_socket(self) -> None:
+        ws, self._ws, self._ws_link = self._ws, None, None
+        if ws is not None and not ws.closed:
+            with contextlib.suppress(aiohttp.ClientError, ConnectionError, asyncio.TimeoutError):
+                await ws.close()
+
+    async def _link(self, url: str | None) -> None:
+        try:
+            await self._connect_and_read(url)
+        finally:
+            self._linking = False
+            self._wake.set()
+
+    async def _connect_and_read(self, url: str | None) -> None:
+        proto = self._proto
+        clock = self._clock
+        client = self._client
+        info = None
+        stage = "rtm.connect"
+        try:
+            if url is None:
+                info = await client.rtm_connect(**self._connect_args)
+                url = info.url
+            stage = "socket"
+            handshake = client._open().ws_connect(
+                url,
+                autoping=True,
+                heartbeat=None,
+                ssl=client._ssl,
+                proxy=client._config.proxy,
+                timeout=aiohttp.ClientWSTimeout(ws_receive=None, ws_close=1.0),
+                max_msg_size=MAX_INBOUND_BYTES,
+                compress=0,
+            )
+            ws = await asyncio.wait_for(handshake, self.options.connect_timeout)
+        except SlackError as exc:
+            proto.connect_failed(clock(), exc, stage=stage)
+            self._wake.set()
+            return
+        except (aiohttp.ClientError, OSError, asyncio.TimeoutError, ValueError) as exc:
+            proto.connect_failed(clock(), connect_error("handshake failed", exc), stage="socket")
+            self._wake.set()
+            return
+        link = proto.socket_opened(clock(), info)
+        if proto.link != link:
+            with contextlib.suppress(aiohttp.ClientError, ConnectionError, asyncio.TimeoutError):
+                await ws.close()
+            return
+        self._ws, self._ws_link = ws, link
+        self._wake.set()
+        await self._read(ws, link)
+
+    async def _read(self, ws: aiohttp.ClientWebSocketResponse, link: int) -> None:
+        proto = self._proto
+        clock = self._clock
+        buffer = self._buffer
+        limit = self.options.max_buffered
+        text, binary = aiohttp.WSMsgType.TEXT, aiohttp.WSMsgType.BINARY
+        cause = "connection dropped"
+        try:
+            while True:
+                if len(buffer) >= limit:
+                    await self._backpressure()
+                msg = await ws.receive()
+                kind = msg.type
+                if kind is text or kind is binary:
+                    proto.receive_text(link, msg.data, clock())
+                    self._settle()
+                    if proto.link != link or proto.queued or proto.state != "connected":
+                        self._wake.set()
+                        if proto.link != link:
+                            return
+                    continue
+                if kind is aiohttp.WSMsgType.CLOSE or kind is aiohttp.WSMsgType.CLOSED:
+                    code = ws.close_code
+                    cause = f"closed by Slack (code {code})" if code else "connection closed"
+                    return
+                if kind is aiohttp.WSMsgType.ERROR:
+                    return
+                if kind is aiohttp.WSMsgType.CLOSING:
+                    return
+        finally:
+            proto.connection_lost(link, clock(), cause)
+            self._settle()
+            self._wake.set()
+
+    async def _backpressure(self) -> None:
+        proto = self._proto
+        proto.set_reading_paused(True, self._clock())
+        proto._log.warning(
+            "RTM: %d events are waiting for the consumer; reading paused", len(self._buffer)
+        )
+        while len(self._buffer) >= self.options.max_buffered and not proto.closed:
+            self._space.clear()
+            await self._space.wait()
+        proto.set_reading_paused(False, self._clock())
+        self._wake.set()

@@ -1,0 +1,497 @@
+"""`RtmSession`: the RTM session over the websockets library's sync client. Only I/O lives here.
+
+Two threads per session, as in the async driver's two tasks: the engine (ticks the core at its
+deadlines, writes what it gives, starts connection attempts) and one link thread per socket
+(``rtm.connect`` through the `Client`, the handshake, then reading frames into the core), so
+that keepalive, acks and reconnects go on while the user is not iterating. One lock guards the
+core; I/O happens outside it. Every decision is in `_protocol.RtmProtocol`.
+"""
+
+from __future__ import annotations
+
+import collections
+import contextlib
+import ssl
+import threading
+import time
+from collections.abc import Callable, Iterable
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
+
+import websockets.exceptions
+from websockets.sync.client import ClientConnection
+from websockets.sync.client import connect as ws_connect
+
+from .._exceptions import RtmSessionClosed, SlackError
+from ._common import (
+    MAX_INBOUND_BYTES,
+    connect_error,
+    message_command,
+    outcome,
+    presence_command,
+    typing_command,
+)
+from ._protocol import RtmOptions, RtmProtocol
+
+if TYPE_CHECKING:
+    from ..client import Client
+
+__all__ = ["RtmSession"]
+
+_MIN_WAIT = 0.001
+_WAIT_MARGIN = 5.0
+"""Seconds a sender waits beyond its send's own deadline before assuming the engine is gone."""
+
+
+class RtmSession:
+    """One RTM session over the websockets library's sync client.
+
+    Made by `Client.rtm`; ``with`` connects (``rtm.connect``, the socket, Slack's ``hello``)
+    and closes. Events come by ``for event in session`` in arrival order. Safe to use from
+    several threads: sends may come from any thread while one thread iterates.
+
+    Args:
+        client: The client whose token and options it uses.
+        batch_presence_aware: Passed to ``rtm.connect``.
+        presence_sub: Passed to ``rtm.connect``.
+        options: Timings, pacing and reconnects (`RtmOptions`).
+        clock: A monotonic clock in seconds.
+    """
+
+    def __init__(
+        self,
+        client: Client,
+        *,
+        batch_presence_aware: bool | None = None,
+        presence_sub: bool | None = None,
+        options: RtmOptions | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        """Prepare a session; nothing is opened until `connect`."""
+        if options is not None and not isinstance(options, RtmOptions):
+            raise TypeError("options must be an RtmOptions")
+        self._client = client
+        self._connect_args = {
+            "batch_presence_aware": batch_presence_aware,
+            "presence_sub": presence_sub,
+        }
+        self._clock = clock
+        self._proto = RtmProtocol(options, logger=client._config.logger)
+        self.options = self._proto.options
+        self._lock = threading.Lock()
+        self._readable = threading.Condition(self._lock)
+        self._space = threading.Condition(self._lock)
+        self._engine_cv = threading.Condition(self._lock)
+        self._dirty = False
+        self._buffer: collections.deque[object] = collections.deque()
+        self._engine: threading.Thread | None = None
+        self._link_thread: threading.Thread | None = None
+        self._linking = False
+        self._ws: ClientConnection | None = None
+        self._ws_link: int | None = None
+        self._started = False
+        self._raised = False
+
+    def __repr__(self) -> str:
+        return f"<RtmSession state={self._proto.state}>"
+
+    # -- public facts -------------------------------------------------------------------------
+
+    @property
+    def self_(self) -> Any:
+        """The connecting user (``self`` in the latest ``rtm.connect`` answer)."""
+        return self._proto.info.self_ if self._proto.info is not None else None
+
+    @property
+    def team(self) -> Any:
+        """The workspace, from the latest ``rtm.connect`` answer."""
+        return self._proto.info.team if self._proto.info is not None else None
+
+    @property
+    def state(self) -> str:
+        """``connecting``, ``open``, ``connected``, ``waiting`` (to reconnect) or ``closed``."""
+        return self._proto.state
+
+    # -- lifecycle ----------------------------------------------------------------------------
+
+    def connect(self) -> RtmSession:
+        """Call ``rtm.connect``, open the socket and wait for Slack's ``hello``.
+
+        Returns:
+            The session.
+
+        Raises:
+            SlackApiError: ``rtm.connect`` refused (e.g. `slackrtm.errors.InvalidAuth`).
+            SlackError: Another failure that ended the session before it connected.
+            RuntimeError: It was connected before.
+        """
+        with self._lock:
+            if self._started:
+                raise RuntimeError("an RTM session connects once; make a new one with client.rtm()")
+            self._started = True
+        self._engine = threading.Thread(target=self._run, name="slackrtm-rtm-engine", daemon=True)
+        self._engine.start()
+        with self._lock:
+            while self._proto.connects == 0 and not self._proto.closed:
+                self._readable.wait()
+            failed = self._proto.connects == 0
+        if failed:
+            self.close()
+            error = self._proto.error
+            assert error is not None
+            self._raised = True
+            raise error
+        return self
+
+    def __enter__(self) -> RtmSession:
+        return self.connect()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Send a close frame and stop both threads; unfinished sends fail with RtmSessionClosed.
+
+        Safe to call twice and from any thread. A connection attempt in flight is waited for
+        (at most the client's timeout for ``rtm.connect``, `RtmOptions.connect_timeout` for
+        the handshake).
+        """
+        with self._lock:
+            self._proto.close(self._clock())
+            self._settle()
+            self._poke()
+            self._space.notify_all()
+        current = threading.current_thread()
+        engine = self._engine
+        if engine is not None and engine is not current:
+            engine.join()
+        self._close_socket()
+        link = self._link_thread
+        if link is not None and link is not current:
+            link.join()
+
+    # -- sending ------------------------------------------------------------------------------
+
+    def send_message(
+        self, channel: str, text: str, *, thread_ts: str | None = None, timeout: float | None = None
+    ) -> Any:
+        """Post a message and wait for Slack's ack.
+
+        Args:
+            channel: The channel ID.
+            text: The text (Slack refuses more than 4,000 characters with an error ack).
+            thread_ts: Reply in this thread.
+            timeout: Seconds for queueing, pacing and the ack; `RtmOptions.ack_timeout` default.
+
+        Returns:
+            The `slackrtm.events.MessageAck` (``ts``, ``text``).
+
+        Raises:
+            TypeError, ValueError: A bad argument, before any I/O.
+            RtmFrameTooLarge: Over 16 kB encoded; nothing sent.
+            RtmErrorAck: Slack refused it (``code``, ``msg``, ``description``).
+            RtmSendTimeout: Not sent or not acked in time.
+            RtmConnectionLost: The socket went away before the ack (delivery unknown).
+            RtmSessionClosed: The session is closed or has ended.
+        """
+        return self._send(message_command(channel, text, thread_ts), timeout)
+
+    def typing(self, channel: str, *, timeout: float | None = None) -> None:
+        """Show "typing" in a channel; returns once the frame is written.
+
+        Raises:
+            TypeError, ValueError: A bad argument, before any I/O.
+            RtmSendTimeout: Not written in time (the session was not connected).
+            RtmSessionClosed: The session is closed or has ended.
+        """
+        self._send(typing_command(channel), timeout)
+
+    def subscribe_presence(self, user_ids: Iterable[str], *, timeout: float | None = None) -> None:
+        """Follow these users' presence (the list replaces the last); kept across reconnects.
+
+        Returns once the frame is written; it is sent again after every reconnect.
+
+        Raises:
+            TypeError, ValueError: A bad argument, before any I/O.
+            RtmSendTimeout: Not written in time (it is still sent after the next ``hello``).
+            RtmSessionClosed: The session is closed or has ended.
+        """
+        self._send(presence_command(user_ids), timeout)
+
+    def send(self, command: Any, *, timeout: float | None = None) -> Any:
+        """Send any client command (`slackrtm.events.Command`); the ack, or None without one."""
+        return self._send(command, timeout)
+
+    def _send(self, command: Any, timeout: float | None) -> Any:
+        with self._lock:
+            if not self._started:
+                raise RuntimeError("connect the session first (with client.rtm() as rtm)")
+            pending = self._proto.send(command, self._clock(), timeout=timeout)
+            pending.waiter = threading.Event()
+            self._poke()
+        # The engine completes every send by its deadline; the margin only guards against an
+        # engine that died of a bug.
+        if not pending.waiter.wait(pending.timeout + _WAIT_MARGIN):
+            with self._lock:
+                if not pending.done:
+                    self._proto.close(self._clock(), "the session's engine stopped")
+                    self._settle()
+        return outcome(pending)
+
+    # -- events -------------------------------------------------------------------------------
+
+    def __iter__(self) -> RtmSession:
+        return self
+
+    def __next__(self) -> Any:
+        """The next event or lifecycle notice, in arrival order; blocks until there is one.
+
+        Raises:
+            StopIteration: The session was closed.
+            SlackError: The error that ended the session (once, after the buffered events).
+        """
+        try:
+            return self.next_event()
+        except RtmSessionClosed as exc:
+            if exc is self._proto.error:
+                raise
+            raise StopIteration from None
+
+    def next_event(self, timeout: float | None = None) -> Any:
+        """The next event or lifecycle notice, waiting at most `timeout` seconds.
+
+        Raises:
+            TimeoutError: None came in time.
+            RtmSessionClosed: The session was closed and every event has been taken.
+            SlackError: The error that ended the session (once, after the buffered events;
+                afterwards RtmSessionClosed).
+        """
+        deadline = None if timeout is None else self._clock() + timeout
+        with self._lock:
+            buffer = self._buffer
+            while not buffer:
+                proto = self._proto
+                if proto.closed:
+                    error = proto.error
+                    if error is not None and not self._raised:
+                        self._raised = True
+                        raise error
+                    raise proto.closed_error()
+                if not self._started:
+                    raise RuntimeError("connect the session first (with client.rtm() as rtm)")
+                if deadline is None:
+                    self._readable.wait()
+                else:
+                    left = deadline - self._clock()
+                    if left <= 0:
+                        raise TimeoutError(f"no RTM event within {timeout:g} s")
+                    self._readable.wait(left)
+            event = buffer.popleft()
+            if len(buffer) == self.options.max_buffered - 1:
+                self._space.notify()
+            return event
+
+    # -- the engine (all of these run with the lock held unless said otherwise) ---------------
+
+    def _poke(self) -> None:
+        self._dirty = True
+        self._engine_cv.notify()
+
+    def _settle(self) -> None:
+        proto = self._proto
+        found = proto.take_events()
+        if found:
+            self._buffer.extend(found)
+            self._readable.notify_all()
+        elif proto.closed:
+            self._readable.notify_all()
+        for pending in proto.take_completed():
+            if pending.waiter is not None:
+                pending.waiter.set()
+
+    def _run(self) -> None:
+        """The engine thread."""
+        proto = self._proto
+        clock = self._clock
+        lock = self._lock
+        try:
+            while True:
+                with lock:
+                    self._dirty = False
+                    now = clock()
+                    proto.tick(now)
+                    frames = proto.data_to_send(now)
+                    self._settle()
+                    ws = self._ws if self._ws_link == proto.link else None
+                    stale = None
+                    if self._ws is not None and self._ws_link != proto.link:
+                        stale, self._ws, self._ws_link = self._ws, None, None
+                    closed = proto.closed
+                    start = not closed and proto.connect_due(now) and not self._linking
+                    url = proto.begin_connect(now) if start else None
+                    if start:
+                        self._linking = True
+                # Unlocked: only this thread writes, so frames keep their order.
+                if frames and ws is not None:
+                    self._write(ws, frames)
+                if stale is not None:
+                    self._close(stale)
+                if closed:
+                    return
+                if start:
+                    thread = threading.Thread(
+                        target=self._link, args=(url,), name="slackrtm-rtm-link", daemon=True
+                    )
+                    self._link_thread = thread
+                    thread.start()
+                    continue
+                with lock:
+                    deadline = proto.next_deadline()
+                    if self._linking and proto.connect_due(clock()):
+                        deadline = None  # the link thread pokes when it ends
+                    while not self._dirty:
+                        if deadline is None:
+                            self._engine_cv.wait()
+                        else:
+                            left = deadline - clock()
+                            if left <= 0:
+                                break
+                            self._engine_cv.wait(max(left, _MIN_WAIT))
+        except Exception as exc:  # a bug in the session must not leave it hanging
+            with lock:
+                proto.error = exc
+                proto.close(clock(), f"internal error: {type(exc).__name__}")
+                self._settle()
+            raise
+
+    @staticmethod
+    def _write(ws: ClientConnection, frames: list[str]) -> None:
+        try:
+            for frame in frames:
+                ws.send(frame)
+        except (websockets.exceptions.WebSocketException, OSError):
+            # The socket is going away; its link thread reports how. Frames written but not
+            # acked fail then as "delivery unknown".
+            return
+
+    @staticmethod
+    def _close(ws: ClientConnection) -> None:
+        with contextlib.suppress(websockets.exceptions.WebSocketException, OSError):
+            ws.close()
+
+    def _close_socket(self) -> None:
+        with self._lock:
+            ws, self._ws, self._ws_link = self._ws, None, None
+        if ws is not None:
+            self._close(ws)
+
+    # -- one link thread per connection attempt ------------------------------------------------
+
+    def _link(self, url: str | None) -> None:
+        proto = self._proto
+        clock = self._clock
+        client = self._client
+        info = None
+        stage = "rtm.connect"
+        try:
+            try:
+                if url is None:
+                    info = client.rtm_connect(**self._connect_args)
+                    url = info.url
+                stage = "socket"
+                ws = ws_connect(
+                    url,
+                    ssl=self._ssl_context(url),
+                    proxy=client._config.proxy,
+                    open_timeout=self.options.connect_timeout,
+                    close_timeout=1.0,
+                    ping_interval=None,  # the core's RTM pings keep alive, the same in both
+                    compression=None,
+                    max_size=MAX_INBOUND_BYTES,
+                )
+            except SlackError as exc:
+                with self._lock:
+                    proto.connect_failed(clock(), exc, stage=stage)
+                    self._settle()
+                return
+            except (websockets.exceptions.WebSocketException, OSError, TimeoutError) as exc:
+                error = connect_error("handshake failed", exc)
+                with self._lock:
+                    proto.connect_failed(clock(), error, stage="socket")
+                    self._settle()
+                return
+            with self._lock:
+                link = proto.socket_opened(clock(), info)
+                current = proto.link == link
+                if current:
+                    self._ws, self._ws_link = ws, link
+                    self._poke()
+            if not current:
+                self._close(ws)
+                return
+            self._read(ws, link)
+        finally:
+            with self._lock:
+                self._linking = False
+                self._poke()
+
+    def _ssl_context(self, url: str) -> ssl.SSLContext | None:
+        if not url.startswith("wss:"):
+            return None
+        # The same TLS settings as the client's Web API calls.
+        pool = self._client._pool
+        context: ssl.SSLContext | None = pool.connection_pool_kw.get("ssl_context")
+        return context
+
+    def _read(self, ws: ClientConnection, link: int) -> None:
+        proto = self._proto
+        clock = self._clock
+        buffer = self._buffer
+        limit = self.options.max_buffered
+        lock = self._lock
+        cause = "connection dropped"
+        try:
+            while True:
+                if len(buffer) >= limit:
+                    with lock:
+                        self._backpressure()
+                try:
+                    data = ws.recv()
+                except websockets.exceptions.ConnectionClosed as exc:
+                    received = exc.rcvd
+                    if received is not None:
+                        cause = f"closed by Slack (code {received.code})"
+                    return
+                with lock:
+                    proto.receive_text(link, data, clock())
+                    self._settle()
+                    if proto.link != link:
+                        self._poke()
+                        return
+                    if proto.queued or proto.state != "connected":
+                        self._poke()
+        except OSError:
+            return
+        finally:
+            with lock:
+                proto.connection_lost(link, clock(), cause)
+                self._settle()
+                self._poke()
+
+    def _backpressure(self) -> None:
+        proto = self._proto
+        if len(self._buffer) < self.options.max_buffered or proto.closed:
+            return
+        proto.set_reading_paused(True, self._clock())
+        proto._log.warning(
+            "RTM: %d events are waiting for the consumer; reading paused", len(self._buffer)
+        )
+        while len(self._buffer) >= self.options.max_buffered and not proto.closed:
+            self._space.wait()
+        proto.set_reading_paused(False, self._clock())
+        self._poke()

@@ -1,0 +1,681 @@
+"""The RTM protocol core alone: no sockets, no loop, an injected clock and random source.
+
+Every rule of `RtmProtocol` is driven here by hand, the way a driver would: frames and times
+in, frames to write, events, completions and deadlines out.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+from typing import Any
+
+import pytest
+
+from slackrtm import events
+from slackrtm._exceptions import (
+    RateLimited,
+    RtmConnectionLost,
+    RtmErrorAck,
+    RtmFrameTooLarge,
+    RtmSendTimeout,
+    RtmSessionClosed,
+    SlackConnectionError,
+    SlackResponse,
+)
+from slackrtm._wire import RetryPolicy
+from slackrtm.errors import AccountInactive, InvalidAuth, NotAuthed, TokenRevoked
+from slackrtm.rtm import Connected, Disconnected, Reconnecting, RtmOptions
+from slackrtm.rtm._protocol import RtmProtocol
+
+HELLO = '{"type": "hello"}'
+UNPACED = RtmOptions(send_rate=None)
+
+
+def make(options: RtmOptions = UNPACED, rng: float = 0.5) -> RtmProtocol:
+    return RtmProtocol(options, rng=lambda: rng)
+
+
+def connect(proto: RtmProtocol, now: float = 0.0, info: Any = "info") -> int:
+    assert proto.connect_due(now)
+    assert proto.begin_connect(now) is None
+    link = proto.socket_opened(now, info)
+    proto.receive_text(link, HELLO, now)
+    assert proto.state == "connected"
+    proto.take_events()
+    return link
+
+
+def sent(frames: list[str]) -> list[dict[str, Any]]:
+    return [json.loads(f) for f in frames]
+
+
+def message(text: str = "hi", channel: str = "C1") -> events.MessageCommand:
+    return events.MessageCommand(channel=channel, text=text)
+
+
+def kinds(items: list[object]) -> list[type]:
+    return [type(i) for i in items]
+
+
+# -- hello, ids, acks --------------------------------------------------------------------------
+
+
+def test_hello_connects_and_is_delivered_with_a_lifecycle_notice() -> None:
+    proto = make()
+    assert proto.state == "idle"
+    assert proto.begin_connect(0.0) is None
+    assert proto.state == "connecting"
+    link = proto.socket_opened(0.0, "info")
+    assert proto.state == "open"
+    assert proto.take_events() == []
+    proto.receive_text(link, HELLO, 0.1)
+    assert proto.state == "connected"
+    assert proto.info == "info"
+    out = proto.take_events()
+    assert isinstance(out[0], events.Hello)
+    assert out[1] == Connected("start", 1)
+
+
+def test_ids_are_positive_and_unique_and_only_frames_that_need_one_carry_one() -> None:
+    proto = make()
+    connect(proto)
+    proto.send(message("a"), 1.0)
+    proto.send(events.TypingCommand(channel="C1"), 1.0)
+    proto.send(message("b"), 1.0)
+    proto.send(events.PresenceSubCommand(ids=("U1",)), 1.0)
+    frames = sent(proto.data_to_send(1.0))
+    assert [f["type"] for f in frames] == ["message", "typing", "message", "presence_sub"]
+    assert [f.get("id") for f in frames] == [1, None, 2, None]
+
+
+def test_an_ack_completes_its_send_with_the_typed_ack() -> None:
+    proto = make()
+    link = connect(proto)
+    pending = proto.send(message(), 1.0)
+    (frame,) = sent(proto.data_to_send(1.0))
+    assert not pending.done
+    proto.receive_text(
+        link, json.dumps({"ok": True, "reply_to": frame["id"], "ts": "1.2", "text": "hi"}), 1.1
+    )
+    assert proto.take_completed() == [pending]
+    assert isinstance(pending.result, events.MessageAck)
+    assert pending.result.ts == "1.2"
+    assert pending.error is None
+    assert proto.take_events() == [], "acks are not events"
+
+
+def test_an_error_ack_fails_its_send_with_code_msg_and_description() -> None:
+    proto = make()
+    link = connect(proto)
+    pending = proto.send(message(), 1.0)
+    proto.data_to_send(1.0)
+    ack = {"ok": False, "reply_to": pending.id, "error": {"code": 1, "msg": "Socket URL has expired"}}
+    proto.receive_text(link, json.dumps(ack), 1.1)
+    assert pending.done
+    error = pending.error
+    assert isinstance(error, RtmErrorAck)
+    assert (error.code, error.msg, error.reply_to) == (1, "Socket URL has expired", pending.id)
+    assert error.description == events.RTM_ERROR_DESCRIPTIONS[1]
+
+
+def test_typing_completes_once_written() -> None:
+    proto = make()
+    connect(proto)
+    pending = proto.send(events.TypingCommand(channel="C1"), 1.0)
+    assert not pending.done
+    proto.data_to_send(1.0)
+    assert pending.done
+    assert pending.result is None
+    assert pending.error is None
+
+
+# -- the frame limit ---------------------------------------------------------------------------
+
+
+def test_a_frame_over_the_limit_is_refused_and_nothing_is_sent() -> None:
+    proto = make(RtmOptions(send_rate=None, max_frame_bytes=100))
+    connect(proto)
+    fits = 100 - len(events.encode(message(""), 1))
+    ok = proto.send(message("x" * fits), 1.0)
+    assert len(ok.frame) == 100
+    with pytest.raises(RtmFrameTooLarge) as info:
+        proto.send(message("x" * (fits + 1)), 1.0)
+    assert (info.value.size, info.value.limit) == (101, 100)
+    assert isinstance(info.value, ValueError)
+    # Multi-byte text counts in UTF-8 bytes.
+    with pytest.raises(RtmFrameTooLarge):
+        proto.send(message("é" * fits), 1.0)
+    frames = sent(proto.data_to_send(1.0))
+    assert len(frames) == 1
+    assert proto.send(message("y"), 1.0).id == 2, "a refused frame uses up no id"
+
+
+def test_the_default_limit_is_slacks_16_kb() -> None:
+    proto = make()
+    connect(proto)
+    with pytest.raises(RtmFrameTooLarge) as info:
+        proto.send(message("x" * 16_384), 1.0)
+    assert info.value.limit == 16_384
+
+
+# -- pacing ------------------------------------------------------------------------------------
+
+
+def test_sends_are_paced_by_a_token_bucket() -> None:
+    proto = make(RtmOptions(send_rate=1.0, send_burst=3))
+    connect(proto, 10.0)
+    for i in range(6):
+        proto.send(message(str(i)), 10.0)
+    assert len(proto.data_to_send(10.0)) == 3, "a burst of three at once"
+    assert proto.data_to_send(10.5) == []
+    assert proto.next_deadline() == pytest.approx(11.0)
+    assert [f["text"] for f in sent(proto.data_to_send(11.0))] == ["3"]
+    assert [f["text"] for f in sent(proto.data_to_send(13.0))] == ["4", "5"]
+
+
+def test_pacing_can_be_turned_off() -> None:
+    proto = make(RtmOptions(send_rate=None))
+    connect(proto)
+    for i in range(50):
+        proto.send(message(str(i)), 1.0)
+    assert len(proto.data_to_send(1.0)) == 50
+
+
+def test_the_bucket_refills_to_its_burst_only() -> None:
+    proto = make(RtmOptions(send_rate=2.0, send_burst=2))
+    connect(proto)
+    for i in range(5):
+        proto.send(message(str(i)), 100.0)
+    assert len(proto.data_to_send(100.0)) == 2
+    assert len(proto.data_to_send(1000.0)) == 2, "an idle hour does not bank more than the burst"
+
+
+# -- timeouts ----------------------------------------------------------------------------------
+
+
+def test_an_unacked_send_times_out_at_its_deadline() -> None:
+    proto = make()
+    connect(proto)
+    pending = proto.send(message(), 1.0, timeout=2.0)
+    proto.data_to_send(1.0)
+    assert proto.next_deadline() == pytest.approx(3.0)
+    proto.tick(2.9)
+    assert not pending.done
+    proto.tick(3.0)
+    assert isinstance(pending.error, RtmSendTimeout)
+    assert pending.error.written is True
+    assert pending.error.timeout == 2.0
+
+
+def test_the_default_timeout_is_the_options_ack_timeout() -> None:
+    proto = make(RtmOptions(send_rate=None, ack_timeout=7.0))
+    connect(proto)
+    pending = proto.send(message(), 1.0)
+    assert pending.deadline == 8.0
+
+
+@pytest.mark.parametrize("bad", [0, -1.0, True, "3"])
+def test_a_bad_timeout_is_refused(bad: Any) -> None:
+    proto = make()
+    connect(proto)
+    with pytest.raises(ValueError, match="timeout"):
+        proto.send(message(), 1.0, timeout=bad)
+
+
+def test_a_late_ack_after_a_timeout_is_ignored() -> None:
+    proto = make()
+    link = connect(proto)
+    pending = proto.send(message(), 1.0, timeout=1.0)
+    proto.data_to_send(1.0)
+    proto.tick(2.0)
+    proto.take_completed()
+    proto.receive_text(link, json.dumps({"ok": True, "reply_to": pending.id, "ts": "1"}), 3.0)
+    assert proto.take_completed() == []
+    assert isinstance(pending.error, RtmSendTimeout)
+
+
+# -- keepalive ---------------------------------------------------------------------------------
+
+
+def keepalive(**kw: Any) -> RtmProtocol:
+    return make(RtmOptions(send_rate=None, ping_interval=5.0, pong_timeout=2.0, **kw))
+
+
+def test_a_ping_goes_out_after_the_idle_interval() -> None:
+    proto = keepalive()
+    connect(proto, 0.0)
+    assert proto.next_deadline() == 5.0
+    proto.tick(4.9)
+    assert proto.data_to_send(4.9) == []
+    proto.tick(5.0)
+    (ping,) = sent(proto.data_to_send(5.0))
+    assert ping["type"] == "ping"
+    assert ping["id"] >= 1
+    assert proto.next_deadline() == 7.0
+
+
+def test_any_inbound_frame_is_liveness() -> None:
+    proto = keepalive()
+    link = connect(proto, 0.0)
+    proto.receive_text(link, '{"type": "message", "ts": "1.0"}', 4.0)
+    proto.tick(5.0)
+    assert proto.data_to_send(5.0) == [], "a frame 1 s ago: no ping yet"
+    proto.tick(9.0)
+    (ping,) = sent(proto.data_to_send(9.0))
+    proto.receive_text(link, json.dumps({"type": "pong", "reply_to": ping["id"]}), 9.5)
+    proto.tick(11.5)
+    assert proto.state == "connected"
+
+
+def test_a_stall_is_found_within_ping_interval_plus_pong_timeout() -> None:
+    """Drive the core as a driver does: sleep until next_deadline, tick, write."""
+    proto = keepalive()
+    connect(proto, 0.0)
+    now = 0.0
+    while proto.state == "connected":
+        deadline = proto.next_deadline()
+        assert deadline is not None
+        now = deadline
+        proto.tick(now)
+        proto.data_to_send(now)
+    assert now == pytest.approx(7.0)
+    notices = [e for e in proto.take_events() if isinstance(e, (Disconnected, Reconnecting))]
+    assert isinstance(notices[0], Disconnected)
+    assert "stalled" in notices[0].cause
+    assert isinstance(notices[1], Reconnecting)
+
+
+def test_no_stall_is_judged_while_reading_is_paused() -> None:
+    proto = keepalive()
+    connect(proto, 0.0)
+    proto.tick(5.0)
+    proto.data_to_send(5.0)
+    proto.set_reading_paused(True, 5.5)
+    assert proto.next_deadline() is None
+    proto.tick(100.0)
+    assert proto.state == "connected"
+    proto.set_reading_paused(False, 100.0)
+    proto.tick(101.0)
+    assert proto.state == "connected"
+    proto.tick(102.0)
+    assert proto.state == "waiting", "the pong deadline restarts when reading resumes"
+
+
+# -- reconnects --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("frame", "cause"),
+    [
+        ({"type": "goodbye"}, "goodbye"),
+        ({"type": "team_migration_started"}, "team_migration_started"),
+        ({"type": "error", "error": {"code": 99, "msg": "boom"}}, "error event 99: boom"),
+    ],
+)
+def test_these_frames_lead_to_a_reconnect(frame: dict[str, Any], cause: str) -> None:
+    proto = make(rng=0.5)
+    link = connect(proto)
+    proto.take_events()
+    proto.receive_text(link, json.dumps(frame), 10.0)
+    out = proto.take_events()
+    assert kinds(out)[1:] == [Disconnected, Reconnecting]
+    assert out[1] == Disconnected(cause)
+    assert out[2] == Reconnecting(cause, 1, 0.25)
+    assert proto.state == "waiting"
+    assert proto.link is None
+    assert not proto.connect_due(10.2)
+    assert proto.connect_due(10.25)
+    link2 = proto.socket_opened(10.3, "info2") if proto.begin_connect(10.25) is None else 0
+    proto.receive_text(link2, HELLO, 10.4)
+    assert proto.take_events()[1] == Connected(cause, 2)
+
+
+def test_a_lost_socket_leads_to_a_reconnect() -> None:
+    proto = make()
+    link = connect(proto)
+    proto.connection_lost(link, 5.0, "connection dropped")
+    assert proto.state == "waiting"
+    assert Disconnected("connection dropped") in proto.take_events()
+
+
+def test_frames_and_losses_of_a_replaced_socket_are_ignored() -> None:
+    proto = make()
+    old = connect(proto)
+    proto.receive_text(old, '{"type": "goodbye"}', 1.0)
+    proto.begin_connect(5.0)
+    new = proto.socket_opened(5.0)
+    proto.receive_text(new, HELLO, 5.0)
+    proto.take_events()
+    proto.receive_text(old, '{"type": "message", "ts": "1"}', 5.1)
+    proto.connection_lost(old, 5.2, "closed")
+    assert proto.take_events() == []
+    assert proto.state == "connected"
+
+
+def test_backoff_grows_exponentially_with_jitter_up_to_its_ceiling() -> None:
+    policy = RetryPolicy(max_retries=100, max_total=math.inf, backoff_base=1.0, backoff_max=8.0)
+    proto = make(RtmOptions(reconnect=policy), rng=1.0)
+    link = connect(proto)
+    proto.connection_lost(link, 0.0, "dropped")
+    delays = []
+    now = 0.0
+    for _ in range(6):
+        (notice,) = [e for e in proto.take_events() if isinstance(e, Reconnecting)]
+        delays.append(notice.delay)
+        now += notice.delay
+        proto.begin_connect(now)
+        proto.connect_failed(now, SlackConnectionError("refused"), stage="socket")
+    assert delays == [1.0, 2.0, 4.0, 8.0, 8.0, 8.0]
+
+
+def test_the_jitter_comes_from_the_random_source() -> None:
+    proto = make(RtmOptions(reconnect=RetryPolicy(backoff_base=4.0, backoff_max=8.0)), rng=0.1)
+    link = connect(proto)
+    proto.connection_lost(link, 0.0, "dropped")
+    (notice,) = [e for e in proto.take_events() if isinstance(e, Reconnecting)]
+    assert notice.delay == pytest.approx(0.4)
+
+
+def rate_limited(retry_after: float | None) -> RateLimited:
+    return RateLimited(retry_after=retry_after, response=SlackResponse(status=429))
+
+
+def test_retry_after_is_honoured() -> None:
+    proto = make(rng=0.5)
+    link = connect(proto)
+    proto.connection_lost(link, 0.0, "dropped")
+    proto.begin_connect(1.0)
+    proto.connect_failed(1.0, rate_limited(7), stage="rtm.connect")
+    notice = proto.take_events()[-1]
+    assert isinstance(notice, Reconnecting)
+    assert notice.delay == 7.0
+    assert notice.attempt == 2
+    assert not proto.connect_due(7.9)
+    assert proto.connect_due(8.0)
+
+
+def test_retry_after_missing_waits_a_second_at_least() -> None:
+    proto = make(rng=0.0)
+    link = connect(proto)
+    proto.connection_lost(link, 0.0, "dropped")
+    proto.begin_connect(0.0)
+    proto.connect_failed(0.0, rate_limited(None), stage="rtm.connect")
+    assert proto.take_events()[-1].delay == 1.0  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("fatal", [NotAuthed, InvalidAuth, AccountInactive, TokenRevoked])
+def test_fatal_auth_errors_end_the_session_with_that_error(fatal: type[Exception]) -> None:
+    proto = make()
+    link = connect(proto)
+    queued_later = None
+    proto.connection_lost(link, 0.0, "dropped")
+    queued_later = proto.send(message(), 0.1)
+    proto.begin_connect(1.0)
+    error = fatal(fatal.code)  # type: ignore[attr-defined]
+    proto.connect_failed(1.0, error, stage="rtm.connect")
+    assert proto.closed
+    assert proto.error is error
+    assert isinstance(queued_later.error, RtmSessionClosed)
+    assert queued_later.error.__cause__ is error
+    with pytest.raises(RtmSessionClosed) as info:
+        proto.send(message(), 2.0)
+    assert info.value.__cause__ is error
+
+
+def test_an_rtm_connect_failure_before_the_first_hello_ends_the_session() -> None:
+    proto = make()
+    proto.begin_connect(0.0)
+    error = SlackConnectionError("refused")
+    proto.connect_failed(0.0, error, stage="rtm.connect")
+    assert proto.closed
+    assert proto.error is error
+
+
+def test_a_socket_failure_before_the_first_hello_is_retried() -> None:
+    proto = make()
+    proto.begin_connect(0.0)
+    proto.connect_failed(0.0, SlackConnectionError("refused"), stage="socket")
+    assert proto.state == "waiting"
+
+
+def test_an_expired_url_counts_as_a_failed_attempt() -> None:
+    proto = make(RtmOptions(reconnect=RetryPolicy(backoff_base=1.0, backoff_max=60)), rng=1.0)
+    proto.begin_connect(0.0)
+    link = proto.socket_opened(0.0)
+    expired = {"type": "error", "error": {"code": 1, "msg": "Socket URL has expired"}}
+    proto.receive_text(link, json.dumps(expired), 0.1)
+    out = proto.take_events()
+    assert isinstance(out[0], events.Error)
+    assert out[1] == Reconnecting("error event 1: Socket URL has expired", 2, 2.0)
+    proto.connection_lost(link, 0.2, "closed by the server")
+    assert proto.take_events() == [], "the close that follows is the same failure"
+
+
+def test_no_hello_in_time_is_a_failed_attempt() -> None:
+    proto = make(RtmOptions(hello_timeout=3.0))
+    proto.begin_connect(0.0)
+    proto.socket_opened(0.0)
+    assert proto.next_deadline() == 3.0
+    proto.tick(3.0)
+    assert proto.state == "waiting"
+    assert "no hello" in proto.take_events()[-1].cause  # type: ignore[attr-defined]
+
+
+def test_reconnecting_gives_up_after_max_retries() -> None:
+    proto = make(RtmOptions(reconnect=RetryPolicy(max_retries=2, max_total=math.inf)))
+    link = connect(proto)
+    proto.connection_lost(link, 0.0, "dropped")
+    error = SlackConnectionError("refused")
+    for now in (1.0, 2.0, 3.0):
+        assert proto.connect_due(now)
+        proto.begin_connect(now)
+        proto.connect_failed(now, error, stage="socket")
+    assert proto.closed
+    assert isinstance(proto.error, RtmSessionClosed)
+    assert "gave up" in proto.error.cause
+    assert proto.error.__cause__ is error
+
+
+def test_reconnecting_gives_up_after_max_total() -> None:
+    policy = RetryPolicy(max_retries=100, max_total=10.0, backoff_base=4.0, backoff_max=4.0)
+    proto = make(RtmOptions(reconnect=policy), rng=1.0)
+    link = connect(proto)
+    proto.connection_lost(link, 0.0, "dropped")
+    now = 0.0
+    while not proto.closed:
+        now += 4.0
+        proto.begin_connect(now)
+        proto.connect_failed(now, SlackConnectionError("refused"), stage="socket")
+    assert now == 8.0, "a third wait would end past 10 s of outage"
+
+
+def test_without_a_reconnect_policy_the_first_disconnect_ends_the_session() -> None:
+    proto = make(RtmOptions(reconnect=None))
+    link = connect(proto)
+    proto.receive_text(link, '{"type": "goodbye"}', 1.0)
+    assert proto.closed
+    assert isinstance(proto.error, RtmSessionClosed)
+    assert "goodbye" in proto.error.cause
+
+
+def test_a_policy_can_refuse_to_retry_rate_limits() -> None:
+    proto = make(RtmOptions(reconnect=RetryPolicy(rate_limited=False)))
+    link = connect(proto)
+    proto.connection_lost(link, 0.0, "dropped")
+    proto.begin_connect(1.0)
+    error = rate_limited(3)
+    proto.connect_failed(1.0, error, stage="rtm.connect")
+    assert proto.closed
+    assert proto.error is error
+
+
+def test_a_fresh_reconnect_url_is_used_and_a_stale_one_is_not() -> None:
+    proto = make(rng=0.0)
+    link = connect(proto)
+    proto.receive_text(link, '{"type": "reconnect_url", "url": "wss://x/fresh"}', 1.0)
+    assert not any(isinstance(e, events.ReconnectUrl) for e in proto.take_events())
+    proto.connection_lost(link, 2.0, "dropped")
+    assert proto.begin_connect(2.0) == "wss://x/fresh"
+    proto.connect_failed(2.0, SlackConnectionError("refused"), stage="socket")
+    assert proto.begin_connect(10.0) is None, "a URL is used once"
+
+    proto = make(rng=0.0)
+    link = connect(proto)
+    proto.receive_text(link, '{"type": "reconnect_url", "url": "wss://x/old"}', 1.0)
+    proto.connection_lost(link, 100.0, "dropped")
+    assert proto.begin_connect(100.0) is None
+
+
+# -- sends across a reconnect ------------------------------------------------------------------
+
+
+def test_sends_made_while_disconnected_go_out_after_the_next_hello() -> None:
+    proto = make()
+    link = connect(proto)
+    proto.connection_lost(link, 1.0, "dropped")
+    pending = proto.send(message("later"), 1.1, timeout=30.0)
+    assert proto.data_to_send(1.2) == []
+    proto.begin_connect(2.0)
+    link = proto.socket_opened(2.0)
+    assert proto.data_to_send(2.0) == [], "nothing before hello"
+    proto.receive_text(link, HELLO, 2.1)
+    (frame,) = sent(proto.data_to_send(2.1))
+    assert frame["text"] == "later"
+    assert frame["id"] == pending.id
+    proto.receive_text(link, json.dumps({"ok": True, "reply_to": pending.id, "ts": "9"}), 2.2)
+    assert pending.result.ts == "9"
+
+
+def test_a_send_queued_too_long_fails_with_a_clear_timeout() -> None:
+    proto = make()
+    link = connect(proto)
+    proto.connection_lost(link, 1.0, "dropped")
+    pending = proto.send(message(), 1.0, timeout=5.0)
+    proto.tick(6.0)
+    assert isinstance(pending.error, RtmSendTimeout)
+    assert pending.error.written is False
+    assert "not sent" in str(pending.error)
+    proto.begin_connect(7.0)
+    link = proto.socket_opened(7.0)
+    proto.receive_text(link, HELLO, 7.0)
+    assert proto.data_to_send(7.0) == [], "a timed-out send is not sent late"
+
+
+def test_a_written_send_whose_socket_is_lost_fails_as_delivery_unknown() -> None:
+    proto = make()
+    link = connect(proto)
+    written = proto.send(message("a"), 1.0)
+    proto.data_to_send(1.0)
+    proto.connection_lost(link, 1.5, "connection dropped")
+    assert isinstance(written.error, RtmConnectionLost)
+    assert written.error.cause == "connection dropped"
+
+
+def test_presence_subscriptions_are_sent_again_first_after_each_hello() -> None:
+    proto = make()
+    link = connect(proto)
+    proto.send(events.PresenceSubCommand(ids=("U1", "U2")), 1.0)
+    proto.data_to_send(1.0)
+    assert proto.subscription == ("U1", "U2")
+    proto.connection_lost(link, 2.0, "dropped")
+    proto.send(message("queued"), 2.0)
+    for round_ in range(2):
+        now = 3.0 + round_
+        proto.begin_connect(now)
+        link = proto.socket_opened(now)
+        proto.receive_text(link, HELLO, now)
+        frames = sent(proto.data_to_send(now))
+        assert frames[0] == {"type": "presence_sub", "ids": ["U1", "U2"]}
+        assert [f["type"] for f in frames[1:]] == (["message"] if round_ == 0 else [])
+        proto.connection_lost(link, now + 0.5, "dropped")
+
+
+def test_a_subscription_queued_while_disconnected_is_not_sent_twice() -> None:
+    proto = make()
+    link = connect(proto)
+    proto.send(events.PresenceSubCommand(ids=("U1",)), 1.0)
+    proto.data_to_send(1.0)
+    proto.connection_lost(link, 2.0, "dropped")
+    proto.send(events.PresenceSubCommand(ids=("U2",)), 2.0)
+    proto.begin_connect(3.0)
+    link = proto.socket_opened(3.0)
+    proto.receive_text(link, HELLO, 3.0)
+    assert sent(proto.data_to_send(3.0)) == [{"type": "presence_sub", "ids": ["U2"]}]
+
+
+# -- malformed frames, closing -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "bad",
+    ["not json", "[1, 2]", b"\xff\xfe", '{"type": "message", "ts": 5}', '{"type": "error"}'],
+)
+def test_a_malformed_frame_is_logged_and_skipped(
+    bad: str | bytes, caplog: pytest.LogCaptureFixture
+) -> None:
+    proto = make()
+    link = connect(proto)
+    proto.take_events()
+    with caplog.at_level(logging.WARNING, logger="slackrtm"):
+        proto.receive_text(link, bad, 1.0)
+    assert "malformed frame" in caplog.text
+    assert proto.take_events() == []
+    proto.receive_text(link, '{"type": "message", "ts": "1.0"}', 1.1)
+    assert kinds(proto.take_events()) == [events.Message]
+    assert proto.state == "connected"
+
+
+def test_unknown_events_are_delivered() -> None:
+    proto = make()
+    link = connect(proto)
+    proto.take_events()
+    proto.receive_text(link, '{"type": "brand_new", "x": 1}', 1.0)
+    (event,) = proto.take_events()
+    assert isinstance(event, events.UnknownEvent)
+    assert event.raw["x"] == 1
+
+
+def test_close_fails_every_unfinished_send_and_refuses_new_ones() -> None:
+    proto = make()
+    connect(proto)
+    written = proto.send(message("a"), 1.0)
+    proto.data_to_send(1.0)
+    queued = proto.send(message("b"), 1.0)
+    proto.close(2.0)
+    assert proto.closed
+    assert proto.link is None
+    assert proto.error is None
+    for pending in (written, queued):
+        assert isinstance(pending.error, RtmSessionClosed)
+        assert pending.error.cause == "closed by the user"
+    with pytest.raises(RtmSessionClosed):
+        proto.send(message(), 3.0)
+    assert proto.next_deadline() is None
+    assert proto.data_to_send(3.0) == []
+
+
+def test_a_socket_that_opens_after_close_is_not_current() -> None:
+    proto = make()
+    proto.begin_connect(0.0)
+    proto.close(0.5)
+    link = proto.socket_opened(1.0)
+    assert proto.link != link
+    assert proto.closed
+
+
+@pytest.mark.parametrize(
+    "option",
+    [
+        {"ping_interval": 0},
+        {"pong_timeout": -1},
+        {"ack_timeout": True},
+        {"send_rate": 0},
+        {"send_burst": 0},
+        {"max_buffered": 0},
+    ],
+)
+def test_bad_options_are_refused(option: dict[str, Any]) -> None:
+    with pytest.raises((ValueError, TypeError)):
+        RtmOptions(**option)

@@ -11,6 +11,11 @@ from typing import TYPE_CHECKING, Any
 
 from ._exceptions import (
     RateLimited,
+    RtmConnectionLost,
+    RtmErrorAck,
+    RtmFrameTooLarge,
+    RtmSendTimeout,
+    RtmSessionClosed,
     SlackApiError,
     SlackApiWarning,
     SlackConnectionError,
@@ -19,6 +24,7 @@ from ._exceptions import (
     SlackHttpError,
     SlackResponse,
     SlackResponseError,
+    SlackRtmError,
     SlackTimeoutError,
 )
 from ._generated import (
@@ -46,6 +52,11 @@ __all__ = [
     "RtmConnectResponse",
     "RtmConnectSelf",
     "RtmConnectTeam",
+    "RtmConnectionLost",
+    "RtmErrorAck",
+    "RtmFrameTooLarge",
+    "RtmSendTimeout",
+    "RtmSessionClosed",
     "SlackApiError",
     "SlackApiWarning",
     "SlackConnectionError",
@@ -54,6 +65,7 @@ __all__ = [
     "SlackHttpError",
     "SlackResponse",
     "SlackResponseError",
+    "SlackRtmError",
     "SlackTimeoutError",
     "WarningCode",
     "__version__",

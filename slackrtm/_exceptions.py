@@ -14,6 +14,11 @@ import attrs
 
 __all__ = [
     "RateLimited",
+    "RtmConnectionLost",
+    "RtmErrorAck",
+    "RtmFrameTooLarge",
+    "RtmSendTimeout",
+    "RtmSessionClosed",
     "SlackApiError",
     "SlackApiWarning",
     "SlackConnectionError",
@@ -22,6 +27,7 @@ __all__ = [
     "SlackHttpError",
     "SlackResponse",
     "SlackResponseError",
+    "SlackRtmError",
     "SlackTimeoutError",
 ]
 
@@ -204,9 +210,7 @@ class RtmErrorAck(SlackRtmError):
             text += f": {msg}"
         if description and description != msg:
             text += f" ({description})"
-        super().__init__(
-            text, code=code, msg=msg, description=description, reply_to=reply_to
-        )
+        super().__init__(text, code=code, msg=msg, description=description, reply_to=reply_to)
 
 
 class RtmSendTimeout(SlackRtmError):

@@ -6,6 +6,11 @@ all subclasses of `SlackApiError`; ``ERROR_CLASSES`` maps each wire code to its 
 
 from slackrtm._exceptions import (
     RateLimited,
+    RtmConnectionLost,
+    RtmErrorAck,
+    RtmFrameTooLarge,
+    RtmSendTimeout,
+    RtmSessionClosed,
     SlackApiError,
     SlackApiWarning,
     SlackConnectionError,
@@ -14,6 +19,7 @@ from slackrtm._exceptions import (
     SlackHttpError,
     SlackResponse,
     SlackResponseError,
+    SlackRtmError,
     SlackTimeoutError,
 )
 from slackrtm._generated.codes import (
@@ -30,6 +36,11 @@ __all__ = [
     "WARNING_DESCRIPTIONS",
     "ErrorCode",
     "RateLimited",
+    "RtmConnectionLost",
+    "RtmErrorAck",
+    "RtmFrameTooLarge",
+    "RtmSendTimeout",
+    "RtmSessionClosed",
     "SlackApiError",
     "SlackApiWarning",
     "SlackConnectionError",
@@ -38,6 +49,7 @@ __all__ = [
     "SlackHttpError",
     "SlackResponse",
     "SlackResponseError",
+    "SlackRtmError",
     "SlackTimeoutError",
     "WarningCode",
 ]

@@ -149,6 +149,11 @@ def _add(app: web.Application, emu: Emulator) -> None:
         emu.stall_pings(_get(data, "stalled", bool, True))
         return {}
 
+    @route("POST", "rtm/expire")
+    def _expire(data: Mapping[str, Any]) -> Any:
+        emu.expire_socket_urls(_get(data, "n", int, 1))
+        return {}
+
     @route("POST", "rtm/delay")
     def _delay(data: Mapping[str, Any]) -> Any:
         emu.set_rtm_delay(float(_get(data, "seconds", (int, float), 0.0)))

@@ -338,6 +338,7 @@ class Emulator:
             self._windows.clear()
             self._hub.stall_pings = False
             self._hub.reply_delay = 0.0
+            self._hub.expire_next = 0
 
         self._call(run)
 
@@ -415,6 +416,23 @@ class Emulator:
 
         def run() -> None:
             self._hub.stall_pings = stalled
+
+        self._call(run)
+
+    def expire_socket_urls(self, n: int = 1) -> None:
+        """Treat the next `n` socket URLs presented as expired, however fresh they are.
+
+        Each such connection gets the ``error`` event of code 1 (socket URL expired) and a
+        close, as a URL used after its 30 s would.
+
+        Raises:
+            ValueError: `n` is negative.
+        """
+        if n < 0:
+            raise ValueError("n must be >= 0")
+
+        def run() -> None:
+            self._hub.expire_next = n
 
         self._call(run)
 

@@ -69,7 +69,9 @@ def outcome(pending: Pending) -> Any:
 def connect_error(what: str, exc: BaseException) -> SlackConnectionError:
     """A socket failure as a typed error that names no URL (socket URLs are secrets)."""
     detail = type(exc).__name__
-    status = getattr(exc, "status", None) or getattr(getattr(exc, "response", None), "status_code", None)
+    status = getattr(exc, "status", None) or getattr(
+        getattr(exc, "response", None), "status_code", None
+    )
     if isinstance(status, int):
         detail += f", HTTP {status}"
     return SlackConnectionError(f"RTM socket: {what} ({detail})")

@@ -634,9 +634,7 @@ class RtmProtocol:
         self._pong_deadline = None
         self._ping_due = False
         presence_ids = self.dialect.presence_ids
-        if self._subscription and not any(
-            presence_ids(p.command) is not None for p in self._queue
-        ):
+        if self._subscription and not any(presence_ids(p.command) is not None for p in self._queue):
             self._queue.appendleft(self._internal(self.dialect.presence_sub(self._subscription)))
         self._log.info("RTM: connected (%s)", self._cause)
         self._events.append(Connected(self._cause, self.connects))
@@ -761,10 +759,7 @@ class RtmProtocol:
                 if pending.id is not None:
                     self._inflight.pop(pending.id, None)
             else:
-                try:
-                    self._queue.remove(pending)
-                except ValueError:
-                    pass
+                self._queue.remove(pending)  # not written: it is still queued
             self._complete(
                 pending, None, RtmSendTimeout(timeout=pending.timeout, written=pending.written)
             )
@@ -889,4 +884,3 @@ def _retryable(policy: RetryPolicy, error: BaseException) -> bool:
     if isinstance(error, (SlackHttpError, SlackApiError, SlackError)):
         return policy.server_errors
     return False
-

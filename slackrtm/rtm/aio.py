@@ -78,7 +78,7 @@ class AsyncRtmSession:
         self._engine: asyncio.Task[None] | None = None
         self._links: set[asyncio.Task[None]] = set()
         self._linking = False
-        self._ws: aiohttp.ClientWebSocketResponse | None = None
+        self._ws: aiohttp.ClientWebSocketResponse[bool] | None = None
         self._ws_link: int | None = None
         self._started = False
         self._raised = False
@@ -397,7 +397,7 @@ class AsyncRtmSession:
         self._wake.set()
         await self._read(ws, link)
 
-    async def _read(self, ws: aiohttp.ClientWebSocketResponse, link: int) -> None:
+    async def _read(self, ws: aiohttp.ClientWebSocketResponse[bool], link: int) -> None:
         proto = self._proto
         clock = self._clock
         buffer = self._buffer

@@ -398,13 +398,16 @@ class RtmSession:
         client = self._client
         info = None
         stage = "rtm.connect"
+        # The socket is used as a context manager (websockets asks for it); this thread owns
+        # it for its whole life and the exit closes it.
+        owner = contextlib.ExitStack()
         try:
             try:
                 if url is None:
                     info = client.rtm_connect(**self._connect_args)
                     url = info.url
                 stage = "socket"
-                ws = ws_connect(
+                connecting = ws_connect(
                     url,
                     ssl=self._ssl_context(url),
                     proxy=client._config.proxy,
@@ -414,6 +417,7 @@ class RtmSession:
                     compression=None,
                     max_size=MAX_INBOUND_BYTES,
                 )
+                ws = owner.enter_context(connecting)
             except SlackError as exc:
                 with self._lock:
                     proto.connect_failed(clock(), exc, stage=stage)
@@ -431,11 +435,11 @@ class RtmSession:
                 if current:
                     self._ws, self._ws_link = ws, link
                     self._poke()
-            if not current:
-                self._close(ws)
-                return
-            self._read(ws, link)
+            if current:
+                self._read(ws, link)
         finally:
+            with contextlib.suppress(websockets.exceptions.WebSocketException, OSError):
+                owner.close()
             with self._lock:
                 self._linking = False
                 self._poke()

@@ -45,6 +45,13 @@ def test_the_twins_have_the_same_surface() -> None:
     for name in public:
         sync_member = getattr(slackrtm.Client, name)
         async_member = getattr(slackrtm.AsyncClient, name)
+        if name == "rtm":
+            # Both return their session twin (a context manager), unawaited: compared in
+            # tests/rtm/test_surface.py.
+            sync_signature = inspect.signature(sync_member).replace(return_annotation=None)
+            async_signature = inspect.signature(async_member).replace(return_annotation=None)
+            assert sync_signature == async_signature
+            continue
         assert inspect.signature(sync_member) == inspect.signature(async_member), name
         assert inspect.iscoroutinefunction(async_member) != inspect.iscoroutinefunction(
             sync_member

@@ -399,6 +399,23 @@ async def test_expired_url(session: aiohttp.ClientSession) -> None:
             assert await recv(ws) == {"type": "hello"}
 
 
+async def test_expire_socket_urls(emulator: Emulator, session: aiohttp.ClientSession) -> None:
+    emulator.expire_socket_urls(2)
+    for _ in range(2):
+        await assert_refused(session, await connect_url(session, emulator))
+    async with session.ws_connect(await connect_url(session, emulator)) as ws:
+        assert await recv(ws) == {"type": "hello"}
+    emulator.expire_socket_urls(1)
+    emulator.reset()
+    async with session.ws_connect(await connect_url(session, emulator)) as ws:
+        assert await recv(ws) == {"type": "hello"}, "reset clears a pending expiry"
+    with pytest.raises(ValueError, match="n must"):
+        emulator.expire_socket_urls(-1)
+    async with session.post(emulator.control_url + "rtm/expire", json={"n": 1}) as resp:
+        assert resp.status == 200
+    await assert_refused(session, await connect_url(session, emulator))
+
+
 # -- injected RTM faults --------------------------------------------------------------------------
 
 

@@ -1,0 +1,105 @@
+"""The layers stay apart: the cores import no I/O library, and nothing imports back up.
+
+Checked on the source (every module a module imports, transitively, within slackrtm) and in a
+fresh interpreter (what ``import slackrtm`` loads).
+"""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).parents[2]
+IO_LIBRARIES = {"aiohttp", "websockets", "urllib3"}
+
+
+def module_path(name: str) -> Path:
+    base = ROOT.joinpath(*name.split("."))
+    return base / "__init__.py" if base.is_dir() else base.with_suffix(".py")
+
+
+def imports_of(name: str) -> set[str]:
+    """The modules one module imports (absolute names), from its source."""
+    path = module_path(name)
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    found: set[str] = set()
+    typing_only = {
+        id(inner)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.If) and ast.unparse(node.test).endswith("TYPE_CHECKING")
+        for inner in ast.walk(node)
+    }
+    for node in ast.walk(tree):
+        if id(node) in typing_only:
+            continue  # never runs
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                parts = package.split(".")
+                base = ".".join(parts[: len(parts) - node.level + 1])
+                target = f"{base}.{node.module}" if node.module else base
+            else:
+                target = node.module or ""
+            for alias in node.names:
+                # `from .. import events` names a module, not an attribute of the package.
+                if target.startswith("slackrtm") and module_path(f"{target}.{alias.name}").exists():
+                    found.add(f"{target}.{alias.name}")
+                else:
+                    found.add(target)
+    return found
+
+
+def closure(name: str) -> set[str]:
+    """Every module `name` imports, following slackrtm's own modules transitively."""
+    seen: set[str] = set()
+    todo = [name]
+    while todo:
+        current = todo.pop()
+        for found in imports_of(current):
+            if found in seen:
+                continue
+            seen.add(found)
+            if found.startswith("slackrtm") and module_path(found).exists():
+                todo.append(found)
+    return seen
+
+
+def top_levels(modules: set[str]) -> set[str]:
+    return {m.split(".")[0] for m in modules}
+
+
+def test_the_protocol_core_imports_no_io_library() -> None:
+    found = closure("slackrtm.rtm._protocol")
+    assert "slackrtm.events" in found, "the closure is followed"
+    assert not top_levels(found) & IO_LIBRARIES, sorted(found)
+
+
+def test_the_web_api_core_imports_nothing_from_the_rtm_layer_or_the_package_face() -> None:
+    found = closure("slackrtm._wire")
+    assert not [m for m in found if m.startswith("slackrtm.rtm")]
+    assert "slackrtm" not in found, "_wire must not import the package __init__ (runs back up)"
+    assert not top_levels(found) & IO_LIBRARIES
+
+
+@pytest.mark.parametrize(
+    ("driver", "foreign"),
+    [("slackrtm.rtm.sync", {"aiohttp"}), ("slackrtm.rtm.aio", {"websockets", "urllib3"})],
+)
+def test_each_driver_imports_only_its_own_io_library(driver: str, foreign: set[str]) -> None:
+    assert not top_levels(closure(driver)) & foreign
+
+
+def test_import_slackrtm_does_not_load_the_rtm_layer() -> None:
+    code = (
+        "import sys, slackrtm\n"
+        "loaded = [m for m in ('slackrtm.rtm', 'websockets', 'aiohttp') if m in sys.modules]\n"
+        "print(loaded)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

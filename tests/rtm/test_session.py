@@ -1,0 +1,394 @@
+"""Both RTM sessions against the emulator, over real sockets on loopback: the same assertions.
+
+Each test runs twice (``rtm`` is parametrized: sync, async). Faults come from the emulator:
+goodbye, drops, stalls, expired URLs, rate limits, revoked tokens, bursts.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from slackrtm import RetryPolicy, events
+from slackrtm._exceptions import (
+    RtmErrorAck,
+    RtmFrameTooLarge,
+    RtmSendTimeout,
+    RtmSessionClosed,
+)
+from slackrtm.emulator import Emulator
+from slackrtm.errors import InvalidAuth, TokenRevoked
+from slackrtm.rtm import Connected, Disconnected, Lifecycle, Reconnecting, RtmOptions
+
+from .conftest import ALICE, BOT, FAST, GENERAL, WAIT, Rtm, eventually, rtm_threads
+
+ALICE_TOKEN = "xoxp-emulator-user-token"
+
+
+@pytest.fixture
+def alice(rtm: Rtm, emu: Emulator) -> Iterator[Rtm]:
+    """A second session of the same kind, as alice, to watch what the bot's frames cause."""
+    other = Rtm(rtm.kind, emu)
+    other.open(token=ALICE_TOKEN)
+    other.wait_for(lambda e: isinstance(e, Connected))
+    yield other
+    other.finish()
+
+
+def connected(rtm: Rtm, **kw: Any) -> Any:
+    session = rtm.open(**kw)
+    hello, _ = rtm.wait_for(lambda e: isinstance(e, Connected))
+    assert hello.cause == "start"
+    return session
+
+
+def is_message(event: Any) -> bool:
+    return isinstance(event, events.Message)
+
+
+# -- connecting --------------------------------------------------------------------------------
+
+
+def test_hello(rtm: Rtm, emu: Emulator) -> None:
+    session = rtm.open()
+    assert session.self_.id == BOT
+    assert session.team.id == "T0EMU0001"
+    assert session.state == "connected"
+    first = rtm.iterate(2)
+    assert isinstance(first[0], events.Hello)
+    assert first[1] == Connected("start", 1)
+    assert emu.counters.connections_open >= 1
+    assert "xoxb" not in repr(session)
+
+
+def test_a_bad_token_fails_the_connect_with_the_api_error(rtm: Rtm) -> None:
+    with pytest.raises(InvalidAuth):
+        rtm.open(token="xoxb-not-a-token")
+    assert rtm_threads() == []
+    if rtm.loop is not None:
+        assert rtm.loop.tasks() == set()
+
+
+def test_the_connect_arguments_reach_rtm_connect(rtm: Rtm, emu: Emulator) -> None:
+    rtm.open(batch_presence_aware=True, presence_sub=False)
+    (request,) = [r for r in emu.requests if r.path.endswith("rtm.connect")]
+    assert request.args == {"batch_presence_aware": "1", "presence_sub": "0"}
+
+
+# -- sending -----------------------------------------------------------------------------------
+
+
+def test_send_and_ack(rtm: Rtm, alice: Rtm) -> None:
+    connected(rtm)
+    ack = rtm.send_message(text="hello alice")
+    assert isinstance(ack, events.MessageAck)
+    assert isinstance(ack.ts, str)
+    assert ack.text == "hello alice"
+    got, _ = alice.wait_for(is_message)
+    assert (got.user, got.text, got.ts, got.channel) == (BOT, "hello alice", ack.ts, GENERAL)
+
+
+def test_an_error_ack_raises_with_code_msg_and_description(rtm: Rtm) -> None:
+    connected(rtm)
+    with pytest.raises(RtmErrorAck) as info:
+        rtm.send_message(channel="C0NOSUCH")
+    error = info.value
+    assert (error.code, error.msg) == (4, "channel not found")
+    assert error.description == events.RTM_ERROR_DESCRIPTIONS.get(4)
+    assert error.reply_to >= 1
+    assert rtm.send_message().ts, "the session goes on"
+
+
+def test_a_frame_over_16_kb_is_refused_before_anything_is_sent(rtm: Rtm, emu: Emulator) -> None:
+    connected(rtm)
+    rtm.send_message()
+    before = emu.counters.frames_in
+    with pytest.raises(RtmFrameTooLarge) as info:
+        rtm.send_message(text="x" * 17_000)
+    assert info.value.limit == 16_384
+    assert emu.counters.frames_in == before
+    assert rtm.send_message().ts, "the socket is still open"
+
+
+@pytest.mark.parametrize(
+    ("args", "error"),
+    [
+        ({"channel": 5}, TypeError),
+        ({"channel": ""}, ValueError),
+        ({"text": None}, TypeError),
+        ({"thread_ts": 1.5}, TypeError),
+        ({"timeout": -1}, ValueError),
+    ],
+)
+def test_bad_arguments_fail_before_any_io(
+    rtm: Rtm, emu: Emulator, args: dict[str, Any], error: type[Exception]
+) -> None:
+    connected(rtm)
+    before = emu.counters.frames_in
+    with pytest.raises(error):
+        rtm.send_message(**args)
+    assert emu.counters.frames_in == before
+
+
+def test_typing(rtm: Rtm, alice: Rtm) -> None:
+    connected(rtm)
+    assert rtm.typing() is None
+    got, _ = alice.wait_for(lambda e: isinstance(e, events.UserTyping))
+    assert (got.channel, got.user) == (GENERAL, BOT)
+
+
+@pytest.mark.parametrize("batch", [False, True])
+def test_presence_sub_with_both_presence_change_shapes(
+    rtm: Rtm, emu: Emulator, batch: bool
+) -> None:
+    connected(rtm, batch_presence_aware=batch)
+    rtm.subscribe_presence([ALICE])
+    rtm.send_message()  # frames are handled in order: the subscription is in place
+    try:
+        emu.set_presence(ALICE, "away", manual=False)
+        got, _ = rtm.wait_for(lambda e: isinstance(e, events.PresenceChange))
+        assert got.users == (ALICE,)
+        assert got.presence == "away"
+    finally:
+        emu.set_presence(ALICE, "active", manual=False)
+
+
+def test_a_send_not_acked_in_time_times_out(rtm: Rtm, emu: Emulator) -> None:
+    connected(rtm, options=RtmOptions(send_rate=None, ping_interval=30, pong_timeout=30))
+    emu.set_rtm_delay(1.0)
+    with pytest.raises(RtmSendTimeout) as info:
+        rtm.send_message(timeout=0.3)
+    assert info.value.written is True
+    emu.set_rtm_delay(0)
+
+
+# -- reconnecting ------------------------------------------------------------------------------
+
+
+def reconnected(rtm: Rtm, cause: str) -> list[Any]:
+    """Events up to the next Connected, which must follow a Disconnected with this cause."""
+    connected_again, seen = rtm.wait_for(lambda e: isinstance(e, Connected))
+    lost = [e for e in seen if isinstance(e, Disconnected)]
+    assert lost, seen
+    assert cause in lost[0].cause
+    assert cause in connected_again.cause
+    assert any(isinstance(e, Reconnecting) for e in seen)
+    return seen
+
+
+def test_goodbye_leads_to_a_reconnect(rtm: Rtm, emu: Emulator) -> None:
+    connected(rtm)
+    emu.send_goodbye()
+    seen = reconnected(rtm, "goodbye")
+    assert isinstance(seen[0], events.Goodbye)
+    assert rtm.send_message().ts
+
+
+def test_a_drop_leads_to_a_reconnect(rtm: Rtm, emu: Emulator) -> None:
+    connected(rtm)
+    total = emu.counters.connections_total
+    emu.drop_connections()
+    reconnected(rtm, "")
+    assert emu.counters.connections_total == total + 1
+    assert rtm.send_message().ts
+
+
+def test_a_server_close_leads_to_a_reconnect(rtm: Rtm, emu: Emulator) -> None:
+    connected(rtm)
+    emu.close_connections(code=4000)
+    reconnected(rtm, "code 4000")
+
+
+def test_team_migration_leads_to_a_reconnect(rtm: Rtm, emu: Emulator) -> None:
+    connected(rtm)
+    emu.start_team_migration()
+    reconnected(rtm, "team_migration_started")
+
+
+def test_an_error_event_leads_to_a_reconnect(rtm: Rtm, emu: Emulator) -> None:
+    connected(rtm)
+    emu.send_event({"type": "error", "error": {"code": 99, "msg": "something broke"}})
+    seen = reconnected(rtm, "error event 99: something broke")
+    assert isinstance(seen[0], events.Error)
+
+
+def test_a_stall_is_detected_and_reconnected_within_its_bound(rtm: Rtm, emu: Emulator) -> None:
+    connected(rtm)
+    bound = FAST.ping_interval + FAST.pong_timeout
+    emu.stall_pings(True)
+    started = time.monotonic()
+    lost, _ = rtm.wait_for(lambda e: isinstance(e, Disconnected))
+    elapsed = time.monotonic() - started
+    emu.stall_pings(False)
+    assert "stalled" in lost.cause
+    # Detected within ping interval + pong timeout of the last frame (and the last frame
+    # came before the stall); the margin is for a loaded machine only.
+    assert elapsed < bound + 2.0
+    again, _ = rtm.wait_for(lambda e: isinstance(e, Connected))
+    assert "stalled" in again.cause
+    assert rtm.send_message().ts
+
+
+def test_an_expired_url_is_replaced_by_a_new_rtm_connect(rtm: Rtm, emu: Emulator) -> None:
+    emu.expire_socket_urls(1)
+    session = rtm.open()
+    assert session.state == "connected"
+    seen = rtm.iterate(4)
+    assert isinstance(seen[0], events.Error)
+    assert seen[0].error.code == 1
+    assert isinstance(seen[1], Reconnecting)
+    assert "expired" in seen[1].cause
+    assert isinstance(seen[3], Connected)
+    assert emu.counters.tickets_rejected == 1
+    assert len([r for r in emu.requests if r.path.endswith("rtm.connect")]) == 2
+
+
+def test_rtm_connect_rate_limited_during_a_reconnect(rtm: Rtm, emu: Emulator) -> None:
+    # The client's own retries are off: the session's backoff must honour Retry-After itself.
+    connected(rtm, client_options={"retry": RetryPolicy.off()})
+    emu.faults.web(n=2, status=429, retry_after=1)
+    emu.drop_connections()
+    started = time.monotonic()
+    _, seen = rtm.wait_for(lambda e: isinstance(e, Connected))
+    elapsed = time.monotonic() - started
+    waits = [e for e in seen if isinstance(e, Reconnecting)]
+    assert [w.attempt for w in waits] == [1, 2, 3]
+    assert [w.delay >= 1.0 for w in waits] == [False, True, True]
+    assert "rate limited" in waits[1].cause
+    assert elapsed >= 2.0
+    assert emu.counters.rate_limited == 0  # the faults answered, not the limiter
+    assert emu.counters.web_faults == 2
+
+
+def test_a_fatal_auth_error_during_a_reconnect_ends_the_session(rtm: Rtm, emu: Emulator) -> None:
+    token = f"xoxb-rtm-fatal-{rtm.kind}"
+    emu.workspace.add_token(token, user_id=BOT)
+    connected(rtm, token=token)
+    emu.workspace.add_token(token, user_id=BOT, state="revoked")
+    emu.drop_connections(user_id=BOT)
+    with pytest.raises(TokenRevoked):
+        rtm.wait_for(lambda e: False)
+    assert rtm.session.state == "closed"
+    with pytest.raises(RtmSessionClosed) as info:
+        rtm.send_message()
+    assert isinstance(info.value.__cause__, TokenRevoked)
+    with pytest.raises(RtmSessionClosed):
+        rtm.next_event(0.1)
+    assert rtm.iterate(1) == [], "iteration ends once the error was raised"
+    eventually(lambda: rtm_threads() == [] or rtm.kind == "async")
+
+
+def test_subscriptions_are_restored_after_a_reconnect(rtm: Rtm, emu: Emulator) -> None:
+    connected(rtm)
+    rtm.subscribe_presence([ALICE])
+    emu.drop_connections()
+    rtm.wait_for(lambda e: isinstance(e, Connected))
+    rtm.send_message()  # the re-sent subscription went first: it is in place
+    try:
+        emu.set_presence(ALICE, "away", manual=False)
+        got, _ = rtm.wait_for(lambda e: isinstance(e, events.PresenceChange))
+        assert got.users == (ALICE,)
+    finally:
+        emu.set_presence(ALICE, "active", manual=False)
+
+
+def test_sends_queued_during_a_reconnect_are_delivered(rtm: Rtm, emu: Emulator, alice: Rtm) -> None:
+    connected(rtm)
+    emu.faults.web(n=1, delay=1.0)  # a slow rtm.connect: the reconnect takes a second
+    emu.drop_connections(user_id=BOT)
+    rtm.wait_for(lambda e: isinstance(e, Disconnected))
+    assert rtm.session.state != "connected"
+    ack = rtm.send_message(text="sent while away")
+    got, _ = rtm.wait_for(lambda e: isinstance(e, Connected))
+    assert got.connects == 2
+    message, _ = alice.wait_for(is_message)
+    assert (message.text, message.ts) == ("sent while away", ack.ts)
+
+
+def test_a_malformed_frame_is_skipped_and_the_session_goes_on(
+    rtm: Rtm, emu: Emulator, caplog: pytest.LogCaptureFixture
+) -> None:
+    connected(rtm)
+    with caplog.at_level(logging.WARNING, logger="slackrtm"):
+        emu.send_raw("not json at all")
+        emu.send_event({"type": "message", "ts": 5})
+        emu.send_event({"type": "message", "ts": "1.0", "text": "fine"})
+        got, _ = rtm.wait_for(lambda e: not isinstance(e, Lifecycle))
+    assert got.text == "fine"
+    assert caplog.text.count("malformed frame") == 2
+    assert rtm.session.state == "connected"
+
+
+def test_the_session_outlives_the_clients_http_timeout(rtm: Rtm) -> None:
+    connected(rtm, client_options={"timeout": 0.5})
+    time.sleep(1.0)
+    assert rtm.send_message().ts
+    assert rtm.session.state == "connected"
+
+
+# -- volume and closing ------------------------------------------------------------------------
+
+
+def test_a_50000_event_burst_arrives_complete_and_in_order(rtm: Rtm, emu: Emulator) -> None:
+    connected(rtm, options=RtmOptions(max_buffered=1_000))
+    emu.broadcast(50_000, GENERAL, text="burst")
+    got = rtm.burst(50_000, "burst")
+    stamps = [event.ts for event in got]
+    assert len(stamps) == 50_000
+    assert stamps == sorted(stamps), "in order"
+    assert len(set(stamps)) == 50_000, "no event twice"
+    assert rtm.session.state == "connected"
+
+
+def test_closing_leaves_no_thread_task_or_socket(rtm: Rtm, emu: Emulator) -> None:
+    connected(rtm)
+    rtm.subscribe_presence([ALICE])
+    rtm.send_message()
+    assert emu.counters.connections_open == 1
+    rtm.close()
+    assert rtm_threads() == []
+    if rtm.loop is not None:
+        assert rtm.loop.tasks() == set()
+    eventually(lambda: emu.counters.connections_open == 0)
+    assert rtm.session.state == "closed"
+    with pytest.raises(RtmSessionClosed):
+        rtm.send_message()
+    rtm.close()  # twice is fine
+
+
+def test_closing_while_reconnecting_leaves_nothing(rtm: Rtm, emu: Emulator) -> None:
+    connected(rtm)
+    emu.faults.web(n=1, delay=0.5)
+    emu.drop_connections()
+    rtm.wait_for(lambda e: isinstance(e, Disconnected))
+    rtm.close()
+    assert rtm_threads() == []
+    if rtm.loop is not None:
+        assert rtm.loop.tasks() == set()
+    eventually(lambda: emu.counters.connections_open == 0)
+
+
+def test_a_pending_send_fails_when_the_session_closes(rtm: Rtm, emu: Emulator) -> None:
+    connected(rtm)
+    emu.faults.web(n=1, delay=2.0)
+    emu.drop_connections()
+    rtm.wait_for(lambda e: isinstance(e, Disconnected))
+    closer = threading.Timer(0.3, rtm.close)
+    closer.start()
+    with pytest.raises(RtmSessionClosed) as info:
+        rtm.send_message(timeout=WAIT)
+    closer.join()
+    assert info.value.cause == "closed by the user"
+
+
+def test_a_refused_socket_is_retried(rtm: Rtm, emu: Emulator) -> None:
+    connected(rtm)
+    emu.expire_socket_urls(2)
+    emu.drop_connections()
+    _, seen = rtm.wait_for(lambda e: isinstance(e, Connected))
+    assert [e.attempt for e in seen if isinstance(e, Reconnecting)] == [1, 2, 3]

@@ -324,7 +324,9 @@ class AsyncRtmSession:
                     deadline = None  # the link task wakes the engine when it ends
                 if deadline is None:
                     await self._wake.wait()
-                elif deadline > now:
+                else:
+                    # At least a millisecond: a deadline the core failed to clear must not
+                    # spin the loop and starve the link task.
                     with contextlib.suppress(asyncio.TimeoutError):
                         await asyncio.wait_for(self._wake.wait(), max(deadline - now, _MIN_WAIT))
         except Exception as exc:  # a bug in the session must not leave it hanging

@@ -358,10 +358,12 @@ class RtmSession:
                         if deadline is None:
                             self._engine_cv.wait()
                         else:
+                            # At least a millisecond: a deadline the core failed to clear
+                            # must not spin.
                             left = deadline - clock()
-                            if left <= 0:
-                                break
                             self._engine_cv.wait(max(left, _MIN_WAIT))
+                            if left <= _MIN_WAIT:
+                                break
         except Exception as exc:  # a bug in the session must not leave it hanging
             with lock:
                 proto.error = exc

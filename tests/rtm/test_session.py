@@ -345,6 +345,18 @@ def test_a_50000_event_burst_arrives_complete_and_in_order(rtm: Rtm, emu: Emulat
     assert rtm.session.state == "connected"
 
 
+def test_a_consumer_that_lags_gets_backpressure_not_loss(rtm: Rtm, emu: Emulator) -> None:
+    connected(rtm, options=RtmOptions(max_buffered=100, send_rate=None))
+    emu.broadcast(5_000, GENERAL, text="slow")
+    eventually(lambda: len(rtm.session._buffer) >= 100)
+    time.sleep(0.3)  # the reader is paused, not piling events up
+    assert len(rtm.session._buffer) <= 100 + 2  # + lifecycle notices
+    got = rtm.burst(5_000, "slow")
+    assert [e.ts for e in got] == sorted(e.ts for e in got)
+    assert rtm.session.state == "connected", "no stall was judged while paused"
+    assert rtm.send_message().ts
+
+
 def test_closing_leaves_no_thread_task_or_socket(rtm: Rtm, emu: Emulator) -> None:
     connected(rtm)
     rtm.subscribe_presence([ALICE])

@@ -143,7 +143,9 @@ class RtmOptions:
     connect_timeout: float = attrs.field(default=10.0, validator=_positive)
     send_rate: float | None = attrs.field(default=1.0, validator=_optional_positive)
     send_burst: int = attrs.field(default=5, validator=attrs.validators.ge(1))
-    max_frame_bytes: int = attrs.field(default=16 * 1024, validator=attrs.validators.ge(1))
+    max_frame_bytes: int = attrs.field(
+        default=events.MAX_FRAME_BYTES, validator=attrs.validators.ge(1)
+    )
     reconnect: RetryPolicy | None = DEFAULT_RECONNECT
     max_buffered: int = attrs.field(default=10_000, validator=attrs.validators.ge(1))
 

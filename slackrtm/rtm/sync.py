@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import collections
 import contextlib
+import logging
 import ssl
 import threading
 import time
@@ -39,6 +40,19 @@ if TYPE_CHECKING:
 __all__ = ["RtmSession"]
 
 _MIN_WAIT = 0.001
+
+
+class _Redacting(logging.LoggerAdapter):  # type: ignore[type-arg]
+    """websockets' logger, minus the socket URL's path in its DEBUG request line (the path
+    carries the single-use ticket, a secret)."""
+
+    def log(self, level: int, msg: object, *args: object, **kwargs: Any) -> None:
+        if isinstance(msg, str) and msg.startswith("> GET "):
+            args = ("<redacted>",)
+        super().log(level, msg, *args, **kwargs)
+
+
+_WS_LOGGER = _Redacting(logging.getLogger("websockets.client"), {})
 _WAIT_MARGIN = 5.0
 """Seconds a sender waits beyond its send's own deadline before assuming the engine is gone."""
 
@@ -418,6 +432,7 @@ class RtmSession:
                     ping_interval=None,  # the core's RTM pings keep alive, the same in both
                     compression=None,
                     max_size=MAX_INBOUND_BYTES,
+                    logger=_WS_LOGGER,
                 )
                 ws = owner.enter_context(connecting)
             except SlackError as exc:

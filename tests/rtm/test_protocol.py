@@ -164,12 +164,12 @@ def test_a_frame_over_the_limit_is_refused_and_nothing_is_sent() -> None:
     assert proto.send(message("y"), 1.0).id == 2, "a refused frame uses up no id"
 
 
-def test_the_default_limit_is_slacks_16_kb() -> None:
+def test_the_default_limit_is_the_schemas_16_kb() -> None:
     proto = make()
     connect(proto)
     with pytest.raises(RtmFrameTooLarge) as info:
         proto.send(message("x" * 16_384), 1.0)
-    assert info.value.limit == 16_384
+    assert info.value.limit == events.MAX_FRAME_BYTES == 16_384
 
 
 # -- pacing ------------------------------------------------------------------------------------

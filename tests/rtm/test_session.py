@@ -7,6 +7,7 @@ goodbye, drops, stalls, expired URLs, rate limits, revoked tokens, bursts.
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import time
 from collections.abc import Iterator
@@ -227,8 +228,9 @@ def test_a_stall_is_detected_and_reconnected_within_its_bound(rtm: Rtm, emu: Emu
     emu.stall_pings(False)
     assert "stalled" in lost.cause
     # Detected within ping interval + pong timeout of the last frame (and the last frame
-    # came before the stall); the margin is for a loaded machine only.
-    assert elapsed < bound + 2.0
+    # came before the stall). The exact bound is proven on the core with an injected clock
+    # (test_protocol.py); here the margin is for a loaded, shared machine only.
+    assert elapsed < bound + 5.0
     again, _ = rtm.wait_for(lambda e: isinstance(e, Connected))
     assert "stalled" in again.cause
     assert rtm.send_message().ts
@@ -404,3 +406,20 @@ def test_a_refused_socket_is_retried(rtm: Rtm, emu: Emulator) -> None:
     emu.drop_connections()
     _, seen = rtm.wait_for(lambda e: isinstance(e, Connected))
     assert [e.attempt for e in seen if isinstance(e, Reconnecting)] == [1, 2, 3]
+
+
+def test_no_token_or_socket_url_in_any_log_line(
+    rtm: Rtm, emu: Emulator, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    session = connected(rtm)
+    emu.expire_socket_urls(1)
+    emu.drop_connections()
+    rtm.wait_for(lambda e: isinstance(e, Connected))
+    rtm.send_message()
+    rtm.close()
+    assert "RTM: connected" in caplog.text, "DEBUG and INFO lines were captured"
+    assert "GET" in caplog.text
+    assert emu.bot_token not in caplog.text
+    assert not re.search(r"/websocket/[A-Za-z0-9_-]{8,}", caplog.text), caplog.text
+    assert emu.bot_token not in repr(session)

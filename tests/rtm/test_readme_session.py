@@ -1,0 +1,53 @@
+"""The README's RTM session examples run, sync and async, against the emulator."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from slackrtm.emulator import Emulator, Limits
+from tests.test_readme import BLOCKS, PLACEHOLDER, run
+
+from .conftest import ALICE, GENERAL, rtm_threads
+
+README_CHANNEL = 'channel="C1234567890"'
+
+
+def example(kind: str) -> str:
+    """The README's one session example of this kind."""
+    found: list[str] = [
+        block
+        for block in BLOCKS
+        if "for event in rtm:" in block and ("async for" in block) == (kind == "async")
+    ]
+    assert len(found) == 1, kind
+    return found[0]
+
+
+@pytest.mark.parametrize("kind", ["sync", "async"])
+def test_the_session_examples_run(kind: str) -> None:
+    code = example(kind)
+    with Emulator(limits=Limits(web_rate_limit=None)) as emu:
+        code = code.replace(
+            PLACEHOLDER, f"token={emu.bot_token!r}, base_url={emu.base_url!r}"
+        ).replace(README_CHANNEL, f"channel={GENERAL!r}")
+        assert PLACEHOLDER not in code
+        assert README_CHANNEL not in code
+        bye = {"type": "message", "channel": GENERAL, "user": ALICE, "text": "bye", "ts": "1.0"}
+
+        def say_bye() -> None:
+            # Once the example's socket is open and its message is posted, someone says bye.
+            while emu.counters.frames_in < 1:
+                threading.Event().wait(0.01)
+            emu.send_event(bye)
+
+        sayer = threading.Thread(target=say_bye)
+        sayer.start()
+        printed = run(code)
+        sayer.join()
+    assert "posted at" in printed
+    assert f"bye from {ALICE}" in printed
+    if kind == "sync":
+        assert "connected as emubot to Emulator" in printed
+    assert rtm_threads() == []

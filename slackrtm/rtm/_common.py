@@ -5,7 +5,9 @@ No I/O here. The drivers (`sync.py`, `aio.py`) differ only in how they wait and 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import inspect
+import logging
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from .. import events
@@ -14,6 +16,7 @@ from ._protocol import Pending
 
 __all__ = [
     "MAX_INBOUND_BYTES",
+    "Handlers",
     "connect_error",
     "message_command",
     "outcome",
@@ -75,3 +78,54 @@ def connect_error(what: str, exc: BaseException) -> SlackConnectionError:
     if isinstance(status, int):
         detail += f", HTTP {status}"
     return SlackConnectionError(f"RTM socket: {what} ({detail})")
+
+
+Handler = Callable[[Any], Any]
+
+
+class Handlers:
+    """Callbacks by event kind, for ``session.on(...)`` and ``session.run()``.
+
+    A kind is an event class (`slackrtm.events.Message`, `slackrtm.rtm.Connected`, ...; its
+    subclasses match too) or a wire ``type`` string (``"message"``).
+    """
+
+    def __init__(self, *, coroutines: bool) -> None:
+        """Accept coroutine functions only when the session can await them."""
+        self._coroutines = coroutines
+        self._by_class: list[tuple[type, Handler]] = []
+        self._by_type: dict[str, list[Handler]] = {}
+
+    def add(self, kind: type | str, handler: Handler) -> None:
+        """Register `handler` for `kind`.
+
+        Raises:
+            TypeError: A kind that is neither a class nor a string, a handler that is not
+                callable, or a coroutine function on the sync session.
+        """
+        if not callable(handler):
+            raise TypeError(f"a handler must be callable, got {type(handler).__name__}")
+        if not self._coroutines and inspect.iscoroutinefunction(handler):
+            raise TypeError("the sync session cannot await a coroutine handler; use AsyncClient")
+        if isinstance(kind, str):
+            self._by_type.setdefault(kind, []).append(handler)
+        elif isinstance(kind, type):
+            self._by_class.append((kind, handler))
+        else:
+            raise TypeError(f"kind must be an event class or a type string, got {kind!r}")
+
+    def matching(self, event: object) -> list[Handler]:
+        """The handlers for one event, in registration order (classes, then wire types)."""
+        found = [handler for cls, handler in self._by_class if isinstance(event, cls)]
+        wire = getattr(event, "type", None)
+        if isinstance(wire, str):
+            found.extend(self._by_type.get(wire, ()))
+        return found
+
+
+def report_handler_error(logger: logging.Logger, handler: Handler, event: object) -> None:
+    """Log a handler's exception (from an ``except`` block); the session goes on."""
+    name = getattr(handler, "__qualname__", None) or repr(handler)
+    logger.exception(
+        "RTM: handler %s raised on %s; the session goes on", name, type(event).__name__
+    )

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import collections
 import contextlib
+import inspect
 import time
 from collections.abc import Callable, Iterable
 from types import TracebackType
@@ -21,10 +22,12 @@ import aiohttp
 from .._exceptions import RtmSessionClosed, SlackError
 from ._common import (
     MAX_INBOUND_BYTES,
+    Handlers,
     connect_error,
     message_command,
     outcome,
     presence_command,
+    report_handler_error,
     typing_command,
 )
 from ._protocol import RtmOptions, RtmProtocol
@@ -82,6 +85,7 @@ class AsyncRtmSession:
         self._ws_link: int | None = None
         self._started = False
         self._raised = False
+        self._handlers = Handlers(coroutines=True)
 
     def __repr__(self) -> str:
         return f"<AsyncRtmSession state={self._proto.state}>"
@@ -151,6 +155,8 @@ class AsyncRtmSession:
         """
         self._proto.close(self._clock())
         self._settle()
+        # Iteration ends at once: events not taken yet are dropped, as asked.
+        self._buffer.clear()
         self._wake.set()
         engine = self._engine
         if engine is not None and engine is not asyncio.current_task():
@@ -238,6 +244,12 @@ class AsyncRtmSession:
             StopAsyncIteration: The session was closed.
             SlackError: The error that ended the session (once, after the buffered events).
         """
+        buffer = self._buffer
+        if buffer:  # the common case in a burst: no coroutine to wait in
+            event = buffer.popleft()
+            if len(buffer) < self.options.max_buffered:
+                self._space.set()
+            return event
         try:
             return await self.next_event()
         except RtmSessionClosed as exc:
@@ -279,6 +291,49 @@ class AsyncRtmSession:
         if len(buffer) < self.options.max_buffered:
             self._space.set()
         return event
+
+    # -- callbacks ----------------------------------------------------------------------------
+
+    def on(self, kind: type | str, handler: Callable[[Any], Any] | None = None) -> Any:
+        """Call `handler` for each event of `kind` during `run`; usable as a decorator.
+
+        Args:
+            kind: An event class (``events.Message``, ``Connected``; subclasses match) or a
+                wire type (``"message"``).
+            handler: A function, bound method or coroutine function taking the event.
+
+        Returns:
+            The handler (or, without one, a decorator that registers it).
+
+        Raises:
+            TypeError: A bad kind or a handler that is not callable.
+        """
+        if handler is None:
+
+            def register(fn: Callable[[Any], Any]) -> Callable[[Any], Any]:
+                self._handlers.add(kind, fn)
+                return fn
+
+            return register
+        self._handlers.add(kind, handler)
+        return handler
+
+    async def run(self) -> None:
+        """Dispatch events to the handlers of `on`, in arrival order, until the session closes.
+
+        A handler that raises is logged with its traceback and the session goes on.
+
+        Raises:
+            SlackError: The error that ended the session, if one did.
+        """
+        async for event in self:
+            for handler in self._handlers.matching(event):
+                try:
+                    result = handler(event)
+                    if inspect.isawaitable(result):
+                        await result
+                except Exception:
+                    report_handler_error(self._proto._log, handler, event)
 
     # -- the engine ---------------------------------------------------------------------------
 

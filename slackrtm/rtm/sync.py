@@ -26,10 +26,12 @@ from websockets.sync.client import connect as ws_connect
 from .._exceptions import RtmSessionClosed, SlackError
 from ._common import (
     MAX_INBOUND_BYTES,
+    Handlers,
     connect_error,
     message_command,
     outcome,
     presence_command,
+    report_handler_error,
     typing_command,
 )
 from ._protocol import RtmOptions, RtmProtocol
@@ -105,6 +107,7 @@ class RtmSession:
         self._ws_link: int | None = None
         self._started = False
         self._raised = False
+        self._handlers = Handlers(coroutines=False)
 
     def __repr__(self) -> str:
         return f"<RtmSession state={self._proto.state}>"
@@ -178,6 +181,8 @@ class RtmSession:
         with self._lock:
             self._proto.close(self._clock())
             self._settle()
+            # Iteration ends at once: events not taken yet are dropped, as asked.
+            self._buffer.clear()
             self._poke()
             self._space.notify_all()
         current = threading.current_thread()
@@ -309,6 +314,47 @@ class RtmSession:
             if len(buffer) == self.options.max_buffered - 1:
                 self._space.notify()
             return event
+
+    # -- callbacks ----------------------------------------------------------------------------
+
+    def on(self, kind: type | str, handler: Callable[[Any], Any] | None = None) -> Any:
+        """Call `handler` for each event of `kind` during `run`; usable as a decorator.
+
+        Args:
+            kind: An event class (``events.Message``, ``Connected``; subclasses match) or a
+                wire type (``"message"``).
+            handler: A function or bound method taking the event.
+
+        Returns:
+            The handler (or, without one, a decorator that registers it).
+
+        Raises:
+            TypeError: A coroutine function (use `AsyncClient`), or a bad kind.
+        """
+        if handler is None:
+
+            def register(fn: Callable[[Any], Any]) -> Callable[[Any], Any]:
+                self._handlers.add(kind, fn)
+                return fn
+
+            return register
+        self._handlers.add(kind, handler)
+        return handler
+
+    def run(self) -> None:
+        """Dispatch events to the handlers of `on`, in arrival order, until the session closes.
+
+        A handler that raises is logged with its traceback and the session goes on.
+
+        Raises:
+            SlackError: The error that ended the session, if one did.
+        """
+        for event in self:
+            for handler in self._handlers.matching(event):
+                try:
+                    handler(event)
+                except Exception:
+                    report_handler_error(self._proto._log, handler, event)
 
     # -- the engine (all of these run with the lock held unless said otherwise) ---------------
 

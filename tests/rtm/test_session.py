@@ -423,3 +423,58 @@ def test_no_token_or_socket_url_in_any_log_line(
     assert emu.bot_token not in caplog.text
     assert not re.search(r"/websocket/[A-Za-z0-9_-]{8,}", caplog.text), caplog.text
     assert emu.bot_token not in repr(session)
+
+
+def test_handlers_get_events_in_order_and_one_that_raises_never_stops_the_session(
+    rtm: Rtm, emu: Emulator, caplog: pytest.LogCaptureFixture
+) -> None:
+    session = connected(rtm)
+    seen: list[str] = []
+
+    def boom(event: Any) -> None:
+        raise RuntimeError("a bug in a handler")
+
+    def collect(event: Any) -> None:
+        seen.append(event.text)
+
+    session.on("message", boom)
+    session.on(events.Message)(collect)  # the decorator form
+    if rtm.kind == "sync":
+
+        def stop(event: Any) -> None:
+            if event.text == "3":
+                session.close()
+
+        session.on(events.Message, stop)
+    else:
+
+        async def stop_async(event: Any) -> None:
+            if event.text == "3":
+                await session.close()
+
+        session.on("message", stop_async)
+    for text in ("1", "2", "3", "4"):
+        emu.send_event({"type": "message", "channel": GENERAL, "ts": f"{text}.0", "text": text})
+    with caplog.at_level(logging.ERROR, logger="slackrtm"):
+        rtm.call("run")
+    assert seen == ["1", "2", "3"]
+    assert "a bug in a handler" in caplog.text
+    assert caplog.text.count("the session goes on") == 3
+    assert session.state == "closed"
+
+
+def test_handler_arguments_are_checked(rtm: Rtm) -> None:
+    session = connected(rtm)
+
+    async def coroutine(event: Any) -> None:
+        pass
+
+    with pytest.raises(TypeError):
+        session.on(42, print)
+    with pytest.raises(TypeError):
+        session.on("message", "not callable")
+    if rtm.kind == "sync":
+        with pytest.raises(TypeError, match="coroutine"):
+            session.on("message", coroutine)
+    else:
+        assert session.on("message", coroutine) is coroutine

@@ -113,9 +113,9 @@ def test_a_shared_code_is_one_class_and_each_method_keeps_its_description() -> N
     # A code described differently keeps a general text for the class, and each method's own.
     text = ERROR_DESCRIPTIONS[ErrorCode.NOT_ALLOWED_TOKEN_TYPE]
     assert text == general_texts("errors")["not_allowed_token_type"]
-    doc = " ".join((ERROR_CLASSES["not_allowed_token_type"].__doc__ or "").split())
-    assert "In ``rtm.connect``:" in doc and "Socket Mode" in doc
-    assert text in doc
+    docstring = " ".join((ERROR_CLASSES["not_allowed_token_type"].__doc__ or "").split())
+    assert "In ``rtm.connect``:" in docstring and "Socket Mode" in docstring
+    assert text in docstring
 
 
 def test_two_descriptions_without_a_general_text_are_a_conflict(

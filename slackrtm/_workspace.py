@@ -141,7 +141,19 @@ class AsyncWorkspace(AsyncMethods):
     async def workspace(
         self, *, types: str | None = None, page_size: int = DEFAULT_PAGE_SIZE
     ) -> Workspace:
-        """A snapshot of the workspace; see `SyncWorkspace.workspace`."""
+        """A snapshot of the workspace: `SyncWorkspace.workspace` with ``await``.
+
+        Args:
+            types: The conversation kinds to list; Slack's default (public channels) if None.
+            page_size: Items asked for per page.
+
+        Returns:
+            The `Workspace`.
+
+        Raises:
+            ValueError: `page_size` is not a positive integer.
+            SlackError: As the three methods do.
+        """
         _check(page_size)
         team = (await self.team_info()).team
         users = [user async for user in self.iter_users_list(limit=page_size)]

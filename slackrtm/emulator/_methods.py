@@ -199,10 +199,17 @@ def _users_info(caller: Caller, args: Mapping[str, Any], ws: Workspace) -> dict[
 
 
 def _team_of_listing(caller: Caller, args: Mapping[str, Any], ws: Workspace) -> str:
-    team_id = args.get("team_id") or caller.team.id
-    if team_id not in ws.teams:
-        raise CallError(ErrorCode.INVALID_AUTH.value)
-    return str(team_id)
+    """The team a listing covers: the caller's, or (on Enterprise Grid) another of its org's."""
+    team_id = str(args.get("team_id") or caller.team.id)
+    team = ws.teams.get(team_id)
+    same_org = (
+        team is not None
+        and team.enterprise_id is not None
+        and team.enterprise_id == caller.team.enterprise_id
+    )
+    if team_id != caller.team.id and not same_org:
+        raise CallError(ErrorCode.ACCESS_DENIED.value)
+    return team_id
 
 
 def _users_list(caller: Caller, args: Mapping[str, Any], ws: Workspace) -> dict[str, Any]:

@@ -1,9 +1,10 @@
-"""The `Emulator`: an aiohttp.web server for Slack's ``rtm.connect`` and the RTM WebSocket.
+"""The `Emulator`: an aiohttp.web server for the schema's Web API methods and the RTM WebSocket.
 
 What lives here: the server's lifecycle (on the caller's loop, or on a thread of its own), the
 ``/api/`` handler that applies faults and answers as Slack documents, the socket endpoint, the
 ``/_emulator/`` control routes, and the thread-safe Python API tests drive. Request reading rules
-live in `_webapi`, socket behaviour in `_rtm`; this module wires them to aiohttp.
+live in `_webapi`, the workspace methods' answers in `_methods`, socket behaviour in `_rtm`; this
+module wires them to aiohttp.
 
 Never logged: tokens and socket URLs. aiohttp's access log is off; the emulator writes one line
 per request of its own on the ``slackrtm.emulator`` logger.

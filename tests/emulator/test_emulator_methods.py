@@ -215,3 +215,14 @@ def test_a_method_without_rules_gets_a_made_up_minimal_answer() -> None:
         assert set(body) == required, name
         structure(body, spec.response_type, method=name)
     assert set(ANSWERS) <= set(METHODS)
+
+
+def test_a_listing_of_another_team_is_refused_outside_its_org(
+    emulator: Emulator, http: urllib3.PoolManager
+) -> None:
+    for method in ("users.list", "conversations.list"):
+        fields = {"team_id": "T0EMUGRID"}
+        body = payload(call(http, emulator, "POST", token=BOT_TOKEN, fields=fields, api=method))
+        assert body == {"ok": False, "error": "access_denied"}, method
+        own = {"team_id": "T0EMU0001"}
+        assert payload(call(http, emulator, "POST", token=BOT_TOKEN, fields=own, api=method))["ok"]

@@ -368,3 +368,13 @@ def test_one_class_per_code_with_the_calling_methods_description(
     if method == "rtm.connect":
         assert "Socket Mode" in str(info.value)
         assert info.value.description != type(info.value).default_description
+
+
+def test_listing_errors_are_typed(twin: Twin) -> None:
+    with pytest.raises(slackrtm.errors.InvalidCursor) as cursor:
+        twin.call("users_list", cursor="not-a-cursor")
+    assert cursor.value.method == "users.list"
+    with pytest.raises(slackrtm.errors.InvalidTypes):
+        twin.collect("iter_conversations_list", types="banana")
+    with pytest.raises(slackrtm.errors.AccessDenied):
+        twin.collect("iter_users_list", team_id="T0EMUGRID")

@@ -492,9 +492,10 @@ def _caller(skip: int) -> tuple[str, int, dict[Any, int], str]:
     found by walking what each other task awaits.
     """
     frame: FrameType | None = sys._getframe(skip)
-    while frame is not None and _internal(frame):
+    while frame is not None and str(frame.f_globals.get("__name__", "")).startswith("slackrtm"):
         frame = frame.f_back
-    if frame is None or frame.f_globals.get("__name__", "").startswith("asyncio"):
+    if frame is None or str(frame.f_globals.get("__name__", "")).startswith("asyncio"):
+        # The call is the top of a task: its caller is not on this stack.
         awaiting = _awaiting_frame()
         if awaiting is not None:
             frame = awaiting
@@ -518,25 +519,40 @@ def _awaiting_frame() -> FrameType | None:
         task = asyncio.current_task()
     except RuntimeError:
         return None
-    if task is None:
+    parent = _awaiting_task(asyncio, task, depth=4)
+    if parent is None:
         return None
-    for other in asyncio.all_tasks():
-        if other is task:
-            continue
-        outer: FrameType | None = None
-        awaited: Any = other.get_coro()
-        while awaited is not None:
-            frame = getattr(awaited, "cr_frame", None)
-            if frame is None:
-                # A future at the end of the chain: gather's children, or the task itself.
-                if awaited is task or task in getattr(awaited, "_children", ()):
-                    return outer
-                break
-            if outer is None or not _internal(frame):
-                outer = frame if not _internal(frame) else outer
-            if any(value is task for value in frame.f_locals.values()):
-                return outer
-            awaited = getattr(awaited, "cr_await", None)
+    # The innermost coroutine of the parent's await chain that is not asyncio's own: the line
+    # that awaits this call (through gather, wait_for, or the task itself).
+    found: FrameType | None = None
+    awaited: Any = parent.get_coro()
+    while awaited is not None and getattr(awaited, "cr_frame", None) is not None:
+        if not _internal(awaited.cr_frame):
+            found = awaited.cr_frame
+        awaited = getattr(awaited, "cr_await", None)
+    return found
+
+
+def _awaiting_task(asyncio: Any, future: Any, depth: int) -> Any:
+    """The task that waits for ``future``, found through its done callbacks."""
+    if depth == 0:
+        return None
+    for callback, *_ in getattr(future, "_callbacks", None) or ():
+        owner = getattr(callback, "__self__", None)
+        if isinstance(owner, asyncio.Task):
+            return owner
+        # gather's and wait_for's own callbacks hold the future the caller awaits.
+        held = list(getattr(callback, "args", ()))
+        for cell in getattr(callback, "__closure__", None) or ():
+            try:
+                held.append(cell.cell_contents)
+            except ValueError:  # an empty cell
+                continue
+        for value in held:
+            if isinstance(value, asyncio.Future) and value is not future:
+                parent = _awaiting_task(asyncio, value, depth - 1)
+                if parent is not None:
+                    return parent
     return None
 
 

@@ -8,6 +8,7 @@ import copy
 import gc
 import pickle
 import warnings
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,6 +20,7 @@ from slackrtm import (
     RateLimited,
     RetryPolicy,
     SlackApiError,
+    SlackApiWarning,
     SlackConnectionError,
     SlackError,
     SlackHttpError,
@@ -170,3 +172,45 @@ def test_connection_failures_read_naturally(twin: Twin) -> None:
     assert type(error) is SlackConnectionError
     assert str(error).startswith("rtm.connect: no answer from slack.invalid:80: ")
     assert "::" not in str(error)
+
+
+WARNED = SUCCESS[:-1] + b',"warning":"superfluous_charset"}'
+
+
+def _line_of(marker: str) -> int:
+    lines = Path(__file__).read_text().splitlines()
+    return next(i for i, line in enumerate(lines, 1) if line.rstrip().endswith(marker))
+
+
+@pytest.mark.parametrize("how", ["await", "gather", "wait_for", "create_task"])
+def test_the_warning_points_at_the_callers_line_also_inside_a_task(how: str) -> None:
+    with serve(fixed(answer(WARNED))) as server:
+
+        async def run() -> None:
+            async with AsyncClient(TOKEN, base_url=server.base_url) as client:
+                if how == "await":
+                    await client.rtm_connect()  # call: await
+                elif how == "gather":
+                    await asyncio.gather(client.rtm_connect())  # call: gather
+                elif how == "wait_for":
+                    await asyncio.wait_for(client.rtm_connect(), 10)  # call: wait_for
+                else:
+                    await asyncio.create_task(client.rtm_connect())  # call: create_task
+
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            asyncio.run(run())
+    [warning] = [w for w in caught if issubclass(w.category, SlackApiWarning)]
+    assert (warning.filename, warning.lineno) == (__file__, _line_of(f"# call: {how}"))
+
+
+def test_the_sync_warning_points_at_the_callers_line() -> None:
+    with (
+        serve(fixed(answer(WARNED))) as server,
+        Client(TOKEN, base_url=server.base_url) as client,
+        warnings.catch_warnings(record=True) as caught,
+    ):
+        warnings.simplefilter("always")
+        client.rtm_connect()  # call: sync
+    [warning] = [w for w in caught if issubclass(w.category, SlackApiWarning)]
+    assert (warning.filename, warning.lineno) == (__file__, _line_of("# call: sync"))

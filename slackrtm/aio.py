@@ -12,6 +12,7 @@ waits in line, and resume it with the time that was left.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import ssl
 import time
 import warnings
@@ -132,6 +133,7 @@ class AsyncClient(ClientBase, AsyncMethods):
         self._session: aiohttp.ClientSession | None = None
         self._guard: AsyncIterator[None] | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._closing: asyncio.Event | None = None
 
     async def __aenter__(self) -> AsyncClient:
         await self._open()
@@ -148,10 +150,11 @@ class AsyncClient(ClientBase, AsyncMethods):
     async def close(self) -> None:
         """Close the session and its connections.
 
-        A call waiting to retry stops when its wait ends; calls made afterwards raise
-        `ClientClosed`.
+        A call waiting to retry stops at once; calls made afterwards raise `ClientClosed`.
         """
         self._closed = True
+        if self._closing is not None:
+            self._closing.set()  # wakes the calls waiting to retry
         session, self._session = self._session, None
         if session is not None and self._loop is asyncio.get_running_loop():
             await session.close()
@@ -193,6 +196,7 @@ class AsyncClient(ClientBase, AsyncMethods):
             guard = _close_at_loop_end(session)
             await guard.__anext__()
             self._session, self._guard, self._loop = session, guard, loop
+            self._closing = asyncio.Event()
         return self._session
 
     async def _call(self, method: MethodSpec[Any, R], args: object) -> R:
@@ -207,9 +211,17 @@ class AsyncClient(ClientBase, AsyncMethods):
             wait = attempts.next_wait(outcome)
             if wait is None:
                 return finish(method, outcome, config)
-            await asyncio.sleep(wait)
+            await self._sleep(wait)
             if self._closed:
                 raise ClientClosed(f"{method.name}: the AsyncClient was closed while retrying")
+
+    async def _sleep(self, seconds: float) -> None:
+        closing = self._closing
+        if closing is None:
+            await asyncio.sleep(seconds)
+            return
+        with contextlib.suppress(asyncio.TimeoutError):  # the wait ended: time to retry
+            await asyncio.wait_for(closing.wait(), seconds)
 
     async def _send(
         self, session: aiohttp.ClientSession, request: Request, attempt: int

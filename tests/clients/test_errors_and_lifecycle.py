@@ -214,3 +214,18 @@ def test_the_sync_warning_points_at_the_callers_line() -> None:
         client.rtm_connect()  # call: sync
     [warning] = [w for w in caught if issubclass(w.category, SlackApiWarning)]
     assert (warning.filename, warning.lineno) == (__file__, _line_of("# call: sync"))
+
+
+@pytest.mark.parametrize("cls", [Client, AsyncClient])
+def test_the_repr_hides_every_credential(cls: type[Client] | type[AsyncClient]) -> None:
+    client = cls(
+        TOKEN,
+        base_url="https://user:pw-secret@slack.example/api/",
+        proxy="http://puser:proxy-secret@proxy.example:3128",
+    )
+    text = repr(client)
+    assert "pw-secret" not in text and "proxy-secret" not in text and TOKEN not in text
+    assert (
+        text
+        == f"{cls.__name__}(base_url='https://<redacted>@slack.example/api/', token='<redacted>')"
+    )

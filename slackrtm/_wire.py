@@ -718,13 +718,19 @@ def _check_socket_url(spec: MethodSpec[Any, Any], url: str, config: Config) -> N
     raise SlackResponseError(path="url", reason=reason, method=spec.name)
 
 
-def failure_message(request: Request, what: str, exc: BaseException, config: Config) -> str:
-    """The text of a connection failure: method, what happened, host and port, the reason."""
+def failure_message(request: Request, what: str, exc: BaseException | None, config: Config) -> str:
+    """The text of a connection failure: method, what happened, host and port, the reason.
+
+    ``exc`` is the library's exception, whose text is the reason; None when ``what`` says it
+    all (a timeout), so both transports give the same text.
+    """
     parts = urlsplit(request.url)
     port = parts.port or (443 if parts.scheme == "https" else 80)
     host = f"[{parts.hostname}]" if ":" in (parts.hostname or "") else parts.hostname
-    detail = scrub(str(exc) or type(exc).__name__, config.secrets)
-    return f"{request.method_name}: {what} {host}:{port}: {detail}"
+    where = f"{request.method_name}: {what} {host}:{port}"
+    if exc is None:
+        return where
+    return f"{where}: {scrub(str(exc) or type(exc).__name__, config.secrets)}"
 
 
 def log_attempt(

@@ -257,11 +257,14 @@ class AsyncClient(ClientBase, AsyncMethods):
                 body=b"".join(chunks)[: config.max_body],
                 over_limit=over,
             )
-        except (TimeoutError, asyncio.TimeoutError) as exc:
+        except (TimeoutError, asyncio.TimeoutError):
             outcome = Failure(
                 SlackTimeoutError(
                     failure_message(
-                        request, f"no complete answer within {config.timeout:g} s from", exc, config
+                        request,
+                        f"no complete answer within {config.timeout:g} s from",
+                        None,
+                        config,
                     )
                 )
             )

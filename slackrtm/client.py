@@ -206,7 +206,10 @@ class Client(ClientBase, SyncMethods):
             if time.monotonic() >= deadline or isinstance(exc, urllib3.exceptions.TimeoutError):
                 error: SlackConnectionError = SlackTimeoutError(
                     failure_message(
-                        request, f"no complete answer within {config.timeout:g} s from", exc, config
+                        request,
+                        f"no complete answer within {config.timeout:g} s from",
+                        None,
+                        config,
                     )
                 )
             else:

@@ -61,9 +61,7 @@ def test_a_dripping_answer_ends_at_the_deadline(twin: Twin) -> None:
     with serve(drip(answer(SUCCESS), every=0.05)) as server:
         error, seconds = outcome(twin, server.base_url, timeout=1.0, retry=NO_RETRY)
     assert type(error) is SlackTimeoutError
-    assert str(error).startswith(
-        f"rtm.connect: no complete answer within 1 s from 127.0.0.1:{server.port}: "
-    )
+    assert str(error) == f"rtm.connect: no complete answer within 1 s from 127.0.0.1:{server.port}"
     assert seconds < 4.0
 
 

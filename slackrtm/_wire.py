@@ -649,7 +649,8 @@ def finish(spec: MethodSpec[Any, R], outcome: Outcome, config: Config) -> R:
         # pass like any other field.
         result = structure(body, spec.response_type, method=spec.name)
         url = getattr(result, "url", None)
-        if isinstance(url, str):
+        if isinstance(url, str) and spec.name.startswith("rtm."):
+            # The RTM methods' `url` is the socket URL the session connects to next.
             _check_socket_url(spec, url, config)
         found = getattr(result, "warnings", ())
         if found:

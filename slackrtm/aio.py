@@ -242,19 +242,18 @@ class AsyncClient(ClientBase, AsyncMethods):
                     trace_request_ctx=deadline,
                 ) as response,
             ):
-                chunks = []
-                size = 0
+                body = bytearray()
                 over = False
                 async for chunk in response.content.iter_any():
-                    size += len(chunk)
-                    chunks.append(chunk)
-                    if size > config.max_body:
+                    body += chunk
+                    if len(body) > config.max_body:
                         over = True
+                        del body[config.max_body :]
                         break
             outcome = Answer(
                 status=response.status,
                 headers=response.headers,
-                body=b"".join(chunks)[: config.max_body],
+                body=bytes(body),
                 over_limit=over,
             )
         except (TimeoutError, asyncio.TimeoutError):

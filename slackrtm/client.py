@@ -177,14 +177,13 @@ class Client(ClientBase, SyncMethods):
                 timeout=urllib3.Timeout(connect=config.timeout, read=config.timeout),
             )
             try:
-                chunks = []
-                size = 0
+                body = bytearray()
                 over = False
                 while chunk := response.read(CHUNK, decode_content=True):
-                    size += len(chunk)
-                    chunks.append(chunk)
-                    if size > config.max_body:
+                    body += chunk
+                    if len(body) > config.max_body:
                         over = True
+                        del body[config.max_body :]
                         break
             finally:
                 if over or not response.closed:
@@ -194,7 +193,7 @@ class Client(ClientBase, SyncMethods):
             outcome = Answer(
                 status=response.status,
                 headers=response.headers,
-                body=b"".join(chunks)[: config.max_body],
+                body=bytes(body),
                 over_limit=over,
             )
         except urllib3.exceptions.NewConnectionError as exc:

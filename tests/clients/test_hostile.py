@@ -278,3 +278,33 @@ def test_no_secret_in_a_connection_error_message(twin: Twin) -> None:
     assert isinstance(error, SlackConnectionError)
     assert "hunter2" not in str(error)
     assert str(error).startswith("rtm.connect: no answer from slack.invalid:443: ")
+
+
+def test_a_complete_answer_leaves_its_connection_for_the_next_call(twin: Twin) -> None:
+    # Reading in chunks under a deadline must not cost the keep-alive connection.
+    with serve(fixed(answer(SUCCESS))) as server:
+        if twin.kind == "sync":
+            with Client(TOKEN, base_url=server.base_url) as client:
+                for _ in range(3):
+                    client.rtm_connect()
+        else:
+
+            async def run() -> None:
+                async with AsyncClient(TOKEN, base_url=server.base_url) as client:
+                    for _ in range(3):
+                        await client.rtm_connect()
+
+            asyncio.run(run())
+        connections = len(server._threads)
+    assert (connections, len(server.requests)) == (1, 3)
+
+
+def test_a_whole_call_ends_within_max_total_plus_one_timeout(twin: Twin) -> None:
+    # Every answer is a 503 after 0.4 s; retries start while less than 1 s has passed.
+    with serve(slow(answer(b"{}", status="503 Service Unavailable"), 0.4)) as server:
+        policy = RetryPolicy(max_retries=50, max_total=1.0, backoff_base=0.05, backoff_max=0.05)
+        error, seconds = outcome(twin, server.base_url, timeout=1.0, retry=policy)
+    assert type(error) is SlackHttpError
+    assert error.status == 503
+    assert 2 <= len(server.requests) <= 3
+    assert seconds < 1.0 + 1.0 + 0.5  # max_total + one timeout, and a margin for a busy machine

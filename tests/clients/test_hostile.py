@@ -96,11 +96,12 @@ def test_the_timeout_is_per_attempt(twin: Twin) -> None:
 
 
 def test_waiting_for_a_pooled_connection_is_not_part_of_the_timeout(twin: Twin) -> None:
-    # 150 calls at once, each answered after 0.4 s, a 0.7 s timeout: the async pool holds 100
-    # connections, so the last 50 wait about 0.4 s for one before their attempt starts.
+    # 150 calls at once, each answered after 1.2 s, a 2 s timeout: the async pool holds 100
+    # connections, so the last 50 wait about 1.2 s for one before their attempt starts; counted
+    # in the attempt, that wait would time them out.
     calls = 150
-    options: dict[str, Any] = {"token": TOKEN, "timeout": 0.7, "retry": NO_RETRY}
-    with serve(slow(answer(SUCCESS), 0.4)) as server:
+    options: dict[str, Any] = {"token": TOKEN, "timeout": 2.0, "retry": NO_RETRY}
+    with serve(slow(answer(SUCCESS), 1.2)) as server:
         if twin.kind == "sync":
             with (
                 Client(base_url=server.base_url, **options) as client,

@@ -609,6 +609,9 @@ def _decode(raw: bytes) -> Any:
         raise
     except RecursionError:
         raise _Undecodable("JSON nested too deeply to read") from None
+    except MemoryError:
+        # Only under a tight memory limit: `max_body` bounds the text, not what it decodes to.
+        raise _Undecodable("JSON too large to decode in the memory available") from None
     except UnicodeDecodeError:
         raise _Undecodable("not JSON (not UTF-8 text)") from None
     except json.JSONDecodeError:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -233,3 +237,28 @@ def test_scrub_removes_every_secret_it_knows() -> None:
     clean = scrub(text, ["mine"])
     for secret in ("abc.def", "xoxp-1-2-3", "wss://h", "ws:\\/\\/h", "mine"):
         assert secret not in clean
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="RLIMIT_AS is how Linux caps memory")
+def test_running_out_of_memory_while_decoding_is_an_sdk_error() -> None:
+    # In a child process: an address-space limit applies to the whole process.
+    code = textwrap.dedent(
+        """
+        import resource
+        from slackrtm._wire import _decode, _Undecodable
+        body = b"[" + b'"ab",' * 20_000_000 + b"1]"
+        resource.setrlimit(resource.RLIMIT_AS, (900_000_000, 900_000_000))
+        try:
+            _decode(body)
+        except _Undecodable as exc:
+            print(exc)
+        """
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=Path(__file__).parents[1],
+    )
+    assert run.stdout.strip() == "JSON too large to decode in the memory available", run.stderr

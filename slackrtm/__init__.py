@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 from ._exceptions import (
+    ClientClosed,
     RateLimited,
     SlackApiError,
     SlackApiWarning,
@@ -44,6 +45,7 @@ if TYPE_CHECKING:
 __all__ = [
     "AsyncClient",
     "Client",
+    "ClientClosed",
     "Conversation",
     "ErrorCode",
     "RateLimited",

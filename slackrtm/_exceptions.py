@@ -13,6 +13,7 @@ from typing import Any, ClassVar
 import attrs
 
 __all__ = [
+    "ClientClosed",
     "RateLimited",
     "SlackApiError",
     "SlackApiWarning",
@@ -36,8 +37,23 @@ class SlackResponse:
     """The decoded JSON object, or None when the body was not a JSON object."""
 
 
+def _rebuild(cls: type[SlackError], args: tuple[Any, ...], state: dict[str, Any]) -> SlackError:
+    exc = cls.__new__(cls)
+    exc.args = args
+    exc.__dict__.update(state)
+    return exc
+
+
 class SlackError(Exception):
-    """The root of every error this SDK raises."""
+    """The root of every error this SDK raises.
+
+    Every subclass, the generated ones included, survives `pickle` and `copy` with its message
+    and attributes (as `multiprocessing` and `concurrent.futures` need): the constructor is not
+    called again, the stored message and attributes are restored as they were.
+    """
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild, (type(self), self.args, dict(self.__dict__)))
 
 
 class SlackApiError(SlackError):
@@ -101,11 +117,23 @@ class RateLimited(SlackHttpError):
         retry_after: Seconds Slack asked the caller to wait, from ``Retry-After``; None if absent.
     """
 
-    def __init__(self, *, retry_after: float | None, excerpt: str = "", response: SlackResponse):
+    def __init__(
+        self,
+        *,
+        retry_after: float | None,
+        excerpt: str = "",
+        response: SlackResponse,
+        method: str | None = None,
+    ):
         self.retry_after = retry_after
+        self.method = method
+        where = f"{method}: " if method else ""
         wait = f"; retry after {retry_after:g} s" if retry_after is not None else ""
         super().__init__(
-            f"rate limited{wait}", status=response.status, excerpt=excerpt, response=response
+            f"{where}rate limited{wait}",
+            status=response.status,
+            excerpt=excerpt,
+            response=response,
         )
 
 
@@ -114,7 +142,11 @@ class SlackConnectionError(SlackError):
 
 
 class SlackTimeoutError(SlackConnectionError):
-    """No answer came within the client's timeout."""
+    """No complete answer came within the client's timeout (one deadline per attempt)."""
+
+
+class ClientClosed(SlackError, RuntimeError):
+    """The client was closed: before the call, or while the call was waiting to retry."""
 
 
 class SlackResponseError(SlackError):
@@ -152,14 +184,6 @@ class SlackFrameError(SlackError):
         self.frame_type = frame_type
         what = f"{frame_type} frame" if frame_type else "frame"
         super().__init__(f"unreadable RTM {what} at {path}: {reason}")
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        # Keyword-only arguments: rebuild from the attributes, so pickle and copy keep them.
-        return (_rebuild_frame_error, (self.path, self.reason, self.frame_type))
-
-
-def _rebuild_frame_error(path: str, reason: str, frame_type: str | None) -> SlackFrameError:
-    return SlackFrameError(path=path, reason=reason, frame_type=frame_type)
 
 
 class SlackApiWarning(UserWarning):

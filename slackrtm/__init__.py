@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ._exceptions import (
+    ClientClosed,
     RateLimited,
     RtmConnectionLost,
     RtmErrorAck,
@@ -28,15 +29,19 @@ from ._exceptions import (
     SlackTimeoutError,
 )
 from ._generated import (
+    Conversation,
     ErrorCode,
     RtmConnectArgs,
     RtmConnectResponse,
     RtmConnectSelf,
     RtmConnectTeam,
+    Team,
+    User,
     WarningCode,
 )
 from ._version import __version__
 from ._wire import RetryPolicy
+from ._workspace import Workspace
 from .client import Client
 
 if TYPE_CHECKING:
@@ -45,6 +50,8 @@ if TYPE_CHECKING:
 __all__ = [
     "AsyncClient",
     "Client",
+    "ClientClosed",
+    "Conversation",
     "ErrorCode",
     "RateLimited",
     "RetryPolicy",
@@ -67,7 +74,10 @@ __all__ = [
     "SlackResponseError",
     "SlackRtmError",
     "SlackTimeoutError",
+    "Team",
+    "User",
     "WarningCode",
+    "Workspace",
     "__version__",
 ]
 

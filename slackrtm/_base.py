@@ -11,7 +11,7 @@ import ssl
 from typing import ClassVar
 
 from ._spec import redacted
-from ._wire import DEFAULT_BASE_URL, RetryPolicy, make_config
+from ._wire import DEFAULT_BASE_URL, DEFAULT_MAX_BODY, RetryPolicy, hide_userinfo, make_config
 
 __all__ = ["ClientBase"]
 
@@ -33,6 +33,8 @@ class ClientBase:
         ssl_context: ssl.SSLContext | None = None,
         user_agent: str | None = None,
         logger: logging.Logger | None = None,
+        max_body: int = DEFAULT_MAX_BODY,
+        allow_insecure: bool = False,
     ) -> None:
         """Check every option; open nothing yet.
 
@@ -40,13 +42,19 @@ class ClientBase:
             token: The token; else ``SLACK_BOT_TOKEN``, then ``SLACK_TOKEN`` from the
                 environment.
             base_url: The Web API root, ending in ``/api/``.
-            timeout: Seconds each attempt may take, connecting and reading.
+            timeout: Seconds one attempt may take in all: connecting, sending, and reading
+                the complete answer (a deadline, not a limit per read). Waiting for a free
+                pooled connection does not count. At most one day.
             retry: The retry policy; ``RetryPolicy.off()`` turns retrying off.
-            proxy: An HTTP(S) proxy URL; by default ``HTTPS_PROXY`` / ``NO_PROXY`` apply, and
-                loopback is never proxied.
+            proxy: An HTTP(S) proxy URL; by default ``HTTPS_PROXY`` / ``NO_PROXY`` apply.
+                Loopback is never proxied, not even with an explicit proxy.
             ssl_context: The TLS context; certificates are verified by default.
             user_agent: A suffix for the User-Agent header (your app's name and version).
             logger: Where warnings and DEBUG lines go; by default the ``slackrtm`` logger.
+            max_body: The largest answer body read, in bytes after decompression; a larger
+                one raises `SlackHttpError`.
+            allow_insecure: Allow an ``http://`` base URL, and a ``ws://`` socket URL, on a
+                host that is not loopback (the token then travels in clear text).
 
         Raises:
             ValueError: No token, a malformed token, or a bad option; before any I/O.
@@ -61,6 +69,8 @@ class ClientBase:
             user_agent=user_agent,
             logger=logger,
             transport=self._transport,
+            max_body=max_body,
+            allow_insecure=allow_insecure,
         )
         self._closed = False
         self._open_transport(ssl_context)
@@ -70,6 +80,6 @@ class ClientBase:
 
     def __repr__(self) -> str:
         return (
-            f"{type(self).__name__}(base_url={self._config.base_url!r}, "
+            f"{type(self).__name__}(base_url={hide_userinfo(self._config.base_url)!r}, "
             f"token={redacted(self._config.token)})"
         )

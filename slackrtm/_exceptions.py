@@ -13,6 +13,7 @@ from typing import Any, ClassVar
 import attrs
 
 __all__ = [
+    "ClientClosed",
     "RateLimited",
     "RtmConnectionLost",
     "RtmErrorAck",
@@ -42,8 +43,23 @@ class SlackResponse:
     """The decoded JSON object, or None when the body was not a JSON object."""
 
 
+def _rebuild(cls: type[SlackError], args: tuple[Any, ...], state: dict[str, Any]) -> SlackError:
+    exc = cls.__new__(cls)
+    exc.args = args
+    exc.__dict__.update(state)
+    return exc
+
+
 class SlackError(Exception):
-    """The root of every error this SDK raises."""
+    """The root of every error this SDK raises.
+
+    Every subclass, the generated ones included, survives `pickle` and `copy` with its message
+    and attributes (as `multiprocessing` and `concurrent.futures` need): the constructor is not
+    called again, the stored message and attributes are restored as they were.
+    """
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild, (type(self), self.args, dict(self.__dict__)))
 
 
 class SlackApiError(SlackError):
@@ -57,6 +73,8 @@ class SlackApiError(SlackError):
         description: What the code means, from the schema; None for an undocumented code.
         method: The Web API method that was called.
         response: The HTTP answer that carried the error.
+        extra: Every other field of the error's body, by wire name (such as ``needed`` and
+            ``provided`` beside ``missing_scope``); empty when there is none.
     """
 
     code: ClassVar[str | None] = None
@@ -70,8 +88,10 @@ class SlackApiError(SlackError):
         method: str | None = None,
         description: str | None = None,
         response: SlackResponse | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> None:
         self.error = error
+        self.extra: Mapping[str, Any] = dict(extra or {})
         self.method = method
         self.description = description if description is not None else self.default_description
         self.response = response
@@ -103,11 +123,23 @@ class RateLimited(SlackHttpError):
         retry_after: Seconds Slack asked the caller to wait, from ``Retry-After``; None if absent.
     """
 
-    def __init__(self, *, retry_after: float | None, excerpt: str = "", response: SlackResponse):
+    def __init__(
+        self,
+        *,
+        retry_after: float | None,
+        excerpt: str = "",
+        response: SlackResponse,
+        method: str | None = None,
+    ):
         self.retry_after = retry_after
+        self.method = method
+        where = f"{method}: " if method else ""
         wait = f"; retry after {retry_after:g} s" if retry_after is not None else ""
         super().__init__(
-            f"rate limited{wait}", status=response.status, excerpt=excerpt, response=response
+            f"{where}rate limited{wait}",
+            status=response.status,
+            excerpt=excerpt,
+            response=response,
         )
 
 
@@ -116,7 +148,11 @@ class SlackConnectionError(SlackError):
 
 
 class SlackTimeoutError(SlackConnectionError):
-    """No answer came within the client's timeout."""
+    """No complete answer came within the client's timeout (one deadline per attempt)."""
+
+
+class ClientClosed(SlackError, RuntimeError):
+    """The client was closed: before the call, or while the call was waiting to retry."""
 
 
 class SlackResponseError(SlackError):
@@ -155,37 +191,17 @@ class SlackFrameError(SlackError):
         what = f"{frame_type} frame" if frame_type else "frame"
         super().__init__(f"unreadable RTM {what} at {path}: {reason}")
 
-    def __reduce__(self) -> tuple[Any, ...]:
-        # Keyword-only arguments: rebuild from the attributes, so pickle and copy keep them.
-        return (_rebuild_frame_error, (self.path, self.reason, self.frame_type))
-
-
-def _rebuild_frame_error(path: str, reason: str, frame_type: str | None) -> SlackFrameError:
-    return SlackFrameError(path=path, reason=reason, frame_type=frame_type)
-
 
 class SlackApiWarning(UserWarning):
     """A warning Slack attached to an answer, such as ``superfluous_charset``."""
 
 
 # --------------------------------------------------------------------------- the RTM session
-# Appended for the RTM session (`slackrtm.rtm`). Each class keeps its constructor arguments and
-# rebuilds itself from them when unpickled (`__reduce__`), so errors cross process boundaries.
-
-
-def _rebuild(cls: type[SlackRtmError], kwargs: dict[str, Any]) -> SlackRtmError:
-    return cls(**kwargs)
+# Appended for the RTM session (`slackrtm.rtm`). They pickle like every SlackError.
 
 
 class SlackRtmError(SlackError):
     """The root of the RTM session's own errors (sends, acks, the session's end)."""
-
-    def __init__(self, message: str, **kwargs: Any) -> None:
-        self._kwargs = kwargs
-        super().__init__(message)
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (_rebuild, (type(self), self._kwargs))
 
 
 class RtmErrorAck(SlackRtmError):
@@ -210,7 +226,7 @@ class RtmErrorAck(SlackRtmError):
             text += f": {msg}"
         if description and description != msg:
             text += f" ({description})"
-        super().__init__(text, code=code, msg=msg, description=description, reply_to=reply_to)
+        super().__init__(text)
 
 
 class RtmSendTimeout(SlackRtmError):
@@ -226,9 +242,7 @@ class RtmSendTimeout(SlackRtmError):
         self.timeout = timeout
         self.written = written
         what = "no ack" if written else "not sent (the session was not connected)"
-        super().__init__(
-            f"send timed out after {timeout:g} s: {what}", timeout=timeout, written=written
-        )
+        super().__init__(f"send timed out after {timeout:g} s: {what}")
 
 
 class RtmConnectionLost(SlackRtmError):
@@ -243,7 +257,7 @@ class RtmConnectionLost(SlackRtmError):
 
     def __init__(self, *, cause: str) -> None:
         self.cause = cause
-        super().__init__(f"connection lost before the ack ({cause}); delivery unknown", cause=cause)
+        super().__init__(f"connection lost before the ack ({cause}); delivery unknown")
 
 
 class RtmSessionClosed(SlackRtmError):
@@ -255,7 +269,7 @@ class RtmSessionClosed(SlackRtmError):
 
     def __init__(self, *, cause: str) -> None:
         self.cause = cause
-        super().__init__(f"the RTM session is closed: {cause}", cause=cause)
+        super().__init__(f"the RTM session is closed: {cause}")
 
 
 class RtmFrameTooLarge(SlackRtmError, ValueError):
@@ -269,8 +283,4 @@ class RtmFrameTooLarge(SlackRtmError, ValueError):
     def __init__(self, *, size: int, limit: int) -> None:
         self.size = size
         self.limit = limit
-        super().__init__(
-            f"frame of {size} bytes is over the {limit}-byte limit; nothing was sent",
-            size=size,
-            limit=limit,
-        )
+        super().__init__(f"frame of {size} bytes is over the {limit}-byte limit; nothing was sent")

@@ -9,28 +9,34 @@ functions that only moves bytes:
         outcome = send(request)               # Answer(status, headers, body) or Failure(error)
         wait = attempts.next_wait(outcome)    # seconds to sleep, or None: stop here
         if wait is None:
-            return finish(spec, outcome, config.logger)
+            return finish(spec, outcome, config)
         sleep(wait)
 
 Everything that decides anything lives here: the wire encoding of arguments, the headers, the
-retry policy, turning an answer into a model or a typed error, and reporting warnings. The
-token appears in exactly one place, the Authorization header of `Request`, and never in a
-repr, a log line, an exception or a URL.
+retry policy, the limits every answer is held to (one deadline per attempt, a cap on the body),
+turning an answer into a model or a typed error, and reporting warnings. The token appears in
+exactly one place, the Authorization header of `Request`, and never in a repr, a log line, an
+exception or a URL: every text built from what the server sent is scrubbed first (`scrub`).
 """
 
 from __future__ import annotations
 
+import email.utils
+import ipaddress
 import json
 import logging
 import os
 import platform
 import random
+import re
+import sys
 import time
 import urllib.request
 import warnings
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
+from types import FrameType
 from typing import Any, TypeVar
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import attrs
 
@@ -42,6 +48,7 @@ from ._exceptions import (
     SlackConnectionError,
     SlackHttpError,
     SlackResponse,
+    SlackResponseError,
 )
 from ._generated.codes import WARNING_DESCRIPTIONS, WarningCode
 from ._generated.errors import ERROR_CLASSES
@@ -63,6 +70,7 @@ __all__ = [
     "finish",
     "log_attempt",
     "make_config",
+    "scrub",
 ]
 
 R = TypeVar("R")
@@ -72,23 +80,51 @@ TOKEN_ENVIRONMENT = ("SLACK_BOT_TOKEN", "SLACK_TOKEN")
 FORM = "application/x-www-form-urlencoded"
 EXCERPT = 200
 """How many characters of an unreadable body an error keeps, for diagnosis."""
+DEFAULT_MAX_BODY = 8 * 1024 * 1024
+"""The default cap on an answer's body, in bytes after decompression."""
+MAX_TIMEOUT = 24 * 3600.0
+"""The largest timeout accepted: beyond it a number stops being a deadline (and overflows)."""
+MIN_RATE_LIMIT_WAIT = 0.5
+"""The shortest wait after HTTP 429, whatever Retry-After says: no retries back to back."""
+WARNINGS_REPORTED = 5
+"""Warnings of one answer logged and raised one by one; the rest are summed up in one line."""
 
 
 # --------------------------------------------------------------------------- configuration
+
+
+def _count(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if type(value) is not int or value < 0:
+        raise ValueError(f"{attribute.name} must be a non-negative int, got {value!r}")
+
+
+def _seconds(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, float))
+        or not 0 <= value <= MAX_TIMEOUT  # nan and inf fail here; a huge int does not overflow
+    ):
+        raise ValueError(
+            f"{attribute.name} must be a number of seconds from 0 to {MAX_TIMEOUT:g}, got {value!r}"
+        )
 
 
 @attrs.frozen(kw_only=True)
 class RetryPolicy:
     """When a call is tried again, shared by both clients.
 
-    HTTP 429 waits for ``Retry-After`` (Slack rate-limits ``rtm.connect`` at Tier 1); HTTP 5xx
+    HTTP 429 waits for ``Retry-After``, in seconds or as an HTTP date, and at least
+    `MIN_RATE_LIMIT_WAIT`; without a readable one (absent, negative, garbage) it waits 1 s
+    (Slack rate-limits ``rtm.connect`` at Tier 1). HTTP 5xx
     and connection failures (timeouts included) wait an exponential backoff with full jitter:
     a uniform random time between 0 and ``min(backoff_max, backoff_base * 2**retry)``.
 
     Attributes:
-        max_retries: Retries after the first attempt; 0 turns retrying off.
-        max_total: Seconds that all waits together may add up to; a wait that would pass it
-            is not made and the last outcome is reported instead.
+        max_retries: Retries after the first attempt (an int); 0 turns retrying off.
+        max_total: Seconds from the start of the call within which every retry must start:
+            a wait that would end past it is not made, and the last outcome is reported
+            instead. A whole call therefore lasts at most ``max_total`` plus one attempt's
+            ``timeout``.
         backoff_base: The first backoff ceiling, in seconds.
         backoff_max: The largest backoff ceiling, in seconds.
         rate_limited: Retry on HTTP 429.
@@ -96,10 +132,10 @@ class RetryPolicy:
         connection_errors: Retry when no answer came (refused, reset, timed out).
     """
 
-    max_retries: int = attrs.field(default=3, validator=attrs.validators.ge(0))
-    max_total: float = attrs.field(default=60.0, validator=attrs.validators.ge(0))
-    backoff_base: float = attrs.field(default=0.5, validator=attrs.validators.ge(0))
-    backoff_max: float = attrs.field(default=8.0, validator=attrs.validators.ge(0))
+    max_retries: int = attrs.field(default=3, validator=_count)
+    max_total: float = attrs.field(default=60.0, validator=_seconds)
+    backoff_base: float = attrs.field(default=0.5, validator=_seconds)
+    backoff_max: float = attrs.field(default=8.0, validator=_seconds)
     rate_limited: bool = True
     server_errors: bool = True
     connection_errors: bool = True
@@ -115,12 +151,59 @@ class Config:
     """A client's settings, resolved once at construction; the same for both transports."""
 
     token: str = attrs.field(repr=redacted)
-    base_url: str
+    base_url: str = attrs.field(repr=lambda u: repr(hide_userinfo(u)))
     timeout: float
     retry: RetryPolicy
     proxy: str | None = attrs.field(repr=lambda p: "None" if p is None else "'<set>'")
     user_agent: str
     logger: logging.Logger = attrs.field(repr=False)
+    max_body: int = DEFAULT_MAX_BODY
+    allow_insecure: bool = False
+
+    @property
+    def secrets(self) -> tuple[str, ...]:
+        """Every secret this client knows, to scrub from any text built from an answer."""
+        found = [self.token]
+        for url in (self.base_url, self.proxy):
+            parts = urlsplit(url or "")
+            found += [part for part in (parts.username, parts.password) if part]
+        return tuple(found)
+
+
+def is_loopback(host: str | None) -> bool:
+    """Whether a host name is this machine: ``localhost`` or a loopback address."""
+    if not host:
+        return False
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def hide_userinfo(url: str) -> str:
+    """The URL with any ``user:password@`` replaced, for reprs and messages."""
+    parts = urlsplit(url)
+    if parts.username is None and parts.password is None:
+        return url
+    host = parts.netloc.rpartition("@")[2]
+    return urlunsplit(parts._replace(netloc=f"<redacted>@{host}"))
+
+
+def _check_url(what: str, url: object) -> str:
+    if not isinstance(url, str):
+        raise TypeError(f"{what} must be a string, got {type(url).__name__}")
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError on a port that is not a number
+    except ValueError:
+        raise ValueError(f"{what} is not a valid URL") from None
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        raise ValueError(f"{what} must be an http(s) URL with a host")
+    if any(c.isspace() or ord(c) < 0x20 or ord(c) == 0x7F for c in url):
+        raise ValueError(f"{what} must not contain white space or control characters")
+    return url
 
 
 def _resolve_token(token: str | None) -> str:
@@ -133,18 +216,20 @@ def _resolve_token(token: str | None) -> str:
             raise ValueError("no Slack token: pass token=... or set SLACK_BOT_TOKEN or SLACK_TOKEN")
     if not isinstance(token, str):
         raise TypeError(f"token must be a string, got {type(token).__name__}")
-    if not token or token != token.strip() or any(c in token for c in "\r\n\0 "):
+    # It goes in an HTTP header: printable ASCII only, no space, no control character.
+    if not token or not all("!" <= c <= "~" for c in token):
         # Never echo the value: it is a secret, even a malformed one.
-        raise ValueError("token must be a non-empty string without white space")
+        raise ValueError("token must be a non-empty string of printable ASCII without white space")
     return token
 
 
 def _resolve_proxy(base_url: str, proxy: str | None) -> str | None:
+    host = urlsplit(base_url).hostname or ""
+    if is_loopback(host):
+        # Loopback is never proxied, an explicit `proxy=` included (the emulator, tests).
+        return None
     if proxy is not None:
         return proxy
-    host = urlsplit(base_url).hostname or ""
-    if host in {"localhost", "::1"} or host.startswith("127."):
-        return None
     # The standard library reads HTTPS_PROXY / HTTP_PROXY and honours NO_PROXY.
     if urllib.request.proxy_bypass(host):
         return None
@@ -162,23 +247,41 @@ def make_config(
     user_agent: str | None,
     logger: logging.Logger | None,
     transport: str,
+    max_body: int = DEFAULT_MAX_BODY,
+    allow_insecure: bool = False,
 ) -> Config:
     """Check and resolve a client's options before any I/O.
 
     Raises:
-        ValueError: No token anywhere, a malformed token, or a bad base URL or timeout.
+        ValueError: No token anywhere, a malformed token, or a bad base URL, proxy, timeout or
+            body cap; an ``http://`` base URL on a host that is not loopback without
+            ``allow_insecure``.
         TypeError: An option of the wrong type.
     """
     resolved = _resolve_token(token)
-    if not isinstance(base_url, str):
-        raise TypeError(f"base_url must be a string, got {type(base_url).__name__}")
+    if not isinstance(allow_insecure, bool):
+        raise TypeError("allow_insecure must be a bool")
+    _check_url("base_url", base_url)
     parts = urlsplit(base_url)
-    if parts.scheme not in {"http", "https"} or not parts.hostname:
-        raise ValueError("base_url must be an http(s) URL such as https://slack.com/api/")
+    if parts.query or parts.fragment or base_url.endswith(("?", "#")):
+        raise ValueError("base_url must not have a query string or a fragment")
+    if parts.scheme == "http" and not allow_insecure and not is_loopback(parts.hostname):
+        raise ValueError(
+            "base_url is http:// on a host that is not loopback: the token would travel in "
+            "clear text; use https://, or pass allow_insecure=True"
+        )
     if not base_url.endswith("/"):
         base_url += "/"
-    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0:
-        raise ValueError("timeout must be a positive number of seconds")
+    if proxy is not None:
+        _check_url("proxy", proxy)
+    if (
+        isinstance(timeout, bool)
+        or not isinstance(timeout, (int, float))
+        or not 0 < timeout <= MAX_TIMEOUT  # nan and inf fail here; a huge int does not overflow
+    ):
+        raise ValueError(f"timeout must be a number of seconds above 0 and at most {MAX_TIMEOUT:g}")
+    if type(max_body) is not int or max_body < 1:
+        raise ValueError("max_body must be a positive int (bytes)")
     if retry is not None and not isinstance(retry, RetryPolicy):
         raise TypeError("retry must be a RetryPolicy")
     agent = f"slackrtm/{__version__} Python/{platform.python_version()} {transport}" + (
@@ -192,6 +295,8 @@ def make_config(
         proxy=_resolve_proxy(base_url, proxy),
         user_agent=agent,
         logger=logger if logger is not None else logging.getLogger("slackrtm"),
+        max_body=max_body,
+        allow_insecure=allow_insecure,
     )
 
 
@@ -259,6 +364,8 @@ class Answer:
     status: int
     headers: Mapping[str, str] = attrs.field(repr=False)
     body: bytes = attrs.field(repr=False)
+    over_limit: bool = False
+    """The body passed ``Config.max_body``; ``body`` holds only its start."""
 
 
 @attrs.frozen
@@ -271,15 +378,26 @@ class Failure:
 Outcome = Answer | Failure
 
 
-def _retry_after(headers: Mapping[str, str]) -> float | None:
+def retry_after(
+    headers: Mapping[str, str], *, now: Callable[[], float] = time.time
+) -> float | None:
+    """Seconds from ``Retry-After``: a number, or an HTTP date (seconds from ``now()``, at
+    least 0); None when absent, negative, not finite or unreadable."""
     raw = headers.get("retry-after")
     if raw is None:
         return None
+    raw = raw.strip()
     try:
-        seconds = float(raw.strip())
+        seconds = float(raw)
     except ValueError:
-        return None
-    return seconds if seconds >= 0 else None
+        try:
+            when = email.utils.parsedate_to_datetime(raw)
+        except (TypeError, ValueError, IndexError, OverflowError):
+            return None
+        if when.tzinfo is None:
+            return None
+        return max(0.0, when.timestamp() - now())
+    return seconds if 0 <= seconds <= MAX_TIMEOUT else None
 
 
 def backoff(policy: RetryPolicy, retries: int, rng: Callable[[], float]) -> float:
@@ -298,6 +416,7 @@ class Attempts:
         policy: The retry policy.
         clock: A monotonic clock in seconds (injectable for tests of the policy alone).
         rng: The random source of the jitter.
+        wall: The wall clock, for a Retry-After given as an HTTP date.
     """
 
     def __init__(
@@ -306,8 +425,10 @@ class Attempts:
         *,
         clock: Callable[[], float] = time.monotonic,
         rng: Callable[[], float] = random.random,
+        wall: Callable[[], float] = time.time,
     ) -> None:
         self.policy = policy
+        self._wall = wall
         self.retries = 0
         self.waited = 0.0
         self._clock = clock
@@ -329,8 +450,8 @@ class Attempts:
         elif outcome.status == 429:
             if not policy.rate_limited:
                 return None
-            after = _retry_after(outcome.headers)
-            wait = after if after is not None else 1.0
+            after = retry_after(outcome.headers, now=self._wall)
+            wait = max(MIN_RATE_LIMIT_WAIT, after if after is not None else 1.0)
         elif 500 <= outcome.status <= 599:
             if not policy.server_errors:
                 return None
@@ -347,93 +468,286 @@ class Attempts:
 
 # --------------------------------------------------------------------------- answers
 
+# A socket URL is a single-use secret ticket; a Slack token has a known shape. Both are
+# scrubbed from any text built from an answer, on top of the secrets the client itself knows.
+_SOCKET_URL = re.compile(r"wss?:(?://|\\/\\/)[^\s\"'<>]*", re.IGNORECASE)
+_SLACK_TOKEN = re.compile(r"xox[a-z]-[A-Za-z0-9-]+")
+_BEARER = re.compile(r"(Bearer\s+)\S+", re.IGNORECASE)
 
-def _excerpt(body: bytes) -> str:
+
+def scrub(text: str, secrets: Sequence[str] = ()) -> str:
+    """The text without any secret: the given ones, socket URLs, Slack tokens, bearer values."""
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, "<redacted>")
+    text = _SOCKET_URL.sub("<socket url redacted>", text)
+    text = _SLACK_TOKEN.sub("<redacted>", text)
+    return _BEARER.sub(r"\1<redacted>", text)
+
+
+def _excerpt(body: bytes, secrets: Sequence[str]) -> str:
+    # Scrub a wider window than is kept, so no secret is cut in two and half-kept.
     text = body[: EXCERPT * 4].decode("utf-8", errors="replace")
-    text = " ".join(text.split())
+    text = scrub(" ".join(text.split()), secrets)
     return text[:EXCERPT] + ("…" if len(text) > EXCERPT else "")
 
 
-def _report_warnings(
-    spec: MethodSpec[Any, Any], found: tuple[Any, ...], logger: logging.Logger
-) -> None:
-    for code in found:
+def _caller(skip: int) -> tuple[str, int, dict[Any, int], str]:
+    """Where the user's code called: the first frame outside slackrtm and asyncio.
+
+    A call awaited directly has its caller on the stack. A call run as a task of its own
+    (``gather``, ``wait_for``) has not: then the caller is the coroutine that awaits that task,
+    found by walking what each other task awaits.
+    """
+    frame: FrameType | None = sys._getframe(skip)
+    while frame is not None and str(frame.f_globals.get("__name__", "")).startswith("slackrtm"):
+        frame = frame.f_back
+    if frame is None or str(frame.f_globals.get("__name__", "")).startswith("asyncio"):
+        # The call is the top of a task: its caller is not on this stack.
+        awaiting = _awaiting_frame()
+        if awaiting is not None:
+            frame = awaiting
+    if frame is None:
+        return "sys", 1, {}, "sys"
+    module = frame.f_globals.get("__name__", "?")
+    registry = frame.f_globals.setdefault("__warningregistry__", {})
+    return frame.f_code.co_filename, frame.f_lineno, registry, module
+
+
+def _internal(frame: FrameType) -> bool:
+    name = str(frame.f_globals.get("__name__", ""))
+    return name == "slackrtm" or name.startswith(("slackrtm.", "asyncio."))
+
+
+def _awaiting_frame() -> FrameType | None:
+    asyncio = sys.modules.get("asyncio")
+    if asyncio is None:
+        return None
+    try:
+        task = asyncio.current_task()
+    except RuntimeError:
+        return None
+    parent = _awaiting_task(asyncio, task, depth=4)
+    if parent is None:
+        return None
+    # The innermost coroutine of the parent's await chain that is not asyncio's own: the line
+    # that awaits this call (through gather, wait_for, or the task itself).
+    found: FrameType | None = None
+    awaited: Any = parent.get_coro()
+    while awaited is not None and getattr(awaited, "cr_frame", None) is not None:
+        if not _internal(awaited.cr_frame):
+            found = awaited.cr_frame
+        awaited = getattr(awaited, "cr_await", None)
+    return found
+
+
+def _awaiting_task(asyncio: Any, future: Any, depth: int) -> Any:
+    """The task that waits for ``future``, found through its done callbacks."""
+    if depth == 0:
+        return None
+    for callback, *_ in getattr(future, "_callbacks", None) or ():
+        owner = getattr(callback, "__self__", None)
+        if isinstance(owner, asyncio.Task):
+            return owner
+        # gather's and wait_for's own callbacks hold the future the caller awaits.
+        held = list(getattr(callback, "args", ()))
+        for cell in getattr(callback, "__closure__", None) or ():
+            try:
+                held.append(cell.cell_contents)
+            except ValueError:  # an empty cell
+                continue
+        for value in held:
+            if isinstance(value, asyncio.Future) and value is not future:
+                parent = _awaiting_task(asyncio, value, depth - 1)
+                if parent is not None:
+                    return parent
+    return None
+
+
+def _report_warnings(spec: MethodSpec[Any, Any], found: tuple[Any, ...], config: Config) -> None:
+    logger = config.logger
+    filename, lineno, registry, module = _caller(2)
+    for code in found[:WARNINGS_REPORTED]:
         description = (
             WARNING_DESCRIPTIONS.get(code) if isinstance(code, WarningCode) else None
         ) or spec.warnings.get(str(code), "undocumented warning")
-        logger.warning("%s: Slack warning %s: %s", spec.name, code, description)
-        # Point at the user's line: this function <- finish <- the transport's _call <- the
-        # generated method <- the caller.
-        warnings.warn(SlackApiWarning(f"{spec.name}: {code}: {description}"), stacklevel=5)
+        what = scrub(f"{code}: {description}", config.secrets)[:EXCERPT]
+        logger.warning("%s: Slack warning %s", spec.name, what)
+        warnings.warn_explicit(
+            SlackApiWarning(f"{spec.name}: {what}"),
+            SlackApiWarning,
+            filename,
+            lineno,
+            module,
+            registry,
+        )
+    rest = len(found) - WARNINGS_REPORTED
+    if rest > 0:
+        # A flood of warnings in one answer stays a few lines; all are on `resp.warnings`.
+        text = f"{spec.name}: {rest} more warnings (see the response's `warnings`)"
+        logger.warning("%s", text)
+        warnings.warn_explicit(
+            SlackApiWarning(text), SlackApiWarning, filename, lineno, module, registry
+        )
 
 
-def finish(spec: MethodSpec[Any, R], outcome: Outcome, logger: logging.Logger) -> R:
+class _Undecodable(Exception):
+    """Why a body is not a usable JSON value (internal; becomes a SlackHttpError)."""
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        seen: set[str] = set()
+        duplicate = next(key for key, _ in pairs if key in seen or seen.add(key))  # type: ignore[func-returns-value]
+        raise _Undecodable(f"JSON with the key {duplicate!r} twice")
+    return result
+
+
+def _decode(raw: bytes) -> Any:
+    """The JSON value of a body, or _Undecodable saying why not.
+
+    An ambiguous answer (a key twice, as in ``{"ok": false, "ok": true}``) is refused, never
+    read one way or the other. Nesting deeper than Python's recursion limit and integers past
+    its digit limit are reported as such, not as "not JSON".
+    """
+    try:
+        return json.loads(raw, object_pairs_hook=_unique_keys)
+    except _Undecodable:
+        raise
+    except RecursionError:
+        raise _Undecodable("JSON nested too deeply to read") from None
+    except MemoryError:
+        # Only under a tight memory limit: `max_body` bounds the text, not what it decodes to.
+        raise _Undecodable("JSON too large to decode in the memory available") from None
+    except UnicodeDecodeError:
+        raise _Undecodable("not JSON (not UTF-8 text)") from None
+    except json.JSONDecodeError:
+        raise _Undecodable("not JSON") from None
+    except ValueError as exc:
+        # The only other ValueError json raises: an integer past sys.get_int_max_str_digits.
+        raise _Undecodable(f"JSON that cannot be read: {str(exc)[:80]}") from None
+
+
+def finish(spec: MethodSpec[Any, R], outcome: Outcome, config: Config) -> R:
     """Turn the last outcome of a call into its model, or raise the typed error it stands for.
 
     Raises:
         SlackConnectionError: No answer came (SlackTimeoutError for a timeout).
         RateLimited: HTTP 429.
         SlackApiError: ``ok: false``; the generated subclass for a documented code.
-        SlackHttpError: Another non-200 status, or a body that is not a JSON object.
-        SlackResponseError: A JSON answer that does not match the schema.
+        SlackHttpError: Another non-200 status, or a body that is not a usable JSON object:
+            over ``max_body``, not JSON, nested too deeply, an integer of too many digits, a
+            key twice, or JSON that is not an object.
+        SlackResponseError: A JSON answer that does not match the schema, or a socket URL
+            that is not ``wss://`` (``ws://`` only on loopback or with ``allow_insecure``).
     """
     if isinstance(outcome, Failure):
         raise outcome.error
     status, headers, raw = outcome.status, outcome.headers, outcome.body
-    try:
-        body = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
-        body = None
-    if status == 200 and isinstance(body, dict) and body.get("ok") is not False:
+    secrets = config.secrets
+    body: Any = None
+    problem: str | None = None
+    if outcome.over_limit:
+        problem = f"over the max_body limit of {config.max_body} bytes"
+    else:
+        try:
+            body = _decode(raw)
+        except _Undecodable as exc:
+            problem = str(exc)
+    if problem is None and status == 200 and isinstance(body, dict) and body.get("ok") is not False:
         # The common case first. A missing or non-boolean `ok` is judged by the structuring
         # pass like any other field.
         result = structure(body, spec.response_type, method=spec.name)
+        url = getattr(result, "url", None)
+        if isinstance(url, str) and spec.name.startswith("rtm."):
+            # The RTM methods' `url` is the socket URL the session connects to next.
+            _check_socket_url(spec, url, config)
         found = getattr(result, "warnings", ())
         if found:
-            _report_warnings(spec, found, logger)
+            _report_warnings(spec, found, config)
         return result
     response = SlackResponse(
         status=status,
-        headers={name.lower(): value for name, value in headers.items()},
+        headers={name.lower(): scrub(value, secrets) for name, value in headers.items()},
         body=body if isinstance(body, dict) else None,
     )
     if status == 429:
         raise RateLimited(
-            retry_after=_retry_after(headers), excerpt=_excerpt(raw), response=response
+            retry_after=retry_after(headers),
+            excerpt=_excerpt(raw, secrets),
+            response=response,
+            method=spec.name,
         )
-    if not isinstance(body, dict):
-        what = "not JSON" if body is None else f"JSON {type(body).__name__}, not an object"
+    if problem is not None or not isinstance(body, dict):
+        what = problem or f"JSON {_json_name(body)}, not an object"
         raise SlackHttpError(
             f"{spec.name}: the answer is {what}",
             status=status,
-            excerpt=_excerpt(raw),
+            excerpt=_excerpt(raw, secrets),
             response=response,
         )
     ok = body.get("ok")
     if ok is False:
         found = parse_warnings(body, WarningCode)
         if found:
-            _report_warnings(spec, found, logger)
+            _report_warnings(spec, found, config)
         code = body.get("error")
         if not isinstance(code, str) or not code:
             code = "unknown_error"
+        code = scrub(code, secrets)[:EXCERPT]
         error_class = ERROR_CLASSES.get(code, SlackApiError)
         raise error_class(
-            code, method=spec.name, description=spec.errors.get(code), response=response
+            code,
+            method=spec.name,
+            description=spec.errors.get(code),
+            response=response,
+            # Whatever Slack sends beside the code (`needed`, `provided`, ...) stays reachable.
+            extra={k: v for k, v in body.items() if k not in ("ok", "error")},
         )
     raise SlackHttpError(
         f"{spec.name}: unexpected HTTP status",
         status=status,
-        excerpt=_excerpt(raw),
+        excerpt=_excerpt(raw, secrets),
         response=response,
     )
 
 
-def failure_message(request: Request, what: str, exc: BaseException) -> str:
-    """The text of a connection failure: method, host and port, the library's reason."""
+def _json_name(value: object) -> str:
+    if value is None:
+        return "null"
+    return {bool: "boolean", int: "number", float: "number", str: "string", list: "array"}.get(
+        type(value), type(value).__name__
+    )
+
+
+def _check_socket_url(spec: MethodSpec[Any, Any], url: str, config: Config) -> None:
+    # Never name the value: it is the secret ticket itself.
+    parts = urlsplit(url)
+    if parts.scheme == "wss" and parts.hostname:
+        return
+    if parts.scheme == "ws" and parts.hostname:
+        if config.allow_insecure or is_loopback(parts.hostname):
+            return
+        reason = "ws:// (unencrypted) on a host that is not loopback; pass allow_insecure=True"
+    else:
+        reason = "not a wss:// URL"
+    raise SlackResponseError(path="url", reason=reason, method=spec.name)
+
+
+def failure_message(request: Request, what: str, exc: BaseException | None, config: Config) -> str:
+    """The text of a connection failure: method, what happened, host and port, the reason.
+
+    ``exc`` is the library's exception, whose text is the reason; None when ``what`` says it
+    all (a timeout), so both transports give the same text.
+    """
     parts = urlsplit(request.url)
-    detail = str(exc) or type(exc).__name__
-    return f"{request.method_name}: {what} from {parts.hostname}:{parts.port or ''}: {detail}"
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    host = f"[{parts.hostname}]" if ":" in (parts.hostname or "") else parts.hostname
+    where = f"{request.method_name}: {what} {host}:{port}"
+    if exc is None:
+        return where
+    return f"{where}: {scrub(str(exc) or type(exc).__name__, config.secrets)}"
 
 
 def log_attempt(

@@ -2,21 +2,28 @@
 
 This module is the only one in the client that imports aiohttp, and `slackrtm` imports it only
 when `AsyncClient` is first used. One ClientSession per client keeps connections alive.
+
+The timeout is one deadline per attempt, the same as `Client`'s: an `asyncio.timeout` around
+the whole request and the reading of its body. Waiting for a free pooled connection is not
+part of an attempt: aiohttp's connection-queue trace signals pause the deadline while a call
+waits in line, and resume it with the time that was left.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import ssl
 import time
-from types import TracebackType
+import warnings
+from collections.abc import AsyncIterator
+from types import SimpleNamespace, TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import aiohttp
 
 from ._base import ClientBase
-from ._exceptions import SlackConnectionError, SlackTimeoutError
-from ._generated.api import AsyncMethods
+from ._exceptions import ClientClosed, SlackConnectionError, SlackError, SlackTimeoutError
 from ._spec import MethodSpec
 from ._wire import (
     Answer,
@@ -29,6 +36,7 @@ from ._wire import (
     finish,
     log_attempt,
 )
+from ._workspace import AsyncWorkspace
 
 if TYPE_CHECKING:
     from .rtm import AsyncRtmSession, RtmOptions
@@ -41,11 +49,84 @@ POOL_SIZE = 100
 """Connections open at once; more concurrent calls wait for a free one."""
 
 
-class AsyncClient(ClientBase, AsyncMethods):
+class _Deadline:
+    """One attempt's deadline: cancels the task when it passes, then raises TimeoutError.
+
+    `asyncio.timeout` with a pause: while the call waits for a pooled connection the clock is
+    stopped (`pause` / `resume`). Written here because Python 3.10 lacks `asyncio.timeout`.
+    """
+
+    def __init__(self, seconds: float) -> None:
+        self.left = seconds
+        self.expired = False
+        self._loop = asyncio.get_running_loop()
+        self._task = asyncio.current_task()
+        self._handle: asyncio.TimerHandle | None = None
+        self._when = 0.0
+
+    async def __aenter__(self) -> _Deadline:
+        self.resume()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.pause()
+        if self.expired:
+            uncancel = getattr(self._task, "uncancel", None)
+            if uncancel is not None:
+                uncancel()
+            if exc_type is asyncio.CancelledError:
+                raise TimeoutError("the attempt's deadline passed") from exc
+
+    def _expire(self) -> None:
+        self.expired = True
+        self._handle = None
+        if self._task is not None:
+            self._task.cancel()
+
+    def pause(self) -> None:
+        if self._handle is not None:
+            self._handle.cancel()
+            self._handle = None
+            self.left = max(0.0, self._when - self._loop.time())
+
+    def resume(self) -> None:
+        if self._handle is None and not self.expired:
+            self._when = self._loop.time() + self.left
+            self._handle = self._loop.call_at(self._when, self._expire)
+
+
+async def _queued_start(_session: Any, context: SimpleNamespace, _params: Any) -> None:
+    if isinstance(context.trace_request_ctx, _Deadline):
+        context.trace_request_ctx.pause()
+
+
+async def _queued_end(_session: Any, context: SimpleNamespace, _params: Any) -> None:
+    if isinstance(context.trace_request_ctx, _Deadline):
+        context.trace_request_ctx.resume()
+
+
+async def _close_at_loop_end(session: aiohttp.ClientSession) -> AsyncIterator[None]:
+    # An async generator that is started and left suspended: asyncio.run() finalizes it
+    # (shutdown_asyncgens) before it closes the loop, so the session's sockets never outlive
+    # the loop they belong to, and a later loop gets a fresh session.
+    try:
+        yield
+    finally:
+        await session.close()
+
+
+class AsyncClient(ClientBase, AsyncWorkspace):
     """An asynchronous Slack Web API client: `Client` with ``await``.
 
     Its options are `ClientBase.__init__`'s. The aiohttp session opens on first use, on the
-    running loop; use it as an async context manager, or await `close`.
+    running loop; use it as an async context manager, or await `close`. A client may be used
+    under successive event loops (two ``asyncio.run`` calls): the end of a loop closes its
+    connections, and the next loop opens new ones.
     """
 
     _transport = f"aiohttp/{aiohttp.__version__}"
@@ -53,9 +134,12 @@ class AsyncClient(ClientBase, AsyncMethods):
     def _open_transport(self, ssl_context: ssl.SSLContext | None) -> None:
         self._ssl: ssl.SSLContext | bool = ssl_context if ssl_context is not None else True
         self._session: aiohttp.ClientSession | None = None
+        self._guard: AsyncIterator[None] | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._closing: asyncio.Event | None = None
 
     async def __aenter__(self) -> AsyncClient:
-        self._open()
+        await self._open()
         return self
 
     async def __aexit__(
@@ -67,23 +151,26 @@ class AsyncClient(ClientBase, AsyncMethods):
         await self.close()
 
     async def close(self) -> None:
-        """Close the session and its connections. Calls made afterwards raise RuntimeError."""
-        self._closed = True
-        if self._session is not None:
-            await self._session.close()
-            self._session = None
+        """Close the session and its connections.
 
-    def _open(self) -> aiohttp.ClientSession:
-        if self._closed:
-            raise RuntimeError("this AsyncClient is closed")
-        if self._session is None:
-            self._session = aiohttp.ClientSession(
-                connector=aiohttp.TCPConnector(limit=POOL_SIZE, ssl=self._ssl),
-                timeout=aiohttp.ClientTimeout(total=self._config.timeout),
-                # Proxies are resolved once, by the core, the same way for both clients.
-                trust_env=False,
+        A call waiting to retry stops at once; calls made afterwards raise `ClientClosed`.
+        """
+        self._closed = True
+        if self._closing is not None:
+            self._closing.set()  # wakes the calls waiting to retry
+        session, self._session = self._session, None
+        if session is not None and self._loop is asyncio.get_running_loop():
+            await session.close()
+
+    def __del__(self, _warn: Any = warnings.warn) -> None:
+        session = getattr(self, "_session", None)
+        if session is not None and not session.closed:
+            _warn(
+                "slackrtm.AsyncClient was never closed: use `async with AsyncClient(...)` or "
+                "`await client.close()`",
+                ResourceWarning,
+                source=self,
             )
-        return self._session
 
     def rtm(
         self,
@@ -108,41 +195,110 @@ class AsyncClient(ClientBase, AsyncMethods):
             options=options,
         )
 
+    async def _open(self) -> aiohttp.ClientSession:
+        if self._closed:
+            raise ClientClosed("this AsyncClient is closed")
+        loop = asyncio.get_running_loop()
+        if self._session is not None and self._loop is not loop:
+            if not self._session.closed:
+                raise SlackError(
+                    "this AsyncClient is in use on another event loop that is still open: "
+                    "use one client per loop"
+                )
+            self._session = None
+        if self._session is None:
+            trace = aiohttp.TraceConfig()
+            trace.on_connection_queued_start.append(_queued_start)
+            trace.on_connection_queued_end.append(_queued_end)
+            session = aiohttp.ClientSession(
+                connector=aiohttp.TCPConnector(limit=POOL_SIZE, ssl=self._ssl),
+                # The deadline is ours (`_Deadline`): aiohttp's `total` would count the time
+                # spent waiting for a pooled connection.
+                timeout=aiohttp.ClientTimeout(total=None, connect=None, sock_connect=None),
+                # Proxies are resolved once, by the core, the same way for both clients.
+                trust_env=False,
+                trace_configs=[trace],
+            )
+            guard = _close_at_loop_end(session)
+            await guard.__anext__()
+            self._session, self._guard, self._loop = session, guard, loop
+            self._closing = asyncio.Event()
+        return self._session
+
     async def _call(self, method: MethodSpec[Any, R], args: object) -> R:
-        session = self._open()
+        session = await self._open()
         config = self._config
         request = build_request(method, args, config)
         attempts = Attempts(config.retry)
         while True:
             outcome = await self._send(session, request, attempts.retries + 1)
+            if self._closed:
+                raise ClientClosed(f"{method.name}: the AsyncClient was closed during the call")
             wait = attempts.next_wait(outcome)
             if wait is None:
-                return finish(method, outcome, config.logger)
-            await asyncio.sleep(wait)
+                return finish(method, outcome, config)
+            await self._sleep(wait)
+            if self._closed:
+                raise ClientClosed(f"{method.name}: the AsyncClient was closed while retrying")
+
+    async def _sleep(self, seconds: float) -> None:
+        closing = self._closing
+        if closing is None:
+            await asyncio.sleep(seconds)
+            return
+        with contextlib.suppress(asyncio.TimeoutError):  # the wait ended: time to retry
+            await asyncio.wait_for(closing.wait(), seconds)
 
     async def _send(
         self, session: aiohttp.ClientSession, request: Request, attempt: int
     ) -> Outcome:
+        config = self._config
         started = time.perf_counter()
         outcome: Outcome
         try:
-            async with session.request(
-                request.verb,
-                request.url,
-                data=request.body,
-                headers=request.headers,
-                proxy=self._config.proxy,
-                allow_redirects=False,
-            ) as response:
-                body = await response.read()
+            async with (
+                _Deadline(config.timeout) as deadline,
+                session.request(
+                    request.verb,
+                    request.url,
+                    data=request.body,
+                    headers=request.headers,
+                    proxy=config.proxy,
+                    allow_redirects=False,
+                    trace_request_ctx=deadline,
+                ) as response,
+            ):
+                body = bytearray()
+                over = False
+                async for chunk in response.content.iter_any():
+                    body += chunk
+                    if len(body) > config.max_body:
+                        over = True
+                        del body[config.max_body :]
+                        break
             outcome = Answer(
                 status=response.status,
                 headers=response.headers,
-                body=body,
+                body=bytes(body),
+                over_limit=over,
             )
-        except asyncio.TimeoutError as exc:
-            outcome = Failure(SlackTimeoutError(failure_message(request, "timed out", exc)))
-        except aiohttp.ClientError as exc:
-            outcome = Failure(SlackConnectionError(failure_message(request, "no answer", exc)))
-        log_attempt(self._config.logger, request, outcome, time.perf_counter() - started, attempt)
+        except (TimeoutError, asyncio.TimeoutError):
+            outcome = Failure(
+                SlackTimeoutError(
+                    failure_message(
+                        request,
+                        f"no complete answer within {config.timeout:g} s from",
+                        None,
+                        config,
+                    )
+                )
+            )
+        except (aiohttp.ClientError, OSError, RuntimeError) as exc:
+            # RuntimeError: aiohttp's "Session is closed", when `close` ran during the call.
+            if isinstance(exc, RuntimeError) and not self._closed:
+                raise
+            outcome = Failure(
+                SlackConnectionError(failure_message(request, "no answer from", exc, config))
+            )
+        log_attempt(config.logger, request, outcome, time.perf_counter() - started, attempt)
         return outcome

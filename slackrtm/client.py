@@ -2,20 +2,30 @@
 
 One urllib3 PoolManager per client keeps connections alive between calls and is safe to share
 between threads. urllib3's own retries and redirects are off: the shared `RetryPolicy` decides.
+
+urllib3's read timeout bounds each socket read, not an attempt: a server that drips a byte a
+second would never trip it. So every socket read of an attempt (status line, headers, body)
+goes through `_DeadlineIO`, which sets the socket's timeout to the time left before the
+attempt's deadline; the body is read in chunks up to the cap the core sets.
 """
 
 from __future__ import annotations
 
+import http.client
+import io
+import socket
 import ssl
+import threading
 import time
+from contextvars import ContextVar
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import urllib3
+import urllib3.connection
 
 from ._base import ClientBase
-from ._exceptions import SlackConnectionError, SlackTimeoutError
-from ._generated.api import SyncMethods
+from ._exceptions import ClientClosed, SlackConnectionError, SlackTimeoutError
 from ._spec import MethodSpec
 from ._wire import (
     Answer,
@@ -28,6 +38,7 @@ from ._wire import (
     finish,
     log_attempt,
 )
+from ._workspace import SyncWorkspace
 
 if TYPE_CHECKING:
     from .rtm import RtmOptions, RtmSession
@@ -38,9 +49,65 @@ R = TypeVar("R")
 
 POOL_SIZE = 16
 """Connections kept per host; as many threads as this call at once without waiting."""
+CHUNK = 64 * 1024
+"""Bytes read at a time from an answer, decompressed."""
+
+_DEADLINE: ContextVar[float | None] = ContextVar("slackrtm_deadline", default=None)
+"""The monotonic deadline of the attempt running in this thread, read by `_DeadlineResponse`."""
 
 
-class Client(ClientBase, SyncMethods):
+class _DeadlineIO(io.RawIOBase):
+    """A socket reader whose every read ends by the deadline, however slowly bytes come."""
+
+    def __init__(self, raw: io.RawIOBase, sock: socket.socket, deadline: float) -> None:
+        super().__init__()
+        self._raw = raw
+        self._sock = sock
+        self._deadline = deadline
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int | None:
+        left = self._deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError("the attempt's deadline passed")
+        self._sock.settimeout(left)
+        return self._raw.readinto(buffer)
+
+    def close(self) -> None:
+        if not self.closed:
+            self._raw.close()
+        super().close()
+
+
+class _DeadlineResponse(http.client.HTTPResponse):
+    def __init__(self, sock: socket.socket, *args: Any, **kwargs: Any) -> None:
+        super().__init__(sock, *args, **kwargs)
+        deadline = _DEADLINE.get()
+        if deadline is not None:
+            # detach(): the socket file stays open, now read through the deadline.
+            raw = self.fp.detach()
+            self.fp = io.BufferedReader(_DeadlineIO(raw, sock, deadline))
+
+
+class _HTTPConnection(urllib3.connection.HTTPConnection):
+    response_class = _DeadlineResponse
+
+
+class _HTTPSConnection(urllib3.connection.HTTPSConnection):
+    response_class = _DeadlineResponse
+
+
+class _HTTPPool(urllib3.HTTPConnectionPool):
+    ConnectionCls = _HTTPConnection
+
+
+class _HTTPSPool(urllib3.HTTPSConnectionPool):
+    ConnectionCls = _HTTPSConnection
+
+
+class Client(ClientBase, SyncWorkspace):
     """A synchronous Slack Web API client; its options are `ClientBase.__init__`'s.
 
     Safe to share between threads. Use it as a context manager, or call `close`.
@@ -52,7 +119,6 @@ class Client(ClientBase, SyncMethods):
         options: dict[str, Any] = {
             "maxsize": POOL_SIZE,
             "retries": False,
-            "timeout": urllib3.Timeout(connect=self._config.timeout, read=self._config.timeout),
             "ssl_context": ssl_context,
         }
         self._pool: urllib3.PoolManager = (
@@ -60,6 +126,8 @@ class Client(ClientBase, SyncMethods):
             if self._config.proxy
             else urllib3.PoolManager(**options)
         )
+        self._pool.pool_classes_by_scheme = {"http": _HTTPPool, "https": _HTTPSPool}
+        self._closing = threading.Event()
 
     def __enter__(self) -> Client:
         return self
@@ -73,8 +141,12 @@ class Client(ClientBase, SyncMethods):
         self.close()
 
     def close(self) -> None:
-        """Close every pooled connection. Calls made afterwards raise RuntimeError."""
+        """Close every pooled connection.
+
+        A call waiting to retry stops at once; calls made afterwards raise `ClientClosed`.
+        """
         self._closed = True
+        self._closing.set()
         self._pool.clear()
 
     def rtm(
@@ -102,7 +174,7 @@ class Client(ClientBase, SyncMethods):
 
     def _call(self, method: MethodSpec[Any, R], args: object) -> R:
         if self._closed:
-            raise RuntimeError("this Client is closed")
+            raise ClientClosed(f"{method.name}: this Client is closed")
         config = self._config
         request = build_request(method, args, config)
         attempts = Attempts(config.retry)
@@ -110,11 +182,15 @@ class Client(ClientBase, SyncMethods):
             outcome = self._send(request, attempts.retries + 1)
             wait = attempts.next_wait(outcome)
             if wait is None:
-                return finish(method, outcome, config.logger)
-            time.sleep(wait)
+                return finish(method, outcome, config)
+            if self._closing.wait(wait):
+                raise ClientClosed(f"{method.name}: the Client was closed while retrying")
 
     def _send(self, request: Request, attempt: int) -> Outcome:
+        config = self._config
         started = time.perf_counter()
+        deadline = time.monotonic() + config.timeout
+        reset = _DEADLINE.set(deadline)
         outcome: Outcome
         try:
             response = self._pool.request(
@@ -123,19 +199,50 @@ class Client(ClientBase, SyncMethods):
                 body=request.body,
                 headers=request.headers,
                 redirect=False,
-                preload_content=True,
+                preload_content=False,
+                timeout=urllib3.Timeout(connect=config.timeout, read=config.timeout),
             )
+            try:
+                body = bytearray()
+                over = False
+                while chunk := response.read(CHUNK, decode_content=True):
+                    body += chunk
+                    if len(body) > config.max_body:
+                        over = True
+                        del body[config.max_body :]
+                        break
+            finally:
+                if over or not response.closed:
+                    # Not read to the end: the connection cannot be reused.
+                    response.close()
+                response.release_conn()
             outcome = Answer(
                 status=response.status,
                 headers=response.headers,
-                body=response.data,
+                body=bytes(body),
+                over_limit=over,
             )
         except urllib3.exceptions.NewConnectionError as exc:
             # Checked first: urllib3 2 makes it a subclass of ConnectTimeoutError.
-            outcome = Failure(SlackConnectionError(failure_message(request, "no answer", exc)))
-        except urllib3.exceptions.TimeoutError as exc:
-            outcome = Failure(SlackTimeoutError(failure_message(request, "timed out", exc)))
-        except urllib3.exceptions.HTTPError as exc:
-            outcome = Failure(SlackConnectionError(failure_message(request, "no answer", exc)))
-        log_attempt(self._config.logger, request, outcome, time.perf_counter() - started, attempt)
+            outcome = Failure(
+                SlackConnectionError(failure_message(request, "no answer from", exc, config))
+            )
+        except (urllib3.exceptions.HTTPError, http.client.HTTPException, OSError) as exc:
+            if time.monotonic() >= deadline or isinstance(exc, urllib3.exceptions.TimeoutError):
+                error: SlackConnectionError = SlackTimeoutError(
+                    failure_message(
+                        request,
+                        f"no complete answer within {config.timeout:g} s from",
+                        None,
+                        config,
+                    )
+                )
+            else:
+                error = SlackConnectionError(
+                    failure_message(request, "no answer from", exc, config)
+                )
+            outcome = Failure(error)
+        finally:
+            _DEADLINE.reset(reset)
+        log_attempt(config.logger, request, outcome, time.perf_counter() - started, attempt)
         return outcome

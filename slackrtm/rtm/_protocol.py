@@ -49,6 +49,7 @@ import attrs
 
 from .. import events
 from .._exceptions import (
+    ClientClosed,
     RateLimited,
     RtmConnectionLost,
     RtmErrorAck,
@@ -92,7 +93,8 @@ FATAL_ERRORS: tuple[type[SlackApiError], ...] = (
     AccountInactive,
     TokenRevoked,
 )
-"""`rtm.connect` errors that end the session at once: trying again cannot help."""
+"""`rtm.connect` errors that end the session at once: trying again cannot help. (So does
+`ClientClosed`: the session's client was closed under it.)"""
 
 State = Literal["idle", "connecting", "open", "connected", "waiting", "closed"]
 """Where the session is.
@@ -552,7 +554,9 @@ class RtmProtocol:
         """
         if self.state == "closed":
             return
-        if isinstance(error, FATAL_ERRORS) or (stage == "rtm.connect" and self.connects == 0):
+        if isinstance(error, (*FATAL_ERRORS, ClientClosed)) or (
+            stage == "rtm.connect" and self.connects == 0
+        ):
             self._end(now, error)
             return
         self._failures += 1

@@ -474,7 +474,14 @@ def test_proxy_is_used(call: Caller, emu: Emulator) -> None:
     # The emulator stands in for an HTTP proxy: a proxied request carries the absolute URL
     # of slack.invalid (a name that never resolves), and the emulator serves it by its path.
     proxy = f"http://127.0.0.1:{emu.port}"
-    resp = call({"base_url": "http://slack.invalid/api/", "proxy": proxy, "retry": NO_RETRY})
+    resp = call(
+        {
+            "base_url": "http://slack.invalid/api/",
+            "proxy": proxy,
+            "retry": NO_RETRY,
+            "allow_insecure": True,
+        }
+    )
     assert resp.ok
     [sent] = emu.requests
     assert sent.headers.get("Host") == "slack.invalid"
@@ -486,11 +493,13 @@ def test_proxy_from_the_environment_but_never_for_loopback(
     monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{emu.port}")
     monkeypatch.delenv("NO_PROXY", raising=False)
     monkeypatch.delenv("no_proxy", raising=False)
-    assert call({"base_url": "http://slack.invalid/api/", "retry": NO_RETRY}).ok
+    assert call(
+        {"base_url": "http://slack.invalid/api/", "retry": NO_RETRY, "allow_insecure": True}
+    ).ok
     assert emu.requests[-1].headers.get("Host") == "slack.invalid"
     monkeypatch.setenv("NO_PROXY", "slack.invalid")
     with pytest.raises(SlackConnectionError):
-        call({"base_url": "http://slack.invalid/api/", "retry": NO_RETRY})
+        call({"base_url": "http://slack.invalid/api/", "retry": NO_RETRY, "allow_insecure": True})
     # Loopback is reached directly even with a proxy set and no NO_PROXY.
     monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{_closed_port()}")
     monkeypatch.delenv("NO_PROXY")

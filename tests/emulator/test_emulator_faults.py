@@ -155,9 +155,13 @@ def test_faults_apply_in_order_and_consume_themselves(
     emulator.faults.web(n=1, status=429, retry_after=2)
     emulator.faults.web(n=1, error="fatal_error")
     assert len(emulator.faults) == 4
-    statuses = [call(http, emulator, token=BOT_TOKEN).status for _ in range(5)]
-    assert statuses == [500, 500, 429, 200, 200]
-    assert emulator.requests[3] is not None
+    responses = [call(http, emulator, token=BOT_TOKEN) for _ in range(5)]
+    assert [r.status for r in responses] == [500, 500, 429, 200, 200]
+    assert responses[2].headers["Retry-After"] == "2"
+    # The fourth answer is the queued `fatal_error`, the fifth the emulator's own success.
+    assert payload(responses[3]) == {"ok": False, "error": "fatal_error"}
+    assert payload(responses[4])["ok"] is True
+    assert len(emulator.requests) == 5
     assert len(emulator.faults) == 0
 
 

@@ -11,7 +11,7 @@ import ssl
 from typing import ClassVar
 
 from ._spec import redacted
-from ._wire import DEFAULT_BASE_URL, RetryPolicy, make_config
+from ._wire import RetryPolicy, make_config
 
 __all__ = ["ClientBase"]
 
@@ -26,7 +26,7 @@ class ClientBase:
         self,
         token: str | None = None,
         *,
-        base_url: str = DEFAULT_BASE_URL,
+        base_url: str | None = None,
         timeout: float = 30.0,
         retry: RetryPolicy | None = None,
         proxy: str | None = None,
@@ -39,7 +39,8 @@ class ClientBase:
         Args:
             token: The token; else ``SLACK_BOT_TOKEN``, then ``SLACK_TOKEN`` from the
                 environment.
-            base_url: The Web API root, ending in ``/api/``.
+            base_url: The Web API root, ending in ``/api/``; else ``SLACK_API_URL`` from the
+                environment, else ``https://slack.com/api/``.
             timeout: Seconds each attempt may take, connecting and reading.
             retry: The retry policy; ``RetryPolicy.off()`` turns retrying off.
             proxy: An HTTP(S) proxy URL; by default ``HTTPS_PROXY`` / ``NO_PROXY`` apply, and

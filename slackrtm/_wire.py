@@ -49,6 +49,7 @@ from ._generated.errors import ERROR_CLASSES
 from ._spec import MethodSpec, redacted
 
 __all__ = [
+    "BASE_URL_ENVIRONMENT",
     "DEFAULT_BASE_URL",
     "Answer",
     "Attempts",
@@ -67,6 +68,8 @@ __all__ = [
 R = TypeVar("R")
 
 DEFAULT_BASE_URL = "https://slack.com/api/"
+BASE_URL_ENVIRONMENT = "SLACK_API_URL"
+"""Read for the Web API root when a client gets no ``base_url=`` (e.g. to use the emulator)."""
 TOKEN_ENVIRONMENT = ("SLACK_BOT_TOKEN", "SLACK_TOKEN")
 FORM = "application/x-www-form-urlencoded"
 EXCERPT = 200
@@ -154,7 +157,7 @@ def _resolve_proxy(base_url: str, proxy: str | None) -> str | None:
 def make_config(
     *,
     token: str | None,
-    base_url: str,
+    base_url: str | None,
     timeout: float,
     retry: RetryPolicy | None,
     proxy: str | None,
@@ -169,11 +172,15 @@ def make_config(
         TypeError: An option of the wrong type.
     """
     resolved = _resolve_token(token)
+    source = "base_url"
+    if base_url is None:
+        base_url = os.environ.get(BASE_URL_ENVIRONMENT) or DEFAULT_BASE_URL
+        source = BASE_URL_ENVIRONMENT if base_url != DEFAULT_BASE_URL else source
     if not isinstance(base_url, str):
         raise TypeError(f"base_url must be a string, got {type(base_url).__name__}")
     parts = urlsplit(base_url)
     if parts.scheme not in {"http", "https"} or not parts.hostname:
-        raise ValueError("base_url must be an http(s) URL such as https://slack.com/api/")
+        raise ValueError(f"{source} must be an http(s) URL such as https://slack.com/api/")
     if not base_url.endswith("/"):
         base_url += "/"
     if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0:

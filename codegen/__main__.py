@@ -12,14 +12,20 @@ import time
 from pathlib import Path
 
 from .emit import emit
+from .emit_events import emit_events
 from .load import SchemaProblem, load
+from .rtm import load_frames
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def generate(schema_dir: Path) -> dict[str, str]:
     """The generated package's files for a schema directory, by file name."""
-    return emit(load(schema_dir))
+    files = emit(load(schema_dir))
+    frames = load_frames(schema_dir)
+    if frames is not None:
+        files.update(emit_events(frames))
+    return files
 
 
 def drift(files: dict[str, str], out_dir: Path) -> list[str]:

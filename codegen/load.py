@@ -68,6 +68,19 @@ class SchemaProblem(Exception):
         super().__init__(f"{self.file}: at {path}: {message}")
 
 
+def _unique_attrs(names: Iterator[tuple[str, str]], display: str, path: str) -> None:
+    """Refuse two wire names that the renaming rule maps to one Python name (self, self_)."""
+    seen: dict[str, str] = {}
+    for wire, attr in names:
+        if attr in seen:
+            raise SchemaProblem(
+                display,
+                f"{path}.properties.{wire}" if path != "$.arguments" else f"{path}.{wire}",
+                f"{wire!r} and {seen[attr]!r} both map to Python name {attr!r}",
+            )
+        seen[attr] = wire
+
+
 @dataclass(frozen=True)
 class Code:
     code: str
@@ -205,6 +218,7 @@ class _MethodReader:
                     description=spec["description"],
                 )
             )
+        _unique_attrs(((a.wire, a.attr) for a in args), self.display, "$.arguments")
         if tokens != 1:
             raise self.problem(
                 "$.arguments", f"exactly one argument must have role 'token', found {tokens}"
@@ -233,6 +247,7 @@ class _MethodReader:
                     description=sub["description"],
                 )
             )
+        _unique_attrs(((f.wire, f.attr) for f in fields), self.display, path)
         fields.sort(key=lambda f: f.attr)
         self.models.append(Model(name, spec["description"], tuple(fields), is_response=top))
         return name

@@ -18,6 +18,7 @@ __all__ = [
     "SlackApiWarning",
     "SlackConnectionError",
     "SlackError",
+    "SlackFrameError",
     "SlackHttpError",
     "SlackResponse",
     "SlackResponseError",
@@ -126,6 +127,35 @@ class SlackResponseError(SlackError):
         self.method = method
         where = f"{method}: " if method else ""
         super().__init__(f"{where}invalid response at {path}: {reason}")
+
+
+class SlackFrameError(SlackError):
+    """An RTM frame that cannot be read: not JSON, not an object, or a known frame type whose
+    fields have the wrong JSON type or miss a required one.
+
+    A session logs such a frame and goes on; `slackrtm.events.decode` raises this and nothing
+    else. The message names the frame's type and the field, never the frame's content.
+
+    Attributes:
+        path: The wire path of the offending value, such as ``edited.ts`` (``$`` for the frame).
+        reason: What was wrong there.
+        frame_type: The frame's ``type`` when it was known, else None.
+    """
+
+    def __init__(self, *, path: str, reason: str, frame_type: str | None = None) -> None:
+        self.path = path
+        self.reason = reason
+        self.frame_type = frame_type
+        what = f"{frame_type} frame" if frame_type else "frame"
+        super().__init__(f"unreadable RTM {what} at {path}: {reason}")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Keyword-only arguments: rebuild from the attributes, so pickle and copy keep them.
+        return (_rebuild_frame_error, (self.path, self.reason, self.frame_type))
+
+
+def _rebuild_frame_error(path: str, reason: str, frame_type: str | None) -> SlackFrameError:
+    return SlackFrameError(path=path, reason=reason, frame_type=frame_type)
 
 
 class SlackApiWarning(UserWarning):

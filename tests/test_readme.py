@@ -57,3 +57,7 @@ def test_error_handling_example_runs() -> None:
         other = run(block_with("except (InvalidAuth, TokenRevoked)"), {"client": client})
     assert printed.startswith("fix the token: The token could not be validated")
     assert other.startswith("some_new_code 200")
+
+
+def test_events_example_runs() -> None:
+    run(block_with('events.decode(\'{"type": "presence_change"'))

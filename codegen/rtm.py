@@ -1,0 +1,392 @@
+"""Read and validate schema/rtm/ (the RTM frames), and turn it into a small intermediate model.
+
+The generator's second kind. Every frame file under schema/rtm/{events,commands,acks} is
+validated against schema/frame.schema.json (JSON Schema 2020-12); schema/rtm/objects.json and
+schema/rtm/socket.json against its ``objects`` and ``socket`` definitions. Then come the checks a
+meta-schema cannot state: required names that exist, references to shared objects that exist,
+one frame per (direction, discriminator), class names and Python names that do not collide.
+The first problem found becomes one `SchemaProblem` naming the file and the JSON path.
+
+`frame_instance_schema` turns a frame description back into a JSON Schema for the frames
+themselves, so that tests can hold the emulator's traffic against the schema directly.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+
+from .load import SchemaProblem, pascal, python_name
+
+__all__ = [
+    "Frame",
+    "FrameField",
+    "Frames",
+    "ObjectModel",
+    "SocketError",
+    "frame_instance_schema",
+    "load_frames",
+]
+
+FRAME_DIRS = ("events", "commands", "acks")
+# Wire names a frame may not describe as fields: they are its discriminators.
+DISCRIMINATORS = frozenset({"type", "ok"})
+# Python names the generated classes use for themselves.
+RESERVED = frozenset({"extra", "raw", "TYPE", "OK"})
+SCALARS = {"string": "str", "boolean": "bool", "integer": "int", "number": "float", "any": "Any"}
+
+
+@dataclass(frozen=True)
+class FrameField:
+    """One field of a frame or shared object.
+
+    ``kind`` is the schema type; for arrays ``item_kind`` / ``item_ref`` describe the items, for
+    objects ``ref`` names the shared object. ``single`` is the wire name that may carry one item.
+    """
+
+    wire: str
+    attr: str
+    kind: str
+    required: bool
+    description: str
+    secret: bool = False
+    ref: str | None = None
+    item_kind: str | None = None
+    item_ref: str | None = None
+    single: str | None = None
+
+    @property
+    def py_type(self) -> str:
+        """The annotation, without ``| None``."""
+        if self.kind == "object":
+            assert self.ref is not None
+            return self.ref
+        if self.kind == "array":
+            item = self.item_ref if self.item_kind == "object" else SCALARS[str(self.item_kind)]
+            return f"tuple[{item}, ...]"
+        return SCALARS[self.kind]
+
+
+@dataclass(frozen=True)
+class ObjectModel:
+    name: str
+    description: str
+    fields: tuple[FrameField, ...]
+
+
+@dataclass(frozen=True)
+class Frame:
+    """One frame kind. ``discriminator`` is the wire type, or ``"true"``/``"false"`` for acks."""
+
+    direction: str
+    kind: str
+    """``event``, ``command`` or ``ack``."""
+    discriminator: str
+    class_name: str
+    summary: str
+    fields: tuple[FrameField, ...]
+    source_file: str
+    documentation: str
+
+    @property
+    def wire_type(self) -> str:
+        return self.discriminator
+
+
+@dataclass(frozen=True)
+class SocketError:
+    code: int
+    msg: str
+    description: str
+
+
+@dataclass(frozen=True)
+class Frames:
+    events: tuple[Frame, ...]
+    commands: tuple[Frame, ...]
+    acks: tuple[Frame, ...]
+    objects: tuple[ObjectModel, ...]
+    errors: tuple[SocketError, ...]
+    max_frame_bytes: int
+    sources: tuple[str, ...]
+
+
+def _read(path: Path, display: str) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise SchemaProblem(
+            display, "$", f"not valid JSON: {exc.msg} (line {exc.lineno})"
+        ) from None
+
+
+def _validate(instance: Any, meta: Mapping[str, Any], definition: str, display: str) -> None:
+    schema = {"$defs": meta["$defs"], "$ref": f"#/$defs/{definition}"}
+    validator = jsonschema.Draft202012Validator(schema)
+    errors = list(validator.iter_errors(instance))
+    if errors:
+        best = jsonschema.exceptions.best_match(errors)
+        path = "$" + "".join(
+            f"[{p}]" if isinstance(p, int) else f".{p}" for p in best.absolute_path
+        )
+        raise SchemaProblem(display, path, best.message)
+
+
+def _fields(
+    spec: Mapping[str, Any], display: str, path: str, objects: set[str] | None
+) -> tuple[FrameField, ...]:
+    """The fields of a frame or object, sorted by Python name, checked for collisions."""
+    properties: Mapping[str, Any] = spec["properties"]
+    required = spec.get("required", [])
+    for index, wire in enumerate(required):
+        if wire not in properties:
+            raise SchemaProblem(
+                display, f"{path}.required[{index}]", f"{wire!r} is required but not a property"
+            )
+    fields: list[FrameField] = []
+    by_attr: dict[str, str] = {}
+    wires = set(properties)
+    for wire, sub in properties.items():
+        where = f"{path}.properties.{wire}"
+        attr = python_name(wire)
+        if attr in RESERVED:
+            attr += "_"
+        if attr in by_attr:
+            raise SchemaProblem(
+                display, where, f"{wire!r} and {by_attr[attr]!r} both map to Python name {attr!r}"
+            )
+        by_attr[attr] = wire
+        kind = sub["type"]
+        ref = sub.get("ref")
+        item_kind = item_ref = None
+        if kind == "array":
+            item = sub["items"]
+            item_kind, item_ref = item["type"], item.get("ref")
+            if item_kind == "array":
+                raise SchemaProblem(display, f"{where}.items", "arrays of arrays are not supported")
+        for name, at in ((ref, where), (item_ref, f"{where}.items")):
+            if name is not None and objects is not None and name not in objects:
+                raise SchemaProblem(display, at, f"no shared object named {name!r}")
+        single = sub.get("single")
+        if single is not None:
+            if kind != "array":
+                raise SchemaProblem(display, where, "'single' is only for arrays")
+            if single in wires:
+                raise SchemaProblem(display, where, f"'single' names {single!r}, a field itself")
+        if sub.get("secret") and kind != "string":
+            raise SchemaProblem(display, where, "only strings can be secret")
+        fields.append(
+            FrameField(
+                wire=wire,
+                attr=attr,
+                kind=kind,
+                required=wire in required,
+                description=sub["description"],
+                secret=bool(sub.get("secret", False)),
+                ref=ref,
+                item_kind=item_kind,
+                item_ref=item_ref,
+                single=single,
+            )
+        )
+    return tuple(sorted(fields, key=lambda f: f.attr))
+
+
+def load_frames(schema_dir: Path) -> Frames | None:
+    """Read schema/rtm/, or None when the schema has no rtm/ directory.
+
+    Raises:
+        SchemaProblem: The first invalid file, with the JSON path of the problem.
+    """
+    rtm = schema_dir / "rtm"
+    if not rtm.is_dir():
+        return None
+    meta = _read(schema_dir / "frame.schema.json", "schema/frame.schema.json")
+    jsonschema.Draft202012Validator.check_schema(meta)
+
+    objects_display = "schema/rtm/objects.json"
+    objects_doc = _read(rtm / "objects.json", objects_display)
+    _validate(objects_doc, meta, "objects", objects_display)
+    names = set(objects_doc["objects"])
+    objects = tuple(
+        ObjectModel(
+            name=name,
+            description=spec["description"],
+            fields=_fields(spec, objects_display, f"$.objects.{name}", names),
+        )
+        for name, spec in sorted(objects_doc["objects"].items())
+    )
+
+    socket_display = "schema/rtm/socket.json"
+    socket_doc = _read(rtm / "socket.json", socket_display)
+    _validate(socket_doc, meta, "socket", socket_display)
+    errors: list[SocketError] = []
+    for index, entry in enumerate(socket_doc["errors"]):
+        if any(e.code == entry["code"] for e in errors):
+            raise SchemaProblem(
+                socket_display, f"$.errors[{index}]", f"duplicate code {entry['code']}"
+            )
+        errors.append(SocketError(entry["code"], entry["msg"], entry["description"]))
+
+    sources = [objects_display, socket_display]
+    found: dict[str, list[Frame]] = {kind: [] for kind in FRAME_DIRS}
+    seen: dict[tuple[str, str], str] = {}
+    classes: dict[str, str] = {name: objects_display for name in names}
+    for folder in FRAME_DIRS:
+        for path in sorted((rtm / folder).glob("*.json")):
+            display = f"schema/rtm/{folder}/{path.name}"
+            doc = _read(path, display)
+            _validate(doc, meta, "frame", display)
+            frame = _frame(doc, folder, display, names)
+            key = (frame.direction, frame.discriminator)
+            if key in seen:
+                raise SchemaProblem(
+                    display, "$", f"{seen[key]} already describes this frame ({key[1]!r})"
+                )
+            seen[key] = display
+            if frame.class_name in classes:
+                raise SchemaProblem(
+                    display,
+                    "$.class",
+                    f"class {frame.class_name} is already taken by {classes[frame.class_name]}",
+                )
+            classes[frame.class_name] = display
+            found[folder].append(frame)
+            sources.append(display)
+    return Frames(
+        events=tuple(sorted(found["events"], key=lambda f: f.discriminator)),
+        commands=tuple(sorted(found["commands"], key=lambda f: f.discriminator)),
+        acks=tuple(sorted(found["acks"], key=lambda f: f.discriminator)),
+        objects=objects,
+        errors=tuple(sorted(errors, key=lambda e: e.code)),
+        max_frame_bytes=socket_doc["max_frame_bytes"],
+        sources=tuple(sorted(sources)),
+    )
+
+
+_EXPECTED = {
+    "events": ("server", "type"),
+    "commands": ("client", "type"),
+    "acks": ("server", "ack"),
+}
+
+
+def _frame(doc: Mapping[str, Any], folder: str, display: str, objects: set[str]) -> Frame:
+    direction, key = _EXPECTED[folder]
+    if doc["direction"] != direction:
+        raise SchemaProblem(
+            display, "$.direction", f"a file in rtm/{folder} must have direction {direction!r}"
+        )
+    if key not in doc:
+        raise SchemaProblem(display, "$", f"a file in rtm/{folder} must have {key!r}")
+    for wire in doc["properties"]:
+        if wire in DISCRIMINATORS or (folder == "commands" and wire == "id"):
+            raise SchemaProblem(
+                display, f"$.properties.{wire}", f"{wire!r} is written by the generator itself"
+            )
+    fields = _fields(doc, display, "$", objects)
+    if folder == "commands":
+        for field in fields:
+            if field.kind in ("any", "object") or (
+                field.kind == "array" and field.item_kind != "string"
+            ):
+                raise SchemaProblem(
+                    display,
+                    f"$.properties.{field.wire}",
+                    "a command field must be a scalar or an array of strings",
+                )
+    if folder == "acks":
+        discriminator = "true" if doc["ack"] else "false"
+        reply_to = next((f for f in fields if f.wire == "reply_to"), None)
+        if reply_to is None or reply_to.kind != "integer" or not reply_to.required:
+            raise SchemaProblem(
+                display, "$.properties", "an ack must have a required integer 'reply_to'"
+            )
+        default_class = "Ack" + ("Ok" if doc["ack"] else "Error")
+    else:
+        discriminator = doc["type"]
+        default_class = pascal(discriminator) + ("Command" if folder == "commands" else "")
+    return Frame(
+        direction=direction,
+        kind={"events": "event", "commands": "command", "acks": "ack"}[folder],
+        discriminator=discriminator,
+        class_name=doc.get("class", default_class),
+        summary=doc["summary"],
+        fields=fields,
+        source_file=display,
+        documentation=doc["source"]["documentation"],
+    )
+
+
+# --------------------------------------------------------------------------- instance schemas
+
+_JSON_TYPES = {
+    "string": "string",
+    "boolean": "boolean",
+    "integer": "integer",
+    "number": "number",
+}
+
+
+def _value_schema(field: FrameField, objects: Mapping[str, ObjectModel]) -> dict[str, Any]:
+    if field.kind == "any":
+        return {}
+    if field.kind == "object":
+        assert field.ref is not None
+        return _object_schema(objects[field.ref].fields, objects)
+    if field.kind == "array":
+        if field.item_kind == "object":
+            assert field.item_ref is not None
+            items = _object_schema(objects[field.item_ref].fields, objects)
+        elif field.item_kind == "any":
+            items = {}
+        else:
+            items = {"type": _JSON_TYPES[str(field.item_kind)]}
+        return {"type": "array", "items": items}
+    return {"type": _JSON_TYPES[field.kind]}
+
+
+def _object_schema(
+    fields: tuple[FrameField, ...], objects: Mapping[str, ObjectModel]
+) -> dict[str, Any]:
+    properties: dict[str, Any] = {}
+    required: list[str] = []
+    alternatives: list[dict[str, Any]] = []
+    for field in fields:
+        properties[field.wire] = _value_schema(field, objects)
+        if field.single is not None:
+            item = {"type": _JSON_TYPES.get(str(field.item_kind), "object")}
+            properties[field.single] = item
+            if field.required:
+                alternatives.append(
+                    {"anyOf": [{"required": [field.wire]}, {"required": [field.single]}]}
+                )
+        elif field.required:
+            required.append(field.wire)
+    schema: dict[str, Any] = {"type": "object", "properties": properties, "required": required}
+    if alternatives:
+        schema["allOf"] = alternatives
+    return schema
+
+
+def frame_instance_schema(frame: Frame, frames: Frames) -> dict[str, Any]:
+    """A JSON Schema (2020-12) that every wire frame of this kind satisfies.
+
+    Unknown fields are allowed (Slack adds fields); the discriminator is fixed.
+    """
+    objects = {o.name: o for o in frames.objects}
+    schema = _object_schema(frame.fields, objects)
+    if frame.kind == "ack":
+        schema["properties"]["ok"] = {"const": frame.discriminator == "true"}
+        schema["required"] = sorted({*schema["required"], "ok"})
+    else:
+        schema["properties"]["type"] = {"const": frame.discriminator}
+        schema["required"] = sorted({*schema["required"], "type"})
+        if frame.kind == "command":
+            schema["properties"]["id"] = {"type": "integer", "minimum": 1}
+    return schema

@@ -14,7 +14,7 @@ import os
 import sys
 import traceback
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import NoReturn
 
 from .. import __version__
@@ -45,18 +45,29 @@ class _Parser(argparse.ArgumentParser):
         raise CliError(ExitCode.USAGE, f"{message} (see '{self.prog} --help')")
 
 
-def _positive(text: str) -> float:
-    value = float(text)
-    if not value > 0:
-        raise argparse.ArgumentTypeError(f"must be a positive number of seconds, got {text}")
+def _number(
+    text: str, kind: type[int] | type[float], what: str, ok: Callable[[float], bool]
+) -> float:
+    # argparse prints the message of ArgumentTypeError after the flag's name.
+    try:
+        value = kind(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not {what}: {text!r}") from None
+    if not ok(value):
+        raise argparse.ArgumentTypeError(f"must be {what}, got {text}")
     return value
+
+
+def _positive(text: str) -> float:
+    return _number(text, float, "a positive number of seconds", lambda v: v > 0)
 
 
 def _count(text: str) -> int:
-    value = int(text)
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be 0 or more, got {text}")
-    return value
+    return int(_number(text, int, "a whole number, 0 or more", lambda v: v >= 0))
+
+
+def _at_least_one(text: str) -> int:
+    return int(_number(text, int, "a whole number, 1 or more", lambda v: v >= 1))
 
 
 def _schema_help(wire: str) -> str:
@@ -152,13 +163,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="subscribe to this user's presence (repeatable)",
     )
     sub.add_argument(
-        "--count", type=_count, metavar="N", help="stop after N events (default: Ctrl-C)"
+        "--count", type=_at_least_one, metavar="N", help="stop after N events (default: Ctrl-C)"
     )
     sub.set_defaults(run=listen)
 
     sub = command("send", "send one message on an RTM session and print its ack", "client", "json")
     sub.add_argument("--channel", required=True, metavar="C", help="the channel ID, e.g. C0123")
     sub.add_argument("--text", required=True, metavar="T", help="the message text")
+    sub.add_argument("--thread-ts", metavar="TS", help="reply in the thread of this message")
     sub.set_defaults(run=send)
 
     sub = command("emulator", DESCRIPTION)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import os
 import signal
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -99,6 +100,9 @@ def _sigterm_as_interrupt() -> Iterator[None]:
     def interrupt(_signum: int, _frame: object) -> None:
         raise KeyboardInterrupt
 
+    if threading.current_thread() is not threading.main_thread():
+        yield  # only the main thread may set signal handlers
+        return
     previous = signal.signal(signal.SIGTERM, interrupt)
     try:
         yield
@@ -136,7 +140,7 @@ def listen(args: argparse.Namespace, out: Output) -> int:
 def send(args: argparse.Namespace, out: Output) -> int:
     """`slackrtm send`: send one message and print its ack."""
     with make_client(args) as client, open_session(client) as rtm:
-        ack = rtm.send_message(channel=args.channel, text=args.text)
+        ack = rtm.send_message(args.channel, args.text, thread_ts=args.thread_ts)
     if args.json:
         out.json(event_json(ack))
     else:

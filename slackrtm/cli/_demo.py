@@ -15,8 +15,9 @@ import asyncio
 import threading
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
+from .. import events
 from .._generated import RtmConnectResponse
 from ..client import Client
 from ._errors import CliError, ExitCode
@@ -25,6 +26,10 @@ from ._session import SyncSession, open_session, session_available
 
 __all__ = ["DEMO_TIMEOUT", "demo"]
 
+E = TypeVar("E", bound=events.Event)
+
+STEP_TIMEOUT = 10.0
+"""Seconds the demo waits for each event it shows."""
 DEMO_TIMEOUT = 30.0
 """Seconds the whole demo may take before it stops itself (it needs a few)."""
 
@@ -105,13 +110,19 @@ class _Demo:
         )
         return first.token, second.token, shared
 
-    def _next(self, who: str, rtm: SyncSession, kind: str) -> Any:
-        # Show every event up to the first of `kind`: the transcript is what the user sees.
-        for event in rtm:
+    def _next(self, who: str, rtm: SyncSession, kind: type[E]) -> E:
+        # Show every event and lifecycle notice up to the first `kind`: the transcript is what
+        # the user sees, reconnects included.
+        while True:
+            try:
+                event = rtm.next_event(timeout=STEP_TIMEOUT)
+            except TimeoutError:
+                raise CliError(
+                    ExitCode.FAILURE, f"demo: no {kind.TYPE} event within {STEP_TIMEOUT:g} s"
+                ) from None
             self.detail(who, event_line(event, self.out))
-            if getattr(event, "type", None) == kind:
+            if isinstance(event, kind):
                 return event
-        raise RuntimeError(f"the session ended before a {kind} event")
 
     def sessions(self) -> None:
         with self.client() as client:
@@ -133,18 +144,18 @@ class _Demo:
             self.step(f"{a} subscribes to {b}'s presence; {b} goes away")
             alice.subscribe_presence([bob.self_.id])
             self.emu.set_presence(bob.self_.id, "away")
-            self._next(a, alice, "presence_change")
+            self._next(a, alice, events.PresenceChange)
             self.step(f"{a} sends a message to {channel}; Slack acks it, {b} receives it")
             self.detail(
                 a, event_line(alice.send_message(channel=channel, text=f"hi {b}"), self.out)
             )
-            self._next(b, bob, "message")
+            self._next(b, bob, events.Message)
             self.step(f"Slack says goodbye to {b}; the session reconnects by itself")
             self.emu.send_goodbye(bob.self_.id)
-            self._next(b, bob, "goodbye")
+            self._next(b, bob, events.Goodbye)
             ack = bob.send_message(channel=channel, text=f"back, {a}")
             self.detail(b, event_line(ack, self.out))
-            self._next(a, alice, "message")
+            self._next(a, alice, events.Message)
 
     def run(self, started: float) -> None:
         title = "slackrtm demo: the SDK against a local Slack, no token or network needed"
@@ -155,7 +166,7 @@ class _Demo:
         for missing in self.pending:
             self.out.note(f"not in this build yet: {missing}")
         self.out.line(
-            self.out.paint(f"done in {time.monotonic() - started:.1f} s", "green", "bold")
+            self.out.paint(f"done in {time.monotonic() - started:.2f} s", "green", "bold")
         )
 
 

@@ -20,6 +20,8 @@ from urllib.parse import urlsplit
 
 import attrs
 
+from .._spec import redacted
+
 __all__ = ["Output", "RedactingFormatter", "event_line", "redact", "redact_url", "to_wire"]
 
 REDACTED = "<redacted>"
@@ -78,11 +80,16 @@ def _wire_value(value: Any, show_secrets: bool) -> Any:
     return value
 
 
+def _is_secret(field: attrs.Attribute[Any]) -> bool:
+    # The schema marks secrets with `secret` metadata (responses) or a redacting repr (events).
+    return bool(field.metadata.get("secret")) or field.repr is redacted
+
+
 def to_wire(model: Any, *, show_secrets: bool = False) -> dict[str, Any]:
     """A generated model as the JSON object it came from: wire names, extra fields merged back.
 
-    Fields marked secret in the schema (the socket URL) are redacted unless ``show_secrets``;
-    fields left as None (absent on the wire) are left out.
+    Fields the schema marks secret (socket URLs) are redacted unless ``show_secrets``; fields
+    left as None (absent on the wire) are left out; an `UnknownEvent` is its raw frame.
 
     Args:
         model: An attrs instance of a generated model (a response, an event, an ack).
@@ -92,24 +99,25 @@ def to_wire(model: Any, *, show_secrets: bool = False) -> dict[str, Any]:
         A JSON-ready dict.
     """
     out: dict[str, Any] = {}
+    extra: dict[str, Any] = {}
     for field in attrs.fields(type(model)):
         value = getattr(model, field.name)
         role = field.metadata.get("role")
-        if role == "extra":
-            out.update({str(k): _wire_value(v, show_secrets) for k, v in value.items()})
-            continue
-        if role == "warnings":
+        if role == "extra" or (field.name == "raw" and "wire" not in field.metadata):
+            # Unknown fields (and an unknown event's whole frame) are already wire-shaped.
+            extra.update({str(k): _wire_value(v, show_secrets) for k, v in value.items()})
+        elif role == "warnings":
             if value:
                 out["warnings"] = _wire_value(value, show_secrets)
+        elif value is None:
             continue
-        if value is None:
-            continue
-        if field.metadata.get("secret") and not show_secrets:
-            out[field.metadata.get("wire", field.name)] = (
-                redact_url(value) if isinstance(value, str) else REDACTED
-            )
-            continue
-        out[field.metadata.get("wire", field.name)] = _wire_value(value, show_secrets)
+        elif _is_secret(field) and not show_secrets:
+            wire = field.metadata.get("wire", field.name)
+            out[wire] = redact_url(value) if isinstance(value, str) else REDACTED
+        else:
+            out[field.metadata.get("wire", field.name)] = _wire_value(value, show_secrets)
+    for key, value in extra.items():
+        out.setdefault(key, value)
     return out
 
 
@@ -119,10 +127,16 @@ def _event_type(event: Any) -> str:
 
 
 def event_json(event: Any) -> dict[str, Any]:
-    """An event (or ack) as one JSON object: its wire ``type`` first, then its fields."""
+    """An event as one JSON object: its wire ``type`` first, then its fields.
+
+    What has no wire type (an ack, a session's lifecycle notice) gets ``kind``, its class name,
+    so that every line of a stream says what it is.
+    """
     data = to_wire(event)
     kind = getattr(event, "type", None)
-    return {"type": kind, **data} if isinstance(kind, str) and kind else data
+    if isinstance(kind, str) and kind:
+        return {"type": kind, **data}
+    return {"kind": type(event).__name__, **data}
 
 
 def _compact(value: Any) -> str:
@@ -200,8 +214,11 @@ def event_line(event: Any, out: Output | None = None) -> str:
     """
     paint = out.paint if out is not None else (lambda text, *styles, err=False: text)
     data = to_wire(event)
+    kind = _event_type(event)
+    if data.get("type") == kind:  # an unknown event's raw frame repeats it
+        del data["type"]
     text = data.pop("text", None)
-    parts = [paint(_event_type(event), "bold", "cyan")]
+    parts = [paint(kind, "bold", "cyan")]
     parts += [f"{paint(key + '=', 'dim')}{_compact(value)}" for key, value in data.items()]
     if text is not None:
         parts.append(_compact(text))

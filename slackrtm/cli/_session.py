@@ -8,10 +8,11 @@ Protocol goes, and nothing else in the command line changes.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager
 from typing import Any, Protocol, cast
 
+from .. import events
 from .._generated import RtmConnectSelf, RtmConnectTeam
 from ..client import Client
 from ._errors import CliError, ExitCode
@@ -25,14 +26,19 @@ class SyncSession(Protocol):
     self_: RtmConnectSelf
     team: RtmConnectTeam
 
-    def send_message(self, *, channel: str, text: str) -> Any:
-        """Send a message and wait for its ack (a ``MessageAck``)."""
+    def send_message(
+        self, channel: str, text: str, *, thread_ts: str | None = None
+    ) -> events.MessageAck:
+        """Send a message and wait for its ack."""
 
-    def subscribe_presence(self, ids: Sequence[str]) -> Any:
-        """Subscribe to the presence of these users (re-sent after each reconnect)."""
+    def subscribe_presence(self, user_ids: Iterable[str]) -> None:
+        """Follow these users' presence (re-sent after each reconnect)."""
 
-    def __iter__(self) -> Iterator[Any]:
-        """Typed events, in arrival order, across reconnects."""
+    def next_event(self, timeout: float | None = None) -> object:
+        """The next event or lifecycle notice; TimeoutError when none came in time."""
+
+    def __iter__(self) -> Iterator[object]:
+        """Typed events and lifecycle notices, in arrival order, across reconnects."""
 
 
 def session_available(client: Client) -> bool:

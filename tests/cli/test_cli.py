@@ -92,6 +92,13 @@ def test_connect_json_is_the_wire_shape_with_the_url_redacted(cli: Cli, emu: Emu
     assert emu.requests[0].args == {"batch_presence_aware": "1", "presence_sub": "0"}
 
 
+def test_connect_json_keeps_fields_the_schema_does_not_know(cli: Cli, emu: Emulator) -> None:
+    emu.faults.web(n=1, extra_fields={"brand_new": {"nested": [1, "two"]}})
+    result = cli("connect", "--json")
+    assert result.code == 0, result
+    assert json.loads(result.stdout)["brand_new"] == {"nested": [1, "two"]}
+
+
 def test_connect_show_url_prints_a_socket_url_that_works(cli: Cli) -> None:
     result = cli("connect", "--json", "--show-url")
     assert result.code == 0, result

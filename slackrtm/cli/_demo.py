@@ -110,19 +110,26 @@ class _Demo:
         )
         return first.token, second.token, shared
 
-    def _next(self, who: str, rtm: SyncSession, kind: type[E]) -> E:
-        # Show every event and lifecycle notice up to the first `kind`: the transcript is what
+    def _until(
+        self, who: str, rtm: SyncSession, wanted: Callable[[object], bool], what: str
+    ) -> object:
+        # Show every event and lifecycle notice up to the wanted one: the transcript is what
         # the user sees, reconnects included.
         while True:
             try:
                 event = rtm.next_event(timeout=STEP_TIMEOUT)
             except TimeoutError:
                 raise CliError(
-                    ExitCode.FAILURE, f"demo: no {kind.TYPE} event within {STEP_TIMEOUT:g} s"
+                    ExitCode.FAILURE, f"demo: no {what} within {STEP_TIMEOUT:g} s"
                 ) from None
             self.detail(who, event_line(event, self.out))
-            if isinstance(event, kind):
+            if wanted(event):
                 return event
+
+    def _next(self, who: str, rtm: SyncSession, kind: type[E]) -> E:
+        event = self._until(who, rtm, lambda e: isinstance(e, kind), f"{kind.TYPE} event")
+        assert isinstance(event, kind)
+        return event
 
     def sessions(self) -> None:
         with self.client() as client:
@@ -133,6 +140,7 @@ class _Demo:
                 )
                 return
         first, second, channel = self._people()
+        where = f"#{self.emu.workspace.channels[channel].name}"
         with (
             self.client(first) as one,
             self.client(second) as two,
@@ -141,20 +149,20 @@ class _Demo:
         ):
             a, b = alice.self_.name, bob.self_.name
             self.step(f"two RTM sessions, as {a} and {b}")
-            self.step(f"{a} subscribes to {b}'s presence; {b} goes away")
+            for who, rtm in ((a, alice), (b, bob)):
+                self._until(who, rtm, lambda e: hasattr(e, "connects"), "connection")
+            self.step(f"{a} follows {b}'s presence and says hi in {where}: an ack, a delivery")
             alice.subscribe_presence([bob.self_.id])
+            # The ack also proves the subscription was read: one socket, frames in order.
+            self.detail(a, event_line(alice.send_message(channel, f"hi {b}"), self.out))
+            self._next(b, bob, events.Message)
+            self.step(f"{b} goes away; {a} is told")
             self.emu.set_presence(bob.self_.id, "away")
             self._next(a, alice, events.PresenceChange)
-            self.step(f"{a} sends a message to {channel}; Slack acks it, {b} receives it")
-            self.detail(
-                a, event_line(alice.send_message(channel=channel, text=f"hi {b}"), self.out)
-            )
-            self._next(b, bob, events.Message)
             self.step(f"Slack says goodbye to {b}; the session reconnects by itself")
             self.emu.send_goodbye(bob.self_.id)
-            self._next(b, bob, events.Goodbye)
-            ack = bob.send_message(channel=channel, text=f"back, {a}")
-            self.detail(b, event_line(ack, self.out))
+            self._until(b, bob, lambda e: getattr(e, "connects", 1) > 1, "reconnection")
+            self.detail(b, event_line(bob.send_message(channel, f"back, {a}"), self.out))
             self._next(a, alice, events.Message)
 
     def run(self, started: float) -> None:

@@ -140,6 +140,8 @@ def event_json(event: Any) -> dict[str, Any]:
 
 
 def _compact(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:.3g}"  # a delay of 0.47 s, not 0.47088497361446763
     if isinstance(value, str) and value and not any(c.isspace() or c in "\"'=" for c in value):
         return value
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))

@@ -14,7 +14,7 @@ import argparse
 import asyncio
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 from .. import events
@@ -32,6 +32,13 @@ STEP_TIMEOUT = 10.0
 """Seconds the demo waits for each event it shows."""
 DEMO_TIMEOUT = 30.0
 """Seconds the whole demo may take before it stops itself (it needs a few)."""
+
+
+def _some(names: Iterable[str], shown: int = 6) -> str:
+    # A seeded workspace may hold thousands: the count and the first few names.
+    ordered = sorted(names)
+    more = f", … {len(ordered) - shown} more" if len(ordered) > shown else ""
+    return f"{len(ordered)}: {', '.join(ordered[:shown])}{more}"
 
 
 class _Demo:
@@ -88,8 +95,8 @@ class _Demo:
             self.step("the workspace picture: team.info, users.list, conversations.list")
             ws = picture()
             self.detail("team", f"{ws.team.name} ({ws.team.id})")
-            self.detail("users", ", ".join(sorted(u.name for u in ws.users.values())))
-            self.detail("chans", ", ".join(sorted(c.name for c in ws.conversations.values())))
+            self.detail("users", _some(u.name or u.id for u in ws.users.values()))
+            self.detail("chans", _some(f"#{c.name or c.id}" for c in ws.conversations.values()))
 
     def _people(self) -> tuple[str, str, str]:
         # Two people of the bot's team with tokens, and a channel they share.

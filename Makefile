@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install generate check lint typecheck drift pytest test demo bench clean
+.PHONY: install generate check lint typecheck drift pytest test demo bench mutate fuzz clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,17 @@ demo: $(STAMP)
 bench: $(STAMP)
 	$(PY) -m bench
 	$(PY) bench/emulator_throughput.py
+
+# A long fuzzing campaign: the property tests marked `fuzz`, with many examples each.
+FUZZ_EXAMPLES ?= 20000
+fuzz: $(STAMP)
+	SLACKRTM_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) -m pytest -q -m fuzz -p no:cacheprovider
+
+# Mutation testing of one module: `make mutate MODULE=slackrtm/_wire.py TESTS="tests/test_wire.py tests/clients"`.
+MODULE ?= slackrtm/_wire.py
+TESTS ?= tests
+mutate: $(STAMP)
+	$(PY) -m tests.tools.mutate $(MODULE) --tests $(TESTS)
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

@@ -13,6 +13,7 @@ import textwrap
 from collections.abc import Iterable
 
 from .load import Api, Argument, Code, Method, Model
+from .load import _class_name as _class_name
 
 __all__ = ["emit"]
 
@@ -27,10 +28,6 @@ def _q(text: str) -> str:
 
 def _const(name: str) -> str:
     return name.upper()
-
-
-def _class_name(code: str) -> str:
-    return "".join(part[:1].upper() + part[1:] for part in code.split("_") if part)
 
 
 def _docstring(text: str, indent: str) -> list[str]:
@@ -134,7 +131,11 @@ def _errors(api: Api) -> str:
         name = _class_name(code.code)
         member = f"ErrorCode.{_const(code.code)}"
         out += ["", "", f"class {name}(SlackApiError):"]
-        out += _docstring(f"{code.description}\n\nWire code: ``{code.code}``.", "    ")
+        text = code.description
+        own = [(m, d) for m, d in code.by_method if d != code.description]
+        if own:
+            text += "\n\n" + " ".join(f"In ``{m}``: {d}" for m, d in code.by_method)
+        out += _docstring(f"{text}\n\nWire code: ``{code.code}``.", "    ")
         out += [
             "",
             f"    code = {member}.value",
@@ -237,7 +238,7 @@ def _models(api: Api) -> str:
         "from .codes import WarningCode",
         "",
     ]
-    classes: list[tuple[str, list[str]]] = []
+    classes: list[tuple[str, list[str]]] = [(m.name, _model_class(m)) for m in api.shared_models]
     for method in api.methods:
         classes.append((method.args_class, _args_class(method)))
         classes += [(model.name, _model_class(model)) for model in method.models]
@@ -260,13 +261,13 @@ def _codes_table(name: str, codes: tuple[Code, ...]) -> list[str]:
     ]
 
 
-def _tuple(name: str, items: Iterable[str]) -> list[str]:
+def _tuple(name: str, items: Iterable[str], indent: str = "    ") -> list[str]:
     listed = list(items)
     if len(listed) == 1:
         # The comma of a one-element tuple is not a "magic" trailing comma: the formatter
         # joins it onto one line, so it is written that way.
-        return [f"    {name}=({listed[0]},),"]
-    return [f"    {name}=(", *(f"        {item}," for item in listed), "    ),"]
+        return [f"{indent}{name}=({listed[0]},),"]
+    return [f"{indent}{name}=(", *(f"{indent}    {item}," for item in listed), f"{indent}),"]
 
 
 def _literal(value: str | bool | int | float | None) -> str:
@@ -279,12 +280,9 @@ def _literal(value: str | bool | int | float | None) -> str:
 
 
 def _method_spec(method: Method) -> list[str]:
-    out = [
-        "",
-        "",
-        f"{method.const_name}: Final[MethodSpec[{method.args_class}, {method.response_class}]] = "
-        "MethodSpec(",
-    ]
+    spec_type = f"MethodSpec[{method.args_class}, {method.response_class}]"
+    head = f"{method.const_name}: Final[{spec_type}] = "
+    out = ["", ""]
     body = [f"    name={_q(method.name)},"]
     body += _tuple("verbs", map(_q, method.verbs))
     body += _tuple("content_types", map(_q, method.content_types))
@@ -311,19 +309,36 @@ def _method_spec(method: Method) -> list[str]:
     body += _codes_table("errors", method.errors)
     body += _codes_table("warnings", method.warnings)
     body.append(f"    rate_limit_tier={method.rate_limit_tier},")
-    out += body
-    out.append(")")
+    page = method.pagination
+    if page is not None:
+        body += [
+            "    pagination=PageSpec(",
+            f"        cursor={_q(page.cursor)},",
+            f"        cursor_attr={_q(page.cursor_attr)},",
+            *_tuple("next_cursor", map(_q, page.next_cursor_attrs), "        "),
+            *_tuple("items", [_q(page.items_attr)], "        "),
+            "    ),",
+        ]
+    if len(head + "MethodSpec(") <= _WIDTH:
+        out += [head + "MethodSpec(", *body, ")"]
+    else:
+        # The formatter wraps a long right-hand side in parentheses, one level deeper.
+        out += [head + "(", "    MethodSpec(", *(f"    {line}" for line in body), "    )", ")"]
     return out
 
 
 def _methods(api: Api) -> str:
     out = _header(api.sources, "The method table: how each Web API method is called and read.")
-    models = sorted({m.args_class for m in api.methods} | {m.response_class for m in api.methods})
+    models = sorted(
+        {m.args_class for m in api.methods} | {m.response_class for m in api.methods},
+        key=str.lower,  # the order ruff's isort keeps: case-insensitive
+    )
     out += [
         "from collections.abc import Mapping",
         "from typing import Any, Final",
         "",
-        "from slackrtm._spec import ArgSpec, MethodSpec",
+        "from slackrtm._spec import ArgSpec, MethodSpec"
+        + (", PageSpec" if any(m.pagination for m in api.methods) else ""),
         "",
         "from .models import (",
         *(f"    {name}," for name in models),
@@ -413,12 +428,110 @@ def _api_method(method: Method, *, is_async: bool) -> list[str]:
     return out
 
 
+def _iter_doc(method: Method) -> str:
+    page = method.pagination
+    assert page is not None
+    args = [a for a in method.arguments if a.role != "token" and a.wire != page.cursor]
+    lines = [
+        f"Every item of `{method.name}`'s ``{page.items}``, page after page.",
+        "",
+        f"Each page is one `{method.py_name}` call with its ``{page.cursor}`` set to the last",
+        f"page's ``{'.'.join(page.next_cursor)}``; a rate-limited page is retried as the",
+        "client's RetryPolicy says (HTTP 429 waits for Retry-After), so no item is lost or",
+        "repeated.",
+        "",
+    ]
+    if args:
+        lines.append("Args:")
+        for arg in args:
+            wrapped = textwrap.wrap(
+                f"{arg.attr}: {_arg_doc(arg)}",
+                width=_WIDTH - 12,
+                break_long_words=False,
+                break_on_hyphens=False,
+            )
+            lines.append(f"    {wrapped[0]}")
+            lines += [f"        {line}" for line in wrapped[1:]]
+        lines.append("")
+    lines += [
+        "Returns:",
+        f"    An iterator over the items; it calls `{method.name}` as it is consumed.",
+        "",
+        "Raises:",
+        f"    SlackError: As `{method.py_name}` does, from the page that failed.",
+    ]
+    return "\n".join(lines)
+
+
+def _iter_method(method: Method, *, is_async: bool) -> list[str]:
+    page = method.pagination
+    assert page is not None
+    args = [a for a in method.arguments if a.role != "token" and a.wire != page.cursor]
+    kind = "AsyncIterator" if is_async else "Iterator"
+    out = ["", f"    def iter_{method.py_name}(", "        self,"]
+    if args:
+        out.append("        *,")
+    for arg in args:
+        annotation = _ARG_TYPES[arg.kind]
+        if arg.required:
+            out.append(f"        {arg.attr}: {annotation},")
+        else:
+            out.append(f"        {arg.attr}: {annotation} | None = None,")
+    out.append(f"    ) -> {kind}[{page.item_type}]:")
+    out += _docstring_raw(_iter_doc(method), "        ")
+    if args:
+        out += [
+            "        return self._paginate(",
+            f"            {method.const_name},",
+            f"            {method.args_class}(",
+            *(f"                {a.attr}={a.attr}," for a in args),
+            "            ),",
+            "        )",
+        ]
+    else:
+        out.append(f"        return self._paginate({method.const_name}, {method.args_class}())")
+    return out
+
+
+def _paginate(is_async: bool) -> list[str]:
+    if is_async:
+        return [
+            "",
+            "    async def _paginate("
+            "self, method: MethodSpec[Any, Any], args: object"
+            ") -> AsyncIterator[Any]:",
+            "        page_args: object | None = args",
+            "        while page_args is not None:",
+            "            page = await self._call(method, page_args)",
+            "            for item in page_items(method, page):",
+            "                yield item",
+            "            page_args = next_page_args(method, page_args, page)",
+        ]
+    return [
+        "",
+        "    def _paginate(self, method: MethodSpec[Any, Any], args: object) -> Iterator[Any]:",
+        "        page_args: object | None = args",
+        "        while page_args is not None:",
+        "            page = self._call(method, page_args)",
+        "            yield from page_items(method, page)",
+        "            page_args = next_page_args(method, page_args, page)",
+    ]
+
+
 def _api(api: Api) -> str:
     out = _header(api.sources, "The typed method wrappers both clients inherit.")
-    models = sorted({m.args_class for m in api.methods} | {m.response_class for m in api.methods})
-    out += [
+    paged = [m for m in api.methods if m.pagination is not None]
+    items = {m.pagination.item_type for m in paged if m.pagination is not None}
+    models = sorted(
+        {m.args_class for m in api.methods}
+        | {m.response_class for m in api.methods}
+        | {t for t in items if t[:1].isupper()},
+        key=str.lower,
+    )
+    out += (["from collections.abc import AsyncIterator, Iterator"] if paged else []) + [
         "from typing import Any, TypeVar",
         "",
+        *(["from slackrtm._paging import next_page_args, page_items"] if paged else []),
         "from slackrtm._spec import MethodSpec",
         "",
         "from .methods import (",
@@ -448,8 +561,12 @@ def _api(api: Api) -> str:
             f"    {prefix} _call(self, method: MethodSpec[Any, _R], args: object) -> _R:",
             "        raise NotImplementedError",
         ]
+        if paged:
+            out += _paginate(is_async)
         for method in api.methods:
             out += _api_method(method, is_async=is_async)
+            if method.pagination is not None:
+                out += _iter_method(method, is_async=is_async)
     return _file(out)
 
 
@@ -460,7 +577,9 @@ def _init(api: Api) -> str:
     out = _header(api.sources, "Code generated from schema/: models, codes, errors, methods.")
     errors = sorted(["ERROR_CLASSES", *(_class_name(c.code) for c in api.errors)])
     models = sorted(
-        {m.args_class for m in api.methods} | {x.name for m in api.methods for x in m.models}
+        {m.args_class for m in api.methods}
+        | {x.name for m in api.methods for x in m.models}
+        | {x.name for x in api.shared_models}
     )
     consts = sorted(["METHODS", *(m.const_name for m in api.methods)])
     groups = [
@@ -472,7 +591,7 @@ def _init(api: Api) -> str:
     ]
     names: list[str] = []
     for module, items in groups:
-        ordered = sorted(items, key=lambda n: (0 if n.isupper() else 1, n))
+        ordered = sorted(items, key=lambda n: (0 if n.isupper() else 1, n.lower()))
         out += [f"from {module} import (", *(f"    {n}," for n in ordered), ")"]
         names += items
     out.append("")

@@ -25,6 +25,8 @@ __all__ = [
     "Field",
     "Method",
     "Model",
+    "Pagination",
+    "SchemaConflict",
     "SchemaProblem",
     "load",
     "python_name",
@@ -81,10 +83,31 @@ def _unique_attrs(names: Iterator[tuple[str, str]], display: str, path: str) -> 
         seen[attr] = wire
 
 
+class SchemaConflict(SchemaProblem):
+    """Two schema files disagree on something the generator merges (a code's text, a name)."""
+
+
 @dataclass(frozen=True)
 class Code:
     code: str
     description: str
+    source: str | None = None
+    general: str | None = None
+    by_method: tuple[tuple[str, str], ...] = ()
+    """For a merged code: each documenting method and its own description, by method name."""
+
+
+@dataclass(frozen=True)
+class Pagination:
+    """How a method pages, with the Python names the generated code and the core use."""
+
+    cursor: str
+    cursor_attr: str
+    next_cursor: tuple[str, ...]
+    next_cursor_attrs: tuple[str, ...]
+    items: str
+    items_attr: str
+    item_type: str
 
 
 @dataclass(frozen=True)
@@ -138,15 +161,18 @@ class Method:
     source_file: str
     documentation: str
     taken: str
+    pagination: Pagination | None = None
 
 
 @dataclass(frozen=True)
 class Api:
     methods: tuple[Method, ...]
     errors: tuple[Code, ...] = field(default=())
-    """Every error code of every method, sorted; the description is the first method's."""
+    """Every error code of every method, sorted; one general description each (see `_merge`)."""
     warnings: tuple[Code, ...] = field(default=())
     sources: tuple[str, ...] = field(default=())
+    shared_models: tuple[Model, ...] = field(default=())
+    """The models of schema/models/, named by their file, shared by every method."""
 
 
 _SCALARS = {"string": "str", "boolean": "bool", "integer": "int", "number": "float"}
@@ -185,11 +211,21 @@ def _validate(instance: Any, meta: Mapping[str, Any], display: str) -> None:
 
 
 class _MethodReader:
-    def __init__(self, doc: Mapping[str, Any], display: str) -> None:
+    def __init__(
+        self,
+        doc: Mapping[str, Any],
+        display: str,
+        shared: Mapping[str, Mapping[str, Any]] | None = None,
+        prefix: str | None = None,
+    ) -> None:
         self.doc = doc
         self.display = display
-        self.prefix = pascal(doc["method"])
+        self.prefix = prefix if prefix is not None else pascal(doc["method"])
         self.models: list[Model] = []
+        self.shared = shared or {}
+        # Python types by wire path, for the pagination check: ("members",) -> "tuple[User, ...]".
+        self.types: dict[tuple[str, ...], str] = {}
+        self.attrs: dict[tuple[str, ...], str] = {}
 
     def problem(self, path: str, message: str) -> SchemaProblem:
         return SchemaProblem(self.display, path, message)
@@ -226,9 +262,17 @@ class _MethodReader:
         return tuple(sorted(args, key=lambda a: (a.role != "token", a.wire)))
 
     def object_model(
-        self, spec: Mapping[str, Any], default_title: str, path: str, *, top: bool
+        self,
+        spec: Mapping[str, Any],
+        default_title: str,
+        path: str,
+        *,
+        top: bool,
+        name: str | None = None,
+        wire_path: tuple[str, ...] = (),
     ) -> str:
-        name = self.prefix + str(spec.get("title", pascal(default_title)))
+        if name is None:
+            name = self.prefix + str(spec.get("title", pascal(default_title)))
         required = spec.get("required", [])
         for index, wire in enumerate(required):
             if wire not in spec["properties"]:
@@ -237,11 +281,15 @@ class _MethodReader:
                 )
         fields = []
         for wire, sub in spec["properties"].items():
+            here = (*wire_path, wire)
+            py_type = self.value_type(sub, wire, f"{path}.properties.{wire}", here)
+            self.types[here] = py_type
+            self.attrs[here] = python_name(wire)
             fields.append(
                 Field(
                     wire=wire,
                     attr=python_name(wire),
-                    py_type=self.value_type(sub, wire, f"{path}.properties.{wire}"),
+                    py_type=py_type,
                     required=wire in required,
                     secret=bool(sub.get("secret", False)),
                     description=sub["description"],
@@ -252,14 +300,53 @@ class _MethodReader:
         self.models.append(Model(name, spec["description"], tuple(fields), is_response=top))
         return name
 
-    def value_type(self, spec: Mapping[str, Any], wire: str, path: str) -> str:
+    def value_type(
+        self, spec: Mapping[str, Any], wire: str, path: str, wire_path: tuple[str, ...] = ()
+    ) -> str:
+        if "model" in spec:
+            if spec["model"] not in self.shared:
+                raise self.problem(
+                    f"{path}.model", f"no shared model {spec['model']!r} in schema/models/"
+                )
+            return str(spec["model"])
         kind = spec["type"]
         if kind == "object":
-            return self.object_model(spec, wire, path, top=False)
+            return self.object_model(spec, wire, path, top=False, wire_path=wire_path)
         if kind == "array":
             item = self.value_type(spec["items"], wire + "_item", f"{path}.items")
             return f"tuple[{item}, ...]"
         return _SCALARS[kind]
+
+    def pagination(self, arguments: tuple[Argument, ...]) -> Pagination | None:
+        spec = self.doc.get("pagination")
+        if spec is None:
+            return None
+        by_wire = {a.wire: a for a in arguments}
+        cursor = by_wire.get(spec["cursor"])
+        if cursor is None or cursor.kind != "string" or cursor.required:
+            raise self.problem(
+                "$.pagination.cursor",
+                f"{spec['cursor']!r} must be an optional string argument of the method",
+            )
+        items = (spec["items"],)
+        item_type = self.types.get(items, "")
+        if not item_type.startswith("tuple["):
+            raise self.problem("$.pagination.items", f"{spec['items']!r} is not an array field")
+        path = tuple(spec["next_cursor"].split("."))
+        if self.types.get(path) != "str":
+            raise self.problem(
+                "$.pagination.next_cursor",
+                f"{spec['next_cursor']!r} is not a string field of the response",
+            )
+        return Pagination(
+            cursor=cursor.wire,
+            cursor_attr=cursor.attr,
+            next_cursor=path,
+            next_cursor_attrs=tuple(self.attrs[path[: i + 1]] for i in range(len(path))),
+            items=spec["items"],
+            items_attr=self.attrs[items],
+            item_type=item_type[len("tuple[") : -len(", ...]")],
+        )
 
     def method(self, source_file: str) -> Method:
         doc = self.doc
@@ -288,12 +375,93 @@ class _MethodReader:
             args_class=self.prefix + "Args",
             response_class=response_class,
             models=tuple(sorted(self.models, key=lambda m: m.name)),
-            errors=tuple(Code(c["code"], c["description"]) for c in doc["errors"]),
-            warnings=tuple(Code(c["code"], c["description"]) for c in doc["warnings"]),
+            errors=tuple(_code(c) for c in doc["errors"]),
+            warnings=tuple(_code(c) for c in doc["warnings"]),
             source_file=source_file,
             documentation=doc["source"]["documentation"],
             taken=doc["source"]["taken"],
+            pagination=self.pagination(arguments),
         )
+
+
+def _code(doc: Mapping[str, Any]) -> Code:
+    return Code(doc["code"], doc["description"], doc.get("source"), doc.get("general"))
+
+
+def _class_name(code: str) -> str:
+    """The exception class a code becomes: ``invalid_auth`` -> ``InvalidAuth``."""
+    return "".join(part[:1].upper() + part[1:] for part in code.split("_") if part)
+
+
+# Names the generated errors module defines beside the per-code classes, or imports.
+_RESERVED_CLASSES = frozenset({"SlackApiError", "ErrorCode", "Final", "Mapping"})
+
+
+def _merge(methods: tuple[Method, ...], kind: str) -> tuple[Code, ...]:
+    """One `Code` per wire code across methods, or a `SchemaConflict`.
+
+    A code documented by several methods keeps each method's own description (in the method
+    table); the code-level text (its class docstring, ``ERROR_DESCRIPTIONS``) is the text they
+    all give, or the ``general`` text when they differ. Two methods whose texts differ with no
+    ``general`` to settle it, or whose ``general`` texts differ, are a conflict: the generator
+    never picks one silently.
+    """
+    found: dict[str, list[tuple[Method, Code]]] = {}
+    for method in methods:
+        for code in getattr(method, kind):
+            found.setdefault(code.code, []).append((method, code))
+    merged = []
+    for wire in sorted(found):
+        uses = found[wire]
+        generals = {c.general for _, c in uses if c.general is not None}
+        descriptions = {c.description for _, c in uses}
+        first = uses[0][0]
+        if len(generals) > 1:
+            names = " and ".join(m.name for m, c in uses if c.general is not None)
+            raise SchemaConflict(
+                first.source_file,
+                f"$.{kind}",
+                f"conflict: {names} give different general texts for {wire!r}",
+            )
+        if generals:
+            general = generals.pop()
+        elif len(descriptions) == 1:
+            general = descriptions.pop()
+        else:
+            names = " and ".join(m.name for m, _ in uses)
+            raise SchemaConflict(
+                first.source_file,
+                f"$.{kind}",
+                f"conflict: {names} describe {wire!r} differently; give each the same "
+                "'general' text (the code's meaning for any method), or the same description",
+            )
+        by_method = tuple((m.name, c.description) for m, c in uses)
+        merged.append(Code(wire, general, None, general, by_method))
+    taken: dict[str, str] = {}
+    for code in merged:
+        for name in (_class_name(code.code), code.code.upper()):
+            other = taken.setdefault(name, code.code)
+            if other != code.code or name in _RESERVED_CLASSES:
+                raise SchemaConflict(
+                    found[code.code][0][0].source_file,
+                    f"$.{kind}",
+                    f"conflict: {other!r} and {code.code!r} would both be named {name}",
+                )
+    return tuple(merged)
+
+
+def _shared_models(schema_dir: Path, meta: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
+    """The object definitions of ``schema_dir/models/*.json``, validated, by file stem."""
+    sub = {"$ref": "#/$defs/object", "$defs": meta["$defs"]}
+    shared: dict[str, Mapping[str, Any]] = {}
+    for path in sorted((schema_dir / "models").glob("*.json")):
+        display = f"schema/models/{path.name}"
+        doc = _read_json(path, display)
+        _validate(doc, sub, display)
+        if not re.fullmatch(r"[A-Z][A-Za-z0-9]*", path.stem):
+            raise SchemaProblem(display, "$", "a shared model's file name is its PascalCase name")
+        shared[path.stem] = doc
+    return shared
 
 
 def load(schema_dir: Path) -> Api:
@@ -301,10 +469,17 @@ def load(schema_dir: Path) -> Api:
 
     Raises:
         SchemaProblem: The first invalid file, with the JSON path of the problem.
+        SchemaConflict: Two files disagree on something the generator merges.
     """
     meta_path = schema_dir / "method.schema.json"
     meta = _read_json(meta_path, "schema/method.schema.json")
     jsonschema.Draft202012Validator.check_schema(meta)
+    shared = _shared_models(schema_dir, meta)
+    shared_models: list[Model] = []
+    for stem, doc in shared.items():
+        reader = _MethodReader(doc, f"schema/models/{stem}.json", shared, prefix=stem)
+        reader.object_model(doc, stem, "$", top=False, name=stem)
+        shared_models += reader.models
     methods = []
     for path in sorted((schema_dir / "methods").glob("*.json")):
         display = f"schema/methods/{path.name}"
@@ -314,7 +489,7 @@ def load(schema_dir: Path) -> Api:
             raise SchemaProblem(
                 display, "$.method", f"file name says {path.stem!r}, method is {doc['method']!r}"
             )
-        methods.append(_MethodReader(doc, display).method(display))
+        methods.append(_MethodReader(doc, display, shared).method(display))
     if not methods:
         raise SchemaProblem(f"{schema_dir}/methods", "$", "no method files")
     methods.sort(key=lambda m: m.name)
@@ -324,16 +499,20 @@ def load(schema_dir: Path) -> Api:
             raise SchemaProblem(
                 method.source_file, "$.method", f"two methods map to {method.py_name}"
             )
-    errors: dict[str, Code] = {}
-    warnings: dict[str, Code] = {}
+    owners: dict[str, str] = {m.name: f"schema/models/{m.name}.json" for m in shared_models}
     for method in methods:
-        for code in method.errors:
-            errors.setdefault(code.code, code)
-        for code in method.warnings:
-            warnings.setdefault(code.code, code)
+        for name in [method.args_class, *(m.name for m in method.models)]:
+            other = owners.setdefault(name, method.source_file)
+            if other != method.source_file:
+                raise SchemaConflict(
+                    method.source_file, "$", f"conflict: {other} also defines class {name}"
+                )
+    all_methods = tuple(methods)
+    sources = [m.source_file for m in methods] + [f"schema/models/{s}.json" for s in shared]
     return Api(
-        methods=tuple(methods),
-        errors=tuple(errors[c] for c in sorted(errors)),
-        warnings=tuple(warnings[c] for c in sorted(warnings)),
-        sources=tuple(m.source_file for m in methods),
+        methods=all_methods,
+        errors=_merge(all_methods, "errors"),
+        warnings=_merge(all_methods, "warnings"),
+        sources=tuple(sources),
+        shared_models=tuple(sorted(shared_models, key=lambda m: m.name)),
     )

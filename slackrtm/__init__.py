@@ -24,14 +24,18 @@ from ._exceptions import (
     SlackTimeoutError,
 )
 from ._generated import (
+    Conversation,
     ErrorCode,
     RtmConnectArgs,
     RtmConnectResponse,
     RtmConnectSelf,
     RtmConnectTeam,
+    Team,
+    User,
     WarningCode,
 )
 from ._wire import RetryPolicy
+from ._workspace import Workspace
 from .client import Client
 
 if TYPE_CHECKING:
@@ -40,6 +44,7 @@ if TYPE_CHECKING:
 __all__ = [
     "AsyncClient",
     "Client",
+    "Conversation",
     "ErrorCode",
     "RateLimited",
     "RetryPolicy",
@@ -56,7 +61,10 @@ __all__ = [
     "SlackResponse",
     "SlackResponseError",
     "SlackTimeoutError",
+    "Team",
+    "User",
     "WarningCode",
+    "Workspace",
     "__version__",
 ]
 

@@ -51,6 +51,8 @@ class SlackApiError(SlackError):
         description: What the code means, from the schema; None for an undocumented code.
         method: The Web API method that was called.
         response: The HTTP answer that carried the error.
+        extra: Every other field of the error's body, by wire name (such as ``needed`` and
+            ``provided`` beside ``missing_scope``); empty when there is none.
     """
 
     code: ClassVar[str | None] = None
@@ -64,8 +66,10 @@ class SlackApiError(SlackError):
         method: str | None = None,
         description: str | None = None,
         response: SlackResponse | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> None:
         self.error = error
+        self.extra: Mapping[str, Any] = dict(extra or {})
         self.method = method
         self.description = description if description is not None else self.default_description
         self.response = response

@@ -12,7 +12,7 @@ from typing import Any, Generic, Literal, TypeVar
 
 import attrs
 
-__all__ = ["ArgKind", "ArgSpec", "MethodSpec", "redacted", "strict"]
+__all__ = ["ArgKind", "ArgSpec", "MethodSpec", "PageSpec", "redacted", "strict"]
 
 ArgKind = Literal["string", "boolean", "integer", "number"]
 
@@ -79,6 +79,21 @@ class ArgSpec:
 
 
 @attrs.frozen(kw_only=True)
+class PageSpec:
+    """How a method pages, as the schema declares it (``pagination`` in a method file)."""
+
+    cursor: str
+    """The wire name of the argument that takes the next page's cursor."""
+    cursor_attr: str
+    """Its Python name on the arguments class."""
+    next_cursor: tuple[str, ...]
+    """The attribute path of the next cursor on the response model, e.g.
+    ``("response_metadata", "next_cursor")``; empty or absent on the last page."""
+    items: tuple[str, ...]
+    """The attribute path of the page's items on the response model, e.g. ``("members",)``."""
+
+
+@attrs.frozen(kw_only=True)
 class MethodSpec(Generic[A, R]):
     """Everything a transport and the core need to know to call one Web API method."""
 
@@ -95,3 +110,5 @@ class MethodSpec(Generic[A, R]):
     warnings: Mapping[str, str]
     """Documented warning codes mapped to their descriptions."""
     rate_limit_tier: int | None = None
+    pagination: PageSpec | None = None
+    """How the method pages; None for a method that does not."""

@@ -418,7 +418,12 @@ def finish(spec: MethodSpec[Any, R], outcome: Outcome, logger: logging.Logger) -
             code = "unknown_error"
         error_class = ERROR_CLASSES.get(code, SlackApiError)
         raise error_class(
-            code, method=spec.name, description=spec.errors.get(code), response=response
+            code,
+            method=spec.name,
+            description=spec.errors.get(code),
+            response=response,
+            # Whatever Slack sends beside the code (`needed`, `provided`, ...) stays reachable.
+            extra={k: v for k, v in body.items() if k not in ("ok", "error")},
         )
     raise SlackHttpError(
         f"{spec.name}: unexpected HTTP status",

@@ -16,7 +16,6 @@ import aiohttp
 
 from ._base import ClientBase
 from ._exceptions import SlackConnectionError, SlackTimeoutError
-from ._generated.api import AsyncMethods
 from ._spec import MethodSpec
 from ._wire import (
     Answer,
@@ -29,6 +28,7 @@ from ._wire import (
     finish,
     log_attempt,
 )
+from ._workspace import AsyncWorkspace
 
 __all__ = ["AsyncClient"]
 
@@ -38,7 +38,7 @@ POOL_SIZE = 100
 """Connections open at once; more concurrent calls wait for a free one."""
 
 
-class AsyncClient(ClientBase, AsyncMethods):
+class AsyncClient(ClientBase, AsyncWorkspace):
     """An asynchronous Slack Web API client: `Client` with ``await``.
 
     Its options are `ClientBase.__init__`'s. The aiohttp session opens on first use, on the

@@ -15,7 +15,6 @@ import urllib3
 
 from ._base import ClientBase
 from ._exceptions import SlackConnectionError, SlackTimeoutError
-from ._generated.api import SyncMethods
 from ._spec import MethodSpec
 from ._wire import (
     Answer,
@@ -28,6 +27,7 @@ from ._wire import (
     finish,
     log_attempt,
 )
+from ._workspace import SyncWorkspace
 
 __all__ = ["Client"]
 
@@ -37,7 +37,7 @@ POOL_SIZE = 16
 """Connections kept per host; as many threads as this call at once without waiting."""
 
 
-class Client(ClientBase, SyncMethods):
+class Client(ClientBase, SyncWorkspace):
     """A synchronous Slack Web API client; its options are `ClientBase.__init__`'s.
 
     Safe to share between threads. Use it as a context manager, or call `close`.

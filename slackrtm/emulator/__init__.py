@@ -1,4 +1,4 @@
-"""A local Slack for tests, demos and benchmarks: ``rtm.connect`` and the RTM WebSocket.
+"""A local Slack for tests, demos and benchmarks: the schema's Web API methods and the RTM socket.
 
 What lives here: the public names only. Start with `Emulator`::
 

@@ -40,6 +40,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     parser.add_argument("--port", type=int, default=0, help="port (0: pick a free one)")
     parser.add_argument("--workspace", metavar="FILE", help="workspace JSON file")
     parser.add_argument(
+        "--users", type=int, default=0, metavar="N", help="add N made-up users (for paging)"
+    )
+    parser.add_argument(
+        "--channels", type=int, default=0, metavar="N", help="add N made-up channels"
+    )
+    parser.add_argument(
         "--ticket-ttl", type=float, default=30.0, help="seconds a socket URL stays valid"
     )
     parser.add_argument(
@@ -109,7 +115,13 @@ def run(args: argparse.Namespace) -> int:
         level=args.log_level, format="%(asctime)s %(name)s %(message)s", stream=sys.stderr
     )
     try:
-        workspace = Workspace.from_file(args.workspace) if args.workspace else None
+        workspace = (
+            Workspace.from_file(args.workspace)
+            if args.workspace
+            else Workspace.default(users=args.users, channels=args.channels)
+        )
+        if args.workspace:
+            workspace.seed(args.users, args.channels)
     except (OSError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -84,6 +84,7 @@ def _add(app: web.Application, emu: Emulator) -> None:
             extra_fields=_get(data, "extra_fields", dict, {}),
             delay=float(_get(data, "delay", (int, float), 0.0)),
             drop=_get(data, "drop", bool, False),
+            method=_get(data, "method", str),
         )
         return {"fault": fault.to_json()}
 

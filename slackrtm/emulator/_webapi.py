@@ -90,12 +90,17 @@ def parse_content_type(value: str) -> tuple[str, dict[str, str]]:
     return mimetype.strip().lower(), params
 
 
-def plan_body(content_type: str | None, has_body: bool) -> BodyPlan:
+def plan_body(
+    content_type: str | None,
+    has_body: bool,
+    accepted: Iterable[str] = RTM_CONNECT.content_types,
+) -> BodyPlan:
     """Decide how to read a POST body, or which documented error it draws.
 
     Args:
         content_type: The Content-Type header, or None.
         has_body: Whether the request carries a non-empty body.
+        accepted: The content types the called method reads (from the method table).
 
     Returns:
         The plan.
@@ -108,7 +113,7 @@ def plan_body(content_type: str | None, has_body: bool) -> BodyPlan:
             raise CallError(ErrorCode.MISSING_POST_TYPE.value)
         return BodyPlan("none")
     mimetype, params = parse_content_type(content_type)
-    if mimetype not in RTM_CONNECT.content_types and mimetype not in _IGNORED_TYPES:
+    if mimetype not in accepted and mimetype not in _IGNORED_TYPES:
         raise CallError(ErrorCode.INVALID_POST_TYPE.value)
     declared = params.get("charset")
     charset = "utf-8"

@@ -44,6 +44,7 @@ class WebFault:
         extra_fields: Top-level fields to add to the JSON answer.
         delay: Seconds to wait before answering.
         drop: Close the TCP connection without answering.
+        method: Only calls of this Web API method (such as ``users.list``); None: any call.
     """
 
     status: int | None = None
@@ -55,6 +56,7 @@ class WebFault:
     extra_fields: Mapping[str, Any] = attrs.field(factory=dict)
     delay: float = 0.0
     drop: bool = False
+    method: str | None = None
 
     def __attrs_post_init__(self) -> None:
         if self.status is not None and not 100 <= self.status <= 599:
@@ -69,6 +71,8 @@ class WebFault:
             raise TypeError("body must be bytes")
         if self.error is not None and not isinstance(self.error, str):
             raise TypeError("error must be a string")
+        if self.method is not None and (not isinstance(self.method, str) or not self.method):
+            raise TypeError("method must be a method name such as 'users.list'")
 
     def to_json(self) -> dict[str, Any]:
         """The fault as the ``/_emulator/faults/web`` route takes and lists it."""
@@ -86,10 +90,10 @@ class WebFault:
 
 
 class Faults:
-    """The queue of Web API faults; each registered fault answers the next `n` calls.
+    """The queue of Web API faults; each registered fault answers the next `n` calls it targets.
 
-    Faults apply in the order they were registered; each consumes itself. Safe to use from any
-    thread.
+    A call takes the oldest fault that targets its method (or any method); faults for other
+    methods wait for theirs. Each consumes itself. Safe to use from any thread.
     """
 
     def __init__(self) -> None:
@@ -110,8 +114,9 @@ class Faults:
         extra_fields: Mapping[str, Any] | None = None,
         delay: float = 0.0,
         drop: bool = False,
+        method: str | None = None,
     ) -> WebFault:
-        """Answer the next `n` Web API calls with a fault (see `WebFault` for each field).
+        """Answer the next `n` calls (of `method`, or any) with a fault (see `WebFault`).
 
         Example:
             >>> faults = Faults()
@@ -131,6 +136,8 @@ class Faults:
             extra_fields: Top-level fields to add to the answer.
             delay: Seconds to wait before answering.
             drop: Close the connection without answering.
+            method: Only calls of this method, such as ``users.list``; None: the next calls
+                of any method.
 
         Returns:
             The registered fault.
@@ -151,22 +158,24 @@ class Faults:
             extra_fields=dict(extra_fields or {}),
             delay=delay,
             drop=drop,
+            method=method,
         )
         with self._lock:
             self._queue.append([fault, n])
         return fault
 
-    def pop(self) -> WebFault | None:
-        """Take the fault for the next call, or None when the queue is empty."""
+    def pop(self, method: str | None = None) -> WebFault | None:
+        """Take the fault for a call of `method`, or None when none targets it."""
         with self._lock:
-            if not self._queue:
-                return None
-            entry = self._queue[0]
-            entry[1] -= 1
-            if entry[1] == 0:
-                self._queue.popleft()
-            fault: WebFault = entry[0]
-            return fault
+            for entry in self._queue:
+                target = entry[0].method
+                if target is None or target == method:
+                    entry[1] -= 1
+                    if entry[1] == 0:
+                        self._queue.remove(entry)
+                    fault: WebFault = entry[0]
+                    return fault
+            return None
 
     def pending(self) -> list[tuple[WebFault, int]]:
         """The queued faults, each with how many calls it still answers."""

@@ -1,9 +1,10 @@
-"""The `Emulator`: an aiohttp.web server for Slack's ``rtm.connect`` and the RTM WebSocket.
+"""The `Emulator`: an aiohttp.web server for the schema's Web API methods and the RTM WebSocket.
 
 What lives here: the server's lifecycle (on the caller's loop, or on a thread of its own), the
 ``/api/`` handler that applies faults and answers as Slack documents, the socket endpoint, the
 ``/_emulator/`` control routes, and the thread-safe Python API tests drive. Request reading rules
-live in `_webapi`, socket behaviour in `_rtm`; this module wires them to aiohttp.
+live in `_webapi`, the workspace methods' answers in `_methods`, socket behaviour in `_rtm`; this
+module wires them to aiohttp.
 
 Never logged: tokens and socket URLs. aiohttp's access log is off; the emulator writes one line
 per request of its own on the ``slackrtm.emulator`` logger.
@@ -28,9 +29,10 @@ from typing import Any, TypeVar
 import attrs
 from aiohttp import BodyPartReader, web
 
-from slackrtm._generated import RTM_CONNECT, ErrorCode
+from slackrtm._generated import METHODS, RTM_CONNECT, ErrorCode
+from slackrtm._spec import MethodSpec
 
-from . import _webapi
+from . import _methods, _webapi
 from ._control import CONTROL_PREFIX, add_control_routes
 from ._rtm import EXPIRED_FRAME, SLACKBOT_ID, Hub, Stats
 from ._webapi import CallError
@@ -54,12 +56,9 @@ _TOKEN_ERRORS: Mapping[str, ErrorCode] = {
     "org_login_required": ErrorCode.ORG_LOGIN_REQUIRED,
     "team_added_to_org": ErrorCode.TEAM_ADDED_TO_ORG,
 }
-_RATELIMITED = "ratelimited"
-_UNKNOWN_METHOD = "unknown_method"
+_RATELIMITED = ErrorCode.RATELIMITED.value
+_UNKNOWN_METHOD = ErrorCode.UNKNOWN_METHOD.value
 _REDACTED = "<redacted>"
-_ARG_DEFAULTS: Mapping[str, bool] = {
-    arg.wire: bool(arg.default) for arg in RTM_CONNECT.arguments if arg.kind == "boolean"
-}
 
 
 @attrs.frozen
@@ -537,9 +536,14 @@ class Emulator:
         body: dict[str, str] = {}
         early: CallError | None = None
         names = list(request.query.keys())
+        spec = METHODS.get(method_name)
         try:
             if request.method == "POST":
-                plan = _webapi.plan_body(request.headers.get("Content-Type"), _has_body(request))
+                plan = _webapi.plan_body(
+                    request.headers.get("Content-Type"),
+                    _has_body(request),
+                    spec.content_types if spec is not None else RTM_CONNECT.content_types,
+                )
                 pairs = await _read_body(request, plan)
                 names += [name for name, _ in pairs]
                 body = dict(pairs)
@@ -550,11 +554,11 @@ class Emulator:
         args.pop("token", None)
         self._record(request, args, source)
 
-        if method_name != RTM_CONNECT.name:
+        if spec is None:
             answer = _Answer(200, _webapi.error_body(_UNKNOWN_METHOD))
             return self._respond(request, method_name, answer, source)
 
-        fault = self.faults.pop()
+        fault = self.faults.pop(method_name)
         if fault is not None:
             self._stats.web_faults += 1
             if fault.delay:
@@ -571,7 +575,7 @@ class Emulator:
             if early is not None:
                 raise early
             _webapi.check_arg_names(names, self.limits.max_arg_name_length)
-            answer = self._connect(request, token, args, warnings)
+            answer = self._answer(request, spec, token, args, warnings)
         except CallError as exc:
             answer = _Answer(200, _webapi.error_body(exc.code, exc.warnings or warnings))
         if fault is not None:
@@ -605,9 +609,10 @@ class Emulator:
         if token_in_url:
             self._stats.token_in_url += 1
 
-    def _connect(
+    def _answer(
         self,
         request: web.Request,
+        spec: MethodSpec[Any, Any],
         token: str | None,
         args: Mapping[str, str],
         warnings: tuple[str, ...],
@@ -619,6 +624,22 @@ class Emulator:
             raise CallError(ErrorCode.INVALID_AUTH.value, warnings)
         if record.state != "active":
             raise CallError(_TOKEN_ERRORS[record.state].value, warnings)
+        user = self.workspace.users[record.user_id]
+        caller = _methods.Caller(user, self.workspace.teams[user.team_id])
+        values = _methods.read_args(spec, args)
+        if spec is not RTM_CONNECT:
+            # `web_rate_limit` is rtm.connect's Tier 1; the listing methods are not limited
+            # (inject a 429 with `faults.web(..., method=...)` to test a client's waiting).
+            answer = _methods.ANSWERS.get(spec.name)
+            try:
+                payload = (
+                    answer(caller, values, self.workspace)
+                    if answer is not None
+                    else _methods.synthesize(spec.response_type)
+                )
+            except CallError as exc:
+                raise CallError(exc.code, exc.warnings or warnings) from None
+            return _Answer(200, _webapi.with_warnings(payload, warnings))
         retry_after = self._rate_limit(token)
         if retry_after is not None:
             self._stats.rate_limited += 1
@@ -627,16 +648,11 @@ class Emulator:
                 _webapi.error_body(_RATELIMITED, warnings),
                 headers={"Retry-After": str(retry_after)},
             )
-        user = self.workspace.users[record.user_id]
-        team = self.workspace.teams[user.team_id]
+        team = caller.team
         ticket = self._hub.issue_ticket(
             user.id,
-            batch_presence_aware=_webapi.parse_bool(
-                args.get("batch_presence_aware"), _ARG_DEFAULTS.get("batch_presence_aware", False)
-            ),
-            presence_sub=_webapi.parse_bool(
-                args.get("presence_sub"), _ARG_DEFAULTS.get("presence_sub", True)
-            ),
+            batch_presence_aware=bool(values["batch_presence_aware"]),
+            presence_sub=bool(values["presence_sub"]),
         )
         team_json: dict[str, Any] = {"domain": team.domain, "id": team.id, "name": team.name}
         if team.enterprise_id is not None:

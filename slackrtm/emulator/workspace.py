@@ -321,9 +321,37 @@ class Workspace:
 
     # -- files --------------------------------------------------------------------------------
 
+    def seed(self, users: int = 0, channels: int = 0, *, team_id: str | None = None) -> None:
+        """Add `users` made-up people and `channels` channels to a team, for paging tests.
+
+        People are ``U0SEED0001`` ``user0001`` and up; channels ``C0SEED0001`` ``channel-0001``
+        and up, each with the team's first member in it. Listings page through them in ID order.
+
+        Args:
+            users: How many users to add.
+            channels: How many channels to add.
+            team_id: The team; the workspace's first team by default.
+
+        Raises:
+            ValueError: A count is negative, or there is no such team.
+        """
+        if users < 0 or channels < 0:
+            raise ValueError("users and channels must be >= 0")
+        with self._lock:
+            team = team_id if team_id is not None else next(iter(self.teams), None)
+            if team is None or team not in self.teams:
+                raise ValueError(f"seed: unknown team {team!r}")
+            for n in range(1, users + 1):
+                self.add_user(f"U0SEED{n:04d}", name=f"user{n:04d}", team_id=team)
+            first = sorted(u.id for u in self.users.values() if u.team_id == team)[:1]
+            for n in range(1, channels + 1):
+                self.add_channel(
+                    f"C0SEED{n:04d}", name=f"channel-{n:04d}", team_id=team, members=first
+                )
+
     @classmethod
-    def default(cls) -> Workspace:
-        """The workspace an `Emulator` serves when given none.
+    def default(cls, *, users: int = 0, channels: int = 0) -> Workspace:
+        """The workspace an `Emulator` serves when given none; `seed` adds to its first team.
 
         Team ``T0EMU0001`` (``emulator``) has the bot ``U0EMUBOT1`` (token
         ``xoxb-emulator-bot-token``) and the people ``U0EMU0001`` alice (token
@@ -331,8 +359,14 @@ class Workspace:
         channels ``C0EMU0001`` (general: all three) and ``C0EMU0002`` (random: the bot and
         alice). Team ``T0EMUGRID`` is on Enterprise Grid ``E0EMU0001``, with carol
         ``U0EMUGRID`` (token ``xoxp-emulator-grid-token``) in channel ``C0EMUGRID``.
+
+        Args:
+            users: Made-up users to add to team ``T0EMU0001`` (see `seed`).
+            channels: Made-up channels to add to it.
         """
-        return cls.from_dict(_DEFAULT)
+        ws = cls.from_dict(_DEFAULT)
+        ws.seed(users, channels)
+        return ws
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Workspace:

@@ -93,6 +93,8 @@ def test_demo_runs_and_exits_0(cli: Cli) -> None:
     assert "rtm.connect with Client (sync" in result.stdout
     assert "rtm.connect with AsyncClient (async" in result.stdout
     assert result.stdout.count("emubot (U0EMUBOT1) on Emulator (T0EMU0001)") == 2
+    assert "users  3: alice, bob, emubot" in result.stdout  # client.workspace()
+    assert "chans  2: #general, #random" in result.stdout
     assert "/websocket/" not in result.stdout  # socket URLs stay redacted
     assert "\x1b[" not in result.stdout
     assert "Traceback" not in result.stderr

@@ -22,8 +22,10 @@ __all__ = [
     "ROOT",
     "RTM_CONNECT_FILE",
     "SCHEMA_DIR",
+    "general_texts",
     "generate",
     "main",
+    "method_docs",
     "python_name",
     "rtm_connect_json",
     "sample_response",
@@ -39,6 +41,27 @@ def rtm_connect_json() -> dict[str, Any]:
     """The method file as JSON, read afresh (tests compare the generated code against it)."""
     doc: dict[str, Any] = json.loads(RTM_CONNECT_FILE.read_text(encoding="utf-8"))
     return doc
+
+
+def method_docs() -> dict[str, dict[str, Any]]:
+    """Every method file as JSON, by method name, read afresh: no test lists the methods."""
+    docs = {}
+    for path in sorted((SCHEMA_DIR / "methods").glob("*.json")):
+        doc: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+        docs[doc["method"]] = doc
+    return docs
+
+
+def general_texts(kind: str) -> dict[str, str]:
+    """Each error (or warning) code of every method with its code-level text: the ``general``
+    text where one is given, else the description every method gives."""
+    out: dict[str, str] = {}
+    for doc in method_docs().values():
+        for entry in doc[kind]:
+            text = entry.get("general", entry["description"])
+            out.setdefault(entry["code"], text)
+            assert out[entry["code"]] == text or "general" in entry, entry["code"]
+    return out
 
 
 def sample_response() -> dict[str, Any]:

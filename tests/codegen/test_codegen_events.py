@@ -16,8 +16,6 @@ from typing import Any
 import attrs
 import jsonschema
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from codegen.rtm import Frame, FrameField, Frames, frame_instance_schema, load_frames
 from slackrtm import events
@@ -271,37 +269,6 @@ def test_deep_nesting_inside_a_kept_field_is_kept() -> None:
     deep = '{"type": "pref_change", "name": "x", "value": ' + "[" * 500 + "]" * 500 + "}"
     event = events.decode(deep)
     assert isinstance(event, events.PrefChange)
-
-
-json_values = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
-    max_leaves=20,
-)
-known_types = st.sampled_from([f.discriminator for f in FRAMES.events])
-
-
-@settings(max_examples=300, deadline=None)
-@given(data=st.dictionaries(st.text(max_size=12), json_values, max_size=6), kind=known_types)
-def test_any_object_of_a_known_type_gives_its_class_or_the_frame_error(
-    data: dict[str, Any], kind: str
-) -> None:
-    data["type"] = kind
-    try:
-        event = events.decode(json.dumps(data))
-    except events.SlackFrameError:
-        return
-    assert type(event) is generated.EVENT_TYPES[kind]
-
-
-@settings(max_examples=300, deadline=None)
-@given(raw=st.binary(max_size=64) | st.text(max_size=64))
-def test_any_bytes_or_text_give_an_event_or_the_frame_error(raw: bytes | str) -> None:
-    try:
-        result = events.decode(raw)
-    except events.SlackFrameError:
-        return
-    assert isinstance(result, (events.Event, events.Ack))
 
 
 def test_frame_error_survives_pickle_and_copy() -> None:

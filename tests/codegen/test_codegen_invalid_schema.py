@@ -100,7 +100,11 @@ def _run(
             "$.arguments.batch_presence_aware.default",
             "0",
         ),
-        (_duplicate_error, "$.errors[15]", "duplicate code 'not_authed'"),
+        (
+            _duplicate_error,
+            f"$.errors[{len(rtm_connect_json()['errors'])}]",
+            "duplicate code 'not_authed'",
+        ),
         (_drop_description, "$.errors[3]", "'description' is a required property"),
         (_rename_method, "$.method", "rtm.open"),
         (_bad_arg_name, "$.arguments", "Bad-Name"),

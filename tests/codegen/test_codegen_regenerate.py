@@ -1,6 +1,6 @@
 """Proof that "regenerate from schema" works: a second method file becomes a working package.
 
-A copy of schema/ gets `methods/auth.test.json` (this test's own description of a method), the
+A copy of schema/ gets `methods/probe.echo.json` (this test's own description of a method), the
 generator writes a package into a temp dir, and the package is imported and used: its classes,
 errors, method table and typed wrappers, and a sample answer read through the shared converter.
 The same module checks determinism, that the committed output is what the schema gives, and that
@@ -38,8 +38,10 @@ from .codegen_suite import (
     GENERATED_DIR,
     ROOT,
     SCHEMA_DIR,
+    general_texts,
     generate,
     main,
+    method_docs,
     rtm_connect_json,
     to_wire,
 )
@@ -48,9 +50,9 @@ SHARED_ERROR = {
     "code": "invalid_auth",
     "description": rtm_connect_json()["errors"][1]["description"],
 }
-AUTH_TEST: dict[str, Any] = {
+PROBE_ECHO: dict[str, Any] = {
     "$schema": "../method.schema.json",
-    "method": "auth.test",
+    "method": "probe.echo",
     "summary": "Check a token and tell whom it belongs to.",
     "http": {"verbs": ["POST"], "content_types": ["application/x-www-form-urlencoded"]},
     "source": {"documentation": "this test", "taken": "2026-01-02"},
@@ -112,7 +114,7 @@ AUTH_TEST: dict[str, Any] = {
     },
     "errors": [
         SHARED_ERROR,
-        {"code": "user_not_found", "description": "The token's user does not exist."},
+        {"code": "probe_not_found", "description": "The token's user does not exist."},
     ],
     "warnings": [{"code": "method_deprecated", "description": "The method is deprecated."}],
 }
@@ -131,8 +133,8 @@ SAMPLE: dict[str, Any] = {
 def _write_schema(target: Path) -> Path:
     schema = target / "schema"
     shutil.copytree(SCHEMA_DIR, schema)
-    text = json.dumps(AUTH_TEST, indent=2) + "\n"
-    (schema / "methods" / "auth.test.json").write_text(text, encoding="utf-8")
+    text = json.dumps(PROBE_ECHO, indent=2) + "\n"
+    (schema / "methods" / "probe.echo.json").write_text(text, encoding="utf-8")
     return schema
 
 
@@ -189,51 +191,53 @@ def test_generator_reports_what_it_wrote(gen: Generated) -> None:
 
 def test_every_file_names_its_sources_and_says_do_not_edit(gen: Generated) -> None:
     for path in gen.out.glob("*.py"):
-        head = path.read_text(encoding="utf-8").splitlines()
-        assert head[0].startswith("# DO NOT EDIT"), path.name
+        lines = path.read_text(encoding="utf-8").splitlines()
+        assert lines[0].startswith("# DO NOT EDIT"), path.name
+        head = lines[: lines.index("# Edit the schema and regenerate (`make generate`).")]
         sources = [line[4:] for line in head[1:] if line.startswith("#   ")]
         if path.name == "events.py":  # the RTM frames come from schema/rtm alone
             assert sources and all(s.startswith("schema/rtm/") for s in sources), sources
-        else:
-            assert "schema/methods/auth.test.json" in sources, path.name
-            assert "schema/methods/rtm.connect.json" in sources, path.name
+            continue
+        assert "schema/methods/probe.echo.json" in sources, path.name
+        for name in method_docs():
+            assert f"schema/methods/{name}.json" in sources, path.name
 
 
 def test_new_classes_exist_with_their_fields(gen: Generated) -> None:
     pkg = gen.pkg
     # An object's class is named by its title (Org) or its property (User); array items get Item.
-    for name in ("AuthTestArgs", "AuthTestResponse", "AuthTestUser", "AuthTestOrg"):
+    for name in ("ProbeEchoArgs", "ProbeEchoResponse", "ProbeEchoUser", "ProbeEchoOrg"):
         assert name in pkg.__all__
-    assert "AuthTestBotsItem" in pkg.__all__
+    assert "ProbeEchoBotsItem" in pkg.__all__
     # The first method's classes are still there.
     assert "RtmConnectResponse" in pkg.__all__
 
-    hints = typing.get_type_hints(pkg.AuthTestResponse)
+    hints = typing.get_type_hints(pkg.ProbeEchoResponse)
     assert hints == {
-        "bots": _tuple_of(pkg.AuthTestBotsItem) | None,
-        "enterprise": pkg.AuthTestOrg | None,
+        "bots": _tuple_of(pkg.ProbeEchoBotsItem) | None,
+        "enterprise": pkg.ProbeEchoOrg | None,
         "extra_": int | None,
         "ok": bool,
         "scopes": tuple[str, ...],
         "url": str | None,
-        "user": pkg.AuthTestUser,
+        "user": pkg.ProbeEchoUser,
         "extra": Mapping[str, Any],
         "warnings": _tuple_of(pkg.WarningCode | str),
     }
-    wires = {f.name: f.metadata.get("wire") for f in attrs.fields(pkg.AuthTestResponse)}
+    wires = {f.name: f.metadata.get("wire") for f in attrs.fields(pkg.ProbeEchoResponse)}
     assert wires["extra_"] == "extra"
     assert wires["extra"] is None
-    assert typing.get_type_hints(pkg.AuthTestUser) == {
+    assert typing.get_type_hints(pkg.ProbeEchoUser) == {
         "from_": str | None,
         "id": str,
         "extra": Mapping[str, Any],
     }
-    assert attrs.fields_dict(pkg.AuthTestUser)["from_"].metadata["wire"] == "from"
-    assert typing.get_type_hints(pkg.AuthTestBotsItem)["score"] == float | None
+    assert attrs.fields_dict(pkg.ProbeEchoUser)["from_"].metadata["wire"] == "from"
+    assert typing.get_type_hints(pkg.ProbeEchoBotsItem)["score"] == float | None
 
 
 def test_new_args_class_checks_its_arguments(gen: Generated) -> None:
-    args_cls = gen.pkg.AuthTestArgs
+    args_cls = gen.pkg.ProbeEchoArgs
     assert typing.get_type_hints(args_cls) == {
         "class_": str | None,
         "label": str,
@@ -258,21 +262,19 @@ def test_new_errors_and_warning(gen: Generated) -> None:
     pkg = gen.pkg
     # One enum member per code: invalid_auth, documented by both methods, appears once.
     codes = {member.value for member in pkg.ErrorCode}
-    assert codes == {e["code"] for e in rtm_connect_json()["errors"]} | {"user_not_found"}
-    assert len(pkg.ErrorCode) == 16
-    cls = pkg.ERROR_CLASSES["user_not_found"]
-    assert cls is pkg.UserNotFound
+    assert codes == set(general_texts("errors")) | {"probe_not_found"}
+    assert len(pkg.ErrorCode) == len(codes)
+    cls = pkg.ERROR_CLASSES["probe_not_found"]
+    assert cls is pkg.ProbeNotFound
     assert issubclass(cls, SlackApiError)
-    assert cls.code == "user_not_found"
+    assert cls.code == "probe_not_found"
     assert cls.default_description == "The token's user does not exist."
-    assert "user_not_found" in str(cls("user_not_found"))
+    assert "probe_not_found" in str(cls("probe_not_found"))
     assert pkg.ERROR_DESCRIPTIONS[pkg.ErrorCode("invalid_auth")] == SHARED_ERROR["description"]
     assert pkg.ERROR_CLASSES["invalid_auth"].code == "invalid_auth"
 
-    assert {member.value for member in pkg.WarningCode} == {
-        "method_deprecated",
-        "missing_charset",
-        "superfluous_charset",
+    assert {member.value for member in pkg.WarningCode} == set(general_texts("warnings")) | {
+        "method_deprecated"
     }
     member = pkg.WarningCode("method_deprecated")
     assert pkg.WARNING_DESCRIPTIONS[member] == "The method is deprecated."
@@ -280,15 +282,15 @@ def test_new_errors_and_warning(gen: Generated) -> None:
 
 def test_new_method_table_entry(gen: Generated) -> None:
     pkg = gen.pkg
-    assert list(pkg.METHODS) == ["auth.test", "rtm.connect"]
-    spec = pkg.METHODS["auth.test"]
-    assert spec is pkg.AUTH_TEST
+    assert list(pkg.METHODS) == sorted([*method_docs(), "probe.echo"])
+    spec = pkg.METHODS["probe.echo"]
+    assert spec is pkg.PROBE_ECHO
     assert isinstance(spec, MethodSpec)
-    assert spec.name == "auth.test"
+    assert spec.name == "probe.echo"
     assert spec.verbs == ("POST",)
     assert spec.content_types == ("application/x-www-form-urlencoded",)
-    assert spec.args_type is pkg.AuthTestArgs
-    assert spec.response_type is pkg.AuthTestResponse
+    assert spec.args_type is pkg.ProbeEchoArgs
+    assert spec.response_type is pkg.ProbeEchoResponse
     assert [(a.wire, a.attr, a.kind, a.required, a.default, a.role) for a in spec.arguments] == [
         ("token", "token", "string", True, None, "token"),
         ("class", "class_", "string", False, "plain", None),
@@ -296,7 +298,7 @@ def test_new_method_table_entry(gen: Generated) -> None:
         ("limit", "limit", "integer", False, 10, None),
     ]
     assert spec.arguments[0].secret is True
-    assert dict(spec.errors) == {e["code"]: e["description"] for e in AUTH_TEST["errors"]}
+    assert dict(spec.errors) == {e["code"]: e["description"] for e in PROBE_ECHO["errors"]}
     assert dict(spec.warnings) == {"method_deprecated": "The method is deprecated."}
     assert spec.rate_limit_tier is None
     assert pkg.METHODS["rtm.connect"].verbs == ("GET", "POST")
@@ -308,17 +310,17 @@ def test_new_typed_wrappers(gen: Generated) -> None:
         "class_": str | None,
         "label": str,
         "limit": int | None,
-        "return": pkg.AuthTestResponse,
+        "return": pkg.ProbeEchoResponse,
     }
     for cls in (pkg.SyncMethods, pkg.AsyncMethods):
-        method = cls.auth_test
+        method = cls.probe_echo
         params = list(inspect.signature(method).parameters.values())
         assert [p.name for p in params] == ["self", "class_", "label", "limit"]
         assert all(p.kind is inspect.Parameter.KEYWORD_ONLY for p in params[1:])
         assert [p.default for p in params[1:]] == [None, inspect.Parameter.empty, None]
         assert typing.get_type_hints(method) == expected_hints
         assert hasattr(cls, "rtm_connect")
-    assert inspect.iscoroutinefunction(pkg.AsyncMethods.auth_test)
+    assert inspect.iscoroutinefunction(pkg.AsyncMethods.probe_echo)
 
     calls: list[tuple[object, object]] = []
 
@@ -332,25 +334,25 @@ def test_new_typed_wrappers(gen: Generated) -> None:
             calls.append((method, args))
             return "async"
 
-    assert Sync().auth_test(label="a", limit=2) == "sync"
-    assert asyncio.run(Async().auth_test(label="a", limit=2)) == "async"
-    wanted = (pkg.AUTH_TEST, pkg.AuthTestArgs(label="a", limit=2))
+    assert Sync().probe_echo(label="a", limit=2) == "sync"
+    assert asyncio.run(Async().probe_echo(label="a", limit=2)) == "async"
+    wanted = (pkg.PROBE_ECHO, pkg.ProbeEchoArgs(label="a", limit=2))
     assert calls == [wanted, wanted]
 
 
 def test_a_sample_answer_round_trips(gen: Generated) -> None:
     pkg = gen.pkg
     body = {**SAMPLE, "warning": "method_deprecated,some_new_warning"}
-    response = structure(body, pkg.AuthTestResponse)
+    response = structure(body, pkg.ProbeEchoResponse)
     assert response.ok is True
-    assert response.user == pkg.AuthTestUser(
+    assert response.user == pkg.ProbeEchoUser(
         id="U1", from_="elsewhere", extra={"tz": "Europe/Paris"}
     )
-    assert response.enterprise == pkg.AuthTestOrg(id="E1")
+    assert response.enterprise == pkg.ProbeEchoOrg(id="E1")
     assert response.scopes == ("rtm:stream", "chat:write")
     assert response.bots == (
-        pkg.AuthTestBotsItem(id="B1", score=1.5),
-        pkg.AuthTestBotsItem(id="B2", score=2.0, extra={"icon": None}),
+        pkg.ProbeEchoBotsItem(id="B1", score=1.5),
+        pkg.ProbeEchoBotsItem(id="B2", score=2.0, extra={"icon": None}),
     )
     assert type(response.bots[1].score) is float
     assert response.extra_ == 3
@@ -359,7 +361,7 @@ def test_a_sample_answer_round_trips(gen: Generated) -> None:
     assert SAMPLE["url"] not in repr(response)
     assert to_wire(response) == SAMPLE
 
-    minimal = structure({"ok": True, "user": {"id": "U"}, "scopes": []}, pkg.AuthTestResponse)
+    minimal = structure({"ok": True, "user": {"id": "U"}, "scopes": []}, pkg.ProbeEchoResponse)
     assert (minimal.bots, minimal.enterprise, minimal.extra_, minimal.url) == (None,) * 4
     assert minimal.scopes == ()
 
@@ -391,7 +393,7 @@ def test_wrong_values_in_the_new_method_name_their_path(
 ) -> None:
     body = {**SAMPLE, path: value}
     with pytest.raises(SlackResponseError) as info:
-        structure(body, gen.pkg.AuthTestResponse)
+        structure(body, gen.pkg.ProbeEchoResponse)
     assert info.value.path == where
 
 

@@ -1,0 +1,164 @@
+"""`Workspace`: one typed snapshot of a workspace, and ``workspace()`` on both clients.
+
+What lives here: the snapshot (team, users and conversations by ID, with lookups by name), its
+sans-I/O builder, and the two thin mixins that fetch the pages for it: `SyncWorkspace` for
+`Client` and `AsyncWorkspace` for `AsyncClient`, which differ only in ``await``. The pages come
+through the generated ``iter_<method>`` iterators, so where the items and the cursor live is
+read from the method table, never typed here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from types import MappingProxyType
+
+from ._generated.api import AsyncMethods, SyncMethods
+from ._generated.models import Conversation, Team, User
+
+__all__ = ["AsyncWorkspace", "SyncWorkspace", "Workspace", "build_workspace"]
+
+DEFAULT_PAGE_SIZE = 200
+"""Items asked for per page: what Slack advises for users.list."""
+
+
+class Workspace:
+    """What a workspace holds when the snapshot is taken: its team, users and conversations.
+
+    The RTM session says what changes; this says what already is. Build one with
+    ``client.workspace()`` or ``await aclient.workspace()``.
+
+    Attributes:
+        team: The workspace itself (from ``team.info``).
+        users: Every user (``users.list``), by ID.
+        conversations: Every conversation listed (``conversations.list``), by ID.
+    """
+
+    __slots__ = ("_conversation_names", "_user_names", "conversations", "team", "users")
+
+    def __init__(
+        self,
+        team: Team,
+        users: Mapping[str, User],
+        conversations: Mapping[str, Conversation],
+    ) -> None:
+        """Keep read-only copies of the mappings and index them by name."""
+        self.team = team
+        self.users: Mapping[str, User] = MappingProxyType(dict(users))
+        self.conversations: Mapping[str, Conversation] = MappingProxyType(dict(conversations))
+        self._user_names = {u.name: u for u in self.users.values() if u.name}
+        self._conversation_names = {c.name: c for c in self.conversations.values() if c.name}
+
+    def __repr__(self) -> str:
+        return (
+            f"Workspace(team={self.team.id!r}, users={len(self.users)}, "
+            f"conversations={len(self.conversations)})"
+        )
+
+    def user(self, user_id: str) -> User:
+        """The user with this ID.
+
+        Raises:
+            KeyError: No such user.
+        """
+        return self.users[user_id]
+
+    def conversation(self, conversation_id: str) -> Conversation:
+        """The conversation with this ID.
+
+        Raises:
+            KeyError: No such conversation.
+        """
+        return self.conversations[conversation_id]
+
+    def user_named(self, name: str) -> User:
+        """The user with this user name (the handle, with or without a leading ``@``).
+
+        Raises:
+            KeyError: No such user.
+        """
+        return self._user_names[name.removeprefix("@")]
+
+    def conversation_named(self, name: str) -> Conversation:
+        """The channel with this name (with or without a leading ``#``).
+
+        Raises:
+            KeyError: No such conversation (a direct message has no name).
+        """
+        return self._conversation_names[name.removeprefix("#")]
+
+
+def build_workspace(
+    team: Team, users: Iterable[User], conversations: Iterable[Conversation]
+) -> Workspace:
+    """The snapshot from what the three methods answered. An ID seen twice keeps its last item."""
+    return Workspace(
+        team,
+        {user.id: user for user in users},
+        {conversation.id: conversation for conversation in conversations},
+    )
+
+
+def _check(page_size: int) -> None:
+    if type(page_size) is not int or page_size < 1:
+        raise ValueError(f"page_size must be an integer >= 1, got {page_size!r}")
+
+
+class SyncWorkspace(SyncMethods):
+    """``workspace()`` for `Client`."""
+
+    __slots__ = ()
+
+    def workspace(
+        self, *, types: str | None = None, page_size: int = DEFAULT_PAGE_SIZE
+    ) -> Workspace:
+        """A snapshot of the workspace: ``team.info``, then every page of ``users.list`` and
+        ``conversations.list``.
+
+        Args:
+            types: The conversation kinds to list, as ``conversations.list`` takes them (such as
+                ``public_channel,private_channel``); Slack's default (public channels) if None.
+            page_size: Items asked for per page.
+
+        Returns:
+            The `Workspace`.
+
+        Raises:
+            ValueError: `page_size` is not a positive integer.
+            SlackError: As the three methods do.
+        """
+        _check(page_size)
+        team = self.team_info().team
+        users = list(self.iter_users_list(limit=page_size))
+        conversations = list(self.iter_conversations_list(limit=page_size, types=types))
+        return build_workspace(team, users, conversations)
+
+
+class AsyncWorkspace(AsyncMethods):
+    """``workspace()`` for `AsyncClient`: `SyncWorkspace.workspace` with ``await``."""
+
+    __slots__ = ()
+
+    async def workspace(
+        self, *, types: str | None = None, page_size: int = DEFAULT_PAGE_SIZE
+    ) -> Workspace:
+        """A snapshot of the workspace: `SyncWorkspace.workspace` with ``await``.
+
+        Args:
+            types: The conversation kinds to list; Slack's default (public channels) if None.
+            page_size: Items asked for per page.
+
+        Returns:
+            The `Workspace`.
+
+        Raises:
+            ValueError: `page_size` is not a positive integer.
+            SlackError: As the three methods do.
+        """
+        _check(page_size)
+        team = (await self.team_info()).team
+        users = [user async for user in self.iter_users_list(limit=page_size)]
+        conversations = [
+            conversation
+            async for conversation in self.iter_conversations_list(limit=page_size, types=types)
+        ]
+        return build_workspace(team, users, conversations)

@@ -1,0 +1,234 @@
+"""`make mutate MODULE=slackrtm/_wire.py`: mutation testing of one module, with its survivors.
+
+Each mutant is one small change written into the module (a comparison turned around, ``and``
+for ``or``, a number off by one, ``True`` for ``False``, a ``not`` dropped, a statement
+removed, a returned value replaced by None); the chosen tests run against it, and a mutant
+that leaves them green *survives*: a change in behaviour nothing checks, or an equivalent
+mutant that changes nothing. The score is the share killed; the survivors are listed with
+their line, so a person can tell the two apart.
+
+The module is rewritten in place, one mutant at a time, and restored after each run (and on
+Ctrl-C): run it on a clean work tree. Only the named module is touched; the tests run with
+``-x``, so a killed mutant costs only the time to its first failing test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import copy
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = ["Mutant", "main", "mutants"]
+
+_COMPARE_SWAPS: dict[type[ast.cmpop], type[ast.cmpop]] = {
+    ast.Lt: ast.LtE,
+    ast.LtE: ast.Lt,
+    ast.Gt: ast.GtE,
+    ast.GtE: ast.Gt,
+    ast.Eq: ast.NotEq,
+    ast.NotEq: ast.Eq,
+    ast.Is: ast.IsNot,
+    ast.IsNot: ast.Is,
+    ast.In: ast.NotIn,
+    ast.NotIn: ast.In,
+}
+_BINOP_SWAPS: dict[type[ast.operator], type[ast.operator]] = {
+    ast.Add: ast.Sub,
+    ast.Sub: ast.Add,
+    ast.Mult: ast.Div,
+    ast.Div: ast.Mult,
+    ast.FloorDiv: ast.Mult,
+    ast.Mod: ast.FloorDiv,
+    ast.Pow: ast.Mult,
+}
+# Statements whose removal only changes what is logged or asserted for the type checker.
+_QUIET_CALLS = frozenset({"debug", "info", "warning", "isEnabledFor"})
+
+
+@dataclass(frozen=True)
+class Mutant:
+    """One change: where it is, what it does, and the module's source with it applied."""
+
+    line: int
+    description: str
+    source: str
+
+
+def _docstring_nodes(tree: ast.AST) -> set[int]:
+    found: set[int] = set()
+    for node in ast.walk(tree):
+        body = getattr(node, "body", None)
+        if isinstance(body, list) and body and isinstance(body[0], ast.Expr):
+            value = body[0].value
+            if isinstance(value, ast.Constant) and isinstance(value.value, str):
+                found.add(id(value))
+    return found
+
+
+def _skipped_lines(source: str) -> set[int]:
+    return {n for n, line in enumerate(source.splitlines(), 1) if "pragma: no mutate" in line}
+
+
+def _is_quiet(stmt: ast.stmt) -> bool:
+    if not isinstance(stmt, ast.Expr) or not isinstance(stmt.value, ast.Call):
+        return isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant)
+    func = stmt.value.func
+    return isinstance(func, ast.Attribute) and func.attr in _QUIET_CALLS
+
+
+def _candidates(tree: ast.AST) -> Iterator[tuple[ast.AST, str]]:
+    """Every (node, mutation) pair, by walking the tree once in a fixed order."""
+    docstrings = _docstring_nodes(tree)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Compare):
+            for index, op in enumerate(node.ops):
+                if type(op) in _COMPARE_SWAPS:
+                    yield node, f"compare:{index}"
+        elif isinstance(node, ast.BinOp) and type(node.op) in _BINOP_SWAPS:
+            yield node, "binop"
+        elif isinstance(node, ast.BoolOp):
+            yield node, "boolop"
+        elif isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+            yield node, "not"
+        elif isinstance(node, ast.Constant) and id(node) not in docstrings:
+            if isinstance(node.value, bool):
+                yield node, "bool"
+            elif isinstance(node.value, (int, float)):
+                yield node, "number"
+        elif (
+            isinstance(node, ast.Return)
+            and node.value is not None
+            and not (isinstance(node.value, ast.Constant) and node.value.value is None)
+        ):
+            yield node, "return"
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.If, ast.For, ast.While)):
+            for index, stmt in enumerate(node.body):
+                if len(node.body) > 1 and not _is_quiet(stmt):
+                    yield node, f"drop:{index}"
+
+
+def _apply(node: ast.AST, how: str) -> str:
+    """Change ``node`` in place; return what was done, for the report."""
+    if how.startswith("compare:"):
+        assert isinstance(node, ast.Compare)
+        index = int(how.split(":")[1])
+        old = node.ops[index]
+        new = _COMPARE_SWAPS[type(old)]()
+        node.ops[index] = new
+        return f"{type(old).__name__} -> {type(new).__name__}"
+    if how == "binop":
+        assert isinstance(node, ast.BinOp)
+        old_op = node.op
+        node.op = _BINOP_SWAPS[type(old_op)]()
+        return f"{type(old_op).__name__} -> {type(node.op).__name__}"
+    if how == "boolop":
+        assert isinstance(node, ast.BoolOp)
+        node.op = ast.Or() if isinstance(node.op, ast.And) else ast.And()
+        return f"boolean operator -> {type(node.op).__name__}"
+    if how == "not":
+        assert isinstance(node, ast.UnaryOp)
+        node.op = ast.UAdd()  # `+x` keeps the expression's shape; fixed below
+        return "dropped `not`"
+    if how == "bool":
+        assert isinstance(node, ast.Constant)
+        node.value = not node.value
+        return f"{not node.value} -> {node.value}"
+    if how == "number":
+        assert isinstance(node, ast.Constant) and isinstance(node.value, (int, float))
+        number = node.value
+        node.value = number + 1
+        return f"{number!r} -> {node.value!r}"
+    if how == "return":
+        assert isinstance(node, ast.Return)
+        node.value = ast.Constant(value=None)
+        return "returns None"
+    if how.startswith("drop:"):
+        index = int(how.split(":")[1])
+        body = node.body  # type: ignore[attr-defined]
+        dropped = body[index]
+        body[index] = ast.Pass()
+        return f"removed the statement on line {dropped.lineno}"
+    raise ValueError(how)
+
+
+class _DropUAdd(ast.NodeTransformer):
+    """`not x` mutated to `+x` becomes plain `x` (``+`` on a bool would change nothing, but
+    would fail on other values)."""
+
+    def visit_UnaryOp(self, node: ast.UnaryOp) -> ast.AST:
+        self.generic_visit(node)
+        return node.operand if isinstance(node.op, ast.UAdd) else node
+
+
+def mutants(source: str) -> Iterator[Mutant]:
+    """Every mutant of a module's source, in a fixed order."""
+    tree = ast.parse(source)
+    skipped = _skipped_lines(source)
+    count = sum(1 for _ in _candidates(tree))
+    for index in range(count):
+        mutated = copy.deepcopy(tree)
+        node, how = list(_candidates(mutated))[index]
+        line = getattr(node, "lineno", 0)
+        if line in skipped:
+            continue
+        description = _apply(node, how)
+        fixed = ast.fix_missing_locations(_DropUAdd().visit(mutated))
+        yield Mutant(line=line, description=description, source=ast.unparse(fixed) + "\n")
+
+
+def _run_tests(tests: list[str], timeout: float) -> bool:
+    """True when the tests fail (the mutant is killed)."""
+    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
+    command = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", *tests]
+    try:
+        result = subprocess.run(command, capture_output=True, timeout=timeout, env=env, check=False)
+    except subprocess.TimeoutExpired:
+        return True
+    return result.returncode != 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m tests.tools.mutate", description=__doc__)
+    parser.add_argument("module", type=Path, help="the module to mutate, e.g. slackrtm/_wire.py")
+    parser.add_argument("--tests", nargs="+", default=["tests"], help="test paths to run")
+    parser.add_argument("--timeout", type=float, default=300.0, help="seconds per mutant")
+    parser.add_argument("--limit", type=int, default=None, help="stop after this many mutants")
+    options = parser.parse_args(argv)
+    path: Path = options.module
+    original = path.read_bytes()
+    if _run_tests(options.tests, options.timeout):
+        print("mutate: the tests fail on the unchanged module; fix them first", file=sys.stderr)
+        return 2
+    killed, survivors, started = 0, [], time.monotonic()
+    lines = original.decode("utf-8").splitlines()
+    try:
+        for number, mutant in enumerate(mutants(original.decode("utf-8")), 1):
+            if options.limit is not None and number > options.limit:
+                break
+            path.write_text(mutant.source, encoding="utf-8")
+            dead = _run_tests(options.tests, options.timeout)
+            killed += dead
+            if not dead:
+                survivors.append(mutant)
+            mark = "killed " if dead else "SURVIVED"
+            print(f"{number:4d} {mark} line {mutant.line}: {mutant.description}", flush=True)
+    finally:
+        path.write_bytes(original)
+    total = killed + len(survivors)
+    print(f"\n{path}: {killed} of {total} mutants killed", end="")
+    print(f" ({100 * killed / total:.0f}%) in {time.monotonic() - started:.0f} s" if total else "")
+    for mutant in survivors:
+        text = lines[mutant.line - 1].strip() if 0 < mutant.line <= len(lines) else ""
+        print(f"  survived: line {mutant.line}: {mutant.description}   | {text}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

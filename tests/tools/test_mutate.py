@@ -1,0 +1,72 @@
+"""The mutation tool on a module of its own: it finds the mutants, kills them, lists survivors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from .mutate import main, mutants
+
+MODULE = '''"""A docstring is never mutated."""
+
+
+def clamp(x, low):
+    if x < low and not False:
+        return low
+    return x + 0
+'''
+
+SMALL = """def clamp(x, low):
+    return low if x < low else x
+"""
+
+TEST = """from mod import clamp
+
+
+def test_clamp():
+    assert clamp(1, 5) == 5
+    assert clamp(9, 5) == 9
+"""
+
+
+def test_mutants_cover_each_operator_once() -> None:
+    found = [m.description for m in mutants(MODULE)]
+    assert "Lt -> LtE" in found
+    assert "boolean operator -> Or" in found
+    assert "dropped `not`" in found
+    assert "False -> True" in found
+    assert "0 -> 1" in found
+    assert "Add -> Sub" in found
+    assert "returns None" in found
+    assert not any(
+        "docstring" in m.source.split("\n")[0] and "never" not in m.source for m in mutants(MODULE)
+    )
+    for mutant in mutants(MODULE):
+        assert mutant.source != MODULE
+        compile(mutant.source, "mod.py", "exec")
+
+
+def test_a_run_kills_what_the_tests_see_and_lists_the_rest(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    module = tmp_path / "mod.py"
+    module.write_text(SMALL, encoding="utf-8")
+    (tmp_path / "test_mod.py").write_text(TEST, encoding="utf-8")
+    assert main([str(module), "--tests", str(tmp_path / "test_mod.py"), "--timeout", "60"]) == 0
+    out = capsys.readouterr().out
+    assert module.read_text(encoding="utf-8") == SMALL  # restored
+    assert "SURVIVED line 2: Lt -> LtE" in out  # clamp(5, 5) is never tested
+    assert "killed  line 2: returns None" in out
+    assert "survived: line 2: Lt -> LtE   | return low if x < low else x" in out
+    assert "1 of 2 mutants killed (50%)" in out
+
+
+def test_tests_that_fail_already_stop_the_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    module = tmp_path / "mod.py"
+    module.write_text(MODULE, encoding="utf-8")
+    (tmp_path / "test_mod.py").write_text(TEST.replace("== 9", "== 10"), encoding="utf-8")
+    assert main([str(module), "--tests", str(tmp_path / "test_mod.py")]) == 2
+    assert "fix them first" in capsys.readouterr().err

@@ -14,6 +14,9 @@ from .._exceptions import SlackApiError, SlackConnectionError, SlackError
 
 __all__ = ["CliError", "ExitCode", "classify"]
 
+DETAIL = 100
+"""Characters of each extra field of an API error that its one line shows."""
+
 
 class ExitCode(enum.IntEnum):
     """What the process exit status of `slackrtm` means."""
@@ -67,7 +70,14 @@ def classify(exc: BaseException) -> tuple[ExitCode, str] | None:
         # The code and what it means, from the schema; an undocumented code says so.
         where = f"{exc.method}: " if exc.method else ""
         meaning = exc.description or "undocumented error code"
-        return ExitCode.API_ERROR, _one_line(f"{where}{exc.error}: {meaning}")
+        # What Slack sent beside the code says what to fix (missing_scope: needed, provided).
+        details = "; ".join(
+            f"{key}: {str(value)[:DETAIL]}"
+            for key, value in getattr(exc, "extra", {}).items()
+            if isinstance(value, (str, int, float)) and not isinstance(value, bool)
+        )
+        line = f"{where}{exc.error}: {meaning}" + (f" ({details})" if details else "")
+        return ExitCode.API_ERROR, _one_line(line)
     if isinstance(exc, SlackConnectionError):
         return ExitCode.CONNECTION, _one_line(str(exc) or type(exc).__name__)
     if isinstance(exc, SlackError):

@@ -145,6 +145,14 @@ def test_an_undocumented_error_code_says_so(cli: Cli, emu: Emulator) -> None:
     )
 
 
+def test_the_fields_beside_the_code_are_shown(cli: Cli, emu: Emulator) -> None:
+    emu.faults.web(
+        n=1, error="missing_scope", extra_fields={"needed": "client", "provided": "bot,chat:write"}
+    )
+    line = assert_one_line_error(cli("connect"), ExitCode.API_ERROR, "missing_scope")
+    assert line.endswith("(needed: client; provided: bot,chat:write)")
+
+
 def test_no_token(cli: Cli, emu: Emulator) -> None:
     env = clean_environment(SLACK_API_URL=emu.base_url)
     result = cli("connect", env=env)

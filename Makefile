@@ -1,10 +1,10 @@
-# The project's commands. `make test` is what CI runs: it needs only python3 and make.
+# The project's commands. `make test` (what CI runs) and `make demo` need only python3 and make.
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install generate check lint typecheck drift pytest test bench mutate fuzz clean
+.PHONY: install generate check lint typecheck drift pytest test demo bench mutate fuzz clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,9 @@ pytest: $(STAMP)
 check: lint typecheck drift pytest
 
 test: check
+
+demo: $(STAMP)
+	$(VENV)/bin/slackrtm demo
 
 bench: $(STAMP)
 	$(PY) -m bench

@@ -56,6 +56,7 @@ from ._generated.errors import ERROR_CLASSES
 from ._spec import MethodSpec, redacted
 
 __all__ = [
+    "BASE_URL_ENVIRONMENT",
     "DEFAULT_BASE_URL",
     "Answer",
     "Attempts",
@@ -75,6 +76,8 @@ __all__ = [
 R = TypeVar("R")
 
 DEFAULT_BASE_URL = "https://slack.com/api/"
+BASE_URL_ENVIRONMENT = "SLACK_API_URL"
+"""Read for the Web API root when a client gets no ``base_url=`` (e.g. to use the emulator)."""
 TOKEN_ENVIRONMENT = ("SLACK_BOT_TOKEN", "SLACK_TOKEN")
 FORM = "application/x-www-form-urlencoded"
 EXCERPT = 200
@@ -239,7 +242,7 @@ def _resolve_proxy(base_url: str, proxy: str | None) -> str | None:
 def make_config(
     *,
     token: str | None,
-    base_url: str,
+    base_url: str | None,
     timeout: float,
     retry: RetryPolicy | None,
     proxy: str | None,
@@ -260,13 +263,17 @@ def make_config(
     resolved = _resolve_token(token)
     if not isinstance(allow_insecure, bool):
         raise TypeError("allow_insecure must be a bool")
-    _check_url("base_url", base_url)
+    source = "base_url"
+    if base_url is None:
+        base_url = os.environ.get(BASE_URL_ENVIRONMENT) or DEFAULT_BASE_URL
+        source = BASE_URL_ENVIRONMENT if base_url != DEFAULT_BASE_URL else source
+    _check_url(source, base_url)
     parts = urlsplit(base_url)
     if parts.query or parts.fragment or base_url.endswith(("?", "#")):
-        raise ValueError("base_url must not have a query string or a fragment")
+        raise ValueError(f"{source} must not have a query string or a fragment")
     if parts.scheme == "http" and not allow_insecure and not is_loopback(parts.hostname):
         raise ValueError(
-            "base_url is http:// on a host that is not loopback: the token would travel in "
+            f"{source} is http:// on a host that is not loopback: the token would travel in "
             "clear text; use https://, or pass allow_insecure=True"
         )
     if not base_url.endswith("/"):

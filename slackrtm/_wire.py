@@ -26,7 +26,6 @@ import os
 import platform
 import random
 import time
-import urllib.request
 import warnings
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
@@ -144,7 +143,10 @@ def _resolve_proxy(base_url: str, proxy: str | None) -> str | None:
     host = urlsplit(base_url).hostname or ""
     if host in {"localhost", "::1"} or host.startswith("127."):
         return None
-    # The standard library reads HTTPS_PROXY / HTTP_PROXY and honours NO_PROXY.
+    # The standard library reads HTTPS_PROXY / HTTP_PROXY and honours NO_PROXY. Imported here:
+    # it costs more than urllib3 to import, and only a client without a proxy= needs it.
+    import urllib.request
+
     if urllib.request.proxy_bypass(host):
         return None
     scheme = urlsplit(base_url).scheme

@@ -4,11 +4,12 @@ It makes the limit rows honest: a slow server hides the client's own share in it
 this one does as little as a server can. Raw asyncio on one port:
 
 - any HTTP request (``POST /api/rtm.connect`` and every other path) gets the same canned
-  ``rtm.connect`` answer, built once, on a kept-alive connection;
+  ``rtm.connect`` answer, built once, on a kept-alive connection (``auth.test`` gets its own,
+  for slack_sdk's sync RTM client);
 - a WebSocket upgrade to ``/burst/N`` (``/burst/``: N from ``--burst``) is accepted (handshake
-  and framing by the ``websockets`` sans-I/O protocol, never by hand), then gets ``hello`` and
-  N ``message`` events written at once: the frames are built once per N and kept. The socket
-  stays open until the client goes.
+  and framing by the ``websockets`` sans-I/O protocol, never by hand), then gets ``hello`` at
+  once and, 50 ms later, N ``message`` events in one write: the frames are built once per N and
+  kept. The socket stays open until the client goes.
 
 The request parsing is the bare minimum a benchmark peer needs (find the end of the head, read
 Content-Length), not an HTTP server: it only ever talks to the benchmark's own clients.
@@ -33,15 +34,29 @@ TOKEN = "xoxb-lean-0000000000-bench"
 
 def canned_answer(port: int) -> bytes:
     """The HTTP response to every call: a successful ``rtm.connect`` pointing at /burst/."""
-    body = json.dumps(
+    return _http_json(
         {
             "ok": True,
             "self": {"id": "U0BENCH01", "name": "bench"},
             "team": {"domain": "bench", "id": "T0BENCH01", "name": "Bench"},
             "url": f"ws://127.0.0.1:{port}/burst/",
-        },
-        separators=(",", ":"),
-    ).encode()
+        }
+    )
+
+
+AUTH_ANSWER_BODY = {
+    "ok": True,
+    "url": "https://bench.slack.com/",
+    "team": "Bench",
+    "user": "bench",
+    "team_id": "T0BENCH01",
+    "user_id": "U0BENCH01",
+    "bot_id": "B0BENCH01",
+}
+
+
+def _http_json(payload: object) -> bytes:
+    body = json.dumps(payload, separators=(",", ":")).encode()
     head = (
         "HTTP/1.1 200 OK\r\n"
         "Content-Type: application/json; charset=utf-8\r\n"
@@ -67,6 +82,8 @@ def message(index: int) -> str:
 
 
 HELLO = json.dumps({"type": "hello"}, separators=(",", ":"))
+BURST_DELAY = 0.05
+"""Seconds between hello and the burst."""
 
 
 class _Connection(asyncio.Protocol):
@@ -101,9 +118,15 @@ class _Connection(asyncio.Protocol):
             if len(self.buffer) < end + 4 + length:
                 return
             del self.buffer[: end + 4 + length]
-            self.transport.write(self.server.answer)
+            # slack_sdk's sync RTM client asks auth.test for its bot id before rtm.connect.
+            auth = head.startswith((b"post /api/auth.test", b"get /api/auth.test"))
+            self.transport.write(self.server.auth_answer if auth else self.server.answer)
 
     # --------------------------------------------------------------- WebSocket burst
+
+    def _write(self, data: bytes) -> None:
+        if self.transport is not None and not self.transport.is_closing():
+            self.transport.write(data)
 
     def _upgrade(self) -> None:
         assert self.transport is not None
@@ -119,8 +142,11 @@ class _Connection(asyncio.Protocol):
         for event in ws.events_received():
             if isinstance(event, Request):
                 ws.send_response(ws.accept(event))
-                self.transport.write(b"".join(ws.data_to_send()))
-                self.transport.write(self.server.burst(self.server.size(event.path)))
+                # Like Slack: hello right after the handshake. The burst follows a moment later,
+                # so that a client's handshake reading never sees more than hello behind it.
+                self.transport.write(b"".join(ws.data_to_send()) + self.server.hello)
+                burst = self.server.burst(self.server.size(event.path))
+                asyncio.get_running_loop().call_later(BURST_DELAY, self._write, burst)
         for chunk in ws.data_to_send():
             if chunk:
                 self.transport.write(chunk)
@@ -133,6 +159,8 @@ class LeanServer:
 
     def __init__(self, default_burst: int = 0) -> None:
         self.answer = b""
+        self.auth_answer = b""
+        self.hello = Frame(Opcode.TEXT, HELLO.encode()).serialize(mask=False)
         self.default_burst = default_burst
         self._bursts: dict[int, bytes] = {}
 
@@ -142,10 +170,10 @@ class LeanServer:
         return int(tail) if tail.isdigit() else self.default_burst
 
     def burst(self, n: int) -> bytes:
-        """The bytes of ``hello`` and n message frames, built once per n."""
+        """The bytes of n message frames, built once per n."""
         cached = self._bursts.get(n)
         if cached is None:
-            frames = [HELLO] + [message(i) for i in range(n)]
+            frames = [message(i) for i in range(n)]
             # Frame serialisation by websockets: server frames are not masked.
             cached = b"".join(
                 Frame(Opcode.TEXT, text.encode()).serialize(mask=False) for text in frames
@@ -159,6 +187,7 @@ class LeanServer:
         server = await loop.create_server(lambda: _Connection(self), "127.0.0.1", port)
         bound = server.sockets[0].getsockname()[1]
         self.answer = canned_answer(bound)
+        self.auth_answer = _http_json(AUTH_ANSWER_BODY)
         print(f"base_url=http://127.0.0.1:{bound}/api/", flush=True)
         print(f"bot_token={TOKEN}", flush=True)
         async with server:

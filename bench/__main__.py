@@ -100,47 +100,28 @@ def run(options: argparse.Namespace) -> list[Row]:
             servers.append(stack.enter_context(emulator()))
         if "connect" in keys:
             for server in servers:
-                rows.append(
-                    connect.sync_row(
-                        server,
-                        calls=options.calls,
-                        repetitions=options.repetitions,
-                        chunk=options.chunk,
-                    )
-                )
+                rows.append(connect.sync_row(server, calls=options.calls, rounds=options.rounds))
                 for concurrency in (1, options.concurrency):
+                    calls = options.calls if concurrency == 1 else options.calls * 5
                     rows.append(
                         asyncio.run(
                             connect.async_row(
                                 server,
-                                calls=options.calls,
+                                calls=calls,
                                 concurrency=concurrency,
-                                repetitions=options.repetitions,
-                                chunk=options.chunk if concurrency == 1 else options.chunk * 5,
+                                rounds=options.rounds,
                             )
                         )
                     )
         if "inbound" in keys:
             server = servers[0]
-            timeout = options.burst_timeout
-            rows.append(
-                asyncio.run(
-                    inbound.async_row(
-                        server,
-                        events=options.events,
-                        repetitions=options.burst_repetitions,
-                        timeout=timeout,
-                    )
-                )
-            )
-            rows.append(
-                inbound.sync_row(
-                    server,
-                    events=options.events,
-                    repetitions=options.burst_repetitions,
-                    timeout=timeout,
-                )
-            )
+            burst = {
+                "events": options.events,
+                "rounds": options.burst_rounds,
+                "timeout": options.burst_timeout,
+            }
+            rows.append(asyncio.run(inbound.async_row(server, **burst)))
+            rows.append(inbound.sync_row(server, **burst))
     for key in ("outbound", "workspace"):
         if key in keys:
             rows.append(PENDING[key])
@@ -156,12 +137,13 @@ def main(argv: list[str] | None = None) -> int:
         prog="python -m bench", description=(__doc__ or "").splitlines()[0]
     )
     parser.add_argument("--rows", nargs="+", choices=ROW_KEYS, default=list(ROW_KEYS))
-    parser.add_argument("--calls", type=int, default=1000, help="rtm.connect calls per rep")
-    parser.add_argument("--chunk", type=int, default=100, help="sequential calls per chunk")
+    parser.add_argument(
+        "--calls", type=int, default=100, help="sequential calls per round (concurrent: 5x)"
+    )
     parser.add_argument("--concurrency", type=int, default=100)
-    parser.add_argument("--repetitions", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=21, help="rounds of rtm.connect rows")
     parser.add_argument("--events", type=int, default=50_000, help="messages in a burst")
-    parser.add_argument("--burst-repetitions", type=int, default=3)
+    parser.add_argument("--burst-rounds", type=int, default=5)
     parser.add_argument("--burst-timeout", type=float, default=30.0)
     parser.add_argument("--imports", type=int, default=10, help="fresh interpreters each")
     parser.add_argument("--lean-only", action="store_true", help="skip the emulator rows")

@@ -1,13 +1,15 @@
 """The machinery every row of `make bench` shares: server processes, interleaving, ratios.
 
 A row is a set of contenders doing the same work against the same server; one of them is the
-limit (a raw client doing the bare minimum). A repetition runs every contender on the same
-amount of work, cut into chunks that are interleaved (the order reverses every other
-repetition), so a slow moment of a shared machine hits all contenders alike. Each contender's
-time is divided by the limit's time of the same repetition; the row reports the median of those
-ratios. Absolute times on a shared machine are noise; the ratios are the result.
+limit (a raw client doing the bare minimum). A round (a repetition) runs every contender on the
+same amount of work, one right after the other (the order reverses every other round), so a
+slow moment of a shared machine hits them alike; rounds are short and many. Each contender's
+time is divided by the limit's time of the same round; the row reports the median of those
+ratios. Absolute times on a shared machine are noise; the ratios are the result. Beside the
+wall-clock ratio, the row gives the ratio of the benchmark process's CPU time (the client's
+own work; the server is another process), which a loaded machine disturbs less.
 
-A contender is a small class: ``open()`` once, ``run(n)`` per chunk returning a `Sample`
+A contender is a small class: ``open()`` once, ``run(n)`` per round returning a `Sample`
 (seconds, and events received when the row counts events), ``close()`` once. Async contenders
 have the same three methods as coroutines. A row whose contender cannot exist yet (our RTM
 session, before ``slackrtm.rtm`` is built) lists it as a `Slot`: printed, never measured.
@@ -106,6 +108,8 @@ class Sample:
     """One chunk of one contender: wall time, and events when the row counts them."""
 
     seconds: float
+    cpu: float | None = None
+    """CPU seconds of the benchmark process (the client side) over the chunk, set by the runner."""
     events: int | None = None
     expected: int | None = None
     in_order: bool = True
@@ -144,7 +148,7 @@ class Row:
     """What one operation is (``call``, ``event``, ``import``): per-operation times use it."""
     server: str
     ops: int
-    """Operations per contender and repetition."""
+    """Operations per contender and round (one sample)."""
     target: str = ""
     samples: dict[str, list[Sample]] = field(default_factory=dict)
     slots: list[Slot] = field(default_factory=list)
@@ -166,6 +170,12 @@ class Row:
                 "per_op_us": round(per_op * 1e6, 2),
                 "ratios": [round(r, 3) for r in ratios],
             }
+            if all(s.cpu for s in samples) and all(b.cpu for b in base):
+                cpu_ratios = [
+                    _per_op(s, s.cpu) / _per_op(b, b.cpu)
+                    for s, b in zip(samples, base, strict=True)
+                ]
+                entry["cpu_ratio"] = round(statistics.median(cpu_ratios), 3)
             if any(s.expected is not None for s in samples):
                 entry["events"] = min(s.events or 0 for s in samples)
                 entry["expected"] = max(s.expected or 0 for s in samples)
@@ -185,33 +195,21 @@ class Row:
         }
 
 
-def _per_op(sample: Sample) -> float:
+def _per_op(sample: Sample, seconds: float | None = None) -> float:
     """A sample's time for all its work: a contender that lost events is judged by its rate."""
+    seconds = sample.seconds if seconds is None else seconds
     if sample.expected and sample.events is not None and sample.events < sample.expected:
-        return sample.seconds * sample.expected / max(sample.events, 1)
-    return sample.seconds
+        return seconds * sample.expected / max(sample.events, 1)
+    return seconds
 
 
 def _orders(items: list[Any], rep: int) -> list[Any]:
-    # Reverse the order every other repetition so no contender always goes first.
+    # Reverse the order every other round so no contender always goes first.
     return items if rep % 2 == 0 else items[::-1]
 
 
-def _add(total: Sample | None, sample: Sample) -> Sample:
-    if total is None:
-        return sample
-    return Sample(
-        seconds=total.seconds + sample.seconds,
-        events=None if sample.events is None else (total.events or 0) + sample.events,
-        expected=None if sample.expected is None else (total.expected or 0) + sample.expected,
-        in_order=total.in_order and sample.in_order,
-    )
-
-
-def run_sync(
-    row: Row, contenders: Sequence[SyncContender], *, repetitions: int, chunk: int, warmup: int
-) -> Row:
-    """Measure sync contenders: ``row.ops`` operations each per repetition, in chunks."""
+def run_sync(row: Row, contenders: Sequence[SyncContender], *, rounds: int, warmup: int) -> Row:
+    """Measure sync contenders: ``rounds`` rounds of ``row.ops`` operations each."""
     for contender in contenders:
         contender.open()
     try:
@@ -219,14 +217,12 @@ def run_sync(
             if warmup:
                 contender.run(warmup)
         row.samples = {c.name: [] for c in contenders}
-        for rep in range(repetitions):
-            totals: dict[str, Sample | None] = dict.fromkeys(row.samples)
-            for _ in range(max(1, row.ops // chunk)):
-                for contender in _orders(list(contenders), rep):
-                    totals[contender.name] = _add(totals[contender.name], contender.run(chunk))
-            for name, total in totals.items():
-                assert total is not None
-                row.samples[name].append(total)
+        for rep in range(rounds):
+            for contender in _orders(list(contenders), rep):
+                cpu = time.process_time()
+                sample = contender.run(row.ops)
+                sample.cpu = time.process_time() - cpu
+                row.samples[contender.name].append(sample)
     finally:
         for contender in contenders:
             contender.close()
@@ -234,7 +230,7 @@ def run_sync(
 
 
 async def run_async(
-    row: Row, contenders: Sequence[AsyncContender], *, repetitions: int, chunk: int, warmup: int
+    row: Row, contenders: Sequence[AsyncContender], *, rounds: int, warmup: int
 ) -> Row:
     """`run_sync` for async contenders, on the running loop."""
     for contender in contenders:
@@ -244,15 +240,12 @@ async def run_async(
             if warmup:
                 await contender.run(warmup)
         row.samples = {c.name: [] for c in contenders}
-        for rep in range(repetitions):
-            totals: dict[str, Sample | None] = dict.fromkeys(row.samples)
-            for _ in range(max(1, row.ops // chunk)):
-                for contender in _orders(list(contenders), rep):
-                    sample = await contender.run(chunk)
-                    totals[contender.name] = _add(totals[contender.name], sample)
-            for name, total in totals.items():
-                assert total is not None
-                row.samples[name].append(total)
+        for rep in range(rounds):
+            for contender in _orders(list(contenders), rep):
+                cpu = time.process_time()
+                sample = await contender.run(row.ops)
+                sample.cpu = time.process_time() - cpu
+                row.samples[contender.name].append(sample)
     finally:
         for contender in contenders:
             await contender.close()
@@ -280,8 +273,8 @@ async def gather_limited(n: int, concurrency: int, one: Callable[[], Awaitable[N
 def render(rows: Sequence[dict[str, Any]]) -> str:
     """One table: every row's contenders with their ratio to the limit, time and events."""
     lines = [
-        f"{'row / contender':<58} {'ratio':>7} {'per op':>12} {'events':>15}",
-        "-" * 95,
+        f"{'row / contender':<58} {'ratio':>7} {'cpu':>7} {'per op':>10} {'events':>16}",
+        "-" * 102,
     ]
     for row in rows:
         target = f"   target: {row['target']}" if row["target"] else ""
@@ -295,12 +288,13 @@ def render(rows: Sequence[dict[str, Any]]) -> str:
                 elif not c["in_order"]:
                     events += " UNORDERED"
             limit = " (limit)" if c["name"] == row["limit"] else ""
+            cpu = f"{c['cpu_ratio']:.3f}x" if "cpu_ratio" in c else ""
             lines.append(
-                f"  {c['name'] + limit:<56} {c['ratio']:>6.3f}x {_time(c['per_op_us']):>12}"
-                f" {events:>15}"
+                f"  {c['name'] + limit:<56} {c['ratio']:>6.3f}x {cpu:>7} "
+                f"{_time(c['per_op_us']):>10} {events:>16}"
             )
         for slot in row["slots"]:
-            lines.append(f"  {slot['name']:<56} {'—':>7} {'slot: ' + slot['why']}")
+            lines.append(f"  {slot['name']:<56} {'—':>7}  slot: {slot['why']}")
         for note in row["notes"]:
             lines.append(f"  note: {note}")
     return "\n".join(lines)

@@ -103,7 +103,7 @@ class SdkWebClient:
         pass
 
 
-def sync_row(server: Server, *, calls: int, repetitions: int, chunk: int) -> Row:
+def sync_row(server: Server, *, calls: int, rounds: int) -> Row:
     """sync rtm.connect, sequential."""
     row = Row(
         "sync rtm.connect, sequential",
@@ -113,7 +113,7 @@ def sync_row(server: Server, *, calls: int, repetitions: int, chunk: int) -> Row
         target="slackrtm <= 1.10x",
     )
     contenders: list[SyncContender] = [RawUrllib3(server), OurClient(server), SdkWebClient(server)]
-    return run_sync(row, contenders, repetitions=repetitions, chunk=chunk, warmup=chunk)
+    return run_sync(row, contenders, rounds=rounds, warmup=calls)
 
 
 # ---------------------------------------------------------------------------- async
@@ -189,9 +189,7 @@ class SdkAsyncWebClient:
         pass
 
 
-async def async_row(
-    server: Server, *, calls: int, concurrency: int, repetitions: int, chunk: int
-) -> Row:
+async def async_row(server: Server, *, calls: int, concurrency: int, rounds: int) -> Row:
     """async rtm.connect, ``concurrency`` at a time (1: sequential)."""
     how = "sequential" if concurrency <= 1 else f"{concurrency} at a time"
     row = Row(
@@ -206,4 +204,4 @@ async def async_row(
         OurAsyncClient(server, concurrency),
         SdkAsyncWebClient(server, concurrency),
     ]
-    return await run_async(row, contenders, repetitions=repetitions, chunk=chunk, warmup=chunk)
+    return await run_async(row, contenders, rounds=rounds, warmup=calls)

@@ -157,7 +157,7 @@ class SdkRtmClient:
         RTMClient._callbacks.clear()
 
 
-async def async_row(server: Server, *, events: int, repetitions: int, timeout: float) -> Row:
+async def async_row(server: Server, *, events: int, rounds: int, timeout: float) -> Row:
     """inbound RTM burst, async."""
     row = Row(
         f"inbound RTM, a {events:,}-message burst, async",
@@ -171,7 +171,7 @@ async def async_row(server: Server, *, events: int, repetitions: int, timeout: f
         RawAiohttpWs(server, timeout),
         SdkRtmClient(server, timeout),
     ]
-    return await run_async(row, contenders, repetitions=repetitions, chunk=events, warmup=0)
+    return await run_async(row, contenders, rounds=rounds, warmup=0)
 
 
 # ---------------------------------------------------------------------------- sync
@@ -273,7 +273,7 @@ class SdkRtmV2Client:
         pass
 
 
-def sync_row(server: Server, *, events: int, repetitions: int, timeout: float) -> Row:
+def sync_row(server: Server, *, events: int, rounds: int, timeout: float) -> Row:
     """inbound RTM burst, sync."""
     row = Row(
         f"inbound RTM, a {events:,}-message burst, sync",
@@ -287,4 +287,4 @@ def sync_row(server: Server, *, events: int, repetitions: int, timeout: float) -
         RawWebsocketsSync(server, timeout),
         SdkRtmV2Client(server, timeout),
     ]
-    return run_sync(row, contenders, repetitions=repetitions, chunk=events, warmup=0)
+    return run_sync(row, contenders, rounds=rounds, warmup=0)

@@ -2,8 +2,8 @@
 
 A row is a set of contenders doing the same work against the same server; one of them is the
 limit (a raw client doing the bare minimum). A round (a repetition) runs every contender on the
-same amount of work, one right after the other (the order reverses every other round), so a
-slow moment of a shared machine hits them alike; rounds are short and many. Each contender's
+same amount of work, one right after the other (the order rotates every round), so a slow
+moment of a shared machine hits them alike; rounds are short and many. Each contender's
 time is divided by the limit's time of the same round; the row reports the median of those
 ratios. Absolute times on a shared machine are noise; the ratios are the result. Beside the
 wall-clock ratio, the row gives the ratio of the benchmark process's CPU time (the client's
@@ -204,8 +204,12 @@ def _per_op(sample: Sample, seconds: float | None = None) -> float:
 
 
 def _orders(items: list[Any], rep: int) -> list[Any]:
-    # Reverse the order every other round so no contender always goes first.
-    return items if rep % 2 == 0 else items[::-1]
+    # Rotate the order every round, and reverse it every other cycle, so that no contender
+    # always goes first or always follows the same other one (slack_sdk's WebClient, which
+    # opens a connection per call, leaves the server work that the next contender pays for).
+    shift = rep % len(items)
+    order = items[shift:] + items[:shift]
+    return order if (rep // len(items)) % 2 == 0 else order[::-1]
 
 
 def run_sync(row: Row, contenders: Sequence[SyncContender], *, rounds: int, warmup: int) -> Row:

@@ -14,7 +14,7 @@ import statistics
 import subprocess
 import sys
 
-from ._harness import Row, Sample
+from ._harness import Row, Sample, _orders
 
 CONTENDERS = {
     "import urllib3": "import urllib3",
@@ -59,7 +59,7 @@ def row(*, repetitions: int = 10) -> Row:
     aiohttp_seen = False
     names = list(CONTENDERS)
     for rep in range(repetitions):
-        for name in names if rep % 2 == 0 else names[::-1]:
+        for name in _orders(names, rep):
             seconds, aiohttp = _once(CONTENDERS[name])
             result.samples[name].append(Sample(seconds))
             if name.startswith("import slackrtm"):

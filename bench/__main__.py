@@ -141,7 +141,7 @@ def main(argv: list[str] | None = None) -> int:
         "--calls", type=int, default=100, help="sequential calls per round (concurrent: 5x)"
     )
     parser.add_argument("--concurrency", type=int, default=100)
-    parser.add_argument("--rounds", type=int, default=21, help="rounds of rtm.connect rows")
+    parser.add_argument("--rounds", type=int, default=31, help="rounds of rtm.connect rows")
     parser.add_argument("--events", type=int, default=50_000, help="messages in a burst")
     parser.add_argument("--burst-rounds", type=int, default=5)
     parser.add_argument("--burst-timeout", type=float, default=30.0)
@@ -161,7 +161,8 @@ def main(argv: list[str] | None = None) -> int:
     print(render(rows))
     print(
         f"\n{m['cpus']} CPUs ({m['cpu']}), {m['implementation']} {m['python']}; "
-        f"ratio = median over repetitions of (contender time / limit time); "
+        f"ratio = median over rounds of (contender time / limit time), with its quartiles; "
+        f"cpu = the same for this process's CPU time (the client side); "
         f"{report['seconds']} s"
     )
     options.json.parent.mkdir(parents=True, exist_ok=True)

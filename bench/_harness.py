@@ -167,6 +167,7 @@ class Row:
             entry: dict[str, Any] = {
                 "name": name,
                 "ratio": round(statistics.median(ratios), 3),
+                "ratio_quartiles": _quartiles(ratios),
                 "per_op_us": round(per_op * 1e6, 2),
                 "ratios": [round(r, 3) for r in ratios],
             }
@@ -193,6 +194,14 @@ class Row:
             "slots": [{"name": s.name, "why": s.why} for s in self.slots],
             "notes": self.notes,
         }
+
+
+def _quartiles(values: list[float]) -> list[float]:
+    """The first and third quartiles: how far the rounds spread around the median."""
+    if len(values) < 2:
+        return [round(values[0], 3)] * 2 if values else []
+    q = statistics.quantiles(values, n=4)
+    return [round(q[0], 3), round(q[2], 3)]
 
 
 def _per_op(sample: Sample, seconds: float | None = None) -> float:
@@ -277,8 +286,9 @@ async def gather_limited(n: int, concurrency: int, one: Callable[[], Awaitable[N
 def render(rows: Sequence[dict[str, Any]]) -> str:
     """One table: every row's contenders with their ratio to the limit, time and events."""
     lines = [
-        f"{'row / contender':<58} {'ratio':>7} {'cpu':>7} {'per op':>10} {'events':>16}",
-        "-" * 102,
+        f"{'row / contender':<50} {'ratio':>7} {'quartiles':>13} {'cpu':>7} {'per op':>10}"
+        f" {'events':>16}",
+        "-" * 108,
     ]
     for row in rows:
         target = f"   target: {row['target']}" if row["target"] else ""
@@ -293,12 +303,14 @@ def render(rows: Sequence[dict[str, Any]]) -> str:
                     events += " UNORDERED"
             limit = " (limit)" if c["name"] == row["limit"] else ""
             cpu = f"{c['cpu_ratio']:.3f}x" if "cpu_ratio" in c else ""
+            low, high = c["ratio_quartiles"] or [c["ratio"], c["ratio"]]
+            quartiles = "" if c["name"] == row["limit"] else f"{low:.2f}..{high:.2f}"
             lines.append(
-                f"  {c['name'] + limit:<56} {c['ratio']:>6.3f}x {cpu:>7} "
+                f"  {c['name'] + limit:<48} {c['ratio']:>6.3f}x {quartiles:>13} {cpu:>7} "
                 f"{_time(c['per_op_us']):>10} {events:>16}"
             )
         for slot in row["slots"]:
-            lines.append(f"  {slot['name']:<56} {'—':>7}  slot: {slot['why']}")
+            lines.append(f"  {slot['name']:<48} {'—':>7}  slot: {slot['why']}")
         for note in row["notes"]:
             lines.append(f"  note: {note}")
     return "\n".join(lines)

@@ -31,7 +31,6 @@ import random
 import re
 import sys
 import time
-import urllib.request
 import warnings
 from collections.abc import Callable, Mapping, Sequence
 from types import FrameType
@@ -232,7 +231,15 @@ def _resolve_proxy(base_url: str, proxy: str | None) -> str | None:
         return None
     if proxy is not None:
         return proxy
-    # The standard library reads HTTPS_PROXY / HTTP_PROXY and honours NO_PROXY.
+    if sys.platform not in ("darwin", "win32") and not any(
+        name[-6:].lower() == "_proxy" for name in os.environ
+    ):
+        # Elsewhere the standard library reads only *_proxy variables: none set, no proxy.
+        return None
+    # The standard library reads HTTPS_PROXY / HTTP_PROXY (and macOS and Windows settings) and
+    # honours NO_PROXY. Imported here, not with the package: it adds several milliseconds.
+    import urllib.request
+
     if urllib.request.proxy_bypass(host):
         return None
     scheme = urlsplit(base_url).scheme

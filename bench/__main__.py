@@ -1,21 +1,19 @@
-"""`python -m bench`: rtm.connect per-call cost, each client beside its limit and slack_sdk.
+"""`python -m bench` (`make bench`): every cost of slackrtm beside its limit and slack_sdk.
 
-The emulator runs in its own process. Every contender makes the same calls against it, with
-its client opened once. A repetition makes N calls per contender in interleaved chunks (100
-sequential calls, or 500 concurrent ones, per contender in turn; the order reverses every other
-repetition), so a slow moment of a shared machine hits all contenders alike. Each contender's
-time is divided by the limit's time of the same repetition; the median of those ratios is the
-result:
+Two servers, each in its own process: the lean canned-bytes server (`bench.lean_server`), which
+makes the limit rows honest (a slow server hides the client's own share), and the emulator
+(`python -m slackrtm.emulator`), the realistic peer. Contenders are interleaved; each row gives
+the median of per-repetition ratios to its limit (see `bench._harness`). One table is printed
+and written as JSON to ``bench/results.json`` (``--json PATH`` elsewhere).
 
-- sequential: N calls one after another;
-  limit = a raw urllib3 PoolManager POST + json.loads;
-  contenders = `Client.rtm_connect`, slack_sdk `WebClient.rtm_connect` as shipped.
-- concurrent: N calls, C at a time, on one event loop;
-  limit = a raw aiohttp ClientSession POST + json;
-  contenders = `AsyncClient.rtm_connect`, slack_sdk `AsyncWebClient.rtm_connect` as shipped.
+Rows (``--rows`` picks some by key):
 
-Absolute times on a shared machine are noise; the ratios are the result. They are printed and
-written as JSON (bench/results/rtm_connect.json, or --json PATH).
+- ``connect``: rtm.connect per call: sync sequential; async sequential and 100 at a time; on
+  both servers (`bench.connect`).
+- ``inbound``: a 50,000-message RTM burst, async and sync, on the lean server (`bench.inbound`).
+- ``outbound``, ``workspace``, ``memory``: slots, filled when the RTM session and
+  ``workspace()`` exist.
+- ``import``: import time, the median of 10 fresh interpreters (`bench.imports`).
 """
 
 from __future__ import annotations
@@ -25,324 +23,151 @@ import asyncio
 import json
 import os
 import platform
-import re
-import statistics
-import subprocess
 import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
-import aiohttp
-import urllib3
+from . import connect, imports, inbound
+from ._harness import Row, Server, Slot, emulator, lean, render
 
-from slackrtm import AsyncClient, Client
+RESULTS = Path(__file__).parent / "results.json"
+ROW_KEYS = ("connect", "inbound", "outbound", "workspace", "import", "memory")
 
-RESULTS = Path(__file__).parent / "results"
-TARGETS = {"sequential": 1.10, "concurrent": 1.15}
-
-
-@contextmanager
-def emulator_process() -> Iterator[tuple[str, str]]:
-    """Start `python -m slackrtm.emulator` in its own process; yield (base_url, bot token)."""
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "slackrtm.emulator",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            "0",
-            "--web-rate-limit",
-            "0",
-            "--log-level",
-            "WARNING",
+# Where the rows that need the RTM session or workspace() go, once those exist: each becomes
+# a small module like `bench.inbound`, returning a Row, called from `run` below.
+PENDING = {
+    "outbound": Row(
+        "outbound: send_message with acks, paced off",
+        unit="message",
+        server="emulator",
+        ops=0,
+        slots=[
+            Slot("slackrtm sessions (sync, async)", "slackrtm.rtm is not built yet"),
+            Slot("raw client: frames with ids, acks matched", "comes with the row"),
         ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
-    assert proc.stdout is not None
-    base_url = token = None
-    deadline = time.monotonic() + 20
-    while (base_url is None or token is None) and time.monotonic() < deadline:
-        line = proc.stdout.readline()
-        if not line:
-            break
-        base_url = base_url or _find(r"https?://127\.0\.0\.1:\d+/api/", line)
-        token = token or _find(r"xoxb-[\w-]+", line)
-    if base_url is None or token is None:
-        proc.kill()
-        raise RuntimeError("the emulator did not print its base URL and bot token")
+    ),
+    "workspace": Row(
+        "workspace() on a 10,000-user workspace",
+        unit="call",
+        server="emulator",
+        ops=0,
+        slots=[
+            Slot("slackrtm workspace()", "workspace() is not built yet"),
+            Slot("raw paging loop", "comes with the row"),
+        ],
+    ),
+    "memory": Row(
+        "memory: RSS of 1 and of 100 idle async sessions",
+        unit="session",
+        server="lean server",
+        ops=0,
+        slots=[Slot("slackrtm async session", "slackrtm.rtm is not built yet")],
+    ),
+}
+
+
+def machine() -> dict[str, Any]:
+    """Where the numbers came from."""
+    cpu = platform.processor() or platform.machine()
     try:
-        yield base_url, token
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-
-
-def _find(pattern: str, text: str) -> str | None:
-    match = re.search(pattern, text)
-    return match.group(0) if match else None
-
-
-# ---------------------------------------------------------------------------- contenders
-#
-# Each contender opens its client once, then runs chunks of calls; the runner interleaves the
-# chunks of all contenders, so a slow moment of a shared machine hits them alike.
-
-FORM_HEADERS = {"Content-Type": "application/x-www-form-urlencoded"}
-
-
-class RawUrllib3:
-    name = "raw urllib3 (limit)"
-
-    def __init__(self, base_url: str, token: str) -> None:
-        self.pool = urllib3.PoolManager(maxsize=4, retries=False)
-        self.url = base_url + "rtm.connect"
-        self.headers = {"Authorization": f"Bearer {token}", **FORM_HEADERS}
-
-    def run(self, n: int) -> float:
-        started = time.perf_counter()
-        for _ in range(n):
-            body = json.loads(
-                self.pool.request("POST", self.url, body=b"", headers=self.headers).data
-            )
-            assert body["ok"] is True
-        return time.perf_counter() - started
-
-    def close(self) -> None:
-        self.pool.clear()
-
-
-class SlackrtmClient:
-    name = "slackrtm Client"
-
-    def __init__(self, base_url: str, token: str) -> None:
-        self.client = Client(token=token, base_url=base_url)
-
-    def run(self, n: int) -> float:
-        started = time.perf_counter()
-        for _ in range(n):
-            assert self.client.rtm_connect().ok
-        return time.perf_counter() - started
-
-    def close(self) -> None:
-        self.client.close()
-
-
-class SlackSdkWebClient:
-    name = "slack_sdk WebClient"
-
-    def __init__(self, base_url: str, token: str) -> None:
-        from slack_sdk import WebClient
-
-        self.client = WebClient(token=token, base_url=base_url)
-
-    def run(self, n: int) -> float:
-        started = time.perf_counter()
-        for _ in range(n):
-            assert self.client.rtm_connect()["ok"] is True
-        return time.perf_counter() - started
-
-    def close(self) -> None:
+        with open("/proc/cpuinfo", encoding="utf-8") as info:
+            for line in info:
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
         pass
-
-
-class AsyncContender:
-    """Runs ``one()`` n times, ``concurrency`` at a time, on the running loop."""
-
-    name = ""
-    concurrency = 100
-
-    async def one(self) -> None:
-        raise NotImplementedError
-
-    async def run(self, n: int) -> float:
-        semaphore = asyncio.Semaphore(self.concurrency)
-
-        async def task() -> None:
-            async with semaphore:
-                await self.one()
-
-        started = time.perf_counter()
-        await asyncio.gather(*(task() for _ in range(n)))
-        return time.perf_counter() - started
-
-    async def close(self) -> None:
-        pass
-
-
-class RawAiohttp(AsyncContender):
-    name = "raw aiohttp (limit)"
-
-    def __init__(self, base_url: str, token: str) -> None:
-        self.session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=100))
-        self.url = base_url + "rtm.connect"
-        self.headers = {"Authorization": f"Bearer {token}", **FORM_HEADERS}
-
-    async def one(self) -> None:
-        async with self.session.post(self.url, data=b"", headers=self.headers) as response:
-            body = await response.json()
-        assert body["ok"] is True
-
-    async def close(self) -> None:
-        await self.session.close()
-
-
-class SlackrtmAsyncClient(AsyncContender):
-    name = "slackrtm AsyncClient"
-
-    def __init__(self, base_url: str, token: str) -> None:
-        self.client = AsyncClient(token=token, base_url=base_url)
-
-    async def one(self) -> None:
-        assert (await self.client.rtm_connect()).ok
-
-    async def close(self) -> None:
-        await self.client.close()
-
-
-class SlackSdkAsyncWebClient(AsyncContender):
-    name = "slack_sdk AsyncWebClient"
-
-    def __init__(self, base_url: str, token: str) -> None:
-        from slack_sdk.web.async_client import AsyncWebClient
-
-        self.client = AsyncWebClient(token=token, base_url=base_url)
-
-    async def one(self) -> None:
-        assert (await self.client.rtm_connect())["ok"] is True
-
-
-# ---------------------------------------------------------------------------- runner
-
-
-def _orders(names: list[str], rep: int) -> list[str]:
-    # Reverse the order every other repetition so no contender always goes first.
-    return names if rep % 2 == 0 else names[::-1]
-
-
-def run_sequential(
-    base_url: str, token: str, n: int, chunk: int, repetitions: int, warmup: int
-) -> dict[str, list[float]]:
-    contenders = [cls(base_url, token) for cls in (RawUrllib3, SlackrtmClient, SlackSdkWebClient)]
-    by_name = {c.name: c for c in contenders}
-    times: dict[str, list[float]] = {name: [] for name in by_name}
-    try:
-        for contender in contenders:
-            contender.run(warmup)
-        for rep in range(repetitions):
-            totals = dict.fromkeys(by_name, 0.0)
-            for _ in range(n // chunk):
-                for name in _orders(list(by_name), rep):
-                    totals[name] += by_name[name].run(chunk)
-            for name, total in totals.items():
-                times[name].append(total)
-    finally:
-        for contender in contenders:
-            contender.close()
-    return times
-
-
-async def run_concurrent(
-    base_url: str, token: str, n: int, chunk: int, repetitions: int, warmup: int, concurrency: int
-) -> dict[str, list[float]]:
-    contenders: list[AsyncContender] = [
-        cls(base_url, token) for cls in (RawAiohttp, SlackrtmAsyncClient, SlackSdkAsyncWebClient)
-    ]
-    for contender in contenders:
-        contender.concurrency = concurrency
-    by_name = {c.name: c for c in contenders}
-    times: dict[str, list[float]] = {name: [] for name in by_name}
-    try:
-        for contender in contenders:
-            await contender.run(warmup)
-        for rep in range(repetitions):
-            totals = dict.fromkeys(by_name, 0.0)
-            for _ in range(n // chunk):
-                for name in _orders(list(by_name), rep):
-                    totals[name] += await by_name[name].run(chunk)
-            for name, total in totals.items():
-                times[name].append(total)
-    finally:
-        for contender in contenders:
-            await contender.close()
-    return times
-
-
-def run(n: int, concurrency: int, repetitions: int, warmup: int, chunk: int) -> dict[str, Any]:
-    with emulator_process() as (base_url, token):
-        times = {
-            "sequential": run_sequential(base_url, token, n, chunk, repetitions, warmup),
-            "concurrent": asyncio.run(
-                run_concurrent(base_url, token, n, chunk * 5, repetitions, warmup, concurrency)
-            ),
-        }
-    report: dict[str, Any] = {
-        "benchmark": "rtm.connect per call",
-        "calls": n,
-        "chunk": chunk,
-        "concurrency": concurrency,
-        "repetitions": repetitions,
-        "python": platform.python_version(),
-        "machine": platform.machine(),
+    return {
         "cpus": os.cpu_count(),
-        "groups": {},
+        "cpu": cpu,
+        "python": platform.python_version(),
+        "implementation": platform.python_implementation(),
+        "system": f"{platform.system()} {platform.release()}",
     }
-    for group, by_name in times.items():
-        limit_name = next(name for name in by_name if "(limit)" in name)
-        limit = by_name[limit_name]
-        rows = {}
-        for name, samples in by_name.items():
-            # The ratio of each repetition, then their median: pairs measured side by side.
-            ratios = [sample / base for sample, base in zip(samples, limit, strict=True)]
-            rows[name] = {
-                "per_call_us": round(statistics.median(samples) / n * 1e6, 1),
-                "ratio_to_limit": round(statistics.median(ratios), 3),
-                "ratios": [round(r, 3) for r in ratios],
+
+
+def run(options: argparse.Namespace) -> list[Row]:
+    """Start the servers the chosen rows need; run the rows in order."""
+    keys = set(options.rows)
+    rows: list[Row] = []
+    with ExitStack() as stack:
+        servers: list[Server] = []
+        if keys & {"connect", "inbound"}:
+            servers.append(stack.enter_context(lean(burst=options.events)))
+        if "connect" in keys and not options.lean_only:
+            servers.append(stack.enter_context(emulator()))
+        if "connect" in keys:
+            for server in servers:
+                rows.append(connect.sync_row(server, calls=options.calls, rounds=options.rounds))
+                for concurrency in (1, options.concurrency):
+                    calls = options.calls if concurrency == 1 else options.calls * 5
+                    rows.append(
+                        asyncio.run(
+                            connect.async_row(
+                                server,
+                                calls=calls,
+                                concurrency=concurrency,
+                                rounds=options.rounds,
+                            )
+                        )
+                    )
+        if "inbound" in keys:
+            server = servers[0]
+            burst = {
+                "events": options.events,
+                "rounds": options.burst_rounds,
+                "timeout": options.burst_timeout,
             }
-        report["groups"][group] = {"limit": limit_name, "target": TARGETS[group], "rows": rows}
-    return report
-
-
-def render(report: dict[str, Any]) -> str:
-    lines = [
-        f"rtm.connect: {report['calls']} calls, {report['repetitions']} alternating repetitions, "
-        f"median of per-repetition ratios; calls interleaved in chunks; "
-        f"concurrent = {report['concurrency']} at a time",
-    ]
-    for group, data in report["groups"].items():
-        lines.append(f"\n{group} (target: slackrtm <= {data['target']:.2f}x the limit)")
-        for name, row in data["rows"].items():
-            lines.append(
-                f"  {name:<26} {row['ratio_to_limit']:>6.3f}x   {row['per_call_us']:>8.1f} us/call"
-            )
-    return "\n".join(lines)
+            rows.append(asyncio.run(inbound.async_row(server, **burst)))
+            rows.append(inbound.sync_row(server, **burst))
+    for key in ("outbound", "workspace"):
+        if key in keys:
+            rows.append(PENDING[key])
+    if "import" in keys:
+        rows.append(imports.row(repetitions=options.imports))
+    if "memory" in keys:
+        rows.append(PENDING["memory"])
+    return rows
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
-    parser.add_argument("--calls", type=int, default=2000)
-    parser.add_argument("--concurrency", type=int, default=100)
-    parser.add_argument("--repetitions", type=int, default=5)
-    parser.add_argument("--warmup", type=int, default=200)
+    parser = argparse.ArgumentParser(
+        prog="python -m bench", description=(__doc__ or "").splitlines()[0]
+    )
+    parser.add_argument("--rows", nargs="+", choices=ROW_KEYS, default=list(ROW_KEYS))
     parser.add_argument(
-        "--chunk", type=int, default=100, help="sequential calls per interleaved chunk"
+        "--calls", type=int, default=100, help="sequential calls per round (concurrent: 5x)"
     )
-    parser.add_argument("--json", type=Path, default=RESULTS / "rtm_connect.json")
+    parser.add_argument("--concurrency", type=int, default=100)
+    parser.add_argument("--rounds", type=int, default=31, help="rounds of rtm.connect rows")
+    parser.add_argument("--events", type=int, default=50_000, help="messages in a burst")
+    parser.add_argument("--burst-rounds", type=int, default=5)
+    parser.add_argument("--burst-timeout", type=float, default=30.0)
+    parser.add_argument("--imports", type=int, default=10, help="fresh interpreters each")
+    parser.add_argument("--lean-only", action="store_true", help="skip the emulator rows")
+    parser.add_argument("--json", type=Path, default=RESULTS)
     options = parser.parse_args(argv)
-    report = run(
-        options.calls, options.concurrency, options.repetitions, options.warmup, options.chunk
+    started = time.monotonic()
+    rows = [row.to_json() for row in run(options)]
+    m = machine()
+    report = {
+        "machine": m,
+        "seconds": round(time.monotonic() - started, 1),
+        "options": {k: v for k, v in vars(options).items() if k != "json"},
+        "rows": rows,
+    }
+    print(render(rows))
+    print(
+        f"\n{m['cpus']} CPUs ({m['cpu']}), {m['implementation']} {m['python']}; "
+        f"ratio = median over rounds of (contender time / limit time), with its quartiles; "
+        f"cpu = the same for this process's CPU time (the client side); "
+        f"{report['seconds']} s"
     )
-    print(render(report))
     options.json.parent.mkdir(parents=True, exist_ok=True)
-    options.json.write_text(json.dumps(report, indent=2) + "\n")
-    print(f"\nwritten to {options.json}")
+    options.json.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+    print(f"written to {options.json}")
     return 0
 
 

@@ -11,7 +11,7 @@ import ssl
 from typing import ClassVar
 
 from ._spec import redacted
-from ._wire import DEFAULT_BASE_URL, DEFAULT_MAX_BODY, RetryPolicy, hide_userinfo, make_config
+from ._wire import DEFAULT_MAX_BODY, RetryPolicy, hide_userinfo, make_config
 
 __all__ = ["ClientBase"]
 
@@ -26,7 +26,7 @@ class ClientBase:
         self,
         token: str | None = None,
         *,
-        base_url: str = DEFAULT_BASE_URL,
+        base_url: str | None = None,
         timeout: float = 30.0,
         retry: RetryPolicy | None = None,
         proxy: str | None = None,
@@ -41,7 +41,8 @@ class ClientBase:
         Args:
             token: The token; else ``SLACK_BOT_TOKEN``, then ``SLACK_TOKEN`` from the
                 environment.
-            base_url: The Web API root, ending in ``/api/``.
+            base_url: The Web API root, ending in ``/api/``; else ``SLACK_API_URL`` from the
+                environment, else ``https://slack.com/api/``.
             timeout: Seconds one attempt may take in all: connecting, sending, and reading
                 the complete answer (a deadline, not a limit per read). Waiting for a free
                 pooled connection does not count. At most one day.

@@ -7,9 +7,11 @@ Rules (DESIGN principles 4 and 5):
 - Fields the schema does not know are kept, on the model's ``extra`` mapping.
 - Warnings (``warning`` and ``response_metadata.warnings``) land on a response's ``warnings``.
 
-Two converters are built once at import. The fast one (no detailed validation) structures every
-response; only when it fails is the input structured again with the detailed one, whose error
-tree gives the wire path of the first offending value.
+Two converters are built once, on the first call of `structure` (cattrs is imported then, not
+with the package: it is the largest part of ``import slackrtm``, and a program that only builds a
+client never needs it). The fast one (no detailed validation) structures every response; only
+when it fails is the input structured again with the detailed one, whose error tree gives the
+wire path of the first offending value.
 """
 
 from __future__ import annotations
@@ -17,14 +19,14 @@ from __future__ import annotations
 import enum
 import types
 from collections.abc import Callable, Mapping
-from typing import Any, TypeVar, Union
+from typing import TYPE_CHECKING, Any, TypeVar, Union
 
 import attrs
-import cattrs
-from cattrs.errors import ClassValidationError, IterableValidationError, IterableValidationNote
-from cattrs.gen import make_dict_structure_fn, override
 
 from ._exceptions import SlackResponseError
+
+if TYPE_CHECKING:
+    import cattrs
 
 __all__ = ["EXTRA", "ROLE", "WARNINGS", "WIRE", "parse_warnings", "structure"]
 
@@ -95,6 +97,8 @@ def parse_warnings(body: Mapping[str, Any], known: type[enum.Enum]) -> tuple[Any
 
 
 def _model_hook_factory(converter: cattrs.Converter) -> Callable[[type[Any]], Any]:
+    from cattrs.gen import make_dict_structure_fn, override
+
     def factory(cls: type[Any]) -> Callable[[Any, Any], Any]:
         overrides: dict[str, Any] = {}
         known: set[str] = set()
@@ -139,6 +143,8 @@ def _is_model(cls: Any) -> bool:
 
 
 def _strict_tuple_factory(converter: cattrs.Converter, *, detailed: bool) -> Callable[[Any], Any]:
+    from cattrs.errors import IterableValidationError, IterableValidationNote
+
     def factory(tp: Any) -> Callable[[Any, Any], Any]:
         (item_type, _ellipsis) = tp.__args__
         item_hook = converter.get_structure_hook(item_type)
@@ -173,6 +179,8 @@ def _is_homogeneous_tuple(tp: Any) -> bool:
 
 
 def _make_converter(*, detailed: bool) -> cattrs.Converter:
+    import cattrs
+
     converter = cattrs.Converter(detailed_validation=detailed, forbid_extra_keys=False)
     converter.register_structure_hook(str, _expect("string", str))
     converter.register_structure_hook(bool, _expect("boolean", bool))
@@ -187,8 +195,17 @@ def _make_converter(*, detailed: bool) -> cattrs.Converter:
     return converter
 
 
-_FAST = _make_converter(detailed=False)
-_DETAILED = _make_converter(detailed=True)
+_converters: tuple[cattrs.Converter, cattrs.Converter] | None = None
+
+
+def _get_converters() -> tuple[cattrs.Converter, cattrs.Converter]:
+    """The fast and the detailed converter, built on first use and kept."""
+    global _converters
+    if _converters is None:
+        # Two threads may both build them on a first concurrent call: both results are
+        # equivalent, and the assignment of the tuple is atomic.
+        _converters = (_make_converter(detailed=False), _make_converter(detailed=True))
+    return _converters
 
 
 def _without_none(tp: Any) -> Any:
@@ -205,6 +222,8 @@ def _without_none(tp: Any) -> Any:
 
 def _locate(exc: BaseException, cls: Any) -> tuple[list[str], BaseException]:
     """Walk a detailed cattrs error tree down to its first leaf, collecting wire names."""
+    from cattrs.errors import ClassValidationError, IterableValidationError
+
     if isinstance(exc, ClassValidationError) and exc.exceptions:
         sub = exc.exceptions[0]
         for note in getattr(sub, "__notes__", ()):
@@ -240,12 +259,13 @@ def structure(data: Any, cls: type[T], *, method: str | None = None) -> T:
     Raises:
         SlackResponseError: The data does not match the model; the error names the wire path.
     """
+    fast, detailed = _converters or _get_converters()
     try:
-        return _FAST.structure(data, cls)
+        return fast.structure(data, cls)
     except Exception:  # noqa: S110 - the detailed pass below says where and why
         pass
     try:
-        _DETAILED.structure(data, cls)
+        detailed.structure(data, cls)
     except Exception as exc:
         path, leaf = _locate(exc, cls)
         where, reason = _describe(path, leaf)

@@ -31,7 +31,6 @@ import random
 import re
 import sys
 import time
-import urllib.request
 import warnings
 from collections.abc import Callable, Mapping, Sequence
 from types import FrameType
@@ -56,6 +55,7 @@ from ._spec import MethodSpec, redacted
 from ._version import __version__
 
 __all__ = [
+    "BASE_URL_ENVIRONMENT",
     "DEFAULT_BASE_URL",
     "Answer",
     "Attempts",
@@ -76,6 +76,8 @@ __all__ = [
 R = TypeVar("R")
 
 DEFAULT_BASE_URL = "https://slack.com/api/"
+BASE_URL_ENVIRONMENT = "SLACK_API_URL"
+"""Read for the Web API root when a client gets no ``base_url=`` (e.g. to use the emulator)."""
 TOKEN_ENVIRONMENT = ("SLACK_BOT_TOKEN", "SLACK_TOKEN")
 FORM = "application/x-www-form-urlencoded"
 EXCERPT = 200
@@ -230,7 +232,15 @@ def _resolve_proxy(base_url: str, proxy: str | None) -> str | None:
         return None
     if proxy is not None:
         return proxy
-    # The standard library reads HTTPS_PROXY / HTTP_PROXY and honours NO_PROXY.
+    if sys.platform not in ("darwin", "win32") and not any(
+        name[-6:].lower() == "_proxy" for name in os.environ
+    ):
+        # Elsewhere the standard library reads only *_proxy variables: none set, no proxy.
+        return None
+    # The standard library reads HTTPS_PROXY / HTTP_PROXY (and macOS and Windows settings) and
+    # honours NO_PROXY. Imported here, not with the package: it adds several milliseconds.
+    import urllib.request
+
     if urllib.request.proxy_bypass(host):
         return None
     scheme = urlsplit(base_url).scheme
@@ -240,7 +250,7 @@ def _resolve_proxy(base_url: str, proxy: str | None) -> str | None:
 def make_config(
     *,
     token: str | None,
-    base_url: str,
+    base_url: str | None,
     timeout: float,
     retry: RetryPolicy | None,
     proxy: str | None,
@@ -261,13 +271,17 @@ def make_config(
     resolved = _resolve_token(token)
     if not isinstance(allow_insecure, bool):
         raise TypeError("allow_insecure must be a bool")
-    _check_url("base_url", base_url)
+    source = "base_url"
+    if base_url is None:
+        base_url = os.environ.get(BASE_URL_ENVIRONMENT) or DEFAULT_BASE_URL
+        source = BASE_URL_ENVIRONMENT if base_url != DEFAULT_BASE_URL else source
+    _check_url(source, base_url)
     parts = urlsplit(base_url)
     if parts.query or parts.fragment or base_url.endswith(("?", "#")):
-        raise ValueError("base_url must not have a query string or a fragment")
+        raise ValueError(f"{source} must not have a query string or a fragment")
     if parts.scheme == "http" and not allow_insecure and not is_loopback(parts.hostname):
         raise ValueError(
-            "base_url is http:// on a host that is not loopback: the token would travel in "
+            f"{source} is http:// on a host that is not loopback: the token would travel in "
             "clear text; use https://, or pass allow_insecure=True"
         )
     if not base_url.endswith("/"):

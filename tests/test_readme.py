@@ -30,20 +30,27 @@ def run(code: str, namespace: dict[str, object] | None = None) -> str:
     return out.getvalue()
 
 
-# Markers of the two quickstarts (the RTM session's examples also open clients; they are run
-# by tests/rtm/test_readme_session.py).
+# Markers of the two quickstarts (the RTM session's examples open clients too; they are run by
+# tests/rtm/test_readme_session.py).
 @pytest.mark.parametrize(
     "marker", ["client.rtm_connect(batch_presence_aware=True", "await client.rtm_connect()"]
 )
-def test_quickstart_runs(marker: str) -> None:
+def test_quickstart_runs_unchanged_with_the_emulators_exports(
+    marker: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     with Emulator() as emu:
+        # What `python -m slackrtm.emulator` tells a reader to export.
+        monkeypatch.setenv("SLACK_API_URL", emu.base_url)
+        monkeypatch.setenv("SLACK_BOT_TOKEN", emu.bot_token)
+        monkeypatch.delenv("SLACK_TOKEN", raising=False)
         code = block_with(marker).replace(
             PLACEHOLDER, f"token={emu.bot_token!r}, base_url={emu.base_url!r}"
         )
-        assert code != block_with(marker), "the quickstart no longer shows token=..."
         printed = run(code)
         team = emu.workspace.team_of(emu.workspace.tokens[emu.bot_token].user_id)
+        calls = len(emu.requests)
     assert team.name in printed
+    assert calls == 1
 
 
 def test_error_handling_example_runs() -> None:

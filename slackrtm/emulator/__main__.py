@@ -10,22 +10,32 @@ import argparse
 import asyncio
 import contextlib
 import logging
+import shlex
 import signal
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
+from .._wire import BASE_URL_ENVIRONMENT, TOKEN_ENVIRONMENT
 from .records import Limits
-from .server import Emulator
 from .workspace import Workspace
 
-__all__ = ["main"]
+if TYPE_CHECKING:
+    from .server import Emulator
+
+__all__ = ["DESCRIPTION", "add_arguments", "main", "run"]
+
+
+DESCRIPTION = "A local Slack for rtm.connect and the RTM WebSocket, with fault injection."
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="python -m slackrtm.emulator",
-        description="A local Slack for rtm.connect and the RTM WebSocket, with fault injection.",
-    )
+    parser = argparse.ArgumentParser(prog="python -m slackrtm.emulator", description=DESCRIPTION)
+    return add_arguments(parser)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    """Add the emulator's options to a parser (this module's own, or `slackrtm emulator`)."""
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
     parser.add_argument("--port", type=int, default=0, help="port (0: pick a free one)")
     parser.add_argument("--workspace", metavar="FILE", help="workspace JSON file")
@@ -50,6 +60,16 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _exports(emu: Emulator) -> list[str]:
+    # What a shell needs so that the README's examples and `slackrtm connect` run unchanged
+    # against this emulator: both clients and the CLI read these variables.
+    lines = ["# point the README's examples and the slackrtm command here:"]
+    lines.append(f"export {BASE_URL_ENVIRONMENT}={shlex.quote(emu.base_url)}")
+    with contextlib.suppress(LookupError):
+        lines.append(f"export {TOKEN_ENVIRONMENT[0]}={shlex.quote(emu.bot_token)}")
+    return lines
+
+
 async def _serve(emu: Emulator) -> None:
     loop = asyncio.get_running_loop()
     stop = asyncio.Event()
@@ -65,6 +85,7 @@ async def _serve(emu: Emulator) -> None:
                 lines.append(f"{name}={emu.workspace.first_token(prefix)}")
         for record in emu.workspace.tokens.values():
             lines.append(f"token={record.token} user={record.user_id} state={record.state}")
+        lines.extend(_exports(emu))
         print("\n".join(lines), flush=True)
         await stop.wait()
 
@@ -78,7 +99,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     Returns:
         The exit status.
     """
-    args = _parser().parse_args(argv)
+    return run(_parser().parse_args(argv))
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the emulator with parsed options (see `add_arguments`) until SIGINT or SIGTERM.
+
+    Args:
+        args: The options `add_arguments` defines.
+
+    Returns:
+        The exit status.
+    """
     logging.basicConfig(
         level=args.log_level, format="%(asctime)s %(name)s %(message)s", stream=sys.stderr
     )
@@ -93,6 +125,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (OSError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    from .server import Emulator  # aiohttp loads here, not when `slackrtm --help` runs
+
     limits = Limits(
         ticket_ttl=args.ticket_ttl,
         web_rate_limit=args.web_rate_limit or None,

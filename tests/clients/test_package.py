@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import os
 import subprocess
 import sys
 
@@ -22,6 +23,28 @@ def test_import_does_not_load_aiohttp_until_async_client_is_used() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout.split()
     assert out == ["False", "True"]
+
+
+def test_building_a_client_loads_neither_cattrs_nor_urllib_request() -> None:
+    # Both cost milliseconds of import time. cattrs comes with the first answer to structure;
+    # urllib.request only when a proxy may have to be read from the environment (some
+    # *_proxy variable is set, or the system keeps its own settings: macOS, Windows).
+    code = (
+        "import sys, slackrtm\n"
+        "slackrtm.Client(token='xoxb-1')\n"
+        "print('cattrs' in sys.modules, 'urllib.request' in sys.modules)\n"
+        "from slackrtm._convert import structure\n"
+        "body = {'ok': True, 'self': {'id': 'U1', 'name': 'n'}, 'url': 'wss://x/',\n"
+        "        'team': {'id': 'T1', 'name': 'n', 'domain': 'd'}}\n"
+        "assert structure(body, slackrtm.RtmConnectResponse).self_.id == 'U1'\n"
+        "print('cattrs' in sys.modules)\n"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
+    ).stdout.split()
+    reads_system_settings = sys.platform in ("darwin", "win32")
+    assert out == ["False", str(reads_system_settings), "True"]
 
 
 def test_public_names() -> None:

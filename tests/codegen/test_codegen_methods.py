@@ -244,7 +244,7 @@ def test_the_paged_methods_declare_their_pages_in_the_table() -> None:
 def test_a_fictitious_method_breaks_no_test(tmp_path: Path) -> None:
     """Copy the project, add fictitious.listing to its schema, regenerate, run every test."""
     project = tmp_path / "project"
-    for name in ("slackrtm", "codegen", "schema", "tests"):
+    for name in ("slackrtm", "codegen", "schema", "tests", "bench"):
         shutil.copytree(ROOT / name, project / name, ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy(ROOT / "pyproject.toml", project / "pyproject.toml")
     shutil.copy(ROOT / "README.md", project / "README.md")

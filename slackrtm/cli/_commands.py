@@ -1,0 +1,157 @@
+"""The subcommands `connect`, `listen`, `send` and `emulator`: each takes parsed options and
+an `Output`, and returns an exit code or raises what `classify` turns into one line.
+
+What lives here: making a client from the options (token from ``--token`` or the environment,
+Web API root from ``--base-url`` or ``SLACK_API_URL``), and each command's few steps. Nothing
+here parses arguments or prints an error; `slackrtm.cli` does both.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from .._generated import RtmConnectResponse
+from .._wire import TOKEN_ENVIRONMENT, RetryPolicy
+from ..client import Client
+from ._errors import CliError, ExitCode
+from ._output import Output, event_json, redact_url, to_wire
+from ._session import open_session
+
+__all__ = ["connect", "emulator", "listen", "make_client", "send", "show_connection"]
+
+
+def token_from(args: argparse.Namespace) -> str:
+    """The token: ``--token``, else the environment (``SLACK_BOT_TOKEN``, then ``SLACK_TOKEN``).
+
+    Raises:
+        CliError: There is none.
+    """
+    token: str | None = getattr(args, "token", None)
+    if token:
+        return token
+    for name in TOKEN_ENVIRONMENT:
+        value = os.environ.get(name)
+        if value:
+            return value
+    names = " or ".join(TOKEN_ENVIRONMENT)
+    raise CliError(ExitCode.USAGE, f"no Slack token: pass --token or set {names}")
+
+
+def make_client(args: argparse.Namespace) -> Client:
+    """A `Client` from the command line's options.
+
+    Raises:
+        CliError: No token, or an option the client refuses (a malformed token or base URL).
+    """
+    token = token_from(args)
+    try:
+        return Client(
+            token=token,
+            base_url=args.base_url,  # None: SLACK_API_URL, else Slack's own
+            timeout=args.timeout,
+            retry=RetryPolicy(max_retries=args.retries),
+        )
+    except (TypeError, ValueError) as exc:
+        raise CliError(ExitCode.USAGE, str(exc)) from exc
+
+
+def connect_options(args: argparse.Namespace) -> dict[str, Any]:
+    """The ``rtm.connect`` arguments the flags ask for; an unset one is not sent at all."""
+    options: dict[str, Any] = {}
+    if args.batch_presence_aware:
+        options["batch_presence_aware"] = True
+    if args.no_presence_sub:
+        options["presence_sub"] = False
+    return options
+
+
+def show_connection(resp: RtmConnectResponse, out: Output, *, show_url: bool = False) -> None:
+    """Self, team, the socket URL (redacted unless asked) and warnings, one row each."""
+    team = resp.team
+    grid = f", grid {team.enterprise_id}" if team.enterprise_id else ""
+    out.line(out.field("self", f"{out.paint(resp.self_.id, 'bold')} {resp.self_.name}"))
+    out.line(out.field("team", f"{out.paint(team.id, 'bold')} {team.name} ({team.domain}{grid})"))
+    url = resp.url if show_url else redact_url(resp.url)
+    out.line(out.field("url", f"{url} {out.paint('(single use, valid 30 s)', 'dim')}"))
+    for code in resp.warnings:
+        out.line(out.field("warn", out.paint(str(getattr(code, "value", code)), "yellow")))
+
+
+def connect(args: argparse.Namespace, out: Output) -> int:
+    """`slackrtm connect`: call ``rtm.connect`` and print self and team."""
+    with make_client(args) as client:
+        resp = client.rtm_connect(**connect_options(args))
+    if args.json:
+        out.json(to_wire(resp, show_secrets=args.show_url))
+    else:
+        show_connection(resp, out, show_url=args.show_url)
+    return ExitCode.OK
+
+
+@contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    # A service manager stops `listen` with SIGTERM: close the session as Ctrl-C does.
+    def interrupt(_signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt
+
+    if threading.current_thread() is not threading.main_thread():
+        yield  # only the main thread may set signal handlers
+        return
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def listen(args: argparse.Namespace, out: Output) -> int:
+    """`slackrtm listen`: stream events until Ctrl-C, SIGTERM or ``--count`` events."""
+    seen = 0
+    with make_client(args) as client, _sigterm_as_interrupt():
+        try:
+            with open_session(client, **connect_options(args)) as rtm:
+                out.note(
+                    f"listening as {rtm.self_.name} ({rtm.self_.id}) on {rtm.team.name}; "
+                    "Ctrl-C to stop"
+                )
+                if args.presence:
+                    rtm.subscribe_presence(args.presence)
+                for event in rtm:
+                    if args.json:
+                        out.json(event_json(event))
+                    else:
+                        out.event(event)
+                    seen += 1
+                    if args.count is not None and seen >= args.count:
+                        break
+        except KeyboardInterrupt:
+            # Leaving the `with` above has closed the session (a close frame, no thread left):
+            # Ctrl-C is how `listen` is meant to end, so it is a success.
+            out.note(f"closed after {seen} events")
+    return ExitCode.OK
+
+
+def send(args: argparse.Namespace, out: Output) -> int:
+    """`slackrtm send`: send one message and print its ack."""
+    with make_client(args) as client, open_session(client) as rtm:
+        ack = rtm.send_message(args.channel, args.text, thread_ts=args.thread_ts)
+    if args.json:
+        out.json(event_json(ack))
+    else:
+        out.event(ack)
+    return ExitCode.OK
+
+
+def emulator(args: argparse.Namespace, out: Output) -> int:
+    """`slackrtm emulator`: `python -m slackrtm.emulator`, with the same options."""
+    from ..emulator.__main__ import run  # aiohttp loads only for this command
+
+    if args.debug:
+        args.log_level = "DEBUG"
+    return run(args)

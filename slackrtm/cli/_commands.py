@@ -21,7 +21,6 @@ from .._wire import TOKEN_ENVIRONMENT, RetryPolicy
 from ..client import Client
 from ._errors import CliError, ExitCode
 from ._output import Output, event_json, redact_url, to_wire
-from ._session import open_session
 
 __all__ = ["connect", "emulator", "listen", "make_client", "send", "show_connection"]
 
@@ -115,7 +114,7 @@ def listen(args: argparse.Namespace, out: Output) -> int:
     seen = 0
     with make_client(args) as client, _sigterm_as_interrupt():
         try:
-            with open_session(client, **connect_options(args)) as rtm:
+            with client.rtm(**connect_options(args)) as rtm:
                 out.note(
                     f"listening as {rtm.self_.name} ({rtm.self_.id}) on {rtm.team.name}; "
                     "Ctrl-C to stop"
@@ -139,7 +138,7 @@ def listen(args: argparse.Namespace, out: Output) -> int:
 
 def send(args: argparse.Namespace, out: Output) -> int:
     """`slackrtm send`: send one message and print its ack."""
-    with make_client(args) as client, open_session(client) as rtm:
+    with make_client(args) as client, client.rtm() as rtm:
         ack = rtm.send_message(args.channel, args.text, thread_ts=args.thread_ts)
     if args.json:
         out.json(event_json(ack))

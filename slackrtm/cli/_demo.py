@@ -1,10 +1,9 @@
 """`slackrtm demo`: the SDK doing its job against the emulator, in a short readable transcript.
 
 What lives here: the demo's steps, in order. It starts the emulator in-process (on a thread),
-calls ``rtm.connect`` with `Client` and `AsyncClient`, then, where this build has them, shows
-the workspace picture (``client.workspace()``, issue 9) and two RTM sessions (``client.rtm()``,
-issue 7): presence, messages with their acks, and a ``goodbye`` the session recovers from by
-itself. A step whose feature is not in this build is named once at the end, not faked.
+calls ``rtm.connect`` with `Client` and `AsyncClient`, shows the workspace picture
+(``client.workspace()``), then opens two RTM sessions (``client.rtm()``): presence, messages
+with their acks, and a ``goodbye`` the session recovers from by itself.
 """
 
 from __future__ import annotations
@@ -20,9 +19,10 @@ from typing import Any, TypeVar
 from .. import events
 from .._generated import RtmConnectResponse
 from ..client import Client
+from ..rtm import Connected
+from ..rtm.sync import RtmSession
 from ._errors import CliError, ExitCode
 from ._output import Output, event_line, redact_url
-from ._session import SyncSession, open_session, session_available
 
 __all__ = ["DEMO_TIMEOUT", "demo"]
 
@@ -45,7 +45,6 @@ class _Demo:
     def __init__(self, emu: Any, out: Output) -> None:
         self.emu = emu
         self.out = out
-        self.pending: list[str] = []
 
     # -- printing -----------------------------------------------------------------------------
 
@@ -88,12 +87,8 @@ class _Demo:
 
     def workspace(self) -> None:
         with self.client() as client:
-            picture: Callable[[], Any] | None = getattr(client, "workspace", None)
-            if picture is None:
-                self.pending.append("the workspace picture (client.workspace(), issue 9)")
-                return
             self.step("the workspace picture: team.info, users.list, conversations.list")
-            ws = picture()
+            ws = client.workspace()
             self.detail("team", f"{ws.team.name} ({ws.team.id})")
             self.detail("users", _some(u.name or u.id for u in ws.users.values()))
             self.detail("chans", _some(f"#{c.name or c.id}" for c in ws.conversations.values()))
@@ -118,7 +113,7 @@ class _Demo:
         return first.token, second.token, shared
 
     def _until(
-        self, who: str, rtm: SyncSession, wanted: Callable[[object], bool], what: str
+        self, who: str, rtm: RtmSession, wanted: Callable[[object], bool], what: str
     ) -> object:
         # Show every event and lifecycle notice up to the wanted one: the transcript is what
         # the user sees, reconnects included.
@@ -133,31 +128,24 @@ class _Demo:
             if wanted(event):
                 return event
 
-    def _next(self, who: str, rtm: SyncSession, kind: type[E]) -> E:
+    def _next(self, who: str, rtm: RtmSession, kind: type[E]) -> E:
         event = self._until(who, rtm, lambda e: isinstance(e, kind), f"{kind.TYPE} event")
         assert isinstance(event, kind)
         return event
 
     def sessions(self) -> None:
-        with self.client() as client:
-            if not session_available(client):
-                self.pending.append(
-                    "two RTM sessions: presence, messages with acks, goodbye and reconnect "
-                    "(client.rtm(), issue 7)"
-                )
-                return
         first, second, channel = self._people()
         where = f"#{self.emu.workspace.channels[channel].name}"
         with (
             self.client(first) as one,
             self.client(second) as two,
-            open_session(one) as alice,
-            open_session(two) as bob,
+            one.rtm() as alice,
+            two.rtm() as bob,
         ):
             a, b = alice.self_.name, bob.self_.name
             self.step(f"two RTM sessions, as {a} and {b}")
             for who, rtm in ((a, alice), (b, bob)):
-                self._until(who, rtm, lambda e: hasattr(e, "connects"), "connection")
+                self._until(who, rtm, lambda e: isinstance(e, Connected), "connection")
             self.step(f"{a} follows {b}'s presence and says hi in {where}: an ack, a delivery")
             alice.subscribe_presence([bob.self_.id])
             # The ack also proves the subscription was read: one socket, frames in order.
@@ -168,7 +156,9 @@ class _Demo:
             self._next(a, alice, events.PresenceChange)
             self.step(f"Slack says goodbye to {b}; the session reconnects by itself")
             self.emu.send_goodbye(bob.self_.id)
-            self._until(b, bob, lambda e: getattr(e, "connects", 1) > 1, "reconnection")
+            self._until(
+                b, bob, lambda e: isinstance(e, Connected) and e.connects > 1, "reconnection"
+            )
             self.detail(b, event_line(bob.send_message(channel, f"back, {a}"), self.out))
             self._next(a, alice, events.Message)
 
@@ -178,8 +168,6 @@ class _Demo:
         for step in (self.start, self.connect_sync, self.connect_async, self.workspace,
                      self.sessions):  # fmt: skip
             step()
-        for missing in self.pending:
-            self.out.note(f"not in this build yet: {missing}")
         self.out.line(
             self.out.paint(f"done in {time.monotonic() - started:.2f} s", "green", "bold")
         )

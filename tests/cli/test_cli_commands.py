@@ -13,14 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from slackrtm import Client
 from slackrtm.cli import ExitCode
 from slackrtm.emulator import Emulator
 
 from .conftest import ROOT, TIMEOUT, Cli, clean_environment
-
-HAS_SESSION = callable(getattr(Client, "rtm", None))
-needs_session = pytest.mark.skipif(not HAS_SESSION, reason="client.rtm() (issue 7) is not here")
 
 WORKSPACE = {
     "teams": [{"id": "T1", "name": "Acme", "domain": "acme", "enterprise_id": None}],
@@ -98,9 +94,8 @@ def test_demo_runs_and_exits_0(cli: Cli) -> None:
     assert "/websocket/" not in result.stdout  # socket URLs stay redacted
     assert "\x1b[" not in result.stdout
     assert "Traceback" not in result.stderr
-    if HAS_SESSION:
-        for kind in ("presence_change", "message", "goodbye"):
-            assert kind in result.stdout
+    for kind in ("presence_change", "message", "goodbye"):
+        assert kind in result.stdout
 
 
 def test_make_demo() -> None:
@@ -134,17 +129,6 @@ def test_the_console_script_is_installed() -> None:
 # -- listen and send: need the RTM session -------------------------------------------------------
 
 
-@pytest.mark.skipif(HAS_SESSION, reason="the session is here: see the tests below")
-@pytest.mark.parametrize("args", [["listen"], ["send", "--channel", "C0EMU0001", "--text", "hi"]])
-def test_session_commands_say_the_session_is_missing(cli: Cli, args: list[str]) -> None:
-    result = cli(*args)
-    assert result.code == ExitCode.FAILURE
-    assert result.stderr.splitlines() == [
-        "slackrtm: error: this build of slackrtm has no RTM session yet (client.rtm())"
-    ]
-
-
-@needs_session
 def test_listen_json_lines_parse_back_and_ctrl_c_exits_cleanly(cli: Cli, emu: Emulator) -> None:
     proc = subprocess.Popen(
         [sys.executable, "-m", "slackrtm", "listen", "--json"],
@@ -175,7 +159,6 @@ def test_listen_json_lines_parse_back_and_ctrl_c_exits_cleanly(cli: Cli, emu: Em
     assert "Traceback" not in proc.stderr.read()
 
 
-@needs_session
 def test_send_prints_the_ack(cli: Cli) -> None:
     result = cli("send", "--channel", "C0EMU0001", "--text", "hello", "--json")
     assert result.code == 0, result
@@ -183,7 +166,6 @@ def test_send_prints_the_ack(cli: Cli) -> None:
     assert ack["text"] == "hello" and ack["ts"]
 
 
-@needs_session
 def test_send_to_an_unknown_channel_is_one_line(cli: Cli) -> None:
     result = cli("send", "--channel", "CNOPE", "--text", "hello")
     assert result.code in {ExitCode.API_ERROR, ExitCode.SLACK_ERROR}, result

@@ -357,21 +357,27 @@ def _methods(api: Api) -> str:
 # --------------------------------------------------------------------------- api.py
 
 
+def _args_section(args: list[Argument]) -> list[str]:
+    """The ``Args:`` section of a wrapper's docstring, one wrapped entry per argument."""
+    if not args:
+        return []
+    lines = ["Args:"]
+    for arg in args:
+        wrapped = textwrap.wrap(
+            f"{arg.attr}: {_arg_doc(arg)}",
+            width=_WIDTH - 12,
+            break_long_words=False,
+            break_on_hyphens=False,
+        )
+        lines.append(f"    {wrapped[0]}")
+        lines += [f"        {line}" for line in wrapped[1:]]
+    return [*lines, ""]
+
+
 def _method_doc(method: Method) -> str:
     args = [a for a in method.arguments if a.role != "token"]
     lines = [method.summary, ""]
-    if args:
-        lines.append("Args:")
-        for arg in args:
-            wrapped = textwrap.wrap(
-                f"{arg.attr}: {_arg_doc(arg)}",
-                width=_WIDTH - 12,
-                break_long_words=False,
-                break_on_hyphens=False,
-            )
-            lines.append(f"    {wrapped[0]}")
-            lines += [f"        {line}" for line in wrapped[1:]]
-        lines.append("")
+    lines += _args_section(args)
     lines += [
         "Returns:",
         f"    The `{method.response_class}`; Slack's warnings are on its ``warnings``.",
@@ -441,18 +447,7 @@ def _iter_doc(method: Method) -> str:
         "repeated.",
         "",
     ]
-    if args:
-        lines.append("Args:")
-        for arg in args:
-            wrapped = textwrap.wrap(
-                f"{arg.attr}: {_arg_doc(arg)}",
-                width=_WIDTH - 12,
-                break_long_words=False,
-                break_on_hyphens=False,
-            )
-            lines.append(f"    {wrapped[0]}")
-            lines += [f"        {line}" for line in wrapped[1:]]
-        lines.append("")
+    lines += _args_section(args)
     lines += [
         "Returns:",
         f"    An iterator over the items; it calls `{method.name}` as it is consumed.",

@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install generate check lint typecheck drift pytest test demo bench mutate fuzz clean
+.PHONY: install generate check lint typecheck drift pytest test demo bench mutate fuzz soak clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,13 @@ bench: $(STAMP)
 FUZZ_EXAMPLES ?= 20000
 fuzz: $(STAMP)
 	SLACKRTM_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) -m pytest -q -m fuzz -p no:cacheprovider
+
+# The fault soak: both RTM sessions for SOAK_SECONDS under random faults; exits 1 if anything
+# was lost, untyped, posted twice or leaked. SOAK_SEED repeats a run's fault plan.
+SOAK_SECONDS ?= 60
+SOAK_SEED ?=
+soak: $(STAMP)
+	$(PY) -m tests.reliability.soak --duration $(SOAK_SECONDS) $(if $(SOAK_SEED),--seed $(SOAK_SEED)) --json bench/soak.json
 
 # Mutation testing of one module: `make mutate MODULE=slackrtm/_wire.py TESTS="tests/test_wire.py tests/clients"`.
 MODULE ?= slackrtm/_wire.py

@@ -1,0 +1,32 @@
+"""The fault soak's short form: one round of every fault against both sessions.
+
+``make soak`` runs the same for a minute; see `tests.reliability.soak` for what it checks.
+"""
+
+from __future__ import annotations
+
+from tests.reliability import soak
+
+
+def test_a_short_soak_loses_nothing_and_leaks_nothing() -> None:
+    report = soak.run(duration=15.0, seed=20261202)
+    print(report.text())
+    # Every kind of fault was injected at least once, and each session came back from them.
+    assert set(report.faults) == set(soak.FAULTS), report.faults
+    assert report.reconnects["sync"] >= 3, report.reconnects
+    assert report.reconnects["async"] >= 3, report.reconnects
+    # Both sessions kept working in between: most sends were acked.
+    assert report.acked >= report.sent // 2 > 0, report.text()
+    assert report.malformed_skipped >= 1
+    # The invariants: nothing lost, nothing untyped, nothing posted twice, nothing leaked.
+    assert report.lost == 0
+    assert report.untyped == {}
+    assert report.duplicated == 0
+    assert report.leaked_threads == []
+    assert report.leaked_tasks == 0
+    assert report.leaked_fds == 0
+    # DEBUG logs of every library, reprs and errors were captured and hold no secret.
+    assert report.log_bytes > 10_000
+    assert report.secrets_checked >= 4
+    assert report.secrets_found == []
+    assert report.ok

@@ -142,7 +142,7 @@ class _Close:
     message: bytes = b""
 
 
-_Item = str | _Burst | _Close
+_Item = str | bytes | _Burst | _Close
 
 
 class _Bucket:
@@ -213,8 +213,8 @@ class Connection:
 
     # -- queueing (synchronous, loop thread) --------------------------------------------------
 
-    def send(self, frame: str) -> None:
-        """Queue a text frame."""
+    def send(self, frame: str | bytes) -> None:
+        """Queue a text frame (a binary one for bytes)."""
         if not self.closing:
             self._outbox.append(frame)
             self._wake.set()
@@ -268,6 +268,9 @@ class Connection:
                 item = outbox.popleft()
                 if type(item) is str:
                     await ws.send_str(item)
+                    stats.frames_out += 1
+                elif type(item) is bytes:
+                    await ws.send_bytes(item)
                     stats.frames_out += 1
                 elif type(item) is _Burst:
                     await self._write_burst(item)

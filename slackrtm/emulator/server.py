@@ -449,8 +449,8 @@ class Emulator:
 
         self._call(run)
 
-    def send_raw(self, data: str, user_id: str | None = None) -> int:
-        """Send a text frame as is (for instance one that is not JSON).
+    def send_raw(self, data: str | bytes, user_id: str | None = None) -> int:
+        """Send a text frame as is (for instance one that is not JSON); bytes go as a binary frame.
 
         Returns:
             How many sockets it went to.

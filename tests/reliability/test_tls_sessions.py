@@ -1,0 +1,89 @@
+"""The sessions' socket checks its certificate: refused by default, trusted through ssl_context.
+
+The Web API answer comes from a plain loopback emulator; the socket URL in it points to a
+second emulator serving ``wss://`` with a certificate from a test CA (trustme). So only the
+WebSocket handshake meets TLS, and what is shown is the socket's own verification, in both
+forms. (slack_sdk's RTM client ignored its SSL context for years.)
+"""
+
+from __future__ import annotations
+
+import ssl
+from collections.abc import Iterator
+
+import pytest
+import trustme
+
+from slackrtm import Client, SlackConnectionError, events
+from slackrtm.emulator import Emulator, Limits
+from slackrtm.rtm import RtmOptions
+from tests.rtm.conftest import Rtm
+
+
+@pytest.fixture(scope="module")
+def authority() -> trustme.CA:
+    return trustme.CA()
+
+
+@pytest.fixture(scope="module")
+def wss_emulator(authority: trustme.CA) -> Iterator[Emulator]:
+    server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    authority.issue_cert("127.0.0.1").configure_cert(server_context)
+    with Emulator(ssl_context=server_context, limits=Limits(web_rate_limit=None)) as emu:
+        yield emu
+
+
+def trusting(authority: trustme.CA) -> ssl.SSLContext:
+    context = ssl.create_default_context()
+    authority.configure_trust(context)
+    return context
+
+
+@pytest.fixture(params=["sync", "async"])
+def kind(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+def point_socket_at(emu: Emulator, wss: Emulator, authority: trustme.CA) -> str:
+    """Make `emu`'s next rtm.connect answer a fresh wss:// URL of the TLS emulator."""
+    with Client(token=wss.bot_token, base_url=wss.base_url, ssl_context=trusting(authority)) as c:
+        url = c.rtm_connect().url
+    assert url.startswith("wss://127.0.0.1:")
+    emu.faults.web(extra_fields={"url": url}, method="rtm.connect")
+    return url
+
+
+def test_a_wss_socket_with_an_unknown_ca_is_refused_by_default_alike_in_both_forms(
+    emu: Emulator, wss_emulator: Emulator, authority: trustme.CA
+) -> None:
+    messages = {}
+    for kind in ("sync", "async"):
+        point_socket_at(emu, wss_emulator, authority)
+        session = Rtm(kind, emu)
+        try:
+            with pytest.raises(SlackConnectionError) as caught:
+                # No retry: the first refusal is the session's end (with retries, the next
+                # rtm.connect would give the plain emulator's own URL).
+                session.open(options=RtmOptions(reconnect=None))
+        finally:
+            session.finish()
+        messages[kind] = str(caught.value)
+    assert wss_emulator.counters.connections_total == 0
+    assert messages["sync"].startswith("RTM socket: handshake failed (certificate not trusted: ")
+    assert "/websocket/" not in messages["sync"]  # the ticket is not in the message
+    # The same words from both forms, whichever library raised it.
+    assert messages["sync"] == messages["async"]
+
+
+def test_a_wss_socket_is_trusted_through_the_clients_ssl_context(
+    kind: str, emu: Emulator, wss_emulator: Emulator, authority: trustme.CA
+) -> None:
+    point_socket_at(emu, wss_emulator, authority)
+    before = wss_emulator.counters.connections_total
+    session = Rtm(kind, emu)
+    try:
+        session.open(options=None, client_options={"ssl_context": trusting(authority)})
+        assert isinstance(session.next_event(), events.Hello)
+        assert wss_emulator.counters.connections_total == before + 1
+    finally:
+        session.finish()

@@ -1,19 +1,26 @@
 """`python -m bench` (`make bench`): every cost of slackrtm beside its limit and slack_sdk.
 
-Two servers, each in its own process: the lean canned-bytes server (`bench.lean_server`), which
-makes the limit rows honest (a slow server hides the client's own share), and the emulator
-(`python -m slackrtm.emulator`), the realistic peer. Contenders are interleaved; each row gives
-the median of per-repetition ratios to its limit (see `bench._harness`). One table is printed
-and written as JSON to ``bench/results.json`` (``--json PATH`` elsewhere).
+Three servers, each in its own process: the lean canned-bytes server (`bench.lean_server`),
+which makes the limit rows honest (a slow server hides the client's own share); the emulator
+(`python -m slackrtm.emulator`), the realistic peer; and the emulator with the limits that pace
+a client off and 10,000 made-up users (`bench.emulator_server`, for the outbound, workspace and
+memory rows). Contenders are interleaved; each row gives the median of per-repetition ratios
+to its limit (see `bench._harness`). One table is printed and written as JSON to
+``bench/results.json`` (``--json PATH`` elsewhere).
 
 Rows (``--rows`` picks some by key):
 
 - ``connect``: rtm.connect per call: sync sequential; async sequential and 100 at a time; on
   both servers (`bench.connect`).
-- ``inbound``: a 50,000-message RTM burst, async and sync, on the lean server (`bench.inbound`).
-- ``outbound``, ``workspace``, ``memory``: slots, filled when the RTM session and
-  ``workspace()`` exist.
-- ``import``: import time, the median of 10 fresh interpreters (`bench.imports`).
+- ``inbound``: a 50,000-message RTM burst, async and sync, on the lean server: our sessions'
+  typed events beside raw clients and slack_sdk (`bench.inbound`).
+- ``decode``: `slackrtm.events.decode` per frame, in process, with and without orjson, beside
+  ``json.loads`` (`bench.decode`).
+- ``outbound``: ``send_message`` with acks, pacing off, sync and async (`bench.outbound`).
+- ``workspace``: ``workspace()`` on a 10,000-user workspace, sync and async (`bench.workspace`).
+- ``import``: import time, the median of 10 fresh interpreters, bytecode compiled; and the same
+  with the first ``rtm.connect`` call counted (`bench.imports`).
+- ``memory``: the RSS of 1 and of 100 idle async sessions (`bench.memory`).
 """
 
 from __future__ import annotations
@@ -29,43 +36,12 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
-from . import connect, imports, inbound
-from ._harness import Row, Server, Slot, emulator, lean, render
+from . import connect, decode, imports, inbound, memory, outbound, workspace
+from ._harness import Row, Server, emulator, lean, render, unpaced_emulator
 
 RESULTS = Path(__file__).parent / "results.json"
-ROW_KEYS = ("connect", "inbound", "outbound", "workspace", "import", "memory")
-
-# Where the rows that need the RTM session or workspace() go, once those exist: each becomes
-# a small module like `bench.inbound`, returning a Row, called from `run` below.
-PENDING = {
-    "outbound": Row(
-        "outbound: send_message with acks, paced off",
-        unit="message",
-        server="emulator",
-        ops=0,
-        slots=[
-            Slot("slackrtm sessions (sync, async)", "slackrtm.rtm is not built yet"),
-            Slot("raw client: frames with ids, acks matched", "comes with the row"),
-        ],
-    ),
-    "workspace": Row(
-        "workspace() on a 10,000-user workspace",
-        unit="call",
-        server="emulator",
-        ops=0,
-        slots=[
-            Slot("slackrtm workspace()", "workspace() is not built yet"),
-            Slot("raw paging loop", "comes with the row"),
-        ],
-    ),
-    "memory": Row(
-        "memory: RSS of 1 and of 100 idle async sessions",
-        unit="session",
-        server="lean server",
-        ops=0,
-        slots=[Slot("slackrtm async session", "slackrtm.rtm is not built yet")],
-    ),
-}
+ROW_KEYS = ("connect", "inbound", "decode", "outbound", "workspace", "import", "memory")
+WORKSPACE_USERS = 10_000
 
 
 def machine() -> dict[str, Any]:
@@ -94,10 +70,13 @@ def run(options: argparse.Namespace) -> list[Row]:
     rows: list[Row] = []
     with ExitStack() as stack:
         servers: list[Server] = []
-        if keys & {"connect", "inbound"}:
+        if keys & {"connect", "inbound", "import"}:
             servers.append(stack.enter_context(lean(burst=options.events)))
         if "connect" in keys and not options.lean_only:
             servers.append(stack.enter_context(emulator()))
+        unpaced = None
+        if keys & {"outbound", "workspace", "memory"}:
+            unpaced = stack.enter_context(unpaced_emulator(users=WORKSPACE_USERS))
         if "connect" in keys:
             for server in servers:
                 rows.append(connect.sync_row(server, calls=options.calls, rounds=options.rounds))
@@ -122,13 +101,26 @@ def run(options: argparse.Namespace) -> list[Row]:
             }
             rows.append(asyncio.run(inbound.async_row(server, **burst)))
             rows.append(inbound.sync_row(server, **burst))
-    for key in ("outbound", "workspace"):
-        if key in keys:
-            rows.append(PENDING[key])
-    if "import" in keys:
-        rows.append(imports.row(repetitions=options.imports))
-    if "memory" in keys:
-        rows.append(PENDING["memory"])
+        if "decode" in keys:
+            rows.append(decode.row(frames=options.events))
+        if unpaced is not None and "outbound" in keys:
+            sends = {"messages": options.messages, "rounds": options.burst_rounds}
+            rows.append(asyncio.run(outbound.async_row(unpaced, **sends)))
+            rows.append(outbound.sync_row(unpaced, **sends))
+        if unpaced is not None and "workspace" in keys:
+            sync = workspace.sync_row(unpaced, rounds=options.burst_rounds)
+            rows.append(sync)
+            expected = sync.samples[next(iter(sync.samples))][0].expected or 0
+            rows.append(
+                asyncio.run(
+                    workspace.async_row(unpaced, expected=expected, rounds=options.burst_rounds)
+                )
+            )
+        if "import" in keys:
+            rows.append(imports.row(repetitions=options.imports))
+            rows.append(imports.first_call_row(servers[0], repetitions=options.imports))
+        if unpaced is not None and "memory" in keys:
+            rows.append(memory.row(unpaced))
     return rows
 
 
@@ -143,7 +135,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--concurrency", type=int, default=100)
     parser.add_argument("--rounds", type=int, default=31, help="rounds of rtm.connect rows")
     parser.add_argument("--events", type=int, default=50_000, help="messages in a burst")
-    parser.add_argument("--burst-rounds", type=int, default=5)
+    parser.add_argument(
+        "--burst-rounds", type=int, default=5, help="rounds of the burst, send and workspace rows"
+    )
+    parser.add_argument("--messages", type=int, default=1000, help="sends per outbound round")
     parser.add_argument("--burst-timeout", type=float, default=30.0)
     parser.add_argument("--imports", type=int, default=10, help="fresh interpreters each")
     parser.add_argument("--lean-only", action="store_true", help="skip the emulator rows")

@@ -11,8 +11,9 @@ own work; the server is another process), which a loaded machine disturbs less.
 
 A contender is a small class: ``open()`` once, ``run(n)`` per round returning a `Sample`
 (seconds, and events received when the row counts events), ``close()`` once. Async contenders
-have the same three methods as coroutines. A row whose contender cannot exist yet (our RTM
-session, before ``slackrtm.rtm`` is built) lists it as a `Slot`: printed, never measured.
+have the same three methods as coroutines. A row whose contender cannot run here (a library
+that is not installed) lists it as a `Slot`: printed, never measured. A memory row
+(``measure="memory"``) holds bytes where the others hold seconds.
 """
 
 from __future__ import annotations
@@ -95,6 +96,11 @@ def emulator(**_: Any) -> Any:
     )
 
 
+def unpaced_emulator(users: int = 0) -> Any:
+    """The emulator with the limits that pace a client off (`bench.emulator_server`)."""
+    return server_process("emulator", ["-m", "bench.emulator_server", "--users", str(users)])
+
+
 def lean(burst: int = 0) -> Any:
     """The lean canned-bytes server (`bench.lean_server`), in its own process."""
     return server_process("lean server", ["-m", "bench.lean_server", "--burst", str(burst)])
@@ -150,6 +156,8 @@ class Row:
     ops: int
     """Operations per contender and round (one sample)."""
     target: str = ""
+    measure: str = "time"
+    """``time``: a sample's ``seconds`` are seconds; ``memory``: they are bytes (RSS growth)."""
     samples: dict[str, list[Sample]] = field(default_factory=dict)
     slots: list[Slot] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -168,9 +176,12 @@ class Row:
                 "name": name,
                 "ratio": round(statistics.median(ratios), 3),
                 "ratio_quartiles": _quartiles(ratios),
-                "per_op_us": round(per_op * 1e6, 2),
                 "ratios": [round(r, 3) for r in ratios],
             }
+            if self.measure == "memory":
+                entry["per_op_kib"] = round(per_op / 1024, 1)
+            else:
+                entry["per_op_us"] = round(per_op * 1e6, 2)
             if all(s.cpu for s in samples) and all(b.cpu for b in base):
                 cpu_ratios = [
                     _per_op(s, s.cpu) / _per_op(b, b.cpu)
@@ -189,6 +200,7 @@ class Row:
             "unit": self.unit,
             "ops": self.ops,
             "target": self.target,
+            "measure": self.measure,
             "limit": limit,
             "contenders": contenders,
             "slots": [{"name": s.name, "why": s.why} for s in self.slots],
@@ -307,13 +319,19 @@ def render(rows: Sequence[dict[str, Any]]) -> str:
             quartiles = "" if c["name"] == row["limit"] else f"{low:.2f}..{high:.2f}"
             lines.append(
                 f"  {c['name'] + limit:<48} {c['ratio']:>6.3f}x {quartiles:>13} {cpu:>7} "
-                f"{_time(c['per_op_us']):>10} {events:>16}"
+                f"{_per_op_text(c):>10} {events:>16}"
             )
         for slot in row["slots"]:
             lines.append(f"  {slot['name']:<48} {'—':>7}  slot: {slot['why']}")
         for note in row["notes"]:
             lines.append(f"  note: {note}")
     return "\n".join(lines)
+
+
+def _per_op_text(contender: dict[str, Any]) -> str:
+    if "per_op_kib" in contender:
+        return f"{contender['per_op_kib']:.1f} KiB"
+    return _time(contender["per_op_us"])
 
 
 def _time(us: float) -> str:

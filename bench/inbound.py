@@ -6,11 +6,15 @@ once. Each contender connects (not timed), then is timed from the first message 
 It keeps the ``text`` of every message it gets, so the row can say whether all N arrived, in
 order.
 
-- async: limit = raw aiohttp ``ws_connect`` + ``json.loads``; slack_sdk = ``slack_sdk.rtm``'s
-  RTMClient (aiohttp, coroutine callbacks); ours = the async RTM session (slot).
-- sync: limit = raw ``websockets.sync`` + ``json.loads``; slack_sdk = ``slack_sdk.rtm_v2``'s
-  RTMClient (its own socket thread, a queue, listener threads); ours = the sync RTM session
-  (slot).
+- async: limit = raw aiohttp ``ws_connect`` + ``json.loads``; ours = ``AsyncClient.rtm()``
+  iterated with ``async for`` (typed `slackrtm.events.Message` events); slack_sdk =
+  ``slack_sdk.rtm``'s RTMClient (aiohttp, coroutine callbacks).
+- sync: limit = raw ``websockets.sync`` + ``json.loads``; ours = ``Client.rtm()`` iterated with
+  ``next_event`` (its reader thread, typed events); slack_sdk = ``slack_sdk.rtm_v2``'s RTMClient
+  (its own socket thread, a queue, listener threads).
+
+Our sessions run with their defaults (keepalive, backpressure at 10,000 buffered events,
+reconnects off so that a lost socket shows as lost events, not as a silent second connection).
 
 A contender that does not get all N within ``timeout`` seconds (slack_sdk's: or that stalls
 for ``STALL`` seconds) reports what it got, timed until its last event: the row marks it LOST
@@ -30,12 +34,15 @@ import aiohttp
 import urllib3
 from websockets.sync.client import connect as ws_connect
 
+from slackrtm import AsyncClient, Client
+from slackrtm.events import Message
+from slackrtm.rtm import RtmOptions
+
 from ._harness import (
     AsyncContender,
     Row,
     Sample,
     Server,
-    Slot,
     SyncContender,
     run_async,
     run_sync,
@@ -43,7 +50,8 @@ from ._harness import (
 
 STALL = 2.0
 """Seconds without a new event after which a slack_sdk client counts as stalled."""
-SESSION_SLOT = "slackrtm.rtm is not built yet: its session goes here (see bench/inbound.py)"
+OPTIONS = RtmOptions(reconnect=None)
+"""Our sessions' options: the defaults, but a dropped socket ends the session (events lost)."""
 
 
 def _texts_in_order(texts: list[str], n: int) -> bool:
@@ -98,6 +106,43 @@ class RawAiohttpWs:
 
     async def close(self) -> None:
         await self.session.close()
+
+
+class OurAsyncSession:
+    """``AsyncClient.rtm()``: typed events from ``async for``."""
+
+    name = "slackrtm AsyncClient.rtm() (typed events)"
+
+    def __init__(self, server: Server, timeout: float) -> None:
+        self.server = server
+        self.timeout = timeout
+
+    async def open(self) -> None:
+        self.client = AsyncClient(token=self.server.token, base_url=self.server.base_url)
+        await self.client.__aenter__()
+
+    async def run(self, n: int) -> Sample:
+        texts: list[str] = []
+        started = [0.0]
+        # Entering connects (rtm.connect, the socket, hello): not timed, as for the others.
+        async with self.client.rtm(options=OPTIONS) as rtm:
+
+            async def receive_all() -> None:
+                async for event in rtm:
+                    if isinstance(event, Message):
+                        if not texts:
+                            started[0] = time.perf_counter()
+                        texts.append(event.text or "")
+                        if len(texts) >= n:
+                            return
+
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(receive_all(), self.timeout)
+            seconds = time.perf_counter() - started[0]
+        return _sample(seconds, texts, n)
+
+    async def close(self) -> None:
+        await self.client.__aexit__(None, None, None)
 
 
 class SdkRtmClient:
@@ -165,10 +210,10 @@ async def async_row(server: Server, *, events: int, rounds: int, timeout: float)
         server=server.name,
         ops=events,
         target="ours >= 1.0x the limit's rate (ratio <= 1.0), all events in order",
-        slots=[Slot("slackrtm async session (typed events)", SESSION_SLOT)],
     )
     contenders: list[AsyncContender] = [
         RawAiohttpWs(server, timeout),
+        OurAsyncSession(server, timeout),
         SdkRtmClient(server, timeout),
     ]
     return await run_async(row, contenders, rounds=rounds, warmup=0)
@@ -215,6 +260,39 @@ class RawWebsocketsSync:
 
     def close(self) -> None:
         self.pool.clear()
+
+
+class OurSyncSession:
+    """``Client.rtm()``: typed events from ``next_event`` (the session's reader thread)."""
+
+    name = "slackrtm Client.rtm() (typed events)"
+
+    def __init__(self, server: Server, timeout: float) -> None:
+        self.server = server
+        self.timeout = timeout
+
+    def open(self) -> None:
+        self.client = Client(token=self.server.token, base_url=self.server.base_url)
+
+    def run(self, n: int) -> Sample:
+        texts: list[str] = []
+        started = 0.0
+        with self.client.rtm(options=OPTIONS) as rtm:  # connects: not timed
+            deadline = time.perf_counter() + self.timeout
+            try:
+                while len(texts) < n:
+                    event = rtm.next_event(timeout=max(0.0, deadline - time.perf_counter()))
+                    if isinstance(event, Message):
+                        if not texts:
+                            started = time.perf_counter()
+                        texts.append(event.text or "")
+            except TimeoutError:
+                pass
+            seconds = time.perf_counter() - started
+        return _sample(seconds, texts, n)
+
+    def close(self) -> None:
+        self.client.close()
 
 
 class SdkRtmV2Client:
@@ -281,10 +359,10 @@ def sync_row(server: Server, *, events: int, rounds: int, timeout: float) -> Row
         server=server.name,
         ops=events,
         target="ours >= 1.0x the limit's rate (ratio <= 1.0), all events in order",
-        slots=[Slot("slackrtm sync session (typed events)", SESSION_SLOT)],
     )
     contenders: list[SyncContender] = [
         RawWebsocketsSync(server, timeout),
+        OurSyncSession(server, timeout),
         SdkRtmV2Client(server, timeout),
     ]
     return run_sync(row, contenders, rounds=rounds, warmup=0)

@@ -6,13 +6,16 @@ what the clients expect, so that `make bench` compares contenders doing real, eq
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Iterator
 
 import pytest
 from websockets.sync.client import connect
 
-from bench._harness import Row, Sample, Server, lean, render
+from bench import workspace
+from bench._harness import Row, Sample, Server, lean, render, unpaced_emulator
+from bench.outbound import OurAsyncSender, OurSyncSender, RawAiohttpSender, RawWebsocketsSender
 from slackrtm import Client
 
 
@@ -55,3 +58,70 @@ def test_ratios_are_per_round_and_lost_events_count_by_rate() -> None:
     assert other["ratio"] == 2.5
     assert other["lost_events"] is True
     assert "LOST" in render([data])
+
+
+def test_a_memory_row_shows_sizes_not_times() -> None:
+    row = Row("m", unit="session", server="s", ops=10, measure="memory")
+    row.samples = {"limit": [Sample(10 * 1024.0)], "ours": [Sample(20 * 1024.0)]}
+    data = row.to_json()
+    assert [c["per_op_kib"] for c in data["contenders"]] == [1.0, 2.0]
+    assert data["contenders"][1]["ratio"] == 2.0
+    assert "2.0 KiB" in render([data])
+
+
+@pytest.fixture(scope="module")
+def unpaced() -> Iterator[Server]:
+    with unpaced_emulator(users=450) as running:
+        yield running
+
+
+def test_the_outbound_contenders_get_every_ack_with_pacing_off(unpaced: Server) -> None:
+    # 30 sends at once: Slack's limits (1 a second, bursts of 10) would refuse most of them.
+    async def both() -> list[Sample]:
+        samples = []
+        for contender in (RawAiohttpSender(unpaced, 0), OurAsyncSender(unpaced, 1)):
+            await contender.open()
+            try:
+                samples.append(await contender.run(30))
+            finally:
+                await contender.close()
+        return samples
+
+    samples = asyncio.run(both())
+    for contender in (RawWebsocketsSender(unpaced, 2), OurSyncSender(unpaced, 3)):
+        contender.open()
+        try:
+            samples.append(contender.run(30))
+        finally:
+            contender.close()
+    for sample in samples:
+        assert (sample.events, sample.expected, sample.in_order) == (30, 30, True)
+
+
+def test_each_sender_posts_where_no_other_contender_listens(unpaced: Server) -> None:
+    async def deliveries() -> list[str]:
+        listener, poster = RawAiohttpSender(unpaced, 0), RawAiohttpSender(unpaced, 1)
+        for contender in (listener, poster):
+            await contender.open()
+        try:
+            await poster.run(3)
+            await listener.ws.send_str('{"id": 99, "type": "ping"}')
+            seen: list[str] = []
+            while True:  # everything that came before the pong
+                frame = json.loads(await listener.ws.receive_str())
+                if frame.get("type") == "pong":
+                    return seen
+                seen.append(frame.get("type", ""))
+        finally:
+            for contender in (listener, poster):
+                await contender.close()
+
+    assert asyncio.run(deliveries()) == []
+
+
+def test_the_raw_paging_loop_and_workspace_see_the_same_users(unpaced: Server) -> None:
+    row = workspace.sync_row(unpaced, rounds=1)
+    counts = {c["name"]: (c["events"], c["expected"]) for c in row.to_json()["contenders"]}
+    assert len(counts) == 2
+    for events, expected in counts.values():
+        assert events == expected > 450

@@ -15,9 +15,9 @@ from typing import Any
 
 import pytest
 
-from slackrtm import AsyncClient, Client, RetryPolicy
+from slackrtm import AsyncClient, Client, RetryPolicy, events
 from slackrtm.emulator import Emulator, Limits
-from slackrtm.rtm import Lifecycle, RtmOptions
+from slackrtm.rtm import Connected, Lifecycle, RtmOptions
 
 GENERAL = "C0EMU0001"
 RANDOM = "C0EMU0002"
@@ -206,6 +206,13 @@ class Rtm:
             if not (skip_lifecycle and isinstance(event, Lifecycle)):
                 seen.append(event)
 
+    def close_session(self) -> None:
+        """Close the session only (not its client); callable from any thread."""
+        if self.kind == "sync":
+            self.session.close()
+        else:
+            self.run(self.session.close())
+
     def close(self) -> None:
         if self.session is not None:
             if self.kind == "sync":
@@ -231,6 +238,31 @@ def rtm(request: pytest.FixtureRequest, emu: Emulator) -> Iterator[Rtm]:
     session.finish()
 
 
+ALICE_TOKEN = "xoxp-emulator-user-token"
+
+
+@pytest.fixture
+def alice(rtm: Rtm, emu: Emulator) -> Iterator[Rtm]:
+    """A second session of the same kind, as alice, to watch what the bot's frames cause."""
+    other = Rtm(rtm.kind, emu)
+    other.open(token=ALICE_TOKEN)
+    other.wait_for(lambda e: isinstance(e, Connected))
+    yield other
+    other.finish()
+
+
+def connected(rtm: Rtm, **kw: Any) -> Any:
+    """Open the session and read up to its first `Connected`; returns the session."""
+    session = rtm.open(**kw)
+    hello, _ = rtm.wait_for(lambda e: isinstance(e, Connected))
+    assert hello.cause == "start"
+    return session
+
+
+def is_message(event: Any) -> bool:
+    return isinstance(event, events.Message)
+
+
 def eventually(predicate: Callable[[], bool], timeout: float = WAIT) -> None:
     deadline = time.monotonic() + timeout
     while not predicate():
@@ -242,4 +274,18 @@ def rtm_threads() -> list[str]:
     return [t.name for t in threading.enumerate() if t.name.startswith("slackrtm-rtm")]
 
 
-__all__ = ["ALICE", "BOB", "BOT", "FAST", "GENERAL", "RANDOM", "WAIT", "Rtm", "eventually"]
+__all__ = [
+    "ALICE",
+    "ALICE_TOKEN",
+    "BOB",
+    "BOT",
+    "FAST",
+    "GENERAL",
+    "RANDOM",
+    "WAIT",
+    "Rtm",
+    "connected",
+    "eventually",
+    "is_message",
+    "rtm_threads",
+]

@@ -10,7 +10,6 @@ import logging
 import re
 import threading
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -26,31 +25,18 @@ from slackrtm.emulator import Emulator
 from slackrtm.errors import InvalidAuth, TokenRevoked
 from slackrtm.rtm import Connected, Disconnected, Lifecycle, Reconnecting, RtmOptions
 
-from .conftest import ALICE, BOT, FAST, GENERAL, WAIT, Rtm, eventually, rtm_threads
-
-ALICE_TOKEN = "xoxp-emulator-user-token"
-
-
-@pytest.fixture
-def alice(rtm: Rtm, emu: Emulator) -> Iterator[Rtm]:
-    """A second session of the same kind, as alice, to watch what the bot's frames cause."""
-    other = Rtm(rtm.kind, emu)
-    other.open(token=ALICE_TOKEN)
-    other.wait_for(lambda e: isinstance(e, Connected))
-    yield other
-    other.finish()
-
-
-def connected(rtm: Rtm, **kw: Any) -> Any:
-    session = rtm.open(**kw)
-    hello, _ = rtm.wait_for(lambda e: isinstance(e, Connected))
-    assert hello.cause == "start"
-    return session
-
-
-def is_message(event: Any) -> bool:
-    return isinstance(event, events.Message)
-
+from .conftest import (
+    ALICE,
+    BOT,
+    FAST,
+    GENERAL,
+    WAIT,
+    Rtm,
+    connected,
+    eventually,
+    is_message,
+    rtm_threads,
+)
 
 # -- connecting --------------------------------------------------------------------------------
 
@@ -282,7 +268,10 @@ def test_a_fatal_auth_error_during_a_reconnect_ends_the_session(rtm: Rtm, emu: E
     with pytest.raises(RtmSessionClosed):
         rtm.next_event(0.1)
     assert rtm.iterate(1) == [], "iteration ends once the error was raised"
-    eventually(lambda: rtm_threads() == [] or rtm.kind == "async")
+    eventually(lambda: rtm_threads() == [])
+    if rtm.loop is not None:
+        loop = rtm.loop
+        eventually(lambda: loop.tasks() == set())
 
 
 def test_subscriptions_are_restored_after_a_reconnect(rtm: Rtm, emu: Emulator) -> None:

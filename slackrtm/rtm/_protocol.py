@@ -78,6 +78,7 @@ __all__ = [
     "RtmOptions",
     "RtmProtocol",
     "State",
+    "check_seconds",
 ]
 
 log = logging.getLogger("slackrtm")
@@ -105,19 +106,63 @@ attempt), ``closed`` (for good; `RtmProtocol.error` says why when it was not the
 """
 
 
-def _positive(_inst: object, attribute: attrs.Attribute[Any], value: float) -> None:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
-        raise ValueError(f"{attribute.name} must be a positive number, got {value!r}")
+def check_seconds(name: str, value: object, *, zero: bool = False) -> float:
+    """A duration argument, checked before any I/O: seconds, where ``math.inf`` is no limit.
+
+    The same rule for every timeout of both drivers (`RtmOptions` fields, each send's
+    ``timeout=``, ``next_event(timeout)``), so that the two forms refuse and accept alike.
+
+    Args:
+        name: The argument's name, for the message.
+        value: What was passed.
+        zero: Whether 0 is allowed (a poll, for ``next_event``).
+
+    Returns:
+        The value as a float.
+
+    Raises:
+        TypeError: Not an int or a float (a bool is not a number of seconds).
+        ValueError: NaN, negative, or zero where it is not allowed.
+    """
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(f"{name} must be a number of seconds, got {type(value).__name__}")
+    if math.isnan(value) or value < 0 or (value == 0 and not zero):
+        least = "a non-negative" if zero else "a positive"
+        raise ValueError(
+            f"{name} must be {least} number of seconds (math.inf: no limit), got {value!r}"
+        )
+    return float(value)
 
 
-def _optional_positive(inst: object, attribute: attrs.Attribute[Any], value: float | None) -> None:
-    if value is not None:
-        _positive(inst, attribute, value)
+def _seconds(_inst: object, attribute: attrs.Attribute[Any], value: float) -> None:
+    check_seconds(attribute.name, value)
+
+
+def _rate(_inst: object, attribute: attrs.Attribute[Any], value: float | None) -> None:
+    if value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(f"{attribute.name} must be a number or None, got {type(value).__name__}")
+    if not value > 0:  # NaN too
+        raise ValueError(
+            f"{attribute.name} must be a positive number (math.inf or None: no pacing), "
+            f"got {value!r}"
+        )
+
+
+def _count(_inst: object, attribute: attrs.Attribute[Any], value: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{attribute.name} must be an int, got {type(value).__name__}")
+    if value < 1:
+        raise ValueError(f"{attribute.name} must be at least 1, got {value!r}")
 
 
 @attrs.frozen(kw_only=True)
 class RtmOptions:
     """How an RTM session keeps alive, paces, waits and reconnects; the same for both drivers.
+
+    Every duration is in seconds and may be ``math.inf`` (no limit: no keepalive ping, no
+    deadline); NaN, zero, negatives, bools and non-numbers are refused (`check_seconds`).
 
     Attributes:
         ping_interval: Seconds without an inbound frame before a ``ping`` is sent.
@@ -127,8 +172,8 @@ class RtmOptions:
             (`RtmSendTimeout`); each send method's ``timeout=`` overrides it.
         hello_timeout: Seconds from an open socket to Slack's ``hello`` before trying again.
         connect_timeout: Seconds the WebSocket handshake may take.
-        send_rate: Frames written per second, sustained; None turns pacing off. Slack closes a
-            socket that sustains more than one message a second.
+        send_rate: Frames written per second, sustained; None (or ``math.inf``) turns pacing
+            off. Slack closes a socket that sustains more than one message a second.
         send_burst: Frames that may be written at once before pacing applies.
         max_frame_bytes: The largest frame sent (UTF-8 bytes); Slack closes the socket on a
             larger one, so a larger send fails with `RtmFrameTooLarge` before anything is sent.
@@ -138,18 +183,16 @@ class RtmOptions:
             stops reading the socket (backpressure) until the consumer catches up.
     """
 
-    ping_interval: float = attrs.field(default=10.0, validator=_positive)
-    pong_timeout: float = attrs.field(default=10.0, validator=_positive)
-    ack_timeout: float = attrs.field(default=10.0, validator=_positive)
-    hello_timeout: float = attrs.field(default=10.0, validator=_positive)
-    connect_timeout: float = attrs.field(default=10.0, validator=_positive)
-    send_rate: float | None = attrs.field(default=1.0, validator=_optional_positive)
-    send_burst: int = attrs.field(default=5, validator=attrs.validators.ge(1))
-    max_frame_bytes: int = attrs.field(
-        default=events.MAX_FRAME_BYTES, validator=attrs.validators.ge(1)
-    )
+    ping_interval: float = attrs.field(default=10.0, validator=_seconds)
+    pong_timeout: float = attrs.field(default=10.0, validator=_seconds)
+    ack_timeout: float = attrs.field(default=10.0, validator=_seconds)
+    hello_timeout: float = attrs.field(default=10.0, validator=_seconds)
+    connect_timeout: float = attrs.field(default=10.0, validator=_seconds)
+    send_rate: float | None = attrs.field(default=1.0, validator=_rate)
+    send_burst: int = attrs.field(default=5, validator=_count)
+    max_frame_bytes: int = attrs.field(default=events.MAX_FRAME_BYTES, validator=_count)
     reconnect: RetryPolicy | None = DEFAULT_RECONNECT
-    max_buffered: int = attrs.field(default=10_000, validator=attrs.validators.ge(1))
+    max_buffered: int = attrs.field(default=10_000, validator=_count)
 
 
 # --------------------------------------------------------------------------- lifecycle notices
@@ -354,7 +397,8 @@ class Pending:
         timeout: The seconds it was given.
         expects_ack: Completes on its ack (else once written).
         written: Whether it has been handed to a driver to write.
-        done: Whether it is complete; then exactly one of ``result`` / ``error`` holds.
+        done: Whether it is complete; then at most one of ``result`` / ``error`` holds
+            (neither for a frame without an ack, or a send withdrawn by `RtmProtocol.cancel`).
         result: The ack (or None for a frame without one).
         error: Why it failed.
         waiter: Free for the driver (an event or a future to wake).
@@ -447,6 +491,8 @@ class RtmProtocol:
         self._completed: list[Pending] = []
         self._events: list[object] = []
         rate = self.options.send_rate
+        if rate is not None and math.isinf(rate):
+            rate = None  # no limit: no pacing
         self._bucket = _Bucket(rate, self.options.send_burst) if rate is not None else None
         self._last_received = 0.0
         self._ping_id: int | None = None
@@ -505,8 +551,11 @@ class RtmProtocol:
         state = self.state
         if state == "closed":
             return None
-        if self._deadlines:
-            times.append(self._deadlines[0][0])
+        deadlines = self._deadlines
+        while deadlines and deadlines[0][2].done:
+            heapq.heappop(deadlines)  # acked, written or withdrawn: no wake-up for it
+        if deadlines:
+            times.append(deadlines[0][0])
         if state == "waiting" and self._reconnect_at is not None:
             times.append(self._reconnect_at)
         elif state == "open" and self._hello_deadline is not None:
@@ -519,7 +568,9 @@ class RtmProtocol:
                     times.append(self._pong_deadline)
                 elif not self._ping_due:
                     times.append(self._last_received + self.options.ping_interval)
-        return min(times) if times else None
+        # An infinite timeout is no deadline at all.
+        soonest = min(times) if times else math.inf
+        return None if math.isinf(soonest) else soonest
 
     # -- connecting ---------------------------------------------------------------------------
 
@@ -681,14 +732,14 @@ class RtmProtocol:
         Raises:
             RtmFrameTooLarge: The frame is over `RtmOptions.max_frame_bytes`; nothing is sent.
             RtmSessionClosed: The session has ended.
-            ValueError: A timeout that is not a positive number.
+            TypeError, ValueError: A timeout that is not a positive number of seconds
+                (``math.inf`` is allowed: no limit).
         """
+        if timeout is not None:
+            timeout = check_seconds("timeout", timeout)
+        seconds = self.options.ack_timeout if timeout is None else timeout
         if self.state == "closed":
             raise self._closed_error()
-        if timeout is None:
-            timeout = self.options.ack_timeout
-        elif isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0:
-            raise ValueError(f"timeout must be a positive number of seconds, got {timeout!r}")
         dialect = self.dialect
         id_ = self._next_id if dialect.wants_id(command) else None
         frame = dialect.encode(command, id_)
@@ -704,14 +755,35 @@ class RtmProtocol:
             id=id_,
             command=command,
             frame=frame,
-            deadline=now + timeout,
-            timeout=float(timeout),
+            deadline=now + seconds,
+            timeout=float(seconds),
             expects_ack=dialect.expects_ack(command),
         )
         self._queue.append(pending)
-        self._seq += 1
-        heapq.heappush(self._deadlines, (pending.deadline, self._seq, pending))
+        if not math.isinf(pending.deadline):
+            self._seq += 1
+            heapq.heappush(self._deadlines, (pending.deadline, self._seq, pending))
         return pending
+
+    def cancel(self, pending: Pending) -> bool:
+        """Withdraw a send its caller gave up on (an async send whose ``await`` was cancelled).
+
+        A send not written yet leaves the queue and is never written; it is done then, with
+        neither result nor error, and not reported by `take_completed`. A presence
+        subscription stays remembered, as after its timeout: it is sent after the next
+        ``hello``. A send already written cannot be withdrawn: Slack has it.
+
+        Returns:
+            Whether it was withdrawn (False: already written, or complete).
+        """
+        if pending.done or pending.written:
+            return False
+        try:
+            self._queue.remove(pending)
+        except ValueError:
+            return False  # not one of this session's queued sends
+        pending.done = True
+        return True
 
     def _internal(self, command: Any) -> Pending:
         id_ = self._next_id if self.dialect.wants_id(command) else None
@@ -797,6 +869,16 @@ class RtmProtocol:
         self.link = None
         self._cause = cause
         self._fail_all(RtmSessionClosed(cause=cause))
+
+    def fail(self, now: float, error: BaseException) -> None:
+        """End the session for good because of `error`, such as a bug in a driver's loop.
+
+        It becomes `RtmProtocol.error`; unfinished sends fail with `RtmSessionClosed` chained
+        to it.
+        """
+        if self.state == "closed":
+            return
+        self._end(now, error)
 
     def closed_error(self) -> RtmSessionClosed:
         """The error for a use of the ended session, chained to what ended it."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 from typing import Any
 
 import pytest
@@ -227,12 +228,107 @@ def test_the_default_timeout_is_the_options_ack_timeout() -> None:
     assert pending.deadline == 8.0
 
 
-@pytest.mark.parametrize("bad", [0, -1.0, True, "3"])
-def test_a_bad_timeout_is_refused(bad: Any) -> None:
+@pytest.mark.parametrize(
+    ("bad", "error"),
+    [
+        (0, ValueError),
+        (-1.0, ValueError),
+        (math.nan, ValueError),
+        (-math.inf, ValueError),
+        (True, TypeError),
+        ("3", TypeError),
+        (None, None),  # the default, not a bad one
+    ],
+)
+def test_a_bad_timeout_is_refused_and_nothing_is_queued(bad: Any, error: Any) -> None:
     proto = make()
     connect(proto)
-    with pytest.raises(ValueError, match="timeout"):
+    if error is None:
         proto.send(message(), 1.0, timeout=bad)
+        assert proto.queued == 1
+        return
+    with pytest.raises(error, match="timeout"):
+        proto.send(message(), 1.0, timeout=bad)
+    assert proto.queued == 0
+    assert proto.data_to_send(1.0) == []
+
+
+def test_an_infinite_timeout_never_times_out_and_sets_no_deadline() -> None:
+    proto = make(RtmOptions(send_rate=None, ping_interval=math.inf))
+    connect(proto)
+    pending = proto.send(message(), 1.0, timeout=math.inf)
+    assert proto.next_deadline() is None, "math.inf is no deadline, not a wake-up at inf"
+    proto.tick(1e12)
+    assert not pending.done
+    assert proto.data_to_send(1e12) != []
+    assert not pending.done, "written, waiting for its ack"
+
+
+def test_acked_sends_set_no_deadline() -> None:
+    proto = make(RtmOptions(send_rate=None, ping_interval=5.0))
+    link = connect(proto)
+    pending = proto.send(message(), 1.0, timeout=100.0)
+    proto.data_to_send(1.0)
+    proto.receive_text(link, json.dumps({"ok": True, "reply_to": pending.id, "ts": "1"}), 1.5)
+    assert pending.done
+    assert proto.next_deadline() == pytest.approx(6.5), "the next ping, not the acked send"
+
+
+# -- withdrawing a send ------------------------------------------------------------------------
+
+
+def test_a_send_not_written_yet_is_withdrawn_by_cancel() -> None:
+    proto = make()
+    proto.begin_connect(0.0)  # not connected: sends queue
+    pending = proto.send(message("withdrawn"), 0.5, timeout=10.0)
+    kept = proto.send(message("kept"), 0.5, timeout=10.0)
+    assert proto.cancel(pending) is True
+    assert pending.done and pending.error is None and pending.result is None
+    assert proto.queued == 1
+    link = proto.socket_opened(1.0, "info")
+    proto.receive_text(link, HELLO, 1.0)
+    assert [f["text"] for f in sent(proto.data_to_send(1.0))] == ["kept"]
+    proto.tick(20.0)  # its deadline passes: nothing more happens to it
+    assert [p for p in proto.take_completed() if p is pending] == []
+    assert proto.cancel(pending) is False, "twice is fine"
+    assert kept.written
+
+
+def test_a_send_already_written_cannot_be_withdrawn() -> None:
+    proto = make()
+    link = connect(proto)
+    pending = proto.send(message(), 1.0)
+    proto.data_to_send(1.0)
+    assert proto.cancel(pending) is False
+    proto.receive_text(link, json.dumps({"ok": True, "reply_to": pending.id, "ts": "1"}), 1.5)
+    assert pending.result.ts == "1", "its ack still completes it"
+
+
+def test_a_withdrawn_presence_subscription_is_still_remembered() -> None:
+    proto = make()
+    proto.begin_connect(0.0)
+    pending = proto.send(events.PresenceSubCommand(ids=("U1",)), 0.5)
+    assert proto.cancel(pending)
+    link = proto.socket_opened(1.0, "info")
+    proto.receive_text(link, HELLO, 1.0)
+    assert sent(proto.data_to_send(1.0)) == [{"type": "presence_sub", "ids": ["U1"]}]
+
+
+# -- ending on a driver's failure --------------------------------------------------------------
+
+
+def test_fail_ends_the_session_with_the_error_and_chains_it_to_the_sends() -> None:
+    proto = make()
+    connect(proto)
+    pending = proto.send(message(), 1.0)
+    bug = RuntimeError("a bug in a driver")
+    proto.fail(2.0, bug)
+    assert proto.closed
+    assert proto.error is bug
+    assert isinstance(pending.error, RtmSessionClosed)
+    assert pending.error.__cause__ is bug
+    proto.fail(3.0, RuntimeError("later"))
+    assert proto.error is bug, "the first failure stays the reason"
 
 
 def test_a_late_ack_after_a_timeout_is_ignored() -> None:
@@ -692,3 +788,56 @@ def test_a_socket_that_opens_after_close_is_not_current() -> None:
 def test_bad_options_are_refused(option: dict[str, Any]) -> None:
     with pytest.raises((ValueError, TypeError)):
         RtmOptions(**option)
+
+
+DURATIONS = ["ping_interval", "pong_timeout", "ack_timeout", "hello_timeout", "connect_timeout"]
+
+
+@pytest.mark.parametrize("name", DURATIONS)
+@pytest.mark.parametrize(
+    ("bad", "error"),
+    [
+        (0, ValueError),
+        (-1, ValueError),
+        (math.nan, ValueError),
+        (-math.inf, ValueError),
+        (True, TypeError),
+        ("10", TypeError),
+        (None, TypeError),
+    ],
+)
+def test_bad_durations_are_refused_naming_the_option(name: str, bad: Any, error: Any) -> None:
+    with pytest.raises(error, match=name):
+        RtmOptions(**{name: bad})
+
+
+@pytest.mark.parametrize("name", DURATIONS)
+def test_an_infinite_duration_is_no_limit(name: str) -> None:
+    options = RtmOptions(**{name: math.inf})  # type: ignore[arg-type]
+    assert getattr(options, name) == math.inf
+
+
+@pytest.mark.parametrize(
+    ("option", "error"),
+    [
+        ({"send_rate": math.nan}, ValueError),
+        ({"send_rate": -1}, ValueError),
+        ({"send_rate": True}, TypeError),
+        ({"send_rate": "1"}, TypeError),
+        ({"send_burst": True}, TypeError),
+        ({"send_burst": 2.5}, TypeError),
+        ({"max_buffered": "10"}, TypeError),
+        ({"max_frame_bytes": 0}, ValueError),
+    ],
+)
+def test_bad_pacing_and_sizes_are_refused_naming_the_option(option: Any, error: Any) -> None:
+    with pytest.raises(error, match=next(iter(option))):
+        RtmOptions(**option)
+
+
+def test_an_infinite_send_rate_turns_pacing_off() -> None:
+    proto = make(RtmOptions(send_rate=math.inf, send_burst=1))
+    connect(proto)
+    for i in range(10):
+        proto.send(message(str(i)), 1.0)
+    assert len(proto.data_to_send(1.0)) == 10

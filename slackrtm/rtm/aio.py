@@ -12,6 +12,7 @@ import asyncio
 import collections
 import contextlib
 import inspect
+import math
 import time
 from collections.abc import Callable, Iterable
 from types import TracebackType
@@ -30,7 +31,7 @@ from ._common import (
     report_handler_error,
     typing_command,
 )
-from ._protocol import RtmOptions, RtmProtocol
+from ._protocol import RtmOptions, RtmProtocol, check_seconds
 
 if TYPE_CHECKING:
     from ..aio import AsyncClient
@@ -126,13 +127,15 @@ class AsyncRtmSession:
         self._engine = asyncio.get_running_loop().create_task(
             self._run(), name="slackrtm-rtm-engine"
         )
+        self._engine.add_done_callback(self._engine_done)
         while self._proto.connects == 0 and not self._proto.closed:
             self._readable.clear()
             await self._readable.wait()
         if self._proto.connects == 0:
             await self.close()
             error = self._proto.error
-            assert error is not None
+            if error is None:  # closed by the user, e.g. from another task, before hello
+                raise self._proto.closed_error()
             self._raised = True
             raise error
         return self
@@ -229,7 +232,13 @@ class AsyncRtmSession:
         waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         pending.waiter = waiter
         self._wake.set()
-        await waiter
+        try:
+            await waiter
+        except asyncio.CancelledError:
+            # The caller gave up (asyncio.wait_for, a cancelled task): a send not written yet
+            # is withdrawn, never written later, as a sync send at its timeout.
+            self._proto.cancel(pending)
+            raise
         return outcome(pending)
 
     # -- events -------------------------------------------------------------------------------
@@ -266,7 +275,9 @@ class AsyncRtmSession:
             SlackError: The error that ended the session (once, after the buffered events;
                 afterwards RtmSessionClosed).
         """
-        deadline = None if timeout is None else self._clock() + timeout
+        if timeout is not None:
+            timeout = check_seconds("timeout", timeout, zero=True)
+        deadline = None if timeout is None or math.isinf(timeout) else self._clock() + timeout
         buffer = self._buffer
         while not buffer:
             proto = self._proto
@@ -354,41 +365,66 @@ class AsyncRtmSession:
     async def _run(self) -> None:
         proto = self._proto
         clock = self._clock
-        try:
-            while True:
-                self._wake.clear()
-                now = clock()
-                proto.tick(now)
-                await self._write(proto.data_to_send(now))
-                self._settle()
-                if self._ws is not None and self._ws_link != proto.link:
-                    await self._close_socket()
-                if proto.closed:
-                    return
-                if proto.connect_due(now) and not self._linking:
-                    self._linking = True
-                    url = proto.begin_connect(now)
-                    task = asyncio.get_running_loop().create_task(
-                        self._link(url), name="slackrtm-rtm-link"
-                    )
-                    self._links.add(task)
-                    task.add_done_callback(self._links.discard)
-                    continue
-                deadline = proto.next_deadline()
-                if self._linking and proto.connect_due(now):
-                    deadline = None  # the link task wakes the engine when it ends
-                if deadline is None:
-                    await self._wake.wait()
-                else:
-                    # At least a millisecond: a deadline the core failed to clear must not
-                    # spin the loop and starve the link task.
-                    with contextlib.suppress(asyncio.TimeoutError):
-                        await asyncio.wait_for(self._wake.wait(), max(deadline - now, _MIN_WAIT))
-        except Exception as exc:  # a bug in the session must not leave it hanging
-            proto.error = exc
-            proto.close(clock(), f"internal error: {type(exc).__name__}")
+        # A failure (or a cancel from outside) ends the session in _engine_done.
+        while True:
+            self._wake.clear()
+            now = clock()
+            proto.tick(now)
+            await self._write(proto.data_to_send(now))
             self._settle()
-            raise
+            if self._ws is not None and self._ws_link != proto.link:
+                await self._close_socket()
+            if proto.closed:
+                return
+            if proto.connect_due(now) and not self._linking:
+                self._linking = True
+                url = proto.begin_connect(now)
+                task = asyncio.get_running_loop().create_task(
+                    self._link(url), name="slackrtm-rtm-link"
+                )
+                self._links.add(task)
+                task.add_done_callback(self._link_done)
+                continue
+            deadline = proto.next_deadline()
+            if self._linking and proto.connect_due(now):
+                deadline = None  # the link task wakes the engine when it ends
+            if deadline is None:
+                await self._wake.wait()
+            else:
+                # At least a millisecond: a deadline the core failed to clear must not
+                # spin the loop and starve the link task.
+                with contextlib.suppress(asyncio.TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), max(deadline - now, _MIN_WAIT))
+
+    def _engine_done(self, task: asyncio.Task[None]) -> None:
+        self._task_done("engine", task)
+
+    def _link_done(self, task: asyncio.Task[None]) -> None:
+        self._links.discard(task)
+        self._task_done("link", task)
+
+    def _task_done(self, what: str, task: asyncio.Task[None]) -> None:
+        """A task of the session ended. One that failed of a bug, or was cancelled from
+        outside, ends the session with that error (logged, raised by the iterator, the cause
+        of every waiting send's `RtmSessionClosed`) rather than leave it hanging. Reading the
+        exception here also means asyncio never reports it as "never retrieved"."""
+        proto = self._proto
+        if task.cancelled():
+            if proto.closed:
+                return  # close() cancels links
+            error: BaseException = RtmSessionClosed(
+                cause=f"the session's {what} task was cancelled"
+            )
+        else:
+            exc = task.exception()
+            if exc is None:
+                return
+            proto._log.error("RTM: the session's %s task failed", what, exc_info=exc)
+            error = exc
+        proto.fail(self._clock(), error)
+        self._settle()
+        self._wake.set()
+        self._space.set()
 
     async def _write(self, frames: list[str]) -> None:
         ws = self._ws

@@ -12,6 +12,7 @@ from __future__ import annotations
 import collections
 import contextlib
 import logging
+import math
 import ssl
 import threading
 import time
@@ -34,7 +35,7 @@ from ._common import (
     report_handler_error,
     typing_command,
 )
-from ._protocol import RtmOptions, RtmProtocol
+from ._protocol import Pending, RtmOptions, RtmProtocol, check_seconds
 
 if TYPE_CHECKING:
     from ..client import Client
@@ -42,6 +43,12 @@ if TYPE_CHECKING:
 __all__ = ["RtmSession"]
 
 _MIN_WAIT = 0.001
+_MAX_WAIT = 3600.0
+"""The longest single wait on a lock or an event: the platform refuses much longer ones
+(``OverflowError``), and a wake-up an hour costs nothing. A longer wait (``math.inf``: no
+limit) is made of several."""
+_NO_LIMIT = 1e9
+"""Seconds beyond which a socket timeout counts as none (sockets refuse about 1e10)."""
 
 
 class _Redacting(logging.LoggerAdapter):  # type: ignore[type-arg]
@@ -155,7 +162,8 @@ class RtmSession:
         if failed:
             self.close()
             error = self._proto.error
-            assert error is not None
+            if error is None:  # closed by the user, e.g. from another thread, before hello
+                raise self._proto.closed_error()
             self._raised = True
             raise error
         return self
@@ -253,14 +261,33 @@ class RtmSession:
             pending = self._proto.send(command, self._clock(), timeout=timeout)
             pending.waiter = threading.Event()
             self._poke()
-        # The engine completes every send by its deadline; the margin only guards against an
-        # engine that died of a bug.
-        if not pending.waiter.wait(pending.timeout + _WAIT_MARGIN):
+        try:
+            self._wait_for(pending)
+        except BaseException:
+            # Given up on (KeyboardInterrupt, ...): a send not written yet is withdrawn, as
+            # an async send whose await is cancelled.
             with self._lock:
-                if not pending.done:
-                    self._proto.close(self._clock(), "the session's engine stopped")
-                    self._settle()
+                self._proto.cancel(pending)
+            raise
         return outcome(pending)
+
+    def _wait_for(self, pending: Pending) -> None:
+        """Wait until the engine completes `pending`, which it does by the send's deadline.
+
+        The margin beyond it, and the check that the engine still runs, only guard against an
+        engine gone for a reason it could not report.
+        """
+        clock = self._clock
+        end = clock() + pending.timeout + _WAIT_MARGIN  # math.inf: no limit
+        waiter = pending.waiter
+        while not waiter.wait(min(max(end - clock(), 0.0), _MAX_WAIT)):
+            engine = self._engine
+            if clock() >= end or engine is None or not engine.is_alive():
+                with self._lock:
+                    if not pending.done:
+                        self._proto.close(clock(), "the session's engine stopped")
+                        self._settle()
+                return
 
     # -- events -------------------------------------------------------------------------------
 
@@ -290,7 +317,9 @@ class RtmSession:
             SlackError: The error that ended the session (once, after the buffered events;
                 afterwards RtmSessionClosed).
         """
-        deadline = None if timeout is None else self._clock() + timeout
+        if timeout is not None:
+            timeout = check_seconds("timeout", timeout, zero=True)
+        deadline = None if timeout is None or math.isinf(timeout) else self._clock() + timeout
         with self._lock:
             buffer = self._buffer
             while not buffer:
@@ -309,7 +338,7 @@ class RtmSession:
                     left = deadline - self._clock()
                     if left <= 0:
                         raise TimeoutError(f"no RTM event within {timeout:g} s")
-                    self._readable.wait(left)
+                    self._readable.wait(min(left, _MAX_WAIT))
             event = buffer.popleft()
             if len(buffer) == self.options.max_buffered - 1:
                 self._space.notify()
@@ -421,15 +450,23 @@ class RtmSession:
                             # At least a millisecond: a deadline the core failed to clear
                             # must not spin.
                             left = deadline - clock()
-                            self._engine_cv.wait(max(left, _MIN_WAIT))
+                            self._engine_cv.wait(min(max(left, _MIN_WAIT), _MAX_WAIT))
                             if left <= _MIN_WAIT:
                                 break
-        except Exception as exc:  # a bug in the session must not leave it hanging
-            with lock:
-                proto.error = exc
-                proto.close(clock(), f"internal error: {type(exc).__name__}")
-                self._settle()
-            raise
+        except BaseException as exc:
+            self._died("engine", exc)
+
+    def _died(self, what: str, exc: BaseException) -> None:
+        """A thread of the session failed of a bug: end the session with that error (logged,
+        raised by the iterator, the cause of every waiting send's `RtmSessionClosed`) rather
+        than leave it hanging. Unlocked."""
+        proto = self._proto
+        proto._log.error("RTM: the session's %s thread failed", what, exc_info=exc)
+        with self._lock:
+            proto.fail(self._clock(), exc)
+            self._settle()
+            self._poke()
+            self._space.notify_all()
 
     @staticmethod
     def _write(ws: ClientConnection, frames: list[str]) -> None:
@@ -473,7 +510,7 @@ class RtmSession:
                     url,
                     ssl=self._ssl_context(url),
                     proxy=client._config.proxy,
-                    open_timeout=self.options.connect_timeout,
+                    open_timeout=_socket_timeout(self.options.connect_timeout),
                     close_timeout=1.0,
                     ping_interval=None,  # the core's RTM pings keep alive, the same in both
                     compression=None,
@@ -500,6 +537,8 @@ class RtmSession:
                     self._poke()
             if current:
                 self._read(ws, link)
+        except BaseException as exc:
+            self._died("link", exc)
         finally:
             with contextlib.suppress(websockets.exceptions.WebSocketException, OSError):
                 owner.close()
@@ -562,3 +601,8 @@ class RtmSession:
             self._space.wait()
         proto.set_reading_paused(False, self._clock())
         self._poke()
+
+
+def _socket_timeout(seconds: float) -> float | None:
+    """A timeout as a socket takes it: None for no limit (``math.inf`` or too long for it)."""
+    return None if seconds > _NO_LIMIT else seconds

@@ -1,5 +1,5 @@
 """Both RTM sessions at their edges: closing mid-connect, sends given up, timeouts without a
-limit, a crashed engine.
+limit, a crashed engine, pacing and the close frame over a real socket, bound-method handlers.
 
 Each test runs twice (``rtm`` is parametrized: sync, async), with the same assertions, except
 where one form has something the other cannot (a task cancelled from outside).
@@ -13,19 +13,25 @@ import logging
 import math
 import threading
 import time
+from collections.abc import Iterator
 from typing import Any
 
+import attrs
 import pytest
+from aiohttp import WSMsgType, web
 
-from slackrtm._exceptions import RtmSendTimeout, RtmSessionClosed
-from slackrtm.emulator import Emulator
+from slackrtm import events
+from slackrtm._exceptions import RtmErrorAck, RtmSendTimeout, RtmSessionClosed
+from slackrtm.emulator import Emulator, Limits
 from slackrtm.rtm import Connected, Disconnected, RtmOptions
 
 from .conftest import (
     ALICE,
     BOT,
+    FAST,
     GENERAL,
     WAIT,
+    LoopThread,
     Rtm,
     connected,
     eventually,
@@ -242,3 +248,117 @@ def test_an_engine_task_cancelled_from_outside_fails_waiting_sends(rtm: Rtm, emu
     assert session.state == "closed"
     rtm.close_session()
     nothing_left(rtm)
+
+
+# -- pacing over a real socket -----------------------------------------------------------------
+
+
+def test_sends_are_paced_and_the_server_never_rate_limits_them(rtm: Rtm, emu: Emulator) -> None:
+    # The emulator enforces 5 a second with a burst of 3: one token of slack for jitter, and
+    # an unpaced client fails at its 4th message with a rate-limit error ack.
+    emu.limits = Limits(web_rate_limit=None, message_rate=5.0, message_burst=3)
+    connected(rtm, options=attrs.evolve(FAST, send_rate=5.0, send_burst=2))
+    started = time.monotonic()
+    try:
+        acks = [rtm.send_message(text=f"paced {i}") for i in range(6)]
+    except RtmErrorAck as exc:
+        pytest.fail(f"the emulator rate-limited a send: {exc}")
+    elapsed = time.monotonic() - started
+    assert len({ack.ts for ack in acks}) == 6
+    assert elapsed >= 0.75, "2 at once, then one every 0.2 s"
+    assert rtm.session.state == "connected"
+    assert emu.counters.connections_total == 1
+
+
+# -- the close frame ---------------------------------------------------------------------------
+
+
+class HelloServer:
+    """A WebSocket server that says hello and records the close code each client sends."""
+
+    def __init__(self) -> None:
+        self.codes: list[int] = []
+        self.loop = LoopThread()
+        self.runner: web.AppRunner | None = None
+        self.port = self.loop.run(self._start())
+
+    async def _socket(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse(autoclose=False)
+        await ws.prepare(request)
+        await ws.send_str('{"type": "hello"}')
+        while True:
+            msg = await ws.receive()
+            if msg.type is WSMsgType.CLOSE:
+                self.codes.append(msg.data)
+                await ws.close()
+                break
+            if msg.type in (WSMsgType.CLOSED, WSMsgType.ERROR):
+                self.codes.append(-1)  # the connection ended without a close frame
+                break
+        return ws
+
+    async def _start(self) -> int:
+        app = web.Application()
+        app.router.add_get("/ws", self._socket)
+        self.runner = web.AppRunner(app)
+        await self.runner.setup()
+        site = web.TCPSite(self.runner, "127.0.0.1", 0)
+        await site.start()
+        port: int = self.runner.addresses[0][1]
+        return port
+
+    def stop(self) -> None:
+        if self.runner is not None:
+            self.loop.run(self.runner.cleanup())
+        self.loop.stop()
+
+
+@pytest.fixture
+def hello_server() -> Iterator[HelloServer]:
+    server = HelloServer()
+    yield server
+    server.stop()
+
+
+def test_close_sends_a_close_frame_with_code_1000(
+    rtm: Rtm, emu: Emulator, hello_server: HelloServer
+) -> None:
+    url = f"ws://127.0.0.1:{hello_server.port}/ws"
+    emu.faults.web(n=1, method="rtm.connect", extra_fields={"url": url})
+    session = connected(rtm)
+    assert session.state == "connected"
+    rtm.close_session()
+    eventually(lambda: hello_server.codes != [])
+    assert hello_server.codes == [1000]
+    nothing_left(rtm)
+
+
+# -- handlers ----------------------------------------------------------------------------------
+
+
+def test_bound_methods_are_handlers(rtm: Rtm, emu: Emulator) -> None:
+    session = connected(rtm)
+
+    class Bot:
+        def __init__(self) -> None:
+            self.seen: list[str] = []
+
+        def on_message(self, event: Any) -> None:
+            self.seen.append(event.text)
+
+        def stop(self, event: Any) -> None:
+            if event.text == "2":
+                session.close()
+
+        async def stop_async(self, event: Any) -> None:
+            if event.text == "2":
+                await session.close()
+
+    bot = Bot()
+    session.on(events.Message, bot.on_message)
+    session.on("message", bot.stop if rtm.kind == "sync" else bot.stop_async)
+    for text in ("1", "2", "3"):
+        emu.send_event({"type": "message", "channel": GENERAL, "ts": f"{text}.0", "text": text})
+    rtm.call("run")
+    assert bot.seen == ["1", "2"]
+    assert session.state == "closed"

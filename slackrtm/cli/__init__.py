@@ -29,11 +29,20 @@ from ._output import Output, RedactingFormatter, redact
 __all__ = ["CliError", "ExitCode", "main"]
 
 EPILOG = """\
-exit status: 0 done; 1 a bug or a missing feature; 2 a bad flag or value, or no token;
-3 Slack answered ok: false; 4 no answer (refused, DNS, TLS, timeout); 5 another Slack error
-(HTTP status, rate limited, an answer off the schema); 130 interrupted.
+exit status: 0 done; 1 a bug, or the demo did not finish; 2 a bad flag or value, or no token;
+3 Slack answered ok: false (an API error, an error ack); 4 no answer (refused, DNS, TLS,
+timeout); 5 another Slack error (HTTP status, rate limited, an answer off the schema);
+130 interrupted.
 environment: SLACK_BOT_TOKEN, then SLACK_TOKEN (the token); SLACK_API_URL (the Web API root);
 NO_COLOR (no colour even on a terminal)."""
+
+EMULATOR_HELP = (
+    "run a local Slack in the foreground: the schema's Web API methods (rtm.connect, auth.test, "
+    "team.info, users.*, conversations.list) and the RTM WebSocket, with fault injection"
+)
+
+SESSION_ENDED = "RTM: session ended by "
+"""How the session's log line about its own end starts: the command prints that error itself."""
 
 
 DEBUG_HELP = "show tracebacks and DEBUG wire logs (tokens and socket URLs redacted)"
@@ -117,7 +126,10 @@ def _parents() -> dict[str, _Parser]:
     group.add_argument(
         "--no-presence-sub",
         action="store_true",
-        help=f"send presence_sub=0 (get every presence change): {_schema_help('presence_sub')}",
+        help=(
+            "send presence_sub=0: every presence change of the team, without subscribing "
+            f"(presence_sub=1, Slack's default: {_schema_help('presence_sub').rstrip('.')})"
+        ),
     )
     json_ = _Parser(add_help=False)
     json_.add_argument("--json", action="store_true", help="print JSON (lines) instead of text")
@@ -126,7 +138,7 @@ def _parents() -> dict[str, _Parser]:
 
 def build_parser() -> argparse.ArgumentParser:
     """The whole command line; every level answers ``--help``."""
-    from ..emulator.__main__ import DESCRIPTION, add_arguments
+    from ..emulator.__main__ import add_arguments
 
     parents = _parents()
     parser = _Parser(
@@ -173,7 +185,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--thread-ts", metavar="TS", help="reply in the thread of this message")
     sub.set_defaults(run=send)
 
-    sub = command("emulator", DESCRIPTION)
+    sub = command("emulator", EMULATOR_HELP)
     add_arguments(sub)
     sub.set_defaults(run=emulator)
 
@@ -195,13 +207,21 @@ def _secrets(args: argparse.Namespace) -> list[str]:
     return [s for s in found if s]
 
 
+def _plain(record: logging.LogRecord) -> bool:
+    # Without --debug a log line reads like the command's own lines (``slackrtm: warning: ...``),
+    # and the session's line about its own end is left out: the command prints that error as
+    # its one line (an expected failure is one line).
+    record.level = record.levelname.lower()
+    return not record.getMessage().startswith(SESSION_ENDED)
+
+
 def _set_up_logging(debug: bool, secrets: Sequence[str]) -> None:
     handler = logging.StreamHandler(sys.stderr)
-    fmt = (
-        "%(asctime)s %(levelname)s %(name)s: %(message)s"
-        if debug
-        else "slackrtm: %(levelname)s: %(message)s"
-    )
+    if debug:
+        fmt = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+    else:
+        fmt = "slackrtm: %(level)s: %(message)s"
+        handler.addFilter(_plain)
     handler.setFormatter(RedactingFormatter(fmt, secrets))
     root = logging.getLogger()
     root.addHandler(handler)

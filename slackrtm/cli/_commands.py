@@ -9,8 +9,11 @@ here parses arguments or prints an error; `slackrtm.cli` does both.
 from __future__ import annotations
 
 import argparse
+import asyncio
+import logging
 import os
 import signal
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,7 +22,7 @@ from typing import Any
 from .._generated import RtmConnectResponse
 from .._wire import TOKEN_ENVIRONMENT, RetryPolicy
 from ..client import Client
-from ._errors import CliError, ExitCode
+from ._errors import CliError, ExitCode, usage_error
 from ._output import Output, event_json, redact_url, to_wire
 
 __all__ = ["connect", "emulator", "listen", "make_client", "send", "show_connection"]
@@ -57,7 +60,7 @@ def make_client(args: argparse.Namespace) -> Client:
             retry=RetryPolicy(max_retries=args.retries),
         )
     except (TypeError, ValueError) as exc:
-        raise CliError(ExitCode.USAGE, str(exc)) from exc
+        raise usage_error(exc, args.command) from exc
 
 
 def connect_options(args: argparse.Namespace) -> dict[str, Any]:
@@ -115,12 +118,15 @@ def listen(args: argparse.Namespace, out: Output) -> int:
     with make_client(args) as client, _sigterm_as_interrupt():
         try:
             with client.rtm(**connect_options(args)) as rtm:
+                if args.presence:
+                    try:
+                        rtm.subscribe_presence(args.presence)
+                    except (TypeError, ValueError) as exc:  # an empty --presence
+                        raise usage_error(exc, args.command) from exc
                 out.note(
                     f"listening as {rtm.self_.name} ({rtm.self_.id}) on {rtm.team.name}; "
                     "Ctrl-C to stop"
                 )
-                if args.presence:
-                    rtm.subscribe_presence(args.presence)
                 for event in rtm:
                     if args.json:
                         out.json(event_json(event))
@@ -139,7 +145,10 @@ def listen(args: argparse.Namespace, out: Output) -> int:
 def send(args: argparse.Namespace, out: Output) -> int:
     """`slackrtm send`: send one message and print its ack."""
     with make_client(args) as client, client.rtm() as rtm:
-        ack = rtm.send_message(args.channel, args.text, thread_ts=args.thread_ts)
+        try:
+            ack = rtm.send_message(args.channel, args.text, thread_ts=args.thread_ts)
+        except (TypeError, ValueError) as exc:  # an empty --text, a message over 16 kB
+            raise usage_error(exc, args.command) from exc
     if args.json:
         out.json(event_json(ack))
     else:
@@ -148,9 +157,46 @@ def send(args: argparse.Namespace, out: Output) -> int:
 
 
 def emulator(args: argparse.Namespace, out: Output) -> int:
-    """`slackrtm emulator`: `python -m slackrtm.emulator`, with the same options."""
-    from ..emulator.__main__ import run  # aiohttp loads only for this command
+    """`slackrtm emulator`: `python -m slackrtm.emulator`, with the same options.
 
-    if args.debug:
-        args.log_level = "DEBUG"
-    return run(args)
+    Its failures (a workspace file that cannot be read, an address it cannot listen on) are
+    one line in the command's format, like every other command's.
+    """
+    from ..emulator import Limits, Workspace
+    from ..emulator.__main__ import _serve
+
+    logging.basicConfig(
+        level="DEBUG" if args.debug else args.log_level,
+        format="%(asctime)s %(name)s %(message)s",
+        stream=sys.stderr,
+    )
+    try:
+        if args.workspace:
+            workspace = Workspace.from_file(args.workspace)
+            workspace.seed(args.users, args.channels)
+        else:
+            workspace = Workspace.default(users=args.users, channels=args.channels)
+    except OSError as exc:
+        what = f"cannot read the workspace file {args.workspace}"
+        raise CliError(ExitCode.USAGE, f"emulator: {what}: {_reason(exc)}") from exc
+    except ValueError as exc:
+        raise CliError(ExitCode.USAGE, f"emulator: {exc}") from exc
+    from ..emulator import Emulator  # aiohttp loads here, not when `slackrtm --help` runs
+
+    limits = Limits(ticket_ttl=args.ticket_ttl, web_rate_limit=args.web_rate_limit or None)
+    emu = Emulator(workspace, host=args.host, port=args.port, limits=limits)
+    try:
+        asyncio.run(_serve(emu))
+    except KeyboardInterrupt:  # where the loop cannot take signal handlers: still a clean stop
+        pass
+    except OSError as exc:
+        what = f"cannot listen on {args.host}:{args.port}"
+        raise CliError(ExitCode.USAGE, f"emulator: {what}: {_reason(exc)}") from exc
+    return ExitCode.OK
+
+
+def _reason(exc: OSError) -> str:
+    # "[Errno 98] error while attempting to bind on address (...): address already in use"
+    # reads as its last part; "No such file or directory" as it is, in lower case.
+    text = exc.strerror or str(exc) or type(exc).__name__
+    return text.rsplit(": ", 1)[-1].lower()

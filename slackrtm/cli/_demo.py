@@ -195,7 +195,7 @@ def demo(args: argparse.Namespace, out: Output) -> int:
     except KeyboardInterrupt:
         if expired.is_set():
             raise CliError(
-                ExitCode.FAILURE, f"the demo did not finish within {args.deadline:g} s"
+                ExitCode.FAILURE, f"demo: did not finish within {args.deadline:g} s"
             ) from None
         raise
     finally:

@@ -10,9 +10,20 @@ from __future__ import annotations
 
 import enum
 
-from .._exceptions import SlackApiError, SlackConnectionError, SlackError
+from .._exceptions import (
+    RtmConnectionLost,
+    RtmErrorAck,
+    RtmFrameTooLarge,
+    RtmSendTimeout,
+    RtmSessionClosed,
+    SlackApiError,
+    SlackConnectionError,
+    SlackError,
+    SlackFrameError,
+    SlackRtmError,
+)
 
-__all__ = ["CliError", "ExitCode", "classify"]
+__all__ = ["CliError", "ExitCode", "classify", "usage_error"]
 
 DETAIL = 100
 """Characters of each extra field of an API error that its one line shows."""
@@ -24,15 +35,18 @@ class ExitCode(enum.IntEnum):
     OK = 0
     """Done."""
     FAILURE = 1
-    """Anything else: a bug (a traceback is printed), or a feature this build lacks."""
+    """A bug (its traceback is printed), or ``demo`` did not finish in time."""
     USAGE = 2
-    """A bad flag or value, no token, a malformed token or base URL (argparse's own status)."""
+    """A bad flag or value (an empty ``--text``, a message over 16 kB, an address the emulator
+    cannot listen on), no token, a malformed token or base URL (argparse's own status)."""
     API_ERROR = 3
-    """Slack answered ``ok: false``: the code and its description are printed."""
+    """Slack answered ``ok: false``, to a Web API call (the code and its description are
+    printed) or on the socket (an error ack)."""
     CONNECTION = 4
-    """No answer: refused, reset, DNS, TLS, or timed out."""
+    """No answer: refused, reset, DNS, TLS, timed out, or no ack before the socket went away."""
     SLACK_ERROR = 5
-    """Another SDK error: an HTTP error status, rate limiting, an answer off the schema."""
+    """Another SDK error: an HTTP error status, rate limiting (HTTP 429), an answer off the
+    schema."""
     INTERRUPTED = 130
     """Ctrl-C (SIGINT) stopped a command before it finished (``listen`` ends with 0)."""
 
@@ -55,8 +69,42 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
+def _api_error(exc: SlackApiError) -> str:
+    # The code and what it means, from the schema; an undocumented code says so.
+    where = f"{exc.method}: " if exc.method else ""
+    meaning = exc.description or "undocumented error code"
+    # What Slack sent beside the code says what to fix (missing_scope: needed, provided).
+    details = "; ".join(
+        f"{key}: {str(value)[:DETAIL]}"
+        for key, value in getattr(exc, "extra", {}).items()
+        if isinstance(value, (str, int, float)) and not isinstance(value, bool)
+    )
+    return f"{where}{exc.error}: {meaning}" + (f" ({details})" if details else "")
+
+
+def _rtm_error(exc: SlackError) -> str:
+    # The Web API's messages start with the method (``rtm.connect: ...``); the session's own
+    # say where they come from in the same place.
+    text = str(exc) or type(exc).__name__
+    return text if "RTM" in text.split(":", 1)[0] else f"RTM: {text}"
+
+
+def _code(exc: BaseException) -> ExitCode:
+    if isinstance(exc, (SlackApiError, RtmErrorAck)):
+        return ExitCode.API_ERROR  # Slack said no: ``ok: false``, by the Web API or the socket
+    if isinstance(exc, (SlackConnectionError, RtmSendTimeout, RtmConnectionLost)):
+        return ExitCode.CONNECTION
+    if isinstance(exc, RtmSessionClosed) and isinstance(exc.__cause__, SlackError):
+        return _code(exc.__cause__)  # the session ended because of that
+    return ExitCode.SLACK_ERROR
+
+
 def classify(exc: BaseException) -> tuple[ExitCode, str] | None:
     """The exit code and one-line message of an expected failure; None for anything else.
+
+    Every message has one shape, ``<where>: <what happened>``, and never a class name: the
+    method for the Web API (``rtm.connect: invalid_auth: ...``), ``RTM`` for the session, the
+    flag or value for a usage error.
 
     Args:
         exc: The exception that ended the command.
@@ -67,19 +115,25 @@ def classify(exc: BaseException) -> tuple[ExitCode, str] | None:
     if isinstance(exc, CliError):
         return exc.code, _one_line(exc.message)
     if isinstance(exc, SlackApiError):
-        # The code and what it means, from the schema; an undocumented code says so.
-        where = f"{exc.method}: " if exc.method else ""
-        meaning = exc.description or "undocumented error code"
-        # What Slack sent beside the code says what to fix (missing_scope: needed, provided).
-        details = "; ".join(
-            f"{key}: {str(value)[:DETAIL]}"
-            for key, value in getattr(exc, "extra", {}).items()
-            if isinstance(value, (str, int, float)) and not isinstance(value, bool)
-        )
-        line = f"{where}{exc.error}: {meaning}" + (f" ({details})" if details else "")
-        return ExitCode.API_ERROR, _one_line(line)
-    if isinstance(exc, SlackConnectionError):
-        return ExitCode.CONNECTION, _one_line(str(exc) or type(exc).__name__)
+        return ExitCode.API_ERROR, _one_line(_api_error(exc))
+    if isinstance(exc, RtmFrameTooLarge):
+        return ExitCode.USAGE, _one_line(_rtm_error(exc))  # the value given is too large
+    if isinstance(exc, (SlackRtmError, SlackFrameError)):
+        return _code(exc), _one_line(_rtm_error(exc))
     if isinstance(exc, SlackError):
-        return ExitCode.SLACK_ERROR, _one_line(f"{type(exc).__name__}: {exc}")
+        return _code(exc), _one_line(str(exc) or type(exc).__name__)
     return None
+
+
+def usage_error(exc: TypeError | ValueError, command: str) -> CliError:
+    """A bad argument the SDK refused before any I/O (an empty ``--text``), as a usage error.
+
+    Args:
+        exc: What the SDK's argument check raised (it names the argument).
+        command: The subcommand, which the line starts with (``send: text must not be empty``).
+    """
+    if isinstance(exc, SlackError):  # RtmFrameTooLarge is a ValueError too
+        found = classify(exc)
+        assert found is not None
+        return CliError(*found)
+    return CliError(ExitCode.USAGE, f"{command}: {exc or type(exc).__name__}")

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import argparse
+import builtins
 import json
 import os
 import pty
+import re
 import socket
 import subprocess
 import sys
@@ -12,13 +15,18 @@ import sys
 import pytest
 from websockets.sync.client import connect as ws_connect
 
+import slackrtm
+import slackrtm.errors
 from slackrtm._generated import RTM_CONNECT
-from slackrtm.cli import ExitCode
+from slackrtm.cli import ExitCode, build_parser
 from slackrtm.emulator import Emulator
 
 from .conftest import ROOT, TIMEOUT, Cli, Result, clean_environment
 
 COMMANDS = ["connect", "listen", "send", "emulator", "demo"]
+RTM_CONNECT_PRESENCE_SUB = next(
+    arg.description for arg in RTM_CONNECT.arguments if arg.wire == "presence_sub"
+)
 
 
 def closed_port() -> int:
@@ -27,13 +35,30 @@ def closed_port() -> int:
         return int(sock.getsockname()[1])
 
 
+EXCEPTION_NAMES = {
+    name
+    for module in (slackrtm, slackrtm.errors, builtins)
+    for name, value in vars(module).items()
+    if isinstance(value, type) and issubclass(value, BaseException)
+}
+"""Class names an error line never shows: it says what happened, not which class said it."""
+ONE_FORMAT = re.compile(r"slackrtm: error: [^\s:][^:]*: \S")
+"""``slackrtm: error: <where>: <what>``: the method, ``RTM``, the command or the flag first."""
+
+
+def assert_error_line(line: str) -> None:
+    """The one shape every error line has."""
+    assert ONE_FORMAT.match(line), line
+    assert not set(re.findall(r"\b[A-Z]\w+\b", line)) & EXCEPTION_NAMES, line
+
+
 def assert_one_line_error(result: Result, code: ExitCode, *needles: str) -> str:
     assert result.code == code, result
     assert result.stdout == ""
     lines = result.stderr.splitlines()
     assert len(lines) == 1, result.stderr
-    assert lines[0].startswith("slackrtm: error: ")
     assert "Traceback" not in result.stderr
+    assert_error_line(lines[0])
     for needle in needles:
         assert needle in lines[0]
     return lines[0]
@@ -57,6 +82,19 @@ def test_help_at_every_level(cli: Cli, command: str | None) -> None:
         assert "SLACK_API_URL" in result.stdout
     if command == "emulator":
         assert "--workspace" in result.stdout and "--port" in result.stdout
+        assert "Web API methods" in result.stdout  # not "for rtm.connect" only
+    assert "missing feature" not in result.stdout and "not have yet" not in result.stdout
+
+
+def test_the_no_presence_sub_help_says_what_the_flag_does() -> None:
+    # The schema describes presence_sub=1 (Slack's default); the flag sends 0.
+    connect = next(
+        a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction)
+    ).choices["connect"]
+    (flag,) = [a for a in connect._actions if "--no-presence-sub" in a.option_strings]
+    text = " ".join((flag.help or "").split())
+    assert text.startswith("send presence_sub=0: every presence change of the team")
+    assert f"presence_sub=1, Slack's default: {RTM_CONNECT_PRESENCE_SUB.rstrip('.')}" in text
 
 
 def test_no_command_prints_help_and_exits_2(cli: Cli) -> None:
@@ -114,7 +152,8 @@ def test_connect_shows_slack_warnings(cli: Cli, emu: Emulator) -> None:
     assert plain.code == 0, plain
     assert "warn   superfluous_charset" in plain.stdout
     assert "warn   some_new_warning" in plain.stdout
-    assert "slackrtm: WARNING: rtm.connect: Slack warning superfluous_charset" in plain.stderr
+    # A log line has the command's own shape: ``slackrtm: warning: ...``.
+    assert "slackrtm: warning: rtm.connect: Slack warning superfluous_charset" in plain.stderr
     assert "SlackApiWarning" not in plain.stderr  # one log line each, no Python warning dump
     assert json.loads(cli("connect", "--json").stdout)["warnings"] == [
         "superfluous_charset",
@@ -175,16 +214,81 @@ def test_bad_usage(cli: Cli, emu: Emulator, args: list[str], needle: str) -> Non
     assert emu.requests == []
 
 
-def test_an_unreachable_base_url(cli: Cli) -> None:
+SESSION_COMMANDS = {
+    "connect": ["connect"],
+    "listen": ["listen"],
+    "send": ["send", "--channel", "C0EMU0001", "--text", "hi"],
+}
+
+
+@pytest.mark.parametrize("command", SESSION_COMMANDS)
+def test_an_unreachable_base_url(cli: Cli, command: str) -> None:
     port = closed_port()
-    result = cli("connect", "--base-url", f"http://127.0.0.1:{port}/api/", "--retries", "0")
+    base = f"http://127.0.0.1:{port}/api/"
+    result = cli(*SESSION_COMMANDS[command], "--base-url", base, "--retries", "0")
     assert_one_line_error(result, ExitCode.CONNECTION, f"127.0.0.1:{port}", "refused")
+
+
+@pytest.mark.parametrize("command", ["listen", "send"])
+def test_a_session_that_cannot_start_is_one_line(cli: Cli, command: str) -> None:
+    # The session logs its end at WARNING; the command prints that error once, as its line.
+    env = {**cli.environment(), "SLACK_BOT_TOKEN": "xoxb-not-a-known-token"}
+    result = cli(*SESSION_COMMANDS[command], env=env)
+    assert [line for line in result.stderr.splitlines() if line.strip()] == [
+        f"slackrtm: error: rtm.connect: invalid_auth: {RTM_CONNECT.errors['invalid_auth']}"
+    ]
+    assert result.code == ExitCode.API_ERROR and "Traceback" not in result.stderr
+
+
+def test_with_debug_the_sessions_own_log_line_shows_too(cli: Cli) -> None:
+    env = {**cli.environment(), "SLACK_BOT_TOKEN": "xoxb-not-a-known-token"}
+    result = cli("listen", "--debug", env=env)
+    assert result.code == ExitCode.API_ERROR
+    assert "RTM: session ended by InvalidAuth" in result.stderr
+    assert "Traceback (most recent call last)" in result.stderr
 
 
 def test_an_http_error_after_retries(cli: Cli, emu: Emulator) -> None:
     emu.faults.web(n=1, status=502, body=b"<html>Bad gateway</html>", content_type="text/html")
     result = cli("connect", "--retries", "0")
-    assert_one_line_error(result, ExitCode.SLACK_ERROR, "SlackHttpError", "502")
+    assert_one_line_error(result, ExitCode.SLACK_ERROR, "rtm.connect: ", "HTTP 502")
+
+
+def test_rate_limited_after_retries(cli: Cli, emu: Emulator) -> None:
+    emu.faults.web(n=1, status=429, retry_after=7)
+    result = cli("connect", "--retries", "0")
+    assert_one_line_error(result, ExitCode.SLACK_ERROR, "rtm.connect: rate limited", "7 s")
+
+
+# -- send's values: checked by the SDK, refused as a usage error -----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("flags", "needle"),
+    [
+        (["--channel", "C0EMU0001", "--text", ""], "send: text must not be empty"),
+        (["--channel", "", "--text", "hi"], "send: channel must not be empty"),
+        (["--channel", "C0EMU0001", "--text", "hi", "--thread-ts", ""], "send: thread_ts"),
+        (["--channel", "C0EMU0001", "--text", "x" * 17_000], "RTM: frame of"),
+    ],
+    ids=["empty-text", "empty-channel", "empty-thread-ts", "over-16-kB"],
+)
+def test_a_value_the_sdk_refuses_is_a_usage_error(
+    cli: Cli, emu: Emulator, flags: list[str], needle: str
+) -> None:
+    assert_one_line_error(cli("send", *flags), ExitCode.USAGE, needle)
+    assert emu.counters.frames_in == 0  # nothing was sent
+
+
+def test_listen_refuses_an_empty_presence_user(cli: Cli) -> None:
+    result = cli("listen", "--presence", "")
+    assert_one_line_error(result, ExitCode.USAGE, "listen: each user ID must not be empty")
+
+
+def test_an_error_ack_is_slack_saying_no(cli: Cli) -> None:
+    result = cli("send", "--channel", "CNOPE", "--text", "hello")
+    line = assert_one_line_error(result, ExitCode.API_ERROR, "RTM: ", "channel not found")
+    assert line.startswith("slackrtm: error: RTM: error ack")
 
 
 def test_debug_shows_the_traceback_and_wire_logs_with_the_token_redacted(cli: Cli) -> None:

@@ -128,11 +128,13 @@ def listen(args: argparse.Namespace, out: Output) -> int:
                     "Ctrl-C to stop"
                 )
                 for event in rtm:
+                    # Counted before it is written: once a reader sees a line, Ctrl-C's
+                    # "closed after N events" counts it.
+                    seen += 1
                     if args.json:
                         out.json(event_json(event))
                     else:
                         out.event(event)
-                    seen += 1
                     if args.count is not None and seen >= args.count:
                         break
         except KeyboardInterrupt:

@@ -4,12 +4,14 @@
 from __future__ import annotations
 
 import json
+import re
 import shlex
 import signal
 import socket
 import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -110,19 +112,79 @@ def test_the_emulator_says_when_its_port_is_taken(cli: Cli) -> None:
     )
 
 
-def test_demo_runs_and_exits_0(cli: Cli) -> None:
+DEMO_BOUND = 30.0
+"""Seconds of wall time the demo may take here: it needs about one, on a loaded machine more."""
+
+
+def _demo_lines(stdout: str) -> dict[str, list[str]]:
+    """What each participant's indented lines say, in order: ``{"alice": [...], ...}``."""
+    said: dict[str, list[str]] = {}
+    for line in stdout.splitlines():
+        found = re.fullmatch(r"  (\w+) +(.*)", line)
+        if found:
+            said.setdefault(found[1], []).append(found[2])
+    return said
+
+
+def _in_order(lines: list[str], *patterns: str) -> list[re.Match[str]]:
+    """Each pattern matches a whole line, after the one before it matched."""
+    found: list[re.Match[str]] = []
+    rest = iter(lines)
+    for pattern in patterns:
+        match = next((m for m in map(re.compile(pattern).fullmatch, rest) if m), None)
+        assert match is not None, f"no line {pattern!r} in order in {lines}"
+        found.append(match)
+    return found
+
+
+def test_demo_shows_every_step_and_exits_0_in_time(cli: Cli) -> None:
+    started = time.monotonic()
     result = cli("demo", env=clean_environment())  # no token, no base URL: it brings its own
+    took = time.monotonic() - started
     assert result.code == 0, result
-    assert "rtm.connect with Client (sync" in result.stdout
-    assert "rtm.connect with AsyncClient (async" in result.stdout
-    assert result.stdout.count("emubot (U0EMUBOT1) on Emulator (T0EMU0001)") == 2
-    assert "users  3: alice, bob, emubot" in result.stdout  # client.workspace()
-    assert "chans  2: #general, #random" in result.stdout
-    assert "/websocket/" not in result.stdout  # socket URLs stay redacted
-    assert "\x1b[" not in result.stdout
-    assert "Traceback" not in result.stderr
-    for kind in ("presence_change", "message", "goodbye"):
-        assert kind in result.stdout
+    assert took < DEMO_BOUND
+    assert result.stderr == ""
+    out = result.stdout
+    assert "/websocket/" not in out  # socket URLs stay redacted
+    assert "\x1b[" not in out  # not a terminal: no colour
+    assert re.search(r"^done in \d+\.\d\d s$", out, flags=re.M)
+    steps = [line[2:] for line in out.splitlines() if line.startswith("▸ ")]
+    assert steps[1].startswith("rtm.connect with Client (sync")
+    assert steps[2].startswith("rtm.connect with AsyncClient (async")
+    assert steps[3].startswith("the workspace picture")
+    said = _demo_lines(out)
+    # rtm.connect with both clients, and the workspace picture.
+    socket_line = (
+        r"emubot \(U0EMUBOT1\) on Emulator \(T0EMU0001\); socket ws://127\.0\.0\.1:\d+/<redacted>"
+    )
+    for form in ("sync", "async"):
+        assert len(said[form]) == 1 and re.fullmatch(socket_line, said[form][0]), said[form]
+    assert said["users"] == ["3: alice, bob, emubot"] and said["chans"] == ["2: #general, #random"]
+    alice, bob = said["alice"], said["bob"]
+    # Two sessions, as two users, each connected before anything else.
+    for lines in (alice, bob):
+        assert lines[:2] == ["hello", "Connected cause=start connects=1"]
+    # alice's message: her ack, then bob gets it, with the ack's ts.
+    (ack,) = _in_order(alice, r'MessageAck reply_to=\d+ ts=(\S+) "hi bob"')
+    delivery = r'message channel=C0EMU0001 team=T0EMU0001 ts=(\S+) user=U0EMU0001 "hi bob"'
+    (got,) = _in_order(bob, delivery)
+    assert ack[1] == got[1]
+    # Presence: alice follows bob, bob goes away, alice is told.
+    _in_order(alice, "MessageAck .*", r'presence_change presence=away users=\["U0EMU0002"\]')
+    # Slack's goodbye, bob's session reconnecting by itself, then bob's message and its ack.
+    *_, back_ack = _in_order(
+        bob,
+        "goodbye",
+        "Disconnected cause=goodbye",
+        r"Reconnecting cause=goodbye attempt=1 delay=\S+",
+        "hello",
+        "Connected cause=goodbye connects=2",
+        r'MessageAck reply_to=\d+ ts=(\S+) "back, alice"',
+    )
+    (back,) = _in_order(
+        alice, r'message channel=C0EMU0001 team=T0EMU0001 ts=(\S+) user=U0EMU0002 "back, alice"'
+    )
+    assert back_ack[1] == back[1]
 
 
 def test_make_demo() -> None:
@@ -191,3 +253,63 @@ def test_send_prints_the_ack(cli: Cli) -> None:
     assert result.code == 0, result
     ack = json.loads(result.stdout)
     assert ack["text"] == "hello" and ack["ts"]
+
+
+def test_listen_reconnects_after_a_goodbye_and_its_json_lines_say_so(
+    cli: Cli, emu: Emulator
+) -> None:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "slackrtm", "listen", "--json"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**cli.environment(), "PYTHONUNBUFFERED": "1"},
+        cwd=ROOT,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    seen: list[dict[str, object]] = []
+
+    def until(wanted: dict[str, object]) -> None:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            seen.append(json.loads(line))  # every line is one JSON object
+            if wanted.items() <= seen[-1].items():
+                return
+        raise AssertionError(f"listen ended before {wanted}: {seen}")
+
+    try:
+        assert "listening as emubot" in proc.stderr.readline()
+        until({"kind": "Connected", "connects": 1})
+        # Slack says goodbye, through the emulator's control API as any tool would.
+        request = urllib.request.Request(
+            f"{emu.url}_emulator/rtm/goodbye",
+            data=json.dumps({"user_id": "U0EMUBOT1"}).encode(),
+            method="POST",
+        )
+        with urllib.request.urlopen(request, timeout=TIMEOUT) as answer:
+            assert json.loads(answer.read())["connections"] == 1
+        until({"kind": "Connected", "connects": 2})
+        # The new socket delivers.
+        emu.send_event(
+            {"type": "message", "channel": "C0EMU0001", "user": "U0EMU0001", "text": "still there?",
+             "ts": "2.000001"},
+            user_id="U0EMUBOT1",
+        )  # fmt: skip
+        until({"type": "message"})
+    finally:
+        proc.send_signal(signal.SIGINT)
+        code = proc.wait(timeout=TIMEOUT)
+    kinds = [line.get("type") or line.get("kind") for line in seen]
+    assert kinds == [
+        "hello", "Connected", "goodbye", "Disconnected", "Reconnecting", "hello", "Connected",
+        "message",
+    ]  # fmt: skip
+    assert seen[1] == {"kind": "Connected", "cause": "start", "connects": 1}
+    assert seen[3] == {"kind": "Disconnected", "cause": "goodbye"}
+    assert seen[4]["cause"] == "goodbye" and seen[4]["attempt"] == 1
+    assert isinstance(seen[4]["delay"], float) and 0 <= seen[4]["delay"] <= 30
+    assert seen[6] == {"kind": "Connected", "cause": "goodbye", "connects": 2}
+    assert seen[7]["text"] == "still there?" and seen[7]["user"] == "U0EMU0001"
+    assert code == 0
+    rest = proc.stderr.read().splitlines()
+    assert rest == [f"closed after {len(seen)} events"]

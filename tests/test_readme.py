@@ -1,20 +1,28 @@
-"""The README's examples run: its quickstarts and error handling, against the emulator."""
+"""The README's examples run: its quickstarts and error handling, against the emulator.
+
+A reader runs them after pasting the lines ``python -m slackrtm.emulator`` prints; so do these
+tests (`exported_environment`), with each block as the README shows it, not edited.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import io
 import re
+import shlex
 from pathlib import Path
 
 import pytest
 
 from slackrtm import Client
+from slackrtm._wire import TOKEN_ENVIRONMENT
 from slackrtm.emulator import Emulator
+from slackrtm.emulator.__main__ import _exports
 
 README = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
 BLOCKS = re.findall(r"```python\n(.*?)```", README, flags=re.DOTALL)
 PLACEHOLDER = 'token="xoxb-..."'
+"""The token the RTM session's examples still spell out (tests/rtm/test_readme_session.py)."""
 
 
 def block_with(text: str) -> str:
@@ -30,6 +38,24 @@ def run(code: str, namespace: dict[str, object] | None = None) -> str:
     return out.getvalue()
 
 
+def exported_environment(emu: Emulator, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    """Set what the emulator tells a reader to export, read from the lines it prints.
+
+    Every other variable the clients read for a token is removed, so that the examples can
+    only have their token from these lines.
+    """
+    exports: dict[str, str] = {}
+    for line in _exports(emu):
+        if line.startswith("export "):
+            name, _, value = line[len("export ") :].partition("=")
+            exports[name] = shlex.split(value)[0]
+    for name in TOKEN_ENVIRONMENT:
+        monkeypatch.delenv(name, raising=False)
+    for name, value in exports.items():
+        monkeypatch.setenv(name, value)
+    return exports
+
+
 # Markers of the two quickstarts (the RTM session's examples open clients too; they are run by
 # tests/rtm/test_readme_session.py).
 @pytest.mark.parametrize(
@@ -39,14 +65,9 @@ def test_quickstart_runs_unchanged_with_the_emulators_exports(
     marker: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     with Emulator() as emu:
-        # What `python -m slackrtm.emulator` tells a reader to export.
-        monkeypatch.setenv("SLACK_API_URL", emu.base_url)
-        monkeypatch.setenv("SLACK_BOT_TOKEN", emu.bot_token)
-        monkeypatch.delenv("SLACK_TOKEN", raising=False)
-        code = block_with(marker).replace(
-            PLACEHOLDER, f"token={emu.bot_token!r}, base_url={emu.base_url!r}"
-        )
-        printed = run(code)
+        exports = exported_environment(emu, monkeypatch)
+        assert exports == {"SLACK_API_URL": emu.base_url, "SLACK_BOT_TOKEN": emu.bot_token}
+        printed = run(block_with(marker))
         team = emu.workspace.team_of(emu.workspace.tokens[emu.bot_token].user_id)
         calls = len(emu.requests)
     assert team.name in printed

@@ -3,7 +3,7 @@
 The quickstarts, errors, events, workspace and session examples run in their own tests
 (tests/test_readme.py, tests/test_readme_workspace.py, tests/rtm/test_readme_session.py); the
 blocks left run here, against the emulator. The last test fails when a block is added that no
-test runs.
+test runs (tests/test_readme_fences.py does the same for the other fenced blocks).
 """
 
 from __future__ import annotations
@@ -118,17 +118,20 @@ def test_injecting_faults() -> None:
         assert emu.workspace.users["U0EMU0001"].presence == "away"
 
 
+RUN_HERE = (
+    "client.iter_users_list(limit=200)",
+    "warnings.simplefilter",
+    "RetryPolicy(\n",
+    "emu.user_token  ",
+    "async with Emulator() as emu:",
+    "def test_my_bot_connects(emulator):",
+    "emu.faults.web(n=1, status=500)",
+    "emu.send_goodbye(close=False)",
+)
+"""A line of each block the tests above run."""
+
+
 def test_every_python_block_runs_in_some_test() -> None:
-    here = [
-        "client.iter_users_list(limit=200)",
-        "warnings.simplefilter",
-        "RetryPolicy(\n",
-        "emu.user_token  ",
-        "async with Emulator() as emu:",
-        "def test_my_bot_connects(emulator):",
-        "emu.faults.web(n=1, status=500)",
-        "emu.send_goodbye(close=False)",
-    ]
-    markers = [*RUN_ELSEWHERE, *here]
+    markers = [*RUN_ELSEWHERE, *RUN_HERE]
     orphans = [block[:80] for block in BLOCKS if not any(m in block for m in markers)]
     assert orphans == [], "README blocks that no test runs"

@@ -70,3 +70,18 @@ def test_tests_that_fail_already_stop_the_run(
     (tmp_path / "test_mod.py").write_text(TEST.replace("== 9", "== 10"), encoding="utf-8")
     assert main([str(module), "--tests", str(tmp_path / "test_mod.py")]) == 2
     assert "fix them first" in capsys.readouterr().err
+
+
+def test_an_abstract_methods_raise_is_not_dropped() -> None:
+    source = '''class Base:
+    def name(self):
+        """What a subclass calls itself."""
+        raise NotImplementedError
+
+    def twice(self):
+        first = self.name()
+        return first * 2
+'''
+    found = [m.description for m in mutants(source)]
+    assert "removed the statement on line 4" not in found
+    assert "removed the statement on line 7" in found

@@ -25,14 +25,14 @@ from .lean_server import message
 @contextmanager
 def stdlib_json() -> Iterator[None]:
     """`events.decode` without orjson for a while, as on an install without the extra."""
-    saved = getattr(events, "_orjson_loads", None)
+    saved = events._orjson_loads
     if saved is not None:
-        events._orjson_loads = None  # type: ignore[attr-defined]
+        events._orjson_loads = None
     try:
         yield
     finally:
         if saved is not None:
-            events._orjson_loads = saved  # type: ignore[attr-defined]
+            events._orjson_loads = saved
 
 
 class _Decoder:
@@ -62,7 +62,7 @@ class _Stdlib(_Decoder):
 
 
 def orjson_available() -> bool:
-    return getattr(events, "_orjson_loads", None) is not None
+    return events._orjson_loads is not None
 
 
 def row(*, frames: int = 50_000, rounds: int = 9) -> Row:

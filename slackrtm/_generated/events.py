@@ -34,7 +34,16 @@ from typing import Any, ClassVar, Final
 
 import attrs
 
-from slackrtm._event import Ack, Command, Event, extra_fields, frame_error, string_tuple
+from slackrtm._event import (
+    Ack,
+    Command,
+    Event,
+    absent_is_none,
+    dict_setter,
+    extra_fields,
+    frame_error,
+    string_tuple,
+)
 from slackrtm._spec import redacted, strict
 
 __all__ = [
@@ -75,6 +84,12 @@ __all__ = [
 ]
 
 
+_new: Final = object.__new__
+"""How the fast readers make an instance: without its ``__init__``, the checked frame then given
+as its ``__dict__`` (by the class's ``_DICT_`` setter).
+"""
+
+
 MAX_FRAME_BYTES: Final = 16384
 """The largest client frame Slack accepts, in bytes of UTF-8."""
 
@@ -91,7 +106,8 @@ RTM_ERROR_MESSAGES: Final[Mapping[int, str]] = {
 }
 
 
-@attrs.frozen(kw_only=True)
+@absent_is_none
+@attrs.frozen(kw_only=True, slots=False)
 class ChannelCreated(Event):
     """A channel was created."""
 
@@ -101,7 +117,8 @@ class ChannelCreated(Event):
     """The new channel."""
 
 
-@attrs.frozen(kw_only=True)
+@absent_is_none
+@attrs.frozen(kw_only=True, slots=False)
 class ChannelJoined(Event):
     """The connecting user joined a channel."""
 
@@ -111,7 +128,8 @@ class ChannelJoined(Event):
     """The channel joined."""
 
 
-@attrs.frozen(kw_only=True)
+@absent_is_none
+@attrs.frozen(kw_only=True, slots=False)
 class ChannelLeft(Event):
     """The connecting user left a channel."""
 
@@ -123,7 +141,8 @@ class ChannelLeft(Event):
     """The ID of the channel left."""
 
 
-@attrs.frozen(kw_only=True)
+@absent_is_none
+@attrs.frozen(kw_only=True, slots=False)
 class Error(Event):
     """The server reports a problem with the connection, such as an expired socket URL."""
 
@@ -133,7 +152,8 @@ class Error(Event):
     """The code and message of the problem."""
 
 
-@attrs.frozen(kw_only=True)
+@absent_is_none
+@attrs.frozen(kw_only=True, slots=False)
 class ErrorAck(Ack):
     """The server refused a frame the client sent, with the code and message of the reason."""
 
@@ -143,7 +163,8 @@ class ErrorAck(Ack):
     """Why the frame was refused."""
 
 
-@attrs.frozen(kw_only=True)
+@absent_is_none
+@attrs.frozen(kw_only=True, slots=False)
 class ErrorInfo:
     """An error's code and message, in an error event or a failed ack."""
 
@@ -155,7 +176,8 @@ class ErrorInfo:
     """Fields Slack sent that the schema does not describe, by wire name."""
 
 
-@attrs.frozen(kw_only=True)
+@absent_is_none
+@attrs.frozen(kw_only=True, slots=False)
 class EventChannel:
     """A channel, as channel events carry it; the fields beyond id vary by event."""
 
@@ -175,7 +197,8 @@ class EventChannel:
     """Fields Slack sent that the schema does not describe, by wire name."""
 
 
-@attrs.frozen(kw_only=True)
+@absent_is_none
+@attrs.frozen(kw_only=True, slots=False)
 class EventUser:
     """A workspace member, as user events carry it; the fields beyond id vary by event."""
 
@@ -203,21 +226,24 @@ class EventUser:
     """Fields Slack sent that the schema does not describe, by wire name."""
 
 
-@attrs.frozen(kw_only=True)
+@absent_is_none
+@attrs.frozen(kw_only=True, slots=False)
 class Goodbye(Event):
     """The server is about to close the connection; the client should connect again."""
 
     TYPE: ClassVar[str] = "goodbye"
 
 
-@attrs.frozen(kw_only=True)
+@absent_is_none
+@attrs.frozen(kw_only=True, slots=False)
 class Hello(Event):
     """The first frame of every connection: the server is ready, and events follow."""
 
     TYPE: ClassVar[str] = "hello"
 
 
-@attrs.frozen(kw_only=True)
+@absent_is_none
+@attrs.frozen(kw_only=True, slots=False)
 class ManualPresenceChange(Event):
     """The connecting user set their own presence by hand."""
 
@@ -227,7 +253,8 @@ class ManualPresenceChange(Event):
     """The new presence: active or away."""
 
 
-@attrs.frozen(kw_only=True)
+@absent_is_none
+@attrs.frozen(kw_only=True, slots=False)
 class MemberJoinedChannel(Event):
     """A user joined a conversation."""
 
@@ -245,7 +272,8 @@ class MemberJoinedChannel(Event):
     """Who joined."""
 
 
-@attrs.frozen(kw_only=True)
+@absent_is_none
+@attrs.frozen(kw_only=True, slots=False)
 class Message(Event):
     """A message was posted, changed or deleted in a conversation the user is in."""
 
@@ -287,7 +315,8 @@ class Message(Event):
     """The display name a bot posted under. Absent: None."""
 
 
-@attrs.frozen(kw_only=True)
+@absent_is_none
+@attrs.frozen(kw_only=True, slots=False)
 class MessageAck(Ack):
     """The server accepted a message the client sent; it is now posted under this ts."""
 
@@ -326,7 +355,8 @@ class MessageCommand(Command):
     """Reply in the thread of this parent message. Absent: None."""
 
 
-@attrs.frozen(kw_only=True)
+@absent_is_none
+@attrs.frozen(kw_only=True, slots=False)
 class MessageEdited:
     """Who edited a message, and when."""
 
@@ -347,7 +377,8 @@ class PingCommand(Command):
     TYPE: ClassVar[str] = "ping"
 
 
-@attrs.frozen(kw_only=True)
+@absent_is_none
+@attrs.frozen(kw_only=True, slots=False)
 class Pong(Event):
     """The answer to a client ping; it echoes the ping's other flat fields, which stay in extra."""
 
@@ -357,7 +388,8 @@ class Pong(Event):
     """The id of the ping this answers. Absent: None."""
 
 
-@attrs.frozen(kw_only=True)
+@absent_is_none
+@attrs.frozen(kw_only=True, slots=False)
 class PrefChange(Event):
     """One of the connecting user's preferences changed."""
 
@@ -369,7 +401,8 @@ class PrefChange(Event):
     """The preference's new value, of whatever JSON type the preference has. Absent: None."""
 
 
-@attrs.frozen(kw_only=True)
+@absent_is_none
+@attrs.frozen(kw_only=True, slots=False)
 class PresenceChange(Event):
     """A user's presence changed. A connection made with batch_presence_aware gets 'users' (a
     list, even of one); other connections get 'user'; both read as 'users'.
@@ -395,7 +428,8 @@ class PresenceSubCommand(Command):
     """The users to follow; an empty list unsubscribes from all."""
 
 
-@attrs.frozen(kw_only=True)
+@absent_is_none
+@attrs.frozen(kw_only=True, slots=False)
 class ReconnectUrl(Event):
     """An experimental, undocumented event carrying a URL to reconnect to; clients should not
     depend on it.
@@ -407,7 +441,8 @@ class ReconnectUrl(Event):
     """The WebSocket URL to reconnect to. Absent: None."""
 
 
-@attrs.frozen(kw_only=True)
+@absent_is_none
+@attrs.frozen(kw_only=True, slots=False)
 class TeamJoin(Event):
     """A new member joined the workspace."""
 
@@ -417,7 +452,8 @@ class TeamJoin(Event):
     """The new member."""
 
 
-@attrs.frozen(kw_only=True)
+@absent_is_none
+@attrs.frozen(kw_only=True, slots=False)
 class TeamMigrationStarted(Event):
     """The workspace is being migrated between servers; the connection closes, and the client
     should connect again in a moment.
@@ -439,7 +475,8 @@ class TypingCommand(Command):
     """The conversation the user is typing in."""
 
 
-@attrs.frozen(kw_only=True)
+@absent_is_none
+@attrs.frozen(kw_only=True, slots=False)
 class UserChange(Event):
     """A member's data (profile, name, status) changed."""
 
@@ -449,7 +486,8 @@ class UserChange(Event):
     """The member, as they are now."""
 
 
-@attrs.frozen(kw_only=True)
+@absent_is_none
+@attrs.frozen(kw_only=True, slots=False)
 class UserTyping(Event):
     """A user started typing in a conversation."""
 
@@ -464,7 +502,36 @@ class UserTyping(Event):
 _KNOWN_ERROR_INFO: Final = frozenset({"code", "msg"})
 
 
-def _read_error_info(data_: Any, path_: str, frame_: str) -> ErrorInfo:
+_NULLABLE_ERROR_INFO: Final = frozenset({"msg"})
+
+
+_TYPES_ERROR_INFO: Final[Mapping[str, type]] = {
+    "code": int,
+    "msg": str,
+}
+_DICT_ERROR_INFO: Final = dict_setter(ErrorInfo)
+
+
+def _fast_error_info(data_: Any) -> ErrorInfo | None:
+    if type(data_) is not dict:
+        return None
+    types_ = _TYPES_ERROR_INFO
+    nullable_ = _NULLABLE_ERROR_INFO
+    try:
+        for key_, value_ in data_.items():
+            if types_[key_] is not type(value_) and (value_ is not None or key_ not in nullable_):
+                return None
+    except KeyError:  # a field the schema does not describe: the strict reader keeps it
+        return None
+    if "code" not in data_:
+        return None
+    data_ = data_.copy()
+    object_ = _new(ErrorInfo)
+    _DICT_ERROR_INFO(object_, data_)
+    return object_
+
+
+def _strict_error_info(data_: Any, path_: str, frame_: str) -> ErrorInfo:
     if type(data_) is not dict:
         raise frame_error(frame_, path_, data_, "object")
     code = data_.get("code")
@@ -488,7 +555,48 @@ _KNOWN_EVENT_CHANNEL: Final = frozenset(
 )
 
 
-def _read_event_channel(data_: Any, path_: str, frame_: str) -> EventChannel:
+_NULLABLE_EVENT_CHANNEL: Final = frozenset(
+    {
+        "created",
+        "creator",
+        "is_channel",
+        "is_private",
+        "name",
+    },
+)
+
+
+_TYPES_EVENT_CHANNEL: Final[Mapping[str, type]] = {
+    "created": int,
+    "creator": str,
+    "id": str,
+    "is_channel": bool,
+    "is_private": bool,
+    "name": str,
+}
+_DICT_EVENT_CHANNEL: Final = dict_setter(EventChannel)
+
+
+def _fast_event_channel(data_: Any) -> EventChannel | None:
+    if type(data_) is not dict:
+        return None
+    types_ = _TYPES_EVENT_CHANNEL
+    nullable_ = _NULLABLE_EVENT_CHANNEL
+    try:
+        for key_, value_ in data_.items():
+            if types_[key_] is not type(value_) and (value_ is not None or key_ not in nullable_):
+                return None
+    except KeyError:  # a field the schema does not describe: the strict reader keeps it
+        return None
+    if "id" not in data_:
+        return None
+    data_ = data_.copy()
+    object_ = _new(EventChannel)
+    _DICT_EVENT_CHANNEL(object_, data_)
+    return object_
+
+
+def _strict_event_channel(data_: Any, path_: str, frame_: str) -> EventChannel:
     if type(data_) is not dict:
         raise frame_error(frame_, path_, data_, "object")
     created = data_.get("created")
@@ -536,7 +644,55 @@ _KNOWN_EVENT_USER: Final = frozenset(
 )
 
 
-def _read_event_user(data_: Any, path_: str, frame_: str) -> EventUser:
+_NULLABLE_EVENT_USER: Final = frozenset(
+    {
+        "deleted",
+        "is_admin",
+        "is_bot",
+        "name",
+        "profile",
+        "real_name",
+        "team_id",
+        "tz",
+        "updated",
+    },
+)
+
+
+_TYPES_EVENT_USER: Final[Mapping[str, type]] = {
+    "deleted": bool,
+    "id": str,
+    "is_admin": bool,
+    "is_bot": bool,
+    "name": str,
+    "real_name": str,
+    "team_id": str,
+    "tz": str,
+    "updated": int,
+}
+_DICT_EVENT_USER: Final = dict_setter(EventUser)
+
+
+def _fast_event_user(data_: Any) -> EventUser | None:
+    if type(data_) is not dict:
+        return None
+    types_ = _TYPES_EVENT_USER
+    nullable_ = _NULLABLE_EVENT_USER
+    try:
+        for key_, value_ in data_.items():
+            if types_[key_] is not type(value_) and (value_ is not None or key_ not in nullable_):
+                return None
+    except KeyError:  # a field the schema does not describe: the strict reader keeps it
+        return None
+    if "id" not in data_:
+        return None
+    data_ = data_.copy()
+    object_ = _new(EventUser)
+    _DICT_EVENT_USER(object_, data_)
+    return object_
+
+
+def _strict_event_user(data_: Any, path_: str, frame_: str) -> EventUser:
     if type(data_) is not dict:
         raise frame_error(frame_, path_, data_, "object")
     deleted = data_.get("deleted")
@@ -585,7 +741,34 @@ def _read_event_user(data_: Any, path_: str, frame_: str) -> EventUser:
 _KNOWN_MESSAGE_EDITED: Final = frozenset({"ts", "user"})
 
 
-def _read_message_edited(data_: Any, path_: str, frame_: str) -> MessageEdited:
+_NULLABLE_MESSAGE_EDITED: Final = frozenset({"ts", "user"})
+
+
+_TYPES_MESSAGE_EDITED: Final[Mapping[str, type]] = {
+    "ts": str,
+    "user": str,
+}
+_DICT_MESSAGE_EDITED: Final = dict_setter(MessageEdited)
+
+
+def _fast_message_edited(data_: Any) -> MessageEdited | None:
+    if type(data_) is not dict:
+        return None
+    types_ = _TYPES_MESSAGE_EDITED
+    nullable_ = _NULLABLE_MESSAGE_EDITED
+    try:
+        for key_, value_ in data_.items():
+            if types_[key_] is not type(value_) and (value_ is not None or key_ not in nullable_):
+                return None
+    except KeyError:  # a field the schema does not describe: the strict reader keeps it
+        return None
+    data_ = data_.copy()
+    object_ = _new(MessageEdited)
+    _DICT_MESSAGE_EDITED(object_, data_)
+    return object_
+
+
+def _strict_message_edited(data_: Any, path_: str, frame_: str) -> MessageEdited:
     if type(data_) is not dict:
         raise frame_error(frame_, path_, data_, "object")
     ts = data_.get("ts")
@@ -600,25 +783,173 @@ def _read_message_edited(data_: Any, path_: str, frame_: str) -> MessageEdited:
 _KNOWN_CHANNEL_CREATED: Final = frozenset({"channel", "type"})
 
 
-def _read_channel_created(data_: dict[str, Any]) -> ChannelCreated:
+_TYPES_CHANNEL_CREATED: Final[Mapping[str, type]] = {
+    "channel": dict,
+    "type": str,
+}
+_DICT_CHANNEL_CREATED: Final = dict_setter(ChannelCreated)
+
+
+def _fast_channel_created(data_: dict[str, Any]) -> ChannelCreated | None:
+    """The frame as it is, else None; takes ``data_`` over as the instance's ``__dict__``
+    (changed only when it returns the instance).
+    """
+    types_ = _TYPES_CHANNEL_CREATED
+    try:
+        for key_, value_ in data_.items():
+            if types_[key_] is not type(value_):
+                return None
+        unknown_ = False
+    except KeyError:
+        known_ = _KNOWN_CHANNEL_CREATED
+        for key_, value_ in data_.items():
+            if key_ not in known_ or types_.get(key_) is type(value_):
+                continue
+            return None
+        unknown_ = True
+    if "type" not in data_:
+        return None
+    if "channel" not in data_:
+        return None
+    value0_ = data_.get("channel")
+    if value0_ is not None:
+        value0_ = _fast_event_channel(value0_)
+        if value0_ is None:
+            return None
+    if unknown_:
+        extra_ = {key_: value_ for key_, value_ in data_.items() if key_ not in known_}
+        for key_ in extra_:
+            del data_[key_]
+    del data_["type"]
+    if value0_ is not None:
+        data_["channel"] = value0_
+    if unknown_:
+        data_["extra"] = extra_
+    event_ = _new(ChannelCreated)
+    _DICT_CHANNEL_CREATED(event_, data_)
+    return event_
+
+
+def _strict_channel_created(data_: dict[str, Any]) -> ChannelCreated:
     channel = data_.get("channel")
-    channel = _read_event_channel(channel, "channel", "channel_created")
+    channel = _strict_event_channel(channel, "channel", "channel_created")
     return ChannelCreated(channel=channel, extra=extra_fields(data_, _KNOWN_CHANNEL_CREATED))
+
+
+def _read_channel_created(data_: dict[str, Any]) -> ChannelCreated:
+    return _fast_channel_created(data_.copy()) or _strict_channel_created(data_)
 
 
 _KNOWN_CHANNEL_JOINED: Final = frozenset({"channel", "type"})
 
 
-def _read_channel_joined(data_: dict[str, Any]) -> ChannelJoined:
+_TYPES_CHANNEL_JOINED: Final[Mapping[str, type]] = {
+    "channel": dict,
+    "type": str,
+}
+_DICT_CHANNEL_JOINED: Final = dict_setter(ChannelJoined)
+
+
+def _fast_channel_joined(data_: dict[str, Any]) -> ChannelJoined | None:
+    """The frame as it is, else None; takes ``data_`` over as the instance's ``__dict__``
+    (changed only when it returns the instance).
+    """
+    types_ = _TYPES_CHANNEL_JOINED
+    try:
+        for key_, value_ in data_.items():
+            if types_[key_] is not type(value_):
+                return None
+        unknown_ = False
+    except KeyError:
+        known_ = _KNOWN_CHANNEL_JOINED
+        for key_, value_ in data_.items():
+            if key_ not in known_ or types_.get(key_) is type(value_):
+                continue
+            return None
+        unknown_ = True
+    if "type" not in data_:
+        return None
+    if "channel" not in data_:
+        return None
+    value0_ = data_.get("channel")
+    if value0_ is not None:
+        value0_ = _fast_event_channel(value0_)
+        if value0_ is None:
+            return None
+    if unknown_:
+        extra_ = {key_: value_ for key_, value_ in data_.items() if key_ not in known_}
+        for key_ in extra_:
+            del data_[key_]
+    del data_["type"]
+    if value0_ is not None:
+        data_["channel"] = value0_
+    if unknown_:
+        data_["extra"] = extra_
+    event_ = _new(ChannelJoined)
+    _DICT_CHANNEL_JOINED(event_, data_)
+    return event_
+
+
+def _strict_channel_joined(data_: dict[str, Any]) -> ChannelJoined:
     channel = data_.get("channel")
-    channel = _read_event_channel(channel, "channel", "channel_joined")
+    channel = _strict_event_channel(channel, "channel", "channel_joined")
     return ChannelJoined(channel=channel, extra=extra_fields(data_, _KNOWN_CHANNEL_JOINED))
+
+
+def _read_channel_joined(data_: dict[str, Any]) -> ChannelJoined:
+    return _fast_channel_joined(data_.copy()) or _strict_channel_joined(data_)
 
 
 _KNOWN_CHANNEL_LEFT: Final = frozenset({"actor_id", "channel", "type"})
 
 
-def _read_channel_left(data_: dict[str, Any]) -> ChannelLeft:
+_NULLABLE_CHANNEL_LEFT: Final = frozenset({"actor_id"})
+
+
+_TYPES_CHANNEL_LEFT: Final[Mapping[str, type]] = {
+    "actor_id": str,
+    "channel": str,
+    "type": str,
+}
+_DICT_CHANNEL_LEFT: Final = dict_setter(ChannelLeft)
+
+
+def _fast_channel_left(data_: dict[str, Any]) -> ChannelLeft | None:
+    """The frame as it is, else None; takes ``data_`` over as the instance's ``__dict__``
+    (changed only when it returns the instance).
+    """
+    types_ = _TYPES_CHANNEL_LEFT
+    nullable_ = _NULLABLE_CHANNEL_LEFT
+    try:
+        for key_, value_ in data_.items():
+            if types_[key_] is not type(value_) and (value_ is not None or key_ not in nullable_):
+                return None
+        unknown_ = False
+    except KeyError:
+        known_ = _KNOWN_CHANNEL_LEFT
+        for key_, value_ in data_.items():
+            if key_ not in known_ or types_.get(key_) is type(value_):
+                continue
+            if value_ is not None or key_ not in nullable_:
+                return None
+        unknown_ = True
+    if "type" not in data_:
+        return None
+    if "channel" not in data_:
+        return None
+    if unknown_:
+        extra_ = {key_: value_ for key_, value_ in data_.items() if key_ not in known_}
+        for key_ in extra_:
+            del data_[key_]
+    del data_["type"]
+    if unknown_:
+        data_["extra"] = extra_
+    event_ = _new(ChannelLeft)
+    _DICT_CHANNEL_LEFT(event_, data_)
+    return event_
+
+
+def _strict_channel_left(data_: dict[str, Any]) -> ChannelLeft:
     actor_id = data_.get("actor_id")
     if actor_id is not None and type(actor_id) is not str:
         raise frame_error("channel_left", "actor_id", actor_id, "string")
@@ -632,33 +963,210 @@ def _read_channel_left(data_: dict[str, Any]) -> ChannelLeft:
     )
 
 
+def _read_channel_left(data_: dict[str, Any]) -> ChannelLeft:
+    return _fast_channel_left(data_.copy()) or _strict_channel_left(data_)
+
+
 _KNOWN_ERROR: Final = frozenset({"error", "type"})
 
 
-def _read_error(data_: dict[str, Any]) -> Error:
+_TYPES_ERROR: Final[Mapping[str, type]] = {
+    "error": dict,
+    "type": str,
+}
+_DICT_ERROR: Final = dict_setter(Error)
+
+
+def _fast_error(data_: dict[str, Any]) -> Error | None:
+    """The frame as it is, else None; takes ``data_`` over as the instance's ``__dict__``
+    (changed only when it returns the instance).
+    """
+    types_ = _TYPES_ERROR
+    try:
+        for key_, value_ in data_.items():
+            if types_[key_] is not type(value_):
+                return None
+        unknown_ = False
+    except KeyError:
+        known_ = _KNOWN_ERROR
+        for key_, value_ in data_.items():
+            if key_ not in known_ or types_.get(key_) is type(value_):
+                continue
+            return None
+        unknown_ = True
+    if "type" not in data_:
+        return None
+    if "error" not in data_:
+        return None
+    value0_ = data_.get("error")
+    if value0_ is not None:
+        value0_ = _fast_error_info(value0_)
+        if value0_ is None:
+            return None
+    if unknown_:
+        extra_ = {key_: value_ for key_, value_ in data_.items() if key_ not in known_}
+        for key_ in extra_:
+            del data_[key_]
+    del data_["type"]
+    if value0_ is not None:
+        data_["error"] = value0_
+    if unknown_:
+        data_["extra"] = extra_
+    event_ = _new(Error)
+    _DICT_ERROR(event_, data_)
+    return event_
+
+
+def _strict_error(data_: dict[str, Any]) -> Error:
     error = data_.get("error")
-    error = _read_error_info(error, "error", "error")
+    error = _strict_error_info(error, "error", "error")
     return Error(error=error, extra=extra_fields(data_, _KNOWN_ERROR))
+
+
+def _read_error(data_: dict[str, Any]) -> Error:
+    return _fast_error(data_.copy()) or _strict_error(data_)
 
 
 _KNOWN_GOODBYE: Final = frozenset({"type"})
 
 
-def _read_goodbye(data_: dict[str, Any]) -> Goodbye:
+_TYPES_GOODBYE: Final[Mapping[str, type]] = {
+    "type": str,
+}
+_DICT_GOODBYE: Final = dict_setter(Goodbye)
+
+
+def _fast_goodbye(data_: dict[str, Any]) -> Goodbye | None:
+    """The frame as it is, else None; takes ``data_`` over as the instance's ``__dict__``
+    (changed only when it returns the instance).
+    """
+    types_ = _TYPES_GOODBYE
+    try:
+        for key_, value_ in data_.items():
+            if types_[key_] is not type(value_):
+                return None
+        unknown_ = False
+    except KeyError:
+        known_ = _KNOWN_GOODBYE
+        for key_, value_ in data_.items():
+            if key_ not in known_ or types_.get(key_) is type(value_):
+                continue
+            return None
+        unknown_ = True
+    if "type" not in data_:
+        return None
+    if unknown_:
+        extra_ = {key_: value_ for key_, value_ in data_.items() if key_ not in known_}
+        for key_ in extra_:
+            del data_[key_]
+    del data_["type"]
+    if unknown_:
+        data_["extra"] = extra_
+    event_ = _new(Goodbye)
+    _DICT_GOODBYE(event_, data_)
+    return event_
+
+
+def _strict_goodbye(data_: dict[str, Any]) -> Goodbye:
     return Goodbye(extra=extra_fields(data_, _KNOWN_GOODBYE))
+
+
+def _read_goodbye(data_: dict[str, Any]) -> Goodbye:
+    return _fast_goodbye(data_.copy()) or _strict_goodbye(data_)
 
 
 _KNOWN_HELLO: Final = frozenset({"type"})
 
 
-def _read_hello(data_: dict[str, Any]) -> Hello:
+_TYPES_HELLO: Final[Mapping[str, type]] = {
+    "type": str,
+}
+_DICT_HELLO: Final = dict_setter(Hello)
+
+
+def _fast_hello(data_: dict[str, Any]) -> Hello | None:
+    """The frame as it is, else None; takes ``data_`` over as the instance's ``__dict__``
+    (changed only when it returns the instance).
+    """
+    types_ = _TYPES_HELLO
+    try:
+        for key_, value_ in data_.items():
+            if types_[key_] is not type(value_):
+                return None
+        unknown_ = False
+    except KeyError:
+        known_ = _KNOWN_HELLO
+        for key_, value_ in data_.items():
+            if key_ not in known_ or types_.get(key_) is type(value_):
+                continue
+            return None
+        unknown_ = True
+    if "type" not in data_:
+        return None
+    if unknown_:
+        extra_ = {key_: value_ for key_, value_ in data_.items() if key_ not in known_}
+        for key_ in extra_:
+            del data_[key_]
+    del data_["type"]
+    if unknown_:
+        data_["extra"] = extra_
+    event_ = _new(Hello)
+    _DICT_HELLO(event_, data_)
+    return event_
+
+
+def _strict_hello(data_: dict[str, Any]) -> Hello:
     return Hello(extra=extra_fields(data_, _KNOWN_HELLO))
+
+
+def _read_hello(data_: dict[str, Any]) -> Hello:
+    return _fast_hello(data_.copy()) or _strict_hello(data_)
 
 
 _KNOWN_MANUAL_PRESENCE_CHANGE: Final = frozenset({"presence", "type"})
 
 
-def _read_manual_presence_change(data_: dict[str, Any]) -> ManualPresenceChange:
+_TYPES_MANUAL_PRESENCE_CHANGE: Final[Mapping[str, type]] = {
+    "presence": str,
+    "type": str,
+}
+_DICT_MANUAL_PRESENCE_CHANGE: Final = dict_setter(ManualPresenceChange)
+
+
+def _fast_manual_presence_change(data_: dict[str, Any]) -> ManualPresenceChange | None:
+    """The frame as it is, else None; takes ``data_`` over as the instance's ``__dict__``
+    (changed only when it returns the instance).
+    """
+    types_ = _TYPES_MANUAL_PRESENCE_CHANGE
+    try:
+        for key_, value_ in data_.items():
+            if types_[key_] is not type(value_):
+                return None
+        unknown_ = False
+    except KeyError:
+        known_ = _KNOWN_MANUAL_PRESENCE_CHANGE
+        for key_, value_ in data_.items():
+            if key_ not in known_ or types_.get(key_) is type(value_):
+                continue
+            return None
+        unknown_ = True
+    if "type" not in data_:
+        return None
+    if "presence" not in data_:
+        return None
+    if unknown_:
+        extra_ = {key_: value_ for key_, value_ in data_.items() if key_ not in known_}
+        for key_ in extra_:
+            del data_[key_]
+    del data_["type"]
+    if unknown_:
+        data_["extra"] = extra_
+    event_ = _new(ManualPresenceChange)
+    _DICT_MANUAL_PRESENCE_CHANGE(event_, data_)
+    return event_
+
+
+def _strict_manual_presence_change(data_: dict[str, Any]) -> ManualPresenceChange:
     presence = data_.get("presence")
     if type(presence) is not str:
         raise frame_error("manual_presence_change", "presence", presence, "string")
@@ -666,6 +1174,10 @@ def _read_manual_presence_change(data_: dict[str, Any]) -> ManualPresenceChange:
         presence=presence,
         extra=extra_fields(data_, _KNOWN_MANUAL_PRESENCE_CHANGE),
     )
+
+
+def _read_manual_presence_change(data_: dict[str, Any]) -> ManualPresenceChange:
+    return _fast_manual_presence_change(data_.copy()) or _strict_manual_presence_change(data_)
 
 
 _KNOWN_MEMBER_JOINED_CHANNEL: Final = frozenset(
@@ -680,7 +1192,58 @@ _KNOWN_MEMBER_JOINED_CHANNEL: Final = frozenset(
 )
 
 
-def _read_member_joined_channel(data_: dict[str, Any]) -> MemberJoinedChannel:
+_NULLABLE_MEMBER_JOINED_CHANNEL: Final = frozenset({"channel_type", "inviter", "team"})
+
+
+_TYPES_MEMBER_JOINED_CHANNEL: Final[Mapping[str, type]] = {
+    "channel": str,
+    "channel_type": str,
+    "inviter": str,
+    "team": str,
+    "type": str,
+    "user": str,
+}
+_DICT_MEMBER_JOINED_CHANNEL: Final = dict_setter(MemberJoinedChannel)
+
+
+def _fast_member_joined_channel(data_: dict[str, Any]) -> MemberJoinedChannel | None:
+    """The frame as it is, else None; takes ``data_`` over as the instance's ``__dict__``
+    (changed only when it returns the instance).
+    """
+    types_ = _TYPES_MEMBER_JOINED_CHANNEL
+    nullable_ = _NULLABLE_MEMBER_JOINED_CHANNEL
+    try:
+        for key_, value_ in data_.items():
+            if types_[key_] is not type(value_) and (value_ is not None or key_ not in nullable_):
+                return None
+        unknown_ = False
+    except KeyError:
+        known_ = _KNOWN_MEMBER_JOINED_CHANNEL
+        for key_, value_ in data_.items():
+            if key_ not in known_ or types_.get(key_) is type(value_):
+                continue
+            if value_ is not None or key_ not in nullable_:
+                return None
+        unknown_ = True
+    if "type" not in data_:
+        return None
+    if "channel" not in data_:
+        return None
+    if "user" not in data_:
+        return None
+    if unknown_:
+        extra_ = {key_: value_ for key_, value_ in data_.items() if key_ not in known_}
+        for key_ in extra_:
+            del data_[key_]
+    del data_["type"]
+    if unknown_:
+        data_["extra"] = extra_
+    event_ = _new(MemberJoinedChannel)
+    _DICT_MEMBER_JOINED_CHANNEL(event_, data_)
+    return event_
+
+
+def _strict_member_joined_channel(data_: dict[str, Any]) -> MemberJoinedChannel:
     channel = data_.get("channel")
     if type(channel) is not str:
         raise frame_error("member_joined_channel", "channel", channel, "string")
@@ -706,6 +1269,10 @@ def _read_member_joined_channel(data_: dict[str, Any]) -> MemberJoinedChannel:
     )
 
 
+def _read_member_joined_channel(data_: dict[str, Any]) -> MemberJoinedChannel:
+    return _fast_member_joined_channel(data_.copy()) or _strict_member_joined_channel(data_)
+
+
 _KNOWN_MESSAGE: Final = frozenset(
     {
         "bot_id",
@@ -729,7 +1296,92 @@ _KNOWN_MESSAGE: Final = frozenset(
 )
 
 
-def _read_message(data_: dict[str, Any]) -> Message:
+_NULLABLE_MESSAGE: Final = frozenset(
+    {
+        "bot_id",
+        "channel",
+        "client_msg_id",
+        "deleted_ts",
+        "edited",
+        "event_ts",
+        "hidden",
+        "parent_user_id",
+        "reply_count",
+        "subtype",
+        "team",
+        "text",
+        "thread_ts",
+        "user",
+        "username",
+    },
+)
+
+
+_TYPES_MESSAGE: Final[Mapping[str, type]] = {
+    "bot_id": str,
+    "channel": str,
+    "client_msg_id": str,
+    "deleted_ts": str,
+    "edited": dict,
+    "event_ts": str,
+    "hidden": bool,
+    "parent_user_id": str,
+    "reply_count": int,
+    "subtype": str,
+    "team": str,
+    "text": str,
+    "thread_ts": str,
+    "ts": str,
+    "type": str,
+    "user": str,
+    "username": str,
+}
+_DICT_MESSAGE: Final = dict_setter(Message)
+
+
+def _fast_message(data_: dict[str, Any]) -> Message | None:
+    """The frame as it is, else None; takes ``data_`` over as the instance's ``__dict__``
+    (changed only when it returns the instance).
+    """
+    types_ = _TYPES_MESSAGE
+    nullable_ = _NULLABLE_MESSAGE
+    try:
+        for key_, value_ in data_.items():
+            if types_[key_] is not type(value_) and (value_ is not None or key_ not in nullable_):
+                return None
+        unknown_ = False
+    except KeyError:
+        known_ = _KNOWN_MESSAGE
+        for key_, value_ in data_.items():
+            if key_ not in known_ or types_.get(key_) is type(value_):
+                continue
+            if value_ is not None or key_ not in nullable_:
+                return None
+        unknown_ = True
+    if "type" not in data_:
+        return None
+    if "ts" not in data_:
+        return None
+    value0_ = data_.get("edited")
+    if value0_ is not None:
+        value0_ = _fast_message_edited(value0_)
+        if value0_ is None:
+            return None
+    if unknown_:
+        extra_ = {key_: value_ for key_, value_ in data_.items() if key_ not in known_}
+        for key_ in extra_:
+            del data_[key_]
+    del data_["type"]
+    if value0_ is not None:
+        data_["edited"] = value0_
+    if unknown_:
+        data_["extra"] = extra_
+    event_ = _new(Message)
+    _DICT_MESSAGE(event_, data_)
+    return event_
+
+
+def _strict_message(data_: dict[str, Any]) -> Message:
     bot_id = data_.get("bot_id")
     if bot_id is not None and type(bot_id) is not str:
         raise frame_error("message", "bot_id", bot_id, "string")
@@ -744,7 +1396,7 @@ def _read_message(data_: dict[str, Any]) -> Message:
         raise frame_error("message", "deleted_ts", deleted_ts, "string")
     edited = data_.get("edited")
     if edited is not None:
-        edited = _read_message_edited(edited, "edited", "message")
+        edited = _strict_message_edited(edited, "edited", "message")
     event_ts = data_.get("event_ts")
     if event_ts is not None and type(event_ts) is not str:
         raise frame_error("message", "event_ts", event_ts, "string")
@@ -799,20 +1451,116 @@ def _read_message(data_: dict[str, Any]) -> Message:
     )
 
 
+def _read_message(data_: dict[str, Any]) -> Message:
+    return _fast_message(data_.copy()) or _strict_message(data_)
+
+
 _KNOWN_PONG: Final = frozenset({"reply_to", "type"})
 
 
-def _read_pong(data_: dict[str, Any]) -> Pong:
+_NULLABLE_PONG: Final = frozenset({"reply_to"})
+
+
+_TYPES_PONG: Final[Mapping[str, type]] = {
+    "reply_to": int,
+    "type": str,
+}
+_DICT_PONG: Final = dict_setter(Pong)
+
+
+def _fast_pong(data_: dict[str, Any]) -> Pong | None:
+    """The frame as it is, else None; takes ``data_`` over as the instance's ``__dict__``
+    (changed only when it returns the instance).
+    """
+    types_ = _TYPES_PONG
+    nullable_ = _NULLABLE_PONG
+    try:
+        for key_, value_ in data_.items():
+            if types_[key_] is not type(value_) and (value_ is not None or key_ not in nullable_):
+                return None
+        unknown_ = False
+    except KeyError:
+        known_ = _KNOWN_PONG
+        for key_, value_ in data_.items():
+            if key_ not in known_ or types_.get(key_) is type(value_):
+                continue
+            if value_ is not None or key_ not in nullable_:
+                return None
+        unknown_ = True
+    if "type" not in data_:
+        return None
+    if unknown_:
+        extra_ = {key_: value_ for key_, value_ in data_.items() if key_ not in known_}
+        for key_ in extra_:
+            del data_[key_]
+    del data_["type"]
+    if unknown_:
+        data_["extra"] = extra_
+    event_ = _new(Pong)
+    _DICT_PONG(event_, data_)
+    return event_
+
+
+def _strict_pong(data_: dict[str, Any]) -> Pong:
     reply_to = data_.get("reply_to")
     if reply_to is not None and type(reply_to) is not int:
         raise frame_error("pong", "reply_to", reply_to, "integer")
     return Pong(reply_to=reply_to, extra=extra_fields(data_, _KNOWN_PONG))
 
 
+def _read_pong(data_: dict[str, Any]) -> Pong:
+    return _fast_pong(data_.copy()) or _strict_pong(data_)
+
+
 _KNOWN_PREF_CHANGE: Final = frozenset({"name", "type", "value"})
 
 
-def _read_pref_change(data_: dict[str, Any]) -> PrefChange:
+_NULLABLE_PREF_CHANGE: Final = frozenset({"value"})
+
+
+_TYPES_PREF_CHANGE: Final[Mapping[str, type]] = {
+    "name": str,
+    "type": str,
+}
+_DICT_PREF_CHANGE: Final = dict_setter(PrefChange)
+
+
+def _fast_pref_change(data_: dict[str, Any]) -> PrefChange | None:
+    """The frame as it is, else None; takes ``data_`` over as the instance's ``__dict__``
+    (changed only when it returns the instance).
+    """
+    types_ = _TYPES_PREF_CHANGE
+    nullable_ = _NULLABLE_PREF_CHANGE
+    try:
+        for key_, value_ in data_.items():
+            if types_[key_] is not type(value_) and (value_ is not None or key_ not in nullable_):
+                return None
+        unknown_ = False
+    except KeyError:
+        known_ = _KNOWN_PREF_CHANGE
+        for key_, value_ in data_.items():
+            if key_ not in known_ or types_.get(key_) is type(value_):
+                continue
+            if value_ is not None or key_ not in nullable_:
+                return None
+        unknown_ = True
+    if "type" not in data_:
+        return None
+    if "name" not in data_:
+        return None
+    if unknown_:
+        extra_ = {key_: value_ for key_, value_ in data_.items() if key_ not in known_}
+        for key_ in extra_:
+            del data_[key_]
+    del data_["type"]
+    if unknown_:
+        data_["extra"] = extra_
+    event_ = _new(PrefChange)
+    _DICT_PREF_CHANGE(event_, data_)
+    return event_
+
+
+def _strict_pref_change(data_: dict[str, Any]) -> PrefChange:
     name = data_.get("name")
     if type(name) is not str:
         raise frame_error("pref_change", "name", name, "string")
@@ -820,10 +1568,76 @@ def _read_pref_change(data_: dict[str, Any]) -> PrefChange:
     return PrefChange(name=name, value=value, extra=extra_fields(data_, _KNOWN_PREF_CHANGE))
 
 
+def _read_pref_change(data_: dict[str, Any]) -> PrefChange:
+    return _fast_pref_change(data_.copy()) or _strict_pref_change(data_)
+
+
 _KNOWN_PRESENCE_CHANGE: Final = frozenset({"presence", "type", "user", "users"})
 
 
-def _read_presence_change(data_: dict[str, Any]) -> PresenceChange:
+_NULLABLE_PRESENCE_CHANGE: Final = frozenset({"user"})
+
+
+_TYPES_PRESENCE_CHANGE: Final[Mapping[str, type]] = {
+    "presence": str,
+    "type": str,
+    "user": str,
+    "users": list,
+}
+_DICT_PRESENCE_CHANGE: Final = dict_setter(PresenceChange)
+
+
+def _fast_presence_change(data_: dict[str, Any]) -> PresenceChange | None:
+    """The frame as it is, else None; takes ``data_`` over as the instance's ``__dict__``
+    (changed only when it returns the instance).
+    """
+    types_ = _TYPES_PRESENCE_CHANGE
+    nullable_ = _NULLABLE_PRESENCE_CHANGE
+    try:
+        for key_, value_ in data_.items():
+            if types_[key_] is not type(value_) and (value_ is not None or key_ not in nullable_):
+                return None
+        unknown_ = False
+    except KeyError:
+        known_ = _KNOWN_PRESENCE_CHANGE
+        for key_, value_ in data_.items():
+            if key_ not in known_ or types_.get(key_) is type(value_):
+                continue
+            if value_ is not None or key_ not in nullable_:
+                return None
+        unknown_ = True
+    if "type" not in data_:
+        return None
+    if "presence" not in data_:
+        return None
+    value0_ = data_.get("users")
+    if value0_ is None:
+        single_ = data_.get("user")
+        if single_ is not None:
+            value0_ = (single_,)
+        else:
+            return None
+    else:
+        for item_ in value0_:
+            if type(item_) is not str:
+                return None
+        value0_ = tuple(value0_)
+    if unknown_:
+        extra_ = {key_: value_ for key_, value_ in data_.items() if key_ not in known_}
+        for key_ in extra_:
+            del data_[key_]
+    del data_["type"]
+    data_.pop("user", None)
+    if value0_ is not None:
+        data_["users"] = value0_
+    if unknown_:
+        data_["extra"] = extra_
+    event_ = _new(PresenceChange)
+    _DICT_PRESENCE_CHANGE(event_, data_)
+    return event_
+
+
+def _strict_presence_change(data_: dict[str, Any]) -> PresenceChange:
     presence = data_.get("presence")
     if type(presence) is not str:
         raise frame_error("presence_change", "presence", presence, "string")
@@ -850,45 +1664,282 @@ def _read_presence_change(data_: dict[str, Any]) -> PresenceChange:
     )
 
 
+def _read_presence_change(data_: dict[str, Any]) -> PresenceChange:
+    return _fast_presence_change(data_.copy()) or _strict_presence_change(data_)
+
+
 _KNOWN_RECONNECT_URL: Final = frozenset({"type", "url"})
 
 
-def _read_reconnect_url(data_: dict[str, Any]) -> ReconnectUrl:
+_NULLABLE_RECONNECT_URL: Final = frozenset({"url"})
+
+
+_TYPES_RECONNECT_URL: Final[Mapping[str, type]] = {
+    "type": str,
+    "url": str,
+}
+_DICT_RECONNECT_URL: Final = dict_setter(ReconnectUrl)
+
+
+def _fast_reconnect_url(data_: dict[str, Any]) -> ReconnectUrl | None:
+    """The frame as it is, else None; takes ``data_`` over as the instance's ``__dict__``
+    (changed only when it returns the instance).
+    """
+    types_ = _TYPES_RECONNECT_URL
+    nullable_ = _NULLABLE_RECONNECT_URL
+    try:
+        for key_, value_ in data_.items():
+            if types_[key_] is not type(value_) and (value_ is not None or key_ not in nullable_):
+                return None
+        unknown_ = False
+    except KeyError:
+        known_ = _KNOWN_RECONNECT_URL
+        for key_, value_ in data_.items():
+            if key_ not in known_ or types_.get(key_) is type(value_):
+                continue
+            if value_ is not None or key_ not in nullable_:
+                return None
+        unknown_ = True
+    if "type" not in data_:
+        return None
+    if unknown_:
+        extra_ = {key_: value_ for key_, value_ in data_.items() if key_ not in known_}
+        for key_ in extra_:
+            del data_[key_]
+    del data_["type"]
+    if unknown_:
+        data_["extra"] = extra_
+    event_ = _new(ReconnectUrl)
+    _DICT_RECONNECT_URL(event_, data_)
+    return event_
+
+
+def _strict_reconnect_url(data_: dict[str, Any]) -> ReconnectUrl:
     url = data_.get("url")
     if url is not None and type(url) is not str:
         raise frame_error("reconnect_url", "url", url, "string")
     return ReconnectUrl(url=url, extra=extra_fields(data_, _KNOWN_RECONNECT_URL))
 
 
+def _read_reconnect_url(data_: dict[str, Any]) -> ReconnectUrl:
+    return _fast_reconnect_url(data_.copy()) or _strict_reconnect_url(data_)
+
+
 _KNOWN_TEAM_JOIN: Final = frozenset({"type", "user"})
 
 
-def _read_team_join(data_: dict[str, Any]) -> TeamJoin:
+_TYPES_TEAM_JOIN: Final[Mapping[str, type]] = {
+    "type": str,
+    "user": dict,
+}
+_DICT_TEAM_JOIN: Final = dict_setter(TeamJoin)
+
+
+def _fast_team_join(data_: dict[str, Any]) -> TeamJoin | None:
+    """The frame as it is, else None; takes ``data_`` over as the instance's ``__dict__``
+    (changed only when it returns the instance).
+    """
+    types_ = _TYPES_TEAM_JOIN
+    try:
+        for key_, value_ in data_.items():
+            if types_[key_] is not type(value_):
+                return None
+        unknown_ = False
+    except KeyError:
+        known_ = _KNOWN_TEAM_JOIN
+        for key_, value_ in data_.items():
+            if key_ not in known_ or types_.get(key_) is type(value_):
+                continue
+            return None
+        unknown_ = True
+    if "type" not in data_:
+        return None
+    if "user" not in data_:
+        return None
+    value0_ = data_.get("user")
+    if value0_ is not None:
+        value0_ = _fast_event_user(value0_)
+        if value0_ is None:
+            return None
+    if unknown_:
+        extra_ = {key_: value_ for key_, value_ in data_.items() if key_ not in known_}
+        for key_ in extra_:
+            del data_[key_]
+    del data_["type"]
+    if value0_ is not None:
+        data_["user"] = value0_
+    if unknown_:
+        data_["extra"] = extra_
+    event_ = _new(TeamJoin)
+    _DICT_TEAM_JOIN(event_, data_)
+    return event_
+
+
+def _strict_team_join(data_: dict[str, Any]) -> TeamJoin:
     user = data_.get("user")
-    user = _read_event_user(user, "user", "team_join")
+    user = _strict_event_user(user, "user", "team_join")
     return TeamJoin(user=user, extra=extra_fields(data_, _KNOWN_TEAM_JOIN))
+
+
+def _read_team_join(data_: dict[str, Any]) -> TeamJoin:
+    return _fast_team_join(data_.copy()) or _strict_team_join(data_)
 
 
 _KNOWN_TEAM_MIGRATION_STARTED: Final = frozenset({"type"})
 
 
-def _read_team_migration_started(data_: dict[str, Any]) -> TeamMigrationStarted:
+_TYPES_TEAM_MIGRATION_STARTED: Final[Mapping[str, type]] = {
+    "type": str,
+}
+_DICT_TEAM_MIGRATION_STARTED: Final = dict_setter(TeamMigrationStarted)
+
+
+def _fast_team_migration_started(data_: dict[str, Any]) -> TeamMigrationStarted | None:
+    """The frame as it is, else None; takes ``data_`` over as the instance's ``__dict__``
+    (changed only when it returns the instance).
+    """
+    types_ = _TYPES_TEAM_MIGRATION_STARTED
+    try:
+        for key_, value_ in data_.items():
+            if types_[key_] is not type(value_):
+                return None
+        unknown_ = False
+    except KeyError:
+        known_ = _KNOWN_TEAM_MIGRATION_STARTED
+        for key_, value_ in data_.items():
+            if key_ not in known_ or types_.get(key_) is type(value_):
+                continue
+            return None
+        unknown_ = True
+    if "type" not in data_:
+        return None
+    if unknown_:
+        extra_ = {key_: value_ for key_, value_ in data_.items() if key_ not in known_}
+        for key_ in extra_:
+            del data_[key_]
+    del data_["type"]
+    if unknown_:
+        data_["extra"] = extra_
+    event_ = _new(TeamMigrationStarted)
+    _DICT_TEAM_MIGRATION_STARTED(event_, data_)
+    return event_
+
+
+def _strict_team_migration_started(data_: dict[str, Any]) -> TeamMigrationStarted:
     return TeamMigrationStarted(extra=extra_fields(data_, _KNOWN_TEAM_MIGRATION_STARTED))
+
+
+def _read_team_migration_started(data_: dict[str, Any]) -> TeamMigrationStarted:
+    return _fast_team_migration_started(data_.copy()) or _strict_team_migration_started(data_)
 
 
 _KNOWN_USER_CHANGE: Final = frozenset({"type", "user"})
 
 
-def _read_user_change(data_: dict[str, Any]) -> UserChange:
+_TYPES_USER_CHANGE: Final[Mapping[str, type]] = {
+    "type": str,
+    "user": dict,
+}
+_DICT_USER_CHANGE: Final = dict_setter(UserChange)
+
+
+def _fast_user_change(data_: dict[str, Any]) -> UserChange | None:
+    """The frame as it is, else None; takes ``data_`` over as the instance's ``__dict__``
+    (changed only when it returns the instance).
+    """
+    types_ = _TYPES_USER_CHANGE
+    try:
+        for key_, value_ in data_.items():
+            if types_[key_] is not type(value_):
+                return None
+        unknown_ = False
+    except KeyError:
+        known_ = _KNOWN_USER_CHANGE
+        for key_, value_ in data_.items():
+            if key_ not in known_ or types_.get(key_) is type(value_):
+                continue
+            return None
+        unknown_ = True
+    if "type" not in data_:
+        return None
+    if "user" not in data_:
+        return None
+    value0_ = data_.get("user")
+    if value0_ is not None:
+        value0_ = _fast_event_user(value0_)
+        if value0_ is None:
+            return None
+    if unknown_:
+        extra_ = {key_: value_ for key_, value_ in data_.items() if key_ not in known_}
+        for key_ in extra_:
+            del data_[key_]
+    del data_["type"]
+    if value0_ is not None:
+        data_["user"] = value0_
+    if unknown_:
+        data_["extra"] = extra_
+    event_ = _new(UserChange)
+    _DICT_USER_CHANGE(event_, data_)
+    return event_
+
+
+def _strict_user_change(data_: dict[str, Any]) -> UserChange:
     user = data_.get("user")
-    user = _read_event_user(user, "user", "user_change")
+    user = _strict_event_user(user, "user", "user_change")
     return UserChange(user=user, extra=extra_fields(data_, _KNOWN_USER_CHANGE))
+
+
+def _read_user_change(data_: dict[str, Any]) -> UserChange:
+    return _fast_user_change(data_.copy()) or _strict_user_change(data_)
 
 
 _KNOWN_USER_TYPING: Final = frozenset({"channel", "type", "user"})
 
 
-def _read_user_typing(data_: dict[str, Any]) -> UserTyping:
+_TYPES_USER_TYPING: Final[Mapping[str, type]] = {
+    "channel": str,
+    "type": str,
+    "user": str,
+}
+_DICT_USER_TYPING: Final = dict_setter(UserTyping)
+
+
+def _fast_user_typing(data_: dict[str, Any]) -> UserTyping | None:
+    """The frame as it is, else None; takes ``data_`` over as the instance's ``__dict__``
+    (changed only when it returns the instance).
+    """
+    types_ = _TYPES_USER_TYPING
+    try:
+        for key_, value_ in data_.items():
+            if types_[key_] is not type(value_):
+                return None
+        unknown_ = False
+    except KeyError:
+        known_ = _KNOWN_USER_TYPING
+        for key_, value_ in data_.items():
+            if key_ not in known_ or types_.get(key_) is type(value_):
+                continue
+            return None
+        unknown_ = True
+    if "type" not in data_:
+        return None
+    if "channel" not in data_:
+        return None
+    if "user" not in data_:
+        return None
+    if unknown_:
+        extra_ = {key_: value_ for key_, value_ in data_.items() if key_ not in known_}
+        for key_ in extra_:
+            del data_[key_]
+    del data_["type"]
+    if unknown_:
+        data_["extra"] = extra_
+    event_ = _new(UserTyping)
+    _DICT_USER_TYPING(event_, data_)
+    return event_
+
+
+def _strict_user_typing(data_: dict[str, Any]) -> UserTyping:
     channel = data_.get("channel")
     if type(channel) is not str:
         raise frame_error("user_typing", "channel", channel, "string")
@@ -898,22 +1949,129 @@ def _read_user_typing(data_: dict[str, Any]) -> UserTyping:
     return UserTyping(channel=channel, user=user, extra=extra_fields(data_, _KNOWN_USER_TYPING))
 
 
+def _read_user_typing(data_: dict[str, Any]) -> UserTyping:
+    return _fast_user_typing(data_.copy()) or _strict_user_typing(data_)
+
+
 _KNOWN_ERROR_ACK: Final = frozenset({"error", "ok", "reply_to"})
 
 
-def _read_error_ack(data_: dict[str, Any]) -> ErrorAck:
+_TYPES_ERROR_ACK: Final[Mapping[str, type]] = {
+    "error": dict,
+    "ok": bool,
+    "reply_to": int,
+}
+_DICT_ERROR_ACK: Final = dict_setter(ErrorAck)
+
+
+def _fast_error_ack(data_: dict[str, Any]) -> ErrorAck | None:
+    """The frame as it is, else None; takes ``data_`` over as the instance's ``__dict__``
+    (changed only when it returns the instance).
+    """
+    types_ = _TYPES_ERROR_ACK
+    try:
+        for key_, value_ in data_.items():
+            if types_[key_] is not type(value_):
+                return None
+        unknown_ = False
+    except KeyError:
+        known_ = _KNOWN_ERROR_ACK
+        for key_, value_ in data_.items():
+            if key_ not in known_ or types_.get(key_) is type(value_):
+                continue
+            return None
+        unknown_ = True
+    if "ok" not in data_:
+        return None
+    if "error" not in data_:
+        return None
+    if "reply_to" not in data_:
+        return None
+    value0_ = data_.get("error")
+    if value0_ is not None:
+        value0_ = _fast_error_info(value0_)
+        if value0_ is None:
+            return None
+    if unknown_:
+        extra_ = {key_: value_ for key_, value_ in data_.items() if key_ not in known_}
+        for key_ in extra_:
+            del data_[key_]
+    del data_["ok"]
+    if value0_ is not None:
+        data_["error"] = value0_
+    if unknown_:
+        data_["extra"] = extra_
+    event_ = _new(ErrorAck)
+    _DICT_ERROR_ACK(event_, data_)
+    return event_
+
+
+def _strict_error_ack(data_: dict[str, Any]) -> ErrorAck:
     error = data_.get("error")
-    error = _read_error_info(error, "error", "ack")
+    error = _strict_error_info(error, "error", "ack")
     reply_to = data_.get("reply_to")
     if type(reply_to) is not int:
         raise frame_error("ack", "reply_to", reply_to, "integer")
     return ErrorAck(error=error, reply_to=reply_to, extra=extra_fields(data_, _KNOWN_ERROR_ACK))
 
 
+def _read_error_ack(data_: dict[str, Any]) -> ErrorAck:
+    return _fast_error_ack(data_.copy()) or _strict_error_ack(data_)
+
+
 _KNOWN_MESSAGE_ACK: Final = frozenset({"ok", "reply_to", "text", "ts"})
 
 
-def _read_message_ack(data_: dict[str, Any]) -> MessageAck:
+_NULLABLE_MESSAGE_ACK: Final = frozenset({"text"})
+
+
+_TYPES_MESSAGE_ACK: Final[Mapping[str, type]] = {
+    "ok": bool,
+    "reply_to": int,
+    "text": str,
+    "ts": str,
+}
+_DICT_MESSAGE_ACK: Final = dict_setter(MessageAck)
+
+
+def _fast_message_ack(data_: dict[str, Any]) -> MessageAck | None:
+    """The frame as it is, else None; takes ``data_`` over as the instance's ``__dict__``
+    (changed only when it returns the instance).
+    """
+    types_ = _TYPES_MESSAGE_ACK
+    nullable_ = _NULLABLE_MESSAGE_ACK
+    try:
+        for key_, value_ in data_.items():
+            if types_[key_] is not type(value_) and (value_ is not None or key_ not in nullable_):
+                return None
+        unknown_ = False
+    except KeyError:
+        known_ = _KNOWN_MESSAGE_ACK
+        for key_, value_ in data_.items():
+            if key_ not in known_ or types_.get(key_) is type(value_):
+                continue
+            if value_ is not None or key_ not in nullable_:
+                return None
+        unknown_ = True
+    if "ok" not in data_:
+        return None
+    if "reply_to" not in data_:
+        return None
+    if "ts" not in data_:
+        return None
+    if unknown_:
+        extra_ = {key_: value_ for key_, value_ in data_.items() if key_ not in known_}
+        for key_ in extra_:
+            del data_[key_]
+    del data_["ok"]
+    if unknown_:
+        data_["extra"] = extra_
+    event_ = _new(MessageAck)
+    _DICT_MESSAGE_ACK(event_, data_)
+    return event_
+
+
+def _strict_message_ack(data_: dict[str, Any]) -> MessageAck:
     reply_to = data_.get("reply_to")
     if type(reply_to) is not int:
         raise frame_error("ack", "reply_to", reply_to, "integer")
@@ -929,6 +2087,10 @@ def _read_message_ack(data_: dict[str, Any]) -> MessageAck:
         ts=ts,
         extra=extra_fields(data_, _KNOWN_MESSAGE_ACK),
     )
+
+
+def _read_message_ack(data_: dict[str, Any]) -> MessageAck:
+    return _fast_message_ack(data_.copy()) or _strict_message_ack(data_)
 
 
 def _write_message_command(command: MessageCommand) -> dict[str, Any]:
@@ -982,6 +2144,37 @@ ACK_DECODERS: Final[Mapping[bool, Callable[[dict[str, Any]], Ack]]] = {
     True: _read_message_ack,
 }
 """The decoder of each acknowledgement, by wire ``ok``."""
+
+
+FAST_DECODERS: Final[Mapping[str, Callable[[dict[str, Any]], Event | None]]] = {
+    "channel_created": _fast_channel_created,
+    "channel_joined": _fast_channel_joined,
+    "channel_left": _fast_channel_left,
+    "error": _fast_error,
+    "goodbye": _fast_goodbye,
+    "hello": _fast_hello,
+    "manual_presence_change": _fast_manual_presence_change,
+    "member_joined_channel": _fast_member_joined_channel,
+    "message": _fast_message,
+    "pong": _fast_pong,
+    "pref_change": _fast_pref_change,
+    "presence_change": _fast_presence_change,
+    "reconnect_url": _fast_reconnect_url,
+    "team_join": _fast_team_join,
+    "team_migration_started": _fast_team_migration_started,
+    "user_change": _fast_user_change,
+    "user_typing": _fast_user_typing,
+}
+"""The fast path alone of each server event's decoder: None for a frame it does not take as it is
+(see `DECODERS` for one that explains it).
+"""
+
+
+FAST_ACK_DECODERS: Final[Mapping[bool, Callable[[dict[str, Any]], Ack | None]]] = {
+    False: _fast_error_ack,
+    True: _fast_message_ack,
+}
+"""The fast path alone of each acknowledgement's decoder."""
 
 
 EVENT_TYPES: Final[Mapping[str, type[Event]]] = {

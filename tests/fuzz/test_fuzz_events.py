@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import attrs
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -184,3 +185,107 @@ def test_numbers_of_any_length(digits: int) -> None:
     except events.SlackFrameError:
         return
     assert isinstance(decoded, events.Pong)
+
+
+# --------------------------------------------------------------------------- the fast path
+
+
+def _outcome(text: str | bytes) -> tuple[str, Any]:
+    """What decode gives, comparable: the class and its fields (recursively), or the error."""
+    try:
+        decoded = events.decode(text)
+    except events.SlackFrameError as exc:
+        return ("error", (exc.path, exc.reason, exc.frame_type))
+    if isinstance(decoded, events.UnknownEvent):
+        return ("UnknownEvent", json.dumps(decoded.raw, sort_keys=True))
+    fields = attrs.asdict(decoded, recurse=True)
+    return (type(decoded).__name__, json.dumps(fields, sort_keys=True, default=repr))
+
+
+def _with_and_without_orjson(text: str | bytes) -> tuple[tuple[str, Any], tuple[str, Any]]:
+    fast = _outcome(text)
+    saved, events._orjson_loads = events._orjson_loads, None
+    try:
+        return fast, _outcome(text)
+    finally:
+        events._orjson_loads = saved
+
+
+needs_orjson = pytest.mark.skipif(events._orjson_loads is None, reason="orjson is not installed")
+
+long_integers = st.integers(min_value=2**62, max_value=2**70) | st.integers(
+    min_value=-(2**70), max_value=-(2**62)
+)
+wild_values = st.recursive(
+    json_scalars | long_integers,
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4)
+    ),
+    max_leaves=25,
+)
+
+
+@needs_orjson
+@SETTINGS
+@given(pair=valid_frames, more=st.dictionaries(st.text(max_size=8), wild_values, max_size=3))
+def test_orjson_and_the_standard_library_read_every_valid_frame_alike(
+    pair: tuple[Frame, dict[str, Any]], more: dict[str, Any]
+) -> None:
+    text = json.dumps({**more, **pair[1]})
+    with_orjson, without = _with_and_without_orjson(text)
+    assert with_orjson == without
+
+
+@needs_orjson
+@SETTINGS
+@given(
+    kind=st.sampled_from([*sorted(generated.EVENT_TYPES), "brand_new", None]),
+    data=st.dictionaries(st.text(max_size=12), wild_values, max_size=8),
+    ack=st.sampled_from([None, True, False, "yes"]),
+)
+def test_orjson_and_the_standard_library_read_any_frame_alike(
+    kind: str | None, data: dict[str, Any], ack: Any
+) -> None:
+    if kind is not None:
+        data["type"] = kind
+    if ack is not None:
+        data.update(ok=ack, reply_to=data.get("reply_to", 1))
+    with_orjson, without = _with_and_without_orjson(json.dumps(data))
+    assert with_orjson == without
+
+
+@needs_orjson
+@SETTINGS
+@given(raw=st.binary(max_size=200) | st.text(max_size=200))
+def test_orjson_and_the_standard_library_refuse_garbage_alike(raw: str | bytes) -> None:
+    with_orjson, without = _with_and_without_orjson(raw)
+    assert with_orjson == without
+
+
+def _snake(name: str) -> str:
+    return "".join(f"_{c.lower()}" if c.isupper() else c for c in name).lstrip("_")
+
+
+@SETTINGS
+@given(
+    frame=st.sampled_from(SERVER),
+    data=st.dictionaries(st.text(max_size=12), json_values, max_size=8),
+    valid=st.booleans(),
+)
+def test_the_fast_reader_builds_what_the_strict_one_builds_or_declines(
+    frame: Frame, data: dict[str, Any], valid: bool
+) -> None:
+    fast = getattr(generated, f"_fast_{_snake(frame.class_name)}")
+    strict = getattr(generated, f"_strict_{_snake(frame.class_name)}")
+    if valid:
+        example = json.loads((SCHEMA_DIR.parent / frame.source_file).read_text())["example"]
+        data = {**data, **example}
+    data = {**data, **({"type": frame.discriminator} if frame.kind != "ack" else {})}
+    copy_of = json.loads(json.dumps(data))
+    built = fast(json.loads(json.dumps(data)))
+    try:
+        explained = strict(copy_of)
+    except events.SlackFrameError:
+        assert built is None
+        return
+    assert built is None or built == explained

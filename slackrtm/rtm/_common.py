@@ -16,7 +16,6 @@ from .._exceptions import SlackConnectionError
 from ._protocol import Pending
 
 __all__ = [
-    "MAX_INBOUND_BYTES",
     "Handlers",
     "connect_error",
     "message_command",
@@ -24,10 +23,6 @@ __all__ = [
     "presence_command",
     "typing_command",
 ]
-
-MAX_INBOUND_BYTES = 4 * 1024 * 1024
-"""The largest frame read from Slack, in both drivers; a larger one ends the socket, and the
-session reconnects."""
 
 
 def _text(name: str, value: object, *, optional: bool = False) -> None:

@@ -6,7 +6,8 @@ loops around it that only move frames:
 
     link loop (one per socket)                  engine loop (one per session)
       url = proto.begin_connect(now)              proto.tick(now)
-      ... rtm.connect, open the socket ...        write proto.data_to_send(now) on the socket
+      ... rtm.connect, open the socket ...        write proto.data_to_send(now) on the socket,
+                                                  then proto.frames_written(now, n)
       link = proto.socket_opened(now, info)       wake the senders of proto.take_completed()
       for each text frame:                        hand proto.take_events() to the user
           proto.receive_text(link, text, now)     close the socket if proto.link != its link
@@ -22,9 +23,13 @@ Everything that decides lives here:
   before the ack fails it with `RtmConnectionLost` (delivery unknown, not sent again);
 - keepalive: a ping after `ping_interval` seconds without an inbound frame, a pong deadline of
   `pong_timeout`; any inbound frame proves liveness. A stall is found within the sum of both;
-- reconnects: on goodbye, team migration, an ``error`` event, a lost socket, a stall or a
-  missing ``hello``: `RetryPolicy` backoff with full jitter, ``Retry-After`` honoured, a fresh
-  ``reconnect_url`` used when it has one; fatal auth errors end the session with that error;
+- sends the driver could not write (`frames_written` tells how far it got): one without an
+  ack (``typing``) completes only once written, and fails with `RtmConnectionLost` otherwise;
+- reconnects: on goodbye, team migration, an ``error`` event, a lost socket, a stall, a
+  missing ``hello`` or an inbound frame over `RtmOptions.max_inbound_bytes`: `RetryPolicy`
+  backoff with full jitter, ``Retry-After`` honoured, a fresh ``reconnect_url`` used when it has
+  one and it passes the rule of ``rtm.connect``'s URL (``wss://``; ``ws://`` only on loopback
+  or with ``allow_insecure``); fatal auth errors end the session with that error;
 - presence subscriptions: remembered and sent again after every ``hello``;
 - lifecycle notices (`Connected`, `Disconnected`, `Reconnecting`) in the event stream.
 
@@ -44,6 +49,7 @@ import math
 import random
 from collections.abc import Callable
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
 import attrs
 
@@ -63,9 +69,10 @@ from .._exceptions import (
     SlackHttpError,
 )
 from .._generated.errors import AccountInactive, InvalidAuth, NotAuthed, TokenRevoked
-from .._wire import RetryPolicy, backoff
+from .._wire import RetryPolicy, backoff, is_loopback
 
 __all__ = [
+    "DEFAULT_MAX_INBOUND_BYTES",
     "DEFAULT_RECONNECT",
     "FATAL_ERRORS",
     "RTM_DIALECT",
@@ -79,6 +86,7 @@ __all__ = [
     "RtmProtocol",
     "State",
     "check_seconds",
+    "socket_url_refusal",
 ]
 
 log = logging.getLogger("slackrtm")
@@ -87,6 +95,11 @@ DEFAULT_RECONNECT = RetryPolicy(
     max_retries=1000, max_total=3600.0, backoff_base=0.5, backoff_max=30.0
 )
 """Reconnect until an hour of consecutive failures: ``uniform(0, min(30, 0.5 * 2**n))``."""
+
+DEFAULT_MAX_INBOUND_BYTES = 4 * 1024 * 1024
+"""The largest inbound frame by default (`RtmOptions.max_inbound_bytes`): far above a typical
+event (Slack truncates a message's text at 40,000 characters), small enough to bound what one
+frame and its decoded JSON cost when a broken or hostile peer sends more."""
 
 FATAL_ERRORS: tuple[type[SlackApiError], ...] = (
     NotAuthed,
@@ -134,6 +147,30 @@ def check_seconds(name: str, value: object, *, zero: bool = False) -> float:
     return float(value)
 
 
+def socket_url_refusal(url: object, *, allow_insecure: bool = False) -> str | None:
+    """Why a socket URL may not be opened, or None when it may: the rule of ``rtm.connect``'s.
+
+    ``wss://`` with a host always; ``ws://`` (unencrypted) only on a loopback host, or with the
+    client's ``allow_insecure``. The reason never quotes the URL (its path is the single-use
+    ticket, a secret).
+    """
+    if not isinstance(url, str):
+        return "not a string"
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+        scheme = parts.scheme
+    except ValueError:
+        return "not a URL"
+    if scheme == "wss" and host:
+        return None
+    if scheme == "ws" and host:
+        if allow_insecure or is_loopback(host):
+            return None
+        return "ws:// (unencrypted) on a host that is not loopback, and allow_insecure is off"
+    return "not a wss:// URL"
+
+
 def _seconds(_inst: object, attribute: attrs.Attribute[Any], value: float) -> None:
     check_seconds(attribute.name, value)
 
@@ -177,6 +214,10 @@ class RtmOptions:
         send_burst: Frames that may be written at once before pacing applies.
         max_frame_bytes: The largest frame sent (UTF-8 bytes); Slack closes the socket on a
             larger one, so a larger send fails with `RtmFrameTooLarge` before anything is sent.
+        max_inbound_bytes: The largest frame read from Slack (bytes). A larger one is refused by
+            the WebSocket library from its header, before its payload is read (so memory stays
+            bounded); the socket is closed (code 1009) with a WARNING and the session
+            reconnects, its `Disconnected` cause saying so.
         reconnect: Backoff and limits of reconnect attempts (`RetryPolicy`: ``max_retries``
             and ``max_total`` bound one outage); None ends the session at the first disconnect.
         max_buffered: Events held for a consumer that is not reading; when full, the session
@@ -191,6 +232,7 @@ class RtmOptions:
     send_rate: float | None = attrs.field(default=1.0, validator=_rate)
     send_burst: int = attrs.field(default=5, validator=_count)
     max_frame_bytes: int = attrs.field(default=events.MAX_FRAME_BYTES, validator=_count)
+    max_inbound_bytes: int = attrs.field(default=DEFAULT_MAX_INBOUND_BYTES, validator=_count)
     reconnect: RetryPolicy | None = DEFAULT_RECONNECT
     max_buffered: int = attrs.field(default=10_000, validator=_count)
 
@@ -459,6 +501,8 @@ class RtmProtocol:
         dialect: What frames mean; `RTM_DIALECT` by default.
         rng: The random source of the backoff jitter (injectable for tests).
         logger: Where lifecycle lines and skipped frames are logged.
+        allow_insecure: The client's setting: whether a ``reconnect_url`` may be ``ws://`` on
+            a host that is not loopback (see `socket_url_refusal`).
     """
 
     def __init__(
@@ -468,9 +512,11 @@ class RtmProtocol:
         dialect: Dialect = RTM_DIALECT,
         rng: Callable[[], float] = random.random,
         logger: logging.Logger | None = None,
+        allow_insecure: bool = False,
     ) -> None:
         """Start idle: the driver's first `begin_connect` starts the session."""
         self.options = options if options is not None else RtmOptions()
+        self.allow_insecure = allow_insecure
         self.dialect = dialect
         self.state: State = "idle"
         self.error: BaseException | None = None
@@ -506,6 +552,8 @@ class RtmProtocol:
         self._cause = "start"
         self._subscription: tuple[str, ...] = ()
         self._reconnect_url: tuple[str, float] | None = None
+        self._writing: list[tuple[int, Pending]] = []
+        """The sends of the last `data_to_send`, by frame index, until `frames_written`."""
 
     def __repr__(self) -> str:
         return f"<RtmProtocol state={self.state} link={self.link} queued={len(self._queue)}>"
@@ -678,8 +726,19 @@ class RtmProtocol:
         elif kind == Dialect.RECONNECT_URL:
             url = dialect.reconnect_url(frame)
             if url:
-                # Socket URLs are single use and live 30 s; keep a margin.
-                self._reconnect_url = (url, now + 25.0)
+                refused = socket_url_refusal(url, allow_insecure=self.allow_insecure)
+                if refused is None:
+                    # Socket URLs are single use and live 30 s; keep a margin.
+                    self._reconnect_url = (url, now + 25.0)
+                else:
+                    # Never opened, never logged (it holds the ticket); an older offer is
+                    # dropped too: the next attempt asks rtm.connect.
+                    self._reconnect_url = None
+                    self._log.warning(
+                        "RTM: ignored a reconnect_url from Slack (%s); the next reconnect "
+                        "calls rtm.connect",
+                        refused,
+                    )
 
     def _hello(self, now: float) -> None:
         self.state = "connected"
@@ -711,6 +770,23 @@ class RtmProtocol:
         """The socket `link` closed or failed."""
         if link != self.link or self.state == "closed":
             return
+        if self.state == "open":
+            self._failures += 1
+        self._drop(now, cause)
+
+    def inbound_too_large(self, link: int, now: float) -> None:
+        """The socket `link` ended because Slack sent a frame over `RtmOptions.max_inbound_bytes`.
+
+        The driver's WebSocket library refused it from the frame's header and closed the
+        socket (code 1009); each driver maps its library's own report of that here, so that
+        both tell it in the same words, decided here.
+        """
+        if link != self.link or self.state == "closed":
+            return
+        cap = self.options.max_inbound_bytes
+        cause = f"a frame over max_inbound_bytes ({cap} bytes) from Slack"
+        after = "reconnecting" if self.options.reconnect is not None else "the session ends"
+        self._log.warning("RTM: %s; %s", cause, after)
         if self.state == "open":
             self._failures += 1
         self._drop(now, cause)
@@ -800,10 +876,17 @@ class RtmProtocol:
         )
 
     def data_to_send(self, now: float) -> list[str]:
-        """Frames to write now, in order: a due ping first, then sends as pacing allows."""
+        """Frames to write now, in order: a due ping first, then sends as pacing allows.
+
+        The driver then reports with `frames_written` how many it wrote (a driver that does not
+        has them all count as written at its next call).
+        """
+        if self._writing:
+            self.frames_written(now, self._writing[-1][0] + 1)
         if self.state != "connected":
             return []
         out: list[str] = []
+        writing = self._writing
         if self._ping_due:
             ping = self._internal(self.dialect.ping())
             self._ping_due = False
@@ -818,11 +901,33 @@ class RtmProtocol:
             out.append(pending.frame)
             if pending.internal:
                 continue
+            writing.append((len(out) - 1, pending))
             if pending.expects_ack and pending.id is not None:
                 self._inflight[pending.id] = pending
-            else:
-                self._complete(pending, None, None)
         return out
+
+    def frames_written(self, now: float, count: int) -> None:
+        """The driver wrote the first `count` frames of the last `data_to_send` on the socket.
+
+        A send without an ack among them is complete now. The write of the next one failed (the
+        socket is going away; its loss is reported by `connection_lost`): it and those after it
+        fail with `RtmConnectionLost`, as a send written but never acked does (delivery
+        unknown, not sent again).
+        """
+        writing, self._writing = self._writing, []
+        lost: RtmConnectionLost | None = None
+        for index, pending in writing:
+            if pending.done:
+                continue  # timed out, closed or lost meanwhile
+            if index < count:
+                if not (pending.expects_ack and pending.id is not None):
+                    self._complete(pending, None, None)
+                continue
+            if pending.id is not None:
+                self._inflight.pop(pending.id, None)
+            if lost is None:
+                lost = RtmConnectionLost(cause="the socket failed as the frame was written")
+            self._complete(pending, None, lost)
 
     # -- time ---------------------------------------------------------------------------------
 
@@ -899,10 +1004,12 @@ class RtmProtocol:
                 pending.error.__cause__ = error
 
     def _fail_all(self, error: SlackError) -> None:
-        for pending in list(self._inflight.values()) + list(self._queue):
+        writing = [pending for _, pending in self._writing]
+        for pending in list(self._inflight.values()) + writing + list(self._queue):
             if not pending.internal and not pending.done:
                 self._complete(pending, None, error)
         self._inflight.clear()
+        self._writing.clear()
         self._queue.clear()
         self._deadlines.clear()
 

@@ -22,7 +22,6 @@ import aiohttp
 
 from .._exceptions import RtmSessionClosed, SlackError
 from ._common import (
-    MAX_INBOUND_BYTES,
     Handlers,
     connect_error,
     message_command,
@@ -73,7 +72,10 @@ class AsyncRtmSession:
             "presence_sub": presence_sub,
         }
         self._clock = clock
-        self._proto = RtmProtocol(options, logger=client._config.logger)
+        config = client._config
+        self._proto = RtmProtocol(
+            options, logger=config.logger, allow_insecure=config.allow_insecure
+        )
         self.options = self._proto.options
         self._buffer: collections.deque[object] = collections.deque()
         self._readable = asyncio.Event()
@@ -203,6 +205,7 @@ class AsyncRtmSession:
         Raises:
             TypeError, ValueError: A bad argument, before any I/O.
             RtmSendTimeout: Not written in time (the session was not connected).
+            RtmConnectionLost: The socket failed as the frame was written (delivery unknown).
             RtmSessionClosed: The session is closed or has ended.
         """
         await self._send(typing_command(channel), timeout)
@@ -217,6 +220,8 @@ class AsyncRtmSession:
         Raises:
             TypeError, ValueError: A bad argument, before any I/O.
             RtmSendTimeout: Not written in time (it is still sent after the next ``hello``).
+            RtmConnectionLost: The socket failed as the frame was written (it is still sent
+                after the next ``hello``).
             RtmSessionClosed: The session is closed or has ended.
         """
         await self._send(presence_command(user_ids), timeout)
@@ -370,7 +375,9 @@ class AsyncRtmSession:
             self._wake.clear()
             now = clock()
             proto.tick(now)
-            await self._write(proto.data_to_send(now))
+            frames = proto.data_to_send(now)
+            if frames:
+                proto.frames_written(clock(), await self._write(frames))
             self._settle()
             if self._ws is not None and self._ws_link != proto.link:
                 await self._close_socket()
@@ -426,17 +433,21 @@ class AsyncRtmSession:
         self._wake.set()
         self._space.set()
 
-    async def _write(self, frames: list[str]) -> None:
+    async def _write(self, frames: list[str]) -> int:
+        """Write `frames` in order; returns how many were written before a failure."""
         ws = self._ws
-        if not frames or ws is None or self._ws_link != self._proto.link:
-            return
+        if ws is None or self._ws_link != self._proto.link:
+            return 0
+        count = 0
         try:
             for frame in frames:
                 await ws.send_str(frame)
+                count += 1
         except (aiohttp.ClientError, ConnectionError, RuntimeError):
-            # The socket is going away; its link task reports how. Frames written but not
-            # acked fail then as "delivery unknown".
-            return
+            # The socket is going away; its link task reports how. The core fails the frame
+            # that was being written and those after it ("delivery unknown").
+            pass
+        return count
 
     async def _close_socket(self) -> None:
         ws, self._ws, self._ws_link = self._ws, None, None
@@ -469,7 +480,9 @@ class AsyncRtmSession:
                 ssl=client._ssl,
                 proxy=client._config.proxy,
                 timeout=aiohttp.ClientWSTimeout(ws_receive=None, ws_close=1.0),
-                max_msg_size=MAX_INBOUND_BYTES,
+                # aiohttp refuses a frame of max_msg_size bytes or more, websockets one of
+                # more than max_size: + 1, so that both take max_inbound_bytes exactly.
+                max_msg_size=self.options.max_inbound_bytes + 1,
                 compress=0,
             )
             ws = await asyncio.wait_for(handshake, self.options.connect_timeout)
@@ -497,6 +510,7 @@ class AsyncRtmSession:
         limit = self.options.max_buffered
         text, binary = aiohttp.WSMsgType.TEXT, aiohttp.WSMsgType.BINARY
         cause = "connection dropped"
+        too_large = False
         try:
             while True:
                 if len(buffer) >= limit:
@@ -516,11 +530,21 @@ class AsyncRtmSession:
                     cause = f"closed by Slack (code {code})" if code else "connection closed"
                     return
                 if kind is aiohttp.WSMsgType.ERROR:
+                    # aiohttp refused a frame over max_msg_size from its header, and closed
+                    # the socket with code 1009.
+                    error = msg.data
+                    too_large = (
+                        isinstance(error, aiohttp.WebSocketError)
+                        and error.code == aiohttp.WSCloseCode.MESSAGE_TOO_BIG
+                    )
                     return
                 if kind is aiohttp.WSMsgType.CLOSING:
                     return
         finally:
-            proto.connection_lost(link, clock(), cause)
+            if too_large:
+                proto.inbound_too_large(link, clock())
+            else:
+                proto.connection_lost(link, clock(), cause)
             self._settle()
             self._wake.set()
 

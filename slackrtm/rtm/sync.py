@@ -21,12 +21,12 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 import websockets.exceptions
+from websockets.frames import CloseCode
 from websockets.sync.client import ClientConnection
 from websockets.sync.client import connect as ws_connect
 
 from .._exceptions import RtmSessionClosed, SlackError
 from ._common import (
-    MAX_INBOUND_BYTES,
     Handlers,
     connect_error,
     message_command,
@@ -99,7 +99,10 @@ class RtmSession:
             "presence_sub": presence_sub,
         }
         self._clock = clock
-        self._proto = RtmProtocol(options, logger=client._config.logger)
+        config = client._config
+        self._proto = RtmProtocol(
+            options, logger=config.logger, allow_insecure=config.allow_insecure
+        )
         self.options = self._proto.options
         self._lock = threading.Lock()
         self._readable = threading.Condition(self._lock)
@@ -234,6 +237,7 @@ class RtmSession:
         Raises:
             TypeError, ValueError: A bad argument, before any I/O.
             RtmSendTimeout: Not written in time (the session was not connected).
+            RtmConnectionLost: The socket failed as the frame was written (delivery unknown).
             RtmSessionClosed: The session is closed or has ended.
         """
         self._send(typing_command(channel), timeout)
@@ -246,6 +250,8 @@ class RtmSession:
         Raises:
             TypeError, ValueError: A bad argument, before any I/O.
             RtmSendTimeout: Not written in time (it is still sent after the next ``hello``).
+            RtmConnectionLost: The socket failed as the frame was written (it is still sent
+                after the next ``hello``).
             RtmSessionClosed: The session is closed or has ended.
         """
         self._send(presence_command(user_ids), timeout)
@@ -426,8 +432,11 @@ class RtmSession:
                     if start:
                         self._linking = True
                 # Unlocked: only this thread writes, so frames keep their order.
-                if frames and ws is not None:
-                    self._write(ws, frames)
+                if frames:
+                    count = self._write(ws, frames) if ws is not None else 0
+                    with lock:
+                        proto.frames_written(clock(), count)
+                        self._settle()
                 if stale is not None:
                     self._close(stale)
                 if closed:
@@ -469,14 +478,18 @@ class RtmSession:
             self._space.notify_all()
 
     @staticmethod
-    def _write(ws: ClientConnection, frames: list[str]) -> None:
+    def _write(ws: ClientConnection, frames: list[str]) -> int:
+        """Write `frames` in order; returns how many were written before a failure."""
+        count = 0
         try:
             for frame in frames:
                 ws.send(frame)
+                count += 1
         except (websockets.exceptions.WebSocketException, OSError):
-            # The socket is going away; its link thread reports how. Frames written but not
-            # acked fail then as "delivery unknown".
-            return
+            # The socket is going away; its link thread reports how. The core fails the frame
+            # that was being written and those after it ("delivery unknown").
+            pass
+        return count
 
     @staticmethod
     def _close(ws: ClientConnection) -> None:
@@ -514,7 +527,7 @@ class RtmSession:
                     close_timeout=1.0,
                     ping_interval=None,  # the core's RTM pings keep alive, the same in both
                     compression=None,
-                    max_size=MAX_INBOUND_BYTES,
+                    max_size=self.options.max_inbound_bytes,
                     logger=_WS_LOGGER,
                 )
                 ws = owner.enter_context(connecting)
@@ -561,6 +574,7 @@ class RtmSession:
         limit = self.options.max_buffered
         lock = self._lock
         cause = "connection dropped"
+        too_large = False
         try:
             while True:
                 if len(buffer) >= limit:
@@ -569,8 +583,9 @@ class RtmSession:
                 try:
                     data = ws.recv()
                 except websockets.exceptions.ConnectionClosed as exc:
+                    too_large = _refused_as_too_large(exc)
                     received = exc.rcvd
-                    if received is not None:
+                    if received is not None and not too_large:
                         cause = f"closed by Slack (code {received.code})"
                     return
                 with lock:
@@ -585,7 +600,10 @@ class RtmSession:
             return
         finally:
             with lock:
-                proto.connection_lost(link, clock(), cause)
+                if too_large:
+                    proto.inbound_too_large(link, clock())
+                else:
+                    proto.connection_lost(link, clock(), cause)
                 self._settle()
                 self._poke()
 
@@ -601,6 +619,17 @@ class RtmSession:
             self._space.wait()
         proto.set_reading_paused(False, self._clock())
         self._poke()
+
+
+def _refused_as_too_large(exc: websockets.exceptions.ConnectionClosed) -> bool:
+    """Whether websockets closed the socket itself (code 1009) for a frame over ``max_size``.
+
+    A 1009 that Slack sent first (and websockets echoed) is Slack's close, not ours.
+    """
+    sent = exc.sent
+    if sent is None or sent.code != CloseCode.MESSAGE_TOO_BIG:
+        return False
+    return exc.rcvd is None or not exc.rcvd_then_sent
 
 
 def _socket_timeout(seconds: float) -> float | None:

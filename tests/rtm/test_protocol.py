@@ -27,7 +27,7 @@ from slackrtm._exceptions import (
 from slackrtm._wire import RetryPolicy
 from slackrtm.errors import AccountInactive, InvalidAuth, NotAuthed, TokenRevoked
 from slackrtm.rtm import Connected, Disconnected, Reconnecting, RtmOptions
-from slackrtm.rtm._protocol import Pending, RtmProtocol
+from slackrtm.rtm._protocol import Pending, RtmProtocol, socket_url_refusal
 
 HELLO = '{"type": "hello"}'
 UNPACED = RtmOptions(send_rate=None)
@@ -137,10 +137,55 @@ def test_typing_completes_once_written() -> None:
     connect(proto)
     pending = proto.send(events.TypingCommand(channel="C1"), 1.0)
     assert not done(pending)
-    proto.data_to_send(1.0)
+    assert len(proto.data_to_send(1.0)) == 1
+    assert not done(pending), "handed to the driver is not written yet"
+    proto.frames_written(1.0, 1)
     assert done(pending)
     assert pending.result is None
     assert pending.error is None
+
+
+def test_sends_whose_write_failed_fail_with_connection_lost() -> None:
+    proto = make()
+    link = connect(proto)
+    proto.tick(20.0)  # a ping is due: it goes first
+    first = proto.send(events.TypingCommand(channel="C1"), 20.0)
+    failed = proto.send(events.TypingCommand(channel="C1"), 20.0)
+    after = proto.send(message("after"), 20.0)
+    presence = proto.send(events.PresenceSubCommand(ids=("U1",)), 20.0)
+    frames = sent(proto.data_to_send(20.0))
+    assert [f["type"] for f in frames] == ["ping", "typing", "typing", "message", "presence_sub"]
+    proto.frames_written(20.1, 2)  # the ping and the first typing; the next write failed
+    assert proto.take_completed() == [first, failed, after, presence]
+    assert first.error is None
+    for pending in (failed, after, presence):
+        assert isinstance(pending.error, RtmConnectionLost)
+        assert pending.error.cause == "the socket failed as the frame was written"
+    proto.receive_text(link, json.dumps({"ok": True, "reply_to": after.id, "ts": "1"}), 20.2)
+    assert proto.take_completed() == [], "a send that failed is not completed twice"
+    assert proto.subscription == ("U1",), "the subscription is still sent after the next hello"
+    assert proto.state == "connected", "the reader reports the socket's end, as always"
+
+
+def test_a_driver_that_does_not_report_its_writes_has_them_all_count_as_written() -> None:
+    proto = make()
+    connect(proto)
+    pending = proto.send(events.TypingCommand(channel="C1"), 1.0)
+    proto.data_to_send(1.0)
+    assert proto.data_to_send(1.1) == []
+    assert pending.done
+    assert pending.error is None
+
+
+def test_a_send_being_written_when_the_session_closes_fails_with_session_closed() -> None:
+    proto = make()
+    connect(proto)
+    pending = proto.send(events.TypingCommand(channel="C1"), 1.0)
+    proto.data_to_send(1.0)
+    proto.close(1.1)
+    assert isinstance(pending.error, RtmSessionClosed)
+    proto.frames_written(1.2, 1)
+    assert isinstance(pending.error, RtmSessionClosed)
 
 
 # -- the frame limit ---------------------------------------------------------------------------
@@ -637,6 +682,96 @@ def test_a_fresh_reconnect_url_is_used_and_a_stale_one_is_not() -> None:
     assert proto.begin_connect(100.0) is None
 
 
+@pytest.mark.parametrize(
+    ("url", "allow_insecure", "refused"),
+    [
+        ("wss://wss-primary.slack.com/websocket/abc", False, None),
+        ("ws://127.0.0.1:8080/websocket/abc", False, None),
+        ("ws://localhost/websocket/abc", False, None),
+        ("ws://[::1]:8080/websocket/abc", False, None),
+        ("ws://example.com/websocket/abc", True, None),
+        ("ws://example.com/websocket/abc", False, "ws:// (unencrypted) on a host that is not"),
+        ("ws://10.0.0.1/websocket/abc", False, "ws:// (unencrypted) on a host that is not"),
+        ("http://127.0.0.1/websocket/abc", False, "not a wss:// URL"),
+        ("https://slack.com/websocket/abc", True, "not a wss:// URL"),
+        ("wss:///websocket/abc", False, "not a wss:// URL"),
+        ("/websocket/abc", False, "not a wss:// URL"),
+        ("wss://[::1/websocket/abc", False, "not a URL"),
+        (5, False, "not a string"),
+    ],
+)
+def test_the_socket_url_rule_is_rtm_connects(
+    url: Any, allow_insecure: bool, refused: str | None
+) -> None:
+    reason = socket_url_refusal(url, allow_insecure=allow_insecure)
+    if refused is None:
+        assert reason is None
+    else:
+        assert reason is not None and reason.startswith(refused)
+        assert "abc" not in reason, "the reason never quotes the URL"
+
+
+def test_a_reconnect_url_that_fails_the_rule_is_ignored_unlogged(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    proto = make(rng=0.0)
+    link = connect(proto)
+    proto.receive_text(link, '{"type": "reconnect_url", "url": "wss://x/good"}', 1.0)
+    with caplog.at_level(logging.DEBUG, logger="slackrtm"):
+        proto.receive_text(link, '{"type": "reconnect_url", "url": "ws://x/secret"}', 2.0)
+    assert "ignored a reconnect_url" in caplog.text
+    assert "secret" not in caplog.text
+    proto.connection_lost(link, 3.0, "dropped")
+    assert proto.begin_connect(3.0) is None, "not opened, and the older offer is dropped too"
+
+
+def test_allow_insecure_lets_a_remote_ws_reconnect_url_through() -> None:
+    proto = RtmProtocol(UNPACED, rng=lambda: 0.0, allow_insecure=True)
+    link = connect(proto)
+    proto.receive_text(link, '{"type": "reconnect_url", "url": "ws://x/fresh"}', 1.0)
+    proto.connection_lost(link, 2.0, "dropped")
+    assert proto.begin_connect(2.0) == "ws://x/fresh"
+
+
+# -- inbound frames over max_inbound_bytes ------------------------------------------------------
+
+
+def test_a_frame_over_max_inbound_bytes_is_a_disconnect_with_its_own_cause(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    proto = make(RtmOptions(send_rate=None, max_inbound_bytes=1000))
+    link = connect(proto)
+    written = proto.send(message(), 1.0)
+    proto.data_to_send(1.0)
+    cause = "a frame over max_inbound_bytes (1000 bytes) from Slack"
+    with caplog.at_level(logging.WARNING, logger="slackrtm"):
+        proto.inbound_too_large(link, 1.5)
+    assert caplog.messages == [f"RTM: {cause}; reconnecting"]
+    assert proto.state == "waiting"
+    assert kinds(proto.take_events()) == [Disconnected, Reconnecting]
+    assert isinstance(written.error, RtmConnectionLost)
+    assert written.error.cause == cause
+    proto.inbound_too_large(link, 1.6)  # the same socket again: already replaced
+    assert proto.take_events() == []
+    proto.begin_connect(2.0)
+    link = proto.socket_opened(2.0)
+    proto.receive_text(link, HELLO, 2.0)
+    assert proto.take_events()[1] == Connected(cause, 2)
+
+
+def test_a_frame_over_max_inbound_bytes_without_reconnects_ends_the_session(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    proto = make(RtmOptions(max_inbound_bytes=1000, reconnect=None))
+    link = connect(proto)
+    with caplog.at_level(logging.WARNING, logger="slackrtm"):
+        proto.inbound_too_large(link, 1.0)
+    assert "from Slack; the session ends" in caplog.text
+    assert proto.closed
+    assert isinstance(proto.error, RtmSessionClosed)
+    assert "max_inbound_bytes" in proto.error.cause
+
+
 # -- sends across a reconnect ------------------------------------------------------------------
 
 
@@ -828,6 +963,12 @@ def test_an_infinite_duration_is_no_limit(name: str) -> None:
         ({"send_burst": 2.5}, TypeError),
         ({"max_buffered": "10"}, TypeError),
         ({"max_frame_bytes": 0}, ValueError),
+        ({"max_inbound_bytes": 0}, ValueError),
+        ({"max_inbound_bytes": -1}, ValueError),
+        ({"max_inbound_bytes": True}, TypeError),
+        ({"max_inbound_bytes": 1.5}, TypeError),
+        ({"max_inbound_bytes": "4096"}, TypeError),
+        ({"max_inbound_bytes": None}, TypeError),
     ],
 )
 def test_bad_pacing_and_sizes_are_refused_naming_the_option(option: Any, error: Any) -> None:

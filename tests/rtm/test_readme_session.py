@@ -1,12 +1,17 @@
-"""The README's RTM session examples run, sync and async, against the emulator."""
+"""The README's RTM session examples run, sync and async, against the emulator; its options
+table names every `RtmOptions` field."""
 
 from __future__ import annotations
 
+import re
 import threading
+from pathlib import Path
 
+import attrs
 import pytest
 
 from slackrtm.emulator import Emulator, Limits
+from slackrtm.rtm import RtmOptions
 from tests.test_readme import BLOCKS, PLACEHOLDER, run
 
 from .conftest import ALICE, GENERAL, rtm_threads
@@ -51,3 +56,16 @@ def test_the_session_examples_run(kind: str) -> None:
     if kind == "sync":
         assert "connected as emubot to Emulator" in printed
     assert rtm_threads() == []
+
+
+def test_the_options_table_names_every_rtm_option() -> None:
+    readme = Path(__file__).parents[2].joinpath("README.md").read_text(encoding="utf-8")
+    section = readme.split("## The RTM session", 1)[1].split("\n## ", 1)[0]
+    table = section.split("| option | default | why |", 1)[1].split("\n\n", 1)[0]
+    named = {
+        name
+        for row in table.splitlines()
+        if row.startswith("| `")
+        for name in re.findall(r"`(\w+)`", row.split("|")[1])
+    }
+    assert named == {field.name for field in attrs.fields(RtmOptions)}

@@ -71,6 +71,8 @@ except ImportError:  # pragma: no cover - the extra is not installed
 else:
     _orjson_loads = orjson.loads
 
+_fast_decoder = FAST_DECODERS.get
+
 _BEYOND_64_BITS = 2.0**63
 """orjson gives a float for an integer outside [-2**63, 2**64): its magnitude is at least this."""
 
@@ -155,7 +157,7 @@ def decode(frame: str | bytes) -> Event | Ack:
             kind = data.get("type")
             event: Event | Ack | None
             if type(kind) is str:
-                fast = FAST_DECODERS.get(kind)
+                fast = _fast_decoder(kind)
                 if fast is None:
                     if _exact(data):
                         return UnknownEvent(raw=data)
@@ -182,7 +184,7 @@ def decode(frame: str | bytes) -> Event | Ack:
         ok = data["ok"]
         if type(ok) is not bool:
             raise SlackFrameError(path="ok", reason="expected boolean", frame_type="ack")
-        return ACK_DECODERS[ok](data)
+        return FAST_ACK_DECODERS[ok](data) or ACK_DECODERS[ok](data)
     return UnknownEvent(raw=data)
 
 

@@ -42,6 +42,8 @@ EXCEPTION_NAMES = {
     if isinstance(value, type) and issubclass(value, BaseException)
 }
 """Class names an error line never shows: it says what happened, not which class said it."""
+INTERNALS = ("_HTTPConnection", "Errno", "urllib3", "aiohttp", " object at 0x")
+"""What a library's own exception text would bring along."""
 ONE_FORMAT = re.compile(r"slackrtm: error: [^\s:][^:]*: \S")
 """``slackrtm: error: <where>: <what>``: the method, ``RTM``, the command or the flag first."""
 
@@ -50,6 +52,7 @@ def assert_error_line(line: str) -> None:
     """The one shape every error line has."""
     assert ONE_FORMAT.match(line), line
     assert not set(re.findall(r"\b[A-Z]\w+\b", line)) & EXCEPTION_NAMES, line
+    assert not [bit for bit in INTERNALS if bit in line], line
 
 
 def assert_one_line_error(result: Result, code: ExitCode, *needles: str) -> str:
@@ -214,6 +217,7 @@ def test_bad_usage(cli: Cli, emu: Emulator, args: list[str], needle: str) -> Non
     assert emu.requests == []
 
 
+REFUSED = "connection refused"
 SESSION_COMMANDS = {
     "connect": ["connect"],
     "listen": ["listen"],
@@ -223,10 +227,12 @@ SESSION_COMMANDS = {
 
 @pytest.mark.parametrize("command", SESSION_COMMANDS)
 def test_an_unreachable_base_url(cli: Cli, command: str) -> None:
+    # The host, the port and why: no library's words (urllib3's "_HTTPConnection(host=...)").
     port = closed_port()
     base = f"http://127.0.0.1:{port}/api/"
     result = cli(*SESSION_COMMANDS[command], "--base-url", base, "--retries", "0")
-    assert_one_line_error(result, ExitCode.CONNECTION, f"127.0.0.1:{port}", "refused")
+    line = assert_one_line_error(result, ExitCode.CONNECTION)
+    assert line == f"slackrtm: error: rtm.connect: no answer from 127.0.0.1:{port}: {REFUSED}"
 
 
 @pytest.mark.parametrize("command", ["listen", "send"])

@@ -21,8 +21,6 @@ from slackrtm.emulator.__main__ import _exports
 
 README = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
 BLOCKS = re.findall(r"```python\n(.*?)```", README, flags=re.DOTALL)
-PLACEHOLDER = 'token="xoxb-..."'
-"""The token the RTM session's examples still spell out (tests/rtm/test_readme_session.py)."""
 
 
 def block_with(text: str) -> str:

@@ -268,17 +268,11 @@ def test_the_layout_names_paths_that_exist() -> None:
 # -- python blocks: the token from the environment -----------------------------------------------
 
 TOKEN_SPELLED_OUT = re.compile(r"^[^#]*token=\"xox", flags=re.M)
-STILL_SPELLED_OUT = ("## The RTM session",)
-"""Sections whose examples still pass a placeholder token (edited elsewhere; a test swaps it)."""
 
 
 def test_the_examples_take_the_token_from_the_environment() -> None:
     spelled = [
-        text[:60]
-        for heading, lang, text in FENCES
-        if lang == "python"
-        and TOKEN_SPELLED_OUT.search(text)
-        and not any(heading.startswith(h) for h in STILL_SPELLED_OUT)
+        text[:60] for _, lang, text in FENCES if lang == "python" and TOKEN_SPELLED_OUT.search(text)
     ]
     assert spelled == []
 

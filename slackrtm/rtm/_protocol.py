@@ -75,6 +75,7 @@ __all__ = [
     "DEFAULT_MAX_INBOUND_BYTES",
     "DEFAULT_RECONNECT",
     "FATAL_ERRORS",
+    "FIRST_CONNECT_ATTEMPTS",
     "RTM_DIALECT",
     "Connected",
     "Dialect",
@@ -90,6 +91,10 @@ __all__ = [
 ]
 
 log = logging.getLogger("slackrtm")
+
+FIRST_CONNECT_ATTEMPTS = 3
+"""Attempts the first connection gets (socket, handshake, ``hello``) before `connect()` fails
+with the last error; an ``rtm.connect`` failure ends it at once. Reconnects follow the policy."""
 
 DEFAULT_RECONNECT = RetryPolicy(
     max_retries=1000, max_total=3600.0, backoff_base=0.5, backoff_max=30.0
@@ -1046,6 +1051,11 @@ class RtmProtocol:
         failures = self._failures
         if failures > policy.max_retries:
             self._give_up(now, cause, error)
+            return
+        if self.connects == 0 and failures >= FIRST_CONNECT_ATTEMPTS:
+            # Never connected yet: a socket that cannot be opened is a wrong URL, proxy or
+            # certificate far more often than an outage, so `connect()` says so now.
+            self._end(now, error or RtmSessionClosed(cause=cause))
             return
         delay = backoff(policy, failures, self._rng)
         if error is not None and not _retryable(policy, error):

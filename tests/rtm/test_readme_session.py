@@ -12,11 +12,9 @@ import pytest
 
 from slackrtm.emulator import Emulator, Limits
 from slackrtm.rtm import RtmOptions
-from tests.test_readme import BLOCKS, PLACEHOLDER, run
+from tests.test_readme import BLOCKS, exported_environment, run
 
 from .conftest import ALICE, GENERAL, rtm_threads
-
-README_CHANNEL = 'channel="C1234567890"'
 
 
 def example(kind: str) -> str:
@@ -31,14 +29,12 @@ def example(kind: str) -> str:
 
 
 @pytest.mark.parametrize("kind", ["sync", "async"])
-def test_the_session_examples_run(kind: str) -> None:
+def test_the_session_examples_run_unchanged_with_the_emulators_exports(
+    kind: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     code = example(kind)
     with Emulator(limits=Limits(web_rate_limit=None)) as emu:
-        code = code.replace(
-            PLACEHOLDER, f"token={emu.bot_token!r}, base_url={emu.base_url!r}"
-        ).replace(README_CHANNEL, f"channel={GENERAL!r}")
-        assert PLACEHOLDER not in code
-        assert README_CHANNEL not in code
+        exported_environment(emu, monkeypatch)
         bye = {"type": "message", "channel": GENERAL, "user": ALICE, "text": "bye", "ts": "1.0"}
 
         def say_bye() -> None:
@@ -52,6 +48,9 @@ def test_the_session_examples_run(kind: str) -> None:
         printed = run(code)
         sayer.join()
     assert "posted at" in printed
+    # The example found its channel by name: no ID is spelled out in it.
+    posted = [r for r in emu.requests if r.path.endswith("conversations.list")]
+    assert posted, "the example looked the channel up"
     assert f"bye from {ALICE}" in printed
     if kind == "sync":
         assert "connected as emubot to Emulator" in printed

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from typing import Any
 
 import aiohttp
@@ -16,10 +17,11 @@ import attrs
 import pytest
 import websockets.exceptions
 
-from slackrtm import Client, events
+from slackrtm import Client, SlackConnectionError, events
 from slackrtm._exceptions import RtmConnectionLost
 from slackrtm.emulator import Emulator
 from slackrtm.rtm import Connected, Disconnected, Lifecycle, Reconnecting
+from slackrtm.rtm._protocol import FIRST_CONNECT_ATTEMPTS
 
 from .conftest import BOT, FAST, GENERAL, Rtm, connected, is_message
 
@@ -173,3 +175,33 @@ def test_after_a_failed_write_the_next_socket_takes_sends_again(rtm: Rtm, emu: E
     assert hello == Connected("closed by Slack (code 1001)", 2)
     assert rtm.typing() is None
     assert rtm.call("send", events.TypingCommand(channel=GENERAL)) is None
+
+
+# -- a first connection that cannot be made ------------------------------------------------------
+
+
+def test_a_socket_that_cannot_be_opened_fails_connect_after_a_few_attempts(
+    rtm: Rtm, emu: Emulator
+) -> None:
+    # rtm.connect works, but every socket URL it gives points at a closed port.
+    emu.faults.web(n=10, extra_fields={"url": "ws://127.0.0.1:1/websocket/x"}, method="rtm.connect")
+    started = time.monotonic()
+    with pytest.raises(SlackConnectionError) as caught:
+        rtm.open(options=None)  # the default policy would retry for an hour after a hello
+    assert time.monotonic() - started < 10.0
+    assert rtm_connects(emu) == FIRST_CONNECT_ATTEMPTS
+    assert str(caught.value) == "RTM socket: handshake failed (connection refused)"
+    assert rtm.session.state == "closed"
+
+
+def test_after_a_hello_the_same_failures_are_retried_by_the_policy(rtm: Rtm, emu: Emulator) -> None:
+    connected(rtm)
+    emu.faults.web(
+        n=FIRST_CONNECT_ATTEMPTS + 1,
+        extra_fields={"url": "ws://127.0.0.1:1/websocket/x"},
+        method="rtm.connect",
+    )
+    emu.drop_connections()
+    hello, _ = rtm.wait_for(lambda e: isinstance(e, Connected), timeout=20)
+    assert hello.connects == 2
+    assert rtm_connects(emu) == 1 + (FIRST_CONNECT_ATTEMPTS + 1) + 1  # before, faulted, good

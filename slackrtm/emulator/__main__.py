@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 __all__ = ["DESCRIPTION", "add_arguments", "main", "run"]
 
 
-DESCRIPTION = "A local Slack for rtm.connect and the RTM WebSocket, with fault injection."
+DESCRIPTION = "A local Slack: every Web API method in schema/ and the RTM WebSocket, with faults."
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -123,7 +123,7 @@ def run(args: argparse.Namespace) -> int:
         if args.workspace:
             workspace.seed(args.users, args.channels)
     except (OSError, ValueError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"slackrtm.emulator: error: {exc}", file=sys.stderr)
         return 2
     from .server import Emulator  # aiohttp loads here, not when `slackrtm --help` runs
 
@@ -137,7 +137,7 @@ def run(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:  # where signal handlers are unavailable
         pass
     except OSError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"slackrtm.emulator: error: {exc}", file=sys.stderr)
         return 1
     return 0
 

@@ -102,7 +102,8 @@ def run(options: argparse.Namespace) -> list[Row]:
             rows.append(asyncio.run(inbound.async_row(server, **burst)))
             rows.append(inbound.sync_row(server, **burst))
         if "decode" in keys:
-            rows.append(decode.row(frames=options.events))
+            rows.append(decode.row())
+            rows.append(decode.row(rich=True))
         if unpaced is not None and "outbound" in keys:
             sends = {"messages": options.messages, "rounds": options.burst_rounds}
             rows.append(asyncio.run(outbound.async_row(unpaced, **sends)))

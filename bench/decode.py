@@ -1,11 +1,17 @@
 """Row: `slackrtm.events.decode` per frame, in process, beside ``json.loads`` of the same text.
 
-No socket and no session: the 50,000 ``message`` frames of the lean server's burst
-(`bench.lean_server.message`), decoded one after the other. The limit is ``json.loads`` (an
-untyped dict); ours is ``events.decode`` (a typed, checked `Message`), once with orjson (when it
-is installed, as with ``pip install 'slackrtm[fast]'``) and once with the standard library's
-``json`` alone. The end-to-end rows (`bench.inbound`) add the socket and the session; this row
-isolates what decoding costs.
+No socket and no session: ``message`` frames like those of the lean server's burst
+(`bench.lean_server.message`), decoded one after the other, 10,000 a round (short rounds, many
+of them: a shared machine's slow moments then hit every contender alike). The limit is
+``json.loads`` (an untyped dict); ours is ``events.decode`` (a typed, checked `Message`), once
+with orjson (when it is installed, as with ``pip install 'slackrtm[fast]'``) and once with the
+standard library's ``json`` alone. The end-to-end rows (`bench.inbound`) add the socket and
+the session; this row isolates what decoding costs.
+
+A second row decodes messages shaped like what Slack sends a user's client today: the same
+fields plus ``client_msg_id``, ``event_ts`` and the fields the schema does not describe
+(``blocks`` of rich text, ``suppress_notification``, ``user_team``, ``source_team``), which land
+in ``extra`` and which, with orjson, are checked for integers beyond 64 bits.
 """
 
 from __future__ import annotations
@@ -61,15 +67,49 @@ class _Stdlib(_Decoder):
             return super().run(n)
 
 
+def rich_message(index: int) -> str:
+    """A message as Slack sends it to a user's client, with rich-text blocks (``extra``)."""
+    text = f"hello, this is message {index}"
+    return json.dumps(
+        {
+            "client_msg_id": f"4f9a1c2e-8b3d-4e5f-9a1b-{index:012d}",
+            "suppress_notification": False,
+            "type": "message",
+            "text": text,
+            "user": "U0BENCH02",
+            "team": "T0BENCH01",
+            "blocks": [
+                {
+                    "type": "rich_text",
+                    "block_id": f"b{index}",
+                    "elements": [
+                        {
+                            "type": "rich_text_section",
+                            "elements": [{"type": "text", "text": text}],
+                        }
+                    ],
+                }
+            ],
+            "user_team": "T0BENCH01",
+            "source_team": "T0BENCH01",
+            "channel": "C0BENCH01",
+            "event_ts": f"1700000000.{index:06d}",
+            "ts": f"1700000000.{index:06d}",
+        },
+        separators=(",", ":"),
+    )
+
+
 def orjson_available() -> bool:
     return events._orjson_loads is not None
 
 
-def row(*, frames: int = 50_000, rounds: int = 9) -> Row:
-    """events.decode per frame against json.loads, in process."""
-    texts = [message(i) for i in range(frames)]
+def row(*, frames: int = 10_000, rounds: int = 31, rich: bool = False) -> Row:
+    """events.decode per frame against json.loads, in process (``rich``: `rich_message`)."""
+    texts = [(rich_message if rich else message)(i) for i in range(frames)]
+    shape = "a message with blocks (extra)" if rich else "a plain message"
     result = Row(
-        "events.decode per frame, in process",
+        f"events.decode per frame, {shape}, in process",
         unit="frame",
         server="none",
         ops=frames,

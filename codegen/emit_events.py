@@ -448,8 +448,6 @@ def _has_nullable(fields: tuple[FrameField, ...]) -> bool:
 
 def _fast_frame(name: str, fields: tuple[FrameField, ...], discriminator: str) -> list[str]:
     upper = _snake(name).upper()
-    # The loop of the common case (every field known) subscripts the table; an unknown field
-    # (KeyError) sends the frame through the second loop, which skips such fields.
     nullable = _has_nullable(fields)
     out = [
         "",
@@ -461,43 +459,39 @@ def _fast_frame(name: str, fields: tuple[FrameField, ...], discriminator: str) -
             "    ",
         ),
         f"    types_ = _TYPES_{upper}",
+        f"    known_ = _KNOWN_{upper}",
     ]
     if nullable:
         out.append(f"    nullable_ = _NULLABLE_{upper}")
+    # One pass: each field's exact type; a field the schema does not describe goes to extra_.
     out += [
-        "    try:",
-        "        for key_, value_ in data_.items():",
-        f"            if {_wrong('types_[key_]', nullable)}:",
-        "                return None",
-        "        unknown_ = False",
-        "    except KeyError:",
-        f"        known_ = _KNOWN_{upper}",
-        "        for key_, value_ in data_.items():",
-        "            if key_ not in known_ or types_.get(key_) is type(value_):",
-        "                continue",
+        "    extra_: dict[str, Any] | None = None",
+        "    for key_, value_ in data_.items():",
+        "        if types_.get(key_) is not type(value_):",
+        "            if key_ not in known_:",
+        "                if extra_ is None:",
+        "                    extra_ = {key_: value_}",
+        "                else:",
+        "                    extra_[key_] = value_",
     ]
     if nullable:
-        out += [
-            "            if value_ is not None or key_ not in nullable_:",
-            "                return None",
-        ]
+        out += ["            elif value_ is not None or key_ not in nullable_:"]
     else:
-        out += ["            return None"]
-    out += ["        unknown_ = True"]
+        out += ["            else:"]
+    out += ["                return None"]
     out += [f"    if {_q(discriminator)} not in data_:", "        return None"]
     out += _required(fields)
     out += _convert(fields)
     # Without unknown fields, ``extra`` is left to the class (NO_EXTRA): see absent_is_none.
     out += [
-        "    if unknown_:",
-        "        extra_ = {key_: value_ for key_, value_ in data_.items() if key_ not in known_}",
+        "    if extra_ is not None:",
         "        for key_ in extra_:",
         "            del data_[key_]",
         f"    del data_[{_q(discriminator)}]",
     ]
     out += _store(fields)
     out += [
-        "    if unknown_:",
+        "    if extra_ is not None:",
         '        data_["extra"] = extra_',
         f"    event_ = _new({name})",
         f"    _DICT_{upper}(event_, data_)",

@@ -30,7 +30,7 @@ both ways give the same classes, values and errors.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from ._event import Ack, Command, Event, UnknownEvent
@@ -83,14 +83,21 @@ def _exact(values: Mapping[str, Any]) -> bool:
     A float of magnitude 2**63 or more may have been written as an integer (``json`` keeps it an
     `int`); other values, and such floats written as floats, read the same either way.
     """
-    stack = list(values.values())
-    while stack:
-        value = stack.pop()
+    try:
+        return _exact_items(values.values())
+    except RecursionError:  # nested too deeply to walk here: let ``json`` read it
+        return False
+
+
+def _exact_items(values: Iterable[Any]) -> bool:
+    for value in values:
         kind = type(value)
         if kind is dict:
-            stack.extend(value.values())
+            if not _exact_items(value.values()):
+                return False
         elif kind is list:
-            stack.extend(value)
+            if not _exact_items(value):
+                return False
         elif kind is float and not -_BEYOND_64_BITS < value < _BEYOND_64_BITS:
             return False
     return True

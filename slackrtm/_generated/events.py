@@ -795,18 +795,17 @@ def _fast_channel_created(data_: dict[str, Any]) -> ChannelCreated | None:
     (changed only when it returns the instance).
     """
     types_ = _TYPES_CHANNEL_CREATED
-    try:
-        for key_, value_ in data_.items():
-            if types_[key_] is not type(value_):
+    known_ = _KNOWN_CHANNEL_CREATED
+    extra_: dict[str, Any] | None = None
+    for key_, value_ in data_.items():
+        if types_.get(key_) is not type(value_):
+            if key_ not in known_:
+                if extra_ is None:
+                    extra_ = {key_: value_}
+                else:
+                    extra_[key_] = value_
+            else:
                 return None
-        unknown_ = False
-    except KeyError:
-        known_ = _KNOWN_CHANNEL_CREATED
-        for key_, value_ in data_.items():
-            if key_ not in known_ or types_.get(key_) is type(value_):
-                continue
-            return None
-        unknown_ = True
     if "type" not in data_:
         return None
     if "channel" not in data_:
@@ -816,14 +815,13 @@ def _fast_channel_created(data_: dict[str, Any]) -> ChannelCreated | None:
         value0_ = _fast_event_channel(value0_)
         if value0_ is None:
             return None
-    if unknown_:
-        extra_ = {key_: value_ for key_, value_ in data_.items() if key_ not in known_}
+    if extra_ is not None:
         for key_ in extra_:
             del data_[key_]
     del data_["type"]
     if value0_ is not None:
         data_["channel"] = value0_
-    if unknown_:
+    if extra_ is not None:
         data_["extra"] = extra_
     event_ = _new(ChannelCreated)
     _DICT_CHANNEL_CREATED(event_, data_)
@@ -855,18 +853,17 @@ def _fast_channel_joined(data_: dict[str, Any]) -> ChannelJoined | None:
     (changed only when it returns the instance).
     """
     types_ = _TYPES_CHANNEL_JOINED
-    try:
-        for key_, value_ in data_.items():
-            if types_[key_] is not type(value_):
+    known_ = _KNOWN_CHANNEL_JOINED
+    extra_: dict[str, Any] | None = None
+    for key_, value_ in data_.items():
+        if types_.get(key_) is not type(value_):
+            if key_ not in known_:
+                if extra_ is None:
+                    extra_ = {key_: value_}
+                else:
+                    extra_[key_] = value_
+            else:
                 return None
-        unknown_ = False
-    except KeyError:
-        known_ = _KNOWN_CHANNEL_JOINED
-        for key_, value_ in data_.items():
-            if key_ not in known_ or types_.get(key_) is type(value_):
-                continue
-            return None
-        unknown_ = True
     if "type" not in data_:
         return None
     if "channel" not in data_:
@@ -876,14 +873,13 @@ def _fast_channel_joined(data_: dict[str, Any]) -> ChannelJoined | None:
         value0_ = _fast_event_channel(value0_)
         if value0_ is None:
             return None
-    if unknown_:
-        extra_ = {key_: value_ for key_, value_ in data_.items() if key_ not in known_}
+    if extra_ is not None:
         for key_ in extra_:
             del data_[key_]
     del data_["type"]
     if value0_ is not None:
         data_["channel"] = value0_
-    if unknown_:
+    if extra_ is not None:
         data_["extra"] = extra_
     event_ = _new(ChannelJoined)
     _DICT_CHANNEL_JOINED(event_, data_)
@@ -919,30 +915,27 @@ def _fast_channel_left(data_: dict[str, Any]) -> ChannelLeft | None:
     (changed only when it returns the instance).
     """
     types_ = _TYPES_CHANNEL_LEFT
+    known_ = _KNOWN_CHANNEL_LEFT
     nullable_ = _NULLABLE_CHANNEL_LEFT
-    try:
-        for key_, value_ in data_.items():
-            if types_[key_] is not type(value_) and (value_ is not None or key_ not in nullable_):
+    extra_: dict[str, Any] | None = None
+    for key_, value_ in data_.items():
+        if types_.get(key_) is not type(value_):
+            if key_ not in known_:
+                if extra_ is None:
+                    extra_ = {key_: value_}
+                else:
+                    extra_[key_] = value_
+            elif value_ is not None or key_ not in nullable_:
                 return None
-        unknown_ = False
-    except KeyError:
-        known_ = _KNOWN_CHANNEL_LEFT
-        for key_, value_ in data_.items():
-            if key_ not in known_ or types_.get(key_) is type(value_):
-                continue
-            if value_ is not None or key_ not in nullable_:
-                return None
-        unknown_ = True
     if "type" not in data_:
         return None
     if "channel" not in data_:
         return None
-    if unknown_:
-        extra_ = {key_: value_ for key_, value_ in data_.items() if key_ not in known_}
+    if extra_ is not None:
         for key_ in extra_:
             del data_[key_]
     del data_["type"]
-    if unknown_:
+    if extra_ is not None:
         data_["extra"] = extra_
     event_ = _new(ChannelLeft)
     _DICT_CHANNEL_LEFT(event_, data_)
@@ -982,18 +975,17 @@ def _fast_error(data_: dict[str, Any]) -> Error | None:
     (changed only when it returns the instance).
     """
     types_ = _TYPES_ERROR
-    try:
-        for key_, value_ in data_.items():
-            if types_[key_] is not type(value_):
+    known_ = _KNOWN_ERROR
+    extra_: dict[str, Any] | None = None
+    for key_, value_ in data_.items():
+        if types_.get(key_) is not type(value_):
+            if key_ not in known_:
+                if extra_ is None:
+                    extra_ = {key_: value_}
+                else:
+                    extra_[key_] = value_
+            else:
                 return None
-        unknown_ = False
-    except KeyError:
-        known_ = _KNOWN_ERROR
-        for key_, value_ in data_.items():
-            if key_ not in known_ or types_.get(key_) is type(value_):
-                continue
-            return None
-        unknown_ = True
     if "type" not in data_:
         return None
     if "error" not in data_:
@@ -1003,14 +995,13 @@ def _fast_error(data_: dict[str, Any]) -> Error | None:
         value0_ = _fast_error_info(value0_)
         if value0_ is None:
             return None
-    if unknown_:
-        extra_ = {key_: value_ for key_, value_ in data_.items() if key_ not in known_}
+    if extra_ is not None:
         for key_ in extra_:
             del data_[key_]
     del data_["type"]
     if value0_ is not None:
         data_["error"] = value0_
-    if unknown_:
+    if extra_ is not None:
         data_["extra"] = extra_
     event_ = _new(Error)
     _DICT_ERROR(event_, data_)
@@ -1041,26 +1032,24 @@ def _fast_goodbye(data_: dict[str, Any]) -> Goodbye | None:
     (changed only when it returns the instance).
     """
     types_ = _TYPES_GOODBYE
-    try:
-        for key_, value_ in data_.items():
-            if types_[key_] is not type(value_):
+    known_ = _KNOWN_GOODBYE
+    extra_: dict[str, Any] | None = None
+    for key_, value_ in data_.items():
+        if types_.get(key_) is not type(value_):
+            if key_ not in known_:
+                if extra_ is None:
+                    extra_ = {key_: value_}
+                else:
+                    extra_[key_] = value_
+            else:
                 return None
-        unknown_ = False
-    except KeyError:
-        known_ = _KNOWN_GOODBYE
-        for key_, value_ in data_.items():
-            if key_ not in known_ or types_.get(key_) is type(value_):
-                continue
-            return None
-        unknown_ = True
     if "type" not in data_:
         return None
-    if unknown_:
-        extra_ = {key_: value_ for key_, value_ in data_.items() if key_ not in known_}
+    if extra_ is not None:
         for key_ in extra_:
             del data_[key_]
     del data_["type"]
-    if unknown_:
+    if extra_ is not None:
         data_["extra"] = extra_
     event_ = _new(Goodbye)
     _DICT_GOODBYE(event_, data_)
@@ -1089,26 +1078,24 @@ def _fast_hello(data_: dict[str, Any]) -> Hello | None:
     (changed only when it returns the instance).
     """
     types_ = _TYPES_HELLO
-    try:
-        for key_, value_ in data_.items():
-            if types_[key_] is not type(value_):
+    known_ = _KNOWN_HELLO
+    extra_: dict[str, Any] | None = None
+    for key_, value_ in data_.items():
+        if types_.get(key_) is not type(value_):
+            if key_ not in known_:
+                if extra_ is None:
+                    extra_ = {key_: value_}
+                else:
+                    extra_[key_] = value_
+            else:
                 return None
-        unknown_ = False
-    except KeyError:
-        known_ = _KNOWN_HELLO
-        for key_, value_ in data_.items():
-            if key_ not in known_ or types_.get(key_) is type(value_):
-                continue
-            return None
-        unknown_ = True
     if "type" not in data_:
         return None
-    if unknown_:
-        extra_ = {key_: value_ for key_, value_ in data_.items() if key_ not in known_}
+    if extra_ is not None:
         for key_ in extra_:
             del data_[key_]
     del data_["type"]
-    if unknown_:
+    if extra_ is not None:
         data_["extra"] = extra_
     event_ = _new(Hello)
     _DICT_HELLO(event_, data_)
@@ -1138,28 +1125,26 @@ def _fast_manual_presence_change(data_: dict[str, Any]) -> ManualPresenceChange 
     (changed only when it returns the instance).
     """
     types_ = _TYPES_MANUAL_PRESENCE_CHANGE
-    try:
-        for key_, value_ in data_.items():
-            if types_[key_] is not type(value_):
+    known_ = _KNOWN_MANUAL_PRESENCE_CHANGE
+    extra_: dict[str, Any] | None = None
+    for key_, value_ in data_.items():
+        if types_.get(key_) is not type(value_):
+            if key_ not in known_:
+                if extra_ is None:
+                    extra_ = {key_: value_}
+                else:
+                    extra_[key_] = value_
+            else:
                 return None
-        unknown_ = False
-    except KeyError:
-        known_ = _KNOWN_MANUAL_PRESENCE_CHANGE
-        for key_, value_ in data_.items():
-            if key_ not in known_ or types_.get(key_) is type(value_):
-                continue
-            return None
-        unknown_ = True
     if "type" not in data_:
         return None
     if "presence" not in data_:
         return None
-    if unknown_:
-        extra_ = {key_: value_ for key_, value_ in data_.items() if key_ not in known_}
+    if extra_ is not None:
         for key_ in extra_:
             del data_[key_]
     del data_["type"]
-    if unknown_:
+    if extra_ is not None:
         data_["extra"] = extra_
     event_ = _new(ManualPresenceChange)
     _DICT_MANUAL_PRESENCE_CHANGE(event_, data_)
@@ -1211,32 +1196,29 @@ def _fast_member_joined_channel(data_: dict[str, Any]) -> MemberJoinedChannel | 
     (changed only when it returns the instance).
     """
     types_ = _TYPES_MEMBER_JOINED_CHANNEL
+    known_ = _KNOWN_MEMBER_JOINED_CHANNEL
     nullable_ = _NULLABLE_MEMBER_JOINED_CHANNEL
-    try:
-        for key_, value_ in data_.items():
-            if types_[key_] is not type(value_) and (value_ is not None or key_ not in nullable_):
+    extra_: dict[str, Any] | None = None
+    for key_, value_ in data_.items():
+        if types_.get(key_) is not type(value_):
+            if key_ not in known_:
+                if extra_ is None:
+                    extra_ = {key_: value_}
+                else:
+                    extra_[key_] = value_
+            elif value_ is not None or key_ not in nullable_:
                 return None
-        unknown_ = False
-    except KeyError:
-        known_ = _KNOWN_MEMBER_JOINED_CHANNEL
-        for key_, value_ in data_.items():
-            if key_ not in known_ or types_.get(key_) is type(value_):
-                continue
-            if value_ is not None or key_ not in nullable_:
-                return None
-        unknown_ = True
     if "type" not in data_:
         return None
     if "channel" not in data_:
         return None
     if "user" not in data_:
         return None
-    if unknown_:
-        extra_ = {key_: value_ for key_, value_ in data_.items() if key_ not in known_}
+    if extra_ is not None:
         for key_ in extra_:
             del data_[key_]
     del data_["type"]
-    if unknown_:
+    if extra_ is not None:
         data_["extra"] = extra_
     event_ = _new(MemberJoinedChannel)
     _DICT_MEMBER_JOINED_CHANNEL(event_, data_)
@@ -1344,20 +1326,18 @@ def _fast_message(data_: dict[str, Any]) -> Message | None:
     (changed only when it returns the instance).
     """
     types_ = _TYPES_MESSAGE
+    known_ = _KNOWN_MESSAGE
     nullable_ = _NULLABLE_MESSAGE
-    try:
-        for key_, value_ in data_.items():
-            if types_[key_] is not type(value_) and (value_ is not None or key_ not in nullable_):
+    extra_: dict[str, Any] | None = None
+    for key_, value_ in data_.items():
+        if types_.get(key_) is not type(value_):
+            if key_ not in known_:
+                if extra_ is None:
+                    extra_ = {key_: value_}
+                else:
+                    extra_[key_] = value_
+            elif value_ is not None or key_ not in nullable_:
                 return None
-        unknown_ = False
-    except KeyError:
-        known_ = _KNOWN_MESSAGE
-        for key_, value_ in data_.items():
-            if key_ not in known_ or types_.get(key_) is type(value_):
-                continue
-            if value_ is not None or key_ not in nullable_:
-                return None
-        unknown_ = True
     if "type" not in data_:
         return None
     if "ts" not in data_:
@@ -1367,14 +1347,13 @@ def _fast_message(data_: dict[str, Any]) -> Message | None:
         value0_ = _fast_message_edited(value0_)
         if value0_ is None:
             return None
-    if unknown_:
-        extra_ = {key_: value_ for key_, value_ in data_.items() if key_ not in known_}
+    if extra_ is not None:
         for key_ in extra_:
             del data_[key_]
     del data_["type"]
     if value0_ is not None:
         data_["edited"] = value0_
-    if unknown_:
+    if extra_ is not None:
         data_["extra"] = extra_
     event_ = _new(Message)
     _DICT_MESSAGE(event_, data_)
@@ -1473,28 +1452,25 @@ def _fast_pong(data_: dict[str, Any]) -> Pong | None:
     (changed only when it returns the instance).
     """
     types_ = _TYPES_PONG
+    known_ = _KNOWN_PONG
     nullable_ = _NULLABLE_PONG
-    try:
-        for key_, value_ in data_.items():
-            if types_[key_] is not type(value_) and (value_ is not None or key_ not in nullable_):
+    extra_: dict[str, Any] | None = None
+    for key_, value_ in data_.items():
+        if types_.get(key_) is not type(value_):
+            if key_ not in known_:
+                if extra_ is None:
+                    extra_ = {key_: value_}
+                else:
+                    extra_[key_] = value_
+            elif value_ is not None or key_ not in nullable_:
                 return None
-        unknown_ = False
-    except KeyError:
-        known_ = _KNOWN_PONG
-        for key_, value_ in data_.items():
-            if key_ not in known_ or types_.get(key_) is type(value_):
-                continue
-            if value_ is not None or key_ not in nullable_:
-                return None
-        unknown_ = True
     if "type" not in data_:
         return None
-    if unknown_:
-        extra_ = {key_: value_ for key_, value_ in data_.items() if key_ not in known_}
+    if extra_ is not None:
         for key_ in extra_:
             del data_[key_]
     del data_["type"]
-    if unknown_:
+    if extra_ is not None:
         data_["extra"] = extra_
     event_ = _new(Pong)
     _DICT_PONG(event_, data_)
@@ -1530,30 +1506,27 @@ def _fast_pref_change(data_: dict[str, Any]) -> PrefChange | None:
     (changed only when it returns the instance).
     """
     types_ = _TYPES_PREF_CHANGE
+    known_ = _KNOWN_PREF_CHANGE
     nullable_ = _NULLABLE_PREF_CHANGE
-    try:
-        for key_, value_ in data_.items():
-            if types_[key_] is not type(value_) and (value_ is not None or key_ not in nullable_):
+    extra_: dict[str, Any] | None = None
+    for key_, value_ in data_.items():
+        if types_.get(key_) is not type(value_):
+            if key_ not in known_:
+                if extra_ is None:
+                    extra_ = {key_: value_}
+                else:
+                    extra_[key_] = value_
+            elif value_ is not None or key_ not in nullable_:
                 return None
-        unknown_ = False
-    except KeyError:
-        known_ = _KNOWN_PREF_CHANGE
-        for key_, value_ in data_.items():
-            if key_ not in known_ or types_.get(key_) is type(value_):
-                continue
-            if value_ is not None or key_ not in nullable_:
-                return None
-        unknown_ = True
     if "type" not in data_:
         return None
     if "name" not in data_:
         return None
-    if unknown_:
-        extra_ = {key_: value_ for key_, value_ in data_.items() if key_ not in known_}
+    if extra_ is not None:
         for key_ in extra_:
             del data_[key_]
     del data_["type"]
-    if unknown_:
+    if extra_ is not None:
         data_["extra"] = extra_
     event_ = _new(PrefChange)
     _DICT_PREF_CHANGE(event_, data_)
@@ -1592,20 +1565,18 @@ def _fast_presence_change(data_: dict[str, Any]) -> PresenceChange | None:
     (changed only when it returns the instance).
     """
     types_ = _TYPES_PRESENCE_CHANGE
+    known_ = _KNOWN_PRESENCE_CHANGE
     nullable_ = _NULLABLE_PRESENCE_CHANGE
-    try:
-        for key_, value_ in data_.items():
-            if types_[key_] is not type(value_) and (value_ is not None or key_ not in nullable_):
+    extra_: dict[str, Any] | None = None
+    for key_, value_ in data_.items():
+        if types_.get(key_) is not type(value_):
+            if key_ not in known_:
+                if extra_ is None:
+                    extra_ = {key_: value_}
+                else:
+                    extra_[key_] = value_
+            elif value_ is not None or key_ not in nullable_:
                 return None
-        unknown_ = False
-    except KeyError:
-        known_ = _KNOWN_PRESENCE_CHANGE
-        for key_, value_ in data_.items():
-            if key_ not in known_ or types_.get(key_) is type(value_):
-                continue
-            if value_ is not None or key_ not in nullable_:
-                return None
-        unknown_ = True
     if "type" not in data_:
         return None
     if "presence" not in data_:
@@ -1622,15 +1593,14 @@ def _fast_presence_change(data_: dict[str, Any]) -> PresenceChange | None:
             if type(item_) is not str:
                 return None
         value0_ = tuple(value0_)
-    if unknown_:
-        extra_ = {key_: value_ for key_, value_ in data_.items() if key_ not in known_}
+    if extra_ is not None:
         for key_ in extra_:
             del data_[key_]
     del data_["type"]
     data_.pop("user", None)
     if value0_ is not None:
         data_["users"] = value0_
-    if unknown_:
+    if extra_ is not None:
         data_["extra"] = extra_
     event_ = _new(PresenceChange)
     _DICT_PRESENCE_CHANGE(event_, data_)
@@ -1686,28 +1656,25 @@ def _fast_reconnect_url(data_: dict[str, Any]) -> ReconnectUrl | None:
     (changed only when it returns the instance).
     """
     types_ = _TYPES_RECONNECT_URL
+    known_ = _KNOWN_RECONNECT_URL
     nullable_ = _NULLABLE_RECONNECT_URL
-    try:
-        for key_, value_ in data_.items():
-            if types_[key_] is not type(value_) and (value_ is not None or key_ not in nullable_):
+    extra_: dict[str, Any] | None = None
+    for key_, value_ in data_.items():
+        if types_.get(key_) is not type(value_):
+            if key_ not in known_:
+                if extra_ is None:
+                    extra_ = {key_: value_}
+                else:
+                    extra_[key_] = value_
+            elif value_ is not None or key_ not in nullable_:
                 return None
-        unknown_ = False
-    except KeyError:
-        known_ = _KNOWN_RECONNECT_URL
-        for key_, value_ in data_.items():
-            if key_ not in known_ or types_.get(key_) is type(value_):
-                continue
-            if value_ is not None or key_ not in nullable_:
-                return None
-        unknown_ = True
     if "type" not in data_:
         return None
-    if unknown_:
-        extra_ = {key_: value_ for key_, value_ in data_.items() if key_ not in known_}
+    if extra_ is not None:
         for key_ in extra_:
             del data_[key_]
     del data_["type"]
-    if unknown_:
+    if extra_ is not None:
         data_["extra"] = extra_
     event_ = _new(ReconnectUrl)
     _DICT_RECONNECT_URL(event_, data_)
@@ -1740,18 +1707,17 @@ def _fast_team_join(data_: dict[str, Any]) -> TeamJoin | None:
     (changed only when it returns the instance).
     """
     types_ = _TYPES_TEAM_JOIN
-    try:
-        for key_, value_ in data_.items():
-            if types_[key_] is not type(value_):
+    known_ = _KNOWN_TEAM_JOIN
+    extra_: dict[str, Any] | None = None
+    for key_, value_ in data_.items():
+        if types_.get(key_) is not type(value_):
+            if key_ not in known_:
+                if extra_ is None:
+                    extra_ = {key_: value_}
+                else:
+                    extra_[key_] = value_
+            else:
                 return None
-        unknown_ = False
-    except KeyError:
-        known_ = _KNOWN_TEAM_JOIN
-        for key_, value_ in data_.items():
-            if key_ not in known_ or types_.get(key_) is type(value_):
-                continue
-            return None
-        unknown_ = True
     if "type" not in data_:
         return None
     if "user" not in data_:
@@ -1761,14 +1727,13 @@ def _fast_team_join(data_: dict[str, Any]) -> TeamJoin | None:
         value0_ = _fast_event_user(value0_)
         if value0_ is None:
             return None
-    if unknown_:
-        extra_ = {key_: value_ for key_, value_ in data_.items() if key_ not in known_}
+    if extra_ is not None:
         for key_ in extra_:
             del data_[key_]
     del data_["type"]
     if value0_ is not None:
         data_["user"] = value0_
-    if unknown_:
+    if extra_ is not None:
         data_["extra"] = extra_
     event_ = _new(TeamJoin)
     _DICT_TEAM_JOIN(event_, data_)
@@ -1799,26 +1764,24 @@ def _fast_team_migration_started(data_: dict[str, Any]) -> TeamMigrationStarted 
     (changed only when it returns the instance).
     """
     types_ = _TYPES_TEAM_MIGRATION_STARTED
-    try:
-        for key_, value_ in data_.items():
-            if types_[key_] is not type(value_):
+    known_ = _KNOWN_TEAM_MIGRATION_STARTED
+    extra_: dict[str, Any] | None = None
+    for key_, value_ in data_.items():
+        if types_.get(key_) is not type(value_):
+            if key_ not in known_:
+                if extra_ is None:
+                    extra_ = {key_: value_}
+                else:
+                    extra_[key_] = value_
+            else:
                 return None
-        unknown_ = False
-    except KeyError:
-        known_ = _KNOWN_TEAM_MIGRATION_STARTED
-        for key_, value_ in data_.items():
-            if key_ not in known_ or types_.get(key_) is type(value_):
-                continue
-            return None
-        unknown_ = True
     if "type" not in data_:
         return None
-    if unknown_:
-        extra_ = {key_: value_ for key_, value_ in data_.items() if key_ not in known_}
+    if extra_ is not None:
         for key_ in extra_:
             del data_[key_]
     del data_["type"]
-    if unknown_:
+    if extra_ is not None:
         data_["extra"] = extra_
     event_ = _new(TeamMigrationStarted)
     _DICT_TEAM_MIGRATION_STARTED(event_, data_)
@@ -1848,18 +1811,17 @@ def _fast_user_change(data_: dict[str, Any]) -> UserChange | None:
     (changed only when it returns the instance).
     """
     types_ = _TYPES_USER_CHANGE
-    try:
-        for key_, value_ in data_.items():
-            if types_[key_] is not type(value_):
+    known_ = _KNOWN_USER_CHANGE
+    extra_: dict[str, Any] | None = None
+    for key_, value_ in data_.items():
+        if types_.get(key_) is not type(value_):
+            if key_ not in known_:
+                if extra_ is None:
+                    extra_ = {key_: value_}
+                else:
+                    extra_[key_] = value_
+            else:
                 return None
-        unknown_ = False
-    except KeyError:
-        known_ = _KNOWN_USER_CHANGE
-        for key_, value_ in data_.items():
-            if key_ not in known_ or types_.get(key_) is type(value_):
-                continue
-            return None
-        unknown_ = True
     if "type" not in data_:
         return None
     if "user" not in data_:
@@ -1869,14 +1831,13 @@ def _fast_user_change(data_: dict[str, Any]) -> UserChange | None:
         value0_ = _fast_event_user(value0_)
         if value0_ is None:
             return None
-    if unknown_:
-        extra_ = {key_: value_ for key_, value_ in data_.items() if key_ not in known_}
+    if extra_ is not None:
         for key_ in extra_:
             del data_[key_]
     del data_["type"]
     if value0_ is not None:
         data_["user"] = value0_
-    if unknown_:
+    if extra_ is not None:
         data_["extra"] = extra_
     event_ = _new(UserChange)
     _DICT_USER_CHANGE(event_, data_)
@@ -1909,30 +1870,28 @@ def _fast_user_typing(data_: dict[str, Any]) -> UserTyping | None:
     (changed only when it returns the instance).
     """
     types_ = _TYPES_USER_TYPING
-    try:
-        for key_, value_ in data_.items():
-            if types_[key_] is not type(value_):
+    known_ = _KNOWN_USER_TYPING
+    extra_: dict[str, Any] | None = None
+    for key_, value_ in data_.items():
+        if types_.get(key_) is not type(value_):
+            if key_ not in known_:
+                if extra_ is None:
+                    extra_ = {key_: value_}
+                else:
+                    extra_[key_] = value_
+            else:
                 return None
-        unknown_ = False
-    except KeyError:
-        known_ = _KNOWN_USER_TYPING
-        for key_, value_ in data_.items():
-            if key_ not in known_ or types_.get(key_) is type(value_):
-                continue
-            return None
-        unknown_ = True
     if "type" not in data_:
         return None
     if "channel" not in data_:
         return None
     if "user" not in data_:
         return None
-    if unknown_:
-        extra_ = {key_: value_ for key_, value_ in data_.items() if key_ not in known_}
+    if extra_ is not None:
         for key_ in extra_:
             del data_[key_]
     del data_["type"]
-    if unknown_:
+    if extra_ is not None:
         data_["extra"] = extra_
     event_ = _new(UserTyping)
     _DICT_USER_TYPING(event_, data_)
@@ -1969,18 +1928,17 @@ def _fast_error_ack(data_: dict[str, Any]) -> ErrorAck | None:
     (changed only when it returns the instance).
     """
     types_ = _TYPES_ERROR_ACK
-    try:
-        for key_, value_ in data_.items():
-            if types_[key_] is not type(value_):
+    known_ = _KNOWN_ERROR_ACK
+    extra_: dict[str, Any] | None = None
+    for key_, value_ in data_.items():
+        if types_.get(key_) is not type(value_):
+            if key_ not in known_:
+                if extra_ is None:
+                    extra_ = {key_: value_}
+                else:
+                    extra_[key_] = value_
+            else:
                 return None
-        unknown_ = False
-    except KeyError:
-        known_ = _KNOWN_ERROR_ACK
-        for key_, value_ in data_.items():
-            if key_ not in known_ or types_.get(key_) is type(value_):
-                continue
-            return None
-        unknown_ = True
     if "ok" not in data_:
         return None
     if "error" not in data_:
@@ -1992,14 +1950,13 @@ def _fast_error_ack(data_: dict[str, Any]) -> ErrorAck | None:
         value0_ = _fast_error_info(value0_)
         if value0_ is None:
             return None
-    if unknown_:
-        extra_ = {key_: value_ for key_, value_ in data_.items() if key_ not in known_}
+    if extra_ is not None:
         for key_ in extra_:
             del data_[key_]
     del data_["ok"]
     if value0_ is not None:
         data_["error"] = value0_
-    if unknown_:
+    if extra_ is not None:
         data_["extra"] = extra_
     event_ = _new(ErrorAck)
     _DICT_ERROR_ACK(event_, data_)
@@ -2039,32 +1996,29 @@ def _fast_message_ack(data_: dict[str, Any]) -> MessageAck | None:
     (changed only when it returns the instance).
     """
     types_ = _TYPES_MESSAGE_ACK
+    known_ = _KNOWN_MESSAGE_ACK
     nullable_ = _NULLABLE_MESSAGE_ACK
-    try:
-        for key_, value_ in data_.items():
-            if types_[key_] is not type(value_) and (value_ is not None or key_ not in nullable_):
+    extra_: dict[str, Any] | None = None
+    for key_, value_ in data_.items():
+        if types_.get(key_) is not type(value_):
+            if key_ not in known_:
+                if extra_ is None:
+                    extra_ = {key_: value_}
+                else:
+                    extra_[key_] = value_
+            elif value_ is not None or key_ not in nullable_:
                 return None
-        unknown_ = False
-    except KeyError:
-        known_ = _KNOWN_MESSAGE_ACK
-        for key_, value_ in data_.items():
-            if key_ not in known_ or types_.get(key_) is type(value_):
-                continue
-            if value_ is not None or key_ not in nullable_:
-                return None
-        unknown_ = True
     if "ok" not in data_:
         return None
     if "reply_to" not in data_:
         return None
     if "ts" not in data_:
         return None
-    if unknown_:
-        extra_ = {key_: value_ for key_, value_ in data_.items() if key_ not in known_}
+    if extra_ is not None:
         for key_ in extra_:
             del data_[key_]
     del data_["ok"]
-    if unknown_:
+    if extra_ is not None:
         data_["extra"] = extra_
     event_ = _new(MessageAck)
     _DICT_MESSAGE_ACK(event_, data_)

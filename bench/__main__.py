@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from . import connect, decode, imports, inbound, memory, outbound, workspace
-from ._harness import Row, Server, emulator, lean, render, unpaced_emulator
+from ._harness import Row, Server, emulator, lean, markdown, render, unpaced_emulator
 
 RESULTS = Path(__file__).parent / "results.json"
 ROW_KEYS = ("connect", "inbound", "decode", "outbound", "workspace", "import", "memory")
@@ -144,14 +144,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--imports", type=int, default=10, help="fresh interpreters each")
     parser.add_argument("--lean-only", action="store_true", help="skip the emulator rows")
     parser.add_argument("--json", type=Path, default=RESULTS)
+    parser.add_argument(
+        "--markdown",
+        type=Path,
+        metavar="RESULTS",
+        help="print the table of a results file as Markdown (for the README) and run nothing",
+    )
     options = parser.parse_args(argv)
+    if options.markdown is not None:
+        print(markdown(json.loads(options.markdown.read_text())["rows"]))
+        return 0
     started = time.monotonic()
     rows = [row.to_json() for row in run(options)]
     m = machine()
     report = {
         "machine": m,
         "seconds": round(time.monotonic() - started, 1),
-        "options": {k: v for k, v in vars(options).items() if k != "json"},
+        "options": {k: v for k, v in vars(options).items() if k not in ("json", "markdown")},
         "rows": rows,
     }
     print(render(rows))

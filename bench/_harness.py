@@ -328,6 +328,36 @@ def render(rows: Sequence[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+def markdown(rows: Sequence[dict[str, Any]]) -> str:
+    """The table as Markdown, for the README: one line per contender, a note line per note."""
+    lines = [
+        "| row | server | contender | ratio (quartiles) | CPU ratio | per op | events |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for row in rows:
+        head = [row["row"], "" if row["server"] == "none" else row["server"]]
+        for c in row["contenders"]:
+            if c["name"] == row["limit"]:
+                ratio = "1 (limit)"
+            else:
+                low, high = c["ratio_quartiles"] or [c["ratio"], c["ratio"]]
+                ratio = f"{c['ratio']:.2f}x ({low:.2f}\u2013{high:.2f})"
+            cpu = f"{c['cpu_ratio']:.2f}x" if "cpu_ratio" in c and c["name"] != row["limit"] else ""
+            events = ""
+            if "events" in c:
+                events = f"{c['events']:,}/{c['expected']:,}"
+                if c["lost_events"]:
+                    events += " **lost**"
+                elif not c["in_order"]:
+                    events += " **unordered**"
+            cells = [*head, c["name"], ratio, cpu, _per_op_text(c), events]
+            lines.append("| " + " | ".join(cells) + " |")
+            head = ["", ""]
+        for note in row["notes"]:
+            lines.append(f"| | | *{note}* | | | | |")
+    return "\n".join(lines)
+
+
 def _per_op_text(contender: dict[str, Any]) -> str:
     if "per_op_kib" in contender:
         return f"{contender['per_op_kib']:.1f} KiB"

@@ -101,7 +101,9 @@ class SlackApiError(SlackError):
 
 
 class SlackHttpError(SlackError):
-    """An HTTP status other than 200, or a body that is not a JSON object.
+    """An answer that came but cannot be used: an HTTP status other than 200, or a body that
+    is not a JSON object (over the cap, in a Content-Encoding that cannot be read or decoded,
+    not JSON, ...).
 
     Attributes:
         status: The HTTP status code.
@@ -144,7 +146,8 @@ class RateLimited(SlackHttpError):
 
 
 class SlackConnectionError(SlackError):
-    """The request did not get an answer: refused, reset, DNS, TLS or proxy failure."""
+    """The request got no usable HTTP answer: refused, reset or closed, DNS, TLS or proxy
+    failure, or what came is not valid HTTP or broke off before its end."""
 
 
 class SlackTimeoutError(SlackConnectionError):

@@ -12,11 +12,16 @@ functions that only moves bytes:
             return finish(spec, outcome, config)
         sleep(wait)
 
+`send` reads the raw bytes of the body into a `BodyReader` (each library's decompression is
+off) and turns what its library raised into a `failure` of a named kind, so the twins give the
+same outcome, word for word, for the same server.
+
 Everything that decides anything lives here: the wire encoding of arguments, the headers, the
 retry policy, the limits every answer is held to (one deadline per attempt, a cap on the body),
-turning an answer into a model or a typed error, and reporting warnings. The token appears in
-exactly one place, the Authorization header of `Request`, and never in a repr, a log line, an
-exception or a URL: every text built from what the server sent is scrubbed first (`scrub`).
+decoding the body, turning an answer into a model or a typed error, and reporting warnings.
+The token appears in exactly one place, the Authorization header of `Request`, and never in a
+repr, a log line, an exception or a URL: every text built from what the server sent is
+scrubbed first (`scrub`).
 """
 
 from __future__ import annotations
@@ -29,10 +34,13 @@ import os
 import platform
 import random
 import re
+import socket
+import ssl
 import sys
 import time
 import warnings
-from collections.abc import Callable, Mapping, Sequence
+import zlib
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from types import FrameType
 from typing import Any, TypeVar
 from urllib.parse import urlencode, urlsplit, urlunsplit
@@ -48,6 +56,7 @@ from ._exceptions import (
     SlackHttpError,
     SlackResponse,
     SlackResponseError,
+    SlackTimeoutError,
 )
 from ._generated.codes import WARNING_DESCRIPTIONS, WarningCode
 from ._generated.errors import ERROR_CLASSES
@@ -55,21 +64,31 @@ from ._spec import MethodSpec, redacted
 from ._version import __version__
 
 __all__ = [
+    "ACCEPT_ENCODING",
     "BASE_URL_ENVIRONMENT",
+    "BROKE_OFF",
+    "CLOSED",
     "DEFAULT_BASE_URL",
+    "NOT_HTTP",
+    "TIMED_OUT",
     "Answer",
     "Attempts",
+    "BodyReader",
     "Config",
     "Failure",
+    "Headers",
     "Outcome",
     "Request",
     "RetryPolicy",
     "backoff",
     "build_request",
-    "failure_message",
+    "causes",
+    "failure",
     "finish",
+    "header_pairs",
     "log_attempt",
     "make_config",
+    "retry_after",
     "scrub",
 ]
 
@@ -131,7 +150,8 @@ class RetryPolicy:
         backoff_max: The largest backoff ceiling, in seconds.
         rate_limited: Retry on HTTP 429.
         server_errors: Retry on HTTP 5xx.
-        connection_errors: Retry when no answer came (refused, reset, timed out).
+        connection_errors: Retry when no usable answer came (refused, reset, timed out, not
+            valid HTTP, broken off).
     """
 
     max_retries: int = attrs.field(default=3, validator=_count)
@@ -351,6 +371,8 @@ def build_request(spec: MethodSpec[Any, Any], args: object, config: Config) -> R
             fields.append((arg.wire, _wire_value(value)))
     headers = {
         "Authorization": f"Bearer {config.token}",
+        # Said by the core, not left to each library: both ask for, and decode, the same.
+        "Accept-Encoding": ACCEPT_ENCODING,
         # No charset: Slack answers a charset on a form body with `superfluous_charset`.
         "Content-Type": FORM,
         "User-Agent": config.user_agent,
@@ -366,25 +388,48 @@ def build_request(spec: MethodSpec[Any, Any], args: object, config: Config) -> R
 
 # --------------------------------------------------------------------------- outcomes
 
+Headers = tuple[tuple[str, str], ...]
+"""An answer's header fields as (lower-cased name, value) pairs, in order, repeats kept."""
+
+HeaderInput = Mapping[str, str] | Iterable[tuple[str | bytes, str | bytes]]
+
+
+def _latin1(text: str | bytes) -> str:
+    return text.decode("latin-1") if isinstance(text, bytes) else text
+
+
+def header_pairs(headers: HeaderInput) -> Headers:
+    """A transport's headers, normalized: the same fields give the same pairs in both clients.
+
+    Each library has its own mapping: urllib3 joins a repeated field into one value, aiohttp
+    keeps the first for ``[]``, and they decode bytes differently. Both are read here the same
+    way: every field on its own (urllib3's ``items()``, aiohttp's ``raw_headers``), bytes as
+    Latin-1 (as `http.client` reads them), names lower-cased, values stripped.
+    """
+    items = headers.items() if isinstance(headers, Mapping) else headers
+    return tuple((_latin1(name).lower(), _latin1(value).strip()) for name, value in items)
+
+
+def header_values(headers: Headers, name: str) -> list[str]:
+    """Every value of one field, in order (``name`` lower-case)."""
+    return [value for field, value in headers if field == name]
+
 
 @attrs.frozen(kw_only=True)
 class Answer:
-    """The server answered: status, headers, raw body.
-
-    ``headers`` is the transport's own case-insensitive mapping, passed through untouched: it
-    is read only on the way to an error, where it becomes a plain lower-cased dict.
-    """
+    """The server answered: status, headers, and the body decoded (see `BodyReader`)."""
 
     status: int
-    headers: Mapping[str, str] = attrs.field(repr=False)
+    headers: Headers = attrs.field(converter=header_pairs, repr=False)
     body: bytes = attrs.field(repr=False)
-    over_limit: bool = False
-    """The body passed ``Config.max_body``; ``body`` holds only its start."""
+    problem: str | None = None
+    """Why the body cannot be used (over ``max_body``, an unreadable Content-Encoding), or
+    None; then ``body`` holds only what could be read of it."""
 
 
 @attrs.frozen
 class Failure:
-    """No answer came; ``error`` is already the typed exception to raise."""
+    """No usable answer came; ``error`` is already the typed exception to raise."""
 
     error: SlackConnectionError
 
@@ -392,15 +437,14 @@ class Failure:
 Outcome = Answer | Failure
 
 
-def retry_after(
-    headers: Mapping[str, str], *, now: Callable[[], float] = time.time
-) -> float | None:
+def retry_after(headers: HeaderInput, *, now: Callable[[], float] = time.time) -> float | None:
     """Seconds from ``Retry-After``: a number, or an HTTP date (seconds from ``now()``, at
-    least 0); None when absent, negative, not finite or unreadable."""
-    raw = headers.get("retry-after")
-    if raw is None:
+    least 0); None when absent, negative, not finite or unreadable, or when the field comes
+    more than once with different values (ambiguous, like a key twice in JSON)."""
+    values = set(header_values(header_pairs(headers), "retry-after"))
+    if len(values) != 1:
         return None
-    raw = raw.strip()
+    raw = values.pop()
     try:
         seconds = float(raw)
     except ValueError:
@@ -478,6 +522,253 @@ class Attempts:
         self.retries += 1
         self.waited += wait
         return wait
+
+
+# --------------------------------------------------------------------------- reading an answer
+
+CHUNK = 64 * 1024
+"""The largest piece a decoder hands on at a time, so decompression runs in bounded memory."""
+MAX_CODINGS = 5
+"""The most content codings one answer may stack (``gzip, gzip``); more are refused unread."""
+ACCEPT_ENCODING = "gzip, deflate"
+"""The codings both clients ask for, and the only ones `BodyReader` decodes."""
+_CODINGS = frozenset({"gzip", "x-gzip", "deflate"})
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+
+
+class _Inflater:
+    """One gzip or deflate layer of a body, decoded as its bytes come, CHUNK bytes at a time."""
+
+    def __init__(self, coding: str) -> None:
+        self.coding = coding
+        self._gzip = coding != "deflate"
+        self._zlib = zlib.decompressobj(zlib.MAX_WBITS | 16 if self._gzip else zlib.MAX_WBITS)
+        # "deflate" is zlib-wrapped by the standard but raw from some servers: until it gives
+        # output its bytes are kept, to start over as raw deflate (as urllib3 and aiohttp do).
+        self._start: bytearray | None = None if self._gzip else bytearray()
+        self._fed = False
+        self._later = False  # past the first gzip member
+        self._finished = False  # the stream ended; what follows it is ignored
+
+    @property
+    def complete(self) -> bool:
+        """The layer's stream came to its end (or no byte of it came at all)."""
+        return self._finished or self._later or self._zlib.eof or not self._fed
+
+    def pieces(self, data: bytes) -> Iterator[bytes]:
+        """The decoded output of the next raw bytes; raises zlib.error on a broken stream."""
+        pending = data
+        if pending:
+            self._fed = True
+            if self._start is not None:
+                self._start += pending
+        while not self._finished:
+            if self._zlib.eof:
+                if not pending:
+                    return
+                if not self._gzip:
+                    self._finished = True  # bytes after a deflate stream are ignored
+                    return
+                # A gzip body may hold several members; junk after the first is ignored.
+                self._zlib = zlib.decompressobj(zlib.MAX_WBITS | 16)
+                self._later = True
+            try:
+                out = self._zlib.decompress(pending, CHUNK)
+            except zlib.error:
+                if self._later:
+                    self._finished = True
+                    return
+                if self._start is None:
+                    raise
+                pending, self._start = bytes(self._start), None
+                self._zlib = zlib.decompressobj(-zlib.MAX_WBITS)
+                continue
+            pending = self._zlib.unconsumed_tail or self._zlib.unused_data
+            if out:
+                self._start = None
+                yield out
+            if not pending and len(out) < CHUNK:
+                return
+
+
+def _not_http(headers: Headers) -> bool:
+    """Whether the head breaks HTTP's framing rules in a way one of the parsers lets pass."""
+    values = header_values(headers, "content-length")
+    lengths = {part.strip() for value in values for part in value.split(",")}
+    if len(lengths) > 1 or any(not (n.isascii() and n.isdigit()) for n in lengths):
+        return True  # aiohttp refuses these; urllib3 would read until the connection closes
+    return any(_CONTROL.search(value) for _, value in headers)
+
+
+class BodyReader:
+    """One answer's body, fed its raw bytes as they arrive: decoded, capped and judged.
+
+    Both transports read with their own decompression off and hand every chunk to `feed`
+    until it says stop or the body ends; `outcome` then gives the `Answer`, or the `Failure`
+    of a head that is not valid HTTP. So both clients decode the same codings (gzip and
+    deflate, stacked up to `MAX_CODINGS`), hold the decoded body to ``max_body`` in bounded
+    memory (the raw bytes of an encoded body too: an endless stream of empty blocks ends
+    there), and name the same problem the same way.
+    """
+
+    def __init__(self, request: Request, status: int, headers: HeaderInput, config: Config) -> None:
+        self.status = status
+        self.headers = header_pairs(headers)
+        self.done = False
+        """Nothing more is to be read: the transport stops and drops the connection."""
+        self._request = request
+        self._config = config
+        self._body = bytearray()
+        self._raw = 0
+        self._problem: str | None = None
+        self._layers: list[_Inflater] = []
+        self._broken = _not_http(self.headers)
+        if self._broken:
+            self.done = True
+            return
+        codings = [
+            coding.strip().lower()
+            for value in header_values(self.headers, "content-encoding")
+            for coding in value.split(",")
+        ]
+        codings = [coding for coding in codings if coding and coding != "identity"]
+        if len(codings) > MAX_CODINGS:
+            self._stop(f"in more than {MAX_CODINGS} stacked Content-Encodings")
+            return
+        for coding in reversed(codings):  # the last one applied is the first undone
+            if coding not in _CODINGS:
+                name = scrub(coding, config.secrets)[:40]
+                self._stop(f"in a Content-Encoding this client cannot read: {name!r}")
+                return
+            self._layers.append(_Inflater(coding))
+
+    def _stop(self, problem: str) -> None:
+        self._problem = problem
+        self.done = True
+
+    def feed(self, data: bytes) -> bool:
+        """Take the next raw bytes of the body; True when the rest is not to be read."""
+        if self.done or not data:
+            return self.done
+        if self._layers:
+            self._raw += len(data)
+            if self._raw > 2 * self._config.max_body + 1024:
+                self._stop(f"over the max_body limit of {self._config.max_body} bytes")
+                return True
+        self._push(0, data)
+        return self.done
+
+    def _push(self, index: int, data: bytes) -> None:
+        if index == len(self._layers):
+            room = self._config.max_body - len(self._body)
+            self._body += data[:room]
+            if len(data) > room:
+                self._stop(f"over the max_body limit of {self._config.max_body} bytes")
+            return
+        layer = self._layers[index]
+        try:
+            for piece in layer.pieces(data):
+                self._push(index + 1, piece)
+                if self.done:
+                    return
+        except zlib.error:
+            self._stop(f"{layer.coding} data that cannot be decoded")
+
+    def outcome(self) -> Outcome:
+        """What the attempt gave, once the body ended or `feed` said stop."""
+        if self._broken:
+            return failure(self._request, self._config, kind=NOT_HTTP)
+        if not self.done:
+            for layer in self._layers:
+                if not layer.complete:
+                    self._problem = f"{layer.coding} data that ends early"
+                    break
+        return Answer(
+            status=self.status, headers=self.headers, body=bytes(self._body), problem=self._problem
+        )
+
+
+# --------------------------------------------------------------------------- no answer
+
+TIMED_OUT = "timed out"
+"""`failure` kinds a transport names: the attempt's deadline passed, ..."""
+NOT_HTTP = "not HTTP"
+"""... what came is not a valid HTTP answer (status line, head, or chunk framing), ..."""
+BROKE_OFF = "broke off"
+"""... the connection closed in the middle of the body, ..."""
+CLOSED = "closed"
+"""... or the connection closed before any answer."""
+
+
+def causes(exc: BaseException) -> Iterator[BaseException]:
+    """``exc`` and every exception it holds (cause, context, arguments), each once."""
+    seen: set[int] = set()
+    todo = [exc]
+    while todo and len(seen) < 32:
+        current = todo.pop(0)
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        yield current
+        held = (current.__cause__, current.__context__, *current.args)
+        todo += [item for item in held if isinstance(item, BaseException)]
+
+
+def _reason(exc: BaseException | None, config: Config) -> str:
+    """Why no answer came, in the same words for both transports where the standard library
+    says why (the libraries wrap the same `OSError` and `ssl` errors)."""
+    if exc is None:
+        return "no reason given"
+    found = list(causes(exc))
+    # getattr: aiohttp's certificate error is an `ssl.CertificateError` without its fields.
+    for item in found:
+        message: object = getattr(item, "verify_message", None)
+        if isinstance(item, ssl.SSLCertVerificationError) and message:
+            return f"TLS certificate not trusted ({message})"
+    for item in found:
+        reason: object = getattr(item, "reason", None)
+        if isinstance(item, ssl.SSLError) and reason:
+            return f"TLS failed ({reason})"
+    if any(isinstance(item, socket.gaierror) for item in found):
+        return "host name not resolved"
+    if any(isinstance(item, ConnectionRefusedError) for item in found):
+        return "connection refused"
+    resets = (ConnectionResetError, ConnectionAbortedError, BrokenPipeError)
+    if any(isinstance(item, resets) for item in found):
+        return "connection reset"
+    # The library's own words: the twins may word the rare rest differently.
+    return scrub(str(exc) or type(exc).__name__, config.secrets)
+
+
+def failure(
+    request: Request, config: Config, exc: BaseException | None = None, *, kind: str | None = None
+) -> Failure:
+    """The outcome of an attempt without a usable answer, worded the same by both transports.
+
+    Args:
+        request: The request that was sent.
+        config: The client's settings (the timeout, the proxy, the secrets).
+        exc: The library's exception, whose standard-library causes give the reason.
+        kind: What the transport recognised: `TIMED_OUT`, `NOT_HTTP`, `BROKE_OFF`, `CLOSED`,
+            or None to let ``exc`` say.
+    """
+    parts = urlsplit(request.url)
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    host = f"[{parts.hostname}]" if ":" in (parts.hostname or "") else parts.hostname
+    where = f"{host}:{port}" + (" through the proxy" if config.proxy else "")
+    name = request.method_name
+    if kind == TIMED_OUT:
+        text = f"{name}: no complete answer within {config.timeout:g} s from {where}"
+        return Failure(SlackTimeoutError(text))
+    if kind == NOT_HTTP:
+        text = f"{name}: the answer from {where} is not valid HTTP"
+    elif kind == BROKE_OFF:
+        text = f"{name}: the answer from {where} broke off before its end"
+    elif kind == CLOSED:
+        text = f"{name}: no answer from {where}: the connection closed"
+    else:
+        text = f"{name}: no answer from {where}: {_reason(exc, config)}"
+    return Failure(SlackConnectionError(text))
 
 
 # --------------------------------------------------------------------------- answers
@@ -647,12 +938,14 @@ def finish(spec: MethodSpec[Any, R], outcome: Outcome, config: Config) -> R:
     """Turn the last outcome of a call into its model, or raise the typed error it stands for.
 
     Raises:
-        SlackConnectionError: No answer came (SlackTimeoutError for a timeout).
+        SlackConnectionError: No usable answer came: none, one that is not valid HTTP, or
+            one that broke off (SlackTimeoutError for a timeout).
         RateLimited: HTTP 429.
         SlackApiError: ``ok: false``; the generated subclass for a documented code.
         SlackHttpError: Another non-200 status, or a body that is not a usable JSON object:
-            over ``max_body``, not JSON, nested too deeply, an integer of too many digits, a
-            key twice, or JSON that is not an object.
+            over ``max_body``, in a Content-Encoding that cannot be read or decoded, not
+            JSON, nested too deeply, an integer of too many digits, a key twice, or JSON
+            that is not an object.
         SlackResponseError: A JSON answer that does not match the schema, or a socket URL
             that is not ``wss://`` (``ws://`` only on loopback or with ``allow_insecure``).
     """
@@ -661,10 +954,8 @@ def finish(spec: MethodSpec[Any, R], outcome: Outcome, config: Config) -> R:
     status, headers, raw = outcome.status, outcome.headers, outcome.body
     secrets = config.secrets
     body: Any = None
-    problem: str | None = None
-    if outcome.over_limit:
-        problem = f"over the max_body limit of {config.max_body} bytes"
-    else:
+    problem = outcome.problem
+    if problem is None:
         try:
             body = _decode(raw)
         except _Undecodable as exc:
@@ -681,10 +972,15 @@ def finish(spec: MethodSpec[Any, R], outcome: Outcome, config: Config) -> R:
         if found:
             _report_warnings(spec, found, config)
         return result
+    decoded = body
+    body = body if isinstance(body, dict) else None
+    joined: dict[str, str] = {}
+    for name, value in headers:
+        joined[name] = f"{joined[name]}, {value}" if name in joined else value
     response = SlackResponse(
         status=status,
-        headers={name.lower(): scrub(value, secrets) for name, value in headers.items()},
-        body=body if isinstance(body, dict) else None,
+        headers={name: scrub(value, secrets) for name, value in joined.items()},
+        body=body,
     )
     if status == 429:
         raise RateLimited(
@@ -693,8 +989,8 @@ def finish(spec: MethodSpec[Any, R], outcome: Outcome, config: Config) -> R:
             response=response,
             method=spec.name,
         )
-    if problem is not None or not isinstance(body, dict):
-        what = problem or f"JSON {_json_name(body)}, not an object"
+    if problem is not None or body is None:
+        what = problem or f"JSON {_json_name(decoded)}, not an object"
         raise SlackHttpError(
             f"{spec.name}: the answer is {what}",
             status=status,
@@ -747,21 +1043,6 @@ def _check_socket_url(spec: MethodSpec[Any, Any], url: str, config: Config) -> N
     else:
         reason = "not a wss:// URL"
     raise SlackResponseError(path="url", reason=reason, method=spec.name)
-
-
-def failure_message(request: Request, what: str, exc: BaseException | None, config: Config) -> str:
-    """The text of a connection failure: method, what happened, host and port, the reason.
-
-    ``exc`` is the library's exception, whose text is the reason; None when ``what`` says it
-    all (a timeout), so both transports give the same text.
-    """
-    parts = urlsplit(request.url)
-    port = parts.port or (443 if parts.scheme == "https" else 80)
-    host = f"[{parts.hostname}]" if ":" in (parts.hostname or "") else parts.hostname
-    where = f"{request.method_name}: {what} {host}:{port}"
-    if exc is None:
-        return where
-    return f"{where}: {scrub(str(exc) or type(exc).__name__, config.secrets)}"
 
 
 def log_attempt(

@@ -7,6 +7,9 @@ The timeout is one deadline per attempt, the same as `Client`'s: an `asyncio.tim
 the whole request and the reading of its body. Waiting for a free pooled connection is not
 part of an attempt: aiohttp's connection-queue trace signals pause the deadline while a call
 waits in line, and resume it with the time that was left.
+
+The body is read raw (the session's ``auto_decompress`` off) into the core's `BodyReader`,
+which decodes and caps it; what aiohttp raises is named for the core's `failure` by `_kind`.
 """
 
 from __future__ import annotations
@@ -21,18 +24,23 @@ from types import SimpleNamespace, TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import aiohttp
+from aiohttp import http_exceptions
 
 from ._base import ClientBase
-from ._exceptions import ClientClosed, SlackConnectionError, SlackError, SlackTimeoutError
+from ._exceptions import ClientClosed, SlackError
 from ._spec import MethodSpec
 from ._wire import (
-    Answer,
+    BROKE_OFF,
+    CLOSED,
+    NOT_HTTP,
+    TIMED_OUT,
     Attempts,
-    Failure,
+    BodyReader,
     Outcome,
     Request,
     build_request,
-    failure_message,
+    causes,
+    failure,
     finish,
     log_attempt,
 )
@@ -108,6 +116,22 @@ async def _queued_start(_session: Any, context: SimpleNamespace, _params: Any) -
 async def _queued_end(_session: Any, context: SimpleNamespace, _params: Any) -> None:
     if isinstance(context.trace_request_ctx, _Deadline):
         context.trace_request_ctx.resume()
+
+
+def _kind(exc: BaseException) -> str | None:
+    """The core's `failure` kind for what aiohttp raised, if it is one."""
+    if isinstance(exc, aiohttp.ServerDisconnectedError):
+        return CLOSED
+    if isinstance(exc, aiohttp.ClientPayloadError):
+        # At the end of the stream the parser says "not enough data" with these two; any
+        # other payload error is a body that is not valid HTTP framing.
+        ended = (http_exceptions.ContentLengthError, http_exceptions.TransferEncodingError)
+        return BROKE_OFF if any(isinstance(item, ended) for item in causes(exc)) else NOT_HTTP
+    if isinstance(exc, aiohttp.ClientResponseError) and any(
+        isinstance(item, http_exceptions.HttpProcessingError) for item in causes(exc)
+    ):
+        return NOT_HTTP  # the parser's error, as a fake "400": a bad status line or head
+    return None
 
 
 async def _close_at_loop_end(session: aiohttp.ClientSession) -> AsyncIterator[None]:
@@ -215,6 +239,8 @@ class AsyncClient(ClientBase, AsyncWorkspace):
                 # The deadline is ours (`_Deadline`): aiohttp's `total` would count the time
                 # spent waiting for a pooled connection.
                 timeout=aiohttp.ClientTimeout(total=None, connect=None, sock_connect=None),
+                # The core decodes the body (`BodyReader`), the same way as for `Client`.
+                auto_decompress=False,
                 # Proxies are resolved once, by the core, the same way for both clients.
                 trust_env=False,
                 trace_configs=[trace],
@@ -268,37 +294,18 @@ class AsyncClient(ClientBase, AsyncWorkspace):
                     trace_request_ctx=deadline,
                 ) as response,
             ):
-                body = bytearray()
-                over = False
-                async for chunk in response.content.iter_any():
-                    body += chunk
-                    if len(body) > config.max_body:
-                        over = True
-                        del body[config.max_body :]
-                        break
-            outcome = Answer(
-                status=response.status,
-                headers=response.headers,
-                body=bytes(body),
-                over_limit=over,
-            )
+                reader = BodyReader(request, response.status, response.raw_headers, config)
+                if not reader.done:
+                    async for chunk in response.content.iter_any():
+                        if reader.feed(chunk):
+                            break
+            outcome = reader.outcome()
         except (TimeoutError, asyncio.TimeoutError):
-            outcome = Failure(
-                SlackTimeoutError(
-                    failure_message(
-                        request,
-                        f"no complete answer within {config.timeout:g} s from",
-                        None,
-                        config,
-                    )
-                )
-            )
+            outcome = failure(request, config, kind=TIMED_OUT)
         except (aiohttp.ClientError, OSError, RuntimeError) as exc:
             # RuntimeError: aiohttp's "Session is closed", when `close` ran during the call.
             if isinstance(exc, RuntimeError) and not self._closed:
                 raise
-            outcome = Failure(
-                SlackConnectionError(failure_message(request, "no answer from", exc, config))
-            )
+            outcome = failure(request, config, exc, kind=_kind(exc))
         log_attempt(config.logger, request, outcome, time.perf_counter() - started, attempt)
         return outcome

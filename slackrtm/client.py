@@ -6,7 +6,9 @@ between threads. urllib3's own retries and redirects are off: the shared `RetryP
 urllib3's read timeout bounds each socket read, not an attempt: a server that drips a byte a
 second would never trip it. So every socket read of an attempt (status line, headers, body)
 goes through `_DeadlineIO`, which sets the socket's timeout to the time left before the
-attempt's deadline; the body is read in chunks up to the cap the core sets.
+attempt's deadline. The body is read raw (urllib3's decompression off) into the core's
+`BodyReader`, which decodes and caps it; what urllib3 and http.client raise is named for the
+core's `failure` by `_kind`.
 """
 
 from __future__ import annotations
@@ -25,16 +27,20 @@ import urllib3
 import urllib3.connection
 
 from ._base import ClientBase
-from ._exceptions import ClientClosed, SlackConnectionError, SlackTimeoutError
+from ._exceptions import ClientClosed
 from ._spec import MethodSpec
 from ._wire import (
-    Answer,
+    BROKE_OFF,
+    CLOSED,
+    NOT_HTTP,
+    TIMED_OUT,
     Attempts,
-    Failure,
+    BodyReader,
     Outcome,
     Request,
     build_request,
-    failure_message,
+    causes,
+    failure,
     finish,
     log_attempt,
 )
@@ -50,7 +56,7 @@ R = TypeVar("R")
 POOL_SIZE = 16
 """Connections kept per host; as many threads as this call at once without waiting."""
 CHUNK = 64 * 1024
-"""Bytes read at a time from an answer, decompressed."""
+"""Bytes read at a time from an answer, as they came (the core decodes them)."""
 
 _DEADLINE: ContextVar[float | None] = ContextVar("slackrtm_deadline", default=None)
 """The monotonic deadline of the attempt running in this thread, read by `_DeadlineResponse`."""
@@ -89,6 +95,22 @@ class _DeadlineResponse(http.client.HTTPResponse):
             # detach(): the socket file stays open, now read through the deadline.
             raw = self.fp.detach()
             self.fp = io.BufferedReader(_DeadlineIO(raw, sock, deadline))
+
+
+def _kind(exc: BaseException) -> str | None:
+    """The core's `failure` kind for what urllib3 or http.client raised, if it is one."""
+    for item in causes(exc):
+        if isinstance(item, http.client.RemoteDisconnected):
+            return CLOSED
+        if isinstance(item, urllib3.exceptions.InvalidChunkLength):
+            return NOT_HTTP
+        if isinstance(item, http.client.IncompleteRead):
+            # http.client reports a chunk size that is not a number as an IncompleteRead,
+            # with its ValueError as the context.
+            return NOT_HTTP if any(isinstance(c, ValueError) for c in causes(item)) else BROKE_OFF
+        if isinstance(item, (http.client.HTTPException, urllib3.exceptions.InvalidHeader)):
+            return NOT_HTTP  # a bad status line, too many or too long header lines
+    return None
 
 
 class _HTTPConnection(urllib3.connection.HTTPConnection):
@@ -200,48 +222,27 @@ class Client(ClientBase, SyncWorkspace):
                 headers=request.headers,
                 redirect=False,
                 preload_content=False,
+                decode_content=False,
                 timeout=urllib3.Timeout(connect=config.timeout, read=config.timeout),
             )
+            stopped = True
             try:
-                body = bytearray()
-                over = False
-                while chunk := response.read(CHUNK, decode_content=True):
-                    body += chunk
-                    if len(body) > config.max_body:
-                        over = True
-                        del body[config.max_body :]
-                        break
+                reader = BodyReader(request, response.status, response.headers, config)
+                stopped = reader.done
+                while not stopped and (chunk := response.read(CHUNK, decode_content=False)):
+                    stopped = reader.feed(chunk)
             finally:
-                if over or not response.closed:
+                if stopped or not response.closed:
                     # Not read to the end: the connection cannot be reused.
                     response.close()
                 response.release_conn()
-            outcome = Answer(
-                status=response.status,
-                headers=response.headers,
-                body=bytes(body),
-                over_limit=over,
-            )
-        except urllib3.exceptions.NewConnectionError as exc:
-            # Checked first: urllib3 2 makes it a subclass of ConnectTimeoutError.
-            outcome = Failure(
-                SlackConnectionError(failure_message(request, "no answer from", exc, config))
-            )
+            outcome = reader.outcome()
         except (urllib3.exceptions.HTTPError, http.client.HTTPException, OSError) as exc:
-            if time.monotonic() >= deadline or isinstance(exc, urllib3.exceptions.TimeoutError):
-                error: SlackConnectionError = SlackTimeoutError(
-                    failure_message(
-                        request,
-                        f"no complete answer within {config.timeout:g} s from",
-                        None,
-                        config,
-                    )
-                )
-            else:
-                error = SlackConnectionError(
-                    failure_message(request, "no answer from", exc, config)
-                )
-            outcome = Failure(error)
+            # NewConnectionError first: urllib3 2 makes it a subclass of ConnectTimeoutError.
+            timed_out = not isinstance(exc, urllib3.exceptions.NewConnectionError) and (
+                time.monotonic() >= deadline or isinstance(exc, urllib3.exceptions.TimeoutError)
+            )
+            outcome = failure(request, config, exc, kind=TIMED_OUT if timed_out else _kind(exc))
         finally:
             _DEADLINE.reset(reset)
         log_attempt(config.logger, request, outcome, time.perf_counter() - started, attempt)

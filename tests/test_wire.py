@@ -2,23 +2,38 @@
 
 from __future__ import annotations
 
+import socket
+import ssl
 import subprocess
 import sys
 import textwrap
+import zlib
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from slackrtm import RetryPolicy, SlackConnectionError
+from slackrtm import (
+    RetryPolicy,
+    SlackConnectionError,
+    SlackTimeoutError,
+)
 from slackrtm._generated import RTM_CONNECT, RtmConnectArgs
 from slackrtm._wire import (
+    BROKE_OFF,
+    CLOSED,
     MIN_RATE_LIMIT_WAIT,
+    NOT_HTTP,
+    TIMED_OUT,
     Answer,
     Attempts,
+    BodyReader,
     Config,
     Failure,
     build_request,
+    causes,
+    failure,
+    header_pairs,
     make_config,
     retry_after,
     scrub,
@@ -262,3 +277,249 @@ def test_running_out_of_memory_while_decoding_is_an_sdk_error() -> None:
         cwd=Path(__file__).parents[1],
     )
     assert run.stdout.strip() == "JSON too large to decode in the memory available", run.stderr
+
+
+# ---------------------------------------------------------------------------- headers
+
+
+def test_headers_are_read_the_same_from_either_library() -> None:
+    # urllib3 gives a mapping whose items() keep repeats; aiohttp gives raw bytes pairs.
+    from urllib3 import HTTPHeaderDict
+
+    mapping = HTTPHeaderDict()
+    mapping.add("Retry-After", "3")
+    mapping.add("retry-after", " 5 ")
+    mapping.add("X-Note", "caf\xe9")
+    raw = ((b"Retry-After", b"3"), (b"retry-after", b" 5 "), (b"X-Note", b"caf\xe9"))
+    expected = (("retry-after", "3"), ("retry-after", "5"), ("x-note", "café"))
+    assert header_pairs(mapping) == header_pairs(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("values", "seconds"),
+    [(["3"], 3.0), (["3", "3"], 3.0), (["3", "5"], None), (["3, 5"], None), ([], None)],
+)
+def test_a_repeated_retry_after_counts_only_when_it_agrees(
+    values: list[str], seconds: float | None
+) -> None:
+    # Two different values are ambiguous, like a key twice in JSON: as if absent.
+    headers = [("Retry-After", value) for value in values]
+    assert retry_after(headers) == seconds
+    wait = Attempts(RetryPolicy(), clock=lambda: 0.0).next_wait(
+        Answer(status=429, headers=headers, body=b"")
+    )
+    assert wait == (seconds if seconds is not None else 1.0)
+
+
+# ---------------------------------------------------------------------------- bodies
+
+REQUEST = build_request(RTM_CONNECT, RtmConnectArgs(), config())
+
+
+def packed(data: bytes, wbits: int = 31) -> bytes:
+    compressor = zlib.compressobj(9, zlib.DEFLATED, wbits)
+    return compressor.compress(data) + compressor.flush()
+
+
+def read(
+    body: bytes, *, headers: Any = (), max_body: int = 1000, piece: int = 7
+) -> Answer | Failure:
+    """Feed a body to a BodyReader a few bytes at a time, as a slow server would send it."""
+    reader = BodyReader(REQUEST, 200, headers, config(max_body=max_body))
+    for start in range(0, len(body), piece):
+        if reader.feed(body[start : start + piece]):
+            break
+    return reader.outcome()
+
+
+def decoded(outcome: Answer | Failure) -> tuple[bytes, str | None]:
+    assert isinstance(outcome, Answer)
+    return outcome.body, outcome.problem
+
+
+TEXT = b'{"ok": true, "text": "' + b"abc" * 50 + b'"}'
+
+
+@pytest.mark.parametrize(
+    ("coding", "body"),
+    [
+        ("", TEXT),
+        ("identity", TEXT),
+        ("gzip", packed(TEXT)),
+        ("x-gzip", packed(TEXT)),
+        ("GZIP", packed(TEXT)),
+        ("deflate", packed(TEXT, 15)),  # zlib-wrapped, as the standard says
+        ("deflate", packed(TEXT, -15)),  # raw, as some servers send it
+        ("gzip", packed(TEXT[:50]) + packed(TEXT[50:])),  # two gzip members
+        ("gzip", packed(TEXT) + b"junk after the end"),
+        ("deflate", packed(TEXT, 15) + b"junk after the end"),
+        ("gzip, deflate", packed(packed(TEXT), 15)),  # gzip applied first, undone last
+        ("gzip, identity, gzip", packed(packed(TEXT))),
+    ],
+)
+def test_a_body_is_decoded_as_it_comes(coding: str, body: bytes) -> None:
+    headers = [("Content-Encoding", coding)] if coding else []
+    assert decoded(read(body, headers=headers)) == (TEXT, None)
+    assert decoded(read(body, headers=headers, piece=len(body))) == (TEXT, None)
+    if coding:  # one header per coding: the same as a list in one header
+        split = [("Content-Encoding", part) for part in coding.split(",")]
+        assert decoded(read(body, headers=split)) == (TEXT, None)
+
+
+@pytest.mark.parametrize(
+    ("coding", "body", "problem"),
+    [
+        ("br", b"\x0b\x02\x80{}\x03", "in a Content-Encoding this client cannot read: 'br'"),
+        ("gzip, br", b"x", "in a Content-Encoding this client cannot read: 'br'"),
+        ("gzip, " * 5 + "gzip", b"x", "in more than 5 stacked Content-Encodings"),
+        ("gzip", b"not gzip at all", "gzip data that cannot be decoded"),
+        ("deflate", b"not deflate at all", "deflate data that cannot be decoded"),
+        ("gzip", packed(TEXT)[:-4], "gzip data that ends early"),
+        ("gzip, gzip", packed(packed(TEXT)[:-4]), "gzip data that ends early"),
+    ],
+)
+def test_a_body_that_cannot_be_decoded_says_why(coding: str, body: bytes, problem: str) -> None:
+    assert decoded(read(body, headers=[("Content-Encoding", coding)]))[1] == problem
+
+
+def test_five_stacked_codings_are_read() -> None:
+    body = TEXT
+    for _ in range(5):
+        body = packed(body)
+    assert decoded(read(body, headers=[("Content-Encoding", "gzip," * 5)])) == (TEXT, None)
+
+
+def test_an_unreadable_coding_is_not_read_at_all() -> None:
+    reader = BodyReader(REQUEST, 200, [("Content-Encoding", "br")], config())
+    assert reader.done
+    assert reader.feed(b"data") is True
+
+
+@pytest.mark.parametrize("coding", ["", "gzip", "deflate"])
+def test_the_cap_counts_decoded_bytes_and_is_inclusive(coding: str) -> None:
+    headers = [("Content-Encoding", coding)] if coding else []
+
+    def body(size: int) -> bytes:
+        data = b" " * size
+        return packed(data, {"gzip": 31, "deflate": 15}[coding]) if coding else data
+
+    assert decoded(read(body(1000), headers=headers)) == (b" " * 1000, None)
+    over = decoded(read(body(1001), headers=headers))
+    assert over == (b" " * 1000, "over the max_body limit of 1000 bytes")
+
+
+def test_a_compression_bomb_is_stopped_after_a_few_pieces() -> None:
+    bomb = packed(packed(b"\0" * 100_000_000))
+    reader = BodyReader(REQUEST, 200, [("Content-Encoding", "gzip, gzip")], config(max_body=1000))
+    assert reader.feed(bomb) is True
+    assert decoded(reader.outcome()) == (b"\0" * 1000, "over the max_body limit of 1000 bytes")
+
+
+def test_an_endless_stream_of_empty_blocks_is_capped_on_its_raw_bytes() -> None:
+    # Deflate blocks that hold nothing: the decoded size never grows, the raw bytes count.
+    gzip_head = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"
+    empty_block = b"\x00\x00\x00\xff\xff"  # stored, not final, length 0
+    reader = BodyReader(REQUEST, 200, [("Content-Encoding", "gzip")], config(max_body=1000))
+    assert reader.feed(gzip_head + empty_block) is False
+    fed = 1
+    while not reader.feed(empty_block * 10):
+        fed += 1
+        assert fed < 100
+    assert decoded(reader.outcome()) == (b"", "over the max_body limit of 1000 bytes")
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        [("Content-Length", "abc")],
+        [("Content-Length", "2"), ("Content-Length", "3")],
+        [("Content-Length", "2, 3")],
+        [("Content-Length", "-1")],
+        [("Content-Length", "\u0662")],  # a digit, but not an ASCII one
+        [("X-Note", "a\x00b")],
+        [("X-Note", "a\x7fb")],
+    ],
+)
+def test_a_head_that_breaks_http_framing_is_a_failure(headers: list[tuple[str, str]]) -> None:
+    reader = BodyReader(REQUEST, 200, headers, config())
+    assert reader.done
+    result = reader.outcome()
+    assert isinstance(result, Failure)
+    assert str(result.error) == "rtm.connect: the answer from slack.example:443 is not valid HTTP"
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        [("Content-Length", "2")],
+        [("Content-Length", "2"), ("Content-Length", "2")],
+        [("Content-Length", "2, 2")],
+        [("X-Note", "tab\tinside")],
+    ],
+)
+def test_a_head_within_the_rules_is_read(headers: list[tuple[str, str]]) -> None:
+    assert decoded(read(b"{}", headers=headers)) == (b"{}", None)
+
+
+# ---------------------------------------------------------------------------- failures
+
+
+def chained(outer: BaseException, inner: BaseException) -> BaseException:
+    outer.__cause__ = inner
+    return outer
+
+
+@pytest.mark.parametrize(
+    ("kind", "exc", "text"),
+    [
+        (TIMED_OUT, None, "no complete answer within 5 s from slack.example:443"),
+        (NOT_HTTP, None, "the answer from slack.example:443 is not valid HTTP"),
+        (BROKE_OFF, None, "the answer from slack.example:443 broke off before its end"),
+        (CLOSED, None, "no answer from slack.example:443: the connection closed"),
+        (None, chained(OSError("lib"), ConnectionRefusedError()), "connection refused"),
+        (None, OSError("lib", ConnectionResetError()), "connection reset"),
+        (None, chained(OSError("lib"), BrokenPipeError()), "connection reset"),
+        (None, chained(OSError("lib"), socket.gaierror(-2, "x")), "host name not resolved"),
+        (None, chained(OSError("x"), ssl.SSLError(1, "x")), "x"),
+        (None, RuntimeError("Bearer xoxb-secret broke"), "Bearer <redacted> broke"),
+        (None, RuntimeError(), "RuntimeError"),
+    ],
+)
+def test_a_failure_is_worded_by_the_core(
+    kind: str | None, exc: BaseException | None, text: str
+) -> None:
+    error = failure(REQUEST, config(), exc, kind=kind).error
+    assert type(error) is (SlackTimeoutError if kind == TIMED_OUT else SlackConnectionError)
+    assert str(error).startswith("rtm.connect: ")
+    assert str(error).endswith(text)
+
+
+def test_a_tls_failure_names_what_the_standard_library_says() -> None:
+    bad = ssl.SSLCertVerificationError(1, "certificate verify failed")
+    bad.verify_code, bad.verify_message = 20, "unable to get local issuer certificate"
+    text = str(failure(REQUEST, config(), chained(OSError("lib"), bad)).error)
+    assert text.endswith(": TLS certificate not trusted (unable to get local issuer certificate)")
+    other = ssl.SSLError(1, "x")
+    other.reason = "WRONG_VERSION_NUMBER"
+    text = str(failure(REQUEST, config(), chained(OSError("lib"), other)).error)
+    assert text.endswith(": TLS failed (WRONG_VERSION_NUMBER)")
+
+
+def test_a_failure_through_a_proxy_says_so() -> None:
+    proxied = config(proxy="http://proxy.example:3128")
+    text = str(failure(REQUEST, proxied, kind=CLOSED).error)
+    assert (
+        text
+        == "rtm.connect: no answer from slack.example:443 through the proxy: the connection closed"
+    )
+
+
+def test_causes_walk_every_held_exception_once() -> None:
+    inner = ValueError("inner")
+    middle = OSError("middle", inner)
+    outer = chained(RuntimeError("outer"), middle)
+    outer.__context__ = inner
+    assert list(causes(outer)) == [outer, middle, inner]
+    loop = RuntimeError("loop")
+    loop.__context__ = loop
+    assert list(causes(loop)) == [loop]

@@ -278,7 +278,9 @@ def test_no_secret_in_a_connection_error_message(twin: Twin) -> None:
     )
     assert isinstance(error, SlackConnectionError)
     assert "hunter2" not in str(error)
-    assert str(error).startswith("rtm.connect: no answer from slack.invalid:443: ")
+    assert str(error) == (
+        "rtm.connect: no answer from slack.invalid:443 through the proxy: connection refused"
+    )
 
 
 def test_a_complete_answer_leaves_its_connection_for_the_next_call(twin: Twin) -> None:

@@ -27,6 +27,7 @@ scrubbed first (`scrub`).
 from __future__ import annotations
 
 import email.utils
+import functools
 import ipaddress
 import json
 import logging
@@ -774,20 +775,85 @@ def failure(
 # --------------------------------------------------------------------------- answers
 
 # A socket URL is a single-use secret ticket; a Slack token has a known shape. Both are
-# scrubbed from any text built from an answer, on top of the secrets the client itself knows.
-_SOCKET_URL = re.compile(r"wss?:(?://|\\/\\/)[^\s\"'<>]*", re.IGNORECASE)
-_SLACK_TOKEN = re.compile(r"xox[a-z]-[A-Za-z0-9-]+")
+# scrubbed from any text built from an answer, on top of the secrets the client itself knows,
+# also when a character of them is written as an escape: JSON (`\u002f`, `\/`), percent
+# (`%2F`) or HTML (`&#x2f;`, `&#47;`), as an answer that echoes a request may write them.
+
+
+def _char(c: str) -> str:
+    """A pattern for one ASCII character, as it is or escaped (JSON, percent, HTML)."""
+    code = ord(c)
+    forms = [re.escape(c), rf"\\u00{code:02x}", rf"%{code:02x}"]
+    forms += [rf"&#x0*{code:x};", rf"&#0*{code};"]
+    if c == "/":
+        forms.append(r"\\/")
+    return "(?:" + "|".join(forms) + ")"
+
+
+def _escaped(text: str) -> str:
+    """A pattern for a text any of whose characters may be escaped."""
+    return "".join(_char(c) if c.isascii() else re.escape(c) for c in text)
+
+
+_SOCKET_URL = re.compile(
+    _escaped("ws") + _char("s") + "?" + _escaped("://") + r"[^\s\"'<>]*", re.IGNORECASE
+)
+_SLACK_TOKEN = re.compile(rf"xox[a-z]{_char('-')}(?:[A-Za-z0-9]|{_char('-')})+", re.IGNORECASE)
 _BEARER = re.compile(r"(Bearer\s+)\S+", re.IGNORECASE)
 
 
+@functools.lru_cache(maxsize=64)
+def _secrets_pattern(secrets: tuple[str, ...]) -> re.Pattern[str] | None:
+    found = sorted({secret for secret in secrets if secret}, key=len, reverse=True)
+    if not found:
+        return None
+    return re.compile("|".join(_escaped(secret) for secret in found), re.IGNORECASE)
+
+
 def scrub(text: str, secrets: Sequence[str] = ()) -> str:
-    """The text without any secret: the given ones, socket URLs, Slack tokens, bearer values."""
-    for secret in secrets:
-        if secret:
-            text = text.replace(secret, "<redacted>")
+    """The text without any secret: the given ones, socket URLs, Slack tokens, bearer values,
+    each also when written with escapes."""
+    pattern = _secrets_pattern(tuple(secrets))
+    if pattern is not None:
+        text = pattern.sub("<redacted>", text)
     text = _SOCKET_URL.sub("<socket url redacted>", text)
     text = _SLACK_TOKEN.sub("<redacted>", text)
     return _BEARER.sub(r"\1<redacted>", text)
+
+
+def _scrub_json(value: Any, secrets: Sequence[str]) -> Any:
+    """A copy of a decoded JSON value with every string in it scrubbed, keys included.
+
+    Iterative, not recursive: a value nested as deep as `json` reads must not overflow here.
+    """
+
+    def copy(item: Any) -> Any:
+        if isinstance(item, str):
+            return scrub(item, secrets)
+        if isinstance(item, dict):
+            return {}
+        if isinstance(item, list):
+            return []
+        return item
+
+    result = copy(value)
+    todo = [(value, result)] if isinstance(value, (dict, list)) else []
+    while todo:
+        source, target = todo.pop()
+        pairs: list[tuple[str | None, Any]]
+        if isinstance(source, dict):
+            pairs = [(scrub(key, secrets), item) for key, item in source.items()]
+        else:
+            pairs = [(None, item) for item in source]
+        for key, item in pairs:
+            kept = copy(item)
+            if key is None:
+                target.append(kept)
+            else:
+                target[key] = kept
+            if isinstance(item, (dict, list)):
+                todo.append((item, kept))
+    return result
 
 
 def _excerpt(body: bytes, secrets: Sequence[str]) -> str:
@@ -972,8 +1038,10 @@ def finish(spec: MethodSpec[Any, R], outcome: Outcome, config: Config) -> R:
         if found:
             _report_warnings(spec, found, config)
         return result
+    # Everything kept on an exception is scrubbed: its text, the headers, and every string of
+    # the body (`SlackApiError.extra` included), since an answer may echo the request.
     decoded = body
-    body = body if isinstance(body, dict) else None
+    body = _scrub_json(body, secrets) if isinstance(body, dict) else None
     joined: dict[str, str] = {}
     for name, value in headers:
         joined[name] = f"{joined[name]}, {value}" if name in joined else value
@@ -1005,7 +1073,7 @@ def finish(spec: MethodSpec[Any, R], outcome: Outcome, config: Config) -> R:
         code = body.get("error")
         if not isinstance(code, str) or not code:
             code = "unknown_error"
-        code = scrub(code, secrets)[:EXCERPT]
+        code = code[:EXCERPT]
         error_class = ERROR_CLASSES.get(code, SlackApiError)
         raise error_class(
             code,

@@ -15,7 +15,9 @@ import pytest
 
 from slackrtm import (
     RetryPolicy,
+    SlackApiError,
     SlackConnectionError,
+    SlackHttpError,
     SlackTimeoutError,
 )
 from slackrtm._generated import RTM_CONNECT, RtmConnectArgs
@@ -523,3 +525,96 @@ def test_causes_walk_every_held_exception_once() -> None:
     loop = RuntimeError("loop")
     loop.__context__ = loop
     assert list(causes(loop)) == [loop]
+
+
+# ---------------------------------------------------------------------------- secrets
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "wss://h.example/websocket/TICKET",
+        "ws://h.example/websocket/TICKET",
+        "WSS://h.example/websocket/TICKET",
+        "wss:\\/\\/h.example\\/websocket\\/TICKET",
+        "wss:\\u002f\\u002fh.example\\u002fwebsocket\\u002fTICKET",
+        "wss:\\u002F\\u002Fh.example/websocket/TICKET",
+        "\\u0077ss://h.example/websocket/TICKET",
+        "\\u0077\\u0073\\u0073\\u003a//h.example/websocket/TICKET",
+        "wss%3A%2F%2Fh.example%2Fwebsocket%2FTICKET",
+        "wss&#x3a;&#x2f;&#x2f;h.example/websocket/TICKET",
+        "wss&#58;&#47;&#47;h.example/websocket/TICKET",
+    ],
+)
+def test_a_socket_url_is_scrubbed_however_it_is_written(written: str) -> None:
+    clean = scrub(f'{{"url":"{written}","next":1}}')
+    assert "TICKET" not in clean
+    assert clean == '{"url":"<socket url redacted>","next":1}'
+
+
+@pytest.mark.parametrize(
+    ("secret", "written"),
+    [
+        ("xoxb-secret", "xoxb-secret"),
+        ("xoxb-secret", "xoxb\\u002dsecret"),
+        ("xoxb-secret", "\\u0078oxb-secret"),
+        ("xoxb-secret", "xoxb%2Dsecret"),
+        ("xoxb-secret", "xoxb&#45;secret"),
+        ("xoxb-secret", "XOXB-SECRET"),
+        # A secret of no known shape (a proxy password) is scrubbed the same ways.
+        ("hunter2", "hunter2"),
+        ("hunter2", "hunter\\u0032"),
+        ("hunter2", "%68unter2"),
+    ],
+)
+def test_a_known_secret_is_scrubbed_however_it_is_written(secret: str, written: str) -> None:
+    assert scrub(f"token={written};", [secret]) == "token=<redacted>;"
+
+
+def api_error(body: bytes, status: int = 200) -> BaseException:
+    from slackrtm._wire import finish
+
+    try:
+        finish(RTM_CONNECT, Answer(status=status, headers={}, body=body), config())
+    except Exception as exc:
+        return exc
+    raise AssertionError("no error")
+
+
+def test_an_api_error_keeps_no_secret_in_extra_or_body() -> None:
+    body = (
+        b'{"ok": false, "error": "invalid_auth", "echo": "Authorization: Bearer xoxb-secret",'
+        b' "request": {"headers": ["Bearer xoxb-secret", {"xoxb-secret": "xoxb\\u002dsecret"}]},'
+        b' "url": "wss:\\u002f\\u002fh\\u002fTICKET", "n": 1, "none": null}'
+    )
+    error = api_error(body)
+    assert isinstance(error, SlackApiError)
+    assert error.extra == {
+        "echo": "Authorization: Bearer <redacted>",
+        "request": {"headers": ["Bearer <redacted>", {"<redacted>": "<redacted>"}]},
+        "url": "<socket url redacted>",
+        "n": 1,
+        "none": None,
+    }
+    assert error.response is not None and error.response.body is not None
+    assert error.response.body == {"ok": False, "error": "invalid_auth", **error.extra}
+    assert "secret" not in repr(vars(error)) + repr(error.response.body)
+    assert "TICKET" not in repr(vars(error)) + repr(error.response.body)
+
+
+def test_an_http_error_keeps_no_secret_in_its_body() -> None:
+    error = api_error(b'{"echo": "xoxb-secret"}', status=500)
+    assert isinstance(error, SlackHttpError)
+    assert error.response.body == {"echo": "<redacted>"}
+
+
+def test_scrubbing_a_body_nested_deeper_than_the_stack_does_not_overflow() -> None:
+    from slackrtm._wire import _scrub_json
+
+    deep: Any = "xoxb-secret"
+    for level in range(sys.getrecursionlimit() * 3):
+        deep = [deep] if level % 2 else {"k": deep}
+    clean = _scrub_json(deep, ["xoxb-secret"])
+    for level in reversed(range(sys.getrecursionlimit() * 3)):
+        clean = clean[0] if level % 2 else clean["k"]
+    assert clean == "<redacted>"

@@ -30,6 +30,7 @@ from slackrtm import (
     SlackHttpError,
     SlackTimeoutError,
 )
+from slackrtm.errors import InvalidAuth
 
 from .hostile import (
     SUCCESS,
@@ -243,6 +244,9 @@ def test_a_flood_of_warnings_gives_a_few_lines(
         ("200 OK", SUCCESS[:-20]),  # truncated: the ticket is in what is left
         ("200 OK", SUCCESS + b" trailing junk"),
         ("200 OK", b'{"ok":true,"url":"wss:\\/\\/127.0.0.1\\/websocket\\/secret-ticket",'),
+        ("200 OK", b'{"ok":true,"url":"wss:\\u002f\\u002f127.0.0.1\\u002fsecret-ticket",'),
+        ("200 OK", b'{"ok":true,"url":"\\u0077ss://127.0.0.1/websocket/secret-ticket",'),
+        ("502 Bad Gateway", b"<a href='/?next=wss%3A%2F%2F127.0.0.1%2Fsecret-ticket'>"),
         (
             "400 Bad Request",
             b"<html>Your request: POST /api/rtm.connect Authorization: Bearer "
@@ -252,17 +256,37 @@ def test_a_flood_of_warnings_gives_a_few_lines(
             + b"</html>",
         ),
     ],
-    ids=["truncated", "junk", "escaped-url", "echo"],
+    ids=["truncated", "junk", "escaped-url", "u002f-url", "u0077-url", "percent-url", "echo"],
 )
 def test_no_secret_in_an_error(twin: Twin, status: str, body: bytes) -> None:
     with serve(fixed(answer(body, status=status))) as server:
         error, _ = outcome(twin, server.base_url, retry=NO_RETRY)
     assert isinstance(error, SlackHttpError)
-    text = f"{error} {error.excerpt!r} {error.args!r} {error.response!r}"
+    text = f"{error} {error.excerpt!r} {error.args!r} {error.response!r} {error.response.body!r}"
     assert TOKEN not in text
     assert "secret-ticket" not in text
     assert "wss:" not in text
     assert "<redacted>" in error.excerpt or "<socket url redacted>" in error.excerpt
+
+
+def test_no_secret_kept_on_an_api_error(twin: Twin) -> None:
+    # An ok:false answer that echoes the request: the token stays out of `extra` and `body`.
+    body = (
+        b'{"ok":false,"error":"invalid_auth","echo":"Authorization: Bearer '
+        + TOKEN.encode()
+        + b'","seen":{"token":"'
+        + TOKEN.replace("-", "\\u002d").encode()
+        + b'"}}'
+    )
+    with serve(fixed(answer(body))) as server:
+        error, _ = outcome(twin, server.base_url, retry=NO_RETRY)
+    assert type(error) is InvalidAuth
+    assert error.extra == {
+        "echo": "Authorization: Bearer <redacted>",
+        "seen": {"token": "<redacted>"},
+    }
+    assert error.response is not None
+    assert error.response.body == {"ok": False, "error": "invalid_auth", **error.extra}
 
 
 def test_no_secret_in_a_connection_error_message(twin: Twin) -> None:

@@ -24,9 +24,11 @@ from slackrtm import (
     SlackHttpError,
     SlackTimeoutError,
 )
+from slackrtm.errors import InvalidAuth
 
 from .hostile import (
     SUCCESS,
+    TOKEN,
     Handler,
     Twin,
     answer,
@@ -64,6 +66,12 @@ def head_then_hold(data: bytes) -> Handler:
 
     return handle
 
+
+ECHO = (
+    b'{"ok":false,"error":"invalid_auth","echo":"Authorization: Bearer ' + TOKEN.encode() + b'",'
+    b'"nested":{"list":["' + TOKEN.encode() + b'",{"' + TOKEN.encode() + b'":1}]}}'
+)
+ESCAPED_URL = b'{"ok":true,"url":"wss:\\u002f\\u002f127.0.0.1\\u002fwebsocket\\u002fsecret-ticket",'
 
 ROWS: dict[str, tuple[Handler, dict[str, Any], Any]] = {
     "success": (fixed(answer(SUCCESS)), {}, MODEL),
@@ -204,6 +212,15 @@ ROWS: dict[str, tuple[Handler, dict[str, Any], Any]] = {
         (SlackHttpError, "unexpected HTTP status (HTTP 500): '{{}}'"),
     ),
     "continue-then-answer": (fixed(b"HTTP/1.1 100 Continue\r\n\r\n" + answer(SUCCESS)), {}, MODEL),
+    "api-error-echoing-the-token": (fixed(answer(ECHO)), {}, (InvalidAuth, "invalid_auth: ")),
+    "escaped-socket-url": (
+        fixed(answer(ESCAPED_URL)),
+        {},
+        (
+            SlackHttpError,
+            'the answer is not JSON (HTTP 200): \'{{"ok":true,"url":"<socket url redacted>",\'',
+        ),
+    ),
 }
 
 
@@ -241,6 +258,10 @@ def test_both_clients_give_the_same_outcome(row: str) -> None:
         cls, text = expected
         assert sync["class"] is cls
         assert sync["text"].startswith("rtm.connect: " + text.format(port=port))
+        # No secret on an error, in any attribute (the body and `extra` included).
+        seen = repr(sync) + repr(sync.get("response") and sync["response"].body)
+        assert TOKEN not in seen
+        assert "secret-ticket" not in seen
     retried = options.get("retry", NO_RETRY).max_retries
     assert sync["requests"] == 1 + retried
 

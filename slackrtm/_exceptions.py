@@ -155,7 +155,8 @@ class SlackTimeoutError(SlackConnectionError):
 
 
 class ClientClosed(SlackError, RuntimeError):
-    """The client was closed: before the call, or while the call was waiting to retry."""
+    """The client was closed: before the call, during it (the attempt in flight is abandoned),
+    or while the call was waiting to retry."""
 
 
 class SlackResponseError(SlackError):

@@ -50,6 +50,7 @@ import attrs
 
 from ._convert import parse_warnings, structure
 from ._exceptions import (
+    ClientClosed,
     RateLimited,
     SlackApiError,
     SlackApiWarning,
@@ -84,6 +85,7 @@ __all__ = [
     "backoff",
     "build_request",
     "causes",
+    "closed",
     "failure",
     "finish",
     "header_pairs",
@@ -770,6 +772,20 @@ def failure(
     else:
         text = f"{name}: no answer from {where}: {_reason(exc, config)}"
     return Failure(SlackConnectionError(text))
+
+
+def closed(method_name: str, when: str) -> ClientClosed:
+    """The error of a call on a closed client, the same text in both forms.
+
+    ``when`` is ``"before"`` (closed before the call), ``"during"`` (while an attempt was in
+    flight: it is abandoned) or ``"waiting"`` (while the call waited to retry).
+    """
+    what = {
+        "before": "the client is closed",
+        "during": "the client was closed during the call",
+        "waiting": "the client was closed while the call waited to retry",
+    }[when]
+    return ClientClosed(f"{method_name}: {what}")
 
 
 # --------------------------------------------------------------------------- answers

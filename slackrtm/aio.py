@@ -10,6 +10,8 @@ waits in line, and resume it with the time that was left.
 
 The body is read raw (the session's ``auto_decompress`` off) into the core's `BodyReader`,
 which decodes and caps it; what aiohttp raises is named for the core's `failure` by `_kind`.
+`close()` closes the session, which aborts the requests in flight: their calls raise
+`ClientClosed`, as `Client`'s do.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ from ._wire import (
     Request,
     build_request,
     causes,
+    closed,
     failure,
     finish,
     log_attempt,
@@ -175,9 +178,10 @@ class AsyncClient(ClientBase, AsyncWorkspace):
         await self.close()
 
     async def close(self) -> None:
-        """Close the session and its connections.
+        """Close the session and its connections, and stop every call of this client.
 
-        A call waiting to retry stops at once; calls made afterwards raise `ClientClosed`.
+        A call in flight or waiting to retry raises `ClientClosed` at once; so do calls made
+        afterwards.
         """
         self._closed = True
         if self._closing is not None:
@@ -252,6 +256,8 @@ class AsyncClient(ClientBase, AsyncWorkspace):
         return self._session
 
     async def _call(self, method: MethodSpec[Any, R], args: object) -> R:
+        if self._closed:
+            raise closed(method.name, "before")
         session = await self._open()
         config = self._config
         request = build_request(method, args, config)
@@ -259,13 +265,13 @@ class AsyncClient(ClientBase, AsyncWorkspace):
         while True:
             outcome = await self._send(session, request, attempts.retries + 1)
             if self._closed:
-                raise ClientClosed(f"{method.name}: the AsyncClient was closed during the call")
+                raise closed(method.name, "during")
             wait = attempts.next_wait(outcome)
             if wait is None:
                 return finish(method, outcome, config)
             await self._sleep(wait)
             if self._closed:
-                raise ClientClosed(f"{method.name}: the AsyncClient was closed while retrying")
+                raise closed(method.name, "waiting")
 
     async def _sleep(self, seconds: float) -> None:
         closing = self._closing

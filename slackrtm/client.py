@@ -9,10 +9,14 @@ goes through `_DeadlineIO`, which sets the socket's timeout to the time left bef
 attempt's deadline. The body is read raw (urllib3's decompression off) into the core's
 `BodyReader`, which decodes and caps it; what urllib3 and http.client raise is named for the
 core's `failure` by `_kind`.
+
+`close()` ends the attempts in flight at once: each registers itself (`_Attempt`), and once its
+socket is known `close()` shuts it down, which wakes a read blocked on it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import io
 import socket
@@ -27,7 +31,6 @@ import urllib3
 import urllib3.connection
 
 from ._base import ClientBase
-from ._exceptions import ClientClosed
 from ._spec import MethodSpec
 from ._wire import (
     BROKE_OFF,
@@ -40,6 +43,7 @@ from ._wire import (
     Request,
     build_request,
     causes,
+    closed,
     failure,
     finish,
     log_attempt,
@@ -58,24 +62,45 @@ POOL_SIZE = 16
 CHUNK = 64 * 1024
 """Bytes read at a time from an answer, as they came (the core decodes them)."""
 
-_DEADLINE: ContextVar[float | None] = ContextVar("slackrtm_deadline", default=None)
-"""The monotonic deadline of the attempt running in this thread, read by `_DeadlineResponse`."""
+
+class _Attempt:
+    """One attempt in flight: its deadline, and its socket once the answer is being read."""
+
+    __slots__ = ("closing", "deadline", "sock")
+
+    def __init__(self, deadline: float, closing: threading.Event) -> None:
+        self.deadline = deadline
+        self.closing = closing
+        self.sock: socket.socket | None = None
+
+    def abort(self) -> None:
+        """Wake a read blocked on the socket (called by `Client.close`, from any thread)."""
+        sock = self.sock
+        if sock is not None:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+
+
+_ATTEMPT: ContextVar[_Attempt | None] = ContextVar("slackrtm_attempt", default=None)
+"""The attempt running in this thread, read by `_DeadlineResponse`."""
 
 
 class _DeadlineIO(io.RawIOBase):
     """A socket reader whose every read ends by the deadline, however slowly bytes come."""
 
-    def __init__(self, raw: io.RawIOBase, sock: socket.socket, deadline: float) -> None:
+    def __init__(self, raw: io.RawIOBase, sock: socket.socket, attempt: _Attempt) -> None:
         super().__init__()
         self._raw = raw
         self._sock = sock
-        self._deadline = deadline
+        self._attempt = attempt
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, buffer: Any) -> int | None:
-        left = self._deadline - time.monotonic()
+        if self._attempt.closing.is_set():
+            raise ConnectionAbortedError("the client was closed")
+        left = self._attempt.deadline - time.monotonic()
         if left <= 0:
             raise TimeoutError("the attempt's deadline passed")
         self._sock.settimeout(left)
@@ -90,11 +115,12 @@ class _DeadlineIO(io.RawIOBase):
 class _DeadlineResponse(http.client.HTTPResponse):
     def __init__(self, sock: socket.socket, *args: Any, **kwargs: Any) -> None:
         super().__init__(sock, *args, **kwargs)
-        deadline = _DEADLINE.get()
-        if deadline is not None:
+        attempt = _ATTEMPT.get()
+        if attempt is not None:
+            attempt.sock = sock
             # detach(): the socket file stays open, now read through the deadline.
             raw = self.fp.detach()
-            self.fp = io.BufferedReader(_DeadlineIO(raw, sock, deadline))
+            self.fp = io.BufferedReader(_DeadlineIO(raw, sock, attempt))
 
 
 def _kind(exc: BaseException) -> str | None:
@@ -150,6 +176,8 @@ class Client(ClientBase, SyncWorkspace):
         )
         self._pool.pool_classes_by_scheme = {"http": _HTTPPool, "https": _HTTPSPool}
         self._closing = threading.Event()
+        self._lock = threading.Lock()
+        self._attempts: set[_Attempt] = set()
 
     def __enter__(self) -> Client:
         return self
@@ -163,12 +191,17 @@ class Client(ClientBase, SyncWorkspace):
         self.close()
 
     def close(self) -> None:
-        """Close every pooled connection.
+        """Close every pooled connection, and stop every call of this client.
 
-        A call waiting to retry stops at once; calls made afterwards raise `ClientClosed`.
+        A call in flight or waiting to retry raises `ClientClosed` at once (an attempt still
+        connecting, once it has connected or timed out); so do calls made afterwards.
         """
         self._closed = True
         self._closing.set()
+        with self._lock:
+            flying = list(self._attempts)
+        for attempt in flying:
+            attempt.abort()
         self._pool.clear()
 
     def rtm(
@@ -196,23 +229,27 @@ class Client(ClientBase, SyncWorkspace):
 
     def _call(self, method: MethodSpec[Any, R], args: object) -> R:
         if self._closed:
-            raise ClientClosed(f"{method.name}: this Client is closed")
+            raise closed(method.name, "before")
         config = self._config
         request = build_request(method, args, config)
         attempts = Attempts(config.retry)
         while True:
             outcome = self._send(request, attempts.retries + 1)
+            if self._closing.is_set():
+                raise closed(method.name, "during")
             wait = attempts.next_wait(outcome)
             if wait is None:
                 return finish(method, outcome, config)
             if self._closing.wait(wait):
-                raise ClientClosed(f"{method.name}: the Client was closed while retrying")
+                raise closed(method.name, "waiting")
 
-    def _send(self, request: Request, attempt: int) -> Outcome:
+    def _send(self, request: Request, attempt_number: int) -> Outcome:
         config = self._config
         started = time.perf_counter()
-        deadline = time.monotonic() + config.timeout
-        reset = _DEADLINE.set(deadline)
+        attempt = _Attempt(time.monotonic() + config.timeout, self._closing)
+        with self._lock:
+            self._attempts.add(attempt)
+        reset = _ATTEMPT.set(attempt)
         outcome: Outcome
         try:
             response = self._pool.request(
@@ -240,10 +277,13 @@ class Client(ClientBase, SyncWorkspace):
         except (urllib3.exceptions.HTTPError, http.client.HTTPException, OSError) as exc:
             # NewConnectionError first: urllib3 2 makes it a subclass of ConnectTimeoutError.
             timed_out = not isinstance(exc, urllib3.exceptions.NewConnectionError) and (
-                time.monotonic() >= deadline or isinstance(exc, urllib3.exceptions.TimeoutError)
+                time.monotonic() >= attempt.deadline
+                or isinstance(exc, urllib3.exceptions.TimeoutError)
             )
             outcome = failure(request, config, exc, kind=TIMED_OUT if timed_out else _kind(exc))
         finally:
-            _DEADLINE.reset(reset)
-        log_attempt(config.logger, request, outcome, time.perf_counter() - started, attempt)
+            _ATTEMPT.reset(reset)
+            with self._lock:
+                self._attempts.discard(attempt)
+        log_attempt(config.logger, request, outcome, time.perf_counter() - started, attempt_number)
         return outcome

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from slackrtm import (
+    ClientClosed,
     RetryPolicy,
     SlackApiError,
     SlackConnectionError,
@@ -34,6 +35,7 @@ from slackrtm._wire import (
     Failure,
     build_request,
     causes,
+    closed,
     failure,
     header_pairs,
     make_config,
@@ -525,6 +527,20 @@ def test_causes_walk_every_held_exception_once() -> None:
     loop = RuntimeError("loop")
     loop.__context__ = loop
     assert list(causes(loop)) == [loop]
+
+
+@pytest.mark.parametrize(
+    ("when", "text"),
+    [
+        ("before", "the client is closed"),
+        ("during", "the client was closed during the call"),
+        ("waiting", "the client was closed while the call waited to retry"),
+    ],
+)
+def test_a_closed_client_says_when(when: str, text: str) -> None:
+    error = closed("rtm.connect", when)
+    assert isinstance(error, ClientClosed)
+    assert str(error) == f"rtm.connect: {text}"
 
 
 # ---------------------------------------------------------------------------- secrets

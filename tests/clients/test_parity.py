@@ -9,14 +9,19 @@ classes, or expecting fixed substrings, would let two different outcomes pass.
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import threading
+import time
 import zlib
 from typing import Any
 
 import pytest
 
 from slackrtm import (
+    AsyncClient,
+    Client,
+    ClientClosed,
     RateLimited,
     RetryPolicy,
     RtmConnectResponse,
@@ -38,6 +43,7 @@ from .hostile import (
     fixed,
     outcome,
     serve,
+    slow,
 )
 
 NO_RETRY = RetryPolicy.off()
@@ -276,3 +282,72 @@ def test_nothing_listening_gives_the_same_outcome() -> None:
     ]
     assert found[0] == found[1]
     assert found[0]["text"] == f"rtm.connect: no answer from 127.0.0.1:{port}: connection refused"
+
+
+# ---------------------------------------------------------------------------- close()
+
+
+def closed_during(kind: str, handler: Handler, after: float, **options: Any) -> dict[str, Any]:
+    """What a call gives when its client is closed `after` seconds in, and how long it took."""
+    with serve(handler) as server:
+        started = time.monotonic()
+        if kind == "sync":
+            client = Client(TOKEN, base_url=server.base_url, **options)
+            timer = threading.Timer(after, client.close)
+            timer.start()
+            try:
+                result: object = client.rtm_connect()
+            except Exception as exc:  # the test judges what came out
+                result = exc
+            timer.join()
+        else:
+
+            async def run() -> object:
+                client = AsyncClient(TOKEN, base_url=server.base_url, **options)
+                loop = asyncio.get_running_loop()
+                loop.call_later(after, lambda: asyncio.ensure_future(client.close()))
+                try:
+                    return await client.rtm_connect()
+                except Exception as exc:  # the test judges what came out
+                    return exc
+                finally:
+                    await asyncio.sleep(after)  # the close has run
+                    await client.close()
+
+            result = asyncio.run(run())
+        seconds = time.monotonic() - started
+        return {**observe(result), "requests": len(server.requests), "fast": seconds < after + 1}
+
+
+@pytest.mark.parametrize(
+    ("handler", "options", "text"),
+    [
+        pytest.param(
+            slow(answer(SUCCESS), 3.0), {}, "the client was closed during the call", id="in-flight"
+        ),
+        pytest.param(
+            drip(answer(SUCCESS), every=0.1),
+            {},
+            "the client was closed during the call",
+            id="in-flight-body",
+        ),
+        pytest.param(
+            fixed(answer(b"{}", status="429 Too Many", headers={"Retry-After": "3"})),
+            {"retry": RetryPolicy(max_retries=5)},
+            "the client was closed while the call waited to retry",
+            id="waiting-to-retry",
+        ),
+    ],
+)
+def test_close_during_a_call_does_the_same_in_both(
+    handler: Handler, options: dict[str, Any], text: str
+) -> None:
+    # The in-flight attempt is abandoned at once, in both: the call raises ClientClosed and
+    # returns no answer that came after close().
+    sync = closed_during("sync", handler, 0.3, **options)
+    aio = closed_during("async", handler, 0.3, **options)
+    assert sync == aio
+    assert sync["class"] is ClientClosed
+    assert sync["text"] == f"rtm.connect: {text}"
+    assert sync["requests"] == 1
+    assert sync["fast"]

@@ -146,6 +146,15 @@ class _HTTPConnection(urllib3.connection.HTTPConnection):
 class _HTTPSConnection(urllib3.connection.HTTPSConnection):
     response_class = _DeadlineResponse
 
+    def _new_conn(self) -> socket.socket:
+        sock = super()._new_conn()
+        attempt = _ATTEMPT.get()
+        if attempt is not None:
+            # The TLS handshake that follows gets the time left, not a whole timeout of its
+            # own (CPython gives a handshake one deadline: the socket's timeout).
+            sock.settimeout(max(attempt.deadline - time.monotonic(), 0.001))
+        return sock
+
 
 class _HTTPPool(urllib3.HTTPConnectionPool):
     ConnectionCls = _HTTPConnection

@@ -335,3 +335,25 @@ def test_a_whole_call_ends_within_max_total_plus_one_timeout(twin: Twin) -> None
     assert error.status == 503
     assert 2 <= len(server.requests) <= 3
     assert seconds < 1.0 + 1.0 + 0.5  # max_total + one timeout, and a margin for a busy machine
+
+
+def test_a_slow_connect_and_a_slow_tls_handshake_share_one_deadline(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The sync client only: its connect has a timeout of its own, and CPython gives a TLS
+    # handshake another one; the attempt's deadline must cover both (aiohttp's does already).
+    # The connect takes 0.6 s here; the server then never answers the ClientHello.
+    import urllib3.util.connection
+
+    connect = urllib3.util.connection.create_connection
+
+    def slow_connect(*args: Any, **kwargs: Any) -> socket.socket:
+        time.sleep(0.6)
+        return connect(*args, **kwargs)
+
+    monkeypatch.setattr(urllib3.util.connection, "create_connection", slow_connect)
+    with serve(fixed(b"")) as server:  # reads the "request" (the ClientHello) forever
+        url = f"https://127.0.0.1:{server.port}/api/"
+        error, seconds = outcome(Twin("sync"), url, timeout=1.0, retry=NO_RETRY)
+    assert type(error) is SlackTimeoutError
+    assert seconds < 1.4  # not 0.6 s + a whole timeout for the handshake

@@ -7,6 +7,7 @@ import ssl
 import subprocess
 import sys
 import textwrap
+import warnings
 import zlib
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from slackrtm import (
     ClientClosed,
     RetryPolicy,
     SlackApiError,
+    SlackApiWarning,
     SlackConnectionError,
     SlackHttpError,
     SlackTimeoutError,
@@ -634,3 +636,67 @@ def test_scrubbing_a_body_nested_deeper_than_the_stack_does_not_overflow() -> No
     for level in reversed(range(sys.getrecursionlimit() * 3)):
         clean = clean[0] if level % 2 else clean["k"]
     assert clean == "<redacted>"
+
+
+# ---------------------------------------------------------------------------- edges
+
+
+@pytest.mark.parametrize(
+    ("status", "retried"), [(499, False), (500, True), (503, True), (599, True), (600, False)]
+)
+def test_server_errors_are_exactly_the_5xx(status: int, retried: bool) -> None:
+    attempts = Attempts(RetryPolicy(), clock=lambda: 0.0, rng=lambda: 1.0)
+    assert (attempts.next_wait(answer(status)) is not None) is retried
+
+
+SUCCESS_BODY = (
+    b'{"ok": true, "self": {"id": "U1", "name": "bot"},'
+    b' "team": {"id": "T1", "name": "Team", "domain": "team"}, "url": "wss://h/ws"'
+)
+
+
+def finished(body: bytes, status: int = 200) -> Any:
+    from slackrtm._wire import finish
+
+    return finish(RTM_CONNECT, Answer(status=status, headers={}, body=body), config())
+
+
+@pytest.mark.parametrize(
+    ("length", "excerpt"), [(199, "x" * 199), (200, "x" * 200), (201, "x" * 200 + "…")]
+)
+def test_an_excerpt_is_cut_only_past_its_length(length: int, excerpt: str) -> None:
+    error = api_error(b"x" * length, status=502)
+    assert isinstance(error, SlackHttpError)
+    assert error.excerpt == excerpt
+
+
+@pytest.mark.parametrize("retry", [RetryPolicy, 3, "off", {"max_retries": 0}])
+def test_a_retry_that_is_not_a_policy_is_refused(retry: object) -> None:
+    with pytest.raises(TypeError, match="retry must be a RetryPolicy"):
+        config(retry=retry)
+
+
+@pytest.mark.parametrize(
+    ("code", "description"),
+    [
+        ("superfluous_charset", RTM_CONNECT.warnings["superfluous_charset"]),
+        ("missing_charset", RTM_CONNECT.warnings["missing_charset"]),
+        ("brand_new_warning", "undocumented warning"),
+    ],
+)
+def test_a_warning_says_what_it_means(code: str, description: str) -> None:
+    body = SUCCESS_BODY + b', "warning": "' + code.encode() + b'"}'
+    with pytest.warns(SlackApiWarning) as caught:
+        resp = finished(body)
+    assert [str(w.message) for w in caught] == [f"rtm.connect: {code}: {description}"[:213]]
+    assert [str(w) for w in resp.warnings] == [code]
+
+
+def test_a_warning_key_inside_a_nested_object_is_kept_as_data() -> None:
+    # Only the top level carries Slack's warnings; elsewhere "warning" is a field like any other.
+    body = SUCCESS_BODY.replace(b'"domain": "team"}', b'"domain": "team", "warning": "w1"}') + b"}"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        resp = finished(body)
+    assert resp.team.extra == {"warning": "w1"}
+    assert resp.warnings == ()

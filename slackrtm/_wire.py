@@ -600,6 +600,8 @@ def _not_http(headers: Headers) -> bool:
     lengths = {part.strip() for value in values for part in value.split(",")}
     if len(lengths) > 1 or any(not (n.isascii() and n.isdigit()) for n in lengths):
         return True  # aiohttp refuses these; urllib3 would read until the connection closes
+    if lengths and header_values(headers, "transfer-encoding"):
+        return True  # both framings at once: a way to smuggle answers, refused by aiohttp
     return any(_CONTROL.search(value) for _, value in headers)
 
 

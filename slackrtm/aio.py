@@ -124,7 +124,9 @@ async def _queued_end(_session: Any, context: SimpleNamespace, _params: Any) -> 
 def _kind(exc: BaseException) -> str | None:
     """The core's `failure` kind for what aiohttp raised, if it is one."""
     if isinstance(exc, aiohttp.ServerDisconnectedError):
-        return CLOSED
+        # Its message is the part of the head already read, if any: an answer cut off there
+        # is not valid HTTP (Client can tell no more, http.client reading the part it has).
+        return CLOSED if exc.message is None or isinstance(exc.message, str) else NOT_HTTP
     if isinstance(exc, aiohttp.ClientPayloadError):
         # At the end of the stream the parser says "not enough data" with these two; any
         # other payload error is a body that is not valid HTTP framing.

@@ -122,6 +122,13 @@ class _DeadlineResponse(http.client.HTTPResponse):
             raw = self.fp.detach()
             self.fp = io.BufferedReader(_DeadlineIO(raw, sock, attempt))
 
+    def begin(self) -> None:
+        super().begin()
+        if self.msg.defects:
+            # http.client skips a header line it cannot read (and every line after it) and
+            # goes on; aiohttp refuses the answer, and so does this client.
+            raise http.client.HTTPException("a header line that cannot be read")
+
 
 def _kind(exc: BaseException) -> str | None:
     """The core's `failure` kind for what urllib3 or http.client raised, if it is one."""

@@ -442,6 +442,7 @@ def test_an_endless_stream_of_empty_blocks_is_capped_on_its_raw_bytes() -> None:
         [("Content-Length", "2, 3")],
         [("Content-Length", "-1")],
         [("Content-Length", "\u0662")],  # a digit, but not an ASCII one
+        [("Content-Length", "2"), ("Transfer-Encoding", "chunked")],
         [("X-Note", "a\x00b")],
         [("X-Note", "a\x7fb")],
     ],

@@ -150,6 +150,25 @@ ROWS: dict[str, tuple[Handler, dict[str, Any], Any]] = {
         NOT_HTTP,
     ),
     "not-http": (closing(b"HELLO WORLD\r\n\r\n"), {}, NOT_HTTP),
+    "head-cut-off": (closing(b"HTTP/1.1 200 OK\r\nContent-Le"), {}, NOT_HTTP),
+    "space-in-a-header-name": (
+        closing(HEAD + b"X A: b\r\nContent-Length: 2\r\n\r\n{}"),
+        {},
+        NOT_HTTP,
+    ),
+    "chunked-and-content-length": (
+        closing(
+            HEAD + b"Transfer-Encoding: chunked\r\nContent-Length: 5\r\n\r\n2\r\n{}\r\n0\r\n\r\n"
+        ),
+        {},
+        NOT_HTTP,
+    ),
+    "http-1.0-read-to-the-end": (closing(b"HTTP/1.0 200 OK\r\n\r\n" + SUCCESS), {}, MODEL),
+    "folded-header": (
+        fixed(answer(SUCCESS, headers={"X-Folded": "one\r\n two"})),
+        {},
+        MODEL,
+    ),
     "status-99": (closing(b"HTTP/1.1 99 Odd\r\nContent-Length: 2\r\n\r\n{}"), {}, NOT_HTTP),
     "no-answer": (
         closing(b""),

@@ -284,7 +284,11 @@ CHECKED_HERE = {
     "sh": ["curl ", "make demo    #", "make generate   #", "pip install", "-m bench"],
     "toml": ["asyncio_mode"],
     "console": ["$ python -m slackrtm.emulator", "$ slackrtm connect\n"],  # tests/cli too
-    "text": ["slackrtm connect  [", "schema/                     the single source of truth"],
+    "text": [
+        "slackrtm connect  [",
+        "schema/                     the single source of truth",
+        "fault soak: ",  # tests/reliability/test_readme_reliability.py
+    ],
     "python": [*RUN_ELSEWHERE, *RUN_HERE],
 }
 

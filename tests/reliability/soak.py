@@ -96,6 +96,7 @@ class SessionLog:
 class Report:
     """The soak's figures; `ok` says whether every invariant held."""
 
+    seed: int
     duration: float
     faults: dict[str, int]
     reconnects: dict[str, int]
@@ -131,7 +132,7 @@ class Report:
     def text(self) -> str:
         failed = sum(self.failed.values())
         lines = [
-            f"fault soak: {self.duration:.0f} s, a sync and an async session",
+            f"fault soak: {self.duration:.0f} s, a sync and an async session (seed {self.seed})",
             f"  faults injected   {sum(self.faults.values())}  "
             + ", ".join(f"{k} {v}" for k, v in sorted(self.faults.items())),
             f"  reconnects        {sum(self.reconnects.values())}  "
@@ -378,7 +379,7 @@ def run(duration: float = 60.0, seed: int | None = None, out: Any = None) -> Rep
     root.addHandler(capture)
     root.setLevel(logging.DEBUG)
     try:
-        return _run(duration, rng, out, threads_before, capture)
+        return attrs.evolve(_run(duration, rng, out, threads_before, capture), seed=seed)
     finally:
         root.removeHandler(capture)
         root.setLevel(level)
@@ -462,6 +463,7 @@ def _run(
     secrets = [emu.bot_token, emu.user_token, *tickets]
     found = sorted({_mask(s) for s in secrets if s in output})
     return Report(
+        seed=0,  # set by run()
         duration=elapsed,
         faults=dict(counts),
         reconnects={log.name: max(len(log.connected_at) - 1, 0) for log in logs},

@@ -247,7 +247,8 @@ def test_a_fictitious_method_breaks_no_test(tmp_path: Path) -> None:
     for name in ("slackrtm", "codegen", "schema", "tests", "bench"):
         shutil.copytree(ROOT / name, project / name, ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy(ROOT / "pyproject.toml", project / "pyproject.toml")
-    shutil.copy(ROOT / "README.md", project / "README.md")
+    for name in ("README.md", "Makefile"):
+        shutil.copy(ROOT / name, project / name)
     (project / "schema" / "methods" / "fictitious.listing.json").write_text(
         json.dumps(PROBE, indent=2), encoding="utf-8"
     )
@@ -258,8 +259,15 @@ def test_a_fictitious_method_breaks_no_test(tmp_path: Path) -> None:
     assert gen.returncode == 0, gen.stderr
     assert "FICTITIOUS_LISTING" in (project / "slackrtm" / "_generated" / "methods.py").read_text()
     # Everything but the suites that never read the method table and only cost time here: the
-    # fuzzing campaign's bounded run, the mutation tool's own runs, and the RTM socket sessions.
-    tests = ["tests", "--ignore=tests/fuzz", "--ignore=tests/tools", "--ignore=tests/rtm"]
+    # fuzzing campaign's bounded run, the mutation tool's own runs, the RTM socket sessions and
+    # the reliability runs on them.
+    tests = [
+        "tests",
+        "--ignore=tests/fuzz",
+        "--ignore=tests/tools",
+        "--ignore=tests/rtm",
+        "--ignore=tests/reliability",
+    ]
     result = subprocess.run(
         [
             sys.executable,

@@ -9,7 +9,7 @@ loops around it that only move frames:
       ... rtm.connect, open the socket ...        write proto.data_to_send(now) on the socket,
                                                   then proto.frames_written(now, n)
       link = proto.socket_opened(now, info)       wake the senders of proto.take_completed()
-      for each text frame:                        hand proto.take_events() to the user
+      for each text frame:                        hand proto.events to the user
           proto.receive_text(link, text, now)     close the socket if proto.link != its link
       proto.connection_lost(link, now, cause)     sleep until proto.next_deadline() or a wake-up
 
@@ -303,7 +303,7 @@ class Dialect:
     RECONNECT_URL = 5
     EVENT = 0
 
-    def decode(self, text: str | bytes) -> object:
+    def decode(self, frame: str | bytes) -> object:
         """One inbound frame as a typed object; raises `SlackFrameError` on a malformed one."""
         raise NotImplementedError
 
@@ -372,17 +372,21 @@ class RtmDialect(Dialect):
             events.ReconnectUrl: self.RECONNECT_URL,
         }
 
-    def decode(self, text: str | bytes) -> object:
-        return events.decode(text)
+    # The function itself, not a method calling it: one call less per inbound frame.
+    decode = staticmethod(events.decode)
 
     def encode(self, command: Any, id: int | None) -> str:
         return events.encode(command, id)
 
     def kind(self, frame: object) -> int:
-        kind = self._kinds.get(type(frame))
+        cls = type(frame)
+        kind = self._kinds.get(cls)
         if kind is None:
-            # An ack subclass the schema may add later is still an ack.
-            return self.ACK if isinstance(frame, events.Ack) else self.EVENT
+            # An ack subclass the schema may add later is still an ack. The kind depends on
+            # the class alone, so it is worked out once per class (a bounded set: the
+            # generated classes) and remembered.
+            kind = self.ACK if isinstance(frame, events.Ack) else self.EVENT
+            self._kinds[cls] = kind
         return kind
 
     def wants_id(self, command: Any) -> bool:
@@ -427,6 +431,7 @@ class RtmDialect(Dialect):
 
 
 RTM_DIALECT: Dialect = RtmDialect()
+_EVENT = Dialect.EVENT
 
 
 # --------------------------------------------------------------------------- sends
@@ -540,7 +545,12 @@ class RtmProtocol:
         self._deadlines: list[tuple[float, int, Pending]] = []
         self._seq = 0
         self._completed: list[Pending] = []
-        self._events: list[object] = []
+        self.events: collections.deque[object] = collections.deque()
+        """Events and lifecycle notices not delivered yet, oldest first. A driver may hand them
+        over by popping from the left (its buffer can be this deque itself); `take_events`
+        takes them all at once."""
+        self._decode = dialect.decode
+        self._kind = dialect.kind
         rate = self.options.send_rate
         if rate is not None and math.isinf(rate):
             rate = None  # no limit: no pacing
@@ -567,7 +577,9 @@ class RtmProtocol:
 
     def take_events(self) -> list[object]:
         """Events and lifecycle notices to deliver, in arrival order, since the last call."""
-        out, self._events = self._events, []
+        queued = self.events
+        out = list(queued)
+        queued.clear()
         return out
 
     def take_completed(self) -> list[Pending]:
@@ -689,30 +701,43 @@ class RtmProtocol:
 
     # -- receiving ----------------------------------------------------------------------------
 
-    def receive_text(self, link: int, text: str | bytes, now: float) -> None:
-        """One inbound frame. Events go to `take_events`; acks complete their sends.
+    def receive_text(self, link: int, text: str | bytes, now: float) -> bool:
+        """One inbound frame. Events go to `events`; acks complete their sends.
 
         A malformed frame is logged and skipped; it never ends the session.
+
+        Returns:
+            Whether the driver has more to do than deliver `events`. False only after a
+            plain event (or nothing) while connected, with no send completed and none queued:
+            then the engine need not wake. True after anything else (an ack, ``hello``, a
+            pong, a skipped frame, a frame of a socket being replaced, a change of state),
+            and while sends wait to be written.
         """
         if link != self.link:
-            return  # a socket being replaced: its late frames are not acted on
+            return True  # a socket being replaced: its late frames are not acted on
         self._last_received = now
         if self._ping_id is not None or self._ping_due:
             self._ping_id = None
             self._pong_deadline = None
             self._ping_due = False
-        dialect = self.dialect
         try:
-            frame = dialect.decode(text)
+            frame = self._decode(text)
         except SlackFrameError as exc:
             self._log.warning("RTM: skipped a malformed frame: %s", exc)
-            return
-        kind = dialect.kind(frame)
-        if kind == Dialect.EVENT:
-            self._events.append(frame)
-            return
+            return True
+        kind = self._kind(frame)
+        if kind == _EVENT:
+            # The burst path: one event, nothing else changes.
+            self.events.append(frame)
+            return not (self.state == "connected" and not self._queue and not self._completed)
+        self._receive_other(frame, kind, now)
+        return True
+
+    def _receive_other(self, frame: object, kind: int, now: float) -> None:
+        """A frame the engine acts on (ack, hello, pong, reconnect, reconnect_url)."""
+        dialect = self.dialect
         if dialect.delivered(kind):
-            self._events.append(frame)
+            self.events.append(frame)
         if kind == Dialect.ACK:
             reply_to, result, error = dialect.ack(frame)
             pending = self._inflight.pop(reply_to, None)
@@ -758,7 +783,7 @@ class RtmProtocol:
         if self._subscription and not any(presence_ids(p.command) is not None for p in self._queue):
             self._queue.appendleft(self._internal(self.dialect.presence_sub(self._subscription)))
         self._log.info("RTM: connected (%s)", self._cause)
-        self._events.append(Connected(self._cause, self.connects))
+        self.events.append(Connected(self._cause, self.connects))
 
     def set_reading_paused(self, paused: bool, now: float) -> None:
         """The driver stopped (or resumed) reading the socket because the consumer lags.
@@ -1038,7 +1063,7 @@ class RtmProtocol:
         self._inflight.clear()
         if was_connected:
             self._log.info("RTM: disconnected (%s)", cause)
-            self._events.append(Disconnected(cause))
+            self.events.append(Disconnected(cause))
         self._schedule(now, cause, None)
 
     def _schedule(self, now: float, cause: str, error: BaseException | None) -> None:
@@ -1071,7 +1096,7 @@ class RtmProtocol:
         self._reconnect_at = now + delay
         attempt = failures + 1
         self._log.info("RTM: reconnecting in %.2f s, attempt %d (%s)", delay, attempt, cause)
-        self._events.append(Reconnecting(cause, attempt, delay))
+        self.events.append(Reconnecting(cause, attempt, delay))
 
     def _give_up(self, now: float, cause: str, error: BaseException | None) -> None:
         ended = RtmSessionClosed(

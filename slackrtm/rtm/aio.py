@@ -38,6 +38,12 @@ if TYPE_CHECKING:
 __all__ = ["AsyncRtmSession"]
 
 _MIN_WAIT = 0.001
+_BATCH = 256
+"""The most frames the link task reads without letting the iterator run. aiohttp hands over
+everything it holds (thousands of frames in a burst) without suspending, so the link task
+yields this often: the events leave the buffer young (cheap for the garbage collector: a
+buffer of thousands of live events costs more in collections than the yields) and the first
+ones are not held back."""
 
 
 class AsyncRtmSession:
@@ -77,9 +83,14 @@ class AsyncRtmSession:
             options, logger=config.logger, allow_insecure=config.allow_insecure
         )
         self.options = self._proto.options
-        self._buffer: collections.deque[object] = collections.deque()
+        # The core's own queue of events: it appends, the iterator pops; nothing in between.
+        self._buffer: collections.deque[object] = self._proto.events
         self._readable = asyncio.Event()
+        self._waiting = 0
+        """Tasks waiting on `_readable` (so a frame wakes nobody when none waits)."""
         self._space = asyncio.Event()
+        self._paused = False
+        """Whether the link task waits on `_space` (backpressure)."""
         self._wake = asyncio.Event()
         self._engine: asyncio.Task[None] | None = None
         self._links: set[asyncio.Task[None]] = set()
@@ -131,8 +142,7 @@ class AsyncRtmSession:
         )
         self._engine.add_done_callback(self._engine_done)
         while self._proto.connects == 0 and not self._proto.closed:
-            self._readable.clear()
-            await self._readable.wait()
+            await self._wait_readable()
         if self._proto.connects == 0:
             await self.close()
             error = self._proto.error
@@ -261,7 +271,7 @@ class AsyncRtmSession:
         buffer = self._buffer
         if buffer:  # the common case in a burst: no coroutine to wait in
             event = buffer.popleft()
-            if len(buffer) < self.options.max_buffered:
+            if self._paused and len(buffer) < self.options.max_buffered:
                 self._space.set()
             return event
         try:
@@ -294,19 +304,27 @@ class AsyncRtmSession:
                 raise proto.closed_error()
             if not self._started:
                 raise RuntimeError("connect the session first (async with client.rtm() as rtm)")
-            self._readable.clear()
             if deadline is None:
-                await self._readable.wait()
+                await self._wait_readable()
             else:
                 left = deadline - self._clock()
                 if left <= 0:
                     raise TimeoutError(f"no RTM event within {timeout:g} s")
                 with contextlib.suppress(asyncio.TimeoutError):
-                    await asyncio.wait_for(self._readable.wait(), left)
+                    await asyncio.wait_for(self._wait_readable(), left)
         event = buffer.popleft()
-        if len(buffer) < self.options.max_buffered:
+        if self._paused and len(buffer) < self.options.max_buffered:
             self._space.set()
         return event
+
+    async def _wait_readable(self) -> None:
+        """Wait until the link or the engine sets `_readable` (an event came, or the end)."""
+        self._readable.clear()
+        self._waiting += 1
+        try:
+            await self._readable.wait()
+        finally:
+            self._waiting -= 1
 
     # -- callbacks ----------------------------------------------------------------------------
 
@@ -354,13 +372,10 @@ class AsyncRtmSession:
     # -- the engine ---------------------------------------------------------------------------
 
     def _settle(self) -> None:
-        """Hand events to the buffer and wake the senders whose sends completed."""
+        """Wake the iterator when there are events (or the end) and the senders whose sends
+        completed. The events are in the buffer already: it is the core's queue."""
         proto = self._proto
-        found = proto.take_events()
-        if found:
-            self._buffer.extend(found)
-            self._readable.set()
-        elif proto.closed:
+        if self._buffer or proto.closed:
             self._readable.set()
         for pending in proto.take_completed():
             waiter = pending.waiter
@@ -508,6 +523,9 @@ class AsyncRtmSession:
         clock = self._clock
         buffer = self._buffer
         limit = self.options.max_buffered
+        receive_text = proto.receive_text
+        readable = self._readable
+        unyielded = 0
         text, binary = aiohttp.WSMsgType.TEXT, aiohttp.WSMsgType.BINARY
         cause = "connection dropped"
         too_large = False
@@ -518,12 +536,20 @@ class AsyncRtmSession:
                 msg = await ws.receive()
                 kind = msg.type
                 if kind is text or kind is binary:
-                    proto.receive_text(link, msg.data, clock())
-                    self._settle()
-                    if proto.link != link or proto.queued or proto.state != "connected":
-                        self._wake.set()
-                        if proto.link != link:
-                            return
+                    if receive_text(link, msg.data, clock()):
+                        self._settle()
+                        if proto.link != link or proto.queued or proto.state != "connected":
+                            self._wake.set()
+                            if proto.link != link:
+                                return
+                    elif self._waiting:
+                        # A plain event while connected, nothing queued or completed: the
+                        # event is in the buffer; only a waiting iterator needs waking.
+                        readable.set()
+                    unyielded += 1
+                    if unyielded >= _BATCH:
+                        unyielded = 0
+                        await asyncio.sleep(0)  # the iterator's turn (see _BATCH)
                     continue
                 if kind is aiohttp.WSMsgType.CLOSE or kind is aiohttp.WSMsgType.CLOSED:
                     code = ws.close_code
@@ -554,8 +580,12 @@ class AsyncRtmSession:
         proto._log.warning(
             "RTM: %d events are waiting for the consumer; reading paused", len(self._buffer)
         )
-        while len(self._buffer) >= self.options.max_buffered and not proto.closed:
-            self._space.clear()
-            await self._space.wait()
+        self._paused = True
+        try:
+            while len(self._buffer) >= self.options.max_buffered and not proto.closed:
+                self._space.clear()
+                await self._space.wait()
+        finally:
+            self._paused = False
         proto.set_reading_paused(False, self._clock())
         self._wake.set()

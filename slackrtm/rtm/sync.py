@@ -49,6 +49,11 @@ _MAX_WAIT = 3600.0
 limit) is made of several."""
 _NO_LIMIT = 1e9
 """Seconds beyond which a socket timeout counts as none (sockets refuse about 1e10)."""
+_BATCH = 256
+"""The most frames the link thread hands the core under one hold of the lock: the frames
+websockets has already received, taken without waiting, so that a burst costs one lock, one
+clock read and one wake-up of the iterator per batch rather than per frame; bounded so that
+the first events of a burst are not held back for long."""
 
 
 class _Redacting(logging.LoggerAdapter):  # type: ignore[type-arg]
@@ -110,6 +115,13 @@ class RtmSession:
         self._engine_cv = threading.Condition(self._lock)
         self._dirty = False
         self._buffer: collections.deque[object] = collections.deque()
+        """Events for the iterator. The core's own queue (`RtmProtocol.events`) is moved here
+        under the lock once a call into the core is over, so that the iterator never sees an
+        event before the state it comes with; it pops from here without the lock."""
+        self._waiting = 0
+        """Threads waiting on `_readable` (so that no frame notifies when none waits)."""
+        self._paused = False
+        """Whether the link thread waits on `_space` (backpressure)."""
         self._engine: threading.Thread | None = None
         self._link_thread: threading.Thread | None = None
         self._linking = False
@@ -160,7 +172,7 @@ class RtmSession:
         self._engine.start()
         with self._lock:
             while self._proto.connects == 0 and not self._proto.closed:
-                self._readable.wait()
+                self._wait_readable(None)
             failed = self._proto.connects == 0
         if failed:
             self.close()
@@ -323,11 +335,23 @@ class RtmSession:
             SlackError: The error that ended the session (once, after the buffered events;
                 afterwards RtmSessionClosed).
         """
-        if timeout is not None:
-            timeout = check_seconds("timeout", timeout, zero=True)
+        if timeout is not None and (type(timeout) is not float or not timeout >= 0.0):
+            timeout = check_seconds("timeout", timeout, zero=True)  # (a float >= 0 passes as is)
+        buffer = self._buffer
+        if buffer:
+            # The common case in a burst: no lock. A deque's popleft is atomic; one that lost
+            # a race (another consumer, close() clearing the buffer) takes the locked way.
+            try:
+                event = buffer.popleft()
+            except IndexError:
+                pass
+            else:
+                if self._paused and len(buffer) < self.options.max_buffered:
+                    with self._lock:
+                        self._space.notify()
+                return event
         deadline = None if timeout is None or math.isinf(timeout) else self._clock() + timeout
         with self._lock:
-            buffer = self._buffer
             while not buffer:
                 proto = self._proto
                 if proto.closed:
@@ -339,16 +363,24 @@ class RtmSession:
                 if not self._started:
                     raise RuntimeError("connect the session first (with client.rtm() as rtm)")
                 if deadline is None:
-                    self._readable.wait()
+                    self._wait_readable(None)
                 else:
                     left = deadline - self._clock()
                     if left <= 0:
                         raise TimeoutError(f"no RTM event within {timeout:g} s")
-                    self._readable.wait(min(left, _MAX_WAIT))
+                    self._wait_readable(min(left, _MAX_WAIT))
             event = buffer.popleft()
-            if len(buffer) == self.options.max_buffered - 1:
+            if self._paused and len(buffer) < self.options.max_buffered:
                 self._space.notify()
             return event
+
+    def _wait_readable(self, timeout: float | None) -> None:
+        """Wait (the lock held) until `_settle` notifies: events came, or the end."""
+        self._waiting += 1
+        try:
+            self._readable.wait(timeout)
+        finally:
+            self._waiting -= 1
 
     # -- callbacks ----------------------------------------------------------------------------
 
@@ -398,12 +430,16 @@ class RtmSession:
         self._engine_cv.notify()
 
     def _settle(self) -> None:
+        """Hand the core's events to the iterator, waking it if it waits, and wake the senders
+        whose sends completed."""
         proto = self._proto
-        found = proto.take_events()
+        found = proto.events
         if found:
             self._buffer.extend(found)
-            self._readable.notify_all()
-        elif proto.closed:
+            found.clear()
+            if self._waiting:
+                self._readable.notify_all()
+        elif proto.closed and self._waiting:
             self._readable.notify_all()
         for pending in proto.take_completed():
             if pending.waiter is not None:
@@ -573,6 +609,8 @@ class RtmSession:
         buffer = self._buffer
         limit = self.options.max_buffered
         lock = self._lock
+        recv = ws.recv
+        receive_text = proto.receive_text
         cause = "connection dropped"
         too_large = False
         try:
@@ -581,21 +619,44 @@ class RtmSession:
                     with lock:
                         self._backpressure()
                 try:
-                    data = ws.recv()
+                    batch = [recv()]
                 except websockets.exceptions.ConnectionClosed as exc:
-                    too_large = _refused_as_too_large(exc)
-                    received = exc.rcvd
+                    ended: BaseException | None = exc
+                else:
+                    # Then the frames websockets already holds, without waiting, never more
+                    # than the buffer has room for (backpressure stays as it was, frame by
+                    # frame); an end met on the way comes after them.
+                    ended = None
+                    room = min(limit - len(buffer), _BATCH)
+                    while len(batch) < room:
+                        try:
+                            batch.append(recv(timeout=0))
+                        except TimeoutError:
+                            break
+                        except (websockets.exceptions.ConnectionClosed, OSError) as exc:
+                            ended = exc
+                            break
+                    with lock:
+                        now = clock()
+                        for data in batch:
+                            # False: a plain event while connected, nothing queued or
+                            # completed; it waits in the core's queue for the _settle below.
+                            if receive_text(link, data, now):
+                                self._settle()
+                                if proto.link != link:
+                                    self._poke()
+                                    return
+                                if proto.queued or proto.state != "connected":
+                                    self._poke()
+                        self._settle()
+                if isinstance(ended, websockets.exceptions.ConnectionClosed):
+                    too_large = _refused_as_too_large(ended)
+                    received = ended.rcvd
                     if received is not None and not too_large:
                         cause = f"closed by Slack (code {received.code})"
                     return
-                with lock:
-                    proto.receive_text(link, data, clock())
-                    self._settle()
-                    if proto.link != link:
-                        self._poke()
-                        return
-                    if proto.queued or proto.state != "connected":
-                        self._poke()
+                if ended is not None:
+                    return  # an OSError, as from the first recv
         except OSError:
             return
         finally:
@@ -615,8 +676,14 @@ class RtmSession:
         proto._log.warning(
             "RTM: %d events are waiting for the consumer; reading paused", len(self._buffer)
         )
-        while len(self._buffer) >= self.options.max_buffered and not proto.closed:
-            self._space.wait()
+        # The flag before the check of the length, the iterator's pop before its look at the
+        # flag (both without the lock): one of the two always sees the other.
+        self._paused = True
+        try:
+            while len(self._buffer) >= self.options.max_buffered and not proto.closed:
+                self._space.wait()
+        finally:
+            self._paused = False
         proto.set_reading_paused(False, self._clock())
         self._poke()
 

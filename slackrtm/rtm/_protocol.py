@@ -300,7 +300,7 @@ class Dialect:
     ACK = 2
     PONG = 3
     RECONNECT = 4
-    RECONNECT_URL = 5
+    RECONNECT_URL = 5  # pragma: no mutate (any value unlike the others)
     EVENT = 0
 
     def decode(self, frame: str | bytes) -> object:
@@ -539,11 +539,11 @@ class RtmProtocol:
         self._log = logger if logger is not None else log
         self._rng = rng
         self._next_id = 1
-        self._links = 0
+        self._links = 0  # pragma: no mutate (link numbers are opaque, only compared)
         self._queue: collections.deque[Pending] = collections.deque()
         self._inflight: dict[int, Pending] = {}
         self._deadlines: list[tuple[float, int, Pending]] = []
-        self._seq = 0
+        self._seq = 0  # pragma: no mutate (a tie-break: only its order counts)
         self._completed: list[Pending] = []
         self.events: collections.deque[object] = collections.deque()
         """Events and lifecycle notices not delivered yet, oldest first. A driver may hand them
@@ -688,7 +688,7 @@ class RtmProtocol:
         Returns:
             The socket's link number, to pass to `receive_text` and `connection_lost`.
         """
-        self._links += 1
+        self._links += 1  # pragma: no mutate (any step keeps them unique)
         if self.state == "closed":
             return self._links  # not current: the driver closes it at once
         if info is not None:
@@ -867,7 +867,7 @@ class RtmProtocol:
         )
         self._queue.append(pending)
         if not math.isinf(pending.deadline):
-            self._seq += 1
+            self._seq += 1  # pragma: no mutate (any step keeps the order)
             heapq.heappush(self._deadlines, (pending.deadline, self._seq, pending))
         return pending
 

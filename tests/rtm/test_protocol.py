@@ -11,6 +11,7 @@ import logging
 import math
 from typing import Any
 
+import attrs
 import pytest
 
 from slackrtm import events
@@ -22,12 +23,22 @@ from slackrtm._exceptions import (
     RtmSendTimeout,
     RtmSessionClosed,
     SlackConnectionError,
+    SlackHttpError,
     SlackResponse,
 )
 from slackrtm._wire import RetryPolicy
 from slackrtm.errors import AccountInactive, InvalidAuth, NotAuthed, TokenRevoked
 from slackrtm.rtm import Connected, Disconnected, Reconnecting, RtmOptions
-from slackrtm.rtm._protocol import Pending, RtmProtocol, socket_url_refusal
+from slackrtm.rtm._protocol import (
+    DEFAULT_MAX_INBOUND_BYTES,
+    DEFAULT_RECONNECT,
+    RTM_DIALECT,
+    Dialect,
+    Pending,
+    RtmProtocol,
+    check_seconds,
+    socket_url_refusal,
+)
 
 HELLO = '{"type": "hello"}'
 UNPACED = RtmOptions(send_rate=None)
@@ -312,11 +323,11 @@ def test_an_infinite_timeout_never_times_out_and_sets_no_deadline() -> None:
 def test_acked_sends_set_no_deadline() -> None:
     proto = make(RtmOptions(send_rate=None, ping_interval=5.0))
     link = connect(proto)
-    pending = proto.send(message(), 1.0, timeout=100.0)
+    pending = proto.send(message(), 1.0, timeout=3.0)
     proto.data_to_send(1.0)
     proto.receive_text(link, json.dumps({"ok": True, "reply_to": pending.id, "ts": "1"}), 1.5)
     assert pending.done
-    assert proto.next_deadline() == pytest.approx(6.5), "the next ping, not the acked send"
+    assert proto.next_deadline() == pytest.approx(6.5), "the next ping, not the acked send at 4"
 
 
 # -- withdrawing a send ------------------------------------------------------------------------
@@ -372,6 +383,7 @@ def test_fail_ends_the_session_with_the_error_and_chains_it_to_the_sends() -> No
     assert proto.error is bug
     assert isinstance(pending.error, RtmSessionClosed)
     assert pending.error.__cause__ is bug
+    assert proto.closed_error().__cause__ is bug
     proto.fail(3.0, RuntimeError("later"))
     assert proto.error is bug, "the first failure stays the reason"
 
@@ -406,6 +418,8 @@ def test_a_ping_goes_out_after_the_idle_interval() -> None:
     assert ping["type"] == "ping"
     assert ping["id"] >= 1
     assert proto.next_deadline() == 7.0
+    proto.tick(5.5)
+    assert proto.data_to_send(5.5) == [], "one ping, then its pong deadline"
 
 
 def test_any_inbound_frame_is_liveness() -> None:
@@ -612,6 +626,8 @@ def test_no_hello_in_time_is_a_failed_attempt() -> None:
     proto.begin_connect(0.0)
     proto.socket_opened(0.0)
     assert proto.next_deadline() == 3.0
+    proto.tick(2.9)
+    assert state(proto) == "open"
     proto.tick(3.0)
     assert proto.state == "waiting"
     assert "no hello" in proto.take_events()[-1].cause  # type: ignore[attr-defined]
@@ -898,6 +914,7 @@ def test_close_fails_every_unfinished_send_and_refuses_new_ones() -> None:
         proto.send(message(), 3.0)
     assert proto.next_deadline() is None
     assert proto.data_to_send(3.0) == []
+    assert proto.queued == 0
 
 
 def test_a_socket_that_opens_after_close_is_not_current() -> None:
@@ -982,3 +999,439 @@ def test_an_infinite_send_rate_turns_pacing_off() -> None:
     for i in range(10):
         proto.send(message(str(i)), 1.0)
     assert len(proto.data_to_send(1.0)) == 10
+
+
+def test_a_reconnect_url_is_fresh_for_25_seconds_and_its_socket_keeps_the_last_answer() -> None:
+    proto = make(rng=0.0)
+    link = connect(proto, info="first answer")
+    proto.receive_text(link, '{"type": "reconnect_url", "url": "wss://x/fresh"}', 1.0)
+    proto.connection_lost(link, 25.9, "dropped")
+    assert proto.begin_connect(25.9) == "wss://x/fresh"
+    link = proto.socket_opened(25.9)  # no rtm.connect answer for a reconnect_url
+    proto.receive_text(link, HELLO, 26.0)
+    assert proto.info == "first answer"
+    proto.receive_text(link, '{"type": "reconnect_url", "url": "wss://x/later"}', 30.0)
+    proto.connection_lost(link, 55.0, "dropped")
+    assert proto.begin_connect(55.0) is None, "offered at 30: stale from 55 on"
+
+
+# -- the defaults and the public shapes --------------------------------------------------------
+
+
+def test_the_defaults_are_the_documented_ones() -> None:
+    assert attrs.asdict(RtmOptions(), recurse=False) == {
+        "ping_interval": 10.0,
+        "pong_timeout": 10.0,
+        "ack_timeout": 10.0,
+        "hello_timeout": 10.0,
+        "connect_timeout": 10.0,
+        "send_rate": 1.0,
+        "send_burst": 5,
+        "max_frame_bytes": 16_384,
+        "max_inbound_bytes": 4_194_304,
+        "reconnect": DEFAULT_RECONNECT,
+        "max_buffered": 10_000,
+    }
+    assert DEFAULT_MAX_INBOUND_BYTES == 4_194_304
+    # "Reconnect until an hour of consecutive failures: uniform(0, min(30, 0.5 * 2**n))."
+    documented = RetryPolicy(max_retries=1000, max_total=3600.0, backoff_base=0.5, backoff_max=30.0)
+    assert documented == DEFAULT_RECONNECT
+
+
+def test_options_are_keyword_only() -> None:
+    with pytest.raises(TypeError):
+        RtmOptions(5.0)  # type: ignore[call-arg]
+
+
+def test_lifecycle_notices_default_to_a_first_connect_and_an_attempt_at_once() -> None:
+    assert Connected("start") == Connected("start", 1)
+    assert Reconnecting("dropped") == Reconnecting("dropped", 1, 0.0)
+
+
+def test_zero_seconds_is_allowed_only_where_a_poll_is() -> None:
+    assert check_seconds("timeout", 0, zero=True) == 0.0
+    assert type(check_seconds("timeout", 2)) is float
+    with pytest.raises(ValueError, match="timeout must be a non-negative number"):
+        check_seconds("timeout", -0.5, zero=True)
+    with pytest.raises(ValueError, match="timeout must be a positive number"):
+        check_seconds("timeout", 0)
+
+
+def test_a_remote_ws_url_is_refused_unless_insecure_is_allowed() -> None:
+    assert socket_url_refusal("ws://example.com/websocket/abc") is not None
+    assert socket_url_refusal("ws://example.com/websocket/abc", allow_insecure=True) is None
+
+
+def test_the_rtm_dialect_reads_a_pongs_reply_to() -> None:
+    pong = RTM_DIALECT.decode('{"type": "pong", "reply_to": 7}')
+    assert RTM_DIALECT.kind(pong) == Dialect.PONG
+    assert RTM_DIALECT.reply_to(pong) == 7
+    assert not RTM_DIALECT.delivered(Dialect.PONG)
+
+
+def test_a_fresh_session_has_no_socket_no_answer_and_ignores_what_is_not_its_own() -> None:
+    proto = make()
+    assert (proto.link, proto.info, proto.error, proto.connects) == (None, None, None, 0)
+    assert repr(proto) == "<RtmProtocol state=idle link=None queued=0>"
+    proto.receive_text(1, HELLO, 0.0)
+    proto.connection_lost(1, 0.0, "closed")
+    proto.inbound_too_large(1, 0.0)
+    proto.set_reading_paused(True, 0.0)
+    proto.set_reading_paused(False, 1.0)
+    assert state(proto) == "idle"
+    assert proto.take_events() == []
+    assert proto.next_deadline() is None
+    link = connect(proto, 2.0)
+    proto.send(message(), 2.0)
+    assert repr(proto) == f"<RtmProtocol state=connected link={link} queued=1>"
+
+
+def test_each_send_is_its_own_even_when_two_are_alike() -> None:
+    proto = make()
+    connect(proto)
+    first = proto.send(events.TypingCommand(channel="C1"), 1.0)
+    second = proto.send(events.TypingCommand(channel="C1"), 1.0)
+    assert first != second
+    assert len({first, second}) == 2, "hashable: a driver may key its waiters by send"
+    assert proto.cancel(second)
+    assert len(proto.data_to_send(1.0)) == 1
+    proto.frames_written(1.0, 1)
+    assert proto.take_completed() == [first]
+    assert first.written
+    assert not second.written
+
+
+# -- connecting: what is due, what counts as a failed attempt ----------------------------------
+
+
+def test_begin_connect_refuses_when_no_attempt_is_due() -> None:
+    proto = make()
+    link = connect(proto)
+    with pytest.raises(RuntimeError, match=r"no connection attempt is due \(state connected\)"):
+        proto.begin_connect(1.0)
+    proto.connection_lost(link, 1.0, "dropped")  # the next attempt at 1.25
+    with pytest.raises(RuntimeError, match=r"\(state waiting\)"):
+        proto.begin_connect(1.2)
+    assert state(proto) == "waiting"
+    assert proto.begin_connect(1.25) is None
+
+
+def backing_off(**kw: Any) -> RtmProtocol:
+    """Delays of exactly 1, 2, 4, ... s (the jitter's random source at 1.0)."""
+    policy = RetryPolicy(backoff_base=1.0, backoff_max=60.0, **kw)
+    return make(RtmOptions(send_rate=None, hello_timeout=3.0, reconnect=policy), rng=1.0)
+
+
+@pytest.mark.parametrize("how", ["lost", "too large", "no hello"])
+def test_a_socket_that_ends_before_its_hello_is_a_failed_attempt(how: str) -> None:
+    proto = backing_off()
+    link = connect(proto, 0.0)
+    proto.connection_lost(link, 0.0, "dropped")
+    assert proto.take_events() == [Disconnected("dropped"), Reconnecting("dropped", 1, 1.0)]
+    proto.begin_connect(1.0)
+    link = proto.socket_opened(1.0)
+    if how == "lost":
+        proto.connection_lost(link, 1.5, "closed")
+        cause = "closed"
+    elif how == "too large":
+        proto.inbound_too_large(link, 1.5)
+        cause = "a frame over max_inbound_bytes (4194304 bytes) from Slack"
+    else:
+        proto.tick(4.0)
+        cause = "no hello within 3 s"
+    assert proto.take_events() == [Reconnecting(cause, 2, 2.0)], "never connected: no Disconnected"
+
+
+def test_a_frame_too_large_on_a_connected_socket_is_the_first_failure_of_an_outage() -> None:
+    proto = backing_off()
+    link = connect(proto)
+    proto.inbound_too_large(link, 1.0)
+    cause = "a frame over max_inbound_bytes (4194304 bytes) from Slack"
+    assert proto.take_events() == [Disconnected(cause), Reconnecting(cause, 1, 1.0)]
+
+
+def test_a_hello_starts_the_next_outage_afresh() -> None:
+    proto = backing_off(max_retries=3, max_total=10.0)
+    link = connect(proto, 0.0)
+    proto.connection_lost(link, 0.0, "dropped")
+    proto.begin_connect(1.0)
+    proto.connect_failed(1.0, SlackConnectionError("refused"), stage="socket")
+    assert proto.take_events()[-1] == Reconnecting("socket failed: refused", 2, 2.0)
+    proto.begin_connect(3.0)
+    link = proto.socket_opened(3.0)
+    proto.receive_text(link, HELLO, 3.0)
+    proto.take_events()
+    # Long after the first outage began: its failures and its max_total no longer count.
+    proto.connection_lost(link, 100.0, "dropped again")
+    assert proto.take_events() == [
+        Disconnected("dropped again"),
+        Reconnecting("dropped again", 1, 1.0),
+    ]
+
+
+def test_a_wait_that_ends_exactly_at_max_total_is_still_made() -> None:
+    policy = RetryPolicy(max_retries=100, max_total=10.0, backoff_base=5.0, backoff_max=5.0)
+    proto = make(RtmOptions(send_rate=None, reconnect=policy), rng=1.0)
+    link = connect(proto)
+    proto.connection_lost(link, 0.0, "dropped")
+    proto.begin_connect(5.0)
+    proto.connect_failed(5.0, SlackConnectionError("refused"), stage="socket")
+    assert state(proto) == "waiting", "the wait ends at 10 s of outage: within max_total"
+    proto.begin_connect(10.0)
+    proto.connect_failed(10.0, SlackConnectionError("refused"), stage="socket")
+    assert proto.closed
+
+
+def http_error(status: int) -> SlackHttpError:
+    return SlackHttpError("server error", status=status, response=SlackResponse(status=status))
+
+
+@pytest.mark.parametrize(
+    ("policy", "error", "retried"),
+    [
+        (RetryPolicy(connection_errors=False), SlackConnectionError("refused"), False),
+        (RetryPolicy(server_errors=False), SlackConnectionError("refused"), True),
+        (RetryPolicy(server_errors=False), http_error(503), False),
+        (RetryPolicy(connection_errors=False, rate_limited=False), http_error(503), True),
+        (RetryPolicy(), RuntimeError("not a Slack error"), False),
+    ],
+)
+def test_which_failed_reconnects_are_tried_again_is_the_policys(
+    policy: RetryPolicy, error: Exception, retried: bool
+) -> None:
+    proto = make(RtmOptions(send_rate=None, reconnect=policy))
+    link = connect(proto)
+    proto.connection_lost(link, 0.0, "dropped")
+    proto.begin_connect(1.0)
+    proto.connect_failed(1.0, error, stage="rtm.connect")
+    if retried:
+        assert state(proto) == "waiting"
+    else:
+        assert proto.closed
+        assert proto.error is error
+
+
+def test_a_first_connection_ends_after_three_failed_attempts_with_the_last_error() -> None:
+    proto = make(rng=0.0)
+    for attempt in (1, 2, 3):
+        assert proto.connect_due(float(attempt))
+        proto.begin_connect(float(attempt))
+        error = SlackConnectionError(f"refused {attempt}")
+        proto.connect_failed(float(attempt), error, stage="socket")
+        if attempt < 3:
+            assert state(proto) == "waiting"
+    assert proto.closed
+    assert proto.error is error
+
+
+def test_a_first_connection_without_a_hello_ends_after_three_attempts() -> None:
+    proto = make(RtmOptions(send_rate=None, hello_timeout=3.0), rng=0.0)
+    for attempt in (1, 2, 3):
+        now = 10.0 * attempt
+        proto.begin_connect(now)
+        proto.socket_opened(now)
+        proto.tick(now + 3.0)
+        assert proto.closed == (attempt == 3)
+    assert isinstance(proto.error, RtmSessionClosed)
+    assert proto.error.cause == "no hello within 3 s"
+
+
+def test_after_a_hello_more_failed_attempts_are_the_policys_to_count() -> None:
+    proto = make(RtmOptions(send_rate=None, reconnect=RetryPolicy(max_retries=10)), rng=0.0)
+    link = connect(proto)
+    proto.connection_lost(link, 0.0, "dropped")
+    for attempt in range(1, 6):
+        proto.begin_connect(float(attempt))
+        proto.connect_failed(float(attempt), SlackConnectionError("refused"), stage="socket")
+        assert state(proto) == "waiting"
+
+
+def test_an_attempt_that_fails_after_close_changes_nothing() -> None:
+    proto = make()
+    link = connect(proto)
+    proto.connection_lost(link, 0.0, "dropped")
+    proto.begin_connect(1.0)
+    proto.close(1.5)
+    proto.take_events()
+    proto.connect_failed(2.0, SlackConnectionError("refused"), stage="socket")
+    proto.connect_failed(2.0, InvalidAuth(InvalidAuth.code), stage="rtm.connect")
+    assert proto.closed
+    assert proto.error is None
+    assert proto.take_events() == []
+    assert proto.next_deadline() is None
+
+
+# -- keepalive: what a frame, a pause and a resume do to it ------------------------------------
+
+
+def test_a_ping_takes_an_id_of_its_own() -> None:
+    proto = keepalive()
+    connect(proto, 0.0)
+    proto.tick(5.0)
+    (ping,) = sent(proto.data_to_send(5.0))
+    pending = proto.send(message(), 5.1)
+    (frame,) = sent(proto.data_to_send(5.1))
+    assert frame["id"] == pending.id == ping["id"] + 1
+
+
+def test_a_pong_is_not_an_ack_even_for_an_awaited_id() -> None:
+    proto = make()
+    link = connect(proto)
+    pending = proto.send(message(), 1.0)
+    proto.data_to_send(1.0)
+    proto.receive_text(link, json.dumps({"type": "pong", "reply_to": pending.id}), 1.1)
+    assert not pending.done
+    assert proto.take_events() == [], "a pong is not delivered"
+
+
+def test_a_frame_that_arrives_before_a_due_ping_is_written_makes_it_unneeded() -> None:
+    proto = keepalive()
+    link = connect(proto, 0.0)
+    proto.tick(5.0)  # a ping is due
+    proto.receive_text(link, '{"type": "message", "ts": "1.0"}', 5.1)
+    assert proto.data_to_send(5.1) == []
+    assert proto.next_deadline() == pytest.approx(10.1)
+
+
+def test_a_frame_after_a_pong_does_not_ask_for_another_ping() -> None:
+    proto = keepalive()
+    link = connect(proto, 0.0)
+    proto.tick(5.0)
+    (ping,) = sent(proto.data_to_send(5.0))
+    proto.receive_text(link, json.dumps({"type": "pong", "reply_to": ping["id"]}), 5.5)
+    assert proto.data_to_send(5.5) == []
+    assert proto.next_deadline() == 10.5
+
+
+def test_resuming_reading_restarts_the_idle_interval() -> None:
+    proto = keepalive()
+    connect(proto, 0.0)
+    proto.set_reading_paused(True, 1.0)
+    proto.set_reading_paused(False, 100.0)
+    assert proto.next_deadline() == 105.0
+    proto.tick(100.0)
+    assert proto.data_to_send(100.0) == []
+
+
+def test_only_a_resume_after_a_pause_restarts_the_liveness_clock() -> None:
+    proto = keepalive()
+    connect(proto, 0.0)
+    proto.set_reading_paused(False, 4.0)  # reading already: nothing to resume
+    assert proto.next_deadline() == 5.0
+    proto.tick(5.0)
+    proto.data_to_send(5.0)  # the ping; its pong is due by 7
+    proto.set_reading_paused(True, 5.5)
+    proto.set_reading_paused(True, 8.0)  # paused already
+    proto.set_reading_paused(False, 9.0)
+    assert proto.next_deadline() == 11.0, "the pong deadline restarts from the resume at 9"
+
+
+# -- pacing at a rate other than one a second --------------------------------------------------
+
+
+def test_the_bucket_refills_at_its_rate() -> None:
+    proto = make(RtmOptions(send_rate=2.0, send_burst=1))
+    connect(proto, 10.0)
+    for i in range(3):
+        proto.send(message(str(i)), 10.0)
+    assert len(proto.data_to_send(10.0)) == 1
+    assert proto.next_deadline() == pytest.approx(10.5)
+    assert proto.data_to_send(10.4) == []
+    assert len(proto.data_to_send(10.5)) == 1
+    assert proto.next_deadline() == pytest.approx(11.0)
+
+
+# -- completions happen once, and only for the caller's sends ----------------------------------
+
+
+def test_a_send_that_timed_out_before_its_write_was_reported_stays_timed_out() -> None:
+    proto = make()
+    connect(proto)
+    pending = proto.send(events.TypingCommand(channel="C1"), 1.0, timeout=1.0)
+    proto.data_to_send(1.0)
+    proto.tick(2.0)
+    assert proto.take_completed() == [pending]
+    proto.frames_written(2.1, 1)
+    assert proto.take_completed() == []
+    assert isinstance(pending.error, RtmSendTimeout)
+    assert pending.error.written is True
+
+
+def test_a_command_with_an_id_but_no_ack_completes_once_written_and_only_once() -> None:
+    proto = make()
+    link = connect(proto)
+    pending = proto.send(events.PingCommand(), 1.0)
+    assert pending.id is not None
+    proto.data_to_send(1.0)
+    proto.frames_written(1.0, 1)
+    assert proto.take_completed() == [pending]
+    proto.connection_lost(link, 2.0, "dropped")
+    assert proto.take_completed() == []
+    assert pending.error is None
+
+
+def test_an_ack_for_a_send_lost_with_its_socket_changes_nothing_later() -> None:
+    proto = make()
+    link = connect(proto)
+    pending = proto.send(message(), 1.0, timeout=60.0)
+    proto.data_to_send(1.0)
+    proto.connection_lost(link, 1.5, "dropped")
+    assert proto.take_completed() == [pending]
+    proto.begin_connect(2.0)
+    link = proto.socket_opened(2.0)
+    proto.receive_text(link, HELLO, 2.0)
+    proto.receive_text(link, json.dumps({"ok": True, "reply_to": pending.id, "ts": "1"}), 2.1)
+    assert proto.take_completed() == []
+    assert isinstance(pending.error, RtmConnectionLost)
+    assert pending.result is None
+
+
+def resubscribing() -> tuple[RtmProtocol, int]:
+    """Connected again after a loss, the subscription queued by the session itself."""
+    proto = make()
+    link = connect(proto)
+    sub = proto.send(events.PresenceSubCommand(ids=("U1",)), 1.0)
+    proto.data_to_send(1.0)
+    proto.frames_written(1.0, 1)
+    assert proto.take_completed() == [sub]
+    proto.connection_lost(link, 2.0, "dropped")
+    proto.begin_connect(3.0)
+    link = proto.socket_opened(3.0)
+    proto.receive_text(link, HELLO, 3.0)
+    assert proto.queued == 1
+    return proto, link
+
+
+def test_a_subscription_the_session_sends_again_completes_no_send() -> None:
+    proto, _ = resubscribing()
+    assert sent(proto.data_to_send(3.0)) == [{"type": "presence_sub", "ids": ["U1"]}]
+    proto.frames_written(3.0, 1)
+    assert proto.take_completed() == []
+
+
+def test_closing_with_the_sessions_own_subscription_queued_fails_no_send() -> None:
+    proto, _ = resubscribing()
+    proto.close(3.5)
+    assert proto.take_completed() == []
+    assert proto.queued == 0
+
+
+def test_cancel_refuses_a_send_that_is_not_this_sessions() -> None:
+    proto = make()
+    other = make().send(message(), 0.0)
+    assert proto.cancel(other) is False
+    assert not other.done
+
+
+def test_closing_twice_keeps_the_first_cause() -> None:
+    proto = make()
+    connect(proto)
+    proto.close(1.0)
+    proto.close(2.0, "closed again")
+    error = proto.closed_error()
+    assert isinstance(error, RtmSessionClosed)
+    assert error.cause == "closed by the user"
+    assert error.__cause__ is None
+    with pytest.raises(RtmSessionClosed) as info:
+        proto.send(message(), 3.0)
+    assert info.value.cause == "closed by the user"

@@ -1,0 +1,318 @@
+"""What both RTM drivers share beyond the core (`slackrtm.rtm._common`), on its own: no I/O.
+
+Argument checks of the send methods, the outcome of a completed send, a socket failure told
+in the same words whatever library raised it, and the handler registry of ``session.on``.
+The drivers' use of them is `test_session.py`; these pin the rules one by one.
+"""
+
+from __future__ import annotations
+
+import logging
+import ssl
+from typing import Any
+
+import pytest
+
+from slackrtm import events
+from slackrtm._exceptions import RtmErrorAck, SlackConnectionError
+from slackrtm.rtm import Connected, Disconnected, Lifecycle
+from slackrtm.rtm._common import (
+    Handlers,
+    connect_error,
+    message_command,
+    outcome,
+    presence_command,
+    report_handler_error,
+    typing_command,
+)
+from slackrtm.rtm._protocol import Pending
+
+# -- the send methods' arguments ---------------------------------------------------------------
+
+
+def test_a_message_command_carries_its_arguments() -> None:
+    assert message_command("C1", "hi", None) == events.MessageCommand(channel="C1", text="hi")
+    threaded = message_command("C1", "hi", "1.2")
+    assert threaded == events.MessageCommand(channel="C1", text="hi", thread_ts="1.2")
+
+
+@pytest.mark.parametrize(
+    ("channel", "text", "thread_ts", "error", "message"),
+    [
+        (None, "hi", None, TypeError, "channel must be a string, got NoneType"),
+        (5, "hi", None, TypeError, "channel must be a string, got int"),
+        ("", "hi", None, ValueError, "channel must not be empty"),
+        ("C1", None, None, TypeError, "text must be a string, got NoneType"),
+        ("C1", b"hi", None, TypeError, "text must be a string, got bytes"),
+        ("C1", "", None, ValueError, "text must not be empty"),
+        ("C1", "hi", 1.2, TypeError, "thread_ts must be a string, got float"),
+        ("C1", "hi", "", ValueError, "thread_ts must not be empty"),
+    ],
+)
+def test_a_bad_message_argument_is_refused_naming_it(
+    channel: Any, text: Any, thread_ts: Any, error: type[Exception], message: str
+) -> None:
+    with pytest.raises(error) as info:
+        message_command(channel, text, thread_ts)
+    assert str(info.value) == message
+
+
+def test_a_typing_command_checks_its_channel() -> None:
+    assert typing_command("C1") == events.TypingCommand(channel="C1")
+    with pytest.raises(TypeError, match=r"^channel must be a string, got NoneType$"):
+        typing_command(None)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match=r"^channel must not be empty$"):
+        typing_command("")
+
+
+def test_a_presence_command_takes_any_iterable_of_ids() -> None:
+    expected = events.PresenceSubCommand(ids=("U1", "U2"))
+    assert presence_command(["U1", "U2"]) == expected
+    assert presence_command(iter(("U1", "U2"))) == expected
+    assert presence_command([]) == events.PresenceSubCommand(ids=())
+
+
+def test_a_presence_command_refuses_one_string_and_bad_ids() -> None:
+    with pytest.raises(TypeError, match="not one string"):
+        presence_command("U1")
+    with pytest.raises(ValueError, match=r"^each user ID must not be empty$"):
+        presence_command(["U1", ""])
+    with pytest.raises(TypeError, match=r"^each user ID must be a string, got int$"):
+        presence_command(["U1", 2])  # type: ignore[list-item]
+
+
+# -- the outcome of a send ---------------------------------------------------------------------
+
+
+def pending(result: Any = None, error: BaseException | None = None) -> Pending:
+    return Pending(
+        id=1,
+        command=None,
+        frame="{}",
+        deadline=1.0,
+        timeout=1.0,
+        expects_ack=True,
+        done=True,
+        result=result,
+        error=error,
+    )
+
+
+def test_the_outcome_of_a_send_is_its_result_or_its_error_raised() -> None:
+    ack = events.MessageAck(reply_to=1, ts="1.2")
+    assert outcome(pending(result=ack)) is ack
+    assert outcome(pending()) is None
+    error = RtmErrorAck(code=2, msg="no", description=None, reply_to=1)
+    with pytest.raises(RtmErrorAck) as info:
+        outcome(pending(result=ack, error=error))
+    assert info.value is error
+
+
+# -- socket failures in one set of words -------------------------------------------------------
+
+
+def caused(outer: BaseException, inner: BaseException) -> BaseException:
+    outer.__cause__ = inner
+    return outer
+
+
+class Wrapper(Exception):
+    """A library's own wrapper class, as websockets and aiohttp have."""
+
+
+class Status(Exception):
+    def __init__(self, status: Any) -> None:
+        super().__init__("rejected")
+        self.status = status
+
+
+class Response(Exception):
+    def __init__(self, status_code: Any) -> None:
+        super().__init__("rejected")
+        self.response = type("R", (), {"status_code": status_code})()
+
+
+def cert_error(message: str | None) -> ssl.SSLCertVerificationError:
+    error = ssl.SSLCertVerificationError(1, "certificate verify failed")
+    error.verify_message = message  # type: ignore[assignment]  # the ssl module sets it
+    return error
+
+
+def tls_error(reason: str | None) -> ssl.SSLError:
+    error = ssl.SSLError(1, "tls")
+    error.reason = reason  # type: ignore[assignment]
+    return error
+
+
+@pytest.mark.parametrize(
+    ("exc", "reason"),
+    [
+        (Wrapper("x"), "Wrapper"),
+        (
+            caused(Wrapper("x"), ConnectionRefusedError(111, "Connection refused")),
+            "connection refused",
+        ),
+        (caused(Wrapper("x"), TimeoutError()), "timed out"),
+        (caused(Wrapper("x"), OSError(113, "No route to host")), "No route to host"),
+        (caused(Wrapper("x"), OSError("no strerror")), "Wrapper"),
+        (
+            caused(Wrapper("x"), cert_error("self-signed certificate")),
+            "certificate not trusted: self-signed certificate",
+        ),
+        (caused(Wrapper("x"), cert_error(None)), "certificate not trusted: verify failed"),
+        (
+            caused(Wrapper("x"), tls_error("WRONG_VERSION_NUMBER")),
+            "TLS error: WRONG_VERSION_NUMBER",
+        ),
+        (caused(Wrapper("x"), tls_error(None)), "TLS error: SSLError"),
+        (caused(Wrapper("x"), caused(Wrapper("y"), TimeoutError())), "timed out"),
+        (caused(Wrapper("x"), ValueError("not an OS error")), "Wrapper"),
+    ],
+)
+def test_a_socket_failure_is_told_by_its_root_cause(exc: BaseException, reason: str) -> None:
+    error = connect_error("handshake failed", exc)
+    assert isinstance(error, SlackConnectionError)
+    assert str(error) == f"RTM socket: handshake failed ({reason})"
+
+
+def test_aiohttps_certificate_and_os_errors_are_unwrapped_before_the_cause() -> None:
+    outer = caused(Wrapper("x"), TimeoutError())
+    outer.certificate_error = cert_error("expired")  # type: ignore[attr-defined]
+    assert str(connect_error("h", outer)) == "RTM socket: h (certificate not trusted: expired)"
+    outer = caused(Wrapper("x"), TimeoutError())
+    outer.os_error = ConnectionRefusedError(111, "refused")  # type: ignore[attr-defined]
+    assert str(connect_error("h", outer)) == "RTM socket: h (connection refused)"
+    outer = Wrapper("x")
+    outer.certificate_error = None  # type: ignore[attr-defined]
+    outer.os_error = ConnectionRefusedError(111, "refused")  # type: ignore[attr-defined]
+    assert str(connect_error("h", outer)) == "RTM socket: h (connection refused)"
+
+
+def test_the_unwrapping_ends_on_a_cycle_and_after_eight_causes() -> None:
+    first, second = Wrapper("a"), Wrapper("b")
+    first.__cause__, second.__cause__ = second, first
+    assert str(connect_error("h", first)) == "RTM socket: h (Wrapper)"
+    selfish = Wrapper("self")
+    selfish.__cause__ = selfish
+    assert str(connect_error("h", selfish)) == "RTM socket: h (Wrapper)"
+
+    def chain(depth: int) -> BaseException:
+        root: BaseException = TimeoutError()
+        for _ in range(depth):
+            root = caused(Wrapper("wrap"), root)
+        return root
+
+    assert str(connect_error("h", chain(8))) == "RTM socket: h (timed out)"
+    assert str(connect_error("h", chain(9))) == "RTM socket: h (Wrapper)"
+
+
+@pytest.mark.parametrize(
+    ("exc", "suffix"),
+    [
+        (Status(503), ", HTTP 503"),
+        (Response(403), ", HTTP 403"),
+        (Status(None), ""),
+        (Status("503"), ""),
+        (Response(None), ""),
+    ],
+)
+def test_an_http_status_of_the_handshake_is_told(exc: BaseException, suffix: str) -> None:
+    assert (
+        str(connect_error("rejected", exc))
+        == f"RTM socket: rejected ({type(exc).__name__}{suffix})"
+    )
+
+
+# -- handlers ----------------------------------------------------------------------------------
+
+
+def on_anything(event: object) -> None:
+    """A plain handler."""
+
+
+async def on_anything_async(event: object) -> None:
+    """A coroutine handler."""
+
+
+def test_handlers_match_by_class_then_by_wire_type_in_registration_order() -> None:
+    handlers = Handlers(coroutines=False)
+    calls: list[str] = []
+
+    def by(name: str) -> Any:
+        return lambda event: calls.append(name)
+
+    first, second, lifecycle, wire, other = by("1"), by("2"), by("L"), by("w"), by("o")
+    handlers.add("message", wire)
+    handlers.add(events.Message, first)
+    handlers.add(events.Event, second)
+    handlers.add(Lifecycle, lifecycle)
+    handlers.add("goodbye", other)
+    message = events.decode('{"type": "message", "ts": "1.0"}')
+    assert handlers.matching(message) == [first, second, wire]
+    assert handlers.matching(Connected("start")) == [lifecycle]
+    assert handlers.matching(Disconnected("x")) == [lifecycle], "subclasses match"
+    assert handlers.matching(object()) == []
+    unknown = events.decode('{"type": "brand_new"}')
+    assert handlers.matching(unknown) == [second]
+
+
+def test_a_wire_type_that_is_not_a_string_matches_no_type_handler() -> None:
+    handlers = Handlers(coroutines=False)
+    handlers.add("5", on_anything)
+    event = type("Odd", (), {"type": 5})()
+    assert handlers.matching(event) == []
+
+
+def test_the_sync_session_refuses_coroutine_handlers_and_the_async_one_takes_both() -> None:
+    sync = Handlers(coroutines=False)
+    with pytest.raises(TypeError, match="cannot await a coroutine handler"):
+        sync.add("message", on_anything_async)
+    sync.add("message", on_anything)
+    assert sync.matching(events.decode('{"type": "message", "ts": "1"}')) == [on_anything]
+    asynchronous = Handlers(coroutines=True)
+    asynchronous.add("message", on_anything_async)
+    asynchronous.add("message", on_anything)
+    event = events.decode('{"type": "message", "ts": "1"}')
+    assert asynchronous.matching(event) == [on_anything_async, on_anything]
+
+
+@pytest.mark.parametrize(
+    ("kind", "handler", "message"),
+    [
+        ("message", None, "a handler must be callable, got NoneType"),
+        ("message", "print", "a handler must be callable, got str"),
+        (5, on_anything, "kind must be an event class or a type string, got 5"),
+        (events.decode('{"type": "hello"}'), on_anything, "kind must be an event class"),
+    ],
+)
+def test_bad_registrations_are_refused(kind: Any, handler: Any, message: str) -> None:
+    handlers = Handlers(coroutines=True)
+    with pytest.raises(TypeError) as info:
+        handlers.add(kind, handler)
+    assert str(info.value).startswith(message)
+    assert handlers.matching(events.decode('{"type": "message", "ts": "1"}')) == []
+
+
+class HandlerObject:
+    def __call__(self, event: object) -> None:
+        """A handler object: it has no __qualname__ of its own."""
+
+    def __repr__(self) -> str:
+        return "<the handler object>"
+
+
+@pytest.mark.parametrize(
+    ("handler", "name"), [(on_anything, "on_anything"), (HandlerObject(), "<the handler object>")]
+)
+def test_a_handlers_exception_is_logged_with_its_traceback_and_names(
+    handler: Any, name: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    logger = logging.getLogger("slackrtm.test_common")
+    with caplog.at_level(logging.ERROR, logger=logger.name):
+        try:
+            raise RuntimeError("boom")
+        except RuntimeError:
+            report_handler_error(logger, handler, Connected("start"))
+    (record,) = caplog.records
+    assert record.getMessage() == f"RTM: handler {name} raised on Connected; the session goes on"
+    assert record.exc_info is not None and record.exc_info[0] is RuntimeError

@@ -188,13 +188,20 @@ class Config:
     @property
     def secrets(self) -> tuple[str, ...]:
         """Every secret this client knows, to scrub from any text built from an answer."""
-        found = [self.token]
-        for url in (self.base_url, self.proxy):
-            parts = urlsplit(url or "")
-            found += [part for part in (parts.username, parts.password) if part]
-        return tuple(found)
+        return _secrets(self.token, self.base_url, self.proxy)
 
 
+@functools.lru_cache(maxsize=64)
+def _secrets(token: str, base_url: str, proxy: str | None) -> tuple[str, ...]:
+    # Cached: `finish` asks for them on every answer, and a client's never change.
+    found = [token]
+    for url in (base_url, proxy):
+        parts = urlsplit(url or "")
+        found += [part for part in (parts.username, parts.password) if part]
+    return tuple(found)
+
+
+@functools.lru_cache(maxsize=256)
 def is_loopback(host: str | None) -> bool:
     """Whether a host name is this machine: ``localhost`` or a loopback address."""
     if not host:

@@ -4,25 +4,30 @@ One urllib3 PoolManager per client keeps connections alive between calls and is 
 between threads. urllib3's own retries and redirects are off: the shared `RetryPolicy` decides.
 
 urllib3's read timeout bounds each socket read, not an attempt: a server that drips a byte a
-second would never trip it. So every socket read of an attempt (status line, headers, body)
-goes through `_DeadlineIO`, which sets the socket's timeout to the time left before the
-attempt's deadline. The body is read raw (urllib3's decompression off) into the core's
+second would never trip it. So each client has a `_Watchdog`, a thread that shuts down the
+socket of an attempt whose deadline passed, which wakes the read blocked on it; that attempt is
+then timed out, whatever part of the answer was read. Nothing is added to the reads themselves,
+and the thread never needs waking: every deadline is the client's timeout after its attempt
+starts, so sleeping until the oldest deadline in flight (or one timeout, when none is) never
+oversleeps a newer one. The body is read raw (urllib3's decompression off) into the core's
 `BodyReader`, which decodes and caps it; what urllib3 and http.client raise is named for the
 core's `failure` by `_kind`.
 
-`close()` ends the attempts in flight at once: each registers itself (`_Attempt`), and once its
-socket is known `close()` shuts it down, which wakes a read blocked on it.
+`close()` ends the attempts in flight at once the same way: it shuts down every socket the
+watchdog knows of (an attempt still connecting, once its socket is known).
 """
 
 from __future__ import annotations
 
 import contextlib
 import http.client
-import io
+import os
 import socket
 import ssl
 import threading
 import time
+import weakref
+from collections import deque
 from contextvars import ContextVar
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -66,61 +71,105 @@ CHUNK = 64 * 1024
 class _Attempt:
     """One attempt in flight: its deadline, and its socket once the answer is being read."""
 
-    __slots__ = ("closing", "deadline", "sock")
+    __slots__ = ("deadline", "done", "expired", "sock")
 
-    def __init__(self, deadline: float, closing: threading.Event) -> None:
+    def __init__(self, deadline: float) -> None:
         self.deadline = deadline
-        self.closing = closing
         self.sock: socket.socket | None = None
+        self.done = False
+        """The attempt ended: its socket may be back in the pool and is never touched again."""
+        self.expired = False
+        """The deadline passed (or the client was closed) before the attempt ended."""
 
     def abort(self) -> None:
-        """Wake a read blocked on the socket (called by `Client.close`, from any thread)."""
+        """Wake a read blocked on the socket (from any thread)."""
         sock = self.sock
         if sock is not None:
             with contextlib.suppress(OSError):
                 sock.shutdown(socket.SHUT_RDWR)
 
 
+_FORKS = [0]
+"""Forks of this process: a child has none of its parent's threads, so it starts its own."""
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=lambda: _FORKS.__setitem__(0, _FORKS[0] + 1))
+
+
+class _Watchdog:
+    """The attempts of one client in flight, oldest first, and the thread ending late ones.
+
+    The thread holds no reference to the client: it ends when the client is closed or
+    collected (`closing` is set then).
+    """
+
+    def __init__(self, timeout: float, closing: threading.Event) -> None:
+        self._timeout = timeout
+        self._closing = closing
+        self._lock = threading.Lock()
+        self._pending: deque[_Attempt] = deque()
+        self._started = -1  # the value of _FORKS when the thread started
+
+    def begin(self) -> _Attempt:
+        """A new attempt, its deadline one timeout from now, watched until `end`."""
+        attempt = _Attempt(time.monotonic() + self._timeout)
+        with self._lock:
+            pending = self._pending
+            while pending and pending[0].done:
+                pending.popleft()
+            pending.append(attempt)
+            if self._started != _FORKS[0]:
+                self._started = _FORKS[0]
+                thread = threading.Thread(target=self._run, name="slackrtm-deadline", daemon=True)
+                thread.start()
+        return attempt
+
+    def end(self, attempt: _Attempt) -> None:
+        """The attempt is over; from here its socket is the pool's."""
+        with self._lock:
+            attempt.done = True
+
+    def expire(self, attempt: _Attempt) -> None:
+        """End the attempt now, if it is still running (its socket known or, later, on sight)."""
+        with self._lock:
+            if not attempt.done:
+                attempt.expired = True
+                attempt.abort()
+
+    def abort_all(self) -> None:
+        with self._lock:
+            flying = [attempt for attempt in self._pending if not attempt.done]
+        for attempt in flying:
+            self.expire(attempt)
+
+    def _run(self) -> None:
+        pending, lock = self._pending, self._lock
+        while True:
+            now = time.monotonic()
+            late: list[_Attempt] = []
+            with lock:
+                while pending and (pending[0].done or pending[0].deadline <= now):
+                    attempt = pending.popleft()
+                    if not attempt.done:
+                        late.append(attempt)
+                wake = pending[0].deadline - now if pending else self._timeout
+            for attempt in late:
+                self.expire(attempt)
+            if self._closing.wait(wake):
+                return
+
+
 _ATTEMPT: ContextVar[_Attempt | None] = ContextVar("slackrtm_attempt", default=None)
-"""The attempt running in this thread, read by `_DeadlineResponse`."""
+"""The attempt running in this thread, read by `_Response` and `_HTTPSConnection`."""
 
 
-class _DeadlineIO(io.RawIOBase):
-    """A socket reader whose every read ends by the deadline, however slowly bytes come."""
-
-    def __init__(self, raw: io.RawIOBase, sock: socket.socket, attempt: _Attempt) -> None:
-        super().__init__()
-        self._raw = raw
-        self._sock = sock
-        self._attempt = attempt
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: Any) -> int | None:
-        if self._attempt.closing.is_set():
-            raise ConnectionAbortedError("the client was closed")
-        left = self._attempt.deadline - time.monotonic()
-        if left <= 0:
-            raise TimeoutError("the attempt's deadline passed")
-        self._sock.settimeout(left)
-        return self._raw.readinto(buffer)
-
-    def close(self) -> None:
-        if not self.closed:
-            self._raw.close()
-        super().close()
-
-
-class _DeadlineResponse(http.client.HTTPResponse):
+class _Response(http.client.HTTPResponse):
     def __init__(self, sock: socket.socket, *args: Any, **kwargs: Any) -> None:
         super().__init__(sock, *args, **kwargs)
         attempt = _ATTEMPT.get()
         if attempt is not None:
             attempt.sock = sock
-            # detach(): the socket file stays open, now read through the deadline.
-            raw = self.fp.detach()
-            self.fp = io.BufferedReader(_DeadlineIO(raw, sock, attempt))
+            if attempt.expired:  # the deadline passed (or close() came) while connecting
+                attempt.abort()
 
     def begin(self) -> None:
         super().begin()
@@ -147,11 +196,11 @@ def _kind(exc: BaseException) -> str | None:
 
 
 class _HTTPConnection(urllib3.connection.HTTPConnection):
-    response_class = _DeadlineResponse
+    response_class = _Response
 
 
 class _HTTPSConnection(urllib3.connection.HTTPSConnection):
-    response_class = _DeadlineResponse
+    response_class = _Response
 
     def _new_conn(self) -> socket.socket:
         sock = super()._new_conn()
@@ -192,8 +241,10 @@ class Client(ClientBase, SyncWorkspace):
         )
         self._pool.pool_classes_by_scheme = {"http": _HTTPPool, "https": _HTTPSPool}
         self._closing = threading.Event()
-        self._lock = threading.Lock()
-        self._attempts: set[_Attempt] = set()
+        self._watchdog = _Watchdog(self._config.timeout, self._closing)
+        # Built once: the deadline is the watchdog's; these bound connecting and each read.
+        self._timeout = urllib3.Timeout(connect=self._config.timeout, read=self._config.timeout)
+        weakref.finalize(self, self._closing.set)  # ends the watchdog of a client never closed
 
     def __enter__(self) -> Client:
         return self
@@ -214,10 +265,7 @@ class Client(ClientBase, SyncWorkspace):
         """
         self._closed = True
         self._closing.set()
-        with self._lock:
-            flying = list(self._attempts)
-        for attempt in flying:
-            attempt.abort()
+        self._watchdog.abort_all()
         self._pool.clear()
 
     def rtm(
@@ -262,9 +310,8 @@ class Client(ClientBase, SyncWorkspace):
     def _send(self, request: Request, attempt_number: int) -> Outcome:
         config = self._config
         started = time.perf_counter()
-        attempt = _Attempt(time.monotonic() + config.timeout, self._closing)
-        with self._lock:
-            self._attempts.add(attempt)
+        watchdog = self._watchdog
+        attempt = watchdog.begin()
         reset = _ATTEMPT.set(attempt)
         outcome: Outcome
         try:
@@ -276,7 +323,7 @@ class Client(ClientBase, SyncWorkspace):
                 redirect=False,
                 preload_content=False,
                 decode_content=False,
-                timeout=urllib3.Timeout(connect=config.timeout, read=config.timeout),
+                timeout=self._timeout,
             )
             stopped = True
             try:
@@ -285,21 +332,24 @@ class Client(ClientBase, SyncWorkspace):
                 while not stopped and (chunk := response.read(CHUNK, decode_content=False)):
                     stopped = reader.feed(chunk)
             finally:
-                if stopped or not response.closed:
+                watchdog.end(attempt)
+                if stopped or not response.closed or attempt.expired:
                     # Not read to the end: the connection cannot be reused.
                     response.close()
                 response.release_conn()
-            outcome = reader.outcome()
+            outcome = (
+                failure(request, config, kind=TIMED_OUT) if attempt.expired else reader.outcome()
+            )
         except (urllib3.exceptions.HTTPError, http.client.HTTPException, OSError) as exc:
+            watchdog.end(attempt)
             # NewConnectionError first: urllib3 2 makes it a subclass of ConnectTimeoutError.
             timed_out = not isinstance(exc, urllib3.exceptions.NewConnectionError) and (
-                time.monotonic() >= attempt.deadline
+                attempt.expired
+                or time.monotonic() >= attempt.deadline
                 or isinstance(exc, urllib3.exceptions.TimeoutError)
             )
             outcome = failure(request, config, exc, kind=TIMED_OUT if timed_out else _kind(exc))
         finally:
             _ATTEMPT.reset(reset)
-            with self._lock:
-                self._attempts.discard(attempt)
         log_attempt(config.logger, request, outcome, time.perf_counter() - started, attempt_number)
         return outcome

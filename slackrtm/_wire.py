@@ -32,7 +32,6 @@ import ipaddress
 import json
 import logging
 import os
-import platform
 import random
 import re
 import socket
@@ -328,7 +327,9 @@ def make_config(
         raise ValueError("max_body must be a positive int (bytes)")
     if retry is not None and not isinstance(retry, RetryPolicy):
         raise TypeError("retry must be a RetryPolicy")
-    agent = f"slackrtm/{__version__} Python/{platform.python_version()} {transport}" + (
+    # sys.version's first word is what platform.python_version() reads (without its import).
+    python = sys.version.split(maxsplit=1)[0]
+    agent = f"slackrtm/{__version__} Python/{python} {transport}" + (
         f" {user_agent}" if user_agent else ""
     )
     return Config(
@@ -408,6 +409,12 @@ def _latin1(text: str | bytes) -> str:
     return text.decode("latin-1") if isinstance(text, bytes) else text
 
 
+class _Normalized(tuple[tuple[str, str], ...]):
+    """Header pairs already normalized by `header_pairs`: read once per answer, not twice."""
+
+    __slots__ = ()
+
+
 def header_pairs(headers: HeaderInput) -> Headers:
     """A transport's headers, normalized: the same fields give the same pairs in both clients.
 
@@ -416,8 +423,16 @@ def header_pairs(headers: HeaderInput) -> Headers:
     way: every field on its own (urllib3's ``items()``, aiohttp's ``raw_headers``), bytes as
     Latin-1 (as `http.client` reads them), names lower-cased, values stripped.
     """
+    if type(headers) is _Normalized:
+        return headers
     items = headers.items() if isinstance(headers, Mapping) else headers
-    return tuple((_latin1(name).lower(), _latin1(value).strip()) for name, value in items)
+    return _Normalized(
+        (
+            (name.lower() if type(name) is str else _latin1(name).lower()),
+            (value.strip() if type(value) is str else _latin1(value).strip()),
+        )
+        for name, value in items
+    )
 
 
 def header_values(headers: Headers, name: str) -> list[str]:
@@ -603,13 +618,19 @@ class _Inflater:
 
 def _not_http(headers: Headers) -> bool:
     """Whether the head breaks HTTP's framing rules in a way one of the parsers lets pass."""
-    values = header_values(headers, "content-length")
-    lengths = {part.strip() for value in values for part in value.split(",")}
+    lengths: set[str] = set()
+    chunked = False
+    for name, value in headers:
+        if _CONTROL.search(value):
+            return True
+        if name == "content-length":
+            lengths.update(part.strip() for part in value.split(","))
+        elif name == "transfer-encoding":
+            chunked = True
     if len(lengths) > 1 or any(not (n.isascii() and n.isdigit()) for n in lengths):
         return True  # aiohttp refuses these; urllib3 would read until the connection closes
-    if lengths and header_values(headers, "transfer-encoding"):
-        return True  # both framings at once: a way to smuggle answers, refused by aiohttp
-    return any(_CONTROL.search(value) for _, value in headers)
+    # Both framings at once: a way to smuggle answers, refused by aiohttp.
+    return bool(lengths) and chunked
 
 
 class BodyReader:
@@ -1000,6 +1021,9 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return result
 
 
+_DECODER = json.JSONDecoder(object_pairs_hook=_unique_keys)
+
+
 def _decode(raw: bytes) -> Any:
     """The JSON value of a body, or _Undecodable saying why not.
 
@@ -1008,7 +1032,8 @@ def _decode(raw: bytes) -> Any:
     its digit limit are reported as such, not as "not JSON".
     """
     try:
-        return json.loads(raw, object_pairs_hook=_unique_keys)
+        # What json.loads does with bytes, on one decoder built once (loads builds one a call).
+        return _DECODER.decode(raw.decode(json.detect_encoding(raw), "surrogatepass"))
     except _Undecodable:
         raise
     except RecursionError:
@@ -1127,10 +1152,11 @@ def _json_name(value: object) -> str:
 def _check_socket_url(spec: MethodSpec[Any, Any], url: str, config: Config) -> None:
     # Never name the value: it is the secret ticket itself.
     parts = urlsplit(url)
-    if parts.scheme == "wss" and parts.hostname:
+    host = parts.hostname
+    if parts.scheme == "wss" and host:
         return
-    if parts.scheme == "ws" and parts.hostname:
-        if config.allow_insecure or is_loopback(parts.hostname):
+    if parts.scheme == "ws" and host:
+        if config.allow_insecure or is_loopback(host):
             return
         reason = "ws:// (unencrypted) on a host that is not loopback; pass allow_insecure=True"
     else:

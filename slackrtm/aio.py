@@ -3,13 +3,15 @@
 This module is the only one in the client that imports aiohttp, and `slackrtm` imports it only
 when `AsyncClient` is first used. One ClientSession per client keeps connections alive.
 
-The timeout is one deadline per attempt, the same as `Client`'s: an `asyncio.timeout` around
-the whole request and the reading of its body. Waiting for a free pooled connection is not
-part of an attempt: aiohttp's connection-queue trace signals pause the deadline while a call
-waits in line, and resume it with the time that was left.
+The timeout is one deadline per attempt, the same as `Client`'s: a timer (`_Deadline`, an
+`asyncio.timeout` that can pause) around the whole request and the reading of its body.
+Waiting for a free pooled connection is not part of an attempt: aiohttp's connection-queue
+trace signals pause the deadline while a call waits in line, and resume it with the time that
+was left.
 
 The body is read raw (the session's ``auto_decompress`` off) into the core's `BodyReader`,
-which decodes and caps it; what aiohttp raises is named for the core's `failure` by `_kind`.
+which decodes and caps it (in one read when its Content-Length is known and under the cap);
+what aiohttp raises is named for the core's `failure` by `_kind`.
 `close()` closes the session, which aborts the requests in flight: their calls raise
 `ClientClosed`, as `Client`'s do.
 """
@@ -61,37 +63,30 @@ POOL_SIZE = 100
 
 
 class _Deadline:
-    """One attempt's deadline: cancels the task when it passes, then raises TimeoutError.
+    """One attempt's deadline: cancels the task when it passes; `expired` says it did.
 
     `asyncio.timeout` with a pause: while the call waits for a pooled connection the clock is
-    stopped (`pause` / `resume`). Written here because Python 3.10 lacks `asyncio.timeout`.
+    stopped (`pause` / `resume`). Written here because Python 3.10 lacks `asyncio.timeout`; a
+    plain object, started and stopped by `_send` itself, so no coroutine runs for it.
     """
 
-    def __init__(self, seconds: float) -> None:
+    __slots__ = ("_handle", "_loop", "_task", "_when", "expired", "left")
+
+    def __init__(self, loop: asyncio.AbstractEventLoop, seconds: float) -> None:
         self.left = seconds
         self.expired = False
-        self._loop = asyncio.get_running_loop()
-        self._task = asyncio.current_task()
-        self._handle: asyncio.TimerHandle | None = None
-        self._when = 0.0
+        self._loop = loop
+        self._task = asyncio.current_task(loop)
+        self._when = loop.time() + seconds
+        self._handle: asyncio.TimerHandle | None = loop.call_at(self._when, self._expire)
 
-    async def __aenter__(self) -> _Deadline:
-        self.resume()
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def stop(self) -> None:
+        """The attempt ended; if the deadline had passed, the cancel it caused is taken back."""
         self.pause()
         if self.expired:
             uncancel = getattr(self._task, "uncancel", None)
             if uncancel is not None:
                 uncancel()
-            if exc_type is asyncio.CancelledError:
-                raise TimeoutError("the attempt's deadline passed") from exc
 
     def _expire(self) -> None:
         self.expired = True
@@ -260,7 +255,9 @@ class AsyncClient(ClientBase, AsyncWorkspace):
     async def _call(self, method: MethodSpec[Any, R], args: object) -> R:
         if self._closed:
             raise closed(method.name, "before")
-        session = await self._open()
+        session = self._session
+        if session is None or self._loop is not asyncio.get_running_loop():
+            session = await self._open()
         config = self._config
         request = build_request(method, args, config)
         attempts = Attempts(config.retry)
@@ -289,31 +286,45 @@ class AsyncClient(ClientBase, AsyncWorkspace):
         config = self._config
         started = time.perf_counter()
         outcome: Outcome
+        deadline = _Deadline(asyncio.get_running_loop(), config.timeout)
         try:
-            async with (
-                _Deadline(config.timeout) as deadline,
-                session.request(
-                    request.verb,
-                    request.url,
-                    data=request.body,
-                    headers=request.headers,
-                    proxy=config.proxy,
-                    allow_redirects=False,
-                    trace_request_ctx=deadline,
-                ) as response,
-            ):
+            async with session.request(
+                request.verb,
+                request.url,
+                data=request.body,
+                headers=request.headers,
+                proxy=config.proxy,
+                allow_redirects=False,
+                trace_request_ctx=deadline,
+            ) as response:
                 reader = BodyReader(request, response.status, response.raw_headers, config)
                 if not reader.done:
-                    async for chunk in response.content.iter_any():
-                        if reader.feed(chunk):
-                            break
+                    length = response.content_length
+                    if length is not None and length <= config.max_body:
+                        # Known and under the cap: one read of exactly that many raw bytes.
+                        reader.feed(await response.read())
+                    else:
+                        async for chunk in response.content.iter_any():
+                            if reader.feed(chunk):
+                                break
+            deadline.stop()
             outcome = reader.outcome()
+        except asyncio.CancelledError:
+            deadline.stop()
+            if not deadline.expired:
+                raise
+            outcome = failure(request, config, kind=TIMED_OUT)
         except (TimeoutError, asyncio.TimeoutError):
+            deadline.stop()
             outcome = failure(request, config, kind=TIMED_OUT)
         except (aiohttp.ClientError, OSError, RuntimeError) as exc:
+            deadline.stop()
             # RuntimeError: aiohttp's "Session is closed", when `close` ran during the call.
             if isinstance(exc, RuntimeError) and not self._closed:
                 raise
             outcome = failure(request, config, exc, kind=_kind(exc))
+        except BaseException:
+            deadline.stop()
+            raise
         log_attempt(config.logger, request, outcome, time.perf_counter() - started, attempt)
         return outcome

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import ssl
 import subprocess
 import sys
 import textwrap
+import threading
 import warnings
 import zlib
 from pathlib import Path
@@ -701,3 +703,126 @@ def test_a_warning_key_inside_a_nested_object_is_kept_as_data() -> None:
         resp = finished(body)
     assert resp.team.extra == {"warning": "w1"}
     assert resp.warnings == ()
+
+
+@pytest.mark.parametrize(
+    ("options", "error", "says"),
+    [
+        ({"token": 5}, TypeError, "token must be a string, got int"),
+        ({"token": b"xoxb-1"}, TypeError, "token must be a string, got bytes"),
+        ({"base_url": 5}, TypeError, "base_url must be a string, got int"),
+        ({"proxy": b"http://p:1"}, TypeError, "proxy must be a string, got bytes"),
+        ({"allow_insecure": "yes"}, TypeError, "allow_insecure must be a bool"),
+        ({"allow_insecure": 1}, TypeError, "allow_insecure must be a bool"),
+        ({"max_body": 0}, ValueError, "max_body must be a positive int"),
+        ({"max_body": -1}, ValueError, "max_body must be a positive int"),
+        ({"max_body": 1.5}, ValueError, "max_body must be a positive int"),
+        ({"max_body": True}, ValueError, "max_body must be a positive int"),
+    ],
+)
+def test_options_of_the_wrong_type_or_range_are_refused(
+    options: dict[str, Any], error: type[Exception], says: str
+) -> None:
+    with pytest.raises(error, match=says):
+        config(**options)
+
+
+def test_the_smallest_body_cap_is_one_byte() -> None:
+    assert config(max_body=1).max_body == 1
+
+
+def test_a_failure_without_a_cause_says_so() -> None:
+    assert str(failure(REQUEST, config()).error).endswith(": no reason given")
+
+
+def test_a_warning_raised_with_no_caller_outside_slackrtm_still_has_a_place() -> None:
+    # A thread started bare (no `threading` frames) whose only frame belongs to slackrtm: the
+    # warning has no user line to point at, and must not crash looking for one.
+    import _thread
+
+    from slackrtm._wire import _caller
+
+    found: list[object] = []
+    done = threading.Event()
+    namespace: dict[str, Any] = {"__name__": "slackrtm._probe", "_caller": _caller}
+    source = (
+        "def probe(found, done):\n"
+        "    try:\n"
+        "        found.append(_caller(1))\n"
+        "    except BaseException as exc:\n"
+        "        found.append(exc)\n"
+        "    done.set()\n"
+    )
+    exec(source, namespace)  # a function whose globals say it is part of slackrtm
+    _thread.start_new_thread(namespace["probe"], (found, done))
+    assert done.wait(10)
+    assert found == [("sys", 1, {}, "sys")]
+
+
+def test_an_error_keeps_every_header_once_with_repeats_joined() -> None:
+    from slackrtm._wire import finish
+
+    headers = [("Set-Cookie", "a=1"), ("X-Echo", "Bearer xoxb-secret"), ("set-cookie", "b=2")]
+    with pytest.raises(SlackHttpError) as caught:
+        finish(RTM_CONNECT, Answer(status=500, headers=headers, body=b"{}"), config())
+    assert caught.value.response.headers == {
+        "set-cookie": "a=1, b=2",
+        "x-echo": "Bearer <redacted>",
+    }
+
+
+# ---------------------------------------------------------------------------- the warning's line
+
+
+def warn_in(coro_factory: Any) -> list[warnings.WarningMessage]:
+    """Run a coroutine that finishes an answer with a warning; the warnings it raised."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        asyncio.run(coro_factory())
+    return [w for w in caught if issubclass(w.category, SlackApiWarning)]
+
+
+WARNED = SUCCESS_BODY + b', "warning": "superfluous_charset"}'
+
+
+async def finish_warned() -> Any:
+    return finished(WARNED)
+
+
+def test_a_task_nobody_awaits_still_warns() -> None:
+    async def main() -> None:
+        task = asyncio.create_task(finish_warned())
+        while not task.done():
+            await asyncio.sleep(0)
+        task.result()
+
+    assert len(warn_in(main)) == 1
+
+
+def test_a_call_under_wait_for_at_the_top_still_warns() -> None:
+    # asyncio.run(wait_for(...)): the task that awaits the call runs only asyncio's own code.
+    assert len(warn_in(lambda: asyncio.wait_for(finish_warned(), 10))) == 1
+
+
+def test_without_asyncio_loaded_there_is_no_task_to_look_at(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from slackrtm._wire import _awaiting_frame
+
+    monkeypatch.delitem(sys.modules, "asyncio")
+    assert _awaiting_frame() is None
+
+
+def test_futures_that_wait_for_each_other_end_the_search() -> None:
+    import functools
+
+    from slackrtm._wire import _awaiting_task
+
+    async def main() -> Any:
+        loop = asyncio.get_running_loop()
+        first, second = loop.create_future(), loop.create_future()
+        first.add_done_callback(functools.partial(print, second))
+        second.add_done_callback(functools.partial(print, first))
+        return _awaiting_task(asyncio, first, depth=4)
+
+    assert asyncio.run(main()) is None

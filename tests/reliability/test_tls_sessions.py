@@ -9,28 +9,14 @@ forms. (slack_sdk's RTM client ignored its SSL context for years.)
 from __future__ import annotations
 
 import ssl
-from collections.abc import Iterator
 
 import pytest
 import trustme
 
 from slackrtm import Client, SlackConnectionError, events
-from slackrtm.emulator import Emulator, Limits
+from slackrtm.emulator import Emulator
 from slackrtm.rtm import RtmOptions
 from tests.rtm.conftest import Rtm
-
-
-@pytest.fixture(scope="module")
-def authority() -> trustme.CA:
-    return trustme.CA()
-
-
-@pytest.fixture(scope="module")
-def wss_emulator(authority: trustme.CA) -> Iterator[Emulator]:
-    server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    authority.issue_cert("127.0.0.1").configure_cert(server_context)
-    with Emulator(ssl_context=server_context, limits=Limits(web_rate_limit=None)) as emu:
-        yield emu
 
 
 def trusting(authority: trustme.CA) -> ssl.SSLContext:
@@ -54,11 +40,11 @@ def point_socket_at(emu: Emulator, wss: Emulator, authority: trustme.CA) -> str:
 
 
 def test_a_wss_socket_with_an_unknown_ca_is_refused_by_default_alike_in_both_forms(
-    emu: Emulator, wss_emulator: Emulator, authority: trustme.CA
+    emu: Emulator, tls_emulator: Emulator, authority: trustme.CA
 ) -> None:
     messages = {}
     for kind in ("sync", "async"):
-        point_socket_at(emu, wss_emulator, authority)
+        point_socket_at(emu, tls_emulator, authority)
         session = Rtm(kind, emu)
         try:
             with pytest.raises(SlackConnectionError) as caught:
@@ -68,7 +54,7 @@ def test_a_wss_socket_with_an_unknown_ca_is_refused_by_default_alike_in_both_for
         finally:
             session.finish()
         messages[kind] = str(caught.value)
-    assert wss_emulator.counters.connections_total == 0
+    assert tls_emulator.counters.connections_total == 0
     assert messages["sync"].startswith("RTM socket: handshake failed (certificate not trusted: ")
     assert "/websocket/" not in messages["sync"]  # the ticket is not in the message
     # The same words from both forms, whichever library raised it.
@@ -76,14 +62,14 @@ def test_a_wss_socket_with_an_unknown_ca_is_refused_by_default_alike_in_both_for
 
 
 def test_a_wss_socket_is_trusted_through_the_clients_ssl_context(
-    kind: str, emu: Emulator, wss_emulator: Emulator, authority: trustme.CA
+    kind: str, emu: Emulator, tls_emulator: Emulator, authority: trustme.CA
 ) -> None:
-    point_socket_at(emu, wss_emulator, authority)
-    before = wss_emulator.counters.connections_total
+    point_socket_at(emu, tls_emulator, authority)
+    before = tls_emulator.counters.connections_total
     session = Rtm(kind, emu)
     try:
         session.open(options=None, client_options={"ssl_context": trusting(authority)})
         assert isinstance(session.next_event(), events.Hello)
-        assert wss_emulator.counters.connections_total == before + 1
+        assert tls_emulator.counters.connections_total == before + 1
     finally:
         session.finish()

@@ -47,7 +47,7 @@ import heapq
 import logging
 import math
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
@@ -303,6 +303,10 @@ class Dialect:
     RECONNECT_URL = 5  # pragma: no mutate (any value unlike the others)
     EVENT = 0
 
+    kind_by_class = False
+    """Whether `kind` depends on the frame's class alone: the engine then asks once per class
+    and remembers the answer (an inbound burst is tens of thousands of frames)."""
+
     def decode(self, frame: str | bytes) -> object:
         """One inbound frame as a typed object; raises `SlackFrameError` on a malformed one."""
         raise NotImplementedError
@@ -378,15 +382,13 @@ class RtmDialect(Dialect):
     def encode(self, command: Any, id: int | None) -> str:
         return events.encode(command, id)
 
+    kind_by_class = True  # a bounded set of classes: the generated ones
+
     def kind(self, frame: object) -> int:
-        cls = type(frame)
-        kind = self._kinds.get(cls)
+        kind = self._kinds.get(type(frame))
         if kind is None:
-            # An ack subclass the schema may add later is still an ack. The kind depends on
-            # the class alone, so it is worked out once per class (a bounded set: the
-            # generated classes) and remembered.
-            kind = self.ACK if isinstance(frame, events.Ack) else self.EVENT
-            self._kinds[cls] = kind
+            # An ack subclass the schema may add later is still an ack.
+            return self.ACK if isinstance(frame, events.Ack) else self.EVENT
         return kind
 
     def wants_id(self, command: Any) -> bool:
@@ -550,7 +552,8 @@ class RtmProtocol:
         over by popping from the left (its buffer can be this deque itself); `take_events`
         takes them all at once."""
         self._decode = dialect.decode
-        self._kind = dialect.kind
+        self._kinds: dict[type, int] = {}
+        """The dialect's kind of each class seen, when it depends on the class alone."""
         rate = self.options.send_rate
         if rate is not None and math.isinf(rate):
             rate = None  # no limit: no pacing
@@ -725,13 +728,70 @@ class RtmProtocol:
         except SlackFrameError as exc:
             self._log.warning("RTM: skipped a malformed frame: %s", exc)
             return True
-        kind = self._kind(frame)
+        kind = self._kinds.get(type(frame))
+        if kind is None:
+            kind = self._kind(frame)
         if kind == _EVENT:
             # The burst path: one event, nothing else changes.
             self.events.append(frame)
             return not (self.state == "connected" and not self._queue and not self._completed)
         self._receive_other(frame, kind, now)
         return True
+
+    def receive_texts(self, link: int, texts: Sequence[str | bytes], start: int, now: float) -> int:
+        """Inbound frames that came together: ``texts[start:]``, each as by `receive_text`.
+
+        It stops after the first frame for which `receive_text` would return True (the driver
+        then does what that asks before it goes on), so handing a driver's batch over this way
+        is the same, frame by frame, as handing each frame over alone at the same ``now``.
+
+        Returns:
+            The index after the last frame taken: ``len(texts)`` when all were.
+        """
+        end = len(texts)
+        if start >= end:
+            return end
+        if link != self.link or not (
+            self.state == "connected" and not self._queue and not self._completed
+        ):
+            self.receive_text(link, texts[start], now)
+            return start + 1
+        # Connected, nothing queued or completed: while the frames are plain events nothing
+        # changes but the events and the liveness, noted once (all at the same ``now``).
+        self._last_received = now
+        if self._ping_id is not None or self._ping_due:
+            self._ping_id = None
+            self._pong_deadline = None
+            self._ping_due = False
+        decode = self._decode
+        kind_of = self._kinds.get
+        append = self.events.append
+        index = start
+        while index < end:
+            text = texts[index]
+            index += 1
+            try:
+                frame = decode(text)
+            except SlackFrameError as exc:
+                self._log.warning("RTM: skipped a malformed frame: %s", exc)
+                return index
+            kind = kind_of(type(frame))
+            if kind is None:
+                kind = self._kind(frame)
+            if kind == _EVENT:
+                append(frame)
+                continue
+            self._receive_other(frame, kind, now)
+            return index
+        return index
+
+    def _kind(self, frame: object) -> int:
+        """The dialect's kind of a frame, remembered for its class when the dialect allows."""
+        dialect = self.dialect
+        kind = dialect.kind(frame)
+        if dialect.kind_by_class:
+            self._kinds[type(frame)] = kind
+        return kind
 
     def _receive_other(self, frame: object, kind: int, now: float) -> None:
         """A frame the engine acts on (ack, hello, pong, reconnect, reconnect_url)."""

@@ -610,7 +610,7 @@ class RtmSession:
         limit = self.options.max_buffered
         lock = self._lock
         recv = ws.recv
-        receive_text = proto.receive_text
+        receive_texts = proto.receive_texts
         cause = "connection dropped"
         too_large = False
         try:
@@ -638,17 +638,17 @@ class RtmSession:
                             break
                     with lock:
                         now = clock()
-                        for data in batch:
-                            # False: a plain event while connected, nothing queued or
-                            # completed; it waits in the core's queue for the _settle below.
-                            if receive_text(link, data, now):
-                                self._settle()
-                                if proto.link != link:
-                                    self._poke()
-                                    return
-                                if proto.queued or proto.state != "connected":
-                                    self._poke()
-                        self._settle()
+                        taken, count = 0, len(batch)
+                        while taken < count:
+                            # Up to the end, or to a frame that needs more than its event
+                            # delivered: then settled and checked at once, as if alone.
+                            taken = receive_texts(link, batch, taken, now)
+                            self._settle()
+                            if proto.link != link:
+                                self._poke()
+                                return
+                            if proto.queued or proto.state != "connected":
+                                self._poke()
                 if isinstance(ended, websockets.exceptions.ConnectionClosed):
                     too_large = _refused_as_too_large(ended)
                     received = ended.rcvd

@@ -11,17 +11,22 @@ tests hold that nothing about order, acks, goodbyes or closes changes for it.
 
 from __future__ import annotations
 
+import itertools
 import json
+from collections.abc import Callable
 from typing import Any
 
 import attrs
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from slackrtm import events
 from slackrtm.emulator import Emulator
 from slackrtm.rtm import Connected, Disconnected, Reconnecting, RtmOptions
 from slackrtm.rtm._protocol import RTM_DIALECT, Dialect, RtmDialect, RtmProtocol
 
+from ..fuzzing import examples
 from .conftest import FAST, GENERAL, WAIT, Rtm, connected, eventually
 
 HELLO = '{"type": "hello"}'
@@ -121,19 +126,164 @@ def test_events_keep_arrival_order_with_lifecycle_notices_and_take_events_drains
     assert proto.take_events() == []
 
 
-def test_an_unknown_event_and_an_ack_subclass_keep_their_kind_when_remembered() -> None:
-    dialect = RtmDialect()
+class _Counting(RtmDialect):
+    """Slack's dialect, counting the classes it is asked the kind of; it decodes `planted`
+    instead of the frame when one is planted."""
 
-    @attrs.frozen(kw_only=True)
-    class LaterAck(events.MessageAck):
-        pass
+    def __init__(self) -> None:
+        super().__init__()
+        self.asked: list[type] = []
+        self.planted: events.Ack | None = None
 
-    ack = LaterAck(reply_to=1, ts="1.2")
-    unknown = events.decode('{"type": "no_such_event"}')
-    for _ in range(2):  # the first call works the kind out, the second remembers it
-        assert dialect.kind(ack) == Dialect.ACK
-        assert dialect.kind(unknown) == Dialect.EVENT
-        assert RTM_DIALECT.kind(events.decode(HELLO)) == Dialect.HELLO
+    def decode(self, frame: str | bytes) -> events.Event | events.Ack:
+        return self.planted if self.planted is not None else events.decode(frame)
+
+    def kind(self, frame: object) -> int:
+        self.asked.append(type(frame))
+        return super().kind(frame)
+
+
+@attrs.frozen(kw_only=True)
+class _LaterAck(events.MessageAck):
+    """An ack subclass the schema may add later."""
+
+
+def test_the_kind_of_a_class_is_asked_once_and_stays_right() -> None:
+    dialect = _Counting()
+    proto = RtmProtocol(RtmOptions(send_rate=None), dialect=dialect)
+    link = connect(proto)
+    dialect.asked.clear()
+    for frame in [message_frame("a"), message_frame("b"), '{"type": "x_y"}', '{"type": "x_y"}']:
+        proto.receive_text(link, frame, 1.0)
+    assert dialect.asked == [events.Message, events.UnknownEvent], "asked once per class"
+    delivered = [type(e) for e in proto.take_events()]
+    assert delivered == [events.Message, events.Message, events.UnknownEvent, events.UnknownEvent]
+    # An ack subclass is still an ack, the first time and once remembered.
+    for _ in range(2):
+        pending = proto.send(events.MessageCommand(channel="C1", text="hi"), 2.0)
+        proto.data_to_send(2.0)
+        assert pending.id is not None
+        dialect.planted = ack = _LaterAck(reply_to=pending.id, ts="1.2")
+        assert proto.receive_text(link, "(planted)", 2.1) is True
+        assert pending.done and pending.result is ack
+    assert dialect.asked.count(_LaterAck) == 1
+    assert RTM_DIALECT.kind(ack) == Dialect.ACK
+    assert proto.take_events() == [], "acks are not events"
+
+
+class _ByContent(Dialect):
+    """A dialect whose kinds depend on more than the class: never remembered."""
+
+    def decode(self, frame: str | bytes) -> object:
+        return json.loads(frame)
+
+    def kind(self, frame: object) -> int:
+        assert isinstance(frame, dict)
+        return self.HELLO if frame.get("type") == "hello" else self.EVENT
+
+    def delivered(self, kind: int) -> bool:
+        return True
+
+
+def test_a_dialect_whose_kinds_depend_on_the_frame_is_asked_every_time() -> None:
+    proto = RtmProtocol(RtmOptions(send_rate=None), dialect=_ByContent())
+    proto.begin_connect(0.0)
+    link = proto.socket_opened(0.0)
+    assert proto.receive_text(link, '{"type": "x"}', 0.1) is True, "not connected yet"
+    proto.receive_text(link, HELLO, 0.2)  # a dict too, but a hello
+    assert proto.state == "connected"
+    assert proto.receive_text(link, '{"type": "x"}', 0.3) is False
+
+
+# -- the core: a batch is the same as its frames one by one ------------------------------------
+
+FRAMES: dict[str, Callable[[int], str]] = {
+    "message": lambda i: message_frame(f"m{i}", f"1.{i:06d}"),
+    "unknown": lambda i: json.dumps({"type": "x_unknown", "n": i}),
+    "ack": lambda i: json.dumps({"ok": True, "reply_to": 1 + i % 4, "ts": f"2.{i}", "text": "t"}),
+    "error_ack": lambda i: json.dumps(
+        {"ok": False, "reply_to": 1 + i % 4, "error": {"code": 2, "msg": "no"}}
+    ),
+    "pong": lambda i: json.dumps({"type": "pong", "reply_to": i}),
+    "hello": lambda i: HELLO,
+    "goodbye": lambda i: '{"type": "goodbye"}',
+    "reconnect_url": lambda i: json.dumps({"type": "reconnect_url", "url": f"wss://h/{i}"}),
+    "malformed": lambda i: "{not json" if i % 2 else "[1, 2]",
+}
+frame_kinds = st.lists(st.just("message") | st.sampled_from(sorted(FRAMES)), max_size=40)
+
+
+def session(queued: int) -> tuple[RtmProtocol, int]:
+    """Connected, four messages written and awaiting their acks, `queued` more waiting."""
+    options = RtmOptions(send_rate=1.0, send_burst=4, ack_timeout=60.0)
+    proto = RtmProtocol(options, rng=lambda: 0.5)
+    link = connect(proto)
+    for n in range(4 + queued):
+        proto.send(events.MessageCommand(channel="C1", text=f"s{n}"), 0.5)
+    proto.data_to_send(0.5)
+    return proto, link
+
+
+def outcome(proto: RtmProtocol, completed: list[Any]) -> tuple[Any, ...]:
+    def shown(item: Any) -> Any:
+        if isinstance(item, events.Message):
+            return ("message", item.text)
+        return repr(item)
+
+    return (
+        [shown(e) for e in proto.take_events()],
+        [(p.id, repr(p.result), repr(p.error)) for p in completed],
+        proto.state,
+        proto.link,
+        proto.queued,
+        proto.next_deadline(),
+    )
+
+
+@settings(max_examples=examples(200), deadline=None)
+@given(
+    kinds=frame_kinds,
+    cuts=st.lists(st.integers(0, 40), max_size=6),
+    queued=st.integers(0, 1),
+    ping=st.booleans(),
+)
+def test_frames_handed_over_as_a_batch_are_handled_as_one_by_one(
+    kinds: list[str], cuts: list[int], queued: int, ping: bool
+) -> None:
+    texts = [FRAMES[kind](i) for i, kind in enumerate(kinds)]
+    alone, alone_link = session(queued)
+    batched, batched_link = session(queued)
+    if ping:  # a ping in flight: any frame clears it
+        for proto in (alone, batched):
+            proto.tick(0.5 + proto.options.ping_interval)
+            proto.data_to_send(0.5 + proto.options.ping_interval)
+    now = 11.0
+    completed_alone: list[Any] = []
+    for text in texts:  # the way a driver hands over one frame at a time
+        alone.receive_text(alone_link, text, now)
+        completed_alone += alone.take_completed()
+    completed_batched: list[Any] = []
+    bounds = sorted({0, len(texts), *(c for c in cuts if c < len(texts))})
+    for low, high in itertools.pairwise(bounds):
+        batch = texts[low:high]
+        taken = 0
+        while taken < len(batch):
+            after = batched.receive_texts(batched_link, batch, taken, now)
+            assert after > taken, "every call takes at least one frame"
+            taken = after
+            completed_batched += batched.take_completed()
+    assert outcome(batched, completed_batched) == outcome(alone, completed_alone)
+
+
+def test_a_batch_stops_after_a_frame_that_needs_the_driver() -> None:
+    proto, link = session(0)
+    batch = [message_frame("a"), FRAMES["ack"](0), message_frame("b"), "{bad", message_frame("c")]
+    assert proto.receive_texts(link, batch, 0, 1.0) == 2, "after the ack"
+    assert [p.id for p in proto.take_completed()] == [1]
+    assert proto.receive_texts(link, batch, 2, 1.0) == 4, "after the malformed frame"
+    assert proto.receive_texts(link, batch, 4, 1.0) == 5
+    assert proto.receive_texts(link, batch, 5, 1.0) == 5, "nothing left"
+    assert [e.text for e in proto.take_events()] == ["a", "b", "c"]  # type: ignore[attr-defined]
 
 
 # -- both sessions: frames that arrive together --------------------------------------------------

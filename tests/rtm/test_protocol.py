@@ -115,6 +115,9 @@ def test_an_ack_completes_its_send_with_the_typed_ack() -> None:
     pending = proto.send(message(), 1.0)
     (frame,) = sent(proto.data_to_send(1.0))
     assert not pending.done
+    proto.frames_written(1.0, 1)
+    assert not pending.done, "written is not acked"
+    assert proto.take_completed() == []
     proto.receive_text(
         link, json.dumps({"ok": True, "reply_to": frame["id"], "ts": "1.2", "text": "hi"}), 1.1
     )
@@ -241,6 +244,18 @@ def test_sends_are_paced_by_a_token_bucket() -> None:
     assert proto.next_deadline() == pytest.approx(11.0)
     assert [f["text"] for f in sent(proto.data_to_send(11.0))] == ["3"]
     assert [f["text"] for f in sent(proto.data_to_send(13.0))] == ["4", "5"]
+
+
+def test_sends_queued_before_hello_are_due_as_soon_as_it_comes() -> None:
+    proto = make(RtmOptions(send_rate=1.0, send_burst=2))
+    proto.begin_connect(0.0)
+    proto.send(message(), 0.1)
+    link = proto.socket_opened(0.2)
+    proto.receive_text(link, HELLO, 0.5)
+    deadline = proto.next_deadline()
+    assert deadline is not None
+    assert deadline <= 0.5
+    assert len(proto.data_to_send(0.5)) == 1
 
 
 def test_pacing_can_be_turned_off() -> None:
@@ -451,7 +466,7 @@ def test_a_stall_is_found_within_ping_interval_plus_pong_timeout() -> None:
     assert now == pytest.approx(7.0)
     notices = [e for e in proto.take_events() if isinstance(e, (Disconnected, Reconnecting))]
     assert isinstance(notices[0], Disconnected)
-    assert "stalled" in notices[0].cause
+    assert notices[0].cause == "stalled: no frame within 7 s"
     assert isinstance(notices[1], Reconnecting)
 
 
@@ -1435,3 +1450,31 @@ def test_closing_twice_keeps_the_first_cause() -> None:
     with pytest.raises(RtmSessionClosed) as info:
         proto.send(message(), 3.0)
     assert info.value.cause == "closed by the user"
+
+
+# -- what receive_text tells the driver --------------------------------------------------------
+
+
+def test_receive_text_says_when_the_driver_has_more_to_do_than_deliver() -> None:
+    proto = make()
+    link = connect(proto)
+    plain = '{"type": "message", "ts": "1.0"}'
+    assert proto.receive_text(link, plain, 1.0) is False, "a plain event while connected"
+    assert proto.receive_text(link + 1, plain, 1.0) is True, "a socket being replaced"
+    assert proto.receive_text(link, "not json", 1.0) is True
+    assert proto.receive_text(link, '{"type": "pong", "reply_to": 1}', 1.0) is True
+    pending = proto.send(message(), 1.0)
+    assert proto.receive_text(link, plain, 1.1) is True, "a send waits to be written"
+    proto.data_to_send(1.1)
+    assert proto.receive_text(link, plain, 1.2) is False, "written: its ack is awaited"
+    ack = json.dumps({"ok": True, "reply_to": pending.id, "ts": "1"})
+    assert proto.receive_text(link, ack, 1.3) is True
+    assert proto.receive_text(link, plain, 1.4) is True, "a completion to hand over"
+    assert proto.take_completed() == [pending]
+    assert proto.receive_text(link, plain, 1.5) is False
+    assert kinds(proto.take_events()) == [events.Message] * 5, "not the replaced socket's"
+    proto.connection_lost(link, 2.0, "dropped")
+    proto.begin_connect(3.0)
+    link = proto.socket_opened(3.0)
+    assert proto.receive_text(link, plain, 3.0) is True, "not connected yet"
+    assert proto.receive_text(link, HELLO, 3.1) is True

@@ -97,6 +97,13 @@ def test_backoff_is_full_jitter_doubling_up_to_the_cap() -> None:
     assert low.next_wait(FAILURE) == 0.125
 
 
+def test_attempts_count_the_retries_and_the_time_waited() -> None:
+    attempts = Attempts(RetryPolicy(), clock=lambda: 0.0, rng=lambda: 1.0)
+    waits = [attempts.next_wait(answer(429, **{"retry-after": "2"})), attempts.next_wait(FAILURE)]
+    assert waits == [2.0, 1.0]
+    assert (attempts.retries, attempts.waited) == (2, 3.0)
+
+
 def test_retry_after_is_waited_and_defaults_to_one_second() -> None:
     attempts = Attempts(RetryPolicy(), clock=lambda: 0.0)
     assert attempts.next_wait(answer(429, **{"retry-after": "7"})) == 7.0

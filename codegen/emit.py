@@ -9,6 +9,7 @@ written as they are; the formatter never splits a string.
 from __future__ import annotations
 
 import json
+import re
 import textwrap
 from collections.abc import Iterable
 
@@ -24,6 +25,16 @@ _WIDTH = 100
 def _q(text: str) -> str:
     """A Python string literal in double quotes (JSON's escapes are valid Python escapes)."""
     return json.dumps(text, ensure_ascii=False)
+
+
+def _snake(name: str) -> str:
+    """``RtmConnectTeam`` -> ``rtm_connect_team``."""
+    return re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", name).lower()
+
+
+def reader_name(model: str) -> str:
+    """The fast reader of a model in readers.py: ``RtmConnectTeam`` -> ``read_rtm_connect_team``."""
+    return f"read_{_snake(model)}"
 
 
 def _const(name: str) -> str:
@@ -305,6 +316,7 @@ def _method_spec(method: Method) -> list[str]:
     body += [
         f"    args_type={method.args_class},",
         f"    response_type={method.response_class},",
+        f"    read={reader_name(method.response_class)},",
     ]
     body += _codes_table("errors", method.errors)
     body += _codes_table("warnings", method.warnings)
@@ -342,6 +354,9 @@ def _methods(api: Api) -> str:
         "",
         "from .models import (",
         *(f"    {name}," for name in models),
+        ")",
+        "from .readers import (",
+        *(f"    {reader_name(name)}," for name in sorted({m.response_class for m in api.methods})),
         ")",
         "",
     ]
@@ -596,6 +611,8 @@ def _init(api: Api) -> str:
 
 def emit(api: Api) -> dict[str, str]:
     """Every file of the generated package, by file name, as text."""
+    from .emit_readers import emit_readers  # it builds on this module's helpers
+
     return {
         "__init__.py": _init(api),
         "api.py": _api(api),
@@ -603,4 +620,5 @@ def emit(api: Api) -> dict[str, str]:
         "errors.py": _errors(api),
         "methods.py": _methods(api),
         "models.py": _models(api),
+        "readers.py": emit_readers(api),
     }

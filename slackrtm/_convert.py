@@ -7,11 +7,12 @@ Rules (DESIGN principles 4 and 5):
 - Fields the schema does not know are kept, on the model's ``extra`` mapping.
 - Warnings (``warning`` and ``response_metadata.warnings``) land on a response's ``warnings``.
 
-Two converters are built once, on the first call of `structure` (cattrs is imported then, not
-with the package: it is the largest part of ``import slackrtm``, and a program that only builds a
-client never needs it). The fast one (no detailed validation) structures every response; only
-when it fails is the input structured again with the detailed one, whose error tree gives the
-wire path of the first offending value.
+Every answer is first read by its model's generated reader (`_generated/readers.py`, which
+builds on `unknown_fields`, `parse_warnings` and `slot_setters` here); `structure` runs only for
+a body the reader refuses. Two converters are built once, on the first call of `structure`
+(cattrs is imported then, not with the package, nor with a valid answer). The fast one (no
+detailed validation) structures the body; only when it fails is the input structured again with
+the detailed one, whose error tree gives the wire path of the first offending value.
 """
 
 from __future__ import annotations
@@ -28,7 +29,16 @@ from ._exceptions import SlackResponseError
 if TYPE_CHECKING:
     import cattrs
 
-__all__ = ["EXTRA", "ROLE", "WARNINGS", "WIRE", "parse_warnings", "structure"]
+__all__ = [
+    "EXTRA",
+    "ROLE",
+    "WARNINGS",
+    "WIRE",
+    "parse_warnings",
+    "slot_setters",
+    "structure",
+    "unknown_fields",
+]
 
 T = TypeVar("T")
 
@@ -94,6 +104,31 @@ def parse_warnings(body: Mapping[str, Any], known: type[enum.Enum]) -> tuple[Any
     seen: dict[str, None] = dict.fromkeys(code for code in codes if code)
     values = known._value2member_map_
     return tuple(values.get(code, code) for code in seen)
+
+
+def unknown_fields(data: Mapping[str, Any], known: frozenset[str]) -> dict[str, Any]:
+    """The fields of a decoded object the schema does not describe (``known`` are its wire
+    names), for a model's ``extra``; a new empty dict when there are none."""
+    if len(data) <= len(known) and known.issuperset(data):
+        return {}
+    return {key: value for key, value in data.items() if key not in known}
+
+
+def slot_setters(cls: type, names: tuple[str, ...]) -> tuple[Callable[[Any, Any], None], ...]:
+    """The setters of the named slots of a frozen slotted attrs class, in that order: what a
+    generated reader fills a new instance with (``object.__new__``), at C speed, instead of
+    calling ``__init__`` (these models have no validators, converters or post-init).
+
+    Raises:
+        TypeError: A name is not a field of ``cls``.
+    """
+    fields = attrs.fields_dict(cls)
+    setters = []
+    for name in names:
+        if name not in fields:
+            raise TypeError(f"{cls.__name__} has no field {name!r}")
+        setters.append(vars(cls)[name].__set__)
+    return tuple(setters)
 
 
 def _model_hook_factory(converter: cattrs.Converter) -> Callable[[type[Any]], Any]:

@@ -7,7 +7,7 @@ and the redacting repr for secret fields. Nothing here performs I/O or knows a m
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, Generic, Literal, TypeVar
 
 import attrs
@@ -105,6 +105,9 @@ class MethodSpec(Generic[A, R]):
     """Every argument, the token included (see `ArgSpec.role`)."""
     args_type: type[A]
     response_type: type[R]
+    read: Callable[[Any], R | None]
+    """The generated fast reader of the response model: the model, or None for a body it does
+    not take as it is (the core then structures it with cattrs, which says why)."""
     errors: Mapping[str, str]
     """Documented error codes mapped to their descriptions."""
     warnings: Mapping[str, str]

@@ -32,6 +32,14 @@ from .models import (
     UsersListArgs,
     UsersListResponse,
 )
+from .readers import (
+    read_auth_test_response,
+    read_conversations_list_response,
+    read_rtm_connect_response,
+    read_team_info_response,
+    read_users_info_response,
+    read_users_list_response,
+)
 
 __all__ = [
     "AUTH_TEST",
@@ -69,6 +77,7 @@ AUTH_TEST: Final[MethodSpec[AuthTestArgs, AuthTestResponse]] = MethodSpec(
     ),
     args_type=AuthTestArgs,
     response_type=AuthTestResponse,
+    read=read_auth_test_response,
     errors={
         "not_authed": "No authentication token was given.",
         "invalid_auth": "The token could not be validated, or the request came from an IP address that may not make it.",
@@ -186,6 +195,7 @@ CONVERSATIONS_LIST: Final[MethodSpec[ConversationsListArgs, ConversationsListRes
         ),
         args_type=ConversationsListArgs,
         response_type=ConversationsListResponse,
+        read=read_conversations_list_response,
         errors={
             "not_authed": "No authentication token was given.",
             "invalid_auth": "The token could not be validated, or the request came from an IP address that may not make it.",
@@ -285,6 +295,7 @@ RTM_CONNECT: Final[MethodSpec[RtmConnectArgs, RtmConnectResponse]] = MethodSpec(
     ),
     args_type=RtmConnectArgs,
     response_type=RtmConnectResponse,
+    read=read_rtm_connect_response,
     errors={
         "not_authed": "No authentication token was given.",
         "invalid_auth": "The token could not be validated, or the request came from an IP address that may not make it.",
@@ -353,6 +364,7 @@ TEAM_INFO: Final[MethodSpec[TeamInfoArgs, TeamInfoResponse]] = MethodSpec(
     ),
     args_type=TeamInfoArgs,
     response_type=TeamInfoResponse,
+    read=read_team_info_response,
     errors={
         "not_authed": "No authentication token was given.",
         "invalid_auth": "The token could not be validated, or the request came from an IP address that may not make it.",
@@ -439,6 +451,7 @@ USERS_INFO: Final[MethodSpec[UsersInfoArgs, UsersInfoResponse]] = MethodSpec(
     ),
     args_type=UsersInfoArgs,
     response_type=UsersInfoResponse,
+    read=read_users_info_response,
     errors={
         "not_authed": "No authentication token was given.",
         "invalid_auth": "The token could not be validated, or the request came from an IP address that may not make it.",
@@ -547,6 +560,7 @@ USERS_LIST: Final[MethodSpec[UsersListArgs, UsersListResponse]] = MethodSpec(
     ),
     args_type=UsersListArgs,
     response_type=UsersListResponse,
+    read=read_users_list_response,
     errors={
         "not_authed": "No authentication token was given.",
         "invalid_auth": "The token could not be validated, or the request came from an IP address that may not make it.",

@@ -99,3 +99,30 @@ def test_the_pytest_plugin_loads_nothing_heavy_until_used() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout.split()
     assert out == ["False", "True"]
+
+
+def test_a_valid_answer_is_read_without_loading_cattrs() -> None:
+    # The generated readers take every answer as it is; cattrs is loaded only to say what is
+    # wrong with one they refuse. Both clients, one call each, against the emulator.
+    from slackrtm.emulator import Emulator
+
+    with Emulator() as emu:
+        code = (
+            "import asyncio, sys, slackrtm\n"
+            f"base, token = {emu.base_url!r}, {emu.bot_token!r}\n"
+            "with slackrtm.Client(token=token, base_url=base) as client:\n"
+            "    assert client.rtm_connect().ok\n"
+            "async def main():\n"
+            "    async with slackrtm.AsyncClient(token=token, base_url=base) as client:\n"
+            "        assert (await client.users_list()).ok\n"
+            "asyncio.run(main())\n"
+            "print('cattrs' in sys.modules)\n"
+            "try:\n"
+            "    slackrtm._convert.structure({'ok': True}, slackrtm.RtmConnectResponse)\n"
+            "except slackrtm.SlackResponseError as exc:\n"
+            "    print(exc.path, 'cattrs' in sys.modules)\n"
+        )
+        out = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        ).stdout.split()
+    assert out == ["False", "self", "True"]

@@ -1,0 +1,224 @@
+"""Response models (codegen.load) -> Python source of slackrtm/_generated/readers.py.
+
+One fast reader per model, ``read_<model>(data_) -> Model | None``, written out field by field:
+each value checked against its exact Python type (no coercion: ``"false"`` is not a bool,
+``true`` is not an integer; an integer is taken for a number and made a float), nested models
+and arrays read by their own readers, the fields the schema does not describe kept on
+``extra``, a response's warnings on ``warnings``. It returns None, rather than explain, for
+anything it does not take: the core then structures the body with cattrs (`slackrtm._convert`),
+whose detailed pass names the wire path of the offending value. So a valid body gives the same
+model either way, and an invalid one the same error as before the readers existed; the suite
+checks the two against each other on generated bodies.
+
+The output is a pure function of the schema (models and their readers sorted by name), in the
+layout `ruff format` keeps: every call and set that could wrap is written exploded with a
+trailing comma.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from .emit import _WIDTH, _all, _file, _header, _q, _snake, reader_name
+from .load import Api, Field, Model
+
+__all__ = ["emit_readers"]
+
+_SCALAR_CHECKS = {"str": "str", "bool": "bool", "int": "int"}
+
+
+def _inner(py_type: str) -> str | None:
+    """``tuple[X, ...]`` -> ``X``; None for a type that is not an array."""
+    if py_type.startswith("tuple[") and py_type.endswith(", ...]"):
+        return py_type[len("tuple[") : -len(", ...]")]
+    return None
+
+
+def _tuple_name(py_type: str) -> str:
+    """The helper reading an array type: ``tuple[User, ...]`` -> ``_tuple_of_user``."""
+    inner = _inner(py_type)
+    assert inner is not None
+    return "_tuple_of_" + (_tuple_name(inner)[1:] if _inner(inner) else _snake(inner))
+
+
+def _converter(py_type: str) -> str | None:
+    """The function that reads a value of this type (None for a scalar, checked inline)."""
+    if py_type in _SCALAR_CHECKS or py_type == "float":
+        return None
+    if _inner(py_type) is not None:
+        return _tuple_name(py_type)
+    return reader_name(py_type)
+
+
+def _value_lines(py_type: str, var: str, required: bool, indent: str) -> list[str]:
+    """Lines that check ``var`` (and convert it in place), returning None from the reader
+    when it is not of the type; an optional field also takes None (absent or null)."""
+    guard = "" if required else f"{var} is not None and "
+    if py_type in _SCALAR_CHECKS:
+        return [
+            f"{indent}if {guard}type({var}) is not {_SCALAR_CHECKS[py_type]}:",
+            f"{indent}    return None",
+        ]
+    if py_type == "float":
+        return [
+            f"{indent}if {guard}type({var}) is not float:",
+            f"{indent}    if type({var}) is not int:",
+            f"{indent}        return None",
+            f"{indent}    {var} = float({var})",
+        ]
+    convert = _converter(py_type)
+    if required:
+        return [
+            f"{indent}{var} = {convert}({var})",
+            f"{indent}if {var} is None:",
+            f"{indent}    return None",
+        ]
+    return [
+        f"{indent}if {var} is not None:",
+        f"{indent}    {var} = {convert}({var})",
+        f"{indent}    if {var} is None:",
+        f"{indent}        return None",
+    ]
+
+
+def _tuple_reader(py_type: str) -> list[str]:
+    inner = _inner(py_type)
+    assert inner is not None
+    out = [
+        "",
+        "",
+        *_def(_tuple_name(py_type), f"{py_type} | None"),
+        "    if type(data_) is not list:",
+        "        return None",
+    ]
+    if inner in _SCALAR_CHECKS:
+        out += [
+            "    for item_ in data_:",
+            f"        if type(item_) is not {_SCALAR_CHECKS[inner]}:",
+            "            return None",
+            "    return tuple(data_)",
+        ]
+        return out
+    out += [
+        f"    items_: list[{inner}] = []",
+        "    for item_ in data_:",
+        *_value_lines(inner, "item_", True, "        "),
+        "        items_.append(item_)",
+        "    return tuple(items_)",
+    ]
+    return out
+
+
+def _def(name: str, returns: str) -> list[str]:
+    """A reader's signature, wrapped as the formatter wraps one too long for a line."""
+    line = f"def {name}(data_: Any) -> {returns}:"
+    if len(line) <= _WIDTH:
+        return [line]
+    return [f"def {name}(", "    data_: Any,", f") -> {returns}:"]
+
+
+def _known(model: Model) -> str:
+    return f"_KNOWN_{_snake(model.name).upper()}"
+
+
+def _set(name: str, items: Iterable[str]) -> list[str]:
+    values = sorted(set(items))
+    if not values:
+        return ["", "", f"{name}: Final[frozenset[str]] = frozenset()"]
+    return [
+        "",
+        "",
+        f"{name}: Final = frozenset(",
+        "    {",
+        *(f"        {_q(v)}," for v in values),
+        "    },",
+        ")",
+    ]
+
+
+def _local(field: Field) -> str:
+    return f"v_{field.attr}"
+
+
+def _setters(model: Model) -> str:
+    return f"_SET_{_snake(model.name).upper()}"
+
+
+def _model_reader(model: Model) -> list[str]:
+    known = [f.wire for f in model.fields] + (["warning"] if model.is_response else [])
+    out = _set(_known(model), known)
+    names = [field.attr for field in model.fields] + ["extra"]
+    names += ["warnings"] if model.is_response else []
+    out += ["", "", f"{_setters(model)}: Final = slot_setters(", f"    {model.name},", "    ("]
+    out += [f"        {_q(name)}," for name in names]
+    out += ["    ),", ")"]
+    out += [
+        "",
+        "",
+        *_def(reader_name(model.name), f"{model.name} | None"),
+        "    if type(data_) is not dict:",
+        "        return None",
+    ]
+    for field in model.fields:
+        var = _local(field)
+        out.append(f"    {var} = data_.get({_q(field.wire)})")
+        out += _value_lines(field.py_type, var, field.required, "    ")
+    if model.is_response:
+        out += [
+            "    warnings_: tuple[WarningCode | str, ...] = ()",
+            '    if "warning" in data_ or "response_metadata" in data_:',
+            "        warnings_ = parse_warnings(data_, WarningCode)",
+        ]
+    out += [f"    object_ = _new({model.name})", f"    set_ = {_setters(model)}"]
+    values = [_local(field) for field in model.fields]
+    values.append(f"unknown_fields(data_, {_known(model)})")
+    if model.is_response:
+        values.append("warnings_")
+    out += [f"    set_[{index}](object_, {value})" for index, value in enumerate(values)]
+    out.append("    return object_")
+    return out
+
+
+def _all_models(api: Api) -> list[Model]:
+    models = {m.name: m for m in api.shared_models}
+    for method in api.methods:
+        models.update((m.name, m) for m in method.models)
+    return [models[name] for name in sorted(models)]
+
+
+def _array_types(models: list[Model]) -> list[str]:
+    found: set[str] = set()
+    for model in models:
+        for field in model.fields:
+            py_type: str | None = field.py_type
+            while py_type is not None and _inner(py_type) is not None:
+                found.add(py_type)
+                py_type = _inner(py_type)
+    return sorted(found, key=_tuple_name)
+
+
+def emit_readers(api: Api) -> str:
+    """The text of readers.py."""
+    models = _all_models(api)
+    out = _header(
+        api.sources,
+        "Fast readers of the response models: the model, or None for the core's detailed path.",
+    )
+    out += [
+        "from typing import Any, Final",
+        "",
+        "from slackrtm._convert import parse_warnings, slot_setters, unknown_fields",
+        "",
+        "from .codes import WarningCode",
+        "from .models import (",
+        *(f"    {m.name}," for m in sorted(models, key=lambda m: m.name.lower())),
+        ")",
+        "",
+    ]
+    out += _all(reader_name(m.name) for m in models)
+    out += ["", "_new: Final = object.__new__"]
+    for model in models:
+        out += _model_reader(model)
+    for py_type in _array_types(models):
+        out += _tuple_reader(py_type)
+    return _file(out)

@@ -435,17 +435,20 @@ def _api_method(method: Method, *, is_async: bool) -> list[str]:
             out.append(f"        {arg.attr}: {annotation} | None = None,")
     out.append(f"    ) -> {method.response_class}:")
     out += _docstring_raw(_method_doc(method), "        ")
+    # The method table (and with it the models and attrs) loads at the first call, not with
+    # the client: building one stays cheap.
+    out += [f"        from .methods import {method.const_name}", ""]
     if args:
         out += [
             f"        return {call}(",
             f"            {method.const_name},",
-            f"            {method.args_class}(",
+            f"            {method.const_name}.args_type(",
             *(f"                {a.attr}={a.attr}," for a in args),
             "            ),",
             "        )",
         ]
     else:
-        out.append(f"        return {call}({method.const_name}, {method.args_class}())")
+        out.append(f"        return {call}({method.const_name}, {method.const_name}.args_type())")
     return out
 
 
@@ -489,17 +492,20 @@ def _iter_method(method: Method, *, is_async: bool) -> list[str]:
             out.append(f"        {arg.attr}: {annotation} | None = None,")
     out.append(f"    ) -> {kind}[{page.item_type}]:")
     out += _docstring_raw(_iter_doc(method), "        ")
+    out += [f"        from .methods import {method.const_name}", ""]
     if args:
         out += [
             "        return self._paginate(",
             f"            {method.const_name},",
-            f"            {method.args_class}(",
+            f"            {method.const_name}.args_type(",
             *(f"                {a.attr}={a.attr}," for a in args),
             "            ),",
             "        )",
         ]
     else:
-        out.append(f"        return self._paginate({method.const_name}, {method.args_class}())")
+        out.append(
+            f"        return self._paginate({method.const_name}, {method.const_name}.args_type())"
+        )
     return out
 
 
@@ -510,6 +516,8 @@ def _paginate(is_async: bool) -> list[str]:
             "    async def _paginate("
             "self, method: MethodSpec[Any, Any], args: object"
             ") -> AsyncIterator[Any]:",
+            "        from slackrtm._paging import next_page_args, page_items",
+            "",
             "        page_args: object | None = args",
             "        while page_args is not None:",
             "            page = await self._call(method, page_args)",
@@ -520,6 +528,8 @@ def _paginate(is_async: bool) -> list[str]:
     return [
         "",
         "    def _paginate(self, method: MethodSpec[Any, Any], args: object) -> Iterator[Any]:",
+        "        from slackrtm._paging import next_page_args, page_items",
+        "",
         "        page_args: object | None = args",
         "        while page_args is not None:",
         "            page = self._call(method, page_args)",
@@ -533,23 +543,18 @@ def _api(api: Api) -> str:
     paged = [m for m in api.methods if m.pagination is not None]
     items = {m.pagination.item_type for m in paged if m.pagination is not None}
     models = sorted(
-        {m.args_class for m in api.methods}
-        | {m.response_class for m in api.methods}
-        | {t for t in items if t[:1].isupper()},
+        {m.response_class for m in api.methods} | {t for t in items if t[:1].isupper()},
         key=str.lower,
     )
     out += (["from collections.abc import AsyncIterator, Iterator"] if paged else []) + [
-        "from typing import Any, TypeVar",
+        "from typing import TYPE_CHECKING, Any, TypeVar",
         "",
-        *(["from slackrtm._paging import next_page_args, page_items"] if paged else []),
-        "from slackrtm._spec import MethodSpec",
+        "if TYPE_CHECKING:",
+        "    from slackrtm._spec import MethodSpec",
         "",
-        "from .methods import (",
-        *(f"    {m.const_name}," for m in api.methods),
-        ")",
-        "from .models import (",
-        *(f"    {name}," for name in models),
-        ")",
+        "    from .models import (",
+        *(f"        {name}," for name in models),
+        "    )",
         "",
     ]
     out += _all(["AsyncMethods", "SyncMethods"])
@@ -600,12 +605,31 @@ def _init(api: Api) -> str:
         (".models", models),
     ]
     names: list[str] = []
+    out += ["import importlib", "from typing import TYPE_CHECKING, Any", "", "if TYPE_CHECKING:"]
     for module, items in groups:
         ordered = sorted(items, key=lambda n: (0 if n.isupper() else 1, n.lower()))
-        out += [f"from {module} import (", *(f"    {n}," for n in ordered), ")"]
+        out += [f"    from {module} import (", *(f"        {n}," for n in ordered), "    )"]
         names += items
     out.append("")
     out += _all(names)
+    out += ["", "_MODULES = {"]
+    for module, items in groups:
+        out += [f"    {_q(name)}: {_q(module)}," for name in sorted(items)]
+    out += [
+        "}",
+        '"""Where each name lives: it is imported from there when first asked for."""',
+        "",
+        "",
+        "def __getattr__(name: str) -> Any:",
+        "    # Nothing loads with the package: a client built and never called needs no models,",
+        "    # no method table and no attrs.",
+        "    module = _MODULES.get(name)",
+        "    if module is None:",
+        '        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")',
+        "    value = getattr(importlib.import_module(module, __name__), name)",
+        "    globals()[name] = value",
+        "    return value",
+    ]
     return _file(out)
 
 

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import logging
 import ssl
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
-from ._spec import redacted
-from ._wire import DEFAULT_MAX_BODY, RetryPolicy, hide_userinfo, make_config
+from ._wire import DEFAULT_MAX_BODY, hide_userinfo, make_config, redacted
+
+if TYPE_CHECKING:
+    from ._retry import RetryPolicy
 
 __all__ = ["ClientBase"]
 

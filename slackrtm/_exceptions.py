@@ -8,9 +8,10 @@ a token or a socket URL in its text.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
-import attrs
+if TYPE_CHECKING:
+    from ._response import SlackResponse
 
 __all__ = [
     "ClientClosed",
@@ -33,14 +34,14 @@ __all__ = [
 ]
 
 
-@attrs.frozen(kw_only=True)
-class SlackResponse:
-    """An HTTP answer as the core saw it: status, headers (lower-cased names) and parsed body."""
+def __getattr__(name: str) -> Any:
+    # `SlackResponse` is an attrs class of its own module, loaded with the first error that
+    # carries one (or when named): raising nothing imports nothing.
+    if name == "SlackResponse":
+        from ._response import SlackResponse
 
-    status: int
-    headers: Mapping[str, str] = attrs.field(factory=dict, repr=False)
-    body: Mapping[str, Any] | None = attrs.field(default=None, repr=False)
-    """The decoded JSON object, or None when the body was not a JSON object."""
+        return SlackResponse
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _rebuild(cls: type[SlackError], args: tuple[Any, ...], state: dict[str, Any]) -> SlackError:

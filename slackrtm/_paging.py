@@ -9,12 +9,12 @@ listing; that ends in a `SlackResponseError` instead.
 
 from __future__ import annotations
 
-from typing import Any
-
-import attrs
+from typing import TYPE_CHECKING, Any
 
 from ._exceptions import SlackResponseError
-from ._spec import MethodSpec, PageSpec
+
+if TYPE_CHECKING:
+    from ._spec import MethodSpec, PageSpec
 
 __all__ = ["next_page_args", "page_items"]
 
@@ -55,6 +55,8 @@ def next_page_args(method: MethodSpec[Any, Any], args: object, page: object) -> 
             reason="the next cursor is the one just sent: the listing would never end",
             method=method.name,
         )
-    evolve: Any = attrs.evolve  # `args` is the method's generated attrs class
+    import attrs  # loaded already: `args` is the method's generated attrs class
+
+    evolve: Any = attrs.evolve
     following: object = evolve(args, **{spec.cursor_attr: cursor})
     return following

@@ -12,6 +12,8 @@ from typing import Any, Generic, Literal, TypeVar
 
 import attrs
 
+from ._wire import redacted  # the generated models' secret fields use it
+
 __all__ = ["ArgKind", "ArgSpec", "MethodSpec", "PageSpec", "redacted", "strict"]
 
 ArgKind = Literal["string", "boolean", "integer", "number"]
@@ -28,11 +30,6 @@ _ACCEPTED: Mapping[str, tuple[type, ...]] = {
     "integer": (int,),
     "number": (int, float),
 }
-
-
-def redacted(value: object) -> str:
-    """The repr of a secret value: says whether one is set, never what it is."""
-    return "'<redacted>'" if value else repr(value)
 
 
 def strict(kind: ArgKind, *, optional: bool) -> Any:

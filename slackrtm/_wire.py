@@ -42,12 +42,9 @@ import warnings
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from types import FrameType
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
-import attrs
-
-from ._convert import parse_warnings, structure
 from ._exceptions import (
     ClientClosed,
     RateLimited,
@@ -55,14 +52,20 @@ from ._exceptions import (
     SlackApiWarning,
     SlackConnectionError,
     SlackHttpError,
-    SlackResponse,
     SlackResponseError,
     SlackTimeoutError,
 )
-from ._generated.codes import WARNING_DESCRIPTIONS, WarningCode
-from ._generated.errors import ERROR_CLASSES
-from ._spec import MethodSpec, redacted
 from ._version import __version__
+
+if TYPE_CHECKING:
+    from ._retry import RetryPolicy
+    from ._spec import MethodSpec
+
+# What this module does not import at its top, so that `import slackrtm` and `Client()` load
+# neither attrs nor cattrs nor the generated models: `RetryPolicy` (`_retry`, on first use, see
+# `__getattr__`), the method table and the models (the generated method wrappers import them
+# at their first call), and, on the paths that need them, `_convert`, the generated codes and
+# error classes, and `SlackResponse`.
 
 __all__ = [
     "ACCEPT_ENCODING",
@@ -96,6 +99,16 @@ __all__ = [
 
 R = TypeVar("R")
 
+
+def __getattr__(name: str) -> Any:
+    # `from slackrtm._wire import RetryPolicy` keeps working; the class lives in `_retry`.
+    if name == "RetryPolicy":
+        from ._retry import RetryPolicy
+
+        return RetryPolicy
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 DEFAULT_BASE_URL = "https://slack.com/api/"
 BASE_URL_ENVIRONMENT = "SLACK_API_URL"
 """Read for the Web API root when a client gets no ``base_url=`` (e.g. to use the emulator)."""
@@ -116,83 +129,85 @@ WARNINGS_REPORTED = 5
 # --------------------------------------------------------------------------- configuration
 
 
-def _count(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if type(value) is not int or value < 0:
-        raise ValueError(f"{attribute.name} must be a non-negative int, got {value!r}")
+def redacted(value: object) -> str:
+    """The repr of a secret value: says whether one is set, never what it is."""
+    return "'<redacted>'" if value else repr(value)
 
 
-def _seconds(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, (int, float))
-        or not 0 <= value <= MAX_TIMEOUT  # nan and inf fail here; a huge int does not overflow
-    ):
-        raise ValueError(
-            f"{attribute.name} must be a number of seconds from 0 to {MAX_TIMEOUT:g}, got {value!r}"
+_DEFAULT_RETRY: list[RetryPolicy] = []
+
+
+def _default_retry() -> RetryPolicy:
+    """`RetryPolicy()`, made once, on the first call of a client given none."""
+    if not _DEFAULT_RETRY:
+        from ._retry import RetryPolicy
+
+        _DEFAULT_RETRY.append(RetryPolicy())
+    return _DEFAULT_RETRY[0]
+
+
+class Config:
+    """A client's settings, resolved once at construction; the same for both transports.
+
+    A plain class (not attrs, like everything `Client()` loads): building a client imports no
+    more than it needs. Read-only by convention; made only by `make_config`.
+    """
+
+    __slots__ = (
+        "_retry",
+        "allow_insecure",
+        "base_url",
+        "logger",
+        "max_body",
+        "proxy",
+        "secrets",
+        "timeout",
+        "token",
+        "user_agent",
+    )
+
+    def __init__(
+        self,
+        *,
+        token: str,
+        base_url: str,
+        timeout: float,
+        retry: RetryPolicy | None,
+        proxy: str | None,
+        user_agent: str,
+        logger: logging.Logger,
+        max_body: int = DEFAULT_MAX_BODY,
+        allow_insecure: bool = False,
+    ) -> None:
+        self.token = token
+        self.base_url = base_url
+        self.timeout = timeout
+        self._retry = retry
+        self.proxy = proxy
+        self.user_agent = user_agent
+        self.logger = logger
+        self.max_body = max_body
+        self.allow_insecure = allow_insecure
+        self.secrets: tuple[str, ...] = _secrets(token, base_url, proxy)
+        """Every secret this client knows, to scrub from any text built from an answer."""
+
+    @property
+    def retry(self) -> RetryPolicy:
+        """The retry policy; `RetryPolicy()` when the client was given none."""
+        return self._retry if self._retry is not None else _default_retry()
+
+    def __repr__(self) -> str:
+        proxy = "None" if self.proxy is None else "'<set>'"
+        return (
+            f"Config(token={redacted(self.token)}, base_url={hide_userinfo(self.base_url)!r}, "
+            f"timeout={self.timeout!r}, retry={self.retry!r}, proxy={proxy}, "
+            f"user_agent={self.user_agent!r}, max_body={self.max_body!r}, "
+            f"allow_insecure={self.allow_insecure!r})"
         )
 
 
-@attrs.frozen(kw_only=True)
-class RetryPolicy:
-    """When a call is tried again, shared by both clients.
-
-    HTTP 429 waits for ``Retry-After``, in seconds or as an HTTP date, and at least
-    `MIN_RATE_LIMIT_WAIT`; without a readable one (absent, negative, garbage) it waits 1 s
-    (Slack rate-limits ``rtm.connect`` at Tier 1). HTTP 5xx
-    and connection failures (timeouts included) wait an exponential backoff with full jitter:
-    a uniform random time between 0 and ``min(backoff_max, backoff_base * 2**retry)``.
-
-    Attributes:
-        max_retries: Retries after the first attempt (an int); 0 turns retrying off.
-        max_total: Seconds from the start of the call within which every retry must start:
-            a wait that would end past it is not made, and the last outcome is reported
-            instead. A whole call therefore lasts at most ``max_total`` plus one attempt's
-            ``timeout``.
-        backoff_base: The first backoff ceiling, in seconds.
-        backoff_max: The largest backoff ceiling, in seconds.
-        rate_limited: Retry on HTTP 429.
-        server_errors: Retry on HTTP 5xx.
-        connection_errors: Retry when no usable answer came (refused, reset, timed out, not
-            valid HTTP, broken off).
-    """
-
-    max_retries: int = attrs.field(default=3, validator=_count)
-    max_total: float = attrs.field(default=60.0, validator=_seconds)
-    backoff_base: float = attrs.field(default=0.5, validator=_seconds)
-    backoff_max: float = attrs.field(default=8.0, validator=_seconds)
-    rate_limited: bool = True
-    server_errors: bool = True
-    connection_errors: bool = True
-
-    @classmethod
-    def off(cls) -> RetryPolicy:
-        """A policy that never retries."""
-        return cls(max_retries=0)
-
-
-@attrs.frozen(kw_only=True)
-class Config:
-    """A client's settings, resolved once at construction; the same for both transports."""
-
-    token: str = attrs.field(repr=redacted)
-    base_url: str = attrs.field(repr=lambda u: repr(hide_userinfo(u)))
-    timeout: float
-    retry: RetryPolicy
-    proxy: str | None = attrs.field(repr=lambda p: "None" if p is None else "'<set>'")
-    user_agent: str
-    logger: logging.Logger = attrs.field(repr=False)
-    max_body: int = DEFAULT_MAX_BODY
-    allow_insecure: bool = False
-
-    @property
-    def secrets(self) -> tuple[str, ...]:
-        """Every secret this client knows, to scrub from any text built from an answer."""
-        return _secrets(self.token, self.base_url, self.proxy)
-
-
-@functools.lru_cache(maxsize=64)
 def _secrets(token: str, base_url: str, proxy: str | None) -> tuple[str, ...]:
-    # Cached: `finish` asks for them on every answer, and a client's never change.
+    # Once per client: `finish` asks for them on every answer, and a client's never change.
     found = [token]
     for url in (base_url, proxy):
         parts = urlsplit(url or "")
@@ -325,8 +340,11 @@ def make_config(
         raise ValueError(f"timeout must be a number of seconds above 0 and at most {MAX_TIMEOUT:g}")
     if type(max_body) is not int or max_body < 1:
         raise ValueError("max_body must be a positive int (bytes)")
-    if retry is not None and not isinstance(retry, RetryPolicy):
-        raise TypeError("retry must be a RetryPolicy")
+    if retry is not None:
+        from ._retry import RetryPolicy  # loaded already: the caller made one
+
+        if not isinstance(retry, RetryPolicy):
+            raise TypeError("retry must be a RetryPolicy")
     # sys.version's first word is what platform.python_version() reads (without its import).
     python = sys.version.split(maxsplit=1)[0]
     agent = f"slackrtm/{__version__} Python/{python} {transport}" + (
@@ -336,7 +354,7 @@ def make_config(
         token=resolved,
         base_url=base_url,
         timeout=float(timeout),
-        retry=retry if retry is not None else RetryPolicy(),
+        retry=retry,
         proxy=_resolve_proxy(base_url, proxy),
         user_agent=agent,
         logger=logger if logger is not None else logging.getLogger("slackrtm"),
@@ -348,16 +366,24 @@ def make_config(
 # --------------------------------------------------------------------------- requests
 
 
-@attrs.frozen(kw_only=True)
 class Request:
-    """One HTTP request, ready for a transport to send as it is."""
+    """One HTTP request, ready for a transport to send as it is (read-only by convention)."""
 
-    method_name: str
-    """The Web API method, for logs and errors."""
-    verb: str
-    url: str
-    headers: Mapping[str, str] = attrs.field(repr=False)
-    body: bytes = attrs.field(repr=False)
+    __slots__ = ("body", "headers", "method_name", "url", "verb")
+
+    def __init__(
+        self, *, method_name: str, verb: str, url: str, headers: Mapping[str, str], body: bytes
+    ) -> None:
+        self.method_name = method_name
+        """The Web API method, for logs and errors."""
+        self.verb = verb
+        self.url = url
+        self.headers = headers
+        self.body = body
+
+    def __repr__(self) -> str:
+        # Neither the headers (the token) nor the body.
+        return f"Request(method_name={self.method_name!r}, verb={self.verb!r}, url={self.url!r})"
 
 
 def _wire_value(value: object) -> str:
@@ -440,23 +466,35 @@ def header_values(headers: Headers, name: str) -> list[str]:
     return [value for field, value in headers if field == name]
 
 
-@attrs.frozen(kw_only=True)
 class Answer:
     """The server answered: status, headers, and the body decoded (see `BodyReader`)."""
 
-    status: int
-    headers: Headers = attrs.field(converter=header_pairs, repr=False)
-    body: bytes = attrs.field(repr=False)
-    problem: str | None = None
-    """Why the body cannot be used (over ``max_body``, an unreadable Content-Encoding), or
-    None; then ``body`` holds only what could be read of it."""
+    __slots__ = ("body", "headers", "problem", "status")
+
+    def __init__(
+        self, *, status: int, headers: HeaderInput, body: bytes, problem: str | None = None
+    ) -> None:
+        self.status = status
+        self.headers: Headers = header_pairs(headers)
+        self.body = body
+        self.problem = problem
+        """Why the body cannot be used (over ``max_body``, an unreadable Content-Encoding), or
+        None; then ``body`` holds only what could be read of it."""
+
+    def __repr__(self) -> str:
+        return f"Answer(status={self.status!r}, problem={self.problem!r})"
 
 
-@attrs.frozen
 class Failure:
     """No usable answer came; ``error`` is already the typed exception to raise."""
 
-    error: SlackConnectionError
+    __slots__ = ("error",)
+
+    def __init__(self, error: SlackConnectionError) -> None:
+        self.error = error
+
+    def __repr__(self) -> str:
+        return f"Failure({self.error!r})"
 
 
 Outcome = Answer | Failure
@@ -982,6 +1020,8 @@ def _awaiting_task(asyncio: Any, future: Any, depth: int) -> Any:
 
 
 def _report_warnings(spec: MethodSpec[Any, Any], found: tuple[Any, ...], config: Config) -> None:
+    from ._generated.codes import WARNING_DESCRIPTIONS, WarningCode
+
     logger = config.logger
     filename, lineno, registry, module = _caller(2)
     for code in found[:WARNINGS_REPORTED]:
@@ -1083,6 +1123,8 @@ def finish(spec: MethodSpec[Any, R], outcome: Outcome, config: Config) -> R:
         if result is None:
             # Not taken as it is by the fast reader: cattrs' detailed pass says why (or, for
             # a body the reader is stricter about, reads it after all).
+            from ._convert import structure
+
             result = structure(body, spec.response_type, method=spec.name)
         url = getattr(result, "url", None)
         if isinstance(url, str) and spec.name.startswith("rtm."):
@@ -1094,6 +1136,8 @@ def finish(spec: MethodSpec[Any, R], outcome: Outcome, config: Config) -> R:
         return result
     # Everything kept on an exception is scrubbed: its text, the headers, and every string of
     # the body (`SlackApiError.extra` included), since an answer may echo the request.
+    from ._response import SlackResponse
+
     decoded = body
     body = _scrub_json(body, secrets) if isinstance(body, dict) else None
     joined: dict[str, str] = {}
@@ -1121,6 +1165,10 @@ def finish(spec: MethodSpec[Any, R], outcome: Outcome, config: Config) -> R:
         )
     ok = body.get("ok")
     if ok is False:
+        from ._convert import parse_warnings
+        from ._generated.codes import WarningCode
+        from ._generated.errors import ERROR_CLASSES
+
         found = parse_warnings(body, WarningCode)
         if found:
             _report_warnings(spec, found, config)

@@ -11,9 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
 from ._generated.api import AsyncMethods, SyncMethods
-from ._generated.models import Conversation, Team, User
+
+if TYPE_CHECKING:
+    from ._generated.models import Conversation, Team, User
 
 __all__ = ["AsyncWorkspace", "SyncWorkspace", "Workspace", "build_workspace"]
 

@@ -32,7 +32,6 @@ from aiohttp import http_exceptions
 
 from ._base import ClientBase
 from ._exceptions import ClientClosed, SlackError
-from ._spec import MethodSpec
 from ._wire import (
     BROKE_OFF,
     CLOSED,
@@ -52,6 +51,7 @@ from ._wire import (
 from ._workspace import AsyncWorkspace
 
 if TYPE_CHECKING:
+    from ._spec import MethodSpec
     from .rtm import AsyncRtmSession, RtmOptions
 
 __all__ = ["AsyncClient"]

@@ -36,7 +36,6 @@ import urllib3
 import urllib3.connection
 
 from ._base import ClientBase
-from ._spec import MethodSpec
 from ._wire import (
     BROKE_OFF,
     CLOSED,
@@ -56,6 +55,7 @@ from ._wire import (
 from ._workspace import SyncWorkspace
 
 if TYPE_CHECKING:
+    from ._spec import MethodSpec
     from .rtm import RtmOptions, RtmSession
 
 __all__ = ["Client"]

@@ -14,35 +14,21 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from slackrtm._paging import next_page_args, page_items
-from slackrtm._spec import MethodSpec
+if TYPE_CHECKING:
+    from slackrtm._spec import MethodSpec
 
-from .methods import (
-    AUTH_TEST,
-    CONVERSATIONS_LIST,
-    RTM_CONNECT,
-    TEAM_INFO,
-    USERS_INFO,
-    USERS_LIST,
-)
-from .models import (
-    AuthTestArgs,
-    AuthTestResponse,
-    Conversation,
-    ConversationsListArgs,
-    ConversationsListResponse,
-    RtmConnectArgs,
-    RtmConnectResponse,
-    TeamInfoArgs,
-    TeamInfoResponse,
-    User,
-    UsersInfoArgs,
-    UsersInfoResponse,
-    UsersListArgs,
-    UsersListResponse,
-)
+    from .models import (
+        AuthTestResponse,
+        Conversation,
+        ConversationsListResponse,
+        RtmConnectResponse,
+        TeamInfoResponse,
+        User,
+        UsersInfoResponse,
+        UsersListResponse,
+    )
 
 __all__ = [
     "AsyncMethods",
@@ -61,6 +47,8 @@ class AsyncMethods:
         raise NotImplementedError
 
     async def _paginate(self, method: MethodSpec[Any, Any], args: object) -> AsyncIterator[Any]:
+        from slackrtm._paging import next_page_args, page_items
+
         page_args: object | None = args
         while page_args is not None:
             page = await self._call(method, page_args)
@@ -84,7 +72,9 @@ class AsyncMethods:
             SlackConnectionError: No answer (refused, reset, timed out).
             SlackResponseError: An answer that does not match the schema.
         """
-        return await self._call(AUTH_TEST, AuthTestArgs())
+        from .methods import AUTH_TEST
+
+        return await self._call(AUTH_TEST, AUTH_TEST.args_type())
 
     async def conversations_list(
         self,
@@ -116,9 +106,11 @@ class AsyncMethods:
             SlackConnectionError: No answer (refused, reset, timed out).
             SlackResponseError: An answer that does not match the schema.
         """
+        from .methods import CONVERSATIONS_LIST
+
         return await self._call(
             CONVERSATIONS_LIST,
-            ConversationsListArgs(
+            CONVERSATIONS_LIST.args_type(
                 cursor=cursor,
                 exclude_archived=exclude_archived,
                 limit=limit,
@@ -155,9 +147,11 @@ class AsyncMethods:
         Raises:
             SlackError: As `conversations_list` does, from the page that failed.
         """
+        from .methods import CONVERSATIONS_LIST
+
         return self._paginate(
             CONVERSATIONS_LIST,
-            ConversationsListArgs(
+            CONVERSATIONS_LIST.args_type(
                 exclude_archived=exclude_archived,
                 limit=limit,
                 team_id=team_id,
@@ -191,9 +185,11 @@ class AsyncMethods:
             SlackConnectionError: No answer (refused, reset, timed out).
             SlackResponseError: An answer that does not match the schema.
         """
+        from .methods import RTM_CONNECT
+
         return await self._call(
             RTM_CONNECT,
-            RtmConnectArgs(
+            RTM_CONNECT.args_type(
                 batch_presence_aware=batch_presence_aware,
                 presence_sub=presence_sub,
             ),
@@ -215,7 +211,9 @@ class AsyncMethods:
             SlackConnectionError: No answer (refused, reset, timed out).
             SlackResponseError: An answer that does not match the schema.
         """
-        return await self._call(TEAM_INFO, TeamInfoArgs())
+        from .methods import TEAM_INFO
+
+        return await self._call(TEAM_INFO, TEAM_INFO.args_type())
 
     async def users_info(
         self,
@@ -240,9 +238,11 @@ class AsyncMethods:
             SlackConnectionError: No answer (refused, reset, timed out).
             SlackResponseError: An answer that does not match the schema.
         """
+        from .methods import USERS_INFO
+
         return await self._call(
             USERS_INFO,
-            UsersInfoArgs(
+            USERS_INFO.args_type(
                 include_locale=include_locale,
                 user=user,
             ),
@@ -276,9 +276,11 @@ class AsyncMethods:
             SlackConnectionError: No answer (refused, reset, timed out).
             SlackResponseError: An answer that does not match the schema.
         """
+        from .methods import USERS_LIST
+
         return await self._call(
             USERS_LIST,
-            UsersListArgs(
+            USERS_LIST.args_type(
                 cursor=cursor,
                 include_locale=include_locale,
                 limit=limit,
@@ -312,9 +314,11 @@ class AsyncMethods:
         Raises:
             SlackError: As `users_list` does, from the page that failed.
         """
+        from .methods import USERS_LIST
+
         return self._paginate(
             USERS_LIST,
-            UsersListArgs(
+            USERS_LIST.args_type(
                 include_locale=include_locale,
                 limit=limit,
                 team_id=team_id,
@@ -331,6 +335,8 @@ class SyncMethods:
         raise NotImplementedError
 
     def _paginate(self, method: MethodSpec[Any, Any], args: object) -> Iterator[Any]:
+        from slackrtm._paging import next_page_args, page_items
+
         page_args: object | None = args
         while page_args is not None:
             page = self._call(method, page_args)
@@ -353,7 +359,9 @@ class SyncMethods:
             SlackConnectionError: No answer (refused, reset, timed out).
             SlackResponseError: An answer that does not match the schema.
         """
-        return self._call(AUTH_TEST, AuthTestArgs())
+        from .methods import AUTH_TEST
+
+        return self._call(AUTH_TEST, AUTH_TEST.args_type())
 
     def conversations_list(
         self,
@@ -385,9 +393,11 @@ class SyncMethods:
             SlackConnectionError: No answer (refused, reset, timed out).
             SlackResponseError: An answer that does not match the schema.
         """
+        from .methods import CONVERSATIONS_LIST
+
         return self._call(
             CONVERSATIONS_LIST,
-            ConversationsListArgs(
+            CONVERSATIONS_LIST.args_type(
                 cursor=cursor,
                 exclude_archived=exclude_archived,
                 limit=limit,
@@ -424,9 +434,11 @@ class SyncMethods:
         Raises:
             SlackError: As `conversations_list` does, from the page that failed.
         """
+        from .methods import CONVERSATIONS_LIST
+
         return self._paginate(
             CONVERSATIONS_LIST,
-            ConversationsListArgs(
+            CONVERSATIONS_LIST.args_type(
                 exclude_archived=exclude_archived,
                 limit=limit,
                 team_id=team_id,
@@ -460,9 +472,11 @@ class SyncMethods:
             SlackConnectionError: No answer (refused, reset, timed out).
             SlackResponseError: An answer that does not match the schema.
         """
+        from .methods import RTM_CONNECT
+
         return self._call(
             RTM_CONNECT,
-            RtmConnectArgs(
+            RTM_CONNECT.args_type(
                 batch_presence_aware=batch_presence_aware,
                 presence_sub=presence_sub,
             ),
@@ -484,7 +498,9 @@ class SyncMethods:
             SlackConnectionError: No answer (refused, reset, timed out).
             SlackResponseError: An answer that does not match the schema.
         """
-        return self._call(TEAM_INFO, TeamInfoArgs())
+        from .methods import TEAM_INFO
+
+        return self._call(TEAM_INFO, TEAM_INFO.args_type())
 
     def users_info(
         self,
@@ -509,9 +525,11 @@ class SyncMethods:
             SlackConnectionError: No answer (refused, reset, timed out).
             SlackResponseError: An answer that does not match the schema.
         """
+        from .methods import USERS_INFO
+
         return self._call(
             USERS_INFO,
-            UsersInfoArgs(
+            USERS_INFO.args_type(
                 include_locale=include_locale,
                 user=user,
             ),
@@ -545,9 +563,11 @@ class SyncMethods:
             SlackConnectionError: No answer (refused, reset, timed out).
             SlackResponseError: An answer that does not match the schema.
         """
+        from .methods import USERS_LIST
+
         return self._call(
             USERS_LIST,
-            UsersListArgs(
+            USERS_LIST.args_type(
                 cursor=cursor,
                 include_locale=include_locale,
                 limit=limit,
@@ -581,9 +601,11 @@ class SyncMethods:
         Raises:
             SlackError: As `users_list` does, from the page that failed.
         """
+        from .methods import USERS_LIST
+
         return self._paginate(
             USERS_LIST,
-            UsersListArgs(
+            USERS_LIST.args_type(
                 include_locale=include_locale,
                 limit=limit,
                 team_id=team_id,

@@ -14,7 +14,7 @@ import contextlib
 import inspect
 import math
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
@@ -258,8 +258,26 @@ class AsyncRtmSession:
 
     # -- events -------------------------------------------------------------------------------
 
-    def __aiter__(self) -> AsyncRtmSession:
-        return self
+    def __aiter__(self) -> AsyncIterator[Any]:
+        """Events and lifecycle notices in arrival order, as from `__anext__` one at a time."""
+        return self._events()
+
+    async def _events(self) -> AsyncIterator[Any]:
+        # An async generator rather than `__anext__` per event: in a burst it resumes one frame
+        # instead of making a coroutine per event; what it yields, and raises, is the same.
+        buffer = self._buffer
+        limit = self.options.max_buffered
+        while True:
+            if buffer:
+                event = buffer.popleft()
+                if self._paused and len(buffer) < limit:
+                    self._space.set()
+            else:
+                try:
+                    event = await self.__anext__()
+                except StopAsyncIteration:
+                    return
+            yield event
 
     async def __anext__(self) -> Any:
         """The next event or lifecycle notice, in arrival order.
@@ -526,6 +544,17 @@ class AsyncRtmSession:
         receive_text = proto.receive_text
         readable = self._readable
         unyielded = 0
+        # One clock read per turn of the event loop, as the sync driver reads one per batch:
+        # the frames aiohttp already holds come without a suspension, so they count as
+        # arriving together; a callback at the next turn marks the reading stale.
+        call_soon = asyncio.get_running_loop().call_soon
+        now = 0.0
+        fresh = False
+
+        def turn_over() -> None:
+            nonlocal fresh
+            fresh = False
+
         text, binary = aiohttp.WSMsgType.TEXT, aiohttp.WSMsgType.BINARY
         cause = "connection dropped"
         too_large = False
@@ -536,7 +565,11 @@ class AsyncRtmSession:
                 msg = await ws.receive()
                 kind = msg.type
                 if kind is text or kind is binary:
-                    if receive_text(link, msg.data, clock()):
+                    if not fresh:
+                        now = clock()
+                        fresh = True
+                        call_soon(turn_over)
+                    if receive_text(link, msg.data, now):
                         self._settle()
                         if proto.link != link or proto.queued or proto.state != "connected":
                             self._wake.set()

@@ -22,6 +22,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from slackrtm import events
+from slackrtm._exceptions import RtmSessionClosed
 from slackrtm.emulator import Emulator
 from slackrtm.rtm import Connected, Disconnected, Reconnecting, RtmOptions
 from slackrtm.rtm._protocol import RTM_DIALECT, Dialect, RtmDialect, RtmProtocol
@@ -331,3 +332,28 @@ def test_a_burst_larger_than_the_buffer_pauses_reading_at_the_limit(
     got = rtm.burst(2_000, "held")
     assert [e.ts for e in got] == sorted(e.ts for e in got)
     assert rtm.session.state == "connected"
+
+
+def test_iteration_stopped_and_started_again_loses_nothing(rtm: Rtm, emu: Emulator) -> None:
+    connected(rtm)
+    emu.broadcast(600, GENERAL, text="again")
+    got: list[Any] = []
+    for n in (1, 9, 290, 300):  # `for` / `async for` four times, each left with break
+        got += rtm.iterate(n)
+    assert [e.text for e in got] == ["again"] * 600
+    assert [e.ts for e in got] == sorted(e.ts for e in got)
+    assert len({e.ts for e in got}) == 600
+
+
+def test_iteration_raises_the_error_that_ended_the_session_once_then_stops(
+    rtm: Rtm, emu: Emulator
+) -> None:
+    connected(rtm, options=attrs.evolve(FAST, reconnect=None))
+    emu.broadcast(5, GENERAL, text="last")
+    got = [e for e in rtm.iterate(5) if getattr(e, "text", None) == "last"]
+    assert len(got) == 5
+    emu.drop_connections()
+    with pytest.raises(RtmSessionClosed, match="reconnecting is off") as info:
+        rtm.iterate(100)  # the buffered notices, then the error
+    assert info.value is rtm.session._proto.error
+    assert rtm.iterate(100) == [], "then the iteration just ends"

@@ -157,6 +157,7 @@ class Config:
         "_retry",
         "allow_insecure",
         "base_url",
+        "headers",
         "logger",
         "max_body",
         "proxy",
@@ -190,6 +191,8 @@ class Config:
         self.allow_insecure = allow_insecure
         self.secrets: tuple[str, ...] = _secrets(token, base_url, proxy)
         """Every secret this client knows, to scrub from any text built from an answer."""
+        self.headers: Mapping[str, str] = _headers(token, user_agent)
+        """The headers every request carries (`build_request` copies them)."""
 
     @property
     def retry(self) -> RetryPolicy:
@@ -406,21 +409,25 @@ def build_request(spec: MethodSpec[Any, Any], args: object, config: Config) -> R
         value = getattr(args, arg.attr)
         if value is not None:
             fields.append((arg.wire, _wire_value(value)))
-    headers = {
-        "Authorization": f"Bearer {config.token}",
-        # Said by the core, not left to each library: both ask for, and decode, the same.
-        "Accept-Encoding": ACCEPT_ENCODING,
-        # No charset: Slack answers a charset on a form body with `superfluous_charset`.
-        "Content-Type": FORM,
-        "User-Agent": config.user_agent,
-    }
     return Request(
         method_name=spec.name,
         verb="POST",
         url=config.base_url + spec.name,
-        headers=headers,
-        body=urlencode(fields).encode("ascii"),
+        headers=dict(config.headers),  # the transport's own copy
+        body=urlencode(fields).encode("ascii") if fields else b"",
     )
+
+
+def _headers(token: str, user_agent: str) -> dict[str, str]:
+    """The headers of every request of a client (built once, in `Config`)."""
+    return {
+        "Authorization": f"Bearer {token}",
+        # Said by the core, not left to each library: both ask for, and decode, the same.
+        "Accept-Encoding": ACCEPT_ENCODING,
+        # No charset: Slack answers a charset on a form body with `superfluous_charset`.
+        "Content-Type": FORM,
+        "User-Agent": user_agent,
+    }
 
 
 # --------------------------------------------------------------------------- outcomes
@@ -429,10 +436,6 @@ Headers = tuple[tuple[str, str], ...]
 """An answer's header fields as (lower-cased name, value) pairs, in order, repeats kept."""
 
 HeaderInput = Mapping[str, str] | Iterable[tuple[str | bytes, str | bytes]]
-
-
-def _latin1(text: str | bytes) -> str:
-    return text.decode("latin-1") if isinstance(text, bytes) else text
 
 
 class _Normalized(tuple[tuple[str, str], ...]):
@@ -453,11 +456,13 @@ def header_pairs(headers: HeaderInput) -> Headers:
         return headers
     items = headers.items() if isinstance(headers, Mapping) else headers
     return _Normalized(
-        (
-            (name.lower() if type(name) is str else _latin1(name).lower()),
-            (value.strip() if type(value) is str else _latin1(value).strip()),
-        )
-        for name, value in items
+        [
+            (
+                name.lower() if isinstance(name, str) else name.decode("latin-1").lower(),
+                value.strip() if isinstance(value, str) else value.decode("latin-1").strip(),
+            )
+            for name, value in items
+        ]
     )
 
 
@@ -656,17 +661,21 @@ class _Inflater:
 
 def _not_http(headers: Headers) -> bool:
     """Whether the head breaks HTTP's framing rules in a way one of the parsers lets pass."""
+    # One search over every value (joined by a tab, which is allowed in a value).
+    if _CONTROL.search("\t".join([value for _, value in headers])):
+        return True
     lengths: set[str] = set()
     chunked = False
     for name, value in headers:
-        if _CONTROL.search(value):
-            return True
         if name == "content-length":
-            lengths.update(part.strip() for part in value.split(","))
+            lengths.update([part.strip() for part in value.split(",")])
         elif name == "transfer-encoding":
             chunked = True
-    if len(lengths) > 1 or any(not (n.isascii() and n.isdigit()) for n in lengths):
+    if len(lengths) > 1:
         return True  # aiohttp refuses these; urllib3 would read until the connection closes
+    for length in lengths:
+        if not (length.isascii() and length.isdigit()):
+            return True
     # Both framings at once: a way to smuggle answers, refused by aiohttp.
     return bool(lengths) and chunked
 

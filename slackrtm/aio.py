@@ -7,7 +7,10 @@ The timeout is one deadline per attempt, the same as `Client`'s: a timer (`_Dead
 `asyncio.timeout` that can pause) around the whole request and the reading of its body.
 Waiting for a free pooled connection is not part of an attempt: aiohttp's connection-queue
 trace signals pause the deadline while a call waits in line, and resume it with the time that
-was left.
+was left. Only the attempts that may have to wait carry them (a second session on the same
+pool): with fewer attempts in flight than the pool holds, one of its connections is free, and a
+session without a trace config spares aiohttp's ten or so signal coroutines per request. RTM
+sockets, which keep their connection while they are open, get theirs outside the pool.
 
 The body is read raw (the session's ``auto_decompress`` off) into the core's `BodyReader`,
 which decodes and caps it (in one read when its Content-Length is known and under the cap);
@@ -134,14 +137,15 @@ def _kind(exc: BaseException) -> str | None:
     return None
 
 
-async def _close_at_loop_end(session: aiohttp.ClientSession) -> AsyncIterator[None]:
+async def _close_at_loop_end(*sessions: aiohttp.ClientSession) -> AsyncIterator[None]:
     # An async generator that is started and left suspended: asyncio.run() finalizes it
-    # (shutdown_asyncgens) before it closes the loop, so the session's sockets never outlive
-    # the loop they belong to, and a later loop gets a fresh session.
+    # (shutdown_asyncgens) before it closes the loop, so the sessions' sockets never outlive
+    # the loop they belong to, and a later loop gets fresh sessions.
     try:
         yield
     finally:
-        await session.close()
+        for session in sessions:
+            await session.close()
 
 
 class AsyncClient(ClientBase, AsyncWorkspace):
@@ -158,6 +162,10 @@ class AsyncClient(ClientBase, AsyncWorkspace):
     def _open_transport(self, ssl_context: ssl.SSLContext | None) -> None:
         self._ssl: ssl.SSLContext | bool = ssl_context if ssl_context is not None else True
         self._session: aiohttp.ClientSession | None = None
+        self._queued: aiohttp.ClientSession | None = None
+        self._sockets: aiohttp.ClientSession | None = None
+        self._flying = 0
+        """Web API attempts in flight on the pool (see `_send`)."""
         self._guard: AsyncIterator[None] | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._closing: asyncio.Event | None = None
@@ -183,9 +191,12 @@ class AsyncClient(ClientBase, AsyncWorkspace):
         self._closed = True
         if self._closing is not None:
             self._closing.set()  # wakes the calls waiting to retry
-        session, self._session = self._session, None
-        if session is not None and self._loop is asyncio.get_running_loop():
-            await session.close()
+        sessions = [self._session, self._queued, self._sockets]
+        self._session = self._queued = self._sockets = None
+        if self._loop is asyncio.get_running_loop():
+            for session in sessions:
+                if session is not None:
+                    await session.close()
 
     def __del__(self, _warn: Any = warnings.warn) -> None:
         session = getattr(self, "_session", None)
@@ -232,25 +243,44 @@ class AsyncClient(ClientBase, AsyncWorkspace):
                 )
             self._session = None
         if self._session is None:
+            options: dict[str, Any] = {
+                # The deadline is ours (`_Deadline`): aiohttp's `total` would count the time
+                # spent waiting for a pooled connection.
+                "timeout": aiohttp.ClientTimeout(total=None, connect=None, sock_connect=None),
+                # The core decodes the body (`BodyReader`), the same way as for `Client`.
+                "auto_decompress": False,
+                # Proxies are resolved once, by the core, the same way for both clients.
+                "trust_env": False,
+            }
+            pool = aiohttp.TCPConnector(limit=POOL_SIZE, ssl=self._ssl)
+            session = aiohttp.ClientSession(connector=pool, **options)
+            # The same pool, for the attempts that may have to wait for one of its connections:
+            # its connection-queue signals pause their deadlines. A session with a trace
+            # config awaits every one of aiohttp's signals (about ten a request), so the
+            # attempts that cannot wait go through `session`, which has none (see `_send`).
             trace = aiohttp.TraceConfig()
             trace.on_connection_queued_start.append(_queued_start)
             trace.on_connection_queued_end.append(_queued_end)
-            session = aiohttp.ClientSession(
-                connector=aiohttp.TCPConnector(limit=POOL_SIZE, ssl=self._ssl),
-                # The deadline is ours (`_Deadline`): aiohttp's `total` would count the time
-                # spent waiting for a pooled connection.
-                timeout=aiohttp.ClientTimeout(total=None, connect=None, sock_connect=None),
-                # The core decodes the body (`BodyReader`), the same way as for `Client`.
-                auto_decompress=False,
-                # Proxies are resolved once, by the core, the same way for both clients.
-                trust_env=False,
-                trace_configs=[trace],
+            queued = aiohttp.ClientSession(
+                connector=pool, connector_owner=False, trace_configs=[trace], **options
             )
-            guard = _close_at_loop_end(session)
+            # RTM sockets hold their connection for as long as they are open: they get
+            # connections of their own, never the pool's.
+            sockets = aiohttp.ClientSession(
+                connector=aiohttp.TCPConnector(limit=0, ssl=self._ssl), **options
+            )
+            guard = _close_at_loop_end(session, queued, sockets)
             await guard.__anext__()
-            self._session, self._guard, self._loop = session, guard, loop
+            self._session, self._queued, self._sockets = session, queued, sockets
+            self._guard, self._loop = guard, loop
             self._closing = asyncio.Event()
         return self._session
+
+    async def _socket_session(self) -> aiohttp.ClientSession:
+        """The session the RTM sockets are opened on (its connections are not the pool's)."""
+        await self._open()
+        assert self._sockets is not None
+        return self._sockets
 
     async def _call(self, method: MethodSpec[Any, R], args: object) -> R:
         if self._closed:
@@ -287,6 +317,12 @@ class AsyncClient(ClientBase, AsyncWorkspace):
         started = time.perf_counter()
         outcome: Outcome
         deadline = _Deadline(asyncio.get_running_loop(), config.timeout)
+        # With fewer attempts in flight than the pool holds, a connection is free (the pool
+        # serves this client's attempts only, and each holds at most one until it is done),
+        # so this attempt cannot wait for one: no trace signals are needed.
+        if self._flying >= POOL_SIZE and self._queued is not None:
+            session = self._queued
+        self._flying += 1
         try:
             async with session.request(
                 request.verb,
@@ -326,5 +362,7 @@ class AsyncClient(ClientBase, AsyncWorkspace):
         except BaseException:
             deadline.stop()
             raise
+        finally:
+            self._flying -= 1
         log_attempt(config.logger, request, outcome, time.perf_counter() - started, attempt)
         return outcome

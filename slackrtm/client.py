@@ -329,7 +329,13 @@ class Client(ClientBase, SyncWorkspace):
             try:
                 reader = BodyReader(request, response.status, response.headers, config)
                 stopped = reader.done
-                while not stopped and (chunk := response.read(CHUNK, decode_content=False)):
+                # http.client closes the response once its body is complete (Content-Length
+                # reached, or the last chunk): no read after that, only the one that ends it.
+                while (
+                    not stopped
+                    and not response.closed
+                    and (chunk := response.read(CHUNK, decode_content=False))
+                ):
                     stopped = reader.feed(chunk)
             finally:
                 watchdog.end(attempt)

@@ -506,7 +506,7 @@ class AsyncRtmSession:
                 info = await client.rtm_connect(**self._connect_args)
                 url = info.url
             stage = "socket"
-            handshake = (await client._open()).ws_connect(
+            handshake = (await client._socket_session()).ws_connect(
                 url,
                 autoping=True,
                 heartbeat=None,

@@ -419,6 +419,15 @@ def _docstring_raw(text: str, indent: str) -> list[str]:
     return out
 
 
+def _spec_line(method: Method) -> list[str]:
+    """The wrapper's first statement: its method's spec, from the table loaded at first use."""
+    head = f"        spec: MethodSpec[{method.args_class}, {method.response_class}] = "
+    value = f"_table().{method.const_name}"
+    if len(head + value) <= _WIDTH:
+        return [head + value]
+    return [head + "(", f"            {value}", "        )"]
+
+
 def _api_method(method: Method, *, is_async: bool) -> list[str]:
     args = [a for a in method.arguments if a.role != "token"]
     prefix = "async def" if is_async else "def"
@@ -435,20 +444,18 @@ def _api_method(method: Method, *, is_async: bool) -> list[str]:
             out.append(f"        {arg.attr}: {annotation} | None = None,")
     out.append(f"    ) -> {method.response_class}:")
     out += _docstring_raw(_method_doc(method), "        ")
-    # The method table (and with it the models and attrs) loads at the first call, not with
-    # the client: building one stays cheap.
-    out += [f"        from .methods import {method.const_name}", ""]
+    out += _spec_line(method)
     if args:
         out += [
             f"        return {call}(",
-            f"            {method.const_name},",
-            f"            {method.const_name}.args_type(",
+            "            spec,",
+            "            spec.args_type(",
             *(f"                {a.attr}={a.attr}," for a in args),
             "            ),",
             "        )",
         ]
     else:
-        out.append(f"        return {call}({method.const_name}, {method.const_name}.args_type())")
+        out.append(f"        return {call}(spec, spec.args_type())")
     return out
 
 
@@ -492,20 +499,18 @@ def _iter_method(method: Method, *, is_async: bool) -> list[str]:
             out.append(f"        {arg.attr}: {annotation} | None = None,")
     out.append(f"    ) -> {kind}[{page.item_type}]:")
     out += _docstring_raw(_iter_doc(method), "        ")
-    out += [f"        from .methods import {method.const_name}", ""]
+    out += _spec_line(method)
     if args:
         out += [
             "        return self._paginate(",
-            f"            {method.const_name},",
-            f"            {method.const_name}.args_type(",
+            "            spec,",
+            "            spec.args_type(",
             *(f"                {a.attr}={a.attr}," for a in args),
             "            ),",
             "        )",
         ]
     else:
-        out.append(
-            f"        return self._paginate({method.const_name}, {method.const_name}.args_type())"
-        )
+        out.append("        return self._paginate(spec, spec.args_type())")
     return out
 
 
@@ -543,7 +548,9 @@ def _api(api: Api) -> str:
     paged = [m for m in api.methods if m.pagination is not None]
     items = {m.pagination.item_type for m in paged if m.pagination is not None}
     models = sorted(
-        {m.response_class for m in api.methods} | {t for t in items if t[:1].isupper()},
+        {m.args_class for m in api.methods}
+        | {m.response_class for m in api.methods}
+        | {t for t in items if t[:1].isupper()},
         key=str.lower,
     )
     out += (["from collections.abc import AsyncIterator, Iterator"] if paged else []) + [
@@ -559,6 +566,20 @@ def _api(api: Api) -> str:
     ]
     out += _all(["AsyncMethods", "SyncMethods"])
     out += ["", '_R = TypeVar("_R")']
+    out += [
+        "_TABLE: list[Any] = []",
+        "",
+        "",
+        "def _table() -> Any:",
+        '    """The method table (`methods.py`), imported at the first call of a wrapper: with it',
+        "    come the models and attrs, which building a client does not need.",
+        '    """',
+        "    if not _TABLE:",
+        "        from . import methods",
+        "",
+        "        _TABLE.append(methods)",
+        "    return _TABLE[0]",
+    ]
     for cls, is_async, what in (
         ("AsyncMethods", True, "AsyncClient"),
         ("SyncMethods", False, "Client"),

@@ -20,13 +20,19 @@ if TYPE_CHECKING:
     from slackrtm._spec import MethodSpec
 
     from .models import (
+        AuthTestArgs,
         AuthTestResponse,
         Conversation,
+        ConversationsListArgs,
         ConversationsListResponse,
+        RtmConnectArgs,
         RtmConnectResponse,
+        TeamInfoArgs,
         TeamInfoResponse,
         User,
+        UsersInfoArgs,
         UsersInfoResponse,
+        UsersListArgs,
         UsersListResponse,
     )
 
@@ -36,6 +42,18 @@ __all__ = [
 ]
 
 _R = TypeVar("_R")
+_TABLE: list[Any] = []
+
+
+def _table() -> Any:
+    """The method table (`methods.py`), imported at the first call of a wrapper: with it
+    come the models and attrs, which building a client does not need.
+    """
+    if not _TABLE:
+        from . import methods
+
+        _TABLE.append(methods)
+    return _TABLE[0]
 
 
 class AsyncMethods:
@@ -72,9 +90,8 @@ class AsyncMethods:
             SlackConnectionError: No answer (refused, reset, timed out).
             SlackResponseError: An answer that does not match the schema.
         """
-        from .methods import AUTH_TEST
-
-        return await self._call(AUTH_TEST, AUTH_TEST.args_type())
+        spec: MethodSpec[AuthTestArgs, AuthTestResponse] = _table().AUTH_TEST
+        return await self._call(spec, spec.args_type())
 
     async def conversations_list(
         self,
@@ -106,11 +123,12 @@ class AsyncMethods:
             SlackConnectionError: No answer (refused, reset, timed out).
             SlackResponseError: An answer that does not match the schema.
         """
-        from .methods import CONVERSATIONS_LIST
-
+        spec: MethodSpec[ConversationsListArgs, ConversationsListResponse] = (
+            _table().CONVERSATIONS_LIST
+        )
         return await self._call(
-            CONVERSATIONS_LIST,
-            CONVERSATIONS_LIST.args_type(
+            spec,
+            spec.args_type(
                 cursor=cursor,
                 exclude_archived=exclude_archived,
                 limit=limit,
@@ -147,11 +165,12 @@ class AsyncMethods:
         Raises:
             SlackError: As `conversations_list` does, from the page that failed.
         """
-        from .methods import CONVERSATIONS_LIST
-
+        spec: MethodSpec[ConversationsListArgs, ConversationsListResponse] = (
+            _table().CONVERSATIONS_LIST
+        )
         return self._paginate(
-            CONVERSATIONS_LIST,
-            CONVERSATIONS_LIST.args_type(
+            spec,
+            spec.args_type(
                 exclude_archived=exclude_archived,
                 limit=limit,
                 team_id=team_id,
@@ -185,11 +204,10 @@ class AsyncMethods:
             SlackConnectionError: No answer (refused, reset, timed out).
             SlackResponseError: An answer that does not match the schema.
         """
-        from .methods import RTM_CONNECT
-
+        spec: MethodSpec[RtmConnectArgs, RtmConnectResponse] = _table().RTM_CONNECT
         return await self._call(
-            RTM_CONNECT,
-            RTM_CONNECT.args_type(
+            spec,
+            spec.args_type(
                 batch_presence_aware=batch_presence_aware,
                 presence_sub=presence_sub,
             ),
@@ -211,9 +229,8 @@ class AsyncMethods:
             SlackConnectionError: No answer (refused, reset, timed out).
             SlackResponseError: An answer that does not match the schema.
         """
-        from .methods import TEAM_INFO
-
-        return await self._call(TEAM_INFO, TEAM_INFO.args_type())
+        spec: MethodSpec[TeamInfoArgs, TeamInfoResponse] = _table().TEAM_INFO
+        return await self._call(spec, spec.args_type())
 
     async def users_info(
         self,
@@ -238,11 +255,10 @@ class AsyncMethods:
             SlackConnectionError: No answer (refused, reset, timed out).
             SlackResponseError: An answer that does not match the schema.
         """
-        from .methods import USERS_INFO
-
+        spec: MethodSpec[UsersInfoArgs, UsersInfoResponse] = _table().USERS_INFO
         return await self._call(
-            USERS_INFO,
-            USERS_INFO.args_type(
+            spec,
+            spec.args_type(
                 include_locale=include_locale,
                 user=user,
             ),
@@ -276,11 +292,10 @@ class AsyncMethods:
             SlackConnectionError: No answer (refused, reset, timed out).
             SlackResponseError: An answer that does not match the schema.
         """
-        from .methods import USERS_LIST
-
+        spec: MethodSpec[UsersListArgs, UsersListResponse] = _table().USERS_LIST
         return await self._call(
-            USERS_LIST,
-            USERS_LIST.args_type(
+            spec,
+            spec.args_type(
                 cursor=cursor,
                 include_locale=include_locale,
                 limit=limit,
@@ -314,11 +329,10 @@ class AsyncMethods:
         Raises:
             SlackError: As `users_list` does, from the page that failed.
         """
-        from .methods import USERS_LIST
-
+        spec: MethodSpec[UsersListArgs, UsersListResponse] = _table().USERS_LIST
         return self._paginate(
-            USERS_LIST,
-            USERS_LIST.args_type(
+            spec,
+            spec.args_type(
                 include_locale=include_locale,
                 limit=limit,
                 team_id=team_id,
@@ -359,9 +373,8 @@ class SyncMethods:
             SlackConnectionError: No answer (refused, reset, timed out).
             SlackResponseError: An answer that does not match the schema.
         """
-        from .methods import AUTH_TEST
-
-        return self._call(AUTH_TEST, AUTH_TEST.args_type())
+        spec: MethodSpec[AuthTestArgs, AuthTestResponse] = _table().AUTH_TEST
+        return self._call(spec, spec.args_type())
 
     def conversations_list(
         self,
@@ -393,11 +406,12 @@ class SyncMethods:
             SlackConnectionError: No answer (refused, reset, timed out).
             SlackResponseError: An answer that does not match the schema.
         """
-        from .methods import CONVERSATIONS_LIST
-
+        spec: MethodSpec[ConversationsListArgs, ConversationsListResponse] = (
+            _table().CONVERSATIONS_LIST
+        )
         return self._call(
-            CONVERSATIONS_LIST,
-            CONVERSATIONS_LIST.args_type(
+            spec,
+            spec.args_type(
                 cursor=cursor,
                 exclude_archived=exclude_archived,
                 limit=limit,
@@ -434,11 +448,12 @@ class SyncMethods:
         Raises:
             SlackError: As `conversations_list` does, from the page that failed.
         """
-        from .methods import CONVERSATIONS_LIST
-
+        spec: MethodSpec[ConversationsListArgs, ConversationsListResponse] = (
+            _table().CONVERSATIONS_LIST
+        )
         return self._paginate(
-            CONVERSATIONS_LIST,
-            CONVERSATIONS_LIST.args_type(
+            spec,
+            spec.args_type(
                 exclude_archived=exclude_archived,
                 limit=limit,
                 team_id=team_id,
@@ -472,11 +487,10 @@ class SyncMethods:
             SlackConnectionError: No answer (refused, reset, timed out).
             SlackResponseError: An answer that does not match the schema.
         """
-        from .methods import RTM_CONNECT
-
+        spec: MethodSpec[RtmConnectArgs, RtmConnectResponse] = _table().RTM_CONNECT
         return self._call(
-            RTM_CONNECT,
-            RTM_CONNECT.args_type(
+            spec,
+            spec.args_type(
                 batch_presence_aware=batch_presence_aware,
                 presence_sub=presence_sub,
             ),
@@ -498,9 +512,8 @@ class SyncMethods:
             SlackConnectionError: No answer (refused, reset, timed out).
             SlackResponseError: An answer that does not match the schema.
         """
-        from .methods import TEAM_INFO
-
-        return self._call(TEAM_INFO, TEAM_INFO.args_type())
+        spec: MethodSpec[TeamInfoArgs, TeamInfoResponse] = _table().TEAM_INFO
+        return self._call(spec, spec.args_type())
 
     def users_info(
         self,
@@ -525,11 +538,10 @@ class SyncMethods:
             SlackConnectionError: No answer (refused, reset, timed out).
             SlackResponseError: An answer that does not match the schema.
         """
-        from .methods import USERS_INFO
-
+        spec: MethodSpec[UsersInfoArgs, UsersInfoResponse] = _table().USERS_INFO
         return self._call(
-            USERS_INFO,
-            USERS_INFO.args_type(
+            spec,
+            spec.args_type(
                 include_locale=include_locale,
                 user=user,
             ),
@@ -563,11 +575,10 @@ class SyncMethods:
             SlackConnectionError: No answer (refused, reset, timed out).
             SlackResponseError: An answer that does not match the schema.
         """
-        from .methods import USERS_LIST
-
+        spec: MethodSpec[UsersListArgs, UsersListResponse] = _table().USERS_LIST
         return self._call(
-            USERS_LIST,
-            USERS_LIST.args_type(
+            spec,
+            spec.args_type(
                 cursor=cursor,
                 include_locale=include_locale,
                 limit=limit,
@@ -601,11 +612,10 @@ class SyncMethods:
         Raises:
             SlackError: As `users_list` does, from the page that failed.
         """
-        from .methods import USERS_LIST
-
+        spec: MethodSpec[UsersListArgs, UsersListResponse] = _table().USERS_LIST
         return self._paginate(
-            USERS_LIST,
-            USERS_LIST.args_type(
+            spec,
+            spec.args_type(
                 include_locale=include_locale,
                 limit=limit,
                 team_id=team_id,

@@ -73,6 +73,9 @@ def test_rate_limited_names_the_method() -> None:
         "javascript:alert(1)",
         "",
         "wss:///no-host",
+        "wss://@/no-host",
+        "wss://:443/no-host",
+        "wss://?no-host",
         "ws://slack.example/x",
     ],
 )
@@ -83,6 +86,24 @@ def test_a_socket_url_that_is_not_wss_is_refused(twin: Twin, url: str) -> None:
     assert type(error) is SlackResponseError
     assert error.path == "url"
     assert url not in str(error) or not url
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "wss://wss-primary.slack.com/websocket/x",
+        "wss://h",
+        "wss://h?x",
+        "WSS://H/x",
+        "wss://user@h/x",
+        "wss://[::1]:443/x",
+        "wss://h.example:443/x",
+    ],
+)
+def test_a_wss_socket_url_with_a_host_is_taken(twin: Twin, url: str) -> None:
+    body = SUCCESS.replace(b"wss://127.0.0.1:1/websocket/secret-ticket", url.encode())
+    with serve(fixed(answer(body))) as server:
+        assert twin(server.base_url).url == url
 
 
 def test_ws_on_loopback_or_when_allowed(twin: Twin) -> None:

@@ -169,9 +169,15 @@ def _model_reader(model: Model) -> list[str]:
             '    if "warning" in data_ or "response_metadata" in data_:',
             "        warnings_ = parse_warnings(data_, WarningCode)",
         ]
+    # Most objects hold only known fields: the superset test (in C) spares a call for them.
+    out += [
+        "    extra_: dict[str, Any] = {}",
+        f"    if not {_known(model)}.issuperset(data_):",
+        f"        extra_ = unknown_fields(data_, {_known(model)})",
+    ]
     out += [f"    object_ = _new({model.name})", f"    set_ = {_setters(model)}"]
     values = [_local(field) for field in model.fields]
-    values.append(f"unknown_fields(data_, {_known(model)})")
+    values.append("extra_")
     if model.is_response:
         values.append("warnings_")
     out += [f"    set_[{index}](object_, {value})" for index, value in enumerate(values)]

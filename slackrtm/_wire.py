@@ -192,12 +192,14 @@ class Config:
         self.secrets: tuple[str, ...] = _secrets(token, base_url, proxy)
         """Every secret this client knows, to scrub from any text built from an answer."""
         self.headers: Mapping[str, str] = _headers(token, user_agent)
-        """The headers every request carries (`build_request` copies them)."""
+        """The headers every request carries (every `Request` shares this mapping)."""
 
     @property
     def retry(self) -> RetryPolicy:
         """The retry policy; `RetryPolicy()` when the client was given none."""
-        return self._retry if self._retry is not None else _default_retry()
+        if self._retry is None:
+            self._retry = _default_retry()  # resolved once, on the first call
+        return self._retry
 
     def __repr__(self) -> str:
         proxy = "None" if self.proxy is None else "'<set>'"
@@ -413,7 +415,7 @@ def build_request(spec: MethodSpec[Any, Any], args: object, config: Config) -> R
         method_name=spec.name,
         verb="POST",
         url=config.base_url + spec.name,
-        headers=dict(config.headers),  # the transport's own copy
+        headers=config.headers,  # shared: neither library changes the mapping it is given
         body=urlencode(fields).encode("ascii") if fields else b"",
     )
 
@@ -444,26 +446,33 @@ class _Normalized(tuple[tuple[str, str], ...]):
     __slots__ = ()
 
 
+_FOLD = re.compile(r"\r\n(?=[ \t])")
+"""The line break of an obsolete line fold in a header value: dropped, the blanks kept."""
+
+
 def header_pairs(headers: HeaderInput) -> Headers:
     """A transport's headers, normalized: the same fields give the same pairs in both clients.
 
     Each library has its own mapping: urllib3 joins a repeated field into one value, aiohttp
     keeps the first for ``[]``, and they decode bytes differently. Both are read here the same
-    way: every field on its own (urllib3's ``items()``, aiohttp's ``raw_headers``), bytes as
-    Latin-1 (as `http.client` reads them), names lower-cased, values stripped.
+    way: every field on its own, in the order it came (http.client's ``getheaders()``,
+    aiohttp's ``raw_headers``), bytes as Latin-1 (as `http.client` reads them), names
+    lower-cased, the line break of an obsolete line fold dropped (as aiohttp does; urllib3 2.8
+    would make one space of it and the blanks around it), values stripped.
     """
     if type(headers) is _Normalized:
         return headers
     items = headers.items() if isinstance(headers, Mapping) else headers
-    return _Normalized(
-        [
-            (
-                name.lower() if isinstance(name, str) else name.decode("latin-1").lower(),
-                value.strip() if isinstance(value, str) else value.decode("latin-1").strip(),
-            )
-            for name, value in items
-        ]
-    )
+    pairs = []
+    for name, value in items:
+        if not isinstance(name, str):
+            name = name.decode("latin-1")
+        if not isinstance(value, str):
+            value = value.decode("latin-1")
+        if "\r\n" in value:
+            value = _FOLD.sub("", value)
+        pairs.append((name.lower(), value.strip()))
+    return _Normalized(pairs)
 
 
 def header_values(headers: Headers, name: str) -> list[str]:
@@ -659,25 +668,35 @@ class _Inflater:
                 return
 
 
-def _not_http(headers: Headers) -> bool:
-    """Whether the head breaks HTTP's framing rules in a way one of the parsers lets pass."""
-    # One search over every value (joined by a tab, which is allowed in a value).
-    if _CONTROL.search("\t".join([value for _, value in headers])):
-        return True
-    lengths: set[str] = set()
+def _framing(headers: Headers) -> tuple[list[str], int | None] | None:
+    """A head's content codings (the last applied first) and its Content-Length if it has
+    one; None when it breaks HTTP's framing rules in a way one of the parsers lets pass."""
+    length: str | None = None
     chunked = False
+    codings: list[str] = []
     for name, value in headers:
+        # A control character (a tab is allowed); isprintable() answers for most values.
+        if not value.isprintable() and _CONTROL.search(value):
+            return None
         if name == "content-length":
-            lengths.update([part.strip() for part in value.split(",")])
+            for part in value.split(","):
+                part = part.strip()
+                if length is None:
+                    length = part
+                elif part != length:
+                    # aiohttp refuses two lengths; urllib3 would read until the connection
+                    # closes.
+                    return None
         elif name == "transfer-encoding":
             chunked = True
-    if len(lengths) > 1:
-        return True  # aiohttp refuses these; urllib3 would read until the connection closes
-    for length in lengths:
-        if not (length.isascii() and length.isdigit()):
-            return True
-    # Both framings at once: a way to smuggle answers, refused by aiohttp.
-    return bool(lengths) and chunked
+        elif name == "content-encoding":
+            codings += [coding.strip().lower() for coding in value.split(",")]
+    if length is not None and (chunked or not (length.isascii() and length.isdigit())):
+        # Both framings at once is a way to smuggle answers, refused by aiohttp.
+        return None
+    if codings:
+        codings = [coding for coding in reversed(codings) if coding and coding != "identity"]
+    return codings, None if length is None else int(length)
 
 
 class BodyReader:
@@ -698,24 +717,24 @@ class BodyReader:
         """Nothing more is to be read: the transport stops and drops the connection."""
         self._request = request
         self._config = config
-        self._body = bytearray()
+        self._pieces: list[bytes] = []  # the decoded body, joined once at the end
+        self._size = 0
         self._raw = 0
         self._problem: str | None = None
         self._layers: list[_Inflater] = []
-        self._broken = _not_http(self.headers)
-        if self._broken:
+        self.at_once = False
+        """The whole body may be read in one go: its length is declared, within ``max_body``."""
+        framing = _framing(self.headers)
+        self._broken = framing is None
+        if framing is None:
             self.done = True
             return
-        codings = [
-            coding.strip().lower()
-            for value in header_values(self.headers, "content-encoding")
-            for coding in value.split(",")
-        ]
-        codings = [coding for coding in codings if coding and coding != "identity"]
+        codings, length = framing
+        self.at_once = length is not None and length <= config.max_body
         if len(codings) > MAX_CODINGS:
             self._stop(f"in more than {MAX_CODINGS} stacked Content-Encodings")
             return
-        for coding in reversed(codings):  # the last one applied is the first undone
+        for coding in codings:
             if coding not in _CODINGS:
                 name = scrub(coding, config.secrets)[:40]
                 self._stop(f"in a Content-Encoding this client cannot read: {name!r}")
@@ -735,15 +754,22 @@ class BodyReader:
             if self._raw > 2 * self._config.max_body + 1024:
                 self._stop(f"over the max_body limit of {self._config.max_body} bytes")
                 return True
-        self._push(0, data)
+            self._push(0, data)
+        else:
+            self._keep(data)
         return self.done
+
+    def _keep(self, data: bytes) -> None:
+        room = self._config.max_body - self._size
+        if len(data) > room:
+            data = data[:room]
+            self._stop(f"over the max_body limit of {self._config.max_body} bytes")
+        self._pieces.append(data)
+        self._size += len(data)
 
     def _push(self, index: int, data: bytes) -> None:
         if index == len(self._layers):
-            room = self._config.max_body - len(self._body)
-            self._body += data[:room]
-            if len(data) > room:
-                self._stop(f"over the max_body limit of {self._config.max_body} bytes")
+            self._keep(data)
             return
         layer = self._layers[index]
         try:
@@ -764,7 +790,10 @@ class BodyReader:
                     self._problem = f"{layer.coding} data that ends early"
                     break
         return Answer(
-            status=self.status, headers=self.headers, body=bytes(self._body), problem=self._problem
+            status=self.status,
+            headers=self.headers,
+            body=b"".join(self._pieces),
+            problem=self._problem,
         )
 
 
@@ -1210,26 +1239,30 @@ def _json_name(value: object) -> str:
     )
 
 
-_PLAIN_WSS = re.compile(r"wss://[A-Za-z0-9.-]+(?:[/?#]|\Z)")
-"""A wss:// URL whose host is plain letters, digits, dots and hyphens (what Slack sends): it
-has a host, so it passes without being split."""
+_AUTHORITY = re.compile(r"[^:/?#]*://[^/?#]*")
+"""A URL's scheme and authority: all `_check_socket_url` judges, so its verdict is cached."""
+
+
+@functools.lru_cache(maxsize=64)
+def _socket_url_problem(authority: str, allow_insecure: bool) -> str | None:
+    parts = urlsplit(authority)
+    host = parts.hostname
+    if parts.scheme == "wss" and host:
+        return None
+    if parts.scheme == "ws" and host:
+        if allow_insecure or is_loopback(host):
+            return None
+        return "ws:// (unencrypted) on a host that is not loopback; pass allow_insecure=True"
+    return "not a wss:// URL"
 
 
 def _check_socket_url(spec: MethodSpec[Any, Any], url: str, config: Config) -> None:
-    # Never name the value: it is the secret ticket itself.
-    if _PLAIN_WSS.match(url):
-        return
-    parts = urlsplit(url)
-    host = parts.hostname
-    if parts.scheme == "wss" and host:
-        return
-    if parts.scheme == "ws" and host:
-        if config.allow_insecure or is_loopback(host):
-            return
-        reason = "ws:// (unencrypted) on a host that is not loopback; pass allow_insecure=True"
-    else:
-        reason = "not a wss:// URL"
-    raise SlackResponseError(path="url", reason=reason, method=spec.name)
+    # Never name the value: it is the secret ticket itself. The verdict depends only on the
+    # scheme and the host, so the path (the ticket, new each time) is not part of the key.
+    match = _AUTHORITY.match(url)
+    reason = _socket_url_problem(match[0] if match else url, config.allow_insecure)
+    if reason is not None:
+        raise SlackResponseError(path="url", reason=reason, method=spec.name)
 
 
 def log_attempt(

@@ -3,8 +3,9 @@
 This module is the only one in the client that imports aiohttp, and `slackrtm` imports it only
 when `AsyncClient` is first used. One ClientSession per client keeps connections alive.
 
-The timeout is one deadline per attempt, the same as `Client`'s: a timer (`_Deadline`, an
-`asyncio.timeout` that can pause) around the whole request and the reading of its body.
+The timeout is one deadline per attempt, the same as `Client`'s (`_Deadline`, an
+`asyncio.timeout` that can pause) around the whole request and the reading of its body; the
+attempts of a client share one timer (`_Deadlines`), as `Client`'s share one watchdog.
 Waiting for a free pooled connection is not part of an attempt: aiohttp's connection-queue
 trace signals pause the deadline while a call waits in line, and resume it with the time that
 was left. Only the attempts that may have to wait carry them (a second session on the same
@@ -26,6 +27,7 @@ import contextlib
 import ssl
 import time
 import warnings
+from collections import deque
 from collections.abc import AsyncIterator
 from types import SimpleNamespace, TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -65,48 +67,117 @@ POOL_SIZE = 100
 """Connections open at once; more concurrent calls wait for a free one."""
 
 
+_EARLY = 0.001
+"""How early a deadline may be found due: the loop runs a timer up to its clock's resolution
+before its time, so a deadline that close counts as passed (the timer is not re-armed for it)."""
+
+
 class _Deadline:
     """One attempt's deadline: cancels the task when it passes; `expired` says it did.
 
     `asyncio.timeout` with a pause: while the call waits for a pooled connection the clock is
     stopped (`pause` / `resume`). Written here because Python 3.10 lacks `asyncio.timeout`; a
-    plain object, started and stopped by `_send` itself, so no coroutine runs for it.
+    plain object, started by `_Deadlines.start` and stopped by `_send`, so no coroutine runs
+    for it. It waits in its client's `_Deadlines` under one timer shared by all; a paused
+    deadline leaves that queue and, resumed, gets a timer of its own (its time is then no longer
+    in the order the attempts started).
     """
 
-    __slots__ = ("_handle", "_loop", "_task", "_when", "expired", "left")
+    __slots__ = ("_handle", "_loop", "_task", "expired", "left", "queued", "when")
 
-    def __init__(self, loop: asyncio.AbstractEventLoop, seconds: float) -> None:
-        self.left = seconds
+    def __init__(self, loop: asyncio.AbstractEventLoop, when: float) -> None:
+        self.when = when
+        self.left = 0.0
         self.expired = False
+        self.queued = True
+        """Waiting in the shared queue (not stopped, paused, or on a timer of its own)."""
         self._loop = loop
         self._task = asyncio.current_task(loop)
-        self._when = loop.time() + seconds
-        self._handle: asyncio.TimerHandle | None = loop.call_at(self._when, self._expire)
+        self._handle: asyncio.TimerHandle | None = None
 
     def stop(self) -> None:
         """The attempt ended; if the deadline had passed, the cancel it caused is taken back."""
-        self.pause()
+        self.queued = False
+        if self._handle is not None:
+            self._handle.cancel()
+            self._handle = None
         if self.expired:
             uncancel = getattr(self._task, "uncancel", None)
             if uncancel is not None:
                 uncancel()
 
-    def _expire(self) -> None:
+    def expire(self) -> None:
         self.expired = True
+        self.queued = False
         self._handle = None
         if self._task is not None:
             self._task.cancel()
 
     def pause(self) -> None:
+        if self.expired or (not self.queued and self._handle is None):
+            return  # passed, stopped, or paused already
+        self.queued = False
         if self._handle is not None:
             self._handle.cancel()
             self._handle = None
-            self.left = max(0.0, self._when - self._loop.time())
+        self.left = max(0.0, self.when - self._loop.time())
 
     def resume(self) -> None:
-        if self._handle is None and not self.expired:
-            self._when = self._loop.time() + self.left
-            self._handle = self._loop.call_at(self._when, self._expire)
+        if self._handle is None and not self.queued and not self.expired:
+            self.when = self._loop.time() + self.left
+            self._handle = self._loop.call_at(self.when, self.expire)
+
+
+class _Deadlines:
+    """The deadlines of one client's attempts on one loop, in the order they started, behind
+    one timer.
+
+    Every attempt gets the same timeout, so the deadlines come due in the order they started:
+    one timer, set for the oldest, serves them all. Starting an attempt appends to a queue,
+    stopping one only marks it; a timer is scheduled and cancelled again only when the oldest
+    deadline comes due, not twice per attempt (which was about a twentieth of a call's
+    instructions). Marked deadlines leave the queue from its front, when an attempt starts
+    and when the timer fires.
+    """
+
+    __slots__ = ("_handle", "_loop", "_pending", "_timeout")
+
+    def __init__(self, loop: asyncio.AbstractEventLoop, timeout: float) -> None:
+        self._loop = loop
+        self._timeout = timeout
+        self._pending: deque[_Deadline] = deque()
+        self._handle: asyncio.TimerHandle | None = None
+
+    def start(self) -> _Deadline:
+        """A deadline one timeout from now, for the attempt the running task makes."""
+        loop = self._loop
+        deadline = _Deadline(loop, loop.time() + self._timeout)
+        pending = self._pending
+        while pending and not pending[0].queued:
+            pending.popleft()
+        pending.append(deadline)
+        if self._handle is None:
+            self._handle = loop.call_at(deadline.when, self._fire)
+        return deadline
+
+    def _fire(self) -> None:
+        pending = self._pending
+        due = self._loop.time() + _EARLY
+        while pending:
+            first = pending[0]
+            if first.queued:
+                if first.when > due:
+                    break
+                first.expire()
+            pending.popleft()
+        self._handle = self._loop.call_at(pending[0].when, self._fire) if pending else None
+
+    def cancel(self) -> None:
+        """Drop the timer (the client is closed; its attempts end on their own)."""
+        if self._handle is not None:
+            self._handle.cancel()
+            self._handle = None
+        self._pending.clear()
 
 
 async def _queued_start(_session: Any, context: SimpleNamespace, _params: Any) -> None:
@@ -169,6 +240,7 @@ class AsyncClient(ClientBase, AsyncWorkspace):
         self._guard: AsyncIterator[None] | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._closing: asyncio.Event | None = None
+        self._deadlines: _Deadlines | None = None
 
     async def __aenter__(self) -> AsyncClient:
         await self._open()
@@ -194,6 +266,8 @@ class AsyncClient(ClientBase, AsyncWorkspace):
         sessions = [self._session, self._queued, self._sockets]
         self._session = self._queued = self._sockets = None
         if self._loop is asyncio.get_running_loop():
+            if self._deadlines is not None:
+                self._deadlines.cancel()
             for session in sessions:
                 if session is not None:
                     await session.close()
@@ -274,6 +348,7 @@ class AsyncClient(ClientBase, AsyncWorkspace):
             self._session, self._queued, self._sockets = session, queued, sockets
             self._guard, self._loop = guard, loop
             self._closing = asyncio.Event()
+            self._deadlines = _Deadlines(loop, self._config.timeout)
         return self._session
 
     async def _socket_session(self) -> aiohttp.ClientSession:
@@ -316,7 +391,8 @@ class AsyncClient(ClientBase, AsyncWorkspace):
         config = self._config
         started = time.perf_counter()
         outcome: Outcome
-        deadline = _Deadline(asyncio.get_running_loop(), config.timeout)
+        assert self._deadlines is not None  # set with the session, before any attempt
+        deadline = self._deadlines.start()
         # With fewer attempts in flight than the pool holds, a connection is free (the pool
         # serves this client's attempts only, and each holds at most one until it is done),
         # so this attempt cannot wait for one: no trace signals are needed.
@@ -335,8 +411,7 @@ class AsyncClient(ClientBase, AsyncWorkspace):
             ) as response:
                 reader = BodyReader(request, response.status, response.raw_headers, config)
                 if not reader.done:
-                    length = response.content_length
-                    if length is not None and length <= config.max_body:
+                    if reader.at_once:
                         # Known and under the cap: one read of exactly that many raw bytes.
                         reader.feed(await response.read())
                     else:

@@ -1,7 +1,8 @@
 """`Client`: the Web API over urllib3. Only I/O lives here; every decision is in `_wire`.
 
 One urllib3 PoolManager per client keeps connections alive between calls and is safe to share
-between threads. urllib3's own retries and redirects are off: the shared `RetryPolicy` decides.
+between threads; without a proxy, calls go straight to the base URL's connection pool.
+urllib3's own retries and redirects are off: the shared `RetryPolicy` decides.
 
 urllib3's read timeout bounds each socket read, not an attempt: a server that drips a byte a
 second would never trip it. So each client has a `_Watchdog`, a thread that shuts down the
@@ -10,8 +11,9 @@ then timed out, whatever part of the answer was read. Nothing is added to the re
 and the thread never needs waking: every deadline is the client's timeout after its attempt
 starts, so sleeping until the oldest deadline in flight (or one timeout, when none is) never
 oversleeps a newer one. The body is read raw (urllib3's decompression off) into the core's
-`BodyReader`, which decodes and caps it; what urllib3 and http.client raise is named for the
-core's `failure` by `_kind`.
+`BodyReader`, which decodes and caps it (in one read when its Content-Length is known and under
+the cap); its header fields are taken from http.client as they came. What urllib3 and
+http.client raise is named for the core's `failure` by `_kind`.
 
 `close()` ends the attempts in flight at once the same way: it shuts down every socket the
 watchdog knows of (an attempt still connecting, once its socket is known).
@@ -71,11 +73,13 @@ CHUNK = 64 * 1024
 class _Attempt:
     """One attempt in flight: its deadline, and its socket once the answer is being read."""
 
-    __slots__ = ("deadline", "done", "expired", "sock")
+    __slots__ = ("deadline", "done", "expired", "head", "sock")
 
     def __init__(self, deadline: float) -> None:
         self.deadline = deadline
         self.sock: socket.socket | None = None
+        self.head: list[tuple[str, str]] | None = None
+        """The answer's header fields as http.client read them, in order, once it has one."""
         self.done = False
         """The attempt ended: its socket may be back in the pool and is never touched again."""
         self.expired = False
@@ -165,7 +169,7 @@ _ATTEMPT: ContextVar[_Attempt | None] = ContextVar("slackrtm_attempt", default=N
 class _Response(http.client.HTTPResponse):
     def __init__(self, sock: socket.socket, *args: Any, **kwargs: Any) -> None:
         super().__init__(sock, *args, **kwargs)
-        attempt = _ATTEMPT.get()
+        self._attempt = attempt = _ATTEMPT.get()
         if attempt is not None:
             attempt.sock = sock
             if attempt.expired:  # the deadline passed (or close() came) while connecting
@@ -177,6 +181,10 @@ class _Response(http.client.HTTPResponse):
             # http.client skips a header line it cannot read (and every line after it) and
             # goes on; aiohttp refuses the answer, and so does this client.
             raise http.client.HTTPException("a header line that cannot be read")
+        if self._attempt is not None:
+            # The fields as they came, for the core: cheaper than reading them back out of
+            # urllib3's HTTPHeaderDict, which groups repeats by name.
+            self._attempt.head = self.getheaders()
 
 
 def _kind(exc: BaseException) -> str | None:
@@ -240,6 +248,16 @@ class Client(ClientBase, SyncWorkspace):
             else urllib3.PoolManager(**options)
         )
         self._pool.pool_classes_by_scheme = {"http": _HTTPPool, "https": _HTTPSPool}
+        # Every call goes to the base URL's host, so without a proxy its connection pool is
+        # taken once and each request goes to it directly: PoolManager's per-request work
+        # (parsing the URL, building the pool key, copying the headers, the redirect logic)
+        # was about a fifth of a call's instructions. This pool manager never holds another
+        # pool, so it never evicts this one. Through a proxy, ProxyManager does its part.
+        self._api: urllib3.HTTPConnectionPool | None = (
+            None if self._config.proxy else self._pool.connection_from_url(self._config.base_url)
+        )
+        self._targets: dict[str, str] = {}
+        """Request URL -> the request target urllib3 makes of it (one per method called)."""
         self._closing = threading.Event()
         self._watchdog = _Watchdog(self._config.timeout, self._closing)
         # Built once: the deadline is the watchdog's; these bound connecting and each read.
@@ -266,6 +284,8 @@ class Client(ClientBase, SyncWorkspace):
         self._closed = True
         self._closing.set()
         self._watchdog.abort_all()
+        if self._api is not None:
+            self._api.close()  # PoolManager.clear() only forgets its pools; this one is held
         self._pool.clear()
 
     def rtm(
@@ -315,20 +335,43 @@ class Client(ClientBase, SyncWorkspace):
         reset = _ATTEMPT.set(attempt)
         outcome: Outcome
         try:
-            response = self._pool.request(
-                request.verb,
-                request.url,
-                body=request.body,
-                headers=request.headers,
-                redirect=False,
-                preload_content=False,
-                decode_content=False,
-                timeout=self._timeout,
-            )
+            api = self._api
+            if api is not None:
+                target = self._targets.get(request.url)
+                if target is None:
+                    target = urllib3.util.parse_url(request.url).request_uri
+                    self._targets[request.url] = target
+                response = api.urlopen(
+                    request.verb,
+                    target,
+                    body=request.body,
+                    headers=request.headers,
+                    redirect=False,
+                    assert_same_host=False,
+                    preload_content=False,
+                    decode_content=False,
+                    timeout=self._timeout,
+                )
+            else:
+                response = self._pool.request(
+                    request.verb,
+                    request.url,
+                    body=request.body,
+                    headers=request.headers,
+                    redirect=False,
+                    preload_content=False,
+                    decode_content=False,
+                    timeout=self._timeout,
+                )
             stopped = True
             try:
-                reader = BodyReader(request, response.status, response.headers, config)
+                head = attempt.head
+                reader = BodyReader(
+                    request, response.status, response.headers if head is None else head, config
+                )
                 stopped = reader.done
+                if not stopped and reader.at_once:
+                    stopped = reader.feed(response.read(decode_content=False))
                 # http.client closes the response once its body is complete (Content-Length
                 # reached, or the last chunk): no read after that, only the one that ends it.
                 while (

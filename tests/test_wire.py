@@ -310,6 +310,14 @@ def test_headers_are_read_the_same_from_either_library() -> None:
     assert header_pairs(mapping) == header_pairs(raw) == expected
 
 
+def test_an_obsolete_line_fold_loses_its_line_break_only() -> None:
+    # http.client keeps a folded value as it came; aiohttp drops the line break of each fold
+    # and keeps the blanks. A line break not followed by a blank is no fold: it stays (and
+    # the head is refused as not HTTP).
+    raw = (("X-Folded", "one  \r\n \t two\r\n\tthree"), ("X-Plain", "a\r\nb"))
+    assert header_pairs(raw) == (("x-folded", "one   \t two\tthree"), ("x-plain", "a\r\nb"))
+
+
 @pytest.mark.parametrize(
     ("values", "seconds"),
     [(["3"], 3.0), (["3", "3"], 3.0), (["3", "5"], None), (["3, 5"], None), ([], None)],

@@ -126,6 +126,9 @@ def read_auth_test_response(data_: Any) -> AuthTestResponse | None:
     warnings_: tuple[WarningCode | str, ...] = ()
     if "warning" in data_ or "response_metadata" in data_:
         warnings_ = parse_warnings(data_, WarningCode)
+    extra_: dict[str, Any] = {}
+    if not _KNOWN_AUTH_TEST_RESPONSE.issuperset(data_):
+        extra_ = unknown_fields(data_, _KNOWN_AUTH_TEST_RESPONSE)
     object_ = _new(AuthTestResponse)
     set_ = _SET_AUTH_TEST_RESPONSE
     set_[0](object_, v_bot_id)
@@ -137,7 +140,7 @@ def read_auth_test_response(data_: Any) -> AuthTestResponse | None:
     set_[6](object_, v_url)
     set_[7](object_, v_user)
     set_[8](object_, v_user_id)
-    set_[9](object_, unknown_fields(data_, _KNOWN_AUTH_TEST_RESPONSE))
+    set_[9](object_, extra_)
     set_[10](object_, warnings_)
     return object_
 
@@ -253,6 +256,9 @@ def read_conversation(data_: Any) -> Conversation | None:
     v_user = data_.get("user")
     if v_user is not None and type(v_user) is not str:
         return None
+    extra_: dict[str, Any] = {}
+    if not _KNOWN_CONVERSATION.issuperset(data_):
+        extra_ = unknown_fields(data_, _KNOWN_CONVERSATION)
     object_ = _new(Conversation)
     set_ = _SET_CONVERSATION
     set_[0](object_, v_context_team_id)
@@ -273,7 +279,7 @@ def read_conversation(data_: Any) -> Conversation | None:
     set_[15](object_, v_purpose)
     set_[16](object_, v_topic)
     set_[17](object_, v_user)
-    set_[18](object_, unknown_fields(data_, _KNOWN_CONVERSATION))
+    set_[18](object_, extra_)
     return object_
 
 
@@ -309,12 +315,15 @@ def read_conversation_purpose(data_: Any) -> ConversationPurpose | None:
     v_value = data_.get("value")
     if v_value is not None and type(v_value) is not str:
         return None
+    extra_: dict[str, Any] = {}
+    if not _KNOWN_CONVERSATION_PURPOSE.issuperset(data_):
+        extra_ = unknown_fields(data_, _KNOWN_CONVERSATION_PURPOSE)
     object_ = _new(ConversationPurpose)
     set_ = _SET_CONVERSATION_PURPOSE
     set_[0](object_, v_creator)
     set_[1](object_, v_last_set)
     set_[2](object_, v_value)
-    set_[3](object_, unknown_fields(data_, _KNOWN_CONVERSATION_PURPOSE))
+    set_[3](object_, extra_)
     return object_
 
 
@@ -350,12 +359,15 @@ def read_conversation_topic(data_: Any) -> ConversationTopic | None:
     v_value = data_.get("value")
     if v_value is not None and type(v_value) is not str:
         return None
+    extra_: dict[str, Any] = {}
+    if not _KNOWN_CONVERSATION_TOPIC.issuperset(data_):
+        extra_ = unknown_fields(data_, _KNOWN_CONVERSATION_TOPIC)
     object_ = _new(ConversationTopic)
     set_ = _SET_CONVERSATION_TOPIC
     set_[0](object_, v_creator)
     set_[1](object_, v_last_set)
     set_[2](object_, v_value)
-    set_[3](object_, unknown_fields(data_, _KNOWN_CONVERSATION_TOPIC))
+    set_[3](object_, extra_)
     return object_
 
 
@@ -399,12 +411,15 @@ def read_conversations_list_response(data_: Any) -> ConversationsListResponse | 
     warnings_: tuple[WarningCode | str, ...] = ()
     if "warning" in data_ or "response_metadata" in data_:
         warnings_ = parse_warnings(data_, WarningCode)
+    extra_: dict[str, Any] = {}
+    if not _KNOWN_CONVERSATIONS_LIST_RESPONSE.issuperset(data_):
+        extra_ = unknown_fields(data_, _KNOWN_CONVERSATIONS_LIST_RESPONSE)
     object_ = _new(ConversationsListResponse)
     set_ = _SET_CONVERSATIONS_LIST_RESPONSE
     set_[0](object_, v_channels)
     set_[1](object_, v_ok)
     set_[2](object_, v_response_metadata)
-    set_[3](object_, unknown_fields(data_, _KNOWN_CONVERSATIONS_LIST_RESPONSE))
+    set_[3](object_, extra_)
     set_[4](object_, warnings_)
     return object_
 
@@ -433,10 +448,13 @@ def read_conversations_list_response_metadata(
     v_next_cursor = data_.get("next_cursor")
     if v_next_cursor is not None and type(v_next_cursor) is not str:
         return None
+    extra_: dict[str, Any] = {}
+    if not _KNOWN_CONVERSATIONS_LIST_RESPONSE_METADATA.issuperset(data_):
+        extra_ = unknown_fields(data_, _KNOWN_CONVERSATIONS_LIST_RESPONSE_METADATA)
     object_ = _new(ConversationsListResponseMetadata)
     set_ = _SET_CONVERSATIONS_LIST_RESPONSE_METADATA
     set_[0](object_, v_next_cursor)
-    set_[1](object_, unknown_fields(data_, _KNOWN_CONVERSATIONS_LIST_RESPONSE_METADATA))
+    set_[1](object_, extra_)
     return object_
 
 
@@ -484,13 +502,16 @@ def read_rtm_connect_response(data_: Any) -> RtmConnectResponse | None:
     warnings_: tuple[WarningCode | str, ...] = ()
     if "warning" in data_ or "response_metadata" in data_:
         warnings_ = parse_warnings(data_, WarningCode)
+    extra_: dict[str, Any] = {}
+    if not _KNOWN_RTM_CONNECT_RESPONSE.issuperset(data_):
+        extra_ = unknown_fields(data_, _KNOWN_RTM_CONNECT_RESPONSE)
     object_ = _new(RtmConnectResponse)
     set_ = _SET_RTM_CONNECT_RESPONSE
     set_[0](object_, v_ok)
     set_[1](object_, v_self_)
     set_[2](object_, v_team)
     set_[3](object_, v_url)
-    set_[4](object_, unknown_fields(data_, _KNOWN_RTM_CONNECT_RESPONSE))
+    set_[4](object_, extra_)
     set_[5](object_, warnings_)
     return object_
 
@@ -522,11 +543,14 @@ def read_rtm_connect_self(data_: Any) -> RtmConnectSelf | None:
     v_name = data_.get("name")
     if type(v_name) is not str:
         return None
+    extra_: dict[str, Any] = {}
+    if not _KNOWN_RTM_CONNECT_SELF.issuperset(data_):
+        extra_ = unknown_fields(data_, _KNOWN_RTM_CONNECT_SELF)
     object_ = _new(RtmConnectSelf)
     set_ = _SET_RTM_CONNECT_SELF
     set_[0](object_, v_id)
     set_[1](object_, v_name)
-    set_[2](object_, unknown_fields(data_, _KNOWN_RTM_CONNECT_SELF))
+    set_[2](object_, extra_)
     return object_
 
 
@@ -567,13 +591,16 @@ def read_rtm_connect_team(data_: Any) -> RtmConnectTeam | None:
     v_name = data_.get("name")
     if type(v_name) is not str:
         return None
+    extra_: dict[str, Any] = {}
+    if not _KNOWN_RTM_CONNECT_TEAM.issuperset(data_):
+        extra_ = unknown_fields(data_, _KNOWN_RTM_CONNECT_TEAM)
     object_ = _new(RtmConnectTeam)
     set_ = _SET_RTM_CONNECT_TEAM
     set_[0](object_, v_domain)
     set_[1](object_, v_enterprise_id)
     set_[2](object_, v_id)
     set_[3](object_, v_name)
-    set_[4](object_, unknown_fields(data_, _KNOWN_RTM_CONNECT_TEAM))
+    set_[4](object_, extra_)
     return object_
 
 
@@ -624,6 +651,9 @@ def read_team(data_: Any) -> Team | None:
     v_name = data_.get("name")
     if v_name is not None and type(v_name) is not str:
         return None
+    extra_: dict[str, Any] = {}
+    if not _KNOWN_TEAM.issuperset(data_):
+        extra_ = unknown_fields(data_, _KNOWN_TEAM)
     object_ = _new(Team)
     set_ = _SET_TEAM
     set_[0](object_, v_domain)
@@ -632,7 +662,7 @@ def read_team(data_: Any) -> Team | None:
     set_[3](object_, v_enterprise_name)
     set_[4](object_, v_id)
     set_[5](object_, v_name)
-    set_[6](object_, unknown_fields(data_, _KNOWN_TEAM))
+    set_[6](object_, extra_)
     return object_
 
 
@@ -669,11 +699,14 @@ def read_team_info_response(data_: Any) -> TeamInfoResponse | None:
     warnings_: tuple[WarningCode | str, ...] = ()
     if "warning" in data_ or "response_metadata" in data_:
         warnings_ = parse_warnings(data_, WarningCode)
+    extra_: dict[str, Any] = {}
+    if not _KNOWN_TEAM_INFO_RESPONSE.issuperset(data_):
+        extra_ = unknown_fields(data_, _KNOWN_TEAM_INFO_RESPONSE)
     object_ = _new(TeamInfoResponse)
     set_ = _SET_TEAM_INFO_RESPONSE
     set_[0](object_, v_ok)
     set_[1](object_, v_team)
-    set_[2](object_, unknown_fields(data_, _KNOWN_TEAM_INFO_RESPONSE))
+    set_[2](object_, extra_)
     set_[3](object_, warnings_)
     return object_
 
@@ -777,6 +810,9 @@ def read_user(data_: Any) -> User | None:
     v_updated = data_.get("updated")
     if v_updated is not None and type(v_updated) is not int:
         return None
+    extra_: dict[str, Any] = {}
+    if not _KNOWN_USER.issuperset(data_):
+        extra_ = unknown_fields(data_, _KNOWN_USER)
     object_ = _new(User)
     set_ = _SET_USER
     set_[0](object_, v_deleted)
@@ -795,7 +831,7 @@ def read_user(data_: Any) -> User | None:
     set_[13](object_, v_tz)
     set_[14](object_, v_tz_offset)
     set_[15](object_, v_updated)
-    set_[16](object_, unknown_fields(data_, _KNOWN_USER))
+    set_[16](object_, extra_)
     return object_
 
 
@@ -856,6 +892,9 @@ def read_user_profile(data_: Any) -> UserProfile | None:
     v_title = data_.get("title")
     if v_title is not None and type(v_title) is not str:
         return None
+    extra_: dict[str, Any] = {}
+    if not _KNOWN_USER_PROFILE.issuperset(data_):
+        extra_ = unknown_fields(data_, _KNOWN_USER_PROFILE)
     object_ = _new(UserProfile)
     set_ = _SET_USER_PROFILE
     set_[0](object_, v_bot_id)
@@ -866,7 +905,7 @@ def read_user_profile(data_: Any) -> UserProfile | None:
     set_[5](object_, v_status_emoji)
     set_[6](object_, v_status_text)
     set_[7](object_, v_title)
-    set_[8](object_, unknown_fields(data_, _KNOWN_USER_PROFILE))
+    set_[8](object_, extra_)
     return object_
 
 
@@ -903,11 +942,14 @@ def read_users_info_response(data_: Any) -> UsersInfoResponse | None:
     warnings_: tuple[WarningCode | str, ...] = ()
     if "warning" in data_ or "response_metadata" in data_:
         warnings_ = parse_warnings(data_, WarningCode)
+    extra_: dict[str, Any] = {}
+    if not _KNOWN_USERS_INFO_RESPONSE.issuperset(data_):
+        extra_ = unknown_fields(data_, _KNOWN_USERS_INFO_RESPONSE)
     object_ = _new(UsersInfoResponse)
     set_ = _SET_USERS_INFO_RESPONSE
     set_[0](object_, v_ok)
     set_[1](object_, v_user)
-    set_[2](object_, unknown_fields(data_, _KNOWN_USERS_INFO_RESPONSE))
+    set_[2](object_, extra_)
     set_[3](object_, warnings_)
     return object_
 
@@ -957,13 +999,16 @@ def read_users_list_response(data_: Any) -> UsersListResponse | None:
     warnings_: tuple[WarningCode | str, ...] = ()
     if "warning" in data_ or "response_metadata" in data_:
         warnings_ = parse_warnings(data_, WarningCode)
+    extra_: dict[str, Any] = {}
+    if not _KNOWN_USERS_LIST_RESPONSE.issuperset(data_):
+        extra_ = unknown_fields(data_, _KNOWN_USERS_LIST_RESPONSE)
     object_ = _new(UsersListResponse)
     set_ = _SET_USERS_LIST_RESPONSE
     set_[0](object_, v_cache_ts)
     set_[1](object_, v_members)
     set_[2](object_, v_ok)
     set_[3](object_, v_response_metadata)
-    set_[4](object_, unknown_fields(data_, _KNOWN_USERS_LIST_RESPONSE))
+    set_[4](object_, extra_)
     set_[5](object_, warnings_)
     return object_
 
@@ -990,10 +1035,13 @@ def read_users_list_response_metadata(data_: Any) -> UsersListResponseMetadata |
     v_next_cursor = data_.get("next_cursor")
     if v_next_cursor is not None and type(v_next_cursor) is not str:
         return None
+    extra_: dict[str, Any] = {}
+    if not _KNOWN_USERS_LIST_RESPONSE_METADATA.issuperset(data_):
+        extra_ = unknown_fields(data_, _KNOWN_USERS_LIST_RESPONSE_METADATA)
     object_ = _new(UsersListResponseMetadata)
     set_ = _SET_USERS_LIST_RESPONSE_METADATA
     set_[0](object_, v_next_cursor)
-    set_[1](object_, unknown_fields(data_, _KNOWN_USERS_LIST_RESPONSE_METADATA))
+    set_[1](object_, extra_)
     return object_
 
 

@@ -96,6 +96,78 @@ def test_the_timeout_is_per_attempt(twin: Twin) -> None:
     assert seconds >= 1.8
 
 
+def test_each_deadline_holds_after_a_stream_of_calls(twin: Twin) -> None:
+    # One client's attempts share one timer (the watchdog thread, or the async queue's one
+    # loop timer). After 30 quick calls spread over more than a timeout (so the timer has come
+    # due with nothing late), two overlap: one answered in 0.3 s, one that drips. The first
+    # is answered; the second ends at its own deadline, not the first one's, nor never.
+    quick, late = answer(SUCCESS), answer(SUCCESS)
+
+    def handle(conn, request, stop):  # type: ignore[no-untyped-def]
+        if b"presence_sub=1" in request:
+            slow(quick, 0.3)(conn, request, stop)
+        elif b"presence_sub=0" in request:
+            drip(late, every=0.05)(conn, request, stop)
+        else:
+            conn.sendall(quick)
+
+    options: dict[str, Any] = {"token": TOKEN, "timeout": 0.5, "retry": NO_RETRY}
+    timed: dict[str, Any] = {}
+
+    def clock(name: str, result: Any, started: float) -> None:
+        timed[name] = (result, time.monotonic() - started)
+
+    with serve(handle) as server:
+        if twin.kind == "sync":
+            with Client(base_url=server.base_url, **options) as client:
+                for _ in range(30):
+                    client.rtm_connect()
+                    time.sleep(0.025)
+
+                def call(name: str, presence_sub: bool) -> None:
+                    started = time.monotonic()
+                    try:
+                        clock(name, client.rtm_connect(presence_sub=presence_sub), started)
+                    except Exception as exc:  # the test judges what came out
+                        clock(name, exc, started)
+
+                threads = [
+                    threading.Thread(target=call, args=("answered", True)),
+                    threading.Thread(target=call, args=("late", False)),
+                ]
+                for thread in threads:
+                    thread.start()
+                for thread in threads:
+                    thread.join(10)
+        else:
+
+            async def run() -> None:
+                async with AsyncClient(base_url=server.base_url, **options) as client:
+                    for _ in range(30):
+                        await client.rtm_connect()
+                        await asyncio.sleep(0.025)
+
+                    async def call(name: str, presence_sub: bool) -> None:
+                        started = time.monotonic()
+                        try:
+                            result = await client.rtm_connect(presence_sub=presence_sub)
+                            clock(name, result, started)
+                        except Exception as exc:  # the test judges what came out
+                            clock(name, exc, started)
+
+                    await asyncio.gather(call("answered", True), call("late", False))
+
+            asyncio.run(run())
+    assert len(server.requests) == 32
+    assert isinstance(timed["answered"][0], RtmConnectResponse)
+    error, seconds = timed["late"]
+    assert type(error) is SlackTimeoutError
+    assert str(error) == (
+        f"rtm.connect: no complete answer within 0.5 s from 127.0.0.1:{server.port}"
+    )
+    assert 0.45 <= seconds < 2.0
+
+
 def test_waiting_for_a_pooled_connection_is_not_part_of_the_timeout(twin: Twin) -> None:
     # 150 calls at once, each answered after 1.2 s, a 2 s timeout: the async pool holds 100
     # connections, so the last 50 wait about 1.2 s for one before their attempt starts; counted

@@ -236,6 +236,15 @@ ROWS: dict[str, tuple[Handler, dict[str, Any], Any]] = {
         {},
         (SlackHttpError, "unexpected HTTP status (HTTP 500): '{{}}'"),
     ),
+    "folded-header-kept-on-an-error": (
+        # The response's headers are compared too: the fold reads as one space in both.
+        fixed(
+            b"HTTP/1.1 500 Oops\r\nX-Folded: one  \r\n \t two\r\nX-After: 1\r\n"
+            b"Content-Length: 2\r\n\r\n{}"
+        ),
+        {},
+        (SlackHttpError, "unexpected HTTP status (HTTP 500): '{{}}'"),
+    ),
     "continue-then-answer": (fixed(b"HTTP/1.1 100 Continue\r\n\r\n" + answer(SUCCESS)), {}, MODEL),
     "api-error-echoing-the-token": (fixed(answer(ECHO)), {}, (InvalidAuth, "invalid_auth: ")),
     "escaped-socket-url": (

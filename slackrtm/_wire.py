@@ -462,17 +462,7 @@ def header_pairs(headers: HeaderInput) -> Headers:
     """
     if type(headers) is _Normalized:
         return headers
-    items = headers.items() if isinstance(headers, Mapping) else headers
-    pairs = []
-    for name, value in items:
-        if not isinstance(name, str):
-            name = name.decode("latin-1")
-        if not isinstance(value, str):
-            value = value.decode("latin-1")
-        if "\r\n" in value:
-            value = _FOLD.sub("", value)
-        pairs.append((name.lower(), value.strip()))
-    return _Normalized(pairs)
+    return _read_head(headers)[0]
 
 
 def header_values(headers: Headers, name: str) -> list[str]:
@@ -668,17 +658,31 @@ class _Inflater:
                 return
 
 
-def _framing(headers: Headers) -> tuple[list[str], int | None] | None:
-    """A head's content codings (the last applied first) and its Content-Length if it has
-    one; None when it breaks HTTP's framing rules in a way one of the parsers lets pass."""
+_Framing = tuple[list[str], int | None]
+"""A head's content codings (the last applied first) and its Content-Length, if it has one."""
+
+
+def _read_head(headers: HeaderInput) -> tuple[Headers, _Framing | None]:
+    """A head's fields normalized (as `header_pairs` says) and its framing, in one pass; the
+    framing is None when the head breaks HTTP's rules in a way one of the parsers lets pass."""
+    items = headers.items() if isinstance(headers, Mapping) else headers
+    pairs = []
+    broken = chunked = False
     length: str | None = None
-    chunked = False
     codings: list[str] = []
-    for name, value in headers:
+    for raw_name, raw_value in items:
+        name = (raw_name if isinstance(raw_name, str) else raw_name.decode("latin-1")).lower()
+        value = raw_value if isinstance(raw_value, str) else raw_value.decode("latin-1")
+        if "\r\n" in value:
+            value = _FOLD.sub("", value)
+        value = value.strip()
+        pairs.append((name, value))
+        if broken:
+            continue
         # A control character (a tab is allowed); isprintable() answers for most values.
         if not value.isprintable() and _CONTROL.search(value):
-            return None
-        if name == "content-length":
+            broken = True
+        elif name == "content-length":
             for part in value.split(","):
                 part = part.strip()
                 if length is None:
@@ -686,17 +690,19 @@ def _framing(headers: Headers) -> tuple[list[str], int | None] | None:
                 elif part != length:
                     # aiohttp refuses two lengths; urllib3 would read until the connection
                     # closes.
-                    return None
+                    broken = True
         elif name == "transfer-encoding":
             chunked = True
         elif name == "content-encoding":
             codings += [coding.strip().lower() for coding in value.split(",")]
     if length is not None and (chunked or not (length.isascii() and length.isdigit())):
         # Both framings at once is a way to smuggle answers, refused by aiohttp.
-        return None
+        broken = True
+    if broken:
+        return _Normalized(pairs), None
     if codings:
         codings = [coding for coding in reversed(codings) if coding and coding != "identity"]
-    return codings, None if length is None else int(length)
+    return _Normalized(pairs), (codings, None if length is None else int(length))
 
 
 class BodyReader:
@@ -712,7 +718,7 @@ class BodyReader:
 
     def __init__(self, request: Request, status: int, headers: HeaderInput, config: Config) -> None:
         self.status = status
-        self.headers = header_pairs(headers)
+        self.headers, framing = _read_head(headers)
         self.done = False
         """Nothing more is to be read: the transport stops and drops the connection."""
         self._request = request
@@ -724,7 +730,6 @@ class BodyReader:
         self._layers: list[_Inflater] = []
         self.at_once = False
         """The whole body may be read in one go: its length is declared, within ``max_body``."""
-        framing = _framing(self.headers)
         self._broken = framing is None
         if framing is None:
             self.done = True

@@ -485,6 +485,13 @@ class Answer:
         """Why the body cannot be used (over ``max_body``, an unreadable Content-Encoding), or
         None; then ``body`` holds only what could be read of it."""
 
+    @classmethod
+    def _read(cls, status: int, headers: Headers, body: bytes, problem: str | None) -> Answer:
+        # What `BodyReader` gives: its headers are normalized already.
+        answer = cls.__new__(cls)
+        answer.status, answer.headers, answer.body, answer.problem = status, headers, body, problem
+        return answer
+
     def __repr__(self) -> str:
         return f"Answer(status={self.status!r}, problem={self.problem!r})"
 
@@ -683,7 +690,7 @@ def _read_head(headers: HeaderInput) -> tuple[Headers, _Framing | None]:
         if not value.isprintable() and _CONTROL.search(value):
             broken = True
         elif name == "content-length":
-            for part in value.split(","):
+            for part in value.split(",") if "," in value else (value,):
                 part = part.strip()
                 if length is None:
                     length = part
@@ -794,12 +801,7 @@ class BodyReader:
                 if not layer.complete:
                     self._problem = f"{layer.coding} data that ends early"
                     break
-        return Answer(
-            status=self.status,
-            headers=self.headers,
-            body=b"".join(self._pieces),
-            problem=self._problem,
-        )
+        return Answer._read(self.status, self.headers, b"".join(self._pieces), self._problem)
 
 
 # --------------------------------------------------------------------------- no answer

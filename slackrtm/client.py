@@ -30,6 +30,7 @@ import threading
 import time
 import weakref
 from collections import deque
+from collections.abc import Callable
 from contextvars import ContextVar
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -336,33 +337,25 @@ class Client(ClientBase, SyncWorkspace):
         outcome: Outcome
         try:
             api = self._api
-            if api is not None:
-                target = self._targets.get(request.url)
-                if target is None:
+            send: Callable[..., urllib3.BaseHTTPResponse]
+            if api is None:
+                send, target = self._pool.urlopen, request.url
+            else:
+                send, target = api.urlopen, self._targets.get(request.url, "")
+                if not target:
                     target = urllib3.util.parse_url(request.url).request_uri
                     self._targets[request.url] = target
-                response = api.urlopen(
-                    request.verb,
-                    target,
-                    body=request.body,
-                    headers=request.headers,
-                    redirect=False,
-                    assert_same_host=False,
-                    preload_content=False,
-                    decode_content=False,
-                    timeout=self._timeout,
-                )
-            else:
-                response = self._pool.request(
-                    request.verb,
-                    request.url,
-                    body=request.body,
-                    headers=request.headers,
-                    redirect=False,
-                    preload_content=False,
-                    decode_content=False,
-                    timeout=self._timeout,
-                )
+            response = send(
+                request.verb,
+                target,
+                body=request.body,
+                headers=request.headers,
+                redirect=False,
+                assert_same_host=False,
+                preload_content=False,
+                decode_content=False,
+                timeout=self._timeout,
+            )
             stopped = True
             try:
                 head = attempt.head

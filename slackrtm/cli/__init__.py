@@ -138,8 +138,6 @@ def _parents() -> dict[str, _Parser]:
 
 def build_parser() -> argparse.ArgumentParser:
     """The whole command line; every level answers ``--help``."""
-    from ..emulator.__main__ import add_arguments
-
     parents = _parents()
     parser = _Parser(
         prog="slackrtm",
@@ -161,6 +159,16 @@ def build_parser() -> argparse.ArgumentParser:
             parents=[parents[use] for use in ("debug", *uses)],
         )
 
+    _add_slack_commands(command)
+    _add_local_commands(command)
+    return parser
+
+
+_Command = Callable[..., argparse.ArgumentParser]
+
+
+def _add_slack_commands(command: _Command) -> None:
+    """The commands that talk to a Slack (the real one, or an emulator at SLACK_API_URL)."""
     sub = command("connect", "call rtm.connect and print self and team", "client", "rtm", "json")
     sub.add_argument(
         "--show-url", action="store_true", help="print the socket URL (a single-use credential)"
@@ -185,6 +193,11 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--thread-ts", metavar="TS", help="reply in the thread of this message")
     sub.set_defaults(run=send)
 
+
+def _add_local_commands(command: _Command) -> None:
+    """The commands that run a Slack of their own on this machine."""
+    from ..emulator.__main__ import add_arguments
+
     sub = command("emulator", EMULATOR_HELP)
     add_arguments(sub)
     sub.set_defaults(run=emulator)
@@ -198,7 +211,6 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"stop if the demo takes longer ({DEMO_TIMEOUT:g} s)",
     )
     sub.set_defaults(run=demo)
-    return parser
 
 
 def _secrets(args: argparse.Namespace) -> list[str]:

@@ -64,6 +64,23 @@ def machine() -> dict[str, Any]:
     }
 
 
+def _connect_rows(servers: list[Server], options: argparse.Namespace) -> list[Row]:
+    """The rtm.connect rows: sync, then async one at a time and many at a time, per server."""
+    rows: list[Row] = []
+    for server in servers:
+        rows.append(connect.sync_row(server, calls=options.calls, rounds=options.rounds))
+        for concurrency in (1, options.concurrency):
+            calls = options.calls if concurrency == 1 else options.calls * 5
+            rows.append(
+                asyncio.run(
+                    connect.async_row(
+                        server, calls=calls, concurrency=concurrency, rounds=options.rounds
+                    )
+                )
+            )
+    return rows
+
+
 def run(options: argparse.Namespace) -> list[Row]:
     """Start the servers the chosen rows need; run the rows in order."""
     keys = set(options.rows)
@@ -78,20 +95,7 @@ def run(options: argparse.Namespace) -> list[Row]:
         if keys & {"outbound", "workspace", "memory"}:
             unpaced = stack.enter_context(unpaced_emulator(users=WORKSPACE_USERS))
         if "connect" in keys:
-            for server in servers:
-                rows.append(connect.sync_row(server, calls=options.calls, rounds=options.rounds))
-                for concurrency in (1, options.concurrency):
-                    calls = options.calls if concurrency == 1 else options.calls * 5
-                    rows.append(
-                        asyncio.run(
-                            connect.async_row(
-                                server,
-                                calls=calls,
-                                concurrency=concurrency,
-                                rounds=options.rounds,
-                            )
-                        )
-                    )
+            rows += _connect_rows(servers, options)
         if "inbound" in keys:
             server = servers[0]
             burst = {

@@ -14,6 +14,7 @@ import threading
 import time
 import tracemalloc
 import warnings
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -119,45 +120,13 @@ def test_each_deadline_holds_after_a_stream_of_calls(twin: Twin) -> None:
 
     with serve(handle) as server:
         if twin.kind == "sync":
-            with Client(base_url=server.base_url, **options) as client:
-                for _ in range(30):
-                    client.rtm_connect()
-                    time.sleep(0.025)
-
-                def call(name: str, presence_sub: bool) -> None:
-                    started = time.monotonic()
-                    try:
-                        clock(name, client.rtm_connect(presence_sub=presence_sub), started)
-                    except Exception as exc:  # the test judges what came out
-                        clock(name, exc, started)
-
-                threads = [
-                    threading.Thread(target=call, args=("answered", True)),
-                    threading.Thread(target=call, args=("late", False)),
-                ]
-                for thread in threads:
-                    thread.start()
-                for thread in threads:
-                    thread.join(10)
+            _quick_then_overlapping_sync(Client(base_url=server.base_url, **options), clock)
         else:
-
-            async def run() -> None:
-                async with AsyncClient(base_url=server.base_url, **options) as client:
-                    for _ in range(30):
-                        await client.rtm_connect()
-                        await asyncio.sleep(0.025)
-
-                    async def call(name: str, presence_sub: bool) -> None:
-                        started = time.monotonic()
-                        try:
-                            result = await client.rtm_connect(presence_sub=presence_sub)
-                            clock(name, result, started)
-                        except Exception as exc:  # the test judges what came out
-                            clock(name, exc, started)
-
-                    await asyncio.gather(call("answered", True), call("late", False))
-
-            asyncio.run(run())
+            asyncio.run(
+                _quick_then_overlapping_async(
+                    AsyncClient(base_url=server.base_url, **options), clock
+                )
+            )
     assert len(server.requests) == 32
     assert isinstance(timed["answered"][0], RtmConnectResponse)
     error, seconds = timed["late"]
@@ -166,6 +135,51 @@ def test_each_deadline_holds_after_a_stream_of_calls(twin: Twin) -> None:
         f"rtm.connect: no complete answer within 0.5 s from 127.0.0.1:{server.port}"
     )
     assert 0.45 <= seconds < 2.0
+
+
+Clock = Callable[[str, Any, float], None]
+
+
+def _quick_then_overlapping_sync(client: Client, clock: Clock) -> None:
+    """30 quick calls, then two at once from two threads: ``answered`` and ``late``."""
+    with client:
+        for _ in range(30):
+            client.rtm_connect()
+            time.sleep(0.025)
+
+        def call(name: str, presence_sub: bool) -> None:
+            started = time.monotonic()
+            try:
+                clock(name, client.rtm_connect(presence_sub=presence_sub), started)
+            except Exception as exc:  # the test judges what came out
+                clock(name, exc, started)
+
+        threads = [
+            threading.Thread(target=call, args=("answered", True)),
+            threading.Thread(target=call, args=("late", False)),
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(10)
+
+
+async def _quick_then_overlapping_async(client: AsyncClient, clock: Clock) -> None:
+    """The async twin of `_quick_then_overlapping_sync`: the two calls gathered."""
+    async with client:
+        for _ in range(30):
+            await client.rtm_connect()
+            await asyncio.sleep(0.025)
+
+        async def call(name: str, presence_sub: bool) -> None:
+            started = time.monotonic()
+            try:
+                result = await client.rtm_connect(presence_sub=presence_sub)
+                clock(name, result, started)
+            except Exception as exc:  # the test judges what came out
+                clock(name, exc, started)
+
+        await asyncio.gather(call("answered", True), call("late", False))
 
 
 def test_waiting_for_a_pooled_connection_is_not_part_of_the_timeout(twin: Twin) -> None:

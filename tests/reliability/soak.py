@@ -385,6 +385,40 @@ def run(duration: float = 60.0, seed: int | None = None, out: Any = None) -> Rep
         root.setLevel(level)
 
 
+def _inject_faults(
+    emu: Emulator, rng: random.Random, end: float, out: Any
+) -> list[tuple[float, str]]:
+    """Inject a fault every 1-3 s until ``end``; each kind once a round, in a random order."""
+    injected: list[tuple[float, str]] = []
+    began = time.monotonic()
+    unstall_at: float | None = None
+    bag: list[str] = []
+    while True:
+        now = time.monotonic()
+        if unstall_at is not None and now >= unstall_at:
+            emu.set_rtm_delay(0.0)
+            emu.stall_pings(False)
+            unstall_at = None
+        if now >= end:
+            break
+        if not bag:
+            bag = rng.sample(FAULTS, len(FAULTS))
+        kind = bag.pop()
+        if kind == "stall" and unstall_at is not None:
+            kind = "drop"
+        _inject(emu, kind, rng)
+        injected.append((time.monotonic(), kind))
+        if kind == "stall":
+            unstall_at = time.monotonic() + rng.uniform(2.5, 3.5)
+        if out is not None:
+            print(f"  {now - began:6.1f} s  {kind}", file=out, flush=True)
+        time.sleep(min(rng.uniform(1.0, 3.0), max(end - time.monotonic(), 0.0)))
+    if unstall_at is not None:
+        emu.set_rtm_delay(0.0)
+        emu.stall_pings(False)
+    return injected
+
+
 def _run(
     duration: float,
     rng: random.Random,
@@ -410,34 +444,8 @@ def _run(
         aio = _Async(emu, emu.user_token, logs[1], sends)
         sync.start()
         aio.start()
-        injected: list[tuple[float, str]] = []
         began = time.monotonic()
-        end = began + duration
-        unstall_at: float | None = None
-        bag: list[str] = []
-        while True:
-            now = time.monotonic()
-            if unstall_at is not None and now >= unstall_at:
-                emu.set_rtm_delay(0.0)
-                emu.stall_pings(False)
-                unstall_at = None
-            if now >= end:
-                break
-            if not bag:  # every kind once a round, in a random order
-                bag = rng.sample(FAULTS, len(FAULTS))
-            kind = bag.pop()
-            if kind == "stall" and unstall_at is not None:
-                kind = "drop"
-            _inject(emu, kind, rng)
-            injected.append((time.monotonic(), kind))
-            if kind == "stall":
-                unstall_at = time.monotonic() + rng.uniform(2.5, 3.5)
-            if out is not None:
-                print(f"  {now - began:6.1f} s  {kind}", file=out, flush=True)
-            time.sleep(min(rng.uniform(1.0, 3.0), max(end - time.monotonic(), 0.0)))
-        if unstall_at is not None:
-            emu.set_rtm_delay(0.0)
-            emu.stall_pings(False)
+        injected = _inject_faults(emu, rng, began + duration, out)
         # Let the last fault heal: both sessions connected again (or a few seconds gone).
         healed = time.monotonic() + 10.0
         while time.monotonic() < healed and not (

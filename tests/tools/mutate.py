@@ -98,31 +98,37 @@ def _candidates(tree: ast.AST) -> Iterator[tuple[ast.AST, str]]:
     """Every (node, mutation) pair, by walking the tree once in a fixed order."""
     docstrings = _docstring_nodes(tree)
     for node in ast.walk(tree):
-        if isinstance(node, ast.Compare):
-            for index, op in enumerate(node.ops):
-                if type(op) in _COMPARE_SWAPS:
-                    yield node, f"compare:{index}"
-        elif isinstance(node, ast.BinOp) and type(node.op) in _BINOP_SWAPS:
-            yield node, "binop"
-        elif isinstance(node, ast.BoolOp):
-            yield node, "boolop"
-        elif isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
-            yield node, "not"
-        elif isinstance(node, ast.Constant) and id(node) not in docstrings:
-            if isinstance(node.value, bool):
-                yield node, "bool"
-            elif isinstance(node.value, (int, float)):
-                yield node, "number"
-        elif (
-            isinstance(node, ast.Return)
-            and node.value is not None
-            and not (isinstance(node.value, ast.Constant) and node.value.value is None)
-        ):
-            yield node, "return"
+        for how in _expression_mutations(node, docstrings):
+            yield node, how
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.If, ast.For, ast.While)):
             for index, stmt in enumerate(node.body):
                 if len(node.body) > 1 and not _is_quiet(stmt):
                     yield node, f"drop:{index}"
+
+
+def _expression_mutations(node: ast.AST, docstrings: set[int]) -> Iterator[str]:
+    """The mutations of one node other than dropping a statement."""
+    if isinstance(node, ast.Compare):
+        for index, op in enumerate(node.ops):
+            if type(op) in _COMPARE_SWAPS:
+                yield f"compare:{index}"
+    elif isinstance(node, ast.BinOp) and type(node.op) in _BINOP_SWAPS:
+        yield "binop"
+    elif isinstance(node, ast.BoolOp):
+        yield "boolop"
+    elif isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+        yield "not"
+    elif isinstance(node, ast.Constant) and id(node) not in docstrings:
+        if isinstance(node.value, bool):
+            yield "bool"
+        elif isinstance(node.value, (int, float)):
+            yield "number"
+    elif (
+        isinstance(node, ast.Return)
+        and node.value is not None
+        and not (isinstance(node.value, ast.Constant) and node.value.value is None)
+    ):
+        yield "return"
 
 
 def _apply(node: ast.AST, how: str) -> str:

@@ -28,8 +28,11 @@ __all__ = [
     "Pagination",
     "SchemaConflict",
     "SchemaProblem",
+    "error_class_name",
     "load",
+    "pascal",
     "python_name",
+    "snake",
 ]
 
 # Names a generated model itself uses: a wire field with one of these names is renamed.
@@ -388,7 +391,7 @@ def _code(doc: Mapping[str, Any]) -> Code:
     return Code(doc["code"], doc["description"], doc.get("source"), doc.get("general"))
 
 
-def _class_name(code: str) -> str:
+def error_class_name(code: str) -> str:
     """The exception class a code becomes: ``invalid_auth`` -> ``InvalidAuth``."""
     return "".join(part[:1].upper() + part[1:] for part in code.split("_") if part)
 
@@ -439,7 +442,7 @@ def _merge(methods: tuple[Method, ...], kind: str) -> tuple[Code, ...]:
         merged.append(Code(wire, general, None, general, by_method))
     taken: dict[str, str] = {}
     for code in merged:
-        for name in (_class_name(code.code), code.code.upper()):
+        for name in (error_class_name(code.code), code.code.upper()):
             other = taken.setdefault(name, code.code)
             if other != code.code or name in _RESERVED_CLASSES:
                 raise SchemaConflict(

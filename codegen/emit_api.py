@@ -15,7 +15,7 @@ from __future__ import annotations
 import textwrap
 
 from .load import Api, Argument, Method
-from .text import ARG_TYPES, WIDTH, argument_doc, docstring, dunder_all, file_text, header
+from .text import ARG_TYPES, WIDTH, argument_doc, docstring, dunder_all, file_text, header, quote
 
 __all__ = ["emit_api"]
 
@@ -110,11 +110,17 @@ def _parameters(args: list[Argument]) -> list[str]:
 
 
 def _spec_line(method: Method) -> list[str]:
-    """The wrapper's first statement: its method's spec, from the table loaded at first use."""
+    """The wrapper's first statement: its method's spec, from the table loaded at first use.
+
+    Laid out as the formatter lays it out: on one line if it fits; else split inside the
+    subscript's brackets if the line up to them fits; else the value in parentheses.
+    """
     head = f"        spec: MethodSpec[{method.args_class}, {method.response_class}] = "
-    value = f"_table().{method.const_name}"
+    value = f"_table()[{quote(method.name)}]"
     if len(head + value) <= WIDTH:
         return [head + value]
+    if len(head + "_table()[") <= WIDTH:
+        return [head + "_table()[", f"            {quote(method.name)}", "        ]"]
     return [head + "(", f"            {value}", "        )"]
 
 
@@ -201,7 +207,9 @@ def _imports(api: Api) -> list[str]:
         | {t for t in items if t[:1].isupper()},
         key=str.lower,
     )
-    return (["from collections.abc import AsyncIterator, Iterator"] if paged else []) + [
+    abc = "AsyncIterator, Iterator, Mapping" if paged else "Mapping"
+    return [
+        f"from collections.abc import {abc}",
         "from typing import TYPE_CHECKING, Any, TypeVar",
         "",
         "if TYPE_CHECKING:",
@@ -215,19 +223,23 @@ def _imports(api: Api) -> list[str]:
 
 
 def _table_loader() -> list[str]:
-    """``_table()``: the method table, imported at the first call of a wrapper."""
+    """``_table()``: the method table, imported at the first call of a wrapper.
+
+    It imports ``.methods`` itself, never the package (``from . import methods`` would import
+    ``slackrtm._generated`` back from a module its ``__init__`` imports: a circle).
+    """
     return [
-        "_TABLE: list[Any] = []",
+        "_TABLE: list[Mapping[str, MethodSpec[Any, Any]]] = []",
         "",
         "",
-        "def _table() -> Any:",
-        '    """The method table (`methods.py`), imported at the first call of a wrapper: with it',
-        "    come the models and attrs, which building a client does not need.",
+        "def _table() -> Mapping[str, MethodSpec[Any, Any]]:",
+        '    """The method table (`methods.METHODS`), imported at the first call of a wrapper:',
+        "    with it come the models and attrs, which building a client does not need.",
         '    """',
         "    if not _TABLE:",
-        "        from . import methods",
+        "        from .methods import METHODS",
         "",
-        "        _TABLE.append(methods)",
+        "        _TABLE.append(METHODS)",
         "    return _TABLE[0]",
     ]
 

@@ -4,6 +4,10 @@ Every method file is validated against schema/method.schema.json (JSON Schema 20
 then checked for what a meta-schema cannot say (required names that exist, defaults of the
 right type, exactly one token argument, class names that do not collide). The first problem
 found becomes one `SchemaProblem` naming the file and the JSON path.
+
+The naming rules the whole generator follows live here too (`python_name`, `pascal`, `snake`,
+`error_class_name`). What must not live here: writing Python text (the emitters', emit*.py and
+text.py) and the RTM frames (rtm.py).
 """
 
 from __future__ import annotations
@@ -92,6 +96,8 @@ class SchemaConflict(SchemaProblem):
 
 @dataclass(frozen=True)
 class Code:
+    """An error or warning code: its wire code, description, and where the text came from."""
+
     code: str
     description: str
     source: str | None = None
@@ -115,6 +121,8 @@ class Pagination:
 
 @dataclass(frozen=True)
 class Argument:
+    """A method argument: its wire and Python names, schema type, default and role."""
+
     wire: str
     attr: str
     kind: str
@@ -139,6 +147,8 @@ class Field:
 
 @dataclass(frozen=True)
 class Model:
+    """An object of a response (or a shared model), its fields sorted by Python name."""
+
     name: str
     description: str
     fields: tuple[Field, ...]
@@ -147,6 +157,8 @@ class Model:
 
 @dataclass(frozen=True)
 class Method:
+    """One Web API method, with the names the generated code gives it and its models."""
+
     name: str
     py_name: str
     const_name: str
@@ -169,6 +181,8 @@ class Method:
 
 @dataclass(frozen=True)
 class Api:
+    """The whole Web API schema: the methods, their codes merged, the shared models."""
+
     methods: tuple[Method, ...]
     errors: tuple[Code, ...] = field(default=())
     """Every error code of every method, sorted; one general description each (see `_merge`)."""

@@ -9,6 +9,8 @@ The first problem found becomes one `SchemaProblem` naming the file and the JSON
 
 `frame_instance_schema` turns a frame description back into a JSON Schema for the frames
 themselves, so that tests can hold the emulator's traffic against the schema directly.
+
+What must not live here: writing Python text (emit_events.py and the modules it names).
 """
 
 from __future__ import annotations

@@ -19,8 +19,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from .emit import _WIDTH, _all, _file, _header, _q, _snake, reader_name
 from .load import Api, Field, Model
+from .text import WIDTH, dunder_all, file_text, header, quote, reader_name, snake_case
 
 __all__ = ["emit_readers"]
 
@@ -38,7 +38,7 @@ def _tuple_name(py_type: str) -> str:
     """The helper reading an array type: ``tuple[User, ...]`` -> ``_tuple_of_user``."""
     inner = _inner(py_type)
     assert inner is not None
-    return "_tuple_of_" + (_tuple_name(inner)[1:] if _inner(inner) else _snake(inner))
+    return "_tuple_of_" + (_tuple_name(inner)[1:] if _inner(inner) else snake_case(inner))
 
 
 def _converter(py_type: str) -> str | None:
@@ -112,13 +112,13 @@ def _tuple_reader(py_type: str) -> list[str]:
 def _def(name: str, returns: str) -> list[str]:
     """A reader's signature, wrapped as the formatter wraps one too long for a line."""
     line = f"def {name}(data_: Any) -> {returns}:"
-    if len(line) <= _WIDTH:
+    if len(line) <= WIDTH:
         return [line]
     return [f"def {name}(", "    data_: Any,", f") -> {returns}:"]
 
 
 def _known(model: Model) -> str:
-    return f"_KNOWN_{_snake(model.name).upper()}"
+    return f"_KNOWN_{snake_case(model.name).upper()}"
 
 
 def _set(name: str, items: Iterable[str]) -> list[str]:
@@ -130,7 +130,7 @@ def _set(name: str, items: Iterable[str]) -> list[str]:
         "",
         f"{name}: Final = frozenset(",
         "    {",
-        *(f"        {_q(v)}," for v in values),
+        *(f"        {quote(v)}," for v in values),
         "    },",
         ")",
     ]
@@ -141,7 +141,7 @@ def _local(field: Field) -> str:
 
 
 def _setters(model: Model) -> str:
-    return f"_SET_{_snake(model.name).upper()}"
+    return f"_SET_{snake_case(model.name).upper()}"
 
 
 def _model_reader(model: Model) -> list[str]:
@@ -150,7 +150,7 @@ def _model_reader(model: Model) -> list[str]:
     names = [field.attr for field in model.fields] + ["extra"]
     names += ["warnings"] if model.is_response else []
     out += ["", "", f"{_setters(model)}: Final = slot_setters(", f"    {model.name},", "    ("]
-    out += [f"        {_q(name)}," for name in names]
+    out += [f"        {quote(name)}," for name in names]
     out += ["    ),", ")"]
     out += [
         "",
@@ -161,7 +161,7 @@ def _model_reader(model: Model) -> list[str]:
     ]
     for field in model.fields:
         var = _local(field)
-        out.append(f"    {var} = data_.get({_q(field.wire)})")
+        out.append(f"    {var} = data_.get({quote(field.wire)})")
         out += _value_lines(field.py_type, var, field.required, "    ")
     if model.is_response:
         out += [
@@ -206,7 +206,7 @@ def _array_types(models: list[Model]) -> list[str]:
 def emit_readers(api: Api) -> str:
     """The text of readers.py."""
     models = _all_models(api)
-    out = _header(
+    out = header(
         api.sources,
         "Fast readers of the response models: the model, or None for the core's detailed path.",
     )
@@ -221,10 +221,10 @@ def emit_readers(api: Api) -> str:
         ")",
         "",
     ]
-    out += _all(reader_name(m.name) for m in models)
+    out += dunder_all(reader_name(m.name) for m in models)
     out += ["", "_new: Final = object.__new__"]
     for model in models:
         out += _model_reader(model)
     for py_type in _array_types(models):
         out += _tuple_reader(py_type)
-    return _file(out)
+    return file_text(out)

@@ -4,6 +4,10 @@ Every method file is validated against schema/method.schema.json (JSON Schema 20
 then checked for what a meta-schema cannot say (required names that exist, defaults of the
 right type, exactly one token argument, class names that do not collide). The first problem
 found becomes one `SchemaProblem` naming the file and the JSON path.
+
+The naming rules the whole generator follows live here too (`python_name`, `pascal`, `snake`,
+`error_class_name`). What must not live here: writing Python text (the emitters', emit*.py and
+text.py) and the RTM frames (rtm.py).
 """
 
 from __future__ import annotations
@@ -28,8 +32,11 @@ __all__ = [
     "Pagination",
     "SchemaConflict",
     "SchemaProblem",
+    "error_class_name",
     "load",
+    "pascal",
     "python_name",
+    "snake",
 ]
 
 # Names a generated model itself uses: a wire field with one of these names is renamed.
@@ -89,6 +96,8 @@ class SchemaConflict(SchemaProblem):
 
 @dataclass(frozen=True)
 class Code:
+    """An error or warning code: its wire code, description, and where the text came from."""
+
     code: str
     description: str
     source: str | None = None
@@ -112,6 +121,8 @@ class Pagination:
 
 @dataclass(frozen=True)
 class Argument:
+    """A method argument: its wire and Python names, schema type, default and role."""
+
     wire: str
     attr: str
     kind: str
@@ -136,6 +147,8 @@ class Field:
 
 @dataclass(frozen=True)
 class Model:
+    """An object of a response (or a shared model), its fields sorted by Python name."""
+
     name: str
     description: str
     fields: tuple[Field, ...]
@@ -144,6 +157,8 @@ class Model:
 
 @dataclass(frozen=True)
 class Method:
+    """One Web API method, with the names the generated code gives it and its models."""
+
     name: str
     py_name: str
     const_name: str
@@ -166,6 +181,8 @@ class Method:
 
 @dataclass(frozen=True)
 class Api:
+    """The whole Web API schema: the methods, their codes merged, the shared models."""
+
     methods: tuple[Method, ...]
     errors: tuple[Code, ...] = field(default=())
     """Every error code of every method, sorted; one general description each (see `_merge`)."""
@@ -388,7 +405,7 @@ def _code(doc: Mapping[str, Any]) -> Code:
     return Code(doc["code"], doc["description"], doc.get("source"), doc.get("general"))
 
 
-def _class_name(code: str) -> str:
+def error_class_name(code: str) -> str:
     """The exception class a code becomes: ``invalid_auth`` -> ``InvalidAuth``."""
     return "".join(part[:1].upper() + part[1:] for part in code.split("_") if part)
 
@@ -439,7 +456,7 @@ def _merge(methods: tuple[Method, ...], kind: str) -> tuple[Code, ...]:
         merged.append(Code(wire, general, None, general, by_method))
     taken: dict[str, str] = {}
     for code in merged:
-        for name in (_class_name(code.code), code.code.upper()):
+        for name in (error_class_name(code.code), code.code.upper()):
             other = taken.setdefault(name, code.code)
             if other != code.code or name in _RESERVED_CLASSES:
                 raise SchemaConflict(

@@ -9,6 +9,8 @@ The first problem found becomes one `SchemaProblem` naming the file and the JSON
 
 `frame_instance_schema` turns a frame description back into a JSON Schema for the frames
 themselves, so that tests can hold the emulator's traffic against the schema directly.
+
+What must not live here: writing Python text (emit_events.py and the modules it names).
 """
 
 from __future__ import annotations
@@ -74,6 +76,8 @@ class FrameField:
 
 @dataclass(frozen=True)
 class ObjectModel:
+    """A shared object of rtm/objects.json, which frames name by ``ref``."""
+
     name: str
     description: str
     fields: tuple[FrameField, ...]
@@ -95,11 +99,14 @@ class Frame:
 
     @property
     def wire_type(self) -> str:
+        """The frame's wire ``type`` (for an ack, ``"true"`` or ``"false"``)."""
         return self.discriminator
 
 
 @dataclass(frozen=True)
 class SocketError:
+    """An error code the socket may send (rtm/socket.json), with its message and meaning."""
+
     code: int
     msg: str
     description: str
@@ -107,6 +114,8 @@ class SocketError:
 
 @dataclass(frozen=True)
 class Frames:
+    """The whole RTM schema: frames by kind (each sorted), shared objects, socket facts."""
+
     events: tuple[Frame, ...]
     commands: tuple[Frame, ...]
     acks: tuple[Frame, ...]
@@ -208,41 +217,71 @@ def load_frames(schema_dir: Path) -> Frames | None:
         return None
     meta = _read(schema_dir / "frame.schema.json", "schema/frame.schema.json")
     jsonschema.Draft202012Validator.check_schema(meta)
+    objects = _load_objects(rtm, meta)
+    socket_doc, errors = _load_socket(rtm, meta)
+    found, frame_sources = _load_frame_files(rtm, meta, {o.name for o in objects})
+    return Frames(
+        events=tuple(sorted(found["events"], key=lambda f: f.discriminator)),
+        commands=tuple(sorted(found["commands"], key=lambda f: f.discriminator)),
+        acks=tuple(sorted(found["acks"], key=lambda f: f.discriminator)),
+        objects=objects,
+        errors=tuple(sorted(errors, key=lambda e: e.code)),
+        max_frame_bytes=socket_doc["max_frame_bytes"],
+        sources=tuple(sorted([_OBJECTS_DISPLAY, _SOCKET_DISPLAY, *frame_sources])),
+    )
 
-    objects_display = "schema/rtm/objects.json"
-    objects_doc = _read(rtm / "objects.json", objects_display)
-    _validate(objects_doc, meta, "objects", objects_display)
+
+_OBJECTS_DISPLAY = "schema/rtm/objects.json"
+_SOCKET_DISPLAY = "schema/rtm/socket.json"
+
+
+def _load_objects(rtm: Path, meta: Mapping[str, Any]) -> tuple[ObjectModel, ...]:
+    """The shared objects of rtm/objects.json, sorted by name; references checked among them."""
+    objects_doc = _read(rtm / "objects.json", _OBJECTS_DISPLAY)
+    _validate(objects_doc, meta, "objects", _OBJECTS_DISPLAY)
     names = set(objects_doc["objects"])
-    objects = tuple(
+    return tuple(
         ObjectModel(
             name=name,
             description=spec["description"],
-            fields=_fields(spec, objects_display, f"$.objects.{name}", names),
+            fields=_fields(spec, _OBJECTS_DISPLAY, f"$.objects.{name}", names),
         )
         for name, spec in sorted(objects_doc["objects"].items())
     )
 
-    socket_display = "schema/rtm/socket.json"
-    socket_doc = _read(rtm / "socket.json", socket_display)
-    _validate(socket_doc, meta, "socket", socket_display)
+
+def _load_socket(rtm: Path, meta: Mapping[str, Any]) -> tuple[Any, list[SocketError]]:
+    """rtm/socket.json as read, and its error codes (each code once)."""
+    socket_doc = _read(rtm / "socket.json", _SOCKET_DISPLAY)
+    _validate(socket_doc, meta, "socket", _SOCKET_DISPLAY)
     errors: list[SocketError] = []
     for index, entry in enumerate(socket_doc["errors"]):
         if any(e.code == entry["code"] for e in errors):
             raise SchemaProblem(
-                socket_display, f"$.errors[{index}]", f"duplicate code {entry['code']}"
+                _SOCKET_DISPLAY, f"$.errors[{index}]", f"duplicate code {entry['code']}"
             )
         errors.append(SocketError(entry["code"], entry["msg"], entry["description"]))
+    return socket_doc, errors
 
-    sources = [objects_display, socket_display]
+
+def _load_frame_files(
+    rtm: Path, meta: Mapping[str, Any], objects: set[str]
+) -> tuple[dict[str, list[Frame]], list[str]]:
+    """Every frame file, by folder, and their display names.
+
+    One frame per (direction, discriminator); a class name taken by a shared object or by
+    another frame is refused.
+    """
     found: dict[str, list[Frame]] = {kind: [] for kind in FRAME_DIRS}
+    sources: list[str] = []
     seen: dict[tuple[str, str], str] = {}
-    classes: dict[str, str] = {name: objects_display for name in names}
+    classes: dict[str, str] = {name: _OBJECTS_DISPLAY for name in objects}
     for folder in FRAME_DIRS:
         for path in sorted((rtm / folder).glob("*.json")):
             display = f"schema/rtm/{folder}/{path.name}"
             doc = _read(path, display)
             _validate(doc, meta, "frame", display)
-            frame = _frame(doc, folder, display, names)
+            frame = _frame(doc, folder, display, objects)
             key = (frame.direction, frame.discriminator)
             if key in seen:
                 raise SchemaProblem(
@@ -258,15 +297,7 @@ def load_frames(schema_dir: Path) -> Frames | None:
             classes[frame.class_name] = display
             found[folder].append(frame)
             sources.append(display)
-    return Frames(
-        events=tuple(sorted(found["events"], key=lambda f: f.discriminator)),
-        commands=tuple(sorted(found["commands"], key=lambda f: f.discriminator)),
-        acks=tuple(sorted(found["acks"], key=lambda f: f.discriminator)),
-        objects=objects,
-        errors=tuple(sorted(errors, key=lambda e: e.code)),
-        max_frame_bytes=socket_doc["max_frame_bytes"],
-        sources=tuple(sorted(sources)),
-    )
+    return found, sources
 
 
 _EXPECTED = {

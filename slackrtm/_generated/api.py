@@ -13,7 +13,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
@@ -42,17 +42,17 @@ __all__ = [
 ]
 
 _R = TypeVar("_R")
-_TABLE: list[Any] = []
+_TABLE: list[Mapping[str, MethodSpec[Any, Any]]] = []
 
 
-def _table() -> Any:
-    """The method table (`methods.py`), imported at the first call of a wrapper: with it
-    come the models and attrs, which building a client does not need.
+def _table() -> Mapping[str, MethodSpec[Any, Any]]:
+    """The method table (`methods.METHODS`), imported at the first call of a wrapper:
+    with it come the models and attrs, which building a client does not need.
     """
     if not _TABLE:
-        from . import methods
+        from .methods import METHODS
 
-        _TABLE.append(methods)
+        _TABLE.append(METHODS)
     return _TABLE[0]
 
 
@@ -90,7 +90,7 @@ class AsyncMethods:
             SlackConnectionError: No answer (refused, reset, timed out).
             SlackResponseError: An answer that does not match the schema.
         """
-        spec: MethodSpec[AuthTestArgs, AuthTestResponse] = _table().AUTH_TEST
+        spec: MethodSpec[AuthTestArgs, AuthTestResponse] = _table()["auth.test"]
         return await self._call(spec, spec.args_type())
 
     async def conversations_list(
@@ -123,9 +123,9 @@ class AsyncMethods:
             SlackConnectionError: No answer (refused, reset, timed out).
             SlackResponseError: An answer that does not match the schema.
         """
-        spec: MethodSpec[ConversationsListArgs, ConversationsListResponse] = (
-            _table().CONVERSATIONS_LIST
-        )
+        spec: MethodSpec[ConversationsListArgs, ConversationsListResponse] = _table()[
+            "conversations.list"
+        ]
         return await self._call(
             spec,
             spec.args_type(
@@ -165,9 +165,9 @@ class AsyncMethods:
         Raises:
             SlackError: As `conversations_list` does, from the page that failed.
         """
-        spec: MethodSpec[ConversationsListArgs, ConversationsListResponse] = (
-            _table().CONVERSATIONS_LIST
-        )
+        spec: MethodSpec[ConversationsListArgs, ConversationsListResponse] = _table()[
+            "conversations.list"
+        ]
         return self._paginate(
             spec,
             spec.args_type(
@@ -204,7 +204,7 @@ class AsyncMethods:
             SlackConnectionError: No answer (refused, reset, timed out).
             SlackResponseError: An answer that does not match the schema.
         """
-        spec: MethodSpec[RtmConnectArgs, RtmConnectResponse] = _table().RTM_CONNECT
+        spec: MethodSpec[RtmConnectArgs, RtmConnectResponse] = _table()["rtm.connect"]
         return await self._call(
             spec,
             spec.args_type(
@@ -229,7 +229,7 @@ class AsyncMethods:
             SlackConnectionError: No answer (refused, reset, timed out).
             SlackResponseError: An answer that does not match the schema.
         """
-        spec: MethodSpec[TeamInfoArgs, TeamInfoResponse] = _table().TEAM_INFO
+        spec: MethodSpec[TeamInfoArgs, TeamInfoResponse] = _table()["team.info"]
         return await self._call(spec, spec.args_type())
 
     async def users_info(
@@ -255,7 +255,7 @@ class AsyncMethods:
             SlackConnectionError: No answer (refused, reset, timed out).
             SlackResponseError: An answer that does not match the schema.
         """
-        spec: MethodSpec[UsersInfoArgs, UsersInfoResponse] = _table().USERS_INFO
+        spec: MethodSpec[UsersInfoArgs, UsersInfoResponse] = _table()["users.info"]
         return await self._call(
             spec,
             spec.args_type(
@@ -292,7 +292,7 @@ class AsyncMethods:
             SlackConnectionError: No answer (refused, reset, timed out).
             SlackResponseError: An answer that does not match the schema.
         """
-        spec: MethodSpec[UsersListArgs, UsersListResponse] = _table().USERS_LIST
+        spec: MethodSpec[UsersListArgs, UsersListResponse] = _table()["users.list"]
         return await self._call(
             spec,
             spec.args_type(
@@ -329,7 +329,7 @@ class AsyncMethods:
         Raises:
             SlackError: As `users_list` does, from the page that failed.
         """
-        spec: MethodSpec[UsersListArgs, UsersListResponse] = _table().USERS_LIST
+        spec: MethodSpec[UsersListArgs, UsersListResponse] = _table()["users.list"]
         return self._paginate(
             spec,
             spec.args_type(
@@ -373,7 +373,7 @@ class SyncMethods:
             SlackConnectionError: No answer (refused, reset, timed out).
             SlackResponseError: An answer that does not match the schema.
         """
-        spec: MethodSpec[AuthTestArgs, AuthTestResponse] = _table().AUTH_TEST
+        spec: MethodSpec[AuthTestArgs, AuthTestResponse] = _table()["auth.test"]
         return self._call(spec, spec.args_type())
 
     def conversations_list(
@@ -406,9 +406,9 @@ class SyncMethods:
             SlackConnectionError: No answer (refused, reset, timed out).
             SlackResponseError: An answer that does not match the schema.
         """
-        spec: MethodSpec[ConversationsListArgs, ConversationsListResponse] = (
-            _table().CONVERSATIONS_LIST
-        )
+        spec: MethodSpec[ConversationsListArgs, ConversationsListResponse] = _table()[
+            "conversations.list"
+        ]
         return self._call(
             spec,
             spec.args_type(
@@ -448,9 +448,9 @@ class SyncMethods:
         Raises:
             SlackError: As `conversations_list` does, from the page that failed.
         """
-        spec: MethodSpec[ConversationsListArgs, ConversationsListResponse] = (
-            _table().CONVERSATIONS_LIST
-        )
+        spec: MethodSpec[ConversationsListArgs, ConversationsListResponse] = _table()[
+            "conversations.list"
+        ]
         return self._paginate(
             spec,
             spec.args_type(
@@ -487,7 +487,7 @@ class SyncMethods:
             SlackConnectionError: No answer (refused, reset, timed out).
             SlackResponseError: An answer that does not match the schema.
         """
-        spec: MethodSpec[RtmConnectArgs, RtmConnectResponse] = _table().RTM_CONNECT
+        spec: MethodSpec[RtmConnectArgs, RtmConnectResponse] = _table()["rtm.connect"]
         return self._call(
             spec,
             spec.args_type(
@@ -512,7 +512,7 @@ class SyncMethods:
             SlackConnectionError: No answer (refused, reset, timed out).
             SlackResponseError: An answer that does not match the schema.
         """
-        spec: MethodSpec[TeamInfoArgs, TeamInfoResponse] = _table().TEAM_INFO
+        spec: MethodSpec[TeamInfoArgs, TeamInfoResponse] = _table()["team.info"]
         return self._call(spec, spec.args_type())
 
     def users_info(
@@ -538,7 +538,7 @@ class SyncMethods:
             SlackConnectionError: No answer (refused, reset, timed out).
             SlackResponseError: An answer that does not match the schema.
         """
-        spec: MethodSpec[UsersInfoArgs, UsersInfoResponse] = _table().USERS_INFO
+        spec: MethodSpec[UsersInfoArgs, UsersInfoResponse] = _table()["users.info"]
         return self._call(
             spec,
             spec.args_type(
@@ -575,7 +575,7 @@ class SyncMethods:
             SlackConnectionError: No answer (refused, reset, timed out).
             SlackResponseError: An answer that does not match the schema.
         """
-        spec: MethodSpec[UsersListArgs, UsersListResponse] = _table().USERS_LIST
+        spec: MethodSpec[UsersListArgs, UsersListResponse] = _table()["users.list"]
         return self._call(
             spec,
             spec.args_type(
@@ -612,7 +612,7 @@ class SyncMethods:
         Raises:
             SlackError: As `users_list` does, from the page that failed.
         """
-        spec: MethodSpec[UsersListArgs, UsersListResponse] = _table().USERS_LIST
+        spec: MethodSpec[UsersListArgs, UsersListResponse] = _table()["users.list"]
         return self._paginate(
             spec,
             spec.args_type(

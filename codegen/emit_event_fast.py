@@ -1,0 +1,309 @@
+"""RTM frames -> the fast decoders of slackrtm/_generated/events.py (``_fast_<name>``).
+
+The hot path: one pass over the frame's items against a table of the exact Python type of every
+field (``_TYPES_<NAME>``; no coercion: ``"1"`` is not an integer, ``1`` is not a boolean), the
+required fields present, unknown fields into ``extra``. The instance is built without its
+``__init__`` (``object.__new__``, then its ``__dict__`` filled from the frame at C speed: the
+server-side classes are attrs classes without slots, and their optional fields read None from
+the class when a frame leaves them out). It returns None, rather than explain, for anything it
+does not take as it is: a wrong type, a missing field, a number given as an integer, an ``any``
+field, an unknown field inside a nested object. The strict decoder (emit_event_strict.py) then
+explains, or builds the instance after all.
+
+What must not live here: the strict path (emit_event_strict.py), the classes and the file's
+layout (emit_events.py), and helpers another emitter needs (text.py).
+"""
+
+from __future__ import annotations
+
+from .rtm import FrameField, ObjectModel
+from .text import WIDTH, fast_reader_name, paragraph_docstring, quote, snake_case
+
+__all__ = ["fast_frame", "fast_object", "nullable_table", "types_table"]
+
+_EXACT = {
+    "string": "str",
+    "boolean": "bool",
+    "integer": "int",
+    "number": "float",
+    "object": "dict",
+    "array": "list",
+}
+"""The one Python type the fast path takes for a JSON kind (an integer for a number: no)."""
+
+_DISCRIMINATOR_TYPES = {"type": "str", "ok": "bool"}
+
+
+def _exact(field: FrameField) -> str | None:
+    """The type the fast path takes for a field; None for one it never takes (``any``)."""
+    if field.kind == "any" or (field.kind == "array" and field.item_kind == "any"):
+        return None
+    return _EXACT[field.kind]
+
+
+def nullable_table(name: str, fields: tuple[FrameField, ...]) -> list[str]:
+    """``_NULLABLE_<NAME>``: the wire names that may be null, meaning absent.
+
+    Args:
+        name: The class name.
+        fields: Its fields; the optional ones and the ``single`` alternatives may be null.
+
+    Returns:
+        The constant's lines, or none when no field may be null.
+    """
+    wires = {f.wire for f in fields if not f.required} | {f.single for f in fields if f.single}
+    head = f"_NULLABLE_{snake_case(name).upper()}: Final = frozenset("
+    if not wires:
+        return []
+    items = [quote(w) for w in sorted(w for w in wires if w)]
+    one = head + "{" + ", ".join(items) + "})"
+    if len(one) <= WIDTH:
+        return ["", "", one]
+    return ["", "", head, "    {", *(f"        {item}," for item in items), "    },", ")"]
+
+
+def types_table(name: str, fields: tuple[FrameField, ...], discriminator: str | None) -> list[str]:
+    """``_TYPES_<NAME>``: the exact type of every field the fast path takes, by wire name.
+
+    Also ``_DICT_<NAME>``, the setter that gives a checked dict to an instance as its
+    ``__dict__``.
+
+    Args:
+        name: The class name.
+        fields: Its fields; an ``any`` field is left out (the fast path never takes it).
+        discriminator: The wire name that tells the frame apart, or None for an object.
+
+    Returns:
+        The constants' lines.
+    """
+    entries: dict[str, str] = {}
+    if discriminator is not None:
+        entries[discriminator] = _DISCRIMINATOR_TYPES[discriminator]
+    for field in fields:
+        exact = _exact(field)
+        if exact is not None:
+            entries[field.wire] = exact
+        if field.single is not None:
+            entries[field.single] = _EXACT[str(field.item_kind)]
+    upper = snake_case(name).upper()
+    out = ["", "", f"_TYPES_{upper}: Final[Mapping[str, type]] = {{"]
+    out += [f"    {quote(wire)}: {entries[wire]}," for wire in sorted(entries)]
+    out += ["}", f"_DICT_{upper}: Final = dict_setter({name})"]
+    return out
+
+
+def _convertible(field: FrameField) -> bool:
+    """Whether the fast path turns a field's value into another (an object, a tuple)."""
+    return field.single is not None or field.kind == "object" or field.kind == "array"
+
+
+def _convert(fields: tuple[FrameField, ...]) -> list[str]:
+    """Lines that check and build the values of nested objects and arrays into ``valueN_``.
+
+    Nothing is changed in ``data_`` yet: a None returned here leaves the frame as it came,
+    for the strict reader.
+    """
+    out: list[str] = []
+    for index, field in enumerate(f for f in fields if _convertible(f)):
+        var = f"value{index}_"
+        wire = quote(field.wire)
+        out.append(f"    {var} = data_.get({wire})")
+        if field.single is not None:
+            single = quote(field.single)
+            out += [
+                f"    if {var} is None:",
+                f"        single_ = data_.get({single})",
+                "        if single_ is not None:",
+                f"            {var} = (single_,)",
+            ]
+            if field.required:
+                out += ["        else:", "            return None"]
+            out += ["    else:"]
+            out += _array_items(field, var, "        ")
+        elif field.kind == "object":
+            assert field.ref is not None
+            out += [
+                f"    if {var} is not None:",
+                f"        {var} = {fast_reader_name(field.ref)}({var})",
+                f"        if {var} is None:",
+                "            return None",
+            ]
+        else:
+            out += [f"    if {var} is not None:"]
+            out += _array_items(field, var, "        ")
+    return out
+
+
+def _store(fields: tuple[FrameField, ...]) -> list[str]:
+    """Lines that put the built values (see `_convert`) and the Python names into ``data_``."""
+    out: list[str] = []
+    for index, field in enumerate(f for f in fields if _convertible(f)):
+        var = f"value{index}_"
+        if field.single is not None:
+            out.append(f"    data_.pop({quote(field.single)}, None)")
+        out += [f"    if {var} is not None:", f"        data_[{quote(field.wire)}] = {var}"]
+    for field in fields:
+        if field.attr != field.wire:
+            wire = quote(field.wire)
+            out += [
+                f"    if {wire} in data_:",
+                f"        data_[{quote(field.attr)}] = data_.pop({wire})",
+            ]
+    return out
+
+
+def _array_items(field: FrameField, var: str, indent: str) -> list[str]:
+    """Check the items of the list ``var`` and make it a tuple (of built objects)."""
+    if field.item_kind == "object":
+        assert field.item_ref is not None
+        return [
+            f"{indent}items_ = []",
+            f"{indent}for item_ in {var}:",
+            f"{indent}    item_ = {fast_reader_name(field.item_ref)}(item_)",
+            f"{indent}    if item_ is None:",
+            f"{indent}        return None",
+            f"{indent}    items_.append(item_)",
+            f"{indent}{var} = tuple(items_)",
+        ]
+    if field.item_kind == "any":
+        return [f"{indent}return None"]
+    return [
+        f"{indent}for item_ in {var}:",
+        f"{indent}    if type(item_) is not {_EXACT[str(field.item_kind)]}:",
+        f"{indent}        return None",
+        f"{indent}{var} = tuple({var})",
+    ]
+
+
+def _required(fields: tuple[FrameField, ...]) -> list[str]:
+    out: list[str] = []
+    for field in fields:
+        if field.required and field.single is None:
+            out += [f"    if {quote(field.wire)} not in data_:", "        return None"]
+    return out
+
+
+def _has_nullable(fields: tuple[FrameField, ...]) -> bool:
+    return any(not f.required or f.single for f in fields)
+
+
+def _one_pass(nullable: bool) -> list[str]:
+    """The loop of a frame's fast decoder: each field's exact type, unknown fields to ``extra_``.
+
+    A value of the wrong type refuses the frame, except a null where the field may be absent.
+    """
+    out = [
+        "    extra_: dict[str, Any] | None = None",
+        "    for key_, value_ in data_.items():",
+        "        if types_.get(key_) is not type(value_):",
+        "            if key_ not in known_:",
+        "                if extra_ is None:",
+        "                    extra_ = {key_: value_}",
+        "                else:",
+        "                    extra_[key_] = value_",
+    ]
+    if nullable:
+        out += ["            elif value_ is not None or key_ not in nullable_:"]
+    else:
+        out += ["            else:"]
+    out += ["                return None"]
+    return out
+
+
+def fast_frame(name: str, fields: tuple[FrameField, ...], discriminator: str) -> list[str]:
+    """``_fast_<frame>(data_)``: a server frame in one pass, or None for the strict decoder.
+
+    Args:
+        name: The frame's class.
+        fields: Its fields.
+        discriminator: Its discriminating wire name (``type``, or ``ok`` for an ack).
+
+    Returns:
+        The function's lines.
+    """
+    upper = snake_case(name).upper()
+    nullable = _has_nullable(fields)
+    out = [
+        "",
+        "",
+        f"def {fast_reader_name(name)}(data_: dict[str, Any]) -> {name} | None:",
+        *paragraph_docstring(
+            "The frame as it is, else None; takes ``data_`` over as the instance's ``__dict__``"
+            " (changed only when it returns the instance).",
+            "    ",
+        ),
+        f"    types_ = _TYPES_{upper}",
+        f"    known_ = _KNOWN_{upper}",
+    ]
+    if nullable:
+        out.append(f"    nullable_ = _NULLABLE_{upper}")
+    out += _one_pass(nullable)
+    out += [f"    if {quote(discriminator)} not in data_:", "        return None"]
+    out += _required(fields)
+    out += _convert(fields)
+    # Without unknown fields, ``extra`` is left to the class (NO_EXTRA): see absent_is_none.
+    out += [
+        "    if extra_ is not None:",
+        "        for key_ in extra_:",
+        "            del data_[key_]",
+        f"    del data_[{quote(discriminator)}]",
+    ]
+    out += _store(fields)
+    out += [
+        "    if extra_ is not None:",
+        '        data_["extra"] = extra_',
+        f"    event_ = _new({name})",
+        f"    _DICT_{upper}(event_, data_)",
+        "    return event_",
+    ]
+    return out
+
+
+def _wrong(expected: str, nullable: bool) -> str:
+    """The condition of a value that is not of its field's type (a null optional one is)."""
+    condition = f"{expected} is not type(value_)"
+    if nullable:
+        condition += " and (value_ is not None or key_ not in nullable_)"
+    return condition
+
+
+def fast_object(model: ObjectModel) -> list[str]:
+    """``_fast_<object>(data_)``: a shared object inside a frame, or None.
+
+    Args:
+        model: The shared object.
+
+    Returns:
+        The function's lines.
+    """
+    upper = snake_case(model.name).upper()
+    nullable = _has_nullable(model.fields)
+    out = [
+        "",
+        "",
+        f"def {fast_reader_name(model.name)}(data_: Any) -> {model.name} | None:",
+        "    if type(data_) is not dict:",
+        "        return None",
+        f"    types_ = _TYPES_{upper}",
+    ]
+    if nullable:
+        out.append(f"    nullable_ = _NULLABLE_{upper}")
+    out += [
+        "    try:",
+        "        for key_, value_ in data_.items():",
+        f"            if {_wrong('types_[key_]', nullable)}:",
+        "                return None",
+        "    except KeyError:  # a field the schema does not describe: the strict reader keeps it",
+        "        return None",
+    ]
+    out += _required(model.fields)
+    out += _convert(model.fields)
+    # A copy: the dict may be the caller's (through DECODERS), and becomes the instance's.
+    out += ["    data_ = data_.copy()"]
+    out += _store(model.fields)
+    out += [
+        f"    object_ = _new({model.name})",
+        f"    _DICT_{upper}(object_, data_)",
+        "    return object_",
+    ]
+    return out

@@ -1,0 +1,209 @@
+"""Intermediate model -> codes.py, errors.py and models.py of slackrtm/_generated/.
+
+The three data files of the Web API side: the enums of error and warning codes with their
+descriptions, one exception class per error code, and the attrs classes of every method's
+arguments and response (and of the shared models). Each emitter returns a file's whole text,
+formatted as `ruff format` leaves it, and is a pure function of the schema (classes and codes
+sorted).
+
+What must not live here: the method table (emit_methods.py), the typed wrappers (emit_api.py),
+the fast readers (emit_readers.py), and helpers another emitter needs (text.py).
+"""
+
+from __future__ import annotations
+
+from .load import Api, Method, Model, error_class_name
+from .text import (
+    ARG_TYPES,
+    WIDTH,
+    argument_doc,
+    constant_name,
+    docstring,
+    dunder_all,
+    file_text,
+    header,
+    quote,
+)
+
+__all__ = ["emit_codes", "emit_errors", "emit_models"]
+
+
+# --------------------------------------------------------------------------- codes.py
+
+
+def emit_codes(api: Api) -> str:
+    """The text of codes.py: `ErrorCode`, `WarningCode` and their description tables.
+
+    Args:
+        api: The loaded schema.
+
+    Returns:
+        The file's text.
+    """
+    out = header(api.sources, "Error and warning codes documented by the Web API methods.")
+    out += ["import enum", "from collections.abc import Mapping", "from typing import Final", ""]
+    out += dunder_all(["ErrorCode", "WarningCode", "ERROR_DESCRIPTIONS", "WARNING_DESCRIPTIONS"])
+    for enum_name, codes, what in (
+        ("ErrorCode", api.errors, "error"),
+        ("WarningCode", api.warnings, "warning"),
+    ):
+        out += ["", "", f"class {enum_name}(str, enum.Enum):"]
+        out += docstring(f"Every documented {what} code; the value is the wire code.", "    ")
+        out.append("")
+        out += [f"    {constant_name(c.code)} = {quote(c.code)}" for c in codes]
+        out += ["", "    def __str__(self) -> str:", "        return self.value"]
+    for table, enum_name, codes in (
+        ("ERROR_DESCRIPTIONS", "ErrorCode", api.errors),
+        ("WARNING_DESCRIPTIONS", "WarningCode", api.warnings),
+    ):
+        out += ["", "", f"{table}: Final[Mapping[{enum_name}, str]] = {{"]
+        out += [f"    {enum_name}.{constant_name(c.code)}: {quote(c.description)}," for c in codes]
+        out.append("}")
+    return file_text(out)
+
+
+# --------------------------------------------------------------------------- errors.py
+
+
+def emit_errors(api: Api) -> str:
+    """The text of errors.py: one `SlackApiError` subclass per code, and `ERROR_CLASSES`.
+
+    Args:
+        api: The loaded schema.
+
+    Returns:
+        The file's text.
+    """
+    out = header(api.sources, "One exception class per documented error code.")
+    out += [
+        "from collections.abc import Mapping",
+        "from typing import Final",
+        "",
+        "from slackrtm._exceptions import SlackApiError",
+        "",
+        "from .codes import ERROR_DESCRIPTIONS, ErrorCode",
+        "",
+    ]
+    out += dunder_all(["ERROR_CLASSES", *(error_class_name(c.code) for c in api.errors)])
+    for code in sorted(api.errors, key=lambda c: error_class_name(c.code)):
+        name = error_class_name(code.code)
+        member = f"ErrorCode.{constant_name(code.code)}"
+        out += ["", "", f"class {name}(SlackApiError):"]
+        text = code.description
+        own = [(m, d) for m, d in code.by_method if d != code.description]
+        if own:
+            text += "\n\n" + " ".join(f"In ``{m}``: {d}" for m, d in code.by_method)
+        out += docstring(f"{text}\n\nWire code: ``{code.code}``.", "    ")
+        out += [
+            "",
+            f"    code = {member}.value",
+            f"    default_description = ERROR_DESCRIPTIONS[{member}]",
+        ]
+    out += ["", "", "ERROR_CLASSES: Final[Mapping[str, type[SlackApiError]]] = {"]
+    out += [f"    {quote(c.code)}: {error_class_name(c.code)}," for c in api.errors]
+    out.append("}")
+    return file_text(out)
+
+
+# --------------------------------------------------------------------------- models.py
+
+
+def _field_line(attr: str, annotation: str, args: list[str]) -> list[str]:
+    one = f"    {attr}: {annotation} = attrs.field({', '.join(args)})"
+    if len(one) <= WIDTH:
+        return [one]
+    return [f"    {attr}: {annotation} = attrs.field(", *(f"        {a}," for a in args), "    )"]
+
+
+def _metadata(wire: str, secret: bool) -> str:
+    entries = [f'"wire": {quote(wire)}']
+    if secret:
+        entries.append('"secret": True')
+    return "metadata={" + ", ".join(entries) + "}"
+
+
+def _args_class(method: Method) -> list[str]:
+    out = ["", "", "@attrs.frozen(kw_only=True)", f"class {method.args_class}:"]
+    out += docstring(
+        f"The arguments of `{method.name}` other than the token (which the client sends in "
+        "the Authorization header). An argument left as None is not sent, so Slack's default "
+        "applies.",
+        "    ",
+    )
+    fields = [a for a in method.arguments if a.role != "token"]
+    if fields:
+        out.append("")
+    for arg in fields:
+        annotation = ARG_TYPES[arg.kind] + ("" if arg.required else " | None")
+        args = []
+        if not arg.required:
+            args.append("default=None")
+        optional = "False" if arg.required else "True"
+        args.append(f"validator=strict({quote(arg.kind)}, optional={optional})")
+        if arg.secret:
+            args.append("repr=redacted")
+        args.append(_metadata(arg.wire, arg.secret))
+        out += _field_line(arg.attr, annotation, args)
+        out += docstring(argument_doc(arg), "    ")
+    return out
+
+
+def _model_class(model: Model) -> list[str]:
+    out = ["", "", "@attrs.frozen(kw_only=True)", f"class {model.name}:"]
+    out += docstring(model.description, "    ")
+    out.append("")
+    for field in model.fields:
+        annotation = field.py_type if field.required else f"{field.py_type} | None"
+        args = [] if field.required else ["default=None"]
+        if field.secret:
+            args.append("repr=redacted")
+        args.append(_metadata(field.wire, field.secret))
+        out += _field_line(field.attr, annotation, args)
+        out += docstring(field.description + ("" if field.required else " Absent: None."), "    ")
+    out += _field_line(
+        "extra",
+        "Mapping[str, Any]",
+        ["factory=dict", "repr=False", 'metadata={"role": "extra"}'],
+    )
+    out += docstring("Fields Slack sent that the schema does not describe, by wire name.", "    ")
+    if model.is_response:
+        out += _field_line(
+            "warnings",
+            "tuple[WarningCode | str, ...]",
+            ["default=()", 'metadata={"role": "warnings", "enum": WarningCode}'],
+        )
+        out += docstring(
+            "Warnings Slack attached to the answer; unknown codes are kept as strings.", "    "
+        )
+    return out
+
+
+def emit_models(api: Api) -> str:
+    """The text of models.py: the attrs classes of arguments, responses and shared models.
+
+    Args:
+        api: The loaded schema.
+
+    Returns:
+        The file's text, classes sorted by name.
+    """
+    out = header(api.sources, "attrs models of each method's arguments and response.")
+    out += [
+        "from collections.abc import Mapping",
+        "from typing import Any",
+        "",
+        "import attrs",
+        "",
+        "from slackrtm._spec import redacted, strict",
+        "",
+        "from .codes import WarningCode",
+        "",
+    ]
+    classes: list[tuple[str, list[str]]] = [(m.name, _model_class(m)) for m in api.shared_models]
+    for method in api.methods:
+        classes.append((method.args_class, _args_class(method)))
+        classes += [(model.name, _model_class(model)) for model in method.models]
+    out += dunder_all(name for name, _ in classes)
+    for _, lines in sorted(classes):
+        out += lines
+    return file_text(out)

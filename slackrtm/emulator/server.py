@@ -38,7 +38,7 @@ from ._rtm import EXPIRED_FRAME, SLACKBOT_ID, Hub, Stats
 from ._webapi import CallError
 from .faults import Faults, WebFault
 from .records import Counters, Limits, RecordedRequest, TokenSource
-from .workspace import Presence, Workspace
+from .workspace import EmulatedWorkspace, Presence
 
 __all__ = ["SLACKBOT_ID", "Emulator"]
 
@@ -89,7 +89,7 @@ class Emulator:
         True
 
     Args:
-        workspace: What the emulator serves; `Workspace.default` when None.
+        workspace: What the emulator serves; `EmulatedWorkspace.default` when None.
         host: The address to listen on (loopback by default).
         port: The port; 0 picks a free one.
         limits: Limits to enforce; Slack's by default.
@@ -99,7 +99,7 @@ class Emulator:
 
     def __init__(
         self,
-        workspace: Workspace | None = None,
+        workspace: EmulatedWorkspace | None = None,
         *,
         host: str = "127.0.0.1",
         port: int = 0,
@@ -108,7 +108,7 @@ class Emulator:
     ) -> None:
         """Prepare an emulator; it listens once started."""
         self.ssl_context = ssl_context
-        self.workspace = workspace if workspace is not None else Workspace.default()
+        self.workspace = workspace if workspace is not None else EmulatedWorkspace.default()
         self.limits = limits if limits is not None else Limits()
         self.faults = Faults()
         self.host = host

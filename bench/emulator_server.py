@@ -3,9 +3,9 @@
 ``python -m slackrtm.emulator`` keeps Slack's limits on the socket (one message a second, bursts
 of 10), which would measure the limit rather than the client; this runs the same `Emulator` in
 its own process with every limit that paces a client off (`Limits`: no Web API rate limit, a
-message rate and burst no benchmark reaches), on `Workspace.default` with ``--users N`` made-up
-users (the 10,000-user workspace of the ``workspace()`` row), and `SENDERS` bots, each alone in
-a channel of its own: a contender of the outbound rows posts there, so that no other
+message rate and burst no benchmark reaches), on `EmulatedWorkspace.default` with ``--users N``
+made-up users (the 10,000-user workspace of the ``workspace()`` row), and `SENDERS` bots, each
+alone in a channel of its own: a contender of the outbound rows posts there, so that no other
 contender's socket gets its messages (the emulator, like Slack, delivers a message to every
 other socket of the channel's members).
 
@@ -19,7 +19,7 @@ import asyncio
 import contextlib
 import sys
 
-from slackrtm.emulator import Limits, Workspace
+from slackrtm.emulator import EmulatedWorkspace, Limits
 from slackrtm.emulator.server import Emulator
 
 SENDERS = 4
@@ -31,9 +31,9 @@ def sender(index: int) -> tuple[str, str]:
     return f"xoxb-bench-sender-{index}", f"C0SEND{index:04d}"
 
 
-def workspace(users: int) -> Workspace:
-    """`Workspace.default` with ``users`` made-up users and the sender bots."""
-    ws = Workspace.default(users=users)
+def workspace(users: int) -> EmulatedWorkspace:
+    """`EmulatedWorkspace.default` with ``users`` made-up users and the sender bots."""
+    ws = EmulatedWorkspace.default(users=users)
     team = next(iter(ws.teams))
     for index in range(SENDERS):
         token, channel = sender(index)

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from slackrtm import AsyncClient, Client
-from slackrtm.emulator import Emulator, Workspace
+from slackrtm.emulator import EmulatedWorkspace, Emulator
 
 from .test_readme import BLOCKS
 
@@ -50,7 +50,7 @@ def test_paging() -> None:
     code = _block("client.iter_users_list(limit=200)")
     # The block mixes a sync loop and an `async for`: run each half where it can run.
     sync_part, async_part = code.split("\n\n", 1)
-    with Emulator(Workspace.default(users=250)) as emu:
+    with Emulator(EmulatedWorkspace.default(users=250)) as emu:
         with Client(token=emu.bot_token, base_url=emu.base_url) as client:
             printed = _run(sync_part, {"client": client})
 

@@ -26,7 +26,7 @@ import pytest
 
 from slackrtm import Client
 from slackrtm.cli import build_parser
-from slackrtm.emulator import Emulator, Workspace
+from slackrtm.emulator import EmulatedWorkspace, Emulator
 
 from .test_readme import README
 from .test_readme_blocks import RUN_ELSEWHERE, RUN_HERE
@@ -81,7 +81,7 @@ def section(heading: str) -> str:
 def test_the_workspace_file_loads_in_the_emulator(tmp_path: Path) -> None:
     path = tmp_path / "workspace.json"
     path.write_text(fence("json", '"teams":'), encoding="utf-8")
-    workspace = Workspace.from_file(path)
+    workspace = EmulatedWorkspace.from_file(path)
     (token,) = workspace.tokens
     with Emulator(workspace) as emu, Client(token=token, base_url=emu.base_url) as client:
         resp = client.rtm_connect()

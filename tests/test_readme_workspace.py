@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import pytest
 
-from slackrtm.emulator import Emulator, Workspace
+from slackrtm.emulator import EmulatedWorkspace, Emulator
 
 from .test_readme import block_with, exported_environment, run
 
 
 @pytest.mark.parametrize("marker", ["ws = client.workspace()", "ws = await client.workspace("])
 def test_the_workspace_picture_runs_unchanged(marker: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    with Emulator(Workspace.default(users=450, channels=5)) as emu:
+    with Emulator(EmulatedWorkspace.default(users=450, channels=5)) as emu:
         exported_environment(emu, monkeypatch)
         printed = run(block_with(marker))
         pages = [r for r in emu.requests if r.path == "/api/users.list"]

@@ -164,7 +164,7 @@ def emulator(args: argparse.Namespace, out: Output) -> int:
     Its failures (a workspace file that cannot be read, an address it cannot listen on) are
     one line in the command's format, like every other command's.
     """
-    from ..emulator import Limits, Workspace
+    from ..emulator import EmulatedWorkspace, Limits
     from ..emulator.__main__ import _serve
 
     logging.basicConfig(
@@ -174,10 +174,10 @@ def emulator(args: argparse.Namespace, out: Output) -> int:
     )
     try:
         if args.workspace:
-            workspace = Workspace.from_file(args.workspace)
+            workspace = EmulatedWorkspace.from_file(args.workspace)
             workspace.seed(args.users, args.channels)
         else:
-            workspace = Workspace.default(users=args.users, channels=args.channels)
+            workspace = EmulatedWorkspace.default(users=args.users, channels=args.channels)
     except OSError as exc:
         what = f"cannot read the workspace file {args.workspace}"
         raise CliError(ExitCode.USAGE, f"emulator: {what}: {_reason(exc)}") from exc

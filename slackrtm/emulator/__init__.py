@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from .faults import Faults, WebFault
     from .records import Counters, Limits, RecordedRequest, TokenSource
     from .server import Emulator
-    from .workspace import Channel, Presence, Team, Token, TokenState, User, Workspace
+    from .workspace import Channel, EmulatedWorkspace, Presence, Team, Token, TokenState, User
 
 # Names load on first use, so that the pytest plugin (registered for every pytest run of a
 # project that installs slackrtm) costs nothing, aiohttp included, until a fixture is used.
@@ -38,12 +38,12 @@ _HOMES = {
     "TokenSource": ".records",
     "Emulator": ".server",
     "Channel": ".workspace",
+    "EmulatedWorkspace": ".workspace",
     "Presence": ".workspace",
     "Team": ".workspace",
     "Token": ".workspace",
     "TokenState": ".workspace",
     "User": ".workspace",
-    "Workspace": ".workspace",
 }
 
 __all__ = [
@@ -51,6 +51,7 @@ __all__ = [
     "SLACKBOT_ID",
     "Channel",
     "Counters",
+    "EmulatedWorkspace",
     "Emulator",
     "Faults",
     "Limits",
@@ -63,7 +64,6 @@ __all__ = [
     "TokenState",
     "User",
     "WebFault",
-    "Workspace",
 ]
 
 

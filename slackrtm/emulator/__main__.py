@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from .._wire import BASE_URL_ENVIRONMENT, TOKEN_ENVIRONMENT
 from .records import Limits
-from .workspace import Workspace
+from .workspace import EmulatedWorkspace
 
 if TYPE_CHECKING:
     from .server import Emulator
@@ -116,9 +116,9 @@ def run(args: argparse.Namespace) -> int:
     )
     try:
         workspace = (
-            Workspace.from_file(args.workspace)
+            EmulatedWorkspace.from_file(args.workspace)
             if args.workspace
-            else Workspace.default(users=args.users, channels=args.channels)
+            else EmulatedWorkspace.default(users=args.users, channels=args.channels)
         )
         if args.workspace:
             workspace.seed(args.users, args.channels)

@@ -1,6 +1,6 @@
 """How the emulator answers the workspace methods: auth.test, team.info, users.*, and the rest.
 
-What lives here: pure functions from a caller, its arguments and the `Workspace` to the JSON
+What lives here: pure functions from a caller, its arguments and the `EmulatedWorkspace` to the JSON
 answer, raising `CallError` for a documented failure. No sockets, no event loop, no aiohttp.
 Arguments are read with the generated method table (`read_args`): their names, kinds and
 Slack's defaults are never typed again here. Pages are cut by an opaque cursor that encodes
@@ -23,7 +23,7 @@ from slackrtm._generated import ErrorCode
 from slackrtm._spec import MethodSpec
 
 from ._webapi import CallError
-from .workspace import Channel, Team, User, Workspace
+from .workspace import Channel, EmulatedWorkspace, Team, User
 
 __all__ = ["ANSWERS", "Caller", "read_args", "synthesize", "team_json", "user_json"]
 
@@ -170,7 +170,7 @@ def _page(kind: str, items: Sequence[Any], args: Mapping[str, Any]) -> tuple[lis
 # -- the methods --------------------------------------------------------------------------------
 
 
-def _auth_test(caller: Caller, args: Mapping[str, Any], ws: Workspace) -> dict[str, Any]:
+def _auth_test(caller: Caller, args: Mapping[str, Any], ws: EmulatedWorkspace) -> dict[str, Any]:
     out: dict[str, Any] = {
         "ok": True,
         "url": f"https://{caller.team.domain}.slack.com/",
@@ -187,18 +187,18 @@ def _auth_test(caller: Caller, args: Mapping[str, Any], ws: Workspace) -> dict[s
     return out
 
 
-def _team_info(caller: Caller, args: Mapping[str, Any], ws: Workspace) -> dict[str, Any]:
+def _team_info(caller: Caller, args: Mapping[str, Any], ws: EmulatedWorkspace) -> dict[str, Any]:
     return {"ok": True, "team": team_json(caller.team)}
 
 
-def _users_info(caller: Caller, args: Mapping[str, Any], ws: Workspace) -> dict[str, Any]:
+def _users_info(caller: Caller, args: Mapping[str, Any], ws: EmulatedWorkspace) -> dict[str, Any]:
     user = ws.users.get(args.get("user") or "")
     if user is None:
         raise CallError(ErrorCode.USER_NOT_FOUND.value)
     return {"ok": True, "user": user_json(user, locale=bool(args.get("include_locale")))}
 
 
-def _team_of_listing(caller: Caller, args: Mapping[str, Any], ws: Workspace) -> str:
+def _team_of_listing(caller: Caller, args: Mapping[str, Any], ws: EmulatedWorkspace) -> str:
     """The team a listing covers: the caller's, or (on Enterprise Grid) another of its org's."""
     team_id = str(args.get("team_id") or caller.team.id)
     team = ws.teams.get(team_id)
@@ -212,7 +212,7 @@ def _team_of_listing(caller: Caller, args: Mapping[str, Any], ws: Workspace) -> 
     return team_id
 
 
-def _users_list(caller: Caller, args: Mapping[str, Any], ws: Workspace) -> dict[str, Any]:
+def _users_list(caller: Caller, args: Mapping[str, Any], ws: EmulatedWorkspace) -> dict[str, Any]:
     team_id = _team_of_listing(caller, args, ws)
     users = sorted((u for u in list(ws.users.values()) if u.team_id == team_id), key=_by_id)
     page, next_cursor = _page("users", users, args)
@@ -225,7 +225,9 @@ def _users_list(caller: Caller, args: Mapping[str, Any], ws: Workspace) -> dict[
     }
 
 
-def _conversations_list(caller: Caller, args: Mapping[str, Any], ws: Workspace) -> dict[str, Any]:
+def _conversations_list(
+    caller: Caller, args: Mapping[str, Any], ws: EmulatedWorkspace
+) -> dict[str, Any]:
     types = {t.strip() for t in str(args.get("types") or "").split(",") if t.strip()}
     if not types or not types <= CONVERSATION_TYPES:
         raise CallError(ErrorCode.INVALID_TYPES.value)
@@ -251,7 +253,7 @@ def _by_id(item: User | Channel) -> str:
     return item.id
 
 
-Answer = Callable[[Caller, Mapping[str, Any], Workspace], dict[str, Any]]
+Answer = Callable[[Caller, Mapping[str, Any], EmulatedWorkspace], dict[str, Any]]
 
 ANSWERS: Mapping[str, Answer] = {
     "auth.test": _auth_test,

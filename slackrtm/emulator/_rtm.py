@@ -26,7 +26,7 @@ import attrs
 from aiohttp import WSCloseCode, web
 
 from .records import Limits
-from .workspace import Presence, Workspace
+from .workspace import EmulatedWorkspace, Presence
 
 __all__ = ["SLACKBOT_ID", "Connection", "Hub", "RtmError", "Stats", "Ticket", "TsClock"]
 
@@ -302,7 +302,9 @@ class Connection:
 class Hub:
     """Tickets, connections and routing for the RTM side of one emulator."""
 
-    def __init__(self, workspace: Workspace, limits: Callable[[], Limits], stats: Stats) -> None:
+    def __init__(
+        self, workspace: EmulatedWorkspace, limits: Callable[[], Limits], stats: Stats
+    ) -> None:
         """Serve `workspace`; `limits` is read at each use so the emulator may change it."""
         self.workspace = workspace
         self._limits = limits

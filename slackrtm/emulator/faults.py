@@ -25,6 +25,12 @@ def _tuple_of_str(value: Iterable[str]) -> tuple[str, ...]:
     return items
 
 
+def _check_count(n: int) -> None:
+    """Refuse a count of calls that is not an integer >= 1 (``True`` is no count)."""
+    if type(n) is not int or n < 1:
+        raise ValueError(f"n must be an integer >= 1, got {n!r}")
+
+
 @attrs.frozen(kw_only=True)
 class WebFault:
     """How to answer one Web API call instead of (or on top of) the normal answer.
@@ -94,6 +100,13 @@ class Faults:
 
     A call takes the oldest fault that targets its method (or any method); faults for other
     methods wait for theirs. Each consumes itself. Safe to use from any thread.
+
+    Example:
+        >>> faults = Faults()
+        >>> _ = faults.web(n=2, status=429, retry_after=1)
+        >>> _ = faults.web(error="fatal_error")
+        >>> len(faults)
+        3
     """
 
     def __init__(self) -> None:
@@ -118,13 +131,6 @@ class Faults:
     ) -> WebFault:
         """Answer the next `n` calls (of `method`, or any) with a fault (see `WebFault`).
 
-        Example:
-            >>> faults = Faults()
-            >>> _ = faults.web(n=2, status=429, retry_after=1)
-            >>> _ = faults.web(error="fatal_error")
-            >>> len(faults)
-            3
-
         Args:
             n: How many calls the fault answers.
             status: HTTP status.
@@ -146,8 +152,7 @@ class Faults:
             ValueError: `n` is below 1, or a field is out of range.
             TypeError: A field has the wrong type.
         """
-        if type(n) is not int or n < 1:
-            raise ValueError(f"n must be an integer >= 1, got {n!r}")
+        _check_count(n)
         fault = WebFault(
             status=status,
             retry_after=retry_after,
@@ -160,9 +165,13 @@ class Faults:
             drop=drop,
             method=method,
         )
+        self._enqueue(fault, n)
+        return fault
+
+    def _enqueue(self, fault: WebFault, n: int) -> None:
+        """Queue `fault` to answer the next `n` calls it targets, after those queued before."""
         with self._lock:
             self._queue.append([fault, n])
-        return fault
 
     def pop(self, method: str | None = None) -> WebFault | None:
         """Take the fault for a call of `method`, or None when none targets it."""

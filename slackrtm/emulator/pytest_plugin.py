@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 if TYPE_CHECKING:
-    from slackrtm.emulator import Emulator
+    from slackrtm.emulator.server import Emulator
 
 __all__ = ["async_emulator", "emulator"]
 
@@ -25,7 +25,7 @@ def emulator() -> Iterator[Emulator]:
     Yields:
         The emulator; stopped after the test.
     """
-    from slackrtm.emulator import Emulator
+    from slackrtm.emulator.server import Emulator
 
     with Emulator() as emu:
         yield emu
@@ -44,7 +44,7 @@ else:
         Yields:
             The emulator; stopped after the test.
         """
-        from slackrtm.emulator import Emulator
+        from slackrtm.emulator.server import Emulator
 
         async with Emulator() as emu:
             yield emu

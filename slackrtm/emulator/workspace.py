@@ -1,8 +1,10 @@
 """The emulated Slack workspace: teams, users, tokens, channels and presence.
 
-What lives here: plain data (`Team`, `User`, `Channel`, `Token`) and the `Workspace` that holds
-them, with its defaults and its JSON file format. Nothing here touches a socket or an event loop:
-the server reads a workspace, and the emulator's own methods send the events a change implies.
+What lives here: plain data (`Team`, `User`, `Channel`, `Token`) and the `EmulatedWorkspace` that
+holds them, with its defaults and its JSON file format. Nothing here touches a socket or an event
+loop: the server reads a workspace, and the emulator's own methods send the events a change
+implies. (The SDK's own `slackrtm.Workspace`, what ``client.workspace()`` returns, is another
+thing: a snapshot read from Slack.)
 
 Mutators take a lock so a test thread may change the workspace while the server thread reads it;
 readers rely on single dict operations being atomic.
@@ -20,12 +22,12 @@ import attrs
 
 __all__ = [
     "Channel",
+    "EmulatedWorkspace",
     "Presence",
     "Team",
     "Token",
     "TokenState",
     "User",
-    "Workspace",
 ]
 
 TokenState = Literal[
@@ -138,14 +140,15 @@ def _require(data: Mapping[str, Any], key: str, kind: type, where: str) -> Any:
     return value
 
 
-class Workspace:
+class EmulatedWorkspace:
     """Teams, users, channels, tokens and presence, as the emulator serves them.
 
-    ``Workspace()`` is empty; `Workspace.default()` (what `Emulator` uses when given none) has two
-    teams, one of them on Enterprise Grid, a bot and people with tokens, and two channels.
+    ``EmulatedWorkspace()`` is empty; `EmulatedWorkspace.default()` (what `Emulator` uses when
+    given none) has two teams, one of them on Enterprise Grid, a bot and people with tokens, and
+    two channels.
 
     Example:
-        >>> ws = Workspace()
+        >>> ws = EmulatedWorkspace()
         >>> _ = ws.add_team("T1", name="Acme", domain="acme")
         >>> _ = ws.add_user("U1", name="bot", team_id="T1", is_bot=True)
         >>> _ = ws.add_token("xoxb-1", user_id="U1")
@@ -162,7 +165,7 @@ class Workspace:
 
     def __repr__(self) -> str:
         return (
-            f"Workspace(teams={len(self.teams)}, users={len(self.users)}, "
+            f"EmulatedWorkspace(teams={len(self.teams)}, users={len(self.users)}, "
             f"channels={len(self.channels)}, tokens={len(self.tokens)})"
         )
 
@@ -350,7 +353,7 @@ class Workspace:
                 )
 
     @classmethod
-    def default(cls, *, users: int = 0, channels: int = 0) -> Workspace:
+    def default(cls, *, users: int = 0, channels: int = 0) -> EmulatedWorkspace:
         """The workspace an `Emulator` serves when given none; `seed` adds to its first team.
 
         Team ``T0EMU0001`` (``emulator``) has the bot ``U0EMUBOT1`` (token
@@ -369,7 +372,7 @@ class Workspace:
         return ws
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Workspace:
+    def from_dict(cls, data: Mapping[str, Any]) -> EmulatedWorkspace:
         """Build a workspace from the JSON file format (see `from_file`).
 
         Raises:
@@ -422,7 +425,7 @@ class Workspace:
         return ws
 
     @classmethod
-    def from_file(cls, path: str | os.PathLike[str]) -> Workspace:
+    def from_file(cls, path: str | os.PathLike[str]) -> EmulatedWorkspace:
         """Read a workspace from a JSON file.
 
         The file holds an object with four lists, each optional::

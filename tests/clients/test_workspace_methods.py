@@ -30,8 +30,7 @@ from slackrtm import (
 )
 from slackrtm._generated import METHODS
 from slackrtm._spec import MethodSpec
-from slackrtm.emulator import Emulator, Limits
-from slackrtm.emulator import Workspace as EmulatedWorkspace
+from slackrtm.emulator import EmulatedWorkspace, Emulator, Limits
 from slackrtm.emulator._methods import ANSWERS
 
 PAGED = sorted(name for name, spec in METHODS.items() if spec.pagination is not None)

@@ -21,7 +21,7 @@ import aiohttp
 import pytest
 import urllib3
 
-from slackrtm.emulator import Emulator, Workspace
+from slackrtm.emulator import EmulatedWorkspace, Emulator
 
 from .emulator_suite import BOT_TOKEN, TIMEOUT, call, closed, open_rtm, payload, recv
 
@@ -175,7 +175,7 @@ def test_log_lines_never_show_a_token_or_socket_url(
 
 
 def test_custom_workspace_and_repr() -> None:
-    ws = Workspace()
+    ws = EmulatedWorkspace()
     ws.add_team("T1", name="Acme", domain="acme")
     ws.add_user("U1", name="bot", team_id="T1", is_bot=True)
     ws.add_token("xoxb-acme", user_id="U1")

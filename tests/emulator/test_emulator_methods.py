@@ -20,7 +20,7 @@ import urllib3
 from slackrtm._convert import structure
 from slackrtm._generated import METHODS, RTM_CONNECT, USERS_LIST
 from slackrtm._spec import MethodSpec
-from slackrtm.emulator import Emulator, Workspace
+from slackrtm.emulator import EmulatedWorkspace, Emulator
 from slackrtm.emulator._methods import ANSWERS, read_args, synthesize
 
 from .emulator_suite import ALICE, BOT_TOKEN, call, payload
@@ -78,7 +78,7 @@ def test_arguments_and_defaults_come_from_the_method_table() -> None:
 
 
 def test_users_list_pages_in_id_order_with_an_opaque_cursor(http: urllib3.PoolManager) -> None:
-    with Emulator(Workspace.default(users=12)) as emu:
+    with Emulator(EmulatedWorkspace.default(users=12)) as emu:
         seen: list[str] = []
         cursor = ""
         pages = 0
@@ -171,7 +171,7 @@ def test_fault_method_must_be_a_name(emulator: Emulator) -> None:
 
 
 def test_seeding_checks_its_counts_and_team() -> None:
-    ws = Workspace.default(users=3, channels=2)
+    ws = EmulatedWorkspace.default(users=3, channels=2)
     assert {"U0SEED0001", "U0SEED0003"} <= set(ws.users)
     assert ws.channels["C0SEED0002"].name == "channel-0002"
     with pytest.raises(ValueError, match=">= 0"):

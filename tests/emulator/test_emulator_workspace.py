@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from slackrtm.emulator import Workspace
+from slackrtm.emulator import EmulatedWorkspace
 
 from .emulator_suite import ALICE, ALICE_TOKEN, BOT, BOT_TOKEN, CAROL, GENERAL
 
 
 def test_default_workspace_needs_no_setup() -> None:
-    ws = Workspace.default()
+    ws = EmulatedWorkspace.default()
     assert ws.bot_token == BOT_TOKEN
     assert ws.user_token == ALICE_TOKEN
     assert ws.users[BOT].is_bot
@@ -24,7 +24,7 @@ def test_default_workspace_needs_no_setup() -> None:
 
 
 def test_build_from_python() -> None:
-    ws = Workspace()
+    ws = EmulatedWorkspace()
     ws.add_team("T1", name="Acme", domain="acme", enterprise_id="E1")
     ws.add_user("U1", name="bot", team_id="T1", is_bot=True)
     ws.add_user("U2", name="dana", team_id="T1", presence="away")
@@ -38,7 +38,7 @@ def test_build_from_python() -> None:
     assert ws.bot_token == "xoxb-1"
     with pytest.raises(LookupError):
         _ = ws.user_token  # the only xoxp- token is revoked
-    assert repr(ws) == "Workspace(teams=1, users=2, channels=1, tokens=2)"
+    assert repr(ws) == "EmulatedWorkspace(teams=1, users=2, channels=1, tokens=2)"
 
 
 @pytest.mark.parametrize(
@@ -53,7 +53,7 @@ def test_build_from_python() -> None:
     ],
 )
 def test_references_are_checked(build: object, message: str) -> None:
-    ws = Workspace()
+    ws = EmulatedWorkspace()
     ws.add_team("T1", name="Acme", domain="acme")
     ws.add_user("U1", name="bot", team_id="T1")
     with pytest.raises(ValueError, match=message):
@@ -61,7 +61,7 @@ def test_references_are_checked(build: object, message: str) -> None:
 
 
 def test_token_repr_is_redacted() -> None:
-    ws = Workspace.default()
+    ws = EmulatedWorkspace.default()
     record = ws.tokens[BOT_TOKEN]
     assert BOT_TOKEN not in repr(record)
     assert "<redacted>" in repr(record)
@@ -69,9 +69,9 @@ def test_token_repr_is_redacted() -> None:
 
 def test_file_round_trip(tmp_path: Path) -> None:
     path = tmp_path / "ws.json"
-    path.write_text(json.dumps(Workspace.default().to_dict()), encoding="utf-8")
-    ws = Workspace.from_file(path)
-    assert ws.to_dict() == Workspace.default().to_dict()
+    path.write_text(json.dumps(EmulatedWorkspace.default().to_dict()), encoding="utf-8")
+    ws = EmulatedWorkspace.from_file(path)
+    assert ws.to_dict() == EmulatedWorkspace.default().to_dict()
 
 
 def test_file_format(tmp_path: Path) -> None:
@@ -87,7 +87,7 @@ def test_file_format(tmp_path: Path) -> None:
         ),
         encoding="utf-8",
     )
-    ws = Workspace.from_file(str(path))
+    ws = EmulatedWorkspace.from_file(str(path))
     assert ws.teams["T1"].enterprise_id == "E1"
     assert ws.tokens["xoxb-1"].state == "inactive"
     assert ws.users["U1"].is_bot
@@ -109,11 +109,11 @@ def test_malformed_files_are_rejected(tmp_path: Path, data: object, message: str
     path = tmp_path / "ws.json"
     path.write_text(json.dumps(data), encoding="utf-8")
     with pytest.raises(ValueError, match=message):
-        Workspace.from_file(path)
+        EmulatedWorkspace.from_file(path)
 
 
 def test_invalid_json_file(tmp_path: Path) -> None:
     path = tmp_path / "ws.json"
     path.write_text("{not json", encoding="utf-8")
     with pytest.raises(ValueError, match=r"ws\.json"):
-        Workspace.from_file(path)
+        EmulatedWorkspace.from_file(path)

@@ -15,6 +15,7 @@ from slackrtm import events
 from slackrtm._exceptions import (
     RateLimited,
     RtmSessionClosed,
+    SlackApiError,
     SlackConnectionError,
     SlackHttpError,
     SlackResponse,
@@ -377,6 +378,11 @@ def http_error(status: int) -> SlackHttpError:
         (RetryPolicy(server_errors=False), http_error(503), False),
         (RetryPolicy(connection_errors=False, rate_limited=False), http_error(503), True),
         (RetryPolicy(), RuntimeError("not a Slack error"), False),
+        # Any other Slack error is the server's: an rtm.connect code that is not fatal.
+        (RetryPolicy(server_errors=False), SlackApiError("new_code", method="rtm.connect"), False),
+        (RetryPolicy(connection_errors=False, rate_limited=False), SlackApiError("x"), True),
+        # A rate limit has its own switch, though it is an HTTP error too.
+        (RetryPolicy(server_errors=False), rate_limited(3), True),
     ],
 )
 def test_which_failed_reconnects_are_tried_again_is_the_policys(

@@ -234,8 +234,11 @@ class RtmErrorAck(SlackRtmError):
         super().__init__(text)
 
 
-class RtmSendTimeout(SlackRtmError):
+class RtmSendTimeout(SlackRtmError, TimeoutError):
     """A send did not complete in time: not written yet, or written and never acknowledged.
+
+    Also a `TimeoutError`, so that ``except TimeoutError`` catches it as it catches
+    ``next_event``'s timeout.
 
     Attributes:
         timeout: The seconds it was given.

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ._protocol import (
+from ._options import (
     DEFAULT_RECONNECT,
     Connected,
     Disconnected,

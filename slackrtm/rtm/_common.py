@@ -13,7 +13,7 @@ from typing import Any
 
 from .. import events
 from .._exceptions import SlackConnectionError
-from ._protocol import Pending
+from ._sends import Pending
 
 __all__ = [
     "Handlers",

@@ -30,7 +30,8 @@ from ._common import (
     report_handler_error,
     typing_command,
 )
-from ._protocol import RtmOptions, RtmProtocol, check_seconds
+from ._options import RtmOptions, check_seconds
+from ._protocol import RtmProtocol
 
 if TYPE_CHECKING:
     from ..aio import AsyncClient

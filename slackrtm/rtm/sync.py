@@ -35,7 +35,9 @@ from ._common import (
     report_handler_error,
     typing_command,
 )
-from ._protocol import Pending, RtmOptions, RtmProtocol, check_seconds
+from ._options import RtmOptions, check_seconds
+from ._protocol import RtmProtocol
+from ._sends import Pending
 
 if TYPE_CHECKING:
     from ..client import Client

@@ -25,7 +25,7 @@ from slackrtm.rtm._common import (
     report_handler_error,
     typing_command,
 )
-from slackrtm.rtm._protocol import Pending
+from slackrtm.rtm._sends import Pending
 
 # -- the send methods' arguments ---------------------------------------------------------------
 

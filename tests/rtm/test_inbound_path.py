@@ -25,7 +25,8 @@ from slackrtm import events
 from slackrtm._exceptions import RtmSessionClosed
 from slackrtm.emulator import Emulator
 from slackrtm.rtm import Connected, Disconnected, Reconnecting, RtmOptions
-from slackrtm.rtm._protocol import RTM_DIALECT, Dialect, RtmDialect, RtmProtocol
+from slackrtm.rtm._dialects import RTM_DIALECT, Dialect, Kind, RtmDialect
+from slackrtm.rtm._protocol import RtmProtocol
 
 from ..fuzzing import examples
 from .conftest import FAST, GENERAL, WAIT, Rtm, connected, eventually
@@ -139,7 +140,7 @@ class _Counting(RtmDialect):
     def decode(self, frame: str | bytes) -> events.Event | events.Ack:
         return self.planted if self.planted is not None else events.decode(frame)
 
-    def kind(self, frame: object) -> int:
+    def kind(self, frame: object) -> Kind:
         self.asked.append(type(frame))
         return super().kind(frame)
 
@@ -168,7 +169,7 @@ def test_the_kind_of_a_class_is_asked_once_and_stays_right() -> None:
         assert proto.receive_text(link, "(planted)", 2.1) is True
         assert pending.done and pending.result is ack
     assert dialect.asked.count(_LaterAck) == 1
-    assert RTM_DIALECT.kind(ack) == Dialect.ACK
+    assert RTM_DIALECT.kind(ack) == Kind.ACK
     assert proto.take_events() == [], "acks are not events"
 
 
@@ -178,11 +179,11 @@ class _ByContent(Dialect):
     def decode(self, frame: str | bytes) -> object:
         return json.loads(frame)
 
-    def kind(self, frame: object) -> int:
+    def kind(self, frame: object) -> Kind:
         assert isinstance(frame, dict)
-        return self.HELLO if frame.get("type") == "hello" else self.EVENT
+        return Kind.HELLO if frame.get("type") == "hello" else Kind.EVENT
 
-    def delivered(self, kind: int) -> bool:
+    def delivered(self, kind: Kind) -> bool:
         return True
 
 

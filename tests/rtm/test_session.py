@@ -151,6 +151,14 @@ def test_a_send_not_acked_in_time_times_out(rtm: Rtm, emu: Emulator) -> None:
     with pytest.raises(RtmSendTimeout) as info:
         rtm.send_message(timeout=0.3)
     assert info.value.written is True
+    # What a caller may write in either form: a send's timeout is a TimeoutError.
+    try:
+        rtm.send_message(timeout=0.3)
+    except TimeoutError as exc:
+        caught: BaseException = exc
+    else:
+        pytest.fail("the send did not time out")
+    assert isinstance(caught, RtmSendTimeout)
     emu.set_rtm_delay(0)
 
 

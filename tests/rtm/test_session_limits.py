@@ -21,7 +21,7 @@ from slackrtm import Client, SlackConnectionError, events
 from slackrtm._exceptions import RtmConnectionLost
 from slackrtm.emulator import Emulator
 from slackrtm.rtm import Connected, Disconnected, Lifecycle, Reconnecting
-from slackrtm.rtm._protocol import FIRST_CONNECT_ATTEMPTS
+from slackrtm.rtm._reconnect import FIRST_CONNECT_ATTEMPTS
 
 from .conftest import BOT, FAST, GENERAL, Rtm, connected, is_message
 

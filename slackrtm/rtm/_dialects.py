@@ -1,0 +1,177 @@
+"""What frames mean: the `Dialect` the engine asks about every frame, and `RtmDialect`, Slack's
+RTM API (acks matched by ``id`` / ``reply_to``, ``goodbye`` to reconnect).
+
+The engine (`_protocol.py`) knows only the answers a dialect gives: which `Kind` a decoded
+frame is, how a command is encoded, which commands carry an id and await an ack. A Socket Mode
+dialect (envelopes acknowledged by ``envelope_id``, a ``disconnect`` frame instead of
+``goodbye``) would be another class here, on the same engine.
+
+No state of a session lives here, and no timing: a dialect is a table of meanings, built once.
+"""
+
+from __future__ import annotations
+
+import enum
+from typing import Any
+
+from .. import events
+from .._exceptions import RtmErrorAck, SlackError
+
+__all__ = ["RTM_DIALECT", "Dialect", "Kind", "RtmDialect"]
+
+
+@enum.unique
+class Kind(enum.IntEnum):
+    """What a decoded frame is to the engine; every frame the engine does not act on is an
+    `EVENT` for the user."""
+
+    EVENT = 0
+    HELLO = 1
+    ACK = 2
+    PONG = 3
+    RECONNECT = 4
+    RECONNECT_URL = 5  # pragma: no mutate (any value unlike the others)
+
+
+_DELIVERED = frozenset({Kind.EVENT, Kind.HELLO, Kind.RECONNECT})
+
+
+class Dialect:
+    """What the frames of one socket protocol mean to the engine.
+
+    The engine needs only these answers; everything else is an event for the user. `RtmDialect`
+    is Slack's RTM API. A Socket Mode dialect would decode envelopes with its own schema, send
+    acks as commands without an id, and map ``disconnect`` to a reconnect.
+    """
+
+    kind_by_class = False
+    """Whether `kind` depends on the frame's class alone: the engine then asks once per class
+    and remembers the answer (an inbound burst is tens of thousands of frames)."""
+
+    def decode(self, frame: str | bytes) -> object:
+        """One inbound frame as a typed object; raises `SlackFrameError` on a malformed one."""
+        raise NotImplementedError
+
+    def encode(self, command: Any, id: int | None) -> str:
+        """One outbound frame's text."""
+        raise NotImplementedError
+
+    def kind(self, frame: object) -> Kind:
+        """Which of the engine's kinds a decoded frame is (`Kind.EVENT` for anything else)."""
+        raise NotImplementedError
+
+    def wants_id(self, command: Any) -> bool:
+        """Whether the frame carries an ``id`` (and so gets an ack or a pong)."""
+        raise NotImplementedError
+
+    def expects_ack(self, command: Any) -> bool:
+        """Whether a send completes with an ack (else: once written)."""
+        raise NotImplementedError
+
+    def ping(self) -> Any:
+        """The command of a keepalive ping."""
+        raise NotImplementedError
+
+    def presence_sub(self, ids: tuple[str, ...]) -> Any:
+        """The command that (re)subscribes to presence."""
+        raise NotImplementedError
+
+    def presence_ids(self, command: Any) -> tuple[str, ...] | None:
+        """The ids a presence subscription command subscribes to; None for other commands."""
+        raise NotImplementedError
+
+    def ack(self, frame: Any) -> tuple[int, Any, SlackError | None]:
+        """An ack's ``reply_to``, its result, and the error it stands for (or None)."""
+        raise NotImplementedError
+
+    def reply_to(self, frame: Any) -> int | None:
+        """The id a pong answers."""
+        raise NotImplementedError
+
+    def reconnect_cause(self, frame: Any) -> str:
+        """Why a frame of kind `Kind.RECONNECT` asks for a new connection."""
+        raise NotImplementedError
+
+    def reconnect_url(self, frame: Any) -> str | None:
+        """The URL a frame of kind `Kind.RECONNECT_URL` offers."""
+        raise NotImplementedError
+
+    def delivered(self, kind: Kind) -> bool:
+        """Whether a frame of this kind also goes to the user."""
+        return kind in _DELIVERED
+
+
+class RtmDialect(Dialect):
+    """Slack's RTM API, through the generated `slackrtm.events`."""
+
+    def __init__(self) -> None:
+        """Build the type table once."""
+        self._kinds: dict[type, Kind] = {
+            events.Hello: Kind.HELLO,
+            events.MessageAck: Kind.ACK,
+            events.ErrorAck: Kind.ACK,
+            events.Pong: Kind.PONG,
+            events.Goodbye: Kind.RECONNECT,
+            events.TeamMigrationStarted: Kind.RECONNECT,
+            events.Error: Kind.RECONNECT,
+            events.ReconnectUrl: Kind.RECONNECT_URL,
+        }
+
+    # The function itself, not a method calling it: one call less per inbound frame.
+    decode = staticmethod(events.decode)
+
+    def encode(self, command: Any, id: int | None) -> str:
+        return events.encode(command, id)
+
+    kind_by_class = True  # a bounded set of classes: the generated ones
+
+    def kind(self, frame: object) -> Kind:
+        kind = self._kinds.get(type(frame))
+        if kind is None:
+            # An ack subclass the schema may add later is still an ack.
+            return Kind.ACK if isinstance(frame, events.Ack) else Kind.EVENT
+        return kind
+
+    def wants_id(self, command: Any) -> bool:
+        return not isinstance(command, (events.TypingCommand, events.PresenceSubCommand))
+
+    def expects_ack(self, command: Any) -> bool:
+        return isinstance(command, events.MessageCommand)
+
+    def ping(self) -> Any:
+        return events.PingCommand()
+
+    def presence_sub(self, ids: tuple[str, ...]) -> Any:
+        return events.PresenceSubCommand(ids=ids)
+
+    def presence_ids(self, command: Any) -> tuple[str, ...] | None:
+        if isinstance(command, events.PresenceSubCommand):
+            return tuple(command.ids)
+        return None
+
+    def ack(self, frame: Any) -> tuple[int, Any, SlackError | None]:
+        if isinstance(frame, events.ErrorAck):
+            info = frame.error
+            error = RtmErrorAck(
+                code=info.code,
+                msg=info.msg,
+                description=events.RTM_ERROR_DESCRIPTIONS.get(info.code),
+                reply_to=frame.reply_to,
+            )
+            return frame.reply_to, None, error
+        return frame.reply_to, frame, None
+
+    def reply_to(self, frame: Any) -> int | None:
+        return frame.reply_to  # type: ignore[no-any-return]
+
+    def reconnect_cause(self, frame: Any) -> str:
+        if isinstance(frame, events.Error):
+            return f"error event {frame.error.code}: {frame.error.msg or 'no message'}"
+        return str(frame.type)
+
+    def reconnect_url(self, frame: Any) -> str | None:
+        return frame.url  # type: ignore[no-any-return]
+
+
+RTM_DIALECT: Dialect = RtmDialect()
+"""The dialect of Slack's RTM API, shared by every session (it holds no session's state)."""

@@ -1,0 +1,43 @@
+"""What frames mean (`slackrtm/rtm/_dialects.py`): the `Kind` of each frame, and what
+Slack's RTM dialect reads from it, without an engine."""
+
+from __future__ import annotations
+
+import pytest
+
+from slackrtm.rtm._dialects import RTM_DIALECT, Kind
+
+# -- the RTM dialect ---------------------------------------------------------------------------
+
+
+def test_the_rtm_dialect_reads_a_pongs_reply_to() -> None:
+    pong = RTM_DIALECT.decode('{"type": "pong", "reply_to": 7}')
+    assert RTM_DIALECT.kind(pong) == Kind.PONG
+    assert RTM_DIALECT.reply_to(pong) == 7
+    assert not RTM_DIALECT.delivered(Kind.PONG)
+
+
+@pytest.mark.parametrize(
+    ("frame", "kind"),
+    [
+        ('{"type": "hello"}', Kind.HELLO),
+        ('{"ok": true, "reply_to": 1, "ts": "1.2"}', Kind.ACK),
+        ('{"ok": false, "reply_to": 1, "error": {"code": 2, "msg": "no"}}', Kind.ACK),
+        ('{"type": "pong", "reply_to": 1}', Kind.PONG),
+        ('{"type": "goodbye"}', Kind.RECONNECT),
+        ('{"type": "team_migration_started"}', Kind.RECONNECT),
+        ('{"type": "error", "error": {"code": 1, "msg": "x"}}', Kind.RECONNECT),
+        ('{"type": "reconnect_url", "url": "wss://x/y"}', Kind.RECONNECT_URL),
+        ('{"type": "message", "ts": "1.0"}', Kind.EVENT),
+        ('{"type": "brand_new"}', Kind.EVENT),
+    ],
+)
+def test_each_frame_has_its_kind(frame: str, kind: Kind) -> None:
+    assert RTM_DIALECT.kind(RTM_DIALECT.decode(frame)) is kind
+
+
+def test_the_kinds_are_distinct_ints_and_only_events_hello_and_reconnects_are_delivered() -> None:
+    assert all(isinstance(kind, int) for kind in Kind)
+    assert len({int(kind) for kind in Kind}) == len(Kind)
+    delivered = [kind for kind in Kind if RTM_DIALECT.delivered(kind)]
+    assert delivered == [Kind.EVENT, Kind.HELLO, Kind.RECONNECT]

@@ -1,4 +1,4 @@
-"""`Client`: the Web API over urllib3. Only I/O lives here; every decision is in `_wire`.
+"""`Client`: the Web API over urllib3. Only I/O lives here; every decision is in `_web`.
 
 One urllib3 PoolManager per client keeps connections alive between calls and is safe to share
 between threads; without a proxy, calls go straight to the base URL's connection pool.
@@ -39,22 +39,12 @@ import urllib3
 import urllib3.connection
 
 from ._base import ClientBase
-from ._wire import (
-    BROKE_OFF,
-    CLOSED,
-    NOT_HTTP,
-    TIMED_OUT,
-    Attempts,
-    BodyReader,
-    Outcome,
-    Request,
-    build_request,
-    causes,
-    closed,
-    failure,
-    finish,
-    log_attempt,
-)
+from ._web.body import BodyReader, Outcome
+from ._web.failures import BROKE_OFF, CLOSED, NOT_HTTP, TIMED_OUT, causes, closed, failure
+from ._web.finish import finish
+from ._web.report import stack_caller
+from ._web.request import Request, build_request
+from ._web.retry import Attempts, log_attempt
 from ._workspace import SyncWorkspace
 
 if TYPE_CHECKING:
@@ -324,7 +314,7 @@ class Client(ClientBase, SyncWorkspace):
                 raise closed(method.name, "during")
             wait = attempts.next_wait(outcome)
             if wait is None:
-                return finish(method, outcome, config)
+                return finish(method, outcome, config, caller=stack_caller)
             if self._closing.wait(wait):
                 raise closed(method.name, "waiting")
 

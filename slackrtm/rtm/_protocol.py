@@ -69,7 +69,9 @@ from .._exceptions import (
     SlackHttpError,
 )
 from .._generated.errors import AccountInactive, InvalidAuth, NotAuthed, TokenRevoked
-from .._wire import RetryPolicy, backoff, is_loopback
+from .._web.policy import RetryPolicy
+from .._web.retry import backoff
+from .._web.urls import is_loopback
 
 __all__ = [
     "DEFAULT_MAX_INBOUND_BYTES",

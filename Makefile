@@ -54,9 +54,10 @@ SOAK_SEED ?=
 soak: $(STAMP)
 	$(PY) -m tests.reliability.soak --duration $(SOAK_SECONDS) $(if $(SOAK_SEED),--seed $(SOAK_SEED)) --json bench/soak.json
 
-# Mutation testing of one module: `make mutate MODULE=slackrtm/_wire.py TESTS="tests/test_wire.py tests/clients"`.
-MODULE ?= slackrtm/_wire.py
-TESTS ?= tests
+# Mutation testing of one module (one file a run: the tool rewrites that file only), e.g.
+# `make mutate MODULE=slackrtm/_web/retry.py TESTS="tests/web/test_retry.py tests/clients"`.
+MODULE ?= slackrtm/_web/finish.py
+TESTS ?= tests/web tests/test_aio_caller.py tests/clients
 mutate: $(STAMP)
 	$(PY) -m tests.tools.mutate $(MODULE) --tests $(TESTS)
 

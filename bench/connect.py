@@ -16,7 +16,7 @@ import urllib3
 
 from slackrtm import AsyncClient, Client
 from slackrtm._generated.methods import RTM_CONNECT
-from slackrtm._wire import build_request
+from slackrtm._web.request import build_request
 
 from ._harness import (
     AsyncContender,

@@ -27,7 +27,7 @@ import urllib3
 
 from slackrtm import AsyncClient, Client
 from slackrtm._generated.methods import USERS_LIST
-from slackrtm._wire import build_request
+from slackrtm._web.request import build_request
 
 from ._harness import AsyncContender, Row, Sample, Server, SyncContender, run_async, run_sync
 

@@ -43,7 +43,7 @@ if TYPE_CHECKING:
         WarningCode,
     )
     from ._response import SlackResponse
-    from ._retry import RetryPolicy
+    from ._web.policy import RetryPolicy
     from ._workspace import Workspace
     from .aio import AsyncClient
     from .client import Client
@@ -90,7 +90,7 @@ _MODULES = {
     "Conversation": "._generated",
     "ErrorCode": "._generated",
     "RateLimited": "._exceptions",
-    "RetryPolicy": "._retry",
+    "RetryPolicy": "._web.policy",
     "RtmConnectArgs": "._generated",
     "RtmConnectResponse": "._generated",
     "RtmConnectSelf": "._generated",

@@ -10,10 +10,13 @@ import logging
 import ssl
 from typing import TYPE_CHECKING, ClassVar
 
-from ._wire import DEFAULT_MAX_BODY, hide_userinfo, make_config, redacted
+from ._web.config import make_config
+from ._web.limits import DEFAULT_MAX_BODY
+from ._web.redact import redacted
+from ._web.urls import hide_userinfo
 
 if TYPE_CHECKING:
-    from ._retry import RetryPolicy
+    from ._web.policy import RetryPolicy
 
 __all__ = ["ClientBase"]
 

@@ -12,7 +12,7 @@ from typing import Any, Generic, Literal, TypeVar
 
 import attrs
 
-from ._wire import redacted  # the generated models' secret fields use it
+from ._web.redact import redacted  # the generated models' secret fields use it
 
 __all__ = ["ArgKind", "ArgSpec", "MethodSpec", "PageSpec", "redacted", "strict"]
 

@@ -1,4 +1,4 @@
-"""`AsyncClient`: the Web API over aiohttp. Only I/O lives here; every decision is in `_wire`.
+"""`AsyncClient`: the Web API over aiohttp. Only I/O lives here; every decision is in `_web`.
 
 This module is the only one in the client that imports aiohttp, and `slackrtm` imports it only
 when `AsyncClient` is first used. One ClientSession per client keeps connections alive.
@@ -15,7 +15,8 @@ sockets, which keep their connection while they are open, get theirs outside the
 
 The body is read raw (the session's ``auto_decompress`` off) into the core's `BodyReader`,
 which decodes and caps it (in one read when its Content-Length is known and under the cap);
-what aiohttp raises is named for the core's `failure` by `_kind`.
+what aiohttp raises is named for the core's `failure` by `_kind`. The line a warning points
+at is found by `_aio_caller.task_caller` (through the tasks a call may run in), given to `finish`.
 `close()` closes the session, which aborts the requests in flight: their calls raise
 `ClientClosed`, as `Client`'s do.
 """
@@ -35,24 +36,14 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import aiohttp
 from aiohttp import http_exceptions
 
+from ._aio_caller import task_caller
 from ._base import ClientBase
 from ._exceptions import ClientClosed, SlackError
-from ._wire import (
-    BROKE_OFF,
-    CLOSED,
-    NOT_HTTP,
-    TIMED_OUT,
-    Attempts,
-    BodyReader,
-    Outcome,
-    Request,
-    build_request,
-    causes,
-    closed,
-    failure,
-    finish,
-    log_attempt,
-)
+from ._web.body import BodyReader, Outcome
+from ._web.failures import BROKE_OFF, CLOSED, NOT_HTTP, TIMED_OUT, causes, closed, failure
+from ._web.finish import finish
+from ._web.request import Request, build_request
+from ._web.retry import Attempts, log_attempt
 from ._workspace import AsyncWorkspace
 
 if TYPE_CHECKING:
@@ -372,7 +363,7 @@ class AsyncClient(ClientBase, AsyncWorkspace):
                 raise closed(method.name, "during")
             wait = attempts.next_wait(outcome)
             if wait is None:
-                return finish(method, outcome, config)
+                return finish(method, outcome, config, caller=task_caller)
             await self._sleep(wait)
             if self._closed:
                 raise closed(method.name, "waiting")

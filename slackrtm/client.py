@@ -1,4 +1,4 @@
-"""`Client`: the Web API over urllib3. Only I/O lives here; every decision is in `_wire`.
+"""`Client`: the Web API over urllib3. Only I/O lives here; every decision is in `_web`.
 
 One urllib3 PoolManager per client keeps connections alive between calls and is safe to share
 between threads; without a proxy, calls go straight to the base URL's connection pool.
@@ -39,22 +39,12 @@ import urllib3
 import urllib3.connection
 
 from ._base import ClientBase
-from ._wire import (
-    BROKE_OFF,
-    CLOSED,
-    NOT_HTTP,
-    TIMED_OUT,
-    Attempts,
-    BodyReader,
-    Outcome,
-    Request,
-    build_request,
-    causes,
-    closed,
-    failure,
-    finish,
-    log_attempt,
-)
+from ._web.body import BodyReader, Outcome
+from ._web.failures import BROKE_OFF, CLOSED, NOT_HTTP, TIMED_OUT, causes, closed, failure
+from ._web.finish import finish
+from ._web.report import stack_caller
+from ._web.request import Request, build_request
+from ._web.retry import Attempts, log_attempt
 from ._workspace import SyncWorkspace
 
 if TYPE_CHECKING:
@@ -324,7 +314,7 @@ class Client(ClientBase, SyncWorkspace):
                 raise closed(method.name, "during")
             wait = attempts.next_wait(outcome)
             if wait is None:
-                return finish(method, outcome, config)
+                return finish(method, outcome, config, caller=stack_caller)
             if self._closing.wait(wait):
                 raise closed(method.name, "waiting")
 
@@ -336,52 +326,7 @@ class Client(ClientBase, SyncWorkspace):
         reset = _ATTEMPT.set(attempt)
         outcome: Outcome
         try:
-            api = self._api
-            send: Callable[..., urllib3.BaseHTTPResponse]
-            if api is None:
-                send, target = self._pool.urlopen, request.url
-            else:
-                send, target = api.urlopen, self._targets.get(request.url, "")
-                if not target:
-                    target = urllib3.util.parse_url(request.url).request_uri
-                    self._targets[request.url] = target
-            response = send(
-                request.verb,
-                target,
-                body=request.body,
-                headers=request.headers,
-                redirect=False,
-                assert_same_host=False,
-                preload_content=False,
-                decode_content=False,
-                timeout=self._timeout,
-            )
-            stopped = True
-            try:
-                head = attempt.head
-                reader = BodyReader(
-                    request, response.status, response.headers if head is None else head, config
-                )
-                stopped = reader.done
-                if not stopped and reader.at_once:
-                    stopped = reader.feed(response.read(decode_content=False))
-                # http.client closes the response once its body is complete (Content-Length
-                # reached, or the last chunk): no read after that, only the one that ends it.
-                while (
-                    not stopped
-                    and not response.closed
-                    and (chunk := response.read(CHUNK, decode_content=False))
-                ):
-                    stopped = reader.feed(chunk)
-            finally:
-                watchdog.end(attempt)
-                if stopped or not response.closed or attempt.expired:
-                    # Not read to the end: the connection cannot be reused.
-                    response.close()
-                response.release_conn()
-            outcome = (
-                failure(request, config, kind=TIMED_OUT) if attempt.expired else reader.outcome()
-            )
+            outcome = self._receive(request, self._urlopen(request), attempt)
         except (urllib3.exceptions.HTTPError, http.client.HTTPException, OSError) as exc:
             watchdog.end(attempt)
             # NewConnectionError first: urllib3 2 makes it a subclass of ConnectTimeoutError.
@@ -395,3 +340,58 @@ class Client(ClientBase, SyncWorkspace):
             _ATTEMPT.reset(reset)
         log_attempt(config.logger, request, outcome, time.perf_counter() - started, attempt_number)
         return outcome
+
+    def _urlopen(self, request: Request) -> urllib3.BaseHTTPResponse:
+        """Send the request; the response is open, its body unread."""
+        api = self._api
+        send: Callable[..., urllib3.BaseHTTPResponse]
+        if api is None:
+            send, target = self._pool.urlopen, request.url
+        else:
+            send, target = api.urlopen, self._targets.get(request.url, "")
+            if not target:
+                target = urllib3.util.parse_url(request.url).request_uri
+                self._targets[request.url] = target
+        return send(
+            request.verb,
+            target,
+            body=request.body,
+            headers=request.headers,
+            redirect=False,
+            assert_same_host=False,
+            preload_content=False,
+            decode_content=False,
+            timeout=self._timeout,
+        )
+
+    def _receive(
+        self, request: Request, response: urllib3.BaseHTTPResponse, attempt: _Attempt
+    ) -> Outcome:
+        """Read the body into the core's reader; the attempt ends, the connection goes back
+        to the pool only when the body was read to its end."""
+        stopped = True
+        try:
+            head = attempt.head
+            reader = BodyReader(
+                request, response.status, response.headers if head is None else head, self._config
+            )
+            stopped = reader.done
+            if not stopped and reader.at_once:
+                stopped = reader.feed(response.read(decode_content=False))
+            # http.client closes the response once its body is complete (Content-Length
+            # reached, or the last chunk): no read after that, only the one that ends it.
+            while (
+                not stopped
+                and not response.closed
+                and (chunk := response.read(CHUNK, decode_content=False))
+            ):
+                stopped = reader.feed(chunk)
+        finally:
+            self._watchdog.end(attempt)
+            if stopped or not response.closed or attempt.expired:
+                # Not read to the end: the connection cannot be reused.
+                response.close()
+            response.release_conn()
+        if attempt.expired:
+            return failure(request, self._config, kind=TIMED_OUT)
+        return reader.outcome()

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from slackrtm import Client
-from slackrtm._wire import TOKEN_ENVIRONMENT
+from slackrtm._web.limits import TOKEN_ENVIRONMENT
 from slackrtm.emulator import Emulator
 from slackrtm.emulator.__main__ import _exports
 

@@ -20,7 +20,7 @@ from typing import NoReturn
 from .. import __version__
 from .._exceptions import SlackApiWarning
 from .._generated import RTM_CONNECT
-from .._wire import BASE_URL_ENVIRONMENT, DEFAULT_BASE_URL, TOKEN_ENVIRONMENT
+from .._web.limits import BASE_URL_ENVIRONMENT, DEFAULT_BASE_URL, TOKEN_ENVIRONMENT
 from ._commands import connect, emulator, listen, send
 from ._demo import DEMO_TIMEOUT, demo
 from ._errors import CliError, ExitCode, classify

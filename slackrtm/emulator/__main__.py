@@ -16,7 +16,7 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from .._wire import BASE_URL_ENVIRONMENT, TOKEN_ENVIRONMENT
+from .._web.limits import BASE_URL_ENVIRONMENT, TOKEN_ENVIRONMENT
 from .records import Limits
 from .workspace import EmulatedWorkspace
 

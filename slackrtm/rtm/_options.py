@@ -2,9 +2,10 @@
 notices (`Connected`, `Disconnected`, `Reconnecting`) the session puts among the events.
 
 The same for both drivers and for the engine (`_protocol.py`), which reads the options and
-emits the notices. Also here: the shared argument rules of the session (`check_seconds` for
-every duration, `socket_url_refusal` for every socket URL), so that both forms refuse and
-accept alike.
+emits the notices. Also here: the session's rule for every duration (`check_seconds`), so that
+both forms refuse and accept alike. The rule for every socket URL is the Web API core's
+(`slackrtm._web.urls.socket_url_refusal`), written once for ``rtm.connect``'s answer and for
+the session.
 
 Nothing here keeps state, reads a frame or knows a socket: the engine's rules live in
 `_protocol.py`, what a frame means in `_dialects.py`, the books of each send in `_sends.py`.
@@ -14,12 +15,11 @@ from __future__ import annotations
 
 import math
 from typing import Any
-from urllib.parse import urlsplit
 
 import attrs
 
 from .. import events
-from .._wire import RetryPolicy, is_loopback
+from .._web.policy import RetryPolicy
 
 __all__ = [
     "DEFAULT_MAX_INBOUND_BYTES",
@@ -30,7 +30,6 @@ __all__ = [
     "Reconnecting",
     "RtmOptions",
     "check_seconds",
-    "socket_url_refusal",
 ]
 
 DEFAULT_RECONNECT = RetryPolicy(
@@ -70,30 +69,6 @@ def check_seconds(name: str, value: object, *, zero: bool = False) -> float:
             f"{name} must be {least} number of seconds (math.inf: no limit), got {value!r}"
         )
     return float(value)
-
-
-def socket_url_refusal(url: object, *, allow_insecure: bool = False) -> str | None:
-    """Why a socket URL may not be opened, or None when it may: the rule of ``rtm.connect``'s.
-
-    ``wss://`` with a host always; ``ws://`` (unencrypted) only on a loopback host, or with the
-    client's ``allow_insecure``. The reason never quotes the URL (its path is the single-use
-    ticket, a secret).
-    """
-    if not isinstance(url, str):
-        return "not a string"
-    try:
-        parts = urlsplit(url)
-        host = parts.hostname
-        scheme = parts.scheme
-    except ValueError:
-        return "not a URL"
-    if scheme == "wss" and host:
-        return None
-    if scheme == "ws" and host:
-        if allow_insecure or is_loopback(host):
-            return None
-        return "ws:// (unencrypted) on a host that is not loopback, and allow_insecure is off"
-    return "not a wss:// URL"
 
 
 # --------------------------------------------------------------------------- the options

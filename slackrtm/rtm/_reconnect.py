@@ -34,9 +34,9 @@ from .._exceptions import (
     SlackError,
 )
 from .._generated.errors import AccountInactive, InvalidAuth, NotAuthed, TokenRevoked
-from .._retry import RetryPolicy
-from .._wire import backoff
-from ._options import socket_url_refusal
+from .._web.policy import RetryPolicy
+from .._web.retry import backoff
+from .._web.urls import socket_url_refusal
 
 __all__ = ["FATAL_ERRORS", "FIRST_CONNECT_ATTEMPTS", "Reconnects", "ends_at_once"]
 

@@ -80,11 +80,16 @@ def test_the_protocol_core_imports_no_io_library() -> None:
     assert not top_levels(found) & IO_LIBRARIES, sorted(found)
 
 
-def test_the_web_api_core_imports_nothing_from_the_rtm_layer_or_the_package_face() -> None:
-    found = closure("slackrtm._wire")
+@pytest.mark.parametrize(
+    "core", sorted(f"slackrtm._web.{p.stem}" for p in (ROOT / "slackrtm" / "_web").glob("*.py"))
+)
+def test_the_web_api_core_imports_nothing_from_the_rtm_layer_or_the_package_face(
+    core: str,
+) -> None:
+    found = closure(core)
     assert not [m for m in found if m.startswith("slackrtm.rtm")]
-    assert "slackrtm" not in found, "_wire must not import the package __init__ (runs back up)"
-    assert not top_levels(found) & IO_LIBRARIES
+    assert "slackrtm" not in found, "_web must not import the package __init__ (runs back up)"
+    assert not top_levels(found) & (IO_LIBRARIES | {"asyncio"})
 
 
 @pytest.mark.parametrize(

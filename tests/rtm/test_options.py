@@ -9,13 +9,12 @@ from typing import Any
 import attrs
 import pytest
 
-from slackrtm._wire import RetryPolicy
+from slackrtm._web.policy import RetryPolicy
 from slackrtm.rtm import Connected, Reconnecting, RtmOptions
 from slackrtm.rtm._options import (
     DEFAULT_MAX_INBOUND_BYTES,
     DEFAULT_RECONNECT,
     check_seconds,
-    socket_url_refusal,
 )
 
 # -- options: what is refused, what is no limit ------------------------------------------------
@@ -131,37 +130,3 @@ def test_zero_seconds_is_allowed_only_where_a_poll_is() -> None:
 
 
 # -- the socket-URL rule -----------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("url", "allow_insecure", "refused"),
-    [
-        ("wss://wss-primary.slack.com/websocket/abc", False, None),
-        ("ws://127.0.0.1:8080/websocket/abc", False, None),
-        ("ws://localhost/websocket/abc", False, None),
-        ("ws://[::1]:8080/websocket/abc", False, None),
-        ("ws://example.com/websocket/abc", True, None),
-        ("ws://example.com/websocket/abc", False, "ws:// (unencrypted) on a host that is not"),
-        ("ws://10.0.0.1/websocket/abc", False, "ws:// (unencrypted) on a host that is not"),
-        ("http://127.0.0.1/websocket/abc", False, "not a wss:// URL"),
-        ("https://slack.com/websocket/abc", True, "not a wss:// URL"),
-        ("wss:///websocket/abc", False, "not a wss:// URL"),
-        ("/websocket/abc", False, "not a wss:// URL"),
-        ("wss://[::1/websocket/abc", False, "not a URL"),
-        (5, False, "not a string"),
-    ],
-)
-def test_the_socket_url_rule_is_rtm_connects(
-    url: Any, allow_insecure: bool, refused: str | None
-) -> None:
-    reason = socket_url_refusal(url, allow_insecure=allow_insecure)
-    if refused is None:
-        assert reason is None
-    else:
-        assert reason is not None and reason.startswith(refused)
-        assert "abc" not in reason, "the reason never quotes the URL"
-
-
-def test_a_remote_ws_url_is_refused_unless_insecure_is_allowed() -> None:
-    assert socket_url_refusal("ws://example.com/websocket/abc") is not None
-    assert socket_url_refusal("ws://example.com/websocket/abc", allow_insecure=True) is None

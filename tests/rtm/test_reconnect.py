@@ -20,7 +20,7 @@ from slackrtm._exceptions import (
     SlackHttpError,
     SlackResponse,
 )
-from slackrtm._wire import RetryPolicy
+from slackrtm._web.policy import RetryPolicy
 from slackrtm.errors import AccountInactive, InvalidAuth, NotAuthed, TokenRevoked
 from slackrtm.rtm import Connected, Disconnected, Reconnecting, RtmOptions
 from slackrtm.rtm._protocol import RtmProtocol

@@ -1,4 +1,4 @@
-"""`make mutate MODULE=slackrtm/_wire.py`: mutation testing of one module, with its survivors.
+"""`make mutate MODULE=slackrtm/_web/finish.py`: mutation testing of one module, with survivors.
 
 Each mutant is one small change written into the module (a comparison turned around, ``and``
 for ``or``, a number off by one, ``True`` for ``False``, a ``not`` dropped, a statement
@@ -213,7 +213,9 @@ def _run_tests(tests: list[str], timeout: float) -> bool:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tests.tools.mutate", description=__doc__)
-    parser.add_argument("module", type=Path, help="the module to mutate, e.g. slackrtm/_wire.py")
+    parser.add_argument(
+        "module", type=Path, help="the module to mutate, e.g. slackrtm/_web/finish.py"
+    )
     parser.add_argument("--tests", nargs="+", default=["tests"], help="test paths to run")
     parser.add_argument("--timeout", type=float, default=300.0, help="seconds per mutant")
     parser.add_argument("--limit", type=int, default=None, help="stop after this many mutants")

@@ -1,8 +1,10 @@
 """`RetryPolicy`: when a call (or an RTM reconnect) is tried again, shared by both clients.
 
 An attrs class of its own module, loaded when first named (``slackrtm.RetryPolicy``) or at a
-client's first call: building a client imports neither it nor attrs. The core reads it in
-`slackrtm._wire` (`Attempts`, `backoff`).
+client's first call: building a client imports neither it nor attrs. So nothing the clients
+import at their top may import this module (the core names it for the type checker only, and
+`config` loads it on first use). The core reads it in `retry` (`Attempts`, `backoff`); what
+must not live here is any logic of retrying itself.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from typing import Any
 
 import attrs
 
-from ._wire import MAX_TIMEOUT
+from .limits import MAX_TIMEOUT
 
 __all__ = ["RetryPolicy"]
 

@@ -1,0 +1,106 @@
+"""The URL rules, each written once: loopback, hidden userinfo, and the socket-URL rule."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from slackrtm._web import urls
+from slackrtm._web.urls import hide_userinfo, is_loopback, socket_url_refusal
+
+
+@pytest.mark.parametrize(
+    ("url", "allow_insecure", "refused"),
+    [
+        ("wss://wss-primary.slack.com/websocket/abc", False, None),
+        ("ws://127.0.0.1:9/websocket/abc", False, None),
+        ("ws://localhost/websocket/abc", False, None),
+        ("ws://[::1]/websocket/abc", False, None),
+        ("ws://10.0.0.1/websocket/abc", True, None),
+        (
+            "ws://10.0.0.1/websocket/abc",
+            False,
+            "ws:// (unencrypted) on a host that is not loopback, and allow_insecure is off",
+        ),
+        ("https://slack.com/websocket/abc", True, "not a wss:// URL"),
+        ("wss:///websocket/abc", False, "not a wss:// URL"),
+        ("/websocket/abc", False, "not a wss:// URL"),
+        ("wss://[::1/websocket/abc", False, "not a URL"),
+        (5, False, "not a string"),
+        (None, False, "not a string"),
+    ],
+)
+def test_the_socket_url_rule(url: Any, allow_insecure: bool, refused: str | None) -> None:
+    assert socket_url_refusal(url, allow_insecure=allow_insecure) == refused
+
+
+def test_the_socket_url_verdict_is_cached_by_server_never_by_ticket() -> None:
+    urls._authority_refusal.cache_clear()
+    for ticket in ("first-TICKET", "second-TICKET"):
+        assert socket_url_refusal(f"wss://h.example/websocket/{ticket}") is None
+    info = urls._authority_refusal.cache_info()
+    assert (info.misses, info.hits) == (1, 1)
+    # A URL without a scheme and authority is judged whole, and never kept.
+    assert socket_url_refusal("/websocket/third-TICKET") == "not a wss:// URL"
+    assert urls._authority_refusal.cache_info().currsize == 1
+
+
+@pytest.mark.parametrize(
+    ("host", "loopback"),
+    [
+        ("localhost", True),
+        ("LOCALHOST", True),
+        ("127.0.0.1", True),
+        ("127.9.9.9", True),
+        ("::1", True),
+        ("10.0.0.1", False),
+        ("slack.com", False),
+        ("", False),
+        (None, False),
+    ],
+)
+def test_loopback_hosts(host: str | None, loopback: bool) -> None:
+    assert is_loopback(host) is loopback
+
+
+def test_userinfo_is_hidden_and_a_plain_url_kept() -> None:
+    assert hide_userinfo("https://u:p@h.example:8/api/") == "https://<redacted>@h.example:8/api/"
+    assert hide_userinfo("https://h.example/api/") == "https://h.example/api/"
+
+
+# -- the same rule, as the RTM session applies it (moved from tests/rtm) --------------------
+
+
+@pytest.mark.parametrize(
+    ("url", "allow_insecure", "refused"),
+    [
+        ("wss://wss-primary.slack.com/websocket/abc", False, None),
+        ("ws://127.0.0.1:8080/websocket/abc", False, None),
+        ("ws://localhost/websocket/abc", False, None),
+        ("ws://[::1]:8080/websocket/abc", False, None),
+        ("ws://example.com/websocket/abc", True, None),
+        ("ws://example.com/websocket/abc", False, "ws:// (unencrypted) on a host that is not"),
+        ("ws://10.0.0.1/websocket/abc", False, "ws:// (unencrypted) on a host that is not"),
+        ("http://127.0.0.1/websocket/abc", False, "not a wss:// URL"),
+        ("https://slack.com/websocket/abc", True, "not a wss:// URL"),
+        ("wss:///websocket/abc", False, "not a wss:// URL"),
+        ("/websocket/abc", False, "not a wss:// URL"),
+        ("wss://[::1/websocket/abc", False, "not a URL"),
+        (5, False, "not a string"),
+    ],
+)
+def test_the_socket_url_rule_is_rtm_connects(
+    url: Any, allow_insecure: bool, refused: str | None
+) -> None:
+    reason = socket_url_refusal(url, allow_insecure=allow_insecure)
+    if refused is None:
+        assert reason is None
+    else:
+        assert reason is not None and reason.startswith(refused)
+        assert "abc" not in reason, "the reason never quotes the URL"
+
+
+def test_a_remote_ws_url_is_refused_unless_insecure_is_allowed() -> None:
+    assert socket_url_refusal("ws://example.com/websocket/abc") is not None
+    assert socket_url_refusal("ws://example.com/websocket/abc", allow_insecure=True) is None

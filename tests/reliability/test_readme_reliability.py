@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.test_readme import README
+from tests.readme.test_readme import README
 
 from .soak import Report
 

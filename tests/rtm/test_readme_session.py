@@ -12,7 +12,7 @@ import pytest
 
 from slackrtm.emulator import Emulator, Limits
 from slackrtm.rtm import RtmOptions
-from tests.test_readme import BLOCKS, exported_environment, run
+from tests.readme.test_readme import BLOCKS, exported_environment, run
 
 from .conftest import ALICE, GENERAL, rtm_threads
 

@@ -1,9 +1,10 @@
 """Every ```python block of the README runs in some test, so the README cannot rot.
 
 The quickstarts, errors, events, workspace and session examples run in their own tests
-(tests/test_readme.py, tests/test_readme_workspace.py, tests/rtm/test_readme_session.py); the
-blocks left run here, against the emulator. The last test fails when a block is added that no
-test runs (tests/test_readme_fences.py does the same for the other fenced blocks).
+(tests/readme/test_readme.py, tests/readme/test_workspace.py,
+tests/rtm/test_readme_session.py); the blocks left run here, against the emulator. The last
+test fails when a block is added that no test runs (tests/readme/test_fences.py does the same
+for the other fenced blocks).
 """
 
 from __future__ import annotations
@@ -27,8 +28,8 @@ RUN_ELSEWHERE = (
     "resp = await client.rtm_connect()",  # test_readme
     "except (InvalidAuth, TokenRevoked)",  # test_readme
     'events.decode(\'{"type": "presence_change"',  # test_readme
-    "ws = client.workspace()",  # test_readme_workspace
-    "ws = await client.workspace(",  # test_readme_workspace
+    "ws = client.workspace()",  # test_workspace
+    "ws = await client.workspace(",  # test_workspace
     "for event in rtm:",  # rtm/test_readme_session (sync and async)
 )
 

@@ -19,7 +19,7 @@ from slackrtm._web.limits import TOKEN_ENVIRONMENT
 from slackrtm.emulator import Emulator
 from slackrtm.emulator.__main__ import _exports
 
-README = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+README = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
 BLOCKS = re.findall(r"```python\n(.*?)```", README, flags=re.DOTALL)
 
 

@@ -1,6 +1,6 @@
 """The README's other fenced blocks hold: JSON, TOML, shell and the emulator's printout.
 
-The ``python`` blocks run in tests/test_readme*.py and tests/rtm/test_readme_session.py; the
+The ``python`` blocks run in tests/readme/test_*.py and tests/rtm/test_readme_session.py; the
 command-line transcript in tests/cli/test_cli_readme.py. Here: the workspace file loads in the
 emulator, the pagination example is what the schema file says, the curl request is one the
 emulator's control API takes, the TOML parses, the emulator prints what the README shows, the
@@ -28,15 +28,15 @@ from slackrtm import Client
 from slackrtm.cli import build_parser
 from slackrtm.emulator import EmulatedWorkspace, Emulator
 
+from .test_blocks import RUN_ELSEWHERE, RUN_HERE
 from .test_readme import README
-from .test_readme_blocks import RUN_ELSEWHERE, RUN_HERE
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - Python 3.10
     tomllib = pytest.importorskip("tomli")
 
-ROOT = Path(__file__).parents[1]
+ROOT = Path(__file__).parents[2]
 README_PORT = "43517"
 """The port the README's examples show for the emulator's."""
 TIMEOUT = 60.0

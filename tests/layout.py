@@ -1,0 +1,141 @@
+"""Reading the project's imports from its source, for the tests that hold the house's shape.
+
+Every import statement counts, wherever it stands: at the top, inside a function (a lazy
+import) and under ``TYPE_CHECKING`` (for the type checker only), since each ties two modules
+for a reader. ``from pkg import name`` is an import of the module ``pkg.name`` when there is
+one, and of ``pkg`` otherwise. `tests/test_layout.py` holds the rules for every module; the
+tests of each package hold that package's own (`tests/web/test_layout.py`, ...).
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+from typing import NamedTuple
+
+ROOT = Path(__file__).parents[1]
+PACKAGES = ("slackrtm", "codegen")
+
+
+class Import(NamedTuple):
+    """One name a module imports: the absolute module, where, and whether inside a function."""
+
+    target: str
+    line: int
+    in_function: bool
+
+
+def module_name(path: Path, root: Path = ROOT) -> str:
+    """The dotted name of a source file under ``root``."""
+    parts = list(path.relative_to(root).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def find_modules(root: Path = ROOT, packages: tuple[str, ...] = PACKAGES) -> dict[str, Path]:
+    """Every module of the given packages, by dotted name, in a fixed order."""
+    found: dict[str, Path] = {}
+    for package in packages:
+        for path in sorted((root / package).rglob("*.py")):
+            found[module_name(path, root)] = path
+    return found
+
+
+MODULES = find_modules()
+
+
+def imports(name: str, modules: dict[str, Path] = MODULES) -> list[Import]:
+    """Every import of one module, with its target made absolute."""
+    path = modules[name]
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    found: list[Import] = []
+
+    def visit(node: ast.AST, in_function: bool) -> None:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.Import):
+                found.extend(Import(a.name, child.lineno, in_function) for a in child.names)
+            elif isinstance(child, ast.ImportFrom):
+                found.extend(
+                    Import(target, child.lineno, in_function)
+                    for target in _targets(child, package, modules)
+                )
+            inner = isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef)
+            visit(child, in_function or inner)
+
+    visit(ast.parse(path.read_text(encoding="utf-8")), False)
+    return found
+
+
+def _targets(node: ast.ImportFrom, package: str, modules: dict[str, Path]) -> list[str]:
+    if node.level:
+        parts = package.split(".")
+        base = ".".join(parts[: len(parts) - node.level + 1])
+        target = f"{base}.{node.module}" if node.module else base
+    else:
+        target = node.module or ""
+    # `from .. import events` names the module `events`, not an attribute of the package.
+    return [
+        f"{target}.{alias.name}" if f"{target}.{alias.name}" in modules else target
+        for alias in node.names
+    ]
+
+
+def graph(modules: dict[str, Path] = MODULES) -> dict[str, set[str]]:
+    """Each module with the modules of ours it imports."""
+    return {
+        name: {i.target for i in imports(name, modules) if i.target in modules} - {name}
+        for name in modules
+    }
+
+
+def circles(edges: dict[str, set[str]]) -> list[list[str]]:
+    """The import circles: strongly connected components of two or more modules (Tarjan)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    found: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        for other in sorted(edges.get(node, ())):
+            if other not in index:
+                visit(other)
+                low[node] = min(low[node], low[other])
+            elif other in stack:
+                low[node] = min(low[node], index[other])
+        if low[node] == index[node]:
+            component = []
+            while True:
+                member = stack.pop()
+                component.append(member)
+                if member == node:
+                    break
+            if len(component) > 1 or node in edges.get(node, ()):
+                found.append(sorted(component))
+
+    for name in sorted(edges):
+        if name not in index:
+            visit(name)
+    return sorted(found)
+
+
+def libraries(prefix: str, modules: dict[str, Path] = MODULES) -> set[str]:
+    """The top-level names of what ``prefix`` (a module or package) loads outside our modules.
+
+    Our own modules are followed transitively, so a core that reaches an I/O library through
+    another module of ours is caught too.
+    """
+    todo = [m for m in modules if m == prefix or m.startswith(prefix + ".")]
+    seen = set(todo)
+    found: set[str] = set()
+    while todo:
+        for target, _, _ in imports(todo.pop(), modules):
+            if target in modules:
+                if target not in seen:
+                    seen.add(target)
+                    todo.append(target)
+            else:
+                found.add(target.split(".")[0])
+    return found

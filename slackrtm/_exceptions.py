@@ -151,8 +151,12 @@ class SlackConnectionError(SlackError):
     failure, or what came is not valid HTTP or broke off before its end."""
 
 
-class SlackTimeoutError(SlackConnectionError):
-    """No complete answer came within the client's timeout (one deadline per attempt)."""
+class SlackTimeoutError(SlackConnectionError, TimeoutError):
+    """No complete answer came within the client's timeout (one deadline per attempt).
+
+    Also a `TimeoutError`, as `RtmSendTimeout` is, so that ``except TimeoutError`` catches
+    every deadline the SDK keeps.
+    """
 
 
 class ClientClosed(SlackError, RuntimeError):

@@ -131,6 +131,7 @@ def test_each_deadline_holds_after_a_stream_of_calls(twin: Twin) -> None:
     assert isinstance(timed["answered"][0], RtmConnectResponse)
     error, seconds = timed["late"]
     assert type(error) is SlackTimeoutError
+    assert isinstance(error, TimeoutError), "except TimeoutError catches it in both forms"
     assert str(error) == (
         f"rtm.connect: no complete answer within 0.5 s from 127.0.0.1:{server.port}"
     )

@@ -87,7 +87,8 @@ def _get(
         if required:
             raise BadControl(f"{key!r} is required")
         return default
-    if not isinstance(value, kind) or (isinstance(value, bool) and kind in (int, float)):
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+    if not isinstance(value, kinds) or (type(value) is bool and bool not in kinds):
         raise BadControl(f"{key!r} has the wrong type")
     return value
 

@@ -85,4 +85,17 @@ def test_a_route_function_refuses_a_missing_or_mistyped_argument() -> None:
         ROUTES[("POST", "rtm/broadcast")](target, {})
     with pytest.raises(BadControl, match="'seconds' has the wrong type"):
         ROUTES[("POST", "rtm/delay")](target, {"seconds": "1"})
+    with pytest.raises(BadControl, match="'seconds' has the wrong type"):
+        ROUTES[("POST", "rtm/delay")](target, {"seconds": True})
+    with pytest.raises(BadControl, match="'n' has the wrong type"):
+        ROUTES[("POST", "rtm/broadcast")](target, {"n": True})
     assert target.calls == []
+
+
+@pytest.mark.parametrize("body", [{"seconds": True}, {"seconds": "1"}])
+def test_json_true_is_no_number_over_http(
+    emulator: Emulator, http: urllib3.PoolManager, body: dict[str, Any]
+) -> None:
+    response = http.request("POST", emulator.control_url + "rtm/delay", json=body)
+    assert response.status == 400
+    assert payload(response) == {"ok": False, "error": "'seconds' has the wrong type"}

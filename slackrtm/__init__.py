@@ -46,7 +46,7 @@ if TYPE_CHECKING:
     from ._retry import RetryPolicy
     from ._workspace import Workspace
     from .aio import AsyncClient
-    from .client import Client
+    from .sync import Client
 
 __all__ = [
     "AsyncClient",
@@ -85,7 +85,7 @@ __all__ = [
 
 _MODULES = {
     "AsyncClient": ".aio",
-    "Client": ".client",
+    "Client": ".sync",
     "ClientClosed": "._exceptions",
     "Conversation": "._generated",
     "ErrorCode": "._generated",

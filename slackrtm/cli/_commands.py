@@ -21,7 +21,7 @@ from typing import Any
 
 from .._generated import RtmConnectResponse
 from .._wire import TOKEN_ENVIRONMENT, RetryPolicy
-from ..client import Client
+from ..sync import Client
 from ._errors import CliError, ExitCode, usage_error
 from ._output import Output, event_json, redact_url, to_wire
 

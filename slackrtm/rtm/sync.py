@@ -38,7 +38,7 @@ from ._common import (
 from ._protocol import Pending, RtmOptions, RtmProtocol, check_seconds
 
 if TYPE_CHECKING:
-    from ..client import Client
+    from ..sync import Client
 
 __all__ = ["RtmSession"]
 

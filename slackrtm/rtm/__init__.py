@@ -8,8 +8,9 @@ is imported only when a session is made: ``import slackrtm`` does not load it.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from .._lazy import lazy_names
 from ._protocol import (
     DEFAULT_RECONNECT,
     Connected,
@@ -20,29 +21,19 @@ from ._protocol import (
 )
 
 if TYPE_CHECKING:
-    from .aio import AsyncRtmSession
-    from .sync import RtmSession
+    from .aio import AsyncRtmSession as AsyncRtmSession
+    from .sync import RtmSession as RtmSession
+
+# Each driver loads its own I/O library (websockets, aiohttp) only when it is used.
+_LAZY = {"AsyncRtmSession": ".aio", "RtmSession": ".sync"}
 
 __all__ = [
     "DEFAULT_RECONNECT",
-    "AsyncRtmSession",
     "Connected",
     "Disconnected",
     "Lifecycle",
     "Reconnecting",
     "RtmOptions",
-    "RtmSession",
+    *_LAZY,
 ]
-
-
-def __getattr__(name: str) -> Any:
-    # Each driver loads its own I/O library only when it is used.
-    if name == "RtmSession":
-        from .sync import RtmSession
-
-        return RtmSession
-    if name == "AsyncRtmSession":
-        from .aio import AsyncRtmSession
-
-        return AsyncRtmSession
-    raise AttributeError(f"module 'slackrtm.rtm' has no attribute {name!r}")
+__getattr__, __dir__ = lazy_names(__name__, _LAZY)

@@ -165,3 +165,17 @@ def test_every_name_in_the_table_resolves_from_its_module() -> None:
     with pytest.raises(AttributeError, match="has no attribute 'Nope'"):
         slackrtm.Nope  # noqa: B018 - the lookup is the test
 
+
+def test_errors_lists_every_exception_class_of_the_hierarchy() -> None:
+    import slackrtm._exceptions as exceptions
+
+    tree = ast.parse(Path(exceptions.__file__).read_text(encoding="utf-8"))
+    defined = {node.name for node in tree.body if isinstance(node, ast.ClassDef)}
+    assert "ClientClosed" in defined, "the hierarchy is read"
+    for name in defined:
+        assert issubclass(getattr(exceptions, name), BaseException), name
+    listed = set(slackrtm.errors.__all__)
+    assert defined <= listed, sorted(defined - listed)
+    for name in defined:
+        assert getattr(slackrtm.errors, name) is getattr(exceptions, name), name
+    assert defined <= set(exceptions.__all__)

@@ -16,14 +16,14 @@ import math
 import time
 from collections.abc import AsyncIterator, Callable, Iterable
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import aiohttp
 
 from .._exceptions import RtmSessionClosed, SlackError
+from .._socket import AsyncSocketOpener, connect_error
 from ._common import (
     Handlers,
-    connect_error,
     message_command,
     outcome,
     presence_command,
@@ -31,9 +31,6 @@ from ._common import (
     typing_command,
 )
 from ._protocol import RtmOptions, RtmProtocol, check_seconds
-
-if TYPE_CHECKING:
-    from ..aio import AsyncClient
 
 __all__ = ["AsyncRtmSession"]
 
@@ -53,7 +50,7 @@ class AsyncRtmSession:
     ``hello``) and closes. Events come by ``async for event in session`` in arrival order.
 
     Args:
-        client: The client whose token, options and aiohttp session it uses.
+        opener: What its client hands it to open sockets (`AsyncClient._socket_opener`).
         batch_presence_aware: Passed to ``rtm.connect``.
         presence_sub: Passed to ``rtm.connect``.
         options: Timings, pacing and reconnects (`RtmOptions`).
@@ -62,7 +59,7 @@ class AsyncRtmSession:
 
     def __init__(
         self,
-        client: AsyncClient,
+        opener: AsyncSocketOpener,
         *,
         batch_presence_aware: bool | None = None,
         presence_sub: bool | None = None,
@@ -72,15 +69,14 @@ class AsyncRtmSession:
         """Prepare a session; nothing is opened until `connect`."""
         if options is not None and not isinstance(options, RtmOptions):
             raise TypeError("options must be an RtmOptions")
-        self._client = client
+        self._opener = opener
         self._connect_args = {
             "batch_presence_aware": batch_presence_aware,
             "presence_sub": presence_sub,
         }
         self._clock = clock
-        config = client._config
         self._proto = RtmProtocol(
-            options, logger=config.logger, allow_insecure=config.allow_insecure
+            options, logger=opener.logger, allow_insecure=opener.allow_insecure
         )
         self.options = self._proto.options
         # The core's own queue of events: it appends, the iterator pops; nothing in between.
@@ -498,20 +494,21 @@ class AsyncRtmSession:
     async def _connect_and_read(self, url: str | None) -> None:
         proto = self._proto
         clock = self._clock
-        client = self._client
+        opener = self._opener
         info = None
         stage = "rtm.connect"
         try:
             if url is None:
-                info = await client.rtm_connect(**self._connect_args)
+                info = await opener.web.rtm_connect(**self._connect_args)
                 url = info.url
             stage = "socket"
-            handshake = (await client._socket_session()).ws_connect(
+            handshake = (await opener.session()).ws_connect(
                 url,
                 autoping=True,
                 heartbeat=None,
-                ssl=client._ssl,
-                proxy=client._config.proxy,
+                # The same TLS settings as the client's Web API calls (True: aiohttp's default).
+                ssl=True if opener.ssl_context is None else opener.ssl_context,
+                proxy=opener.proxy,
                 timeout=aiohttp.ClientWSTimeout(ws_receive=None, ws_close=1.0),
                 # aiohttp refuses a frame of max_msg_size bytes or more, websockets one of
                 # more than max_size: + 1, so that both take max_inbound_bytes exactly.

@@ -13,12 +13,11 @@ import collections
 import contextlib
 import logging
 import math
-import ssl
 import threading
 import time
 from collections.abc import Callable, Iterable
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import websockets.exceptions
 from websockets.frames import CloseCode
@@ -26,9 +25,9 @@ from websockets.sync.client import ClientConnection
 from websockets.sync.client import connect as ws_connect
 
 from .._exceptions import RtmSessionClosed, SlackError
+from .._socket import SyncSocketOpener, connect_error
 from ._common import (
     Handlers,
-    connect_error,
     message_command,
     outcome,
     presence_command,
@@ -36,9 +35,6 @@ from ._common import (
     typing_command,
 )
 from ._protocol import Pending, RtmOptions, RtmProtocol, check_seconds
-
-if TYPE_CHECKING:
-    from ..sync import Client
 
 __all__ = ["RtmSession"]
 
@@ -79,7 +75,7 @@ class RtmSession:
     several threads: sends may come from any thread while one thread iterates.
 
     Args:
-        client: The client whose token and options it uses.
+        opener: What its client hands it to open sockets (`Client._socket_opener`).
         batch_presence_aware: Passed to ``rtm.connect``.
         presence_sub: Passed to ``rtm.connect``.
         options: Timings, pacing and reconnects (`RtmOptions`).
@@ -88,7 +84,7 @@ class RtmSession:
 
     def __init__(
         self,
-        client: Client,
+        opener: SyncSocketOpener,
         *,
         batch_presence_aware: bool | None = None,
         presence_sub: bool | None = None,
@@ -98,15 +94,14 @@ class RtmSession:
         """Prepare a session; nothing is opened until `connect`."""
         if options is not None and not isinstance(options, RtmOptions):
             raise TypeError("options must be an RtmOptions")
-        self._client = client
+        self._opener = opener
         self._connect_args = {
             "batch_presence_aware": batch_presence_aware,
             "presence_sub": presence_sub,
         }
         self._clock = clock
-        config = client._config
         self._proto = RtmProtocol(
-            options, logger=config.logger, allow_insecure=config.allow_insecure
+            options, logger=opener.logger, allow_insecure=opener.allow_insecure
         )
         self.options = self._proto.options
         self._lock = threading.Lock()
@@ -543,7 +538,7 @@ class RtmSession:
     def _link(self, url: str | None) -> None:
         proto = self._proto
         clock = self._clock
-        client = self._client
+        opener = self._opener
         info = None
         stage = "rtm.connect"
         # The socket is used as a context manager (websockets asks for it); this thread owns
@@ -552,13 +547,14 @@ class RtmSession:
         try:
             try:
                 if url is None:
-                    info = client.rtm_connect(**self._connect_args)
+                    info = opener.web.rtm_connect(**self._connect_args)
                     url = info.url
                 stage = "socket"
                 connecting = ws_connect(
                     url,
-                    ssl=self._ssl_context(url),
-                    proxy=client._config.proxy,
+                    # The same TLS settings as the client's Web API calls.
+                    ssl=opener.ssl_context if url.startswith("wss:") else None,
+                    proxy=opener.proxy,
                     open_timeout=_socket_timeout(self.options.connect_timeout),
                     close_timeout=1.0,
                     ping_interval=None,  # the core's RTM pings keep alive, the same in both
@@ -594,14 +590,6 @@ class RtmSession:
             with self._lock:
                 self._linking = False
                 self._poke()
-
-    def _ssl_context(self, url: str) -> ssl.SSLContext | None:
-        if not url.startswith("wss:"):
-            return None
-        # The same TLS settings as the client's Web API calls.
-        pool = self._client._pool
-        context: ssl.SSLContext | None = pool.connection_pool_kw.get("ssl_context")
-        return context
 
     def _read(self, ws: ClientConnection, link: int) -> None:
         proto = self._proto

@@ -7,17 +7,14 @@ from __future__ import annotations
 
 import inspect
 import logging
-import ssl
 from collections.abc import Callable, Iterable
 from typing import Any
 
 from .. import events
-from .._exceptions import SlackConnectionError
 from ._protocol import Pending
 
 __all__ = [
     "Handlers",
-    "connect_error",
     "message_command",
     "outcome",
     "presence_command",
@@ -63,47 +60,6 @@ def outcome(pending: Pending) -> Any:
     if pending.error is not None:
         raise pending.error
     return pending.result
-
-
-def connect_error(what: str, exc: BaseException) -> SlackConnectionError:
-    """A socket failure as a typed error that names no URL (socket URLs are secrets).
-
-    The reason is told in the same words whichever library raised it (websockets and aiohttp
-    wrap the same failure in classes of their own), so both sessions fail alike.
-    """
-    status = getattr(exc, "status", None) or getattr(
-        getattr(exc, "response", None), "status_code", None
-    )
-    detail = _reason(exc)
-    if isinstance(status, int):
-        detail += f", HTTP {status}"
-    return SlackConnectionError(f"RTM socket: {what} ({detail})")
-
-
-def _reason(exc: BaseException) -> str:
-    # Unwrap to the OS or TLS error underneath: aiohttp keeps it as `certificate_error` or
-    # `os_error`, others as the cause.
-    root = exc
-    for _ in range(8):
-        inner = (
-            getattr(root, "certificate_error", None)
-            or getattr(root, "os_error", None)
-            or root.__cause__
-        )
-        if not isinstance(inner, BaseException) or inner is root:
-            break
-        root = inner
-    if isinstance(root, ssl.SSLCertVerificationError):
-        return f"certificate not trusted: {root.verify_message or 'verify failed'}"
-    if isinstance(root, ssl.SSLError):
-        return f"TLS error: {root.reason or type(root).__name__}"
-    if isinstance(root, ConnectionRefusedError):
-        return "connection refused"
-    if isinstance(root, TimeoutError):
-        return "timed out"
-    if isinstance(root, OSError) and root.strerror:
-        return root.strerror
-    return type(exc).__name__
 
 
 Handler = Callable[[Any], Any]

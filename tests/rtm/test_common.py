@@ -15,10 +15,10 @@ import pytest
 
 from slackrtm import events
 from slackrtm._exceptions import RtmErrorAck, SlackConnectionError
+from slackrtm._socket import connect_error
 from slackrtm.rtm import Connected, Disconnected, Lifecycle
 from slackrtm.rtm._common import (
     Handlers,
-    connect_error,
     message_command,
     outcome,
     presence_command,

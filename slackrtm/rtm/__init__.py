@@ -1,9 +1,12 @@
-"""The RTM session: one sans-I/O protocol core (`_protocol`) and two drivers on it.
+"""The RTM session: one sans-I/O protocol core (`_protocol`), one public surface (`_surface`),
+and two drivers on them.
 
 `RtmSession` (``sync.py``, over the websockets library's sync client, with a reader thread) and
 `AsyncRtmSession` (``aio.py``, over aiohttp's ``ws_connect`` on the `AsyncClient`'s session)
-have the same names, arguments, events and errors. Get one from ``client.rtm()``. This package
-is imported only when a session is made: ``import slackrtm`` does not load it.
+are both a `_surface.SessionSurface`: the same names, arguments, docs, events and errors. Get
+one from ``client.rtm()``; it takes what it needs from the client's ``_socket_opener()``, and
+nothing here imports a client. This package is imported only when a session is made:
+``import slackrtm`` does not load it.
 """
 
 from __future__ import annotations

@@ -3,11 +3,12 @@
 `RtmSession` (``sync.py``) and `AsyncRtmSession` (``aio.py``) are one session in two forms, as
 httpx's `Client` and `AsyncClient` are one `BaseClient`. Written once, here: the constructor,
 the properties, ``repr``, ``on``, the send methods (names, argument checks before any I/O,
-docstrings), and the rules behind connecting and taking events that do not wait (what
-``connect`` raises after a failure, when ``next_event`` ends or gives up, the
-backpressure notices). The base's send methods call the driver's `_send`, which waits; the
-async driver overrides each with an ``async def`` that awaits the base's, so its checks and
-docs are these (``help()`` and `inspect.getdoc` show them).
+docstrings), the docs of the methods that wait (``connect``, ``next_event``, ``run``: each
+driver implements them in its form), and the rules behind them that do not wait (what
+``connect`` raises after a failure, when ``next_event`` ends or gives up, the backpressure
+notices). The base's send methods call the driver's `_send`, which waits; the async driver
+overrides each with an ``async def`` that awaits the base's, so its checks and docs are these
+(an override without a docstring shows the base's in ``help()`` and `inspect.getdoc`).
 
 What must not live here: anything that waits, a lock, an event, a thread, a task, a socket or
 an I/O library; the drivers own those. No decision of the protocol either: that is `_protocol`.
@@ -169,7 +170,11 @@ class SessionSurface(Generic[_Opener, _Result, _Done]):
         options: RtmOptions | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        """Prepare a session; nothing is opened until `connect`."""
+        """Prepare a session; nothing is opened until `connect`.
+
+        Raises:
+            TypeError: `options` is not an `RtmOptions`.
+        """
         if options is not None and not isinstance(options, RtmOptions):
             raise TypeError("options must be an RtmOptions")
         self._opener = opener
@@ -209,7 +214,8 @@ class SessionSurface(Generic[_Opener, _Result, _Done]):
 
     @property
     def state(self) -> str:
-        """``connecting``, ``open``, ``connected``, ``waiting`` (to reconnect) or ``closed``."""
+        """``idle`` (before `connect`), ``connecting``, ``open``, ``connected``, ``waiting``
+        (to reconnect) or ``closed``."""
         return self._proto.state
 
     # -- what waits: each driver's, in its form (``await`` in the async one); the docs are here ---

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from ._lazy import lazy_names
+
 if TYPE_CHECKING:
     from ._response import SlackResponse
 
@@ -33,15 +35,9 @@ __all__ = [
     "SlackTimeoutError",
 ]
 
-
-def __getattr__(name: str) -> Any:
-    # `SlackResponse` is an attrs class of its own module, loaded with the first error that
-    # carries one (or when named): raising nothing imports nothing.
-    if name == "SlackResponse":
-        from ._response import SlackResponse
-
-        return SlackResponse
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+# `SlackResponse` is an attrs class of its own module, loaded with the first error that carries
+# one (or when named): raising nothing imports nothing.
+__getattr__, __dir__ = lazy_names(__name__, {"SlackResponse": "._response"})
 
 
 def _rebuild(cls: type[SlackError], args: tuple[Any, ...], state: dict[str, Any]) -> SlackError:

@@ -39,6 +39,7 @@ from aiohttp import http_exceptions
 from ._aio_caller import task_caller
 from ._base import ClientBase
 from ._exceptions import ClientClosed, SlackError
+from ._socket import AsyncSocketOpener
 from ._web.body import BodyReader, Outcome
 from ._web.failures import BROKE_OFF, CLOSED, NOT_HTTP, TIMED_OUT, causes, closed, failure
 from ._web.finish import finish
@@ -290,7 +291,7 @@ class AsyncClient(ClientBase, AsyncWorkspace):
         from .rtm.aio import AsyncRtmSession  # loaded on first use
 
         return AsyncRtmSession(
-            self,
+            self._socket_opener(),
             batch_presence_aware=batch_presence_aware,
             presence_sub=presence_sub,
             options=options,
@@ -342,8 +343,21 @@ class AsyncClient(ClientBase, AsyncWorkspace):
             self._deadlines = _Deadlines(loop, self._config.timeout)
         return self._session
 
+    def _socket_opener(self) -> AsyncSocketOpener:
+        """What a socket session (RTM; Socket Mode later) needs to open its sockets."""
+        config = self._config
+        return AsyncSocketOpener(
+            self,
+            self._socket_session,
+            ssl_context=self._ssl if isinstance(self._ssl, ssl.SSLContext) else None,
+            proxy=config.proxy,
+            timeout=config.timeout,
+            allow_insecure=config.allow_insecure,
+            logger=config.logger,
+        )
+
     async def _socket_session(self) -> aiohttp.ClientSession:
-        """The session the RTM sockets are opened on (its connections are not the pool's)."""
+        """The session sockets are opened on (its connections are not the pool's)."""
         await self._open()
         assert self._sockets is not None
         return self._sockets

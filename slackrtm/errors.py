@@ -5,6 +5,7 @@ all subclasses of `SlackApiError`; ``ERROR_CLASSES`` maps each wire code to its 
 """
 
 from slackrtm._exceptions import (
+    ClientClosed,
     RateLimited,
     RtmConnectionLost,
     RtmErrorAck,
@@ -34,6 +35,7 @@ from slackrtm._generated.errors import __all__ as _generated_errors
 __all__ = [
     "ERROR_DESCRIPTIONS",
     "WARNING_DESCRIPTIONS",
+    "ClientClosed",
     "ErrorCode",
     "RateLimited",
     "RtmConnectionLost",

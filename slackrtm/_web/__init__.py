@@ -1,6 +1,6 @@
 """The sans-I/O core of the Web API clients: requests out, answers in, no sockets, no loop.
 
-Both transports (`slackrtm.client` over urllib3, `slackrtm.aio` over aiohttp) are a loop
+Both transports (`slackrtm.sync` over urllib3, `slackrtm.aio` over aiohttp) are a loop
 around these functions that only moves bytes:
 
     request = build_request(spec, args, config)

@@ -85,6 +85,11 @@ def untrusted_certificate(error: ssl.SSLCertVerificationError) -> str:
     return f"TLS certificate not trusted ({message or 'verify failed'})"
 
 
+def tls_failed(reason: str) -> str:
+    """The words for any other TLS failure, the same everywhere: ``"TLS failed (<reason>)"``."""
+    return f"TLS failed ({reason})"
+
+
 def _reason(exc: BaseException | None, config: Config) -> str:
     """Why no answer came, in the same words for both transports where the standard library
     says why (the libraries wrap the same `OSError` and `ssl` errors)."""
@@ -98,7 +103,7 @@ def _reason(exc: BaseException | None, config: Config) -> str:
     for item in found:
         reason: object = getattr(item, "reason", None)
         if isinstance(item, ssl.SSLError) and reason:
-            return f"TLS failed ({reason})"
+            return tls_failed(str(reason))
     if any(isinstance(item, socket.gaierror) for item in found):
         return "host name not resolved"
     if any(isinstance(item, ConnectionRefusedError) for item in found):

@@ -22,7 +22,7 @@ from typing import Any
 from .._generated import RtmConnectResponse
 from .._web.limits import TOKEN_ENVIRONMENT
 from .._web.policy import RetryPolicy
-from ..client import Client
+from ..sync import Client
 from ._errors import CliError, ExitCode, usage_error
 from ._output import Output, event_json, redact_url, to_wire
 

@@ -18,9 +18,9 @@ from typing import Any, TypeVar
 
 from .. import events
 from .._generated import RtmConnectResponse
-from ..client import Client
 from ..rtm import Connected
 from ..rtm.sync import RtmSession
+from ..sync import Client
 from ._errors import CliError, ExitCode
 from ._output import Output, event_line, redact_url
 

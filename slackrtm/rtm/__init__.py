@@ -1,15 +1,19 @@
-"""The RTM session: one sans-I/O protocol core (`_protocol`) and two drivers on it.
+"""The RTM session: one sans-I/O protocol core (`_protocol`), one public surface (`_surface`),
+and two drivers on them.
 
 `RtmSession` (``sync.py``, over the websockets library's sync client, with a reader thread) and
 `AsyncRtmSession` (``aio.py``, over aiohttp's ``ws_connect`` on the `AsyncClient`'s session)
-have the same names, arguments, events and errors. Get one from ``client.rtm()``. This package
-is imported only when a session is made: ``import slackrtm`` does not load it.
+are both a `_surface.SessionSurface`: the same names, arguments, docs, events and errors. Get
+one from ``client.rtm()``; it takes what it needs from the client's ``_socket_opener()``, and
+nothing here imports a client. This package is imported only when a session is made:
+``import slackrtm`` does not load it.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from .._lazy import lazy_names
 from ._options import (
     DEFAULT_RECONNECT,
     Connected,
@@ -20,29 +24,19 @@ from ._options import (
 )
 
 if TYPE_CHECKING:
-    from .aio import AsyncRtmSession
-    from .sync import RtmSession
+    from .aio import AsyncRtmSession as AsyncRtmSession
+    from .sync import RtmSession as RtmSession
+
+# Each driver loads its own I/O library (websockets, aiohttp) only when it is used.
+_LAZY = {"AsyncRtmSession": ".aio", "RtmSession": ".sync"}
 
 __all__ = [
     "DEFAULT_RECONNECT",
-    "AsyncRtmSession",
     "Connected",
     "Disconnected",
     "Lifecycle",
     "Reconnecting",
     "RtmOptions",
-    "RtmSession",
+    *_LAZY,
 ]
-
-
-def __getattr__(name: str) -> Any:
-    # Each driver loads its own I/O library only when it is used.
-    if name == "RtmSession":
-        from .sync import RtmSession
-
-        return RtmSession
-    if name == "AsyncRtmSession":
-        from .aio import AsyncRtmSession
-
-        return AsyncRtmSession
-    raise AttributeError(f"module 'slackrtm.rtm' has no attribute {name!r}")
+__getattr__, __dir__ = lazy_names(__name__, _LAZY)

@@ -12,29 +12,15 @@ import asyncio
 import collections
 import contextlib
 import inspect
-import math
-import time
-from collections.abc import AsyncIterator, Callable, Iterable
+from collections.abc import AsyncIterator, Awaitable, Iterable
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import aiohttp
 
 from .._exceptions import RtmSessionClosed, SlackError
-from ._common import (
-    Handlers,
-    connect_error,
-    message_command,
-    outcome,
-    presence_command,
-    report_handler_error,
-    typing_command,
-)
-from ._options import RtmOptions, check_seconds
-from ._protocol import RtmProtocol
-
-if TYPE_CHECKING:
-    from ..aio import AsyncClient
+from .._socket import AsyncSocketOpener, connect_error
+from ._surface import SessionSurface, outcome
 
 __all__ = ["AsyncRtmSession"]
 
@@ -47,43 +33,20 @@ buffer of thousands of live events costs more in collections than the yields) an
 ones are not held back."""
 
 
-class AsyncRtmSession:
-    """One RTM session over aiohttp: `RtmSession` with ``await``.
+class AsyncRtmSession(SessionSurface[AsyncSocketOpener, Awaitable[Any], Awaitable[None]]):
+    """One RTM session over aiohttp: `RtmSession` with ``await`` (see `SessionSurface`).
 
     Made by `AsyncClient.rtm`; ``async with`` connects (``rtm.connect``, the socket, Slack's
     ``hello``) and closes. Events come by ``async for event in session`` in arrival order.
 
-    Args:
-        client: The client whose token, options and aiohttp session it uses.
-        batch_presence_aware: Passed to ``rtm.connect``.
-        presence_sub: Passed to ``rtm.connect``.
-        options: Timings, pacing and reconnects (`RtmOptions`).
-        clock: A monotonic clock in seconds.
+    A public method without a docstring here is documented once, in `SessionSurface`
+    (``help()`` and `inspect.getdoc` show that text).
     """
 
-    def __init__(
-        self,
-        client: AsyncClient,
-        *,
-        batch_presence_aware: bool | None = None,
-        presence_sub: bool | None = None,
-        options: RtmOptions | None = None,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
-        """Prepare a session; nothing is opened until `connect`."""
-        if options is not None and not isinstance(options, RtmOptions):
-            raise TypeError("options must be an RtmOptions")
-        self._client = client
-        self._connect_args = {
-            "batch_presence_aware": batch_presence_aware,
-            "presence_sub": presence_sub,
-        }
-        self._clock = clock
-        config = client._config
-        self._proto = RtmProtocol(
-            options, logger=config.logger, allow_insecure=config.allow_insecure
-        )
-        self.options = self._proto.options
+    _coroutine_handlers = True
+    _how_to_connect = "async with client.rtm() as rtm"
+
+    def _prepare(self) -> None:
         # The core's own queue of events: it appends, the iterator pops; nothing in between.
         self._buffer: collections.deque[object] = self._proto.events
         self._readable = asyncio.Event()
@@ -98,46 +61,11 @@ class AsyncRtmSession:
         self._linking = False
         self._ws: aiohttp.ClientWebSocketResponse[bool] | None = None
         self._ws_link: int | None = None
-        self._started = False
-        self._raised = False
-        self._handlers = Handlers(coroutines=True)
-
-    def __repr__(self) -> str:
-        return f"<AsyncRtmSession state={self._proto.state}>"
-
-    # -- public facts -------------------------------------------------------------------------
-
-    @property
-    def self_(self) -> Any:
-        """The connecting user (``self`` in the latest ``rtm.connect`` answer)."""
-        return self._proto.info.self_ if self._proto.info is not None else None
-
-    @property
-    def team(self) -> Any:
-        """The workspace, from the latest ``rtm.connect`` answer."""
-        return self._proto.info.team if self._proto.info is not None else None
-
-    @property
-    def state(self) -> str:
-        """``connecting``, ``open``, ``connected``, ``waiting`` (to reconnect) or ``closed``."""
-        return self._proto.state
 
     # -- lifecycle ----------------------------------------------------------------------------
 
     async def connect(self) -> AsyncRtmSession:
-        """Call ``rtm.connect``, open the socket and wait for Slack's ``hello``.
-
-        Returns:
-            The session.
-
-        Raises:
-            SlackApiError: ``rtm.connect`` refused (e.g. `slackrtm.errors.InvalidAuth`).
-            SlackError: Another failure that ended the session before it connected.
-            RuntimeError: It was connected before.
-        """
-        if self._started:
-            raise RuntimeError("an RTM session connects once; make a new one with client.rtm()")
-        self._started = True
+        self._start()
         self._engine = asyncio.get_running_loop().create_task(
             self._run(), name="slackrtm-rtm-engine"
         )
@@ -146,11 +74,7 @@ class AsyncRtmSession:
             await self._wait_readable()
         if self._proto.connects == 0:
             await self.close()
-            error = self._proto.error
-            if error is None:  # closed by the user, e.g. from another task, before hello
-                raise self._proto.closed_error()
-            self._raised = True
-            raise error
+            raise self._connect_error()
         return self
 
     async def __aenter__(self) -> AsyncRtmSession:
@@ -186,64 +110,26 @@ class AsyncRtmSession:
 
     # -- sending ------------------------------------------------------------------------------
 
+    # The public send methods: the base's checks and docs (`help()` shows them), awaited.
+
     async def send_message(
         self, channel: str, text: str, *, thread_ts: str | None = None, timeout: float | None = None
     ) -> Any:
-        """Post a message and wait for Slack's ack.
-
-        Args:
-            channel: The channel ID.
-            text: The text (Slack refuses more than 4,000 characters with an error ack).
-            thread_ts: Reply in this thread.
-            timeout: Seconds for queueing, pacing and the ack; `RtmOptions.ack_timeout` default.
-
-        Returns:
-            The `slackrtm.events.MessageAck` (``ts``, ``text``).
-
-        Raises:
-            TypeError, ValueError: A bad argument, before any I/O.
-            RtmFrameTooLarge: Over 16 kB encoded; nothing sent.
-            RtmErrorAck: Slack refused it (``code``, ``msg``, ``description``).
-            RtmSendTimeout: Not sent or not acked in time.
-            RtmConnectionLost: The socket went away before the ack (delivery unknown).
-            RtmSessionClosed: The session is closed or has ended.
-        """
-        return await self._send(message_command(channel, text, thread_ts), timeout)
+        return await super().send_message(channel, text, thread_ts=thread_ts, timeout=timeout)
 
     async def typing(self, channel: str, *, timeout: float | None = None) -> None:
-        """Show "typing" in a channel; returns once the frame is written.
-
-        Raises:
-            TypeError, ValueError: A bad argument, before any I/O.
-            RtmSendTimeout: Not written in time (the session was not connected).
-            RtmConnectionLost: The socket failed as the frame was written (delivery unknown).
-            RtmSessionClosed: The session is closed or has ended.
-        """
-        await self._send(typing_command(channel), timeout)
+        await super().typing(channel, timeout=timeout)
 
     async def subscribe_presence(
         self, user_ids: Iterable[str], *, timeout: float | None = None
     ) -> None:
-        """Follow these users' presence (the list replaces the last); kept across reconnects.
-
-        Returns once the frame is written; it is sent again after every reconnect.
-
-        Raises:
-            TypeError, ValueError: A bad argument, before any I/O.
-            RtmSendTimeout: Not written in time (it is still sent after the next ``hello``).
-            RtmConnectionLost: The socket failed as the frame was written (it is still sent
-                after the next ``hello``).
-            RtmSessionClosed: The session is closed or has ended.
-        """
-        await self._send(presence_command(user_ids), timeout)
+        await super().subscribe_presence(user_ids, timeout=timeout)
 
     async def send(self, command: Any, *, timeout: float | None = None) -> Any:
-        """Send any client command (`slackrtm.events.Command`); the ack, or None without one."""
-        return await self._send(command, timeout)
+        return await super().send(command, timeout=timeout)
 
     async def _send(self, command: Any, timeout: float | None) -> Any:
-        if not self._started:
-            raise RuntimeError("connect the session first (async with client.rtm() as rtm)")
+        self._check_started()
         pending = self._proto.send(command, self._clock(), timeout=timeout)
         waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         pending.waiter = waiter
@@ -256,6 +142,9 @@ class AsyncRtmSession:
             self._proto.cancel(pending)
             raise
         return outcome(pending)
+
+    async def _send_written(self, command: Any, timeout: float | None) -> None:
+        await self._send(command, timeout)
 
     # -- events -------------------------------------------------------------------------------
 
@@ -301,34 +190,16 @@ class AsyncRtmSession:
             raise StopAsyncIteration from None
 
     async def next_event(self, timeout: float | None = None) -> Any:
-        """The next event or lifecycle notice, waiting at most `timeout` seconds.
-
-        Raises:
-            TimeoutError: None came in time.
-            RtmSessionClosed: The session was closed and every event has been taken.
-            SlackError: The error that ended the session (once, after the buffered events;
-                afterwards RtmSessionClosed).
-        """
         if timeout is not None:
-            timeout = check_seconds("timeout", timeout, zero=True)
-        deadline = None if timeout is None or math.isinf(timeout) else self._clock() + timeout
+            timeout = self._check_timeout(timeout)
+        deadline = self._deadline_after(timeout)
         buffer = self._buffer
         while not buffer:
-            proto = self._proto
-            if proto.closed:
-                error = proto.error
-                if error is not None and not self._raised:
-                    self._raised = True
-                    raise error
-                raise proto.closed_error()
-            if not self._started:
-                raise RuntimeError("connect the session first (async with client.rtm() as rtm)")
+            self._check_may_wait()
             if deadline is None:
                 await self._wait_readable()
             else:
-                left = deadline - self._clock()
-                if left <= 0:
-                    raise TimeoutError(f"no RTM event within {timeout:g} s")
+                left = self._time_left(deadline, timeout)
                 with contextlib.suppress(asyncio.TimeoutError):
                     await asyncio.wait_for(self._wait_readable(), left)
         event = buffer.popleft()
@@ -345,40 +216,9 @@ class AsyncRtmSession:
         finally:
             self._waiting -= 1
 
-    # -- callbacks ----------------------------------------------------------------------------
-
-    def on(self, kind: type | str, handler: Callable[[Any], Any] | None = None) -> Any:
-        """Call `handler` for each event of `kind` during `run`; usable as a decorator.
-
-        Args:
-            kind: An event class (``events.Message``, ``Connected``; subclasses match) or a
-                wire type (``"message"``).
-            handler: A function, bound method or coroutine function taking the event.
-
-        Returns:
-            The handler (or, without one, a decorator that registers it).
-
-        Raises:
-            TypeError: A bad kind or a handler that is not callable.
-        """
-        if handler is None:
-
-            def register(fn: Callable[[Any], Any]) -> Callable[[Any], Any]:
-                self._handlers.add(kind, fn)
-                return fn
-
-            return register
-        self._handlers.add(kind, handler)
-        return handler
+    # -- callbacks (`on` is the base's) ------------------------------------------------------
 
     async def run(self) -> None:
-        """Dispatch events to the handlers of `on`, in arrival order, until the session closes.
-
-        A handler that raises is logged with its traceback and the session goes on.
-
-        Raises:
-            SlackError: The error that ended the session, if one did.
-        """
         async for event in self:
             for handler in self._handlers.matching(event):
                 try:
@@ -386,7 +226,7 @@ class AsyncRtmSession:
                     if inspect.isawaitable(result):
                         await result
                 except Exception:
-                    report_handler_error(self._proto._log, handler, event)
+                    self._handler_failed(handler, event)
 
     # -- the engine ---------------------------------------------------------------------------
 
@@ -497,38 +337,12 @@ class AsyncRtmSession:
             self._wake.set()
 
     async def _connect_and_read(self, url: str | None) -> None:
+        opened = await self._open(url)
+        if opened is None:
+            return
+        ws, info = opened
         proto = self._proto
-        clock = self._clock
-        client = self._client
-        info = None
-        stage = "rtm.connect"
-        try:
-            if url is None:
-                info = await client.rtm_connect(**self._connect_args)
-                url = info.url
-            stage = "socket"
-            handshake = (await client._socket_session()).ws_connect(
-                url,
-                autoping=True,
-                heartbeat=None,
-                ssl=client._ssl,
-                proxy=client._config.proxy,
-                timeout=aiohttp.ClientWSTimeout(ws_receive=None, ws_close=1.0),
-                # aiohttp refuses a frame of max_msg_size bytes or more, websockets one of
-                # more than max_size: + 1, so that both take max_inbound_bytes exactly.
-                max_msg_size=self.options.max_inbound_bytes + 1,
-                compress=0,
-            )
-            ws = await asyncio.wait_for(handshake, self.options.connect_timeout)
-        except SlackError as exc:
-            proto.connect_failed(clock(), exc, stage=stage)
-            self._wake.set()
-            return
-        except (aiohttp.ClientError, OSError, asyncio.TimeoutError, ValueError) as exc:
-            proto.connect_failed(clock(), connect_error("handshake failed", exc), stage="socket")
-            self._wake.set()
-            return
-        link = proto.socket_opened(clock(), info)
+        link = proto.socket_opened(self._clock(), info)
         if proto.link != link:
             with contextlib.suppress(aiohttp.ClientError, ConnectionError, asyncio.TimeoutError):
                 await ws.close()
@@ -537,7 +351,59 @@ class AsyncRtmSession:
         self._wake.set()
         await self._read(ws, link)
 
+    async def _open(
+        self, url: str | None
+    ) -> tuple[aiohttp.ClientWebSocketResponse[bool], Any] | None:
+        """The socket, open, and the ``rtm.connect`` answer if one was asked for; or None
+        when the attempt failed, which the core has been told."""
+        opener = self._opener
+        info = None
+        stage = "rtm.connect"
+        try:
+            if url is None:
+                info = await opener.web.rtm_connect(**self._connect_args)
+                url = info.url
+            stage = "socket"
+            handshake = (await opener.session()).ws_connect(
+                url,
+                autoping=True,
+                heartbeat=None,
+                # The same TLS settings as the client's Web API calls (True: aiohttp's default).
+                ssl=True if opener.ssl_context is None else opener.ssl_context,
+                proxy=opener.proxy,
+                timeout=aiohttp.ClientWSTimeout(ws_receive=None, ws_close=1.0),
+                # aiohttp refuses a frame of max_msg_size bytes or more, websockets one of
+                # more than max_size: + 1, so that both take max_inbound_bytes exactly.
+                max_msg_size=self.options.max_inbound_bytes + 1,
+                compress=0,
+            )
+            return await asyncio.wait_for(handshake, self.options.connect_timeout), info
+        except SlackError as exc:
+            error: SlackError = exc
+        except (aiohttp.ClientError, OSError, asyncio.TimeoutError, ValueError) as exc:
+            error, stage = connect_error("handshake failed", exc), "socket"
+        self._proto.connect_failed(self._clock(), error, stage=stage)
+        self._wake.set()
+        return None
+
     async def _read(self, ws: aiohttp.ClientWebSocketResponse[bool], link: int) -> None:
+        """Read frames into the core until the socket ends or is not the session's any more."""
+        cause, too_large = "connection dropped", False
+        try:
+            cause, too_large = await self._read_frames(ws, link)
+        finally:
+            proto = self._proto
+            if too_large:
+                proto.inbound_too_large(link, self._clock())
+            else:
+                proto.connection_lost(link, self._clock(), cause)
+            self._settle()
+            self._wake.set()
+
+    async def _read_frames(
+        self, ws: aiohttp.ClientWebSocketResponse[bool], link: int
+    ) -> tuple[str, bool]:
+        """The reading loop (hot: one pass per frame); returns how the socket ended (`_ending`)."""
         proto = self._proto
         clock = self._clock
         buffer = self._buffer
@@ -557,63 +423,39 @@ class AsyncRtmSession:
             fresh = False
 
         text, binary = aiohttp.WSMsgType.TEXT, aiohttp.WSMsgType.BINARY
-        cause = "connection dropped"
-        too_large = False
-        try:
-            while True:
-                if len(buffer) >= limit:
-                    await self._backpressure()
-                msg = await ws.receive()
-                kind = msg.type
-                if kind is text or kind is binary:
-                    if not fresh:
-                        now = clock()
-                        fresh = True
-                        call_soon(turn_over)
-                    if receive_text(link, msg.data, now):
-                        self._settle()
-                        if proto.link != link or proto.queued or proto.state != "connected":
-                            self._wake.set()
-                            if proto.link != link:
-                                return
-                    elif self._waiting:
-                        # A plain event while connected, nothing queued or completed: the
-                        # event is in the buffer; only a waiting iterator needs waking.
-                        readable.set()
-                    unyielded += 1
-                    if unyielded >= _BATCH:
-                        unyielded = 0
-                        await asyncio.sleep(0)  # the iterator's turn (see _BATCH)
-                    continue
-                if kind is aiohttp.WSMsgType.CLOSE or kind is aiohttp.WSMsgType.CLOSED:
-                    code = ws.close_code
-                    cause = f"closed by Slack (code {code})" if code else "connection closed"
-                    return
-                if kind is aiohttp.WSMsgType.ERROR:
-                    # aiohttp refused a frame over max_msg_size from its header, and closed
-                    # the socket with code 1009.
-                    error = msg.data
-                    too_large = (
-                        isinstance(error, aiohttp.WebSocketError)
-                        and error.code == aiohttp.WSCloseCode.MESSAGE_TOO_BIG
-                    )
-                    return
-                if kind is aiohttp.WSMsgType.CLOSING:
-                    return
-        finally:
-            if too_large:
-                proto.inbound_too_large(link, clock())
-            else:
-                proto.connection_lost(link, clock(), cause)
-            self._settle()
-            self._wake.set()
+        while True:
+            if len(buffer) >= limit:
+                await self._backpressure()
+            msg = await ws.receive()
+            kind = msg.type
+            if kind is not text and kind is not binary:
+                ended = _ending(kind, msg.data, ws)
+                if ended is not None:
+                    return ended
+                continue
+            if not fresh:
+                now = clock()
+                fresh = True
+                call_soon(turn_over)
+            if receive_text(link, msg.data, now):
+                self._settle()
+                if proto.link != link or proto.queued or proto.state != "connected":
+                    self._wake.set()
+                    if proto.link != link:
+                        return _DROPPED
+            elif self._waiting:
+                # A plain event while connected, nothing queued or completed: the event is in
+                # the buffer; only a waiting iterator needs waking.
+                readable.set()
+            unyielded += 1
+            if unyielded >= _BATCH:
+                unyielded = 0
+                await asyncio.sleep(0)  # the iterator's turn (see _BATCH)
 
     async def _backpressure(self) -> None:
+        """Stop reading while the buffer is full: TCP holds the frames back."""
         proto = self._proto
-        proto.set_reading_paused(True, self._clock())
-        proto._log.warning(
-            "RTM: %d events are waiting for the consumer; reading paused", len(self._buffer)
-        )
+        self._pause_reading(len(self._buffer))
         self._paused = True
         try:
             while len(self._buffer) >= self.options.max_buffered and not proto.closed:
@@ -621,5 +463,29 @@ class AsyncRtmSession:
                 await self._space.wait()
         finally:
             self._paused = False
-        proto.set_reading_paused(False, self._clock())
+        self._resume_reading()
         self._wake.set()
+
+
+_DROPPED = ("connection dropped", False)
+
+
+def _ending(
+    kind: aiohttp.WSMsgType, data: object, ws: aiohttp.ClientWebSocketResponse[bool]
+) -> tuple[str, bool] | None:
+    """How a message that is not a frame (its `kind` and `data`) ends the socket: the cause,
+    and whether aiohttp refused a frame as too large; None for one that does not end it."""
+    if kind is aiohttp.WSMsgType.CLOSE or kind is aiohttp.WSMsgType.CLOSED:
+        code = ws.close_code
+        return (f"closed by Slack (code {code})" if code else "connection closed", False)
+    if kind is aiohttp.WSMsgType.ERROR:
+        # aiohttp refused a frame over max_msg_size from its header, and closed the socket
+        # with code 1009.
+        too_large = (
+            isinstance(data, aiohttp.WebSocketError)
+            and data.code == aiohttp.WSCloseCode.MESSAGE_TOO_BIG
+        )
+        return ("connection dropped", too_large)
+    if kind is aiohttp.WSMsgType.CLOSING:
+        return _DROPPED
+    return None

@@ -12,13 +12,9 @@ from __future__ import annotations
 import collections
 import contextlib
 import logging
-import math
-import ssl
 import threading
-import time
-from collections.abc import Callable, Iterable
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import websockets.exceptions
 from websockets.frames import CloseCode
@@ -26,21 +22,9 @@ from websockets.sync.client import ClientConnection
 from websockets.sync.client import connect as ws_connect
 
 from .._exceptions import RtmSessionClosed, SlackError
-from ._common import (
-    Handlers,
-    connect_error,
-    message_command,
-    outcome,
-    presence_command,
-    report_handler_error,
-    typing_command,
-)
-from ._options import RtmOptions, check_seconds
-from ._protocol import RtmProtocol
+from .._socket import SyncSocketOpener, connect_error
 from ._sends import Pending
-
-if TYPE_CHECKING:
-    from ..client import Client
+from ._surface import SessionSurface, outcome
 
 __all__ = ["RtmSession"]
 
@@ -73,44 +57,18 @@ _WAIT_MARGIN = 5.0
 """Seconds a sender waits beyond its send's own deadline before assuming the engine is gone."""
 
 
-class RtmSession:
-    """One RTM session over the websockets library's sync client.
+class RtmSession(SessionSurface[SyncSocketOpener, Any, None]):
+    """One RTM session over the websockets library's sync client (see `SessionSurface`).
 
     Made by `Client.rtm`; ``with`` connects (``rtm.connect``, the socket, Slack's ``hello``)
     and closes. Events come by ``for event in session`` in arrival order. Safe to use from
     several threads: sends may come from any thread while one thread iterates.
 
-    Args:
-        client: The client whose token and options it uses.
-        batch_presence_aware: Passed to ``rtm.connect``.
-        presence_sub: Passed to ``rtm.connect``.
-        options: Timings, pacing and reconnects (`RtmOptions`).
-        clock: A monotonic clock in seconds.
+    A public method without a docstring here is documented once, in `SessionSurface`
+    (``help()`` and `inspect.getdoc` show that text).
     """
 
-    def __init__(
-        self,
-        client: Client,
-        *,
-        batch_presence_aware: bool | None = None,
-        presence_sub: bool | None = None,
-        options: RtmOptions | None = None,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
-        """Prepare a session; nothing is opened until `connect`."""
-        if options is not None and not isinstance(options, RtmOptions):
-            raise TypeError("options must be an RtmOptions")
-        self._client = client
-        self._connect_args = {
-            "batch_presence_aware": batch_presence_aware,
-            "presence_sub": presence_sub,
-        }
-        self._clock = clock
-        config = client._config
-        self._proto = RtmProtocol(
-            options, logger=config.logger, allow_insecure=config.allow_insecure
-        )
-        self.options = self._proto.options
+    def _prepare(self) -> None:
         self._lock = threading.Lock()
         self._readable = threading.Condition(self._lock)
         self._space = threading.Condition(self._lock)
@@ -129,47 +87,12 @@ class RtmSession:
         self._linking = False
         self._ws: ClientConnection | None = None
         self._ws_link: int | None = None
-        self._started = False
-        self._raised = False
-        self._handlers = Handlers(coroutines=False)
-
-    def __repr__(self) -> str:
-        return f"<RtmSession state={self._proto.state}>"
-
-    # -- public facts -------------------------------------------------------------------------
-
-    @property
-    def self_(self) -> Any:
-        """The connecting user (``self`` in the latest ``rtm.connect`` answer)."""
-        return self._proto.info.self_ if self._proto.info is not None else None
-
-    @property
-    def team(self) -> Any:
-        """The workspace, from the latest ``rtm.connect`` answer."""
-        return self._proto.info.team if self._proto.info is not None else None
-
-    @property
-    def state(self) -> str:
-        """``connecting``, ``open``, ``connected``, ``waiting`` (to reconnect) or ``closed``."""
-        return self._proto.state
 
     # -- lifecycle ----------------------------------------------------------------------------
 
     def connect(self) -> RtmSession:
-        """Call ``rtm.connect``, open the socket and wait for Slack's ``hello``.
-
-        Returns:
-            The session.
-
-        Raises:
-            SlackApiError: ``rtm.connect`` refused (e.g. `slackrtm.errors.InvalidAuth`).
-            SlackError: Another failure that ended the session before it connected.
-            RuntimeError: It was connected before.
-        """
         with self._lock:
-            if self._started:
-                raise RuntimeError("an RTM session connects once; make a new one with client.rtm()")
-            self._started = True
+            self._start()
         self._engine = threading.Thread(target=self._run, name="slackrtm-rtm-engine", daemon=True)
         self._engine.start()
         with self._lock:
@@ -178,11 +101,7 @@ class RtmSession:
             failed = self._proto.connects == 0
         if failed:
             self.close()
-            error = self._proto.error
-            if error is None:  # closed by the user, e.g. from another thread, before hello
-                raise self._proto.closed_error()
-            self._raised = True
-            raise error
+            raise self._connect_error()
         return self
 
     def __enter__(self) -> RtmSession:
@@ -221,63 +140,11 @@ class RtmSession:
 
     # -- sending ------------------------------------------------------------------------------
 
-    def send_message(
-        self, channel: str, text: str, *, thread_ts: str | None = None, timeout: float | None = None
-    ) -> Any:
-        """Post a message and wait for Slack's ack.
-
-        Args:
-            channel: The channel ID.
-            text: The text (Slack refuses more than 4,000 characters with an error ack).
-            thread_ts: Reply in this thread.
-            timeout: Seconds for queueing, pacing and the ack; `RtmOptions.ack_timeout` default.
-
-        Returns:
-            The `slackrtm.events.MessageAck` (``ts``, ``text``).
-
-        Raises:
-            TypeError, ValueError: A bad argument, before any I/O.
-            RtmFrameTooLarge: Over 16 kB encoded; nothing sent.
-            RtmErrorAck: Slack refused it (``code``, ``msg``, ``description``).
-            RtmSendTimeout: Not sent or not acked in time.
-            RtmConnectionLost: The socket went away before the ack (delivery unknown).
-            RtmSessionClosed: The session is closed or has ended.
-        """
-        return self._send(message_command(channel, text, thread_ts), timeout)
-
-    def typing(self, channel: str, *, timeout: float | None = None) -> None:
-        """Show "typing" in a channel; returns once the frame is written.
-
-        Raises:
-            TypeError, ValueError: A bad argument, before any I/O.
-            RtmSendTimeout: Not written in time (the session was not connected).
-            RtmConnectionLost: The socket failed as the frame was written (delivery unknown).
-            RtmSessionClosed: The session is closed or has ended.
-        """
-        self._send(typing_command(channel), timeout)
-
-    def subscribe_presence(self, user_ids: Iterable[str], *, timeout: float | None = None) -> None:
-        """Follow these users' presence (the list replaces the last); kept across reconnects.
-
-        Returns once the frame is written; it is sent again after every reconnect.
-
-        Raises:
-            TypeError, ValueError: A bad argument, before any I/O.
-            RtmSendTimeout: Not written in time (it is still sent after the next ``hello``).
-            RtmConnectionLost: The socket failed as the frame was written (it is still sent
-                after the next ``hello``).
-            RtmSessionClosed: The session is closed or has ended.
-        """
-        self._send(presence_command(user_ids), timeout)
-
-    def send(self, command: Any, *, timeout: float | None = None) -> Any:
-        """Send any client command (`slackrtm.events.Command`); the ack, or None without one."""
-        return self._send(command, timeout)
+    # The public send methods are the base's; they call these.
 
     def _send(self, command: Any, timeout: float | None) -> Any:
         with self._lock:
-            if not self._started:
-                raise RuntimeError("connect the session first (with client.rtm() as rtm)")
+            self._check_started()
             pending = self._proto.send(command, self._clock(), timeout=timeout)
             pending.waiter = threading.Event()
             self._poke()
@@ -290,6 +157,9 @@ class RtmSession:
                 self._proto.cancel(pending)
             raise
         return outcome(pending)
+
+    def _send_written(self, command: Any, timeout: float | None) -> None:
+        self._send(command, timeout)
 
     def _wait_for(self, pending: Pending) -> None:
         """Wait until the engine completes `pending`, which it does by the send's deadline.
@@ -329,16 +199,8 @@ class RtmSession:
             raise StopIteration from None
 
     def next_event(self, timeout: float | None = None) -> Any:
-        """The next event or lifecycle notice, waiting at most `timeout` seconds.
-
-        Raises:
-            TimeoutError: None came in time.
-            RtmSessionClosed: The session was closed and every event has been taken.
-            SlackError: The error that ended the session (once, after the buffered events;
-                afterwards RtmSessionClosed).
-        """
-        if timeout is not None and (type(timeout) is not float or not timeout >= 0.0):
-            timeout = check_seconds("timeout", timeout, zero=True)  # (a float >= 0 passes as is)
+        if timeout is not None:
+            timeout = self._check_timeout(timeout)
         buffer = self._buffer
         if buffer:
             # The common case in a burst: no lock. A deque's popleft is atomic; one that lost
@@ -352,25 +214,14 @@ class RtmSession:
                     with self._lock:
                         self._space.notify()
                 return event
-        deadline = None if timeout is None or math.isinf(timeout) else self._clock() + timeout
+        deadline = self._deadline_after(timeout)
         with self._lock:
             while not buffer:
-                proto = self._proto
-                if proto.closed:
-                    error = proto.error
-                    if error is not None and not self._raised:
-                        self._raised = True
-                        raise error
-                    raise proto.closed_error()
-                if not self._started:
-                    raise RuntimeError("connect the session first (with client.rtm() as rtm)")
+                self._check_may_wait()
                 if deadline is None:
                     self._wait_readable(None)
                 else:
-                    left = deadline - self._clock()
-                    if left <= 0:
-                        raise TimeoutError(f"no RTM event within {timeout:g} s")
-                    self._wait_readable(min(left, _MAX_WAIT))
+                    self._wait_readable(min(self._time_left(deadline, timeout), _MAX_WAIT))
             event = buffer.popleft()
             if self._paused and len(buffer) < self.options.max_buffered:
                 self._space.notify()
@@ -384,46 +235,15 @@ class RtmSession:
         finally:
             self._waiting -= 1
 
-    # -- callbacks ----------------------------------------------------------------------------
-
-    def on(self, kind: type | str, handler: Callable[[Any], Any] | None = None) -> Any:
-        """Call `handler` for each event of `kind` during `run`; usable as a decorator.
-
-        Args:
-            kind: An event class (``events.Message``, ``Connected``; subclasses match) or a
-                wire type (``"message"``).
-            handler: A function or bound method taking the event.
-
-        Returns:
-            The handler (or, without one, a decorator that registers it).
-
-        Raises:
-            TypeError: A coroutine function (use `AsyncClient`), or a bad kind.
-        """
-        if handler is None:
-
-            def register(fn: Callable[[Any], Any]) -> Callable[[Any], Any]:
-                self._handlers.add(kind, fn)
-                return fn
-
-            return register
-        self._handlers.add(kind, handler)
-        return handler
+    # -- callbacks (`on` is the base's) ------------------------------------------------------
 
     def run(self) -> None:
-        """Dispatch events to the handlers of `on`, in arrival order, until the session closes.
-
-        A handler that raises is logged with its traceback and the session goes on.
-
-        Raises:
-            SlackError: The error that ended the session, if one did.
-        """
         for event in self:
             for handler in self._handlers.matching(event):
                 try:
                     handler(event)
                 except Exception:
-                    report_handler_error(self._proto._log, handler, event)
+                    self._handler_failed(handler, event)
 
     # -- the engine (all of these run with the lock held unless said otherwise) ---------------
 
@@ -448,22 +268,18 @@ class RtmSession:
                 pending.waiter.set()
 
     def _run(self) -> None:
-        """The engine thread."""
+        """The engine thread: tick the core, write what it gives, start attempts, sleep."""
         proto = self._proto
         clock = self._clock
-        lock = self._lock
         try:
             while True:
-                with lock:
+                with self._lock:
                     self._dirty = False
                     now = clock()
                     proto.tick(now)
                     frames = proto.data_to_send(now)
                     self._settle()
-                    ws = self._ws if self._ws_link == proto.link else None
-                    stale = None
-                    if self._ws is not None and self._ws_link != proto.link:
-                        stale, self._ws, self._ws_link = self._ws, None, None
+                    ws, stale = self._socket_for(proto.link)
                     closed = proto.closed
                     start = not closed and proto.connect_due(now) and not self._linking
                     url = proto.begin_connect(now) if start else None
@@ -471,10 +287,7 @@ class RtmSession:
                         self._linking = True
                 # Unlocked: only this thread writes, so frames keep their order.
                 if frames:
-                    count = self._write(ws, frames) if ws is not None else 0
-                    with lock:
-                        proto.frames_written(clock(), count)
-                        self._settle()
+                    self._write_frames(ws, frames)
                 if stale is not None:
                     self._close(stale)
                 if closed:
@@ -486,22 +299,44 @@ class RtmSession:
                     self._link_thread = thread
                     thread.start()
                     continue
-                with lock:
-                    deadline = proto.next_deadline()
-                    if self._linking and proto.connect_due(clock()):
-                        deadline = None  # the link thread pokes when it ends
-                    while not self._dirty:
-                        if deadline is None:
-                            self._engine_cv.wait()
-                        else:
-                            # At least a millisecond: a deadline the core failed to clear
-                            # must not spin.
-                            left = deadline - clock()
-                            self._engine_cv.wait(min(max(left, _MIN_WAIT), _MAX_WAIT))
-                            if left <= _MIN_WAIT:
-                                break
+                with self._lock:
+                    self._sleep()
         except BaseException as exc:
             self._died("engine", exc)
+
+    def _socket_for(
+        self, link: int | None
+    ) -> tuple[ClientConnection | None, ClientConnection | None]:
+        """The socket to write to for the core's `link` (None: there is none), and a socket of
+        an older link to close (None: there is none); that one is the session's no more."""
+        if self._ws_link == link:
+            return self._ws, None
+        stale, self._ws, self._ws_link = self._ws, None, None
+        return None, stale
+
+    def _write_frames(self, ws: ClientConnection | None, frames: list[str]) -> None:
+        """Write `frames` (unlocked), then tell the core how many went out."""
+        count = self._write(ws, frames) if ws is not None else 0
+        with self._lock:
+            self._proto.frames_written(self._clock(), count)
+            self._settle()
+
+    def _sleep(self) -> None:
+        """Wait until poked, or until the core's next deadline."""
+        proto = self._proto
+        clock = self._clock
+        deadline = proto.next_deadline()
+        if self._linking and proto.connect_due(clock()):
+            deadline = None  # the link thread pokes when it ends
+        while not self._dirty:
+            if deadline is None:
+                self._engine_cv.wait()
+            else:
+                # At least a millisecond: a deadline the core failed to clear must not spin.
+                left = deadline - clock()
+                self._engine_cv.wait(min(max(left, _MIN_WAIT), _MAX_WAIT))
+                if left <= _MIN_WAIT:
+                    break
 
     def _died(self, what: str, exc: BaseException) -> None:
         """A thread of the session failed of a bug: end the session with that error (logged,
@@ -543,45 +378,19 @@ class RtmSession:
     # -- one link thread per connection attempt ------------------------------------------------
 
     def _link(self, url: str | None) -> None:
+        """One connection attempt: ``rtm.connect`` unless `url` is given, the handshake, then
+        reading until the socket ends. Unlocked."""
         proto = self._proto
-        clock = self._clock
-        client = self._client
-        info = None
-        stage = "rtm.connect"
         # The socket is used as a context manager (websockets asks for it); this thread owns
         # it for its whole life and the exit closes it.
         owner = contextlib.ExitStack()
         try:
-            try:
-                if url is None:
-                    info = client.rtm_connect(**self._connect_args)
-                    url = info.url
-                stage = "socket"
-                connecting = ws_connect(
-                    url,
-                    ssl=self._ssl_context(url),
-                    proxy=client._config.proxy,
-                    open_timeout=_socket_timeout(self.options.connect_timeout),
-                    close_timeout=1.0,
-                    ping_interval=None,  # the core's RTM pings keep alive, the same in both
-                    compression=None,
-                    max_size=self.options.max_inbound_bytes,
-                    logger=_WS_LOGGER,
-                )
-                ws = owner.enter_context(connecting)
-            except SlackError as exc:
-                with self._lock:
-                    proto.connect_failed(clock(), exc, stage=stage)
-                    self._settle()
+            opened = self._open(url, owner)
+            if opened is None:
                 return
-            except (websockets.exceptions.WebSocketException, OSError, TimeoutError) as exc:
-                error = connect_error("handshake failed", exc)
-                with self._lock:
-                    proto.connect_failed(clock(), error, stage="socket")
-                    self._settle()
-                return
+            ws, info = opened
             with self._lock:
-                link = proto.socket_opened(clock(), info)
+                link = proto.socket_opened(self._clock(), info)
                 current = proto.link == link
                 if current:
                     self._ws, self._ws_link = ws, link
@@ -597,60 +406,55 @@ class RtmSession:
                 self._linking = False
                 self._poke()
 
-    def _ssl_context(self, url: str) -> ssl.SSLContext | None:
-        if not url.startswith("wss:"):
-            return None
-        # The same TLS settings as the client's Web API calls.
-        pool = self._client._pool
-        context: ssl.SSLContext | None = pool.connection_pool_kw.get("ssl_context")
-        return context
+    def _open(
+        self, url: str | None, owner: contextlib.ExitStack
+    ) -> tuple[ClientConnection, Any] | None:
+        """The socket, open (`owner` closes it), and the ``rtm.connect`` answer if one was
+        asked for; or None when the attempt failed, which the core has been told."""
+        opener = self._opener
+        info = None
+        stage = "rtm.connect"
+        try:
+            if url is None:
+                info = opener.web.rtm_connect(**self._connect_args)
+                url = info.url
+            stage = "socket"
+            connecting = ws_connect(
+                url,
+                # The same TLS settings as the client's Web API calls.
+                ssl=opener.ssl_context if url.startswith("wss:") else None,
+                proxy=opener.proxy,
+                open_timeout=_socket_timeout(self.options.connect_timeout),
+                close_timeout=1.0,
+                ping_interval=None,  # the core's RTM pings keep alive, the same in both
+                compression=None,
+                max_size=self.options.max_inbound_bytes,
+                logger=_WS_LOGGER,
+            )
+            return owner.enter_context(connecting), info
+        except SlackError as exc:
+            error: SlackError = exc
+        except (websockets.exceptions.WebSocketException, OSError, TimeoutError) as exc:
+            error, stage = connect_error("handshake failed", exc), "socket"
+        with self._lock:
+            self._proto.connect_failed(self._clock(), error, stage=stage)
+            self._settle()
+        return None
 
     def _read(self, ws: ClientConnection, link: int) -> None:
-        proto = self._proto
-        clock = self._clock
+        """Read frames into the core until the socket ends or is not the session's any more."""
         buffer = self._buffer
         limit = self.options.max_buffered
-        lock = self._lock
-        recv = ws.recv
-        receive_texts = proto.receive_texts
         cause = "connection dropped"
         too_large = False
         try:
             while True:
                 if len(buffer) >= limit:
-                    with lock:
+                    with self._lock:
                         self._backpressure()
-                try:
-                    batch = [recv()]
-                except websockets.exceptions.ConnectionClosed as exc:
-                    ended: BaseException | None = exc
-                else:
-                    # Then the frames websockets already holds, without waiting, never more
-                    # than the buffer has room for (backpressure stays as it was, frame by
-                    # frame); an end met on the way comes after them.
-                    ended = None
-                    room = min(limit - len(buffer), _BATCH)
-                    while len(batch) < room:
-                        try:
-                            batch.append(recv(timeout=0))
-                        except TimeoutError:
-                            break
-                        except (websockets.exceptions.ConnectionClosed, OSError) as exc:
-                            ended = exc
-                            break
-                    with lock:
-                        now = clock()
-                        taken, count = 0, len(batch)
-                        while taken < count:
-                            # Up to the end, or to a frame that needs more than its event
-                            # delivered: then settled and checked at once, as if alone.
-                            taken = receive_texts(link, batch, taken, now)
-                            self._settle()
-                            if proto.link != link:
-                                self._poke()
-                                return
-                            if proto.queued or proto.state != "connected":
-                                self._poke()
+                batch, ended = self._receive(ws)
+                if batch and not self._hand_over(batch, link):
+                    return
                 if isinstance(ended, websockets.exceptions.ConnectionClosed):
                     too_large = _refused_as_too_large(ended)
                     received = ended.rcvd
@@ -662,22 +466,62 @@ class RtmSession:
         except OSError:
             return
         finally:
-            with lock:
+            with self._lock:
                 if too_large:
-                    proto.inbound_too_large(link, clock())
+                    self._proto.inbound_too_large(link, self._clock())
                 else:
-                    proto.connection_lost(link, clock(), cause)
+                    self._proto.connection_lost(link, self._clock(), cause)
                 self._settle()
                 self._poke()
 
+    def _receive(self, ws: ClientConnection) -> tuple[list[str | bytes], BaseException | None]:
+        """The next frame (waiting for it), then the frames websockets already holds, taken
+        without waiting, never more than the buffer has room for (backpressure stays as it
+        was, frame by frame); and the end met on the way, if one was (it comes after them).
+
+        Raises:
+            OSError: The first read failed.
+        """
+        recv = ws.recv
+        try:
+            batch = [recv()]
+        except websockets.exceptions.ConnectionClosed as exc:
+            return [], exc
+        room = min(self.options.max_buffered - len(self._buffer), _BATCH)
+        while len(batch) < room:
+            try:
+                batch.append(recv(timeout=0))
+            except TimeoutError:
+                break
+            except (websockets.exceptions.ConnectionClosed, OSError) as exc:
+                return batch, exc
+        return batch, None
+
+    def _hand_over(self, batch: list[str | bytes], link: int) -> bool:
+        """Give the core a batch under one hold of the lock and one clock reading; False once
+        `link` is no longer the session's socket (the rest of the batch is not its)."""
+        proto = self._proto
+        with self._lock:
+            now = self._clock()
+            taken, count = 0, len(batch)
+            while taken < count:
+                # Up to the end, or to a frame that needs more than its event delivered: then
+                # settled and checked at once, as if alone.
+                taken = proto.receive_texts(link, batch, taken, now)
+                self._settle()
+                if proto.link != link:
+                    self._poke()
+                    return False
+                if proto.queued or proto.state != "connected":
+                    self._poke()
+        return True
+
     def _backpressure(self) -> None:
+        """Stop reading while the buffer is full (the lock held): TCP holds the frames back."""
         proto = self._proto
         if len(self._buffer) < self.options.max_buffered or proto.closed:
             return
-        proto.set_reading_paused(True, self._clock())
-        proto._log.warning(
-            "RTM: %d events are waiting for the consumer; reading paused", len(self._buffer)
-        )
+        self._pause_reading(len(self._buffer))
         # The flag before the check of the length, the iterator's pop before its look at the
         # flag (both without the lock): one of the two always sees the other.
         self._paused = True
@@ -686,7 +530,7 @@ class RtmSession:
                 self._space.wait()
         finally:
             self._paused = False
-        proto.set_reading_paused(False, self._clock())
+        self._resume_reading()
         self._poke()
 
 

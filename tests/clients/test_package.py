@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import ast
+import importlib
 import inspect
 import os
 import subprocess
 import sys
+from pathlib import Path
+
+import pytest
 
 import slackrtm
 import slackrtm.errors
@@ -126,3 +131,51 @@ def test_a_valid_answer_is_read_without_loading_cattrs() -> None:
             [sys.executable, "-c", code], capture_output=True, text=True, check=True
         ).stdout.split()
     assert out == ["False", "self", "True"]
+
+
+def _type_checking_imports(tree: ast.Module) -> dict[str, str]:
+    """Name -> module of each import under ``if TYPE_CHECKING:`` (re-exported ``X as X``)."""
+    found: dict[str, str] = {}
+    for node in tree.body:
+        if isinstance(node, ast.If) and ast.unparse(node.test) == "TYPE_CHECKING":
+            for inner in node.body:
+                assert isinstance(inner, ast.ImportFrom), ast.unparse(inner)
+                for alias in inner.names:
+                    assert alias.asname == alias.name, f"{alias.name}: re-export it `X as X`"
+                    found[alias.name] = "." * inner.level + (inner.module or "")
+    return found
+
+
+def test_the_table_all_and_the_type_checking_imports_agree() -> None:
+    # One list of public names (`_MODULES`); `__all__` is made from it, and the imports mypy
+    # reads must name the same names from the same modules.
+    tree = ast.parse(Path(slackrtm.__file__).read_text(encoding="utf-8"))
+    table = slackrtm._MODULES
+    assert _type_checking_imports(tree) == table
+    assert slackrtm.__all__ == [*table, "__version__"]
+    assert list(table) == sorted(table)
+
+
+def test_every_name_in_the_table_resolves_from_its_module() -> None:
+    for name, module in slackrtm._MODULES.items():
+        value = getattr(slackrtm, name)
+        assert value is not None, name
+        assert value is getattr(importlib.import_module(module, "slackrtm"), name), name
+        assert name in dir(slackrtm)
+    with pytest.raises(AttributeError, match="has no attribute 'Nope'"):
+        slackrtm.Nope  # noqa: B018 - the lookup is the test
+
+
+def test_errors_lists_every_exception_class_of_the_hierarchy() -> None:
+    import slackrtm._exceptions as exceptions
+
+    tree = ast.parse(Path(exceptions.__file__).read_text(encoding="utf-8"))
+    defined = {node.name for node in tree.body if isinstance(node, ast.ClassDef)}
+    assert "ClientClosed" in defined, "the hierarchy is read"
+    for name in defined:
+        assert issubclass(getattr(exceptions, name), BaseException), name
+    listed = set(slackrtm.errors.__all__)
+    assert defined <= listed, sorted(defined - listed)
+    for name in defined:
+        assert getattr(slackrtm.errors, name) is getattr(exceptions, name), name
+    assert defined <= set(exceptions.__all__)

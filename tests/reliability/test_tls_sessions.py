@@ -55,7 +55,9 @@ def test_a_wss_socket_with_an_unknown_ca_is_refused_by_default_alike_in_both_for
             session.finish()
         messages[kind] = str(caught.value)
     assert tls_emulator.counters.connections_total == 0
-    assert messages["sync"].startswith("RTM socket: handshake failed (certificate not trusted: ")
+    assert messages["sync"].startswith(
+        "RTM socket: handshake failed (TLS certificate not trusted ("
+    )
     assert "/websocket/" not in messages["sync"]  # the ticket is not in the message
     # The same words from both forms, whichever library raised it.
     assert messages["sync"] == messages["async"]

@@ -22,8 +22,11 @@ def module_path(name: str) -> Path:
     return base / "__init__.py" if base.is_dir() else base.with_suffix(".py")
 
 
-def imports_of(name: str) -> set[str]:
-    """The modules one module imports (absolute names), from its source."""
+def imports_of(name: str, *, typing_too: bool = False) -> set[str]:
+    """The modules one module imports (absolute names), from its source.
+
+    Imports inside functions count; those under ``if TYPE_CHECKING:`` only with `typing_too`.
+    """
     path = module_path(name)
     tree = ast.parse(path.read_text(encoding="utf-8"))
     package = name if path.name == "__init__.py" else name.rpartition(".")[0]
@@ -35,7 +38,7 @@ def imports_of(name: str) -> set[str]:
         for inner in ast.walk(node)
     }
     for node in ast.walk(tree):
-        if id(node) in typing_only:
+        if id(node) in typing_only and not typing_too:
             continue  # never runs
         if isinstance(node, ast.Import):
             found.update(alias.name for alias in node.names)
@@ -55,18 +58,53 @@ def imports_of(name: str) -> set[str]:
     return found
 
 
-def closure(name: str) -> set[str]:
+def closure(name: str, *, typing_too: bool = False) -> set[str]:
     """Every module `name` imports, following slackrtm's own modules transitively."""
     seen: set[str] = set()
     todo = [name]
     while todo:
         current = todo.pop()
-        for found in imports_of(current):
+        for found in imports_of(current, typing_too=typing_too):
             if found in seen:
                 continue
             seen.add(found)
             if found.startswith("slackrtm") and module_path(found).exists():
                 todo.append(found)
+    return seen
+
+
+def our_modules() -> list[str]:
+    """Every module of slackrtm, by its dotted name."""
+    found = []
+    for path in sorted((ROOT / "slackrtm").rglob("*.py")):
+        parts = list(path.relative_to(ROOT).with_suffix("").parts)
+        if parts[-1] == "__init__":
+            parts.pop()
+        found.append(".".join(parts))
+    return found
+
+
+def circles() -> list[set[str]]:
+    """The import circles among slackrtm's modules (strongly connected groups of two or more),
+    counting every import: inside functions and under TYPE_CHECKING too."""
+    modules = our_modules()
+    graph = {m: {i for i in imports_of(m, typing_too=True) if i in modules} for m in modules}
+    reach = {m: closure_in(graph, m) for m in modules}
+    groups: list[set[str]] = []
+    for m in modules:
+        group = {n for n in reach[m] if m in reach[n]} | {m}
+        if len(group) > 1 and group not in groups:
+            groups.append(group)
+    return groups
+
+
+def closure_in(graph: dict[str, set[str]], start: str) -> set[str]:
+    seen: set[str] = set()
+    todo = [start]
+    while todo:
+        for found in graph[todo.pop()] - seen:
+            seen.add(found)
+            todo.append(found)
     return seen
 
 
@@ -108,3 +146,26 @@ def test_import_slackrtm_does_not_load_the_rtm_layer() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+CLIENTS = {"slackrtm.sync", "slackrtm.aio"}
+SESSION_SIDE = [m for m in our_modules() if m.startswith("slackrtm.rtm")] + ["slackrtm._socket"]
+
+
+@pytest.mark.parametrize("module", SESSION_SIDE)
+def test_no_session_module_imports_a_client_not_even_for_typing(module: str) -> None:
+    # A session gets what it needs from its client's `_socket_opener()`; only the client
+    # imports its driver (lazily, in `rtm()`).
+    assert not closure(module, typing_too=True) & CLIENTS
+
+
+def test_no_import_circle_runs_through_the_clients_the_sessions_or_the_package_face() -> None:
+    assert "slackrtm.rtm.sync" in our_modules(), "the modules are found"
+    guarded = {"slackrtm", "slackrtm._lazy", *CLIENTS, *SESSION_SIDE}
+    assert not [sorted(group) for group in circles() if group & guarded]
+
+
+def test_the_circle_finder_finds_a_circle() -> None:
+    graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}
+    assert closure_in(graph, "a") == {"a", "b", "c"}
+    assert closure_in(graph, "d") == {"a", "b", "c"}

@@ -215,7 +215,7 @@ def test_a_link_that_crashes_ends_the_session_with_its_error(rtm: Rtm, emu: Emul
     async def aboom(**kw: Any) -> Any:
         boom()
 
-    session._client.rtm_connect = boom if rtm.kind == "sync" else aboom
+    session._opener.web.rtm_connect = boom if rtm.kind == "sync" else aboom
     emu.drop_connections(user_id=BOT)
     with pytest.raises(RuntimeError, match="boom in a link"):
         rtm.wait_for(lambda e: False)

@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import inspect
+import logging
 import pickle
+from typing import Any
 
+import pytest
+
+from slackrtm._socket import AsyncSocketOpener, SyncSocketOpener
+from slackrtm.rtm import RtmOptions
+from slackrtm.rtm._surface import SessionSurface
 from slackrtm.rtm.aio import AsyncRtmSession
 from slackrtm.rtm.sync import RtmSession
 
@@ -78,3 +86,85 @@ def test_the_session_errors_survive_pickling() -> None:
         assert type(copy) is type(error)
         assert str(copy) == str(error)
         assert vars(copy) == vars(error)
+
+
+# -- one surface: the base holds the names, checks and docs; the drivers only wait -------------
+
+SHARED = ("send_message", "typing", "subscribe_presence", "send", "on", "self_", "team", "state")
+WAITING = ("connect", "next_event", "run")  # each driver's own, documented once in the base
+
+
+def test_the_shared_names_are_written_once_in_the_base() -> None:
+    for name in SHARED:
+        assert name in vars(SessionSurface), name
+        assert name not in vars(RtmSession), f"{name}: the sync driver inherits it"
+    for name in ("on", "self_", "team", "state", "__repr__", "__init__"):
+        assert name not in vars(AsyncRtmSession), name
+
+
+def test_every_public_name_has_one_doc_for_both_forms() -> None:
+    for name in public(RtmSession):
+        sync_doc = inspect.getdoc(getattr(RtmSession, name))
+        assert sync_doc, name
+        if name in SHARED or name in WAITING:
+            # The overrides carry no docstring of their own: help() shows the base's.
+            assert inspect.getdoc(getattr(AsyncRtmSession, name)) == sync_doc, name
+            assert sync_doc == inspect.getdoc(getattr(SessionSurface, name)), name
+        else:
+            assert inspect.getdoc(getattr(AsyncRtmSession, name)), name
+
+
+def opener(kind: type) -> Any:
+    settings: dict[str, Any] = {
+        "ssl_context": None,
+        "proxy": None,
+        "timeout": 1.0,
+        "allow_insecure": False,
+        "logger": logging.getLogger("slackrtm.test_surface"),
+    }
+    if kind is RtmSession:
+        return SyncSocketOpener(object(), **settings)  # type: ignore[arg-type]
+    return AsyncSocketOpener(object(), object(), **settings)  # type: ignore[arg-type]
+
+
+def test_both_forms_check_arguments_before_anything_else() -> None:
+    sync = RtmSession(opener(RtmSession))
+    with pytest.raises(TypeError, match="channel must be a string, got int"):
+        sync.send_message(1, "hi")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="user_ids must be a list"):
+        sync.subscribe_presence("U1")
+    with pytest.raises(RuntimeError, match=r"connect the session first \(with client"):
+        sync.typing("C1")
+
+    async def scenario() -> None:
+        session = AsyncRtmSession(opener(AsyncRtmSession))
+        with pytest.raises(ValueError, match="text must not be empty"):
+            await session.send_message("C1", "")
+        with pytest.raises(RuntimeError, match=r"connect the session first \(async with client"):
+            await session.send(object())
+        with pytest.raises(RuntimeError, match=r"connect the session first \(async with client"):
+            await session.next_event(0)
+        with pytest.raises(TypeError, match="timeout must be a number of seconds"):
+            await session.next_event("1")  # type: ignore[arg-type]
+
+    asyncio.run(scenario())
+    with pytest.raises(TypeError, match="timeout must be a number of seconds"):
+        sync.next_event(True)
+
+
+@pytest.mark.parametrize("cls", [RtmSession, AsyncRtmSession])
+def test_the_constructor_repr_and_one_connect_are_the_bases(cls: type) -> None:
+    with pytest.raises(TypeError, match="options must be an RtmOptions"):
+        cls(opener(cls), options={"ack_timeout": 1})
+    session = cls(opener(cls), options=RtmOptions(ack_timeout=2.0))
+    assert repr(session) == f"<{cls.__name__} state=idle>"
+    assert session.options.ack_timeout == 2.0
+    assert (session.self_, session.team, session.state) == (None, None, "idle")
+    session._start()
+    with pytest.raises(RuntimeError, match="an RTM session connects once"):
+        session._start()  # the one illegal move of the surface's own: a second start
+
+
+def test_the_base_alone_cannot_be_used_as_a_session() -> None:
+    with pytest.raises(NotImplementedError):
+        SessionSurface(opener(RtmSession))

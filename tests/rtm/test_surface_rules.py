@@ -1,31 +1,30 @@
-"""What both RTM drivers share beyond the core (`slackrtm.rtm._common`), on its own: no I/O.
+"""The parts of the sessions' shared surface (`slackrtm.rtm._surface`), on their own: no I/O.
 
-Argument checks of the send methods, the outcome of a completed send, a socket failure told
-in the same words whatever library raised it, and the handler registry of ``session.on``.
-The drivers' use of them is `test_session.py`; these pin the rules one by one.
+Argument checks of the send methods, the outcome of a completed send, and the handler
+registry of ``session.on``. The drivers' use of them is `test_session.py`, the twins' likeness
+`test_surface.py`; these pin the rules one by one. A socket failure's wording is
+`tests/test_socket.py`.
 """
 
 from __future__ import annotations
 
 import logging
-import ssl
 from typing import Any
 
 import pytest
 
 from slackrtm import events
-from slackrtm._exceptions import RtmErrorAck, SlackConnectionError
+from slackrtm._exceptions import RtmErrorAck
 from slackrtm.rtm import Connected, Disconnected, Lifecycle
-from slackrtm.rtm._common import (
+from slackrtm.rtm._sends import Pending
+from slackrtm.rtm._surface import (
     Handlers,
-    connect_error,
     message_command,
     outcome,
     presence_command,
     report_handler_error,
     typing_command,
 )
-from slackrtm.rtm._sends import Pending
 
 # -- the send methods' arguments ---------------------------------------------------------------
 
@@ -106,121 +105,6 @@ def test_the_outcome_of_a_send_is_its_result_or_its_error_raised() -> None:
     with pytest.raises(RtmErrorAck) as info:
         outcome(pending(result=ack, error=error))
     assert info.value is error
-
-
-# -- socket failures in one set of words -------------------------------------------------------
-
-
-def caused(outer: BaseException, inner: BaseException) -> BaseException:
-    outer.__cause__ = inner
-    return outer
-
-
-class Wrapper(Exception):
-    """A library's own wrapper class, as websockets and aiohttp have."""
-
-
-class Status(Exception):
-    def __init__(self, status: Any) -> None:
-        super().__init__("rejected")
-        self.status = status
-
-
-class Response(Exception):
-    def __init__(self, status_code: Any) -> None:
-        super().__init__("rejected")
-        self.response = type("R", (), {"status_code": status_code})()
-
-
-def cert_error(message: str | None) -> ssl.SSLCertVerificationError:
-    error = ssl.SSLCertVerificationError(1, "certificate verify failed")
-    error.verify_message = message  # type: ignore[assignment]  # the ssl module sets it
-    return error
-
-
-def tls_error(reason: str | None) -> ssl.SSLError:
-    error = ssl.SSLError(1, "tls")
-    error.reason = reason  # type: ignore[assignment]
-    return error
-
-
-@pytest.mark.parametrize(
-    ("exc", "reason"),
-    [
-        (Wrapper("x"), "Wrapper"),
-        (
-            caused(Wrapper("x"), ConnectionRefusedError(111, "Connection refused")),
-            "connection refused",
-        ),
-        (caused(Wrapper("x"), TimeoutError()), "timed out"),
-        (caused(Wrapper("x"), OSError(113, "No route to host")), "No route to host"),
-        (caused(Wrapper("x"), OSError("no strerror")), "Wrapper"),
-        (
-            caused(Wrapper("x"), cert_error("self-signed certificate")),
-            "certificate not trusted: self-signed certificate",
-        ),
-        (caused(Wrapper("x"), cert_error(None)), "certificate not trusted: verify failed"),
-        (
-            caused(Wrapper("x"), tls_error("WRONG_VERSION_NUMBER")),
-            "TLS error: WRONG_VERSION_NUMBER",
-        ),
-        (caused(Wrapper("x"), tls_error(None)), "TLS error: SSLError"),
-        (caused(Wrapper("x"), caused(Wrapper("y"), TimeoutError())), "timed out"),
-        (caused(Wrapper("x"), ValueError("not an OS error")), "Wrapper"),
-    ],
-)
-def test_a_socket_failure_is_told_by_its_root_cause(exc: BaseException, reason: str) -> None:
-    error = connect_error("handshake failed", exc)
-    assert isinstance(error, SlackConnectionError)
-    assert str(error) == f"RTM socket: handshake failed ({reason})"
-
-
-def test_aiohttps_certificate_and_os_errors_are_unwrapped_before_the_cause() -> None:
-    outer = caused(Wrapper("x"), TimeoutError())
-    outer.certificate_error = cert_error("expired")  # type: ignore[attr-defined]
-    assert str(connect_error("h", outer)) == "RTM socket: h (certificate not trusted: expired)"
-    outer = caused(Wrapper("x"), TimeoutError())
-    outer.os_error = ConnectionRefusedError(111, "refused")  # type: ignore[attr-defined]
-    assert str(connect_error("h", outer)) == "RTM socket: h (connection refused)"
-    outer = Wrapper("x")
-    outer.certificate_error = None  # type: ignore[attr-defined]
-    outer.os_error = ConnectionRefusedError(111, "refused")  # type: ignore[attr-defined]
-    assert str(connect_error("h", outer)) == "RTM socket: h (connection refused)"
-
-
-def test_the_unwrapping_ends_on_a_cycle_and_after_eight_causes() -> None:
-    first, second = Wrapper("a"), Wrapper("b")
-    first.__cause__, second.__cause__ = second, first
-    assert str(connect_error("h", first)) == "RTM socket: h (Wrapper)"
-    selfish = Wrapper("self")
-    selfish.__cause__ = selfish
-    assert str(connect_error("h", selfish)) == "RTM socket: h (Wrapper)"
-
-    def chain(depth: int) -> BaseException:
-        root: BaseException = TimeoutError()
-        for _ in range(depth):
-            root = caused(Wrapper("wrap"), root)
-        return root
-
-    assert str(connect_error("h", chain(8))) == "RTM socket: h (timed out)"
-    assert str(connect_error("h", chain(9))) == "RTM socket: h (Wrapper)"
-
-
-@pytest.mark.parametrize(
-    ("exc", "suffix"),
-    [
-        (Status(503), ", HTTP 503"),
-        (Response(403), ", HTTP 403"),
-        (Status(None), ""),
-        (Status("503"), ""),
-        (Response(None), ""),
-    ],
-)
-def test_an_http_status_of_the_handshake_is_told(exc: BaseException, suffix: str) -> None:
-    assert (
-        str(connect_error("rejected", exc))
-        == f"RTM socket: rejected ({type(exc).__name__}{suffix})"
-    )
 
 
 # -- handlers ----------------------------------------------------------------------------------
@@ -307,7 +191,7 @@ class HandlerObject:
 def test_a_handlers_exception_is_logged_with_its_traceback_and_names(
     handler: Any, name: str, caplog: pytest.LogCaptureFixture
 ) -> None:
-    logger = logging.getLogger("slackrtm.test_common")
+    logger = logging.getLogger("slackrtm.test_surface_rules")
     with caplog.at_level(logging.ERROR, logger=logger.name):
         try:
             raise RuntimeError("boom")

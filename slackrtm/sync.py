@@ -39,6 +39,7 @@ import urllib3
 import urllib3.connection
 
 from ._base import ClientBase
+from ._socket import SyncSocketOpener
 from ._web.body import BodyReader, Outcome
 from ._web.failures import BROKE_OFF, CLOSED, NOT_HTTP, TIMED_OUT, causes, closed, failure
 from ._web.finish import finish
@@ -296,10 +297,22 @@ class Client(ClientBase, SyncWorkspace):
         from .rtm.sync import RtmSession  # loaded on first use: `import slackrtm` stays light
 
         return RtmSession(
-            self,
+            self._socket_opener(),
             batch_presence_aware=batch_presence_aware,
             presence_sub=presence_sub,
             options=options,
+        )
+
+    def _socket_opener(self) -> SyncSocketOpener:
+        """What a socket session (RTM; Socket Mode later) needs to open its sockets."""
+        config = self._config
+        return SyncSocketOpener(
+            self,
+            ssl_context=self._pool.connection_pool_kw.get("ssl_context"),
+            proxy=config.proxy,
+            timeout=config.timeout,
+            allow_insecure=config.allow_insecure,
+            logger=config.logger,
         )
 
     def _call(self, method: MethodSpec[Any, R], args: object) -> R:

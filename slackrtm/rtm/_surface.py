@@ -1,0 +1,433 @@
+"""The public surface both RTM sessions share: `SessionSurface`, and what it is made of.
+
+`RtmSession` (``sync.py``) and `AsyncRtmSession` (``aio.py``) are one session in two forms, as
+httpx's `Client` and `AsyncClient` are one `BaseClient`. Written once, here: the constructor,
+the properties, ``repr``, ``on``, the send methods (names, argument checks before any I/O,
+docstrings), the docs of the methods that wait (``connect``, ``next_event``, ``run``: each
+driver implements them in its form), and the rules behind them that do not wait (what
+``connect`` raises after a failure, when ``next_event`` ends or gives up, the backpressure
+notices). The base's send methods call the driver's `_send`, which waits; the async driver
+overrides each with an ``async def`` that awaits the base's, so its checks and docs are these
+(an override without a docstring shows the base's in ``help()`` and `inspect.getdoc`).
+
+What must not live here: anything that waits, a lock, an event, a thread, a task, a socket or
+an I/O library; the drivers own those. No decision of the protocol either: that is `_protocol`.
+"""
+
+from __future__ import annotations
+
+import inspect
+import logging
+import math
+import time
+from collections.abc import Callable, Iterable
+from typing import Any, ClassVar, Generic, TypeVar
+
+from .. import events
+from .._socket import SocketOpener
+from ._options import RtmOptions, check_seconds
+from ._protocol import RtmProtocol
+from ._sends import Pending
+
+__all__ = [
+    "Handlers",
+    "SessionSurface",
+    "message_command",
+    "outcome",
+    "presence_command",
+    "report_handler_error",
+    "typing_command",
+]
+
+# -- the send methods' arguments, checked before any I/O ------------------------------------------
+
+
+def _text(name: str, value: object, *, optional: bool = False) -> None:
+    if value is None and optional:
+        return
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a string, got {type(value).__name__}")
+    if not value:
+        raise ValueError(f"{name} must not be empty")
+
+
+def message_command(channel: str, text: str, thread_ts: str | None) -> Any:
+    """The ``message`` command, its arguments checked before any I/O."""
+    _text("channel", channel)
+    _text("text", text)
+    _text("thread_ts", thread_ts, optional=True)
+    return events.MessageCommand(channel=channel, text=text, thread_ts=thread_ts)
+
+
+def typing_command(channel: str) -> Any:
+    """The ``typing`` command, its argument checked."""
+    _text("channel", channel)
+    return events.TypingCommand(channel=channel)
+
+
+def presence_command(user_ids: Iterable[str]) -> Any:
+    """The ``presence_sub`` command: the whole list of users to follow (it replaces the last)."""
+    if isinstance(user_ids, str):
+        raise TypeError("user_ids must be a list of user IDs, not one string")
+    ids = tuple(user_ids)
+    for uid in ids:
+        _text("each user ID", uid)
+    return events.PresenceSubCommand(ids=ids)
+
+
+def outcome(pending: Pending) -> Any:
+    """The result of a completed send, or raise its error."""
+    if pending.error is not None:
+        raise pending.error
+    return pending.result
+
+
+# -- callbacks: ``on`` and ``run`` -----------------------------------------------------------------
+
+Handler = Callable[[Any], Any]
+
+
+class Handlers:
+    """Callbacks by event kind, for ``session.on(...)`` and ``session.run()``.
+
+    A kind is an event class (`slackrtm.events.Message`, `slackrtm.rtm.Connected`, ...; its
+    subclasses match too) or a wire ``type`` string (``"message"``).
+    """
+
+    def __init__(self, *, coroutines: bool) -> None:
+        """Accept coroutine functions only when the session can await them."""
+        self._coroutines = coroutines
+        self._by_class: list[tuple[type, Handler]] = []
+        self._by_type: dict[str, list[Handler]] = {}
+
+    def add(self, kind: type | str, handler: Handler) -> None:
+        """Register `handler` for `kind`.
+
+        Raises:
+            TypeError: A kind that is neither a class nor a string, a handler that is not
+                callable, or a coroutine function on the sync session.
+        """
+        if not callable(handler):
+            raise TypeError(f"a handler must be callable, got {type(handler).__name__}")
+        if not self._coroutines and inspect.iscoroutinefunction(handler):
+            raise TypeError("the sync session cannot await a coroutine handler; use AsyncClient")
+        if isinstance(kind, str):
+            self._by_type.setdefault(kind, []).append(handler)
+        elif isinstance(kind, type):
+            self._by_class.append((kind, handler))
+        else:
+            raise TypeError(f"kind must be an event class or a type string, got {kind!r}")
+
+    def matching(self, event: object) -> list[Handler]:
+        """The handlers for one event, in registration order (classes, then wire types)."""
+        found = [handler for cls, handler in self._by_class if isinstance(event, cls)]
+        wire = getattr(event, "type", None)
+        if isinstance(wire, str):
+            found.extend(self._by_type.get(wire, ()))
+        return found
+
+
+def report_handler_error(logger: logging.Logger, handler: Handler, event: object) -> None:
+    """Log a handler's exception (from an ``except`` block); the session goes on."""
+    name = getattr(handler, "__qualname__", None) or repr(handler)
+    logger.exception(
+        "RTM: handler %s raised on %s; the session goes on", name, type(event).__name__
+    )
+
+
+# -- the surface ----------------------------------------------------------------------------------
+
+_Opener = TypeVar("_Opener", bound=SocketOpener)
+_Result = TypeVar("_Result")
+"""What a method that waits for a value gives: the value (sync), or an awaitable of it (async)."""
+_Done = TypeVar("_Done")
+"""What a method that waits for nothing to give gives: None (sync), or an awaitable of None."""
+
+
+class SessionSurface(Generic[_Opener, _Result, _Done]):
+    """One RTM session, in the form its driver gives it (`RtmSession`, `AsyncRtmSession`).
+
+    Made by ``client.rtm()``; the context manager connects (``rtm.connect``, the socket,
+    Slack's ``hello``) and closes. Events come by iterating over the session, in arrival order.
+
+    Args:
+        opener: What the client hands a socket session (``client._socket_opener()``).
+        batch_presence_aware: Passed to ``rtm.connect``.
+        presence_sub: Passed to ``rtm.connect``.
+        options: Timings, pacing and reconnects (`RtmOptions`).
+        clock: A monotonic clock in seconds.
+    """
+
+    _coroutine_handlers: ClassVar[bool] = False
+    """Whether ``on`` takes coroutine functions (only a session that can await them)."""
+    _how_to_connect: ClassVar[str] = "with client.rtm() as rtm"
+    """How the user connects this form, for the error of a session used before it connects."""
+
+    def __init__(
+        self,
+        opener: _Opener,
+        *,
+        batch_presence_aware: bool | None = None,
+        presence_sub: bool | None = None,
+        options: RtmOptions | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        """Prepare a session; nothing is opened until `connect`.
+
+        Raises:
+            TypeError: `options` is not an `RtmOptions`.
+        """
+        if options is not None and not isinstance(options, RtmOptions):
+            raise TypeError("options must be an RtmOptions")
+        self._opener = opener
+        self._connect_args = {
+            "batch_presence_aware": batch_presence_aware,
+            "presence_sub": presence_sub,
+        }
+        self._clock = clock
+        self._proto = RtmProtocol(
+            options, logger=opener.logger, allow_insecure=opener.allow_insecure
+        )
+        self.options = self._proto.options
+        self._started = False
+        self._raised = False
+        """Whether the error that ended the session has been raised to the user (it is once)."""
+        self._handlers = Handlers(coroutines=self._coroutine_handlers)
+        self._prepare()
+
+    def _prepare(self) -> None:
+        """Set up the driver's own state: how it waits and where its events wait."""
+        raise NotImplementedError
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} state={self._proto.state}>"
+
+    # -- public facts -----------------------------------------------------------------------------
+
+    @property
+    def self_(self) -> Any:
+        """The connecting user (``self`` in the latest ``rtm.connect`` answer)."""
+        return self._proto.info.self_ if self._proto.info is not None else None
+
+    @property
+    def team(self) -> Any:
+        """The workspace, from the latest ``rtm.connect`` answer."""
+        return self._proto.info.team if self._proto.info is not None else None
+
+    @property
+    def state(self) -> str:
+        """``idle`` (before `connect`), ``connecting``, ``open``, ``connected``, ``waiting``
+        (to reconnect) or ``closed``."""
+        return self._proto.state
+
+    # -- what waits: each driver's, in its form (``await`` in the async one); the docs are here ---
+
+    def connect(self) -> Any:
+        """Call ``rtm.connect``, open the socket and wait for Slack's ``hello``.
+
+        Returns:
+            The session.
+
+        Raises:
+            SlackApiError: ``rtm.connect`` refused (e.g. `slackrtm.errors.InvalidAuth`).
+            SlackError: Another failure that ended the session before it connected.
+            RuntimeError: It was connected before.
+        """
+        raise NotImplementedError
+
+    def next_event(self, timeout: float | None = None) -> _Result:
+        """The next event or lifecycle notice, waiting at most `timeout` seconds.
+
+        Raises:
+            TimeoutError: None came in time.
+            RtmSessionClosed: The session was closed and every event has been taken.
+            SlackError: The error that ended the session (once, after the buffered events;
+                afterwards RtmSessionClosed).
+        """
+        raise NotImplementedError
+
+    def run(self) -> _Done:
+        """Dispatch events to the handlers of `on`, in arrival order, until the session closes.
+
+        A handler that raises is logged with its traceback and the session goes on.
+
+        Raises:
+            SlackError: The error that ended the session, if one did.
+        """
+        raise NotImplementedError
+
+    # -- sending ----------------------------------------------------------------------------------
+
+    def send_message(
+        self, channel: str, text: str, *, thread_ts: str | None = None, timeout: float | None = None
+    ) -> _Result:
+        """Post a message and wait for Slack's ack.
+
+        Args:
+            channel: The channel ID.
+            text: The text (Slack refuses more than 4,000 characters with an error ack).
+            thread_ts: Reply in this thread.
+            timeout: Seconds for queueing, pacing and the ack; `RtmOptions.ack_timeout` default.
+
+        Returns:
+            The `slackrtm.events.MessageAck` (``ts``, ``text``).
+
+        Raises:
+            TypeError, ValueError: A bad argument, before any I/O.
+            RtmFrameTooLarge: Over 16 kB encoded; nothing sent.
+            RtmErrorAck: Slack refused it (``code``, ``msg``, ``description``).
+            RtmSendTimeout: Not sent or not acked in time.
+            RtmConnectionLost: The socket went away before the ack (delivery unknown).
+            RtmSessionClosed: The session is closed or has ended.
+        """
+        return self._send(message_command(channel, text, thread_ts), timeout)
+
+    def typing(self, channel: str, *, timeout: float | None = None) -> _Done:
+        """Show "typing" in a channel; returns once the frame is written.
+
+        Raises:
+            TypeError, ValueError: A bad argument, before any I/O.
+            RtmSendTimeout: Not written in time (the session was not connected).
+            RtmConnectionLost: The socket failed as the frame was written (delivery unknown).
+            RtmSessionClosed: The session is closed or has ended.
+        """
+        return self._send_written(typing_command(channel), timeout)
+
+    def subscribe_presence(self, user_ids: Iterable[str], *, timeout: float | None = None) -> _Done:
+        """Follow these users' presence (the list replaces the last); kept across reconnects.
+
+        Returns once the frame is written; it is sent again after every reconnect.
+
+        Raises:
+            TypeError, ValueError: A bad argument, before any I/O.
+            RtmSendTimeout: Not written in time (it is still sent after the next ``hello``).
+            RtmConnectionLost: The socket failed as the frame was written (it is still sent
+                after the next ``hello``).
+            RtmSessionClosed: The session is closed or has ended.
+        """
+        return self._send_written(presence_command(user_ids), timeout)
+
+    def send(self, command: Any, *, timeout: float | None = None) -> _Result:
+        """Send any client command (`slackrtm.events.Command`); the ack, or None without one."""
+        return self._send(command, timeout)
+
+    def _send(self, command: Any, timeout: float | None) -> _Result:
+        """The driver's send: hand `command` to the core and wait until it completes."""
+        raise NotImplementedError
+
+    def _send_written(self, command: Any, timeout: float | None) -> _Done:
+        """`_send` for a command that completes once written: nothing to give back."""
+        raise NotImplementedError
+
+    # -- callbacks --------------------------------------------------------------------------------
+
+    def on(self, kind: type | str, handler: Callable[[Any], Any] | None = None) -> Any:
+        """Call `handler` for each event of `kind` during `run`; usable as a decorator.
+
+        Args:
+            kind: An event class (``events.Message``, ``Connected``; subclasses match) or a
+                wire type (``"message"``).
+            handler: A function or bound method taking the event; on `AsyncRtmSession` a
+                coroutine function too.
+
+        Returns:
+            The handler (or, without one, a decorator that registers it).
+
+        Raises:
+            TypeError: A bad kind, a handler that is not callable, or a coroutine function on
+                `RtmSession` (use `AsyncClient`).
+        """
+        if handler is None:
+
+            def register(fn: Callable[[Any], Any]) -> Callable[[Any], Any]:
+                self._handlers.add(kind, fn)
+                return fn
+
+            return register
+        self._handlers.add(kind, handler)
+        return handler
+
+    def _handler_failed(self, handler: Handler, event: object) -> None:
+        """Log a handler's exception (from its ``except`` block); `run` goes on."""
+        report_handler_error(self._proto._log, handler, event)
+
+    # -- the rules of the waiting methods, without the waiting ------------------------------------
+
+    def _start(self) -> None:
+        """Mark the session started (`connect`), once.
+
+        Raises:
+            RuntimeError: It was started before.
+        """
+        if self._started:
+            raise RuntimeError("an RTM session connects once; make a new one with client.rtm()")
+        self._started = True
+
+    def _connect_error(self) -> BaseException:
+        """What `connect` raises when the session ended before Slack's ``hello``."""
+        error = self._proto.error
+        if error is None:  # closed by the user, e.g. from another thread or task, before hello
+            return self._proto.closed_error()
+        self._raised = True
+        return error
+
+    def _check_started(self) -> None:
+        """Raise RuntimeError for a session used before `connect`."""
+        if not self._started:
+            raise RuntimeError(f"connect the session first ({self._how_to_connect})")
+
+    def _check_may_wait(self) -> None:
+        """With no event buffered: raise if none can come, else return (the caller waits).
+
+        Raises:
+            SlackError: The error that ended the session, the first time.
+            RtmSessionClosed: The session is closed (or ended, its error raised before).
+            RuntimeError: The session was never connected.
+        """
+        proto = self._proto
+        if proto.closed:
+            error = proto.error
+            if error is not None and not self._raised:
+                self._raised = True
+                raise error
+            raise proto.closed_error()
+        self._check_started()
+
+    @staticmethod
+    def _check_timeout(timeout: object) -> float:
+        """`next_event`'s timeout, checked (a float >= 0 passes as is; call it when not None).
+
+        Raises:
+            TypeError, ValueError: A bad `timeout` (see `check_seconds`).
+        """
+        if type(timeout) is float and timeout >= 0.0:
+            return timeout
+        return check_seconds("timeout", timeout, zero=True)
+
+    def _deadline_after(self, timeout: float | None) -> float | None:
+        """When `next_event` gives up, by the session's clock; None for never."""
+        if timeout is None or math.isinf(timeout):
+            return None
+        return self._clock() + timeout
+
+    def _time_left(self, deadline: float, timeout: float | None) -> float:
+        """Seconds until `deadline`.
+
+        Raises:
+            TimeoutError: It has passed: no event came within `timeout`.
+        """
+        left = deadline - self._clock()
+        if left <= 0:
+            raise TimeoutError(f"no RTM event within {timeout:g} s")
+        return left
+
+    def _pause_reading(self, waiting: int) -> None:
+        """Tell the core (and the log) that reading stops: `waiting` events are unread."""
+        self._proto.set_reading_paused(True, self._clock())
+        self._proto._log.warning(
+            "RTM: %d events are waiting for the consumer; reading paused", waiting
+        )
+
+    def _resume_reading(self) -> None:
+        """Tell the core that reading goes on."""
+        self._proto.set_reading_paused(False, self._clock())

@@ -48,7 +48,8 @@ def _init(api: Api) -> str:
     out = header(api.sources, "Code generated from schema/: models, codes, errors, methods.")
     groups = _init_groups(api)
     names: list[str] = []
-    out += ["import importlib", "from typing import TYPE_CHECKING, Any", "", "if TYPE_CHECKING:"]
+    out += ["from typing import TYPE_CHECKING", "", "from slackrtm._lazy import lazy_names", ""]
+    out += ["if TYPE_CHECKING:"]
     for module, items in groups:
         ordered = sorted(items, key=lambda n: (0 if n.isupper() else 1, n.lower()))
         out += [f"    from {module} import (", *(f"        {n}," for n in ordered), "    )"]
@@ -62,16 +63,9 @@ def _init(api: Api) -> str:
         "}",
         '"""Where each name lives: it is imported from there when first asked for."""',
         "",
-        "",
-        "def __getattr__(name: str) -> Any:",
-        "    # Nothing loads with the package: a client built and never called needs no models,",
-        "    # no method table and no attrs.",
-        "    module = _MODULES.get(name)",
-        "    if module is None:",
-        '        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")',
-        "    value = getattr(importlib.import_module(module, __name__), name)",
-        "    globals()[name] = value",
-        "    return value",
+        "# Nothing loads with the package: a client built and never called needs no models,",
+        "# no method table and no attrs.",
+        "__getattr__, __dir__ = lazy_names(__name__, _MODULES)",
     ]
     return file_text(out)
 

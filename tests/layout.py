@@ -139,3 +139,20 @@ def libraries(prefix: str, modules: dict[str, Path] = MODULES) -> set[str]:
             else:
                 found.add(target.split(".")[0])
     return found
+
+
+def type_checking_imports(path: Path) -> dict[str, str]:
+    """Name -> module of each import under ``if TYPE_CHECKING:`` at a module's top.
+
+    A lazy module lists its names for mypy and IDEs there, one ``from M import X as X`` each
+    (the form that marks a re-export); anything else under that ``if`` fails the reading.
+    """
+    found: dict[str, str] = {}
+    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.If) and ast.unparse(node.test) == "TYPE_CHECKING":
+            for inner in node.body:
+                assert isinstance(inner, ast.ImportFrom), ast.unparse(inner)
+                for alias in inner.names:
+                    assert alias.asname == alias.name, f"{alias.name}: re-export it `X as X`"
+                    found[alias.name] = "." * inner.level + (inner.module or "")
+    return found

@@ -13,8 +13,9 @@
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from slackrtm._lazy import lazy_names
 
 if TYPE_CHECKING:
     from .api import (
@@ -257,13 +258,6 @@ _MODULES = {
 }
 """Where each name lives: it is imported from there when first asked for."""
 
-
-def __getattr__(name: str) -> Any:
-    # Nothing loads with the package: a client built and never called needs no models,
-    # no method table and no attrs.
-    module = _MODULES.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(module, __name__), name)
-    globals()[name] = value
-    return value
+# Nothing loads with the package: a client built and never called needs no models,
+# no method table and no attrs.
+__getattr__, __dir__ = lazy_names(__name__, _MODULES)

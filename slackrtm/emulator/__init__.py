@@ -14,15 +14,29 @@ imports it.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from .._lazy import lazy_names
 
 if TYPE_CHECKING:
-    from ._rtm import RTM_ERROR_MESSAGES, SLACKBOT_ID, RtmError
-    from .faults import Faults, WebFault
-    from .records import Counters, Limits, RecordedRequest, TokenSource
-    from .server import Emulator
-    from .workspace import Channel, EmulatedWorkspace, Presence, Team, Token, TokenState, User
+    # For mypy and IDEs, which cannot read `_HOMES`: ``X as X`` marks an explicit re-export.
+    from ._rtm import RTM_ERROR_MESSAGES as RTM_ERROR_MESSAGES
+    from ._rtm import SLACKBOT_ID as SLACKBOT_ID
+    from ._rtm import RtmError as RtmError
+    from .faults import Faults as Faults
+    from .faults import WebFault as WebFault
+    from .records import Counters as Counters
+    from .records import Limits as Limits
+    from .records import RecordedRequest as RecordedRequest
+    from .records import TokenSource as TokenSource
+    from .server import Emulator as Emulator
+    from .workspace import Channel as Channel
+    from .workspace import EmulatedWorkspace as EmulatedWorkspace
+    from .workspace import Presence as Presence
+    from .workspace import Team as Team
+    from .workspace import Token as Token
+    from .workspace import TokenState as TokenState
+    from .workspace import User as User
 
 # Names load on first use, so that the pytest plugin (registered for every pytest run of a
 # project that installs slackrtm) costs nothing, aiohttp included, until a fixture is used.
@@ -46,31 +60,5 @@ _HOMES = {
     "User": ".workspace",
 }
 
-__all__ = [
-    "RTM_ERROR_MESSAGES",
-    "SLACKBOT_ID",
-    "Channel",
-    "Counters",
-    "EmulatedWorkspace",
-    "Emulator",
-    "Faults",
-    "Limits",
-    "Presence",
-    "RecordedRequest",
-    "RtmError",
-    "Team",
-    "Token",
-    "TokenSource",
-    "TokenState",
-    "User",
-    "WebFault",
-]
-
-
-def __getattr__(name: str) -> Any:
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(home, __name__), name)
-    globals()[name] = value
-    return value
+__all__ = sorted(_HOMES)
+__getattr__, __dir__ = lazy_names(__name__, _HOMES)

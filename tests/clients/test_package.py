@@ -15,6 +15,8 @@ import pytest
 import slackrtm
 import slackrtm.errors
 
+from ..layout import type_checking_imports
+
 
 def test_import_does_not_load_aiohttp_until_async_client_is_used() -> None:
     code = (
@@ -133,25 +135,11 @@ def test_a_valid_answer_is_read_without_loading_cattrs() -> None:
     assert out == ["False", "self", "True"]
 
 
-def _type_checking_imports(tree: ast.Module) -> dict[str, str]:
-    """Name -> module of each import under ``if TYPE_CHECKING:`` (re-exported ``X as X``)."""
-    found: dict[str, str] = {}
-    for node in tree.body:
-        if isinstance(node, ast.If) and ast.unparse(node.test) == "TYPE_CHECKING":
-            for inner in node.body:
-                assert isinstance(inner, ast.ImportFrom), ast.unparse(inner)
-                for alias in inner.names:
-                    assert alias.asname == alias.name, f"{alias.name}: re-export it `X as X`"
-                    found[alias.name] = "." * inner.level + (inner.module or "")
-    return found
-
-
 def test_the_table_all_and_the_type_checking_imports_agree() -> None:
     # One list of public names (`_MODULES`); `__all__` is made from it, and the imports mypy
     # reads must name the same names from the same modules.
-    tree = ast.parse(Path(slackrtm.__file__).read_text(encoding="utf-8"))
     table = slackrtm._MODULES
-    assert _type_checking_imports(tree) == table
+    assert type_checking_imports(Path(slackrtm.__file__)) == table
     assert slackrtm.__all__ == [*table, "__version__"]
     assert list(table) == sorted(table)
 

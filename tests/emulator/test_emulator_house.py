@@ -8,11 +8,14 @@ is held for the whole project by `tests/test_layout.py`.
 
 from __future__ import annotations
 
+import importlib
+from pathlib import Path
+
 import pytest
 
 import slackrtm.emulator
 
-from ..layout import MODULES, imports
+from ..layout import MODULES, imports, type_checking_imports
 
 PACKAGE = "slackrtm.emulator"
 SUBMODULES = sorted(name for name in MODULES if name.startswith(PACKAGE + "."))
@@ -32,3 +35,15 @@ def test_the_emulators_workspace_has_a_name_of_its_own() -> None:
     assert "EmulatedWorkspace" in slackrtm.emulator.__all__
     assert "Workspace" not in slackrtm.emulator.__all__
     assert not hasattr(slackrtm.emulator, "Workspace")
+
+
+def test_the_lazy_table_all_and_the_type_checking_imports_agree() -> None:
+    table = slackrtm.emulator._HOMES
+    assert type_checking_imports(Path(slackrtm.emulator.__file__)) == table
+    assert slackrtm.emulator.__all__ == sorted(table)
+    for name, home in table.items():
+        value = getattr(slackrtm.emulator, name)
+        assert value is getattr(importlib.import_module(home, PACKAGE), name), name
+        assert name in dir(slackrtm.emulator)
+    with pytest.raises(AttributeError, match="has no attribute 'Nope'"):
+        slackrtm.emulator.Nope  # noqa: B018 - the lookup is the test

@@ -1,5 +1,7 @@
-"""The emulator's house rules, checked on its source: no import circle, small modules and
-functions, an opening docstring in each module, and a workspace class named apart from the SDK's.
+"""The emulator's house rules, checked on its source.
+
+No import circle, small modules and functions, an opening docstring in each module, and a
+workspace class named apart from the SDK's.
 
 Imports count wherever they are written: at the top, inside a function, or under
 ``TYPE_CHECKING`` (a circle that only the type checker walks is still a circle for a reader).

@@ -60,7 +60,7 @@ def _targets(node: ast.ImportFrom, package: str) -> list[str]:
 
 
 def graph() -> dict[str, set[str]]:
-    """slackrtm's modules reachable from the core, each with the modules of ours it imports."""
+    """The modules of slackrtm reachable from the core, each with the modules of ours it imports."""
     edges: dict[str, set[str]] = {}
     todo = list(WEB_MODULES)
     while todo:

@@ -104,7 +104,7 @@ class SdkWebClient:
 
 
 def sync_row(server: Server, *, calls: int, rounds: int) -> Row:
-    """sync rtm.connect, sequential."""
+    """The row for sync rtm.connect, one call after another."""
     row = Row(
         "sync rtm.connect, sequential",
         unit="call",
@@ -190,7 +190,7 @@ class SdkAsyncWebClient:
 
 
 async def async_row(server: Server, *, calls: int, concurrency: int, rounds: int) -> Row:
-    """async rtm.connect, ``concurrency`` at a time (1: sequential)."""
+    """The row for async rtm.connect, ``concurrency`` calls at a time (1: sequential)."""
     how = "sequential" if concurrency <= 1 else f"{concurrency} at a time"
     row = Row(
         f"async rtm.connect, {how}",

@@ -117,7 +117,7 @@ def _vs_sdk(row: Row, ours: str, sdk: str) -> str:
 
 
 def row(*, repetitions: int = 10) -> Row:
-    """import time, the median of ``repetitions`` fresh interpreters per contender."""
+    """Import time: the median of ``repetitions`` fresh interpreters per contender."""
     result = Row(
         "import time, fresh interpreters, bytecode compiled",
         unit="import",
@@ -134,7 +134,7 @@ def row(*, repetitions: int = 10) -> Row:
 
 
 def first_call_row(server: Server, *, repetitions: int = 10) -> Row:
-    """import and one rtm.connect, the median of ``repetitions`` fresh interpreters each."""
+    """Import and one rtm.connect: the median of ``repetitions`` fresh interpreters each."""
     result = Row(
         "import + first rtm.connect call, fresh interpreters, bytecode compiled",
         unit="import",

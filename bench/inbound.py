@@ -203,7 +203,7 @@ class SdkRtmClient:
 
 
 async def async_row(server: Server, *, events: int, rounds: int, timeout: float) -> Row:
-    """inbound RTM burst, async."""
+    """The row for an inbound RTM burst, async."""
     row = Row(
         f"inbound RTM, a {events:,}-message burst, async",
         unit="event",
@@ -352,7 +352,7 @@ class SdkRtmV2Client:
 
 
 def sync_row(server: Server, *, events: int, rounds: int, timeout: float) -> Row:
-    """inbound RTM burst, sync."""
+    """The row for an inbound RTM burst, sync."""
     row = Row(
         f"inbound RTM, a {events:,}-message burst, sync",
         unit="event",

@@ -118,7 +118,7 @@ class OurAsyncSender:
 
 
 async def async_row(server: Server, *, messages: int, rounds: int) -> Row:
-    """outbound send_message with acks, async."""
+    """The row for outbound send_message with acks, async."""
     row = Row(
         "outbound send_message with acks, async, pacing off",
         unit="message",
@@ -200,7 +200,7 @@ class OurSyncSender:
 
 
 def sync_row(server: Server, *, messages: int, rounds: int) -> Row:
-    """outbound send_message with acks, sync."""
+    """The row for outbound send_message with acks, sync."""
     row = Row(
         "outbound send_message with acks, sync, pacing off",
         unit="message",

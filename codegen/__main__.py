@@ -53,6 +53,14 @@ def write(files: dict[str, str], out_dir: Path) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Regenerate the output package from the schema, or with ``--check`` report its drift.
+
+    Args:
+        argv: The command-line arguments, without the program's name; None reads ``sys.argv``.
+
+    Returns:
+        The exit status: 0 on success (or no drift), 1 on drift, 2 on an invalid schema.
+    """
     parser = argparse.ArgumentParser(prog="python -m codegen", description=__doc__)
     parser.add_argument("--schema", type=Path, default=ROOT / "schema", help="schema directory")
     parser.add_argument(

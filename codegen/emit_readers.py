@@ -51,8 +51,11 @@ def _converter(py_type: str) -> str | None:
 
 
 def _value_lines(py_type: str, var: str, required: bool, indent: str) -> list[str]:
-    """Lines that check ``var`` (and convert it in place), returning None from the reader
-    when it is not of the type; an optional field also takes None (absent or null)."""
+    """Lines that check ``var`` and convert it in place, or return None from the reader.
+
+    The reader returns None when ``var`` is not of the type; an optional field also takes None
+    (absent or null).
+    """
     guard = "" if required else f"{var} is not None and "
     if py_type in _SCALAR_CHECKS:
         return [

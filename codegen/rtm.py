@@ -16,7 +16,7 @@ What must not live here: writing Python text (emit_events.py and the modules it 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -149,7 +149,20 @@ def _validate(instance: Any, meta: Mapping[str, Any], definition: str, display: 
 def _fields(
     spec: Mapping[str, Any], display: str, path: str, objects: set[str] | None
 ) -> tuple[FrameField, ...]:
-    """The fields of a frame or object, sorted by Python name, checked for collisions."""
+    """The fields of a frame or object, sorted by Python name, checked for collisions.
+
+    Args:
+        spec: The frame's or object's description, as the meta-schema admits it.
+        display: The file named in a `SchemaProblem`.
+        path: The JSON path of ``spec`` in that file.
+        objects: The names of the shared objects a field may ``ref``, or None to skip that check.
+
+    Returns:
+        One `FrameField` per property, sorted by Python name.
+
+    Raises:
+        SchemaProblem: The first problem found, with its JSON path.
+    """
     properties: Mapping[str, Any] = spec["properties"]
     required = spec.get("required", [])
     for index, wire in enumerate(required):
@@ -159,51 +172,99 @@ def _fields(
             )
     fields: list[FrameField] = []
     by_attr: dict[str, str] = {}
-    wires = set(properties)
     for wire, sub in properties.items():
         where = f"{path}.properties.{wire}"
-        attr = python_name(wire)
-        if attr in RESERVED:
-            attr += "_"
-        if attr in by_attr:
-            raise SchemaProblem(
-                display, where, f"{wire!r} and {by_attr[attr]!r} both map to Python name {attr!r}"
-            )
+        attr = _attr(wire, by_attr, display, where)
         by_attr[attr] = wire
-        kind = sub["type"]
-        ref = sub.get("ref")
-        item_kind = item_ref = None
-        if kind == "array":
-            item = sub["items"]
-            item_kind, item_ref = item["type"], item.get("ref")
-            if item_kind == "array":
-                raise SchemaProblem(display, f"{where}.items", "arrays of arrays are not supported")
-        for name, at in ((ref, where), (item_ref, f"{where}.items")):
-            if name is not None and objects is not None and name not in objects:
-                raise SchemaProblem(display, at, f"no shared object named {name!r}")
-        single = sub.get("single")
-        if single is not None:
-            if kind != "array":
-                raise SchemaProblem(display, where, "'single' is only for arrays")
-            if single in wires:
-                raise SchemaProblem(display, where, f"'single' names {single!r}, a field itself")
-        if sub.get("secret") and kind != "string":
-            raise SchemaProblem(display, where, "only strings can be secret")
         fields.append(
-            FrameField(
-                wire=wire,
-                attr=attr,
-                kind=kind,
+            _field(
+                wire,
+                attr,
+                sub,
                 required=wire in required,
-                description=sub["description"],
-                secret=bool(sub.get("secret", False)),
-                ref=ref,
-                item_kind=item_kind,
-                item_ref=item_ref,
-                single=single,
+                siblings=properties,
+                objects=objects,
+                display=display,
+                where=where,
             )
         )
     return tuple(sorted(fields, key=lambda f: f.attr))
+
+
+def _attr(wire: str, by_attr: Mapping[str, str], display: str, where: str) -> str:
+    """The Python name of a wire name, kept clear of the generated classes' own names.
+
+    Raises:
+        SchemaProblem: Another field of the same frame already has that Python name.
+    """
+    attr = python_name(wire)
+    if attr in RESERVED:
+        attr += "_"
+    if attr in by_attr:
+        raise SchemaProblem(
+            display, where, f"{wire!r} and {by_attr[attr]!r} both map to Python name {attr!r}"
+        )
+    return attr
+
+
+def _field(
+    wire: str,
+    attr: str,
+    sub: Mapping[str, Any],
+    *,
+    required: bool,
+    siblings: Collection[str],
+    objects: set[str] | None,
+    display: str,
+    where: str,
+) -> FrameField:
+    """One property as a `FrameField`, checked in the order its problems are reported.
+
+    Args:
+        wire: The property's wire name.
+        attr: Its Python name (from `_attr`).
+        sub: Its description.
+        required: The frame lists it as required.
+        siblings: The wire names of every property of the same frame or object.
+        objects: The shared objects it may ``ref``, or None to skip that check.
+        display: The file named in a `SchemaProblem`.
+        where: The JSON path of ``sub`` in that file.
+
+    Raises:
+        SchemaProblem: An array of arrays, a reference to no shared object, ``single`` on a
+            field that is not an array or naming a sibling, or ``secret`` on a non-string.
+    """
+    kind = sub["type"]
+    ref = sub.get("ref")
+    item_kind = item_ref = None
+    if kind == "array":
+        item = sub["items"]
+        item_kind, item_ref = item["type"], item.get("ref")
+        if item_kind == "array":
+            raise SchemaProblem(display, f"{where}.items", "arrays of arrays are not supported")
+    for name, at in ((ref, where), (item_ref, f"{where}.items")):
+        if name is not None and objects is not None and name not in objects:
+            raise SchemaProblem(display, at, f"no shared object named {name!r}")
+    single = sub.get("single")
+    if single is not None:
+        if kind != "array":
+            raise SchemaProblem(display, where, "'single' is only for arrays")
+        if single in siblings:
+            raise SchemaProblem(display, where, f"'single' names {single!r}, a field itself")
+    if sub.get("secret") and kind != "string":
+        raise SchemaProblem(display, where, "only strings can be secret")
+    return FrameField(
+        wire=wire,
+        attr=attr,
+        kind=kind,
+        required=required,
+        description=sub["description"],
+        secret=bool(sub.get("secret", False)),
+        ref=ref,
+        item_kind=item_kind,
+        item_ref=item_ref,
+        single=single,
+    )
 
 
 def load_frames(schema_dir: Path) -> Frames | None:

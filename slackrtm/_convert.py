@@ -107,17 +107,20 @@ def parse_warnings(body: Mapping[str, Any], known: type[enum.Enum]) -> tuple[Any
 
 
 def unknown_fields(data: Mapping[str, Any], known: frozenset[str]) -> dict[str, Any]:
-    """The fields of a decoded object the schema does not describe (``known`` are its wire
-    names), for a model's ``extra``; a new empty dict when there are none."""
+    """The fields of a decoded object that the schema does not describe, for a model's ``extra``.
+
+    ``known`` are the wire names the schema describes. A new empty dict when there are none.
+    """
     if len(data) <= len(known) and known.issuperset(data):
         return {}
     return {key: value for key, value in data.items() if key not in known}
 
 
 def slot_setters(cls: type, names: tuple[str, ...]) -> tuple[Callable[[Any, Any], None], ...]:
-    """The setters of the named slots of a frozen slotted attrs class, in that order: what a
-    generated reader fills a new instance with (``object.__new__``), at C speed, instead of
-    calling ``__init__`` (these models have no validators, converters or post-init).
+    """The setters of the named slots of a frozen slotted attrs class, in the order named.
+
+    A generated reader fills a new instance (``object.__new__``) with them, at C speed, instead
+    of calling ``__init__``: these models have no validators, converters or post-init.
 
     Raises:
         TypeError: A name is not a field of ``cls``.

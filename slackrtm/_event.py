@@ -208,8 +208,10 @@ def string_tuple(value: Iterable[str]) -> tuple[str, ...]:
 
 
 def extra_fields(data: Mapping[str, Any], known: frozenset[str]) -> Mapping[str, Any]:
-    """The fields of a decoded frame that the schema does not describe (``known`` are its names);
-    `NO_EXTRA` when there are none."""
+    """The fields of a decoded frame that the schema does not describe, or `NO_EXTRA` if none.
+
+    ``known`` are the names the schema gives the frame's fields.
+    """
     if len(data) <= len(known) and known.issuperset(data):
         return NO_EXTRA
     return {key: value for key, value in data.items() if key not in known}

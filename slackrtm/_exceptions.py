@@ -98,9 +98,10 @@ class SlackApiError(SlackError):
 
 
 class SlackHttpError(SlackError):
-    """An answer that came but cannot be used: an HTTP status other than 200, or a body that
-    is not a JSON object (over the cap, in a Content-Encoding that cannot be read or decoded,
-    not JSON, ...).
+    """An answer that came but cannot be used: an HTTP status other than 200, or an unusable body.
+
+    A body is unusable when it is not a JSON object: over the cap, in a Content-Encoding that
+    cannot be read or decoded, not JSON, ...
 
     Attributes:
         status: The HTTP status code.
@@ -143,8 +144,11 @@ class RateLimited(SlackHttpError):
 
 
 class SlackConnectionError(SlackError):
-    """The request got no usable HTTP answer: refused, reset or closed, DNS, TLS or proxy
-    failure, or what came is not valid HTTP or broke off before its end."""
+    """The request got no usable HTTP answer: no connection, or what came was not usable HTTP.
+
+    The connection was refused, reset or closed, or DNS, TLS or a proxy failed; or what came is
+    not valid HTTP, or broke off before its end.
+    """
 
 
 class SlackTimeoutError(SlackConnectionError, TimeoutError):
@@ -156,8 +160,10 @@ class SlackTimeoutError(SlackConnectionError, TimeoutError):
 
 
 class ClientClosed(SlackError, RuntimeError):
-    """The client was closed: before the call, during it (the attempt in flight is abandoned),
-    or while the call was waiting to retry."""
+    """The client was closed: before the call, during it, or while the call waited to retry.
+
+    When it is closed during the call, the attempt in flight is abandoned.
+    """
 
 
 class SlackResponseError(SlackError):
@@ -177,11 +183,12 @@ class SlackResponseError(SlackError):
 
 
 class SlackFrameError(SlackError):
-    """An RTM frame that cannot be read: not JSON, not an object, or a known frame type whose
-    fields have the wrong JSON type or miss a required one.
+    """An RTM frame that cannot be read: not JSON, not an object, or a known type with bad fields.
 
-    A session logs such a frame and goes on; `slackrtm.events.decode` raises this and nothing
-    else. The message names the frame's type and the field, never the frame's content.
+    The fields of a known frame type are bad when one has the wrong JSON type or a required one
+    is missing. A session logs such a frame and goes on; `slackrtm.events.decode` raises this
+    and nothing else. The message names the frame's type and the field, never the frame's
+    content.
 
     Attributes:
         path: The wire path of the offending value, such as ``edited.ts`` (``$`` for the frame).

@@ -114,8 +114,9 @@ class SyncWorkspace(SyncMethods):
     def workspace(
         self, *, types: str | None = None, page_size: int = DEFAULT_PAGE_SIZE
     ) -> Workspace:
-        """A snapshot of the workspace: ``team.info``, then every page of ``users.list`` and
-        ``conversations.list``.
+        """A snapshot of the workspace: its team, users and conversations.
+
+        It calls ``team.info``, then reads every page of ``users.list`` and ``conversations.list``.
 
         Args:
             types: The conversation kinds to list, as ``conversations.list`` takes them (such as

@@ -121,8 +121,7 @@ class _Deadline:
 
 
 class _Deadlines:
-    """The deadlines of one client's attempts on one loop, in the order they started, behind
-    one timer.
+    """The deadlines of one client's attempts on one loop, in the order they started.
 
     Every attempt gets the same timeout, so the deadlines come due in the order they started:
     one timer, set for the oldest, serves them all. Starting an attempt appends to a queue,
@@ -416,13 +415,7 @@ class AsyncClient(ClientBase, AsyncWorkspace):
             ) as response:
                 reader = BodyReader(request, response.status, response.raw_headers, config)
                 if not reader.done:
-                    if reader.at_once:
-                        # Known and under the cap: one read of exactly that many raw bytes.
-                        reader.feed(await response.read())
-                    else:
-                        async for chunk in response.content.iter_any():
-                            if reader.feed(chunk):
-                                break
+                    await _read_body(response, reader)
             deadline.stop()
             outcome = reader.outcome()
         except asyncio.CancelledError:
@@ -446,3 +439,14 @@ class AsyncClient(ClientBase, AsyncWorkspace):
             self._flying -= 1
         log_attempt(config.logger, request, outcome, time.perf_counter() - started, attempt)
         return outcome
+
+
+async def _read_body(response: aiohttp.ClientResponse, reader: BodyReader) -> None:
+    """Feed the raw body to the core's reader until it has all it takes."""
+    if reader.at_once:
+        # Known and under the cap: one read of exactly that many raw bytes.
+        reader.feed(await response.read())
+        return
+    async for chunk in response.content.iter_any():
+        if reader.feed(chunk):
+            return

@@ -380,8 +380,10 @@ class Client(ClientBase, SyncWorkspace):
     def _receive(
         self, request: Request, response: urllib3.BaseHTTPResponse, attempt: _Attempt
     ) -> Outcome:
-        """Read the body into the core's reader; the attempt ends, the connection goes back
-        to the pool only when the body was read to its end."""
+        """Read the body into the core's reader, and end the attempt.
+
+        The connection goes back to the pool only when the body was read to its end.
+        """
         stopped = True
         try:
             head = attempt.head

@@ -45,8 +45,14 @@ def find_modules(root: Path = ROOT, packages: tuple[str, ...] = PACKAGES) -> dic
 MODULES = find_modules()
 
 
-def imports(name: str, modules: dict[str, Path] = MODULES) -> list[Import]:
-    """Every import of one module, with its target made absolute."""
+def imports(
+    name: str, modules: dict[str, Path] = MODULES, *, typing_too: bool = True
+) -> list[Import]:
+    """Every import of one module, with its target made absolute.
+
+    With ``typing_too=False``, those under ``if TYPE_CHECKING:`` are left out: what the module
+    loads when it runs, rather than what it ties itself to.
+    """
     path = modules[name]
     package = name if path.name == "__init__.py" else name.rpartition(".")[0]
     found: list[Import] = []
@@ -60,11 +66,17 @@ def imports(name: str, modules: dict[str, Path] = MODULES) -> list[Import]:
                     Import(target, child.lineno, in_function)
                     for target in _targets(child, package, modules)
                 )
+            elif _typing_only(child) and not typing_too:
+                continue
             inner = isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef)
             visit(child, in_function or inner)
 
     visit(ast.parse(path.read_text(encoding="utf-8")), False)
     return found
+
+
+def _typing_only(node: ast.AST) -> bool:
+    return isinstance(node, ast.If) and ast.unparse(node.test).endswith("TYPE_CHECKING")
 
 
 def _targets(node: ast.ImportFrom, package: str, modules: dict[str, Path]) -> list[str]:
@@ -121,24 +133,28 @@ def circles(edges: dict[str, set[str]]) -> list[list[str]]:
     return sorted(found)
 
 
-def libraries(prefix: str, modules: dict[str, Path] = MODULES) -> set[str]:
-    """The top-level names of what ``prefix`` (a module or package) loads outside our modules.
+def closure(
+    prefix: str, modules: dict[str, Path] = MODULES, *, typing_too: bool = True
+) -> set[str]:
+    """Every module ``prefix`` (a module, or a package and its modules) reaches by importing.
 
-    Our own modules are followed transitively, so a core that reaches an I/O library through
-    another module of ours is caught too.
+    Our own modules are followed transitively; a module of another project is named as
+    imported and not followed.
     """
     todo = [m for m in modules if m == prefix or m.startswith(prefix + ".")]
-    seen = set(todo)
-    found: set[str] = set()
+    seen: set[str] = set()
     while todo:
-        for target, _, _ in imports(todo.pop(), modules):
-            if target in modules:
-                if target not in seen:
-                    seen.add(target)
+        for target, _, _ in imports(todo.pop(), modules, typing_too=typing_too):
+            if target not in seen:
+                seen.add(target)
+                if target in modules:
                     todo.append(target)
-            else:
-                found.add(target.split(".")[0])
-    return found
+    return seen
+
+
+def libraries(prefix: str, *, typing_too: bool = True) -> set[str]:
+    """The top-level names of what ``prefix`` reaches outside our own modules."""
+    return {m.split(".")[0] for m in closure(prefix, typing_too=typing_too) if m not in MODULES}
 
 
 def type_checking_imports(path: Path) -> dict[str, str]:

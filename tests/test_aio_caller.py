@@ -32,8 +32,10 @@ def warn_in(coro_factory: Any) -> list[warnings.WarningMessage]:
 
 
 def slackrtm_call() -> Any:
-    """A coroutine function that is slackrtm's own, as `AsyncClient.rtm_connect` is: run as a
-    task, no frame of the caller's is on its stack, and the warning must look further."""
+    """A coroutine function that is slackrtm's own, as `AsyncClient.rtm_connect` is.
+
+    Run as a task, no frame of the caller's is on its stack, and the warning must look further.
+    """
     namespace: dict[str, Any] = {
         "__name__": "slackrtm._probe",
         "finish": finish,

@@ -1,5 +1,7 @@
-"""`slackrtm._socket` on its own: a failed socket open in one set of words, and the openers
-the clients hand their socket sessions. No socket is opened here."""
+"""`slackrtm._socket` on its own: a failed socket open in one set of words, and the openers.
+
+The openers are what the clients hand their socket sessions. No socket is opened here.
+"""
 
 from __future__ import annotations
 

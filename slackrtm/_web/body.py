@@ -78,8 +78,10 @@ _Framing = tuple[list[str], int | None]
 
 
 def _read_head(headers: HeaderInput) -> tuple[Headers, _Framing | None]:
-    """A head's fields normalized (as `header_pairs` says) and its framing, in one pass; the
-    framing is None when the head breaks HTTP's rules in a way one of the parsers lets pass."""
+    """A head's fields normalized (as `header_pairs` says) and its framing, in one pass.
+
+    The framing is None when the head breaks HTTP's rules in a way one of the parsers lets pass.
+    """
     items = headers.items() if isinstance(headers, Mapping) else headers
     pairs = []
     broken = chunked = False
@@ -98,14 +100,7 @@ def _read_head(headers: HeaderInput) -> tuple[Headers, _Framing | None]:
         if not value.isprintable() and _CONTROL.search(value):
             broken = True
         elif name == "content-length":
-            for part in value.split(",") if "," in value else (value,):
-                part = part.strip()
-                if length is None:
-                    length = part
-                elif part != length:
-                    # aiohttp refuses two lengths; urllib3 would read until the connection
-                    # closes.
-                    broken = True
+            length, broken = _add_length(value, length)
         elif name == "transfer-encoding":
             chunked = True
         elif name == "content-encoding":
@@ -118,6 +113,29 @@ def _read_head(headers: HeaderInput) -> tuple[Headers, _Framing | None]:
     if codings:
         codings = [coding for coding in reversed(codings) if coding and coding != "identity"]
     return _Normalized(pairs), (codings, None if length is None else int(length))
+
+
+def _add_length(value: str, length: str | None) -> tuple[str | None, bool]:
+    """One Content-Length field taken in: the length so far, and whether the head is broken.
+
+    A field may list the length more than once (``10, 10``), and a head may repeat the field;
+    every listed value must be the same. aiohttp refuses two different lengths, and urllib3
+    would read until the connection closes, so a disagreement breaks the head.
+
+    Args:
+        value: The field's value, normalized.
+        length: The length the fields before this one gave, or None.
+
+    Returns:
+        The length (as written, not yet checked to be a number) and True if a value disagrees.
+    """
+    for part in value.split(",") if "," in value else (value,):
+        part = part.strip()
+        if length is None:
+            length = part
+        elif part != length:
+            return length, True
+    return length, False
 
 
 class Answer:

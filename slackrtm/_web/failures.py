@@ -91,8 +91,10 @@ def tls_failed(reason: str) -> str:
 
 
 def _reason(exc: BaseException | None, config: Config) -> str:
-    """Why no answer came, in the same words for both transports where the standard library
-    says why (the libraries wrap the same `OSError` and `ssl` errors)."""
+    """Why no answer came, worded alike for both transports where the standard library says why.
+
+    Both libraries wrap the same `OSError` and `ssl` errors, so the words can be the same.
+    """
     if exc is None:
         return "no reason given"
     found = list(causes(exc))

@@ -1,5 +1,4 @@
-"""The end of a call: the last outcome turned into the method's model, or the typed error it
-stands for.
+"""The end of a call: the last outcome turned into the method's model, or into a typed error.
 
 What lives here: `finish` and its steps: decoding the body as JSON (refusing an ambiguous
 one), reading the model, checking an RTM method's socket URL, reporting warnings (through

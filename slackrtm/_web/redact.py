@@ -1,10 +1,10 @@
-"""Secrets kept out of every text: the repr of a secret value, and scrubbing what an answer
-echoes (its error texts, headers, JSON strings, excerpts).
+r"""Secrets kept out of every text: the repr of a secret value, and scrubbing an answer's echoes.
 
-A socket URL is a single-use secret ticket; a Slack token has a known shape. Both are scrubbed
-from any text built from an answer, on top of the secrets the client itself knows, also when a
-character of them is written as an escape: JSON (``\\u002f``, ``\\/``), percent (``%2F``) or
-HTML (``&#x2f;``, ``&#47;``), as an answer that echoes a request may write them.
+An answer may echo secrets in its error texts, headers, JSON strings and excerpts. A socket URL
+is a single-use secret ticket; a Slack token has a known shape. Both are scrubbed from any text
+built from an answer, on top of the secrets the client itself knows, also when a character of
+them is written as an escape: JSON (``\u002f``, ``\/``), percent (``%2F``) or HTML (``&#x2f;``,
+``&#47;``), as an answer that echoes a request may write them.
 
 What must not live here: deciding which secrets a client has (`config` gathers them once).
 """
@@ -57,8 +57,10 @@ def _secrets_pattern(secrets: tuple[str, ...]) -> re.Pattern[str] | None:
 
 
 def scrub(text: str, secrets: Sequence[str] = ()) -> str:
-    """The text without any secret: the given ones, socket URLs, Slack tokens, bearer values,
-    each also when written with escapes."""
+    """The text without any secret: the given ones, socket URLs, Slack tokens, bearer values.
+
+    Each is found also when some of its characters are written as escapes.
+    """
     pattern = _secrets_pattern(tuple(secrets))
     if pattern is not None:
         text = pattern.sub("<redacted>", text)

@@ -28,9 +28,12 @@ __all__ = ["Attempts", "backoff", "log_attempt", "retry_after"]
 
 
 def retry_after(headers: HeaderInput, *, now: Callable[[], float] = time.time) -> float | None:
-    """Seconds from ``Retry-After``: a number, or an HTTP date (seconds from ``now()``, at
-    least 0); None when absent, negative, not finite or unreadable, or when the field comes
-    more than once with different values (ambiguous, like a key twice in JSON)."""
+    """Seconds to wait from ``Retry-After`` (a number or an HTTP date), or None if unusable.
+
+    A date gives the seconds from ``now()``, at least 0. None when the field is absent, negative,
+    not finite or unreadable, or comes more than once with different values (ambiguous, like a
+    key twice in JSON).
+    """
     values = set(header_values(header_pairs(headers), "retry-after"))
     if len(values) != 1:
         return None

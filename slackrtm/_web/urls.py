@@ -1,5 +1,7 @@
-"""The URL rules of the Web API core, each written once: loopback hosts, the shape of a base
-URL or proxy, credentials hidden from reprs, and which socket URLs may be opened.
+"""The URL rules of the Web API core, each written once.
+
+The rules: loopback hosts, the shape of a base URL or proxy, credentials hidden from reprs, and
+which socket URLs may be opened.
 
 What lives here: pure functions of a URL (or a host) and a flag. What must not: resolving a
 client's options (`config`), or wording a typed Slack error (the caller turns a refusal into
@@ -71,13 +73,13 @@ _AUTHORITY = re.compile(r"[^:/?#]*://[^/?#]*")
 
 
 def socket_url_refusal(url: object, *, allow_insecure: bool = False) -> str | None:
-    """Why a socket URL may not be opened, or None when it may: one rule for ``rtm.connect``'s
-    answer and for every URL an RTM session is handed.
+    """Why a socket URL may not be opened, or None when it may.
 
-    ``wss://`` with a host always; ``ws://`` (unencrypted) only on a loopback host, or with the
-    client's ``allow_insecure``. The reason never quotes the URL: its path is the single-use
-    ticket, a secret. The verdict depends only on the scheme and the host, so it is cached by
-    them, never by the path.
+    One rule for ``rtm.connect``'s answer and for every URL an RTM session is handed: ``wss://``
+    with a host always; ``ws://`` (unencrypted) only on a loopback host, or with the client's
+    ``allow_insecure``. The reason never quotes the URL: its path is the single-use ticket, a
+    secret. The verdict depends only on the scheme and the host, so it is cached by them, never
+    by the path.
 
     Args:
         url: What the server (or a caller) gave as the socket URL; any object.

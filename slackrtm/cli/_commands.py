@@ -1,5 +1,7 @@
-"""The subcommands `connect`, `listen`, `send` and `emulator`: each takes parsed options and
-an `Output`, and returns an exit code or raises what `classify` turns into one line.
+"""The subcommands `connect`, `listen`, `send` and `emulator`.
+
+Each takes parsed options and an `Output`, and returns an exit code or raises what `classify`
+turns into one line.
 
 What lives here: making a client from the options (token from ``--token`` or the environment,
 Web API root from ``--base-url`` or ``SLACK_API_URL``), and each command's few steps. Nothing

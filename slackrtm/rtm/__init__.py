@@ -1,5 +1,4 @@
-"""The RTM session: one sans-I/O protocol core (`_protocol`), one public surface (`_surface`),
-and two drivers on them.
+"""The RTM session: a sans-I/O core (`_protocol`), one public surface, and two drivers on them.
 
 `RtmSession` (``sync.py``, over the websockets library's sync client, with a reader thread) and
 `AsyncRtmSession` (``aio.py``, over aiohttp's ``ws_connect`` on the `AsyncClient`'s session)

@@ -1,5 +1,6 @@
-"""What frames mean: the `Dialect` the engine asks about every frame, and `RtmDialect`, Slack's
-RTM API (acks matched by ``id`` / ``reply_to``, ``goodbye`` to reconnect).
+"""What frames mean: the `Dialect` the engine asks about every frame, and `RtmDialect`.
+
+`RtmDialect` is Slack's RTM API: acks matched by ``id`` / ``reply_to``, ``goodbye`` to reconnect.
 
 The engine (`_protocol.py`) knows only the answers a dialect gives: which `Kind` a decoded
 frame is, how a command is encoded, which commands carry an id and await an ack. A Socket Mode
@@ -22,8 +23,10 @@ __all__ = ["RTM_DIALECT", "Dialect", "Kind", "RtmDialect"]
 
 @enum.unique
 class Kind(enum.IntEnum):
-    """What a decoded frame is to the engine; every frame the engine does not act on is an
-    `EVENT` for the user."""
+    """What a decoded frame is to the engine.
+
+    Every frame the engine does not act on is an `EVENT` for the user.
+    """
 
     EVENT = 0
     HELLO = 1

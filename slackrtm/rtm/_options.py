@@ -1,5 +1,7 @@
-"""What a user sets and what a user is told: `RtmOptions` with its validators, and the lifecycle
-notices (`Connected`, `Disconnected`, `Reconnecting`) the session puts among the events.
+"""What a user sets and what a user is told: `RtmOptions`, and the session's lifecycle notices.
+
+`RtmOptions` comes with its validators; the notices (`Connected`, `Disconnected`,
+`Reconnecting`) are what the session puts among the events.
 
 The same for both drivers and for the engine (`_protocol.py`), which reads the options and
 emits the notices. Also here: the session's rule for every duration (`check_seconds`), so that

@@ -1,5 +1,7 @@
-"""The reconnect policy: after a failed attempt or a disconnect, how long to wait before the
-next attempt, or the error that ends the session instead; and the ``reconnect_url`` Slack offers.
+"""The reconnect policy: how long to wait before the next attempt, or why the session ends.
+
+After a failed attempt or a disconnect, the policy gives either a wait or the error that ends
+the session instead; it also keeps the ``reconnect_url`` Slack offers.
 
 `Reconnects` keeps one session's books of an outage (failed attempts since the last ``hello``,
 when the outage began, the URL on offer) and answers the engine (`_protocol.py`), which moves

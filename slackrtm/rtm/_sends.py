@@ -1,5 +1,7 @@
-"""The books of every send, from `RtmProtocol.send` to its completion: ids, the frame-size check,
-the queue, pacing (`_Bucket`), deadlines, acks, and what a lost socket means for a written send.
+"""The books of every send, from `RtmProtocol.send` to its completion.
+
+They hold ids, the frame-size check, the queue, pacing (`_Bucket`), deadlines, acks, and what a
+lost socket means for a send already written.
 
 `Outbox` is the engine's (`_protocol.py`) clerk: the engine decides *whether* frames may go out
 now (connected or not, a due ping first) and *why* a socket went away; the outbox keeps each
@@ -158,8 +160,10 @@ class Outbox:
         return pending
 
     def internal(self, command: Any) -> Pending:
-        """The session's own frame (a ping, a presence subscription sent again): it takes an
-        id when the dialect gives it one, and has no deadline and no completion."""
+        """The session's own frame: a ping, or a presence subscription sent again.
+
+        It takes an id when the dialect gives it one, and has no deadline and no completion.
+        """
         id_ = self._next_id if self._dialect.wants_id(command) else None
         if id_ is not None:
             self._next_id += 1
@@ -203,8 +207,10 @@ class Outbox:
                 self.inflight[pending.id] = pending
 
     def written_unreported(self) -> None:
-        """Count every frame of the last `take_frames` as written when `written` was not
-        called about them (a driver that does not report its writes)."""
+        """Count every frame of the last `take_frames` as written, unless `written` counted it.
+
+        This is for a driver that does not report its writes.
+        """
         if self._writing:
             self.written(self._writing[-1][0] + 1)
 

@@ -1,5 +1,7 @@
-"""The session's states and the table of moves between them, in one place (h11's ``_state.py``
-is the model): `State`, and `MOVES`, from each state the states it may go to next.
+"""The session's states and the table of moves between them, in one place.
+
+`State`, and `MOVES`: from each state, the states it may go to next. The model is h11's
+``_state.py``.
 
 The engine (`_protocol.py`) changes its state only through its one checked move, which refuses
 any move not in `MOVES` with a `RuntimeError` naming both states. What makes a move happen

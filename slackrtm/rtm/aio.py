@@ -20,7 +20,7 @@ import aiohttp
 
 from .._exceptions import RtmSessionClosed, SlackError
 from .._socket import AsyncSocketOpener, connect_error
-from ._surface import SessionSurface, outcome
+from ._surface import SessionSurface, outcome, surface_doc
 
 __all__ = ["AsyncRtmSession"]
 
@@ -64,6 +64,7 @@ class AsyncRtmSession(SessionSurface[AsyncSocketOpener, Awaitable[Any], Awaitabl
 
     # -- lifecycle ----------------------------------------------------------------------------
 
+    @surface_doc
     async def connect(self) -> AsyncRtmSession:
         self._start()
         self._engine = asyncio.get_running_loop().create_task(
@@ -112,19 +113,23 @@ class AsyncRtmSession(SessionSurface[AsyncSocketOpener, Awaitable[Any], Awaitabl
 
     # The public send methods: the base's checks and docs (`help()` shows them), awaited.
 
+    @surface_doc
     async def send_message(
         self, channel: str, text: str, *, thread_ts: str | None = None, timeout: float | None = None
     ) -> Any:
         return await super().send_message(channel, text, thread_ts=thread_ts, timeout=timeout)
 
+    @surface_doc
     async def typing(self, channel: str, *, timeout: float | None = None) -> None:
         await super().typing(channel, timeout=timeout)
 
+    @surface_doc
     async def subscribe_presence(
         self, user_ids: Iterable[str], *, timeout: float | None = None
     ) -> None:
         await super().subscribe_presence(user_ids, timeout=timeout)
 
+    @surface_doc
     async def send(self, command: Any, *, timeout: float | None = None) -> Any:
         return await super().send(command, timeout=timeout)
 
@@ -189,6 +194,7 @@ class AsyncRtmSession(SessionSurface[AsyncSocketOpener, Awaitable[Any], Awaitabl
                 raise
             raise StopAsyncIteration from None
 
+    @surface_doc
     async def next_event(self, timeout: float | None = None) -> Any:
         if timeout is not None:
             timeout = self._check_timeout(timeout)
@@ -218,6 +224,7 @@ class AsyncRtmSession(SessionSurface[AsyncSocketOpener, Awaitable[Any], Awaitabl
 
     # -- callbacks (`on` is the base's) ------------------------------------------------------
 
+    @surface_doc
     async def run(self) -> None:
         async for event in self:
             for handler in self._handlers.matching(event):
@@ -231,8 +238,10 @@ class AsyncRtmSession(SessionSurface[AsyncSocketOpener, Awaitable[Any], Awaitabl
     # -- the engine ---------------------------------------------------------------------------
 
     def _settle(self) -> None:
-        """Wake the iterator when there are events (or the end) and the senders whose sends
-        completed. The events are in the buffer already: it is the core's queue."""
+        """Wake the iterator when there are events (or the end), and the completed senders.
+
+        The events are in the buffer already: it is the core's queue.
+        """
         proto = self._proto
         if self._buffer or proto.closed:
             self._readable.set()
@@ -285,10 +294,13 @@ class AsyncRtmSession(SessionSurface[AsyncSocketOpener, Awaitable[Any], Awaitabl
         self._task_done("link", task)
 
     def _task_done(self, what: str, task: asyncio.Task[None]) -> None:
-        """A task of the session ended. One that failed of a bug, or was cancelled from
-        outside, ends the session with that error (logged, raised by the iterator, the cause
-        of every waiting send's `RtmSessionClosed`) rather than leave it hanging. Reading the
-        exception here also means asyncio never reports it as "never retrieved"."""
+        """A task of the session ended.
+
+        One that failed of a bug, or was cancelled from outside, ends the session with that
+        error (logged, raised by the iterator, the cause of every waiting send's
+        `RtmSessionClosed`) rather than leave it hanging. Reading the exception here also means
+        asyncio never reports it as "never retrieved".
+        """
         proto = self._proto
         if task.cancelled():
             if proto.closed:
@@ -354,8 +366,10 @@ class AsyncRtmSession(SessionSurface[AsyncSocketOpener, Awaitable[Any], Awaitabl
     async def _open(
         self, url: str | None
     ) -> tuple[aiohttp.ClientWebSocketResponse[bool], Any] | None:
-        """The socket, open, and the ``rtm.connect`` answer if one was asked for; or None
-        when the attempt failed, which the core has been told."""
+        """The socket, open, and the ``rtm.connect`` answer if one was asked for.
+
+        None when the attempt failed, which the core has been told.
+        """
         opener = self._opener
         info = None
         stage = "rtm.connect"
@@ -473,8 +487,11 @@ _DROPPED = ("connection dropped", False)
 def _ending(
     kind: aiohttp.WSMsgType, data: object, ws: aiohttp.ClientWebSocketResponse[bool]
 ) -> tuple[str, bool] | None:
-    """How a message that is not a frame (its `kind` and `data`) ends the socket: the cause,
-    and whether aiohttp refused a frame as too large; None for one that does not end it."""
+    """How a message that is not a frame (its `kind` and `data`) ends the socket.
+
+    Returns the cause, and whether aiohttp refused a frame as too large; None for one that does
+    not end it.
+    """
     if kind is aiohttp.WSMsgType.CLOSE or kind is aiohttp.WSMsgType.CLOSED:
         code = ws.close_code
         return (f"closed by Slack (code {code})" if code else "connection closed", False)

@@ -24,7 +24,7 @@ from websockets.sync.client import connect as ws_connect
 from .._exceptions import RtmSessionClosed, SlackError
 from .._socket import SyncSocketOpener, connect_error
 from ._sends import Pending
-from ._surface import SessionSurface, outcome
+from ._surface import SessionSurface, outcome, surface_doc
 
 __all__ = ["RtmSession"]
 
@@ -43,8 +43,10 @@ the first events of a burst are not held back for long."""
 
 
 class _Redacting(logging.LoggerAdapter):  # type: ignore[type-arg]
-    """websockets' logger, minus the socket URL's path in its DEBUG request line (the path
-    carries the single-use ticket, a secret)."""
+    """The websockets library's logger, minus the socket URL's path in its DEBUG request line.
+
+    The path carries the single-use ticket, a secret.
+    """
 
     def log(self, level: int, msg: object, *args: object, **kwargs: Any) -> None:
         if isinstance(msg, str) and msg.startswith("> GET "):
@@ -90,6 +92,7 @@ class RtmSession(SessionSurface[SyncSocketOpener, Any, None]):
 
     # -- lifecycle ----------------------------------------------------------------------------
 
+    @surface_doc
     def connect(self) -> RtmSession:
         with self._lock:
             self._start()
@@ -198,6 +201,7 @@ class RtmSession(SessionSurface[SyncSocketOpener, Any, None]):
                 raise
             raise StopIteration from None
 
+    @surface_doc
     def next_event(self, timeout: float | None = None) -> Any:
         if timeout is not None:
             timeout = self._check_timeout(timeout)
@@ -237,6 +241,7 @@ class RtmSession(SessionSurface[SyncSocketOpener, Any, None]):
 
     # -- callbacks (`on` is the base's) ------------------------------------------------------
 
+    @surface_doc
     def run(self) -> None:
         for event in self:
             for handler in self._handlers.matching(event):
@@ -252,8 +257,7 @@ class RtmSession(SessionSurface[SyncSocketOpener, Any, None]):
         self._engine_cv.notify()
 
     def _settle(self) -> None:
-        """Hand the core's events to the iterator, waking it if it waits, and wake the senders
-        whose sends completed."""
+        """Hand the core's events to the iterator (waking it) and wake the completed senders."""
         proto = self._proto
         found = proto.events
         if found:
@@ -307,8 +311,10 @@ class RtmSession(SessionSurface[SyncSocketOpener, Any, None]):
     def _socket_for(
         self, link: int | None
     ) -> tuple[ClientConnection | None, ClientConnection | None]:
-        """The socket to write to for the core's `link` (None: there is none), and a socket of
-        an older link to close (None: there is none); that one is the session's no more."""
+        """The socket to write to for the core's `link`, and a socket of an older link to close.
+
+        Either is None when there is none; the older one is the session's no more.
+        """
         if self._ws_link == link:
             return self._ws, None
         stale, self._ws, self._ws_link = self._ws, None, None
@@ -339,9 +345,11 @@ class RtmSession(SessionSurface[SyncSocketOpener, Any, None]):
                     break
 
     def _died(self, what: str, exc: BaseException) -> None:
-        """A thread of the session failed of a bug: end the session with that error (logged,
-        raised by the iterator, the cause of every waiting send's `RtmSessionClosed`) rather
-        than leave it hanging. Unlocked."""
+        """A thread of the session failed of a bug: end the session with that error.
+
+        The error is logged, raised by the iterator and the cause of every waiting send's
+        `RtmSessionClosed`, rather than the session left hanging. Unlocked.
+        """
         proto = self._proto
         proto._log.error("RTM: the session's %s thread failed", what, exc_info=exc)
         with self._lock:
@@ -378,8 +386,10 @@ class RtmSession(SessionSurface[SyncSocketOpener, Any, None]):
     # -- one link thread per connection attempt ------------------------------------------------
 
     def _link(self, url: str | None) -> None:
-        """One connection attempt: ``rtm.connect`` unless `url` is given, the handshake, then
-        reading until the socket ends. Unlocked."""
+        """One connection attempt, unlocked.
+
+        ``rtm.connect`` unless `url` is given, the handshake, then reading until the socket ends.
+        """
         proto = self._proto
         # The socket is used as a context manager (websockets asks for it); this thread owns
         # it for its whole life and the exit closes it.
@@ -409,8 +419,10 @@ class RtmSession(SessionSurface[SyncSocketOpener, Any, None]):
     def _open(
         self, url: str | None, owner: contextlib.ExitStack
     ) -> tuple[ClientConnection, Any] | None:
-        """The socket, open (`owner` closes it), and the ``rtm.connect`` answer if one was
-        asked for; or None when the attempt failed, which the core has been told."""
+        """The socket, open (`owner` closes it), and the ``rtm.connect`` answer if one was asked.
+
+        None when the attempt failed, which the core has been told.
+        """
         opener = self._opener
         info = None
         stage = "rtm.connect"
@@ -475,9 +487,11 @@ class RtmSession(SessionSurface[SyncSocketOpener, Any, None]):
                 self._poke()
 
     def _receive(self, ws: ClientConnection) -> tuple[list[str | bytes], BaseException | None]:
-        """The next frame (waiting for it), then the frames websockets already holds, taken
-        without waiting, never more than the buffer has room for (backpressure stays as it
-        was, frame by frame); and the end met on the way, if one was (it comes after them).
+        """The next frame (waiting for it), then the frames websockets already holds.
+
+        Those are taken without waiting, never more than the buffer has room for (backpressure
+        stays as it was, frame by frame); and the end met on the way, if one was (it comes after
+        them).
 
         Raises:
             OSError: The first read failed.
@@ -498,8 +512,10 @@ class RtmSession(SessionSurface[SyncSocketOpener, Any, None]):
         return batch, None
 
     def _hand_over(self, batch: list[str | bytes], link: int) -> bool:
-        """Give the core a batch under one hold of the lock and one clock reading; False once
-        `link` is no longer the session's socket (the rest of the batch is not its)."""
+        """Give the core a batch under one hold of the lock and one clock reading.
+
+        False once `link` is no longer the session's socket (the rest of the batch is not its).
+        """
         proto = self._proto
         with self._lock:
             now = self._clock()

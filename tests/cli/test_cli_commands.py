@@ -1,5 +1,8 @@
-"""`slackrtm emulator`, `demo`, `make demo`, the console script, and the session commands
-(`listen`, `send`), each run as a subprocess."""
+"""The command line as a user runs it: each command in a subprocess.
+
+Covered: `slackrtm emulator`, `demo`, `make demo`, the console script, and the session commands
+(`listen`, `send`).
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,7 @@
-"""SDK exceptions that travel (pickle, copy), the socket URL rule, construction parity, and
-the AsyncClient's lifecycle across event loops."""
+"""SDK exceptions that travel, the socket URL rule, construction parity, the async lifecycle.
+
+Exceptions travel by pickle and copy; the AsyncClient's lifecycle is held across event loops.
+"""
 
 from __future__ import annotations
 

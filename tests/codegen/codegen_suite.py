@@ -53,8 +53,11 @@ def method_docs() -> dict[str, dict[str, Any]]:
 
 
 def general_texts(kind: str) -> dict[str, str]:
-    """Each error (or warning) code of every method with its code-level text: the ``general``
-    text where one is given, else the description every method gives."""
+    """Each error (or warning) code of every method, with its code-level text.
+
+    The code-level text is the ``general`` text where one is given, else the description every
+    method gives.
+    """
     out: dict[str, str] = {}
     for doc in method_docs().values():
         for entry in doc[kind]:

@@ -434,7 +434,7 @@ def test_frames_model_is_complete() -> None:
 
 @pytest.fixture
 def stdlib_json(monkeypatch: pytest.MonkeyPatch) -> None:
-    """decode as on an install without orjson (the ``fast`` extra)."""
+    """Make `decode` run as on an install without orjson (the ``fast`` extra)."""
     monkeypatch.setattr(events, "_orjson_loads", None)
 
 

@@ -1,5 +1,7 @@
-"""Starting and stopping: threads and loops, ports, shutdown with work in flight, logging, CLI,
-and the pytest plugin."""
+"""The emulator's start and stop: threads and loops, ports, shutdown with work in flight.
+
+Also its logging, its CLI and its pytest plugin.
+"""
 
 from __future__ import annotations
 

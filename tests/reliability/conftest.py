@@ -1,5 +1,7 @@
-"""The RTM suite's fixtures (`rtm`: one test, both sessions; the test CA and its wss emulator),
-for the reliability tests too."""
+"""The RTM suite's fixtures, for the reliability tests too.
+
+`rtm` (one test, both sessions), and the test CA with its wss emulator.
+"""
 
 from __future__ import annotations
 

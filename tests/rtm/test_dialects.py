@@ -1,5 +1,7 @@
-"""What frames mean (`slackrtm/rtm/_dialects.py`): the `Kind` of each frame, and what
-Slack's RTM dialect reads from it, without an engine."""
+"""What frames mean (`slackrtm/rtm/_dialects.py`), without an engine.
+
+The `Kind` of each frame, and what Slack's RTM dialect reads from it.
+"""
 
 from __future__ import annotations
 

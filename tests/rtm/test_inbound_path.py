@@ -1,6 +1,8 @@
-"""The inbound path, frame by frame: what the core tells a driver after each frame, and both
-sessions handling frames that arrive together (a burst, then an ack, a goodbye, a close) one
-by one, in order, as if each had come alone.
+"""The inbound path, frame by frame, in the core and in both sessions.
+
+What the core tells a driver after each frame; and both sessions handling frames that arrive
+together (a burst, then an ack, a goodbye, a close) one by one, in order, as if each had come
+alone.
 
 The core's `RtmProtocol.receive_text` says whether a frame needs more of the driver than
 delivering its event: a plain event while connected, with nothing queued or completed, does not
@@ -129,8 +131,10 @@ def test_events_keep_arrival_order_with_lifecycle_notices_and_take_events_drains
 
 
 class _Counting(RtmDialect):
-    """Slack's dialect, counting the classes it is asked the kind of; it decodes `planted`
-    instead of the frame when one is planted."""
+    """Slack's dialect, counting the classes it is asked the kind of.
+
+    It decodes `planted` instead of the frame when one is planted.
+    """
 
     def __init__(self) -> None:
         super().__init__()

@@ -1,5 +1,7 @@
-"""`RtmOptions` and the session's argument rules alone: validators, defaults, the lifecycle
-notices' shapes, `check_seconds` and the socket-URL rule (`slackrtm/rtm/_options.py`)."""
+"""`RtmOptions` and the session's argument rules alone (`slackrtm/rtm/_options.py`).
+
+Validators, defaults, the lifecycle notices' shapes, `check_seconds` and the socket-URL rule.
+"""
 
 from __future__ import annotations
 

@@ -1,10 +1,9 @@
-"""The RTM engine alone (`slackrtm/rtm/_protocol.py`): no sockets, no loop, an injected clock
-and random source.
+"""The RTM engine alone (`slackrtm/rtm/_protocol.py`), with no sockets and no loop.
 
-Every rule of `RtmProtocol` is driven here by hand, the way a driver would: frames and times
-in, frames to write, events, completions and deadlines out. The rules of the modules it drives
-have files of their own: `test_sends.py`, `test_reconnect.py`, `test_state.py`,
-`test_options.py`, `test_dialects.py`.
+The clock and the random source are injected. Every rule of `RtmProtocol` is driven here by
+hand, the way a driver would: frames and times in, frames to write, events, completions and
+deadlines out. The rules of the modules it drives have files of their own: `test_sends.py`,
+`test_reconnect.py`, `test_state.py`, `test_options.py`, `test_dialects.py`.
 """
 
 from __future__ import annotations

@@ -1,5 +1,7 @@
-"""The README's RTM session examples run, sync and async, against the emulator; its options
-table names every `RtmOptions` field."""
+"""The README's RTM session examples run, sync and async, against the emulator.
+
+Also: the README's options table names every `RtmOptions` field.
+"""
 
 from __future__ import annotations
 

@@ -1,6 +1,7 @@
-"""The reconnect policy (`slackrtm/rtm/_reconnect.py`), driven through the core by hand: what
-leads to a reconnect, the waits, the limits, fatal errors, the first connection's attempts and
-the ``reconnect_url`` Slack offers. An injected clock and random source; no sleep.
+"""The reconnect policy (`slackrtm/rtm/_reconnect.py`), driven through the core by hand.
+
+What leads to a reconnect, the waits, the limits, fatal errors, the first connection's attempts
+and the ``reconnect_url`` Slack offers. An injected clock and random source; no sleep.
 """
 
 from __future__ import annotations

@@ -1,5 +1,6 @@
-"""The books of every send (`slackrtm/rtm/_sends.py`), driven through the core by hand: ids,
-acks, the frame limit, pacing, deadlines, withdrawals, and completions that happen once.
+"""The books of every send (`slackrtm/rtm/_sends.py`), driven through the core by hand.
+
+Ids, acks, the frame limit, pacing, deadlines, withdrawals, and completions that happen once.
 
 No sockets, no loop: an injected clock, frames to write out, completions reported.
 """

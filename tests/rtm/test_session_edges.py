@@ -1,5 +1,7 @@
-"""Both RTM sessions at their edges: closing mid-connect, sends given up, timeouts without a
-limit, a crashed engine, pacing and the close frame over a real socket, bound-method handlers.
+"""Both RTM sessions at their edges.
+
+Closing mid-connect, sends given up, timeouts without a limit, a crashed engine, pacing and the
+close frame over a real socket, bound-method handlers.
 
 Each test runs twice (``rtm`` is parametrized: sync, async), with the same assertions, except
 where one form has something the other cannot (a task cancelled from outside).
@@ -74,8 +76,11 @@ def test_close_while_connect_waits_for_hello_raises_session_closed(rtm: Rtm, emu
 
 
 def give_up(rtm: Rtm, text: str, after: float) -> None:
-    """Send a message and give up on it after `after` seconds, the way each form does: the
-    sync form by its timeout, the async form by cancelling the await (asyncio.wait_for)."""
+    """Send a message and give up on it after `after` seconds, the way each form does.
+
+    The sync form gives up by its timeout, the async form by cancelling the await
+    (asyncio.wait_for).
+    """
     if rtm.kind == "sync":
         with pytest.raises(RtmSendTimeout) as info:
             rtm.send_message(text=text, timeout=after)

@@ -1,5 +1,7 @@
-"""Both RTM sessions at what they refuse: an inbound frame over `max_inbound_bytes`, a
-``reconnect_url`` that fails the rule of ``rtm.connect``'s URL, a write that fails.
+"""Both RTM sessions at what they refuse.
+
+An inbound frame over `max_inbound_bytes`, a ``reconnect_url`` that fails the rule of
+``rtm.connect``'s URL, a write that fails.
 
 Each test runs twice (``rtm`` is parametrized: sync, async), with the same assertions and the
 same cause strings: the core decides the words, each driver only maps its library's report.
@@ -125,8 +127,10 @@ def test_a_loopback_reconnect_url_is_used_instead_of_rtm_connect(rtm: Rtm, emu: 
 
 
 def break_writes(rtm: Rtm) -> None:
-    """Make every write on the session's socket fail as its library reports a closing socket
-    (the emulator cannot fail a write on cue: a real failure races with the reader noticing)."""
+    """Make every write on the session's socket fail, as its library reports a closing socket.
+
+    The emulator cannot fail a write on cue: a real failure races with the reader noticing.
+    """
     ws = rtm.session._ws
     assert ws is not None
     if rtm.kind == "sync":

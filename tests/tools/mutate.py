@@ -176,8 +176,10 @@ def _apply(node: ast.AST, how: str) -> str:
 
 
 class _DropUAdd(ast.NodeTransformer):
-    """`not x` mutated to `+x` becomes plain `x` (``+`` on a bool would change nothing, but
-    would fail on other values)."""
+    """`not x` mutated to `+x` becomes plain `x`.
+
+    ``+`` on a bool would change nothing, but would fail on other values.
+    """
 
     def visit_UnaryOp(self, node: ast.UnaryOp) -> ast.AST:
         self.generic_visit(node)

@@ -31,10 +31,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Mapping
+from functools import partial
 from typing import Any
 
 from ._event import Ack, Command, Event, UnknownEvent
 from ._exceptions import SlackFrameError
+from ._fresh_stack import on_fresh_stack
 from ._generated.events import *  # noqa: F403 - one class per frame in the schema
 from ._generated.events import (
     ACK_DECODERS,
@@ -130,7 +132,11 @@ def _load_carefully(frame: str | bytes) -> Any:
     except json.JSONDecodeError as exc:
         reason = f"not JSON: {exc.msg} at character {exc.pos}"
     except RecursionError:
-        reason = "JSON nested too deeply to read"
+        # Too deep for what is left of this stack: on an empty one, the frame alone decides.
+        try:
+            return on_fresh_stack(partial(_decoder.decode, frame))
+        except RecursionError:
+            reason = "JSON nested too deeply to read"
     except ValueError:
         # What json raises beyond syntax errors: an integer over Python's digit limit.
         reason = "JSON holding a number too long to read"

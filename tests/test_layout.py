@@ -17,7 +17,7 @@ import pytest
 from .layout import MODULES, ROOT, circles, find_modules, graph, imports, libraries
 
 GENERATED = ROOT / "slackrtm" / "_generated"
-IO_LIBRARIES = {"asyncio", "aiohttp", "urllib3", "websockets", "threading"}
+IO_LIBRARIES = {"asyncio", "aiohttp", "urllib3", "websockets"}
 SANS_IO_CORES = (
     "slackrtm._web",
     "slackrtm._spec",

@@ -209,3 +209,31 @@ def test_after_a_hello_the_same_failures_are_retried_by_the_policy(rtm: Rtm, emu
     hello, _ = rtm.wait_for(lambda e: isinstance(e, Connected), timeout=20)
     assert hello.connects == 2
     assert rtm_connects(emu) == 1 + (FIRST_CONNECT_ATTEMPTS + 1) + 1  # before, faulted, good
+
+
+# -- nesting: a property of the frame, not of the reader's stack --------------------------------
+
+
+def depth(value: Any) -> int:
+    """How deeply lists nest in `value`, walked without recursion."""
+    levels = 0
+    while isinstance(value, list):
+        levels += 1
+        value = value[0] if value else None
+    return levels
+
+
+def test_a_deep_frame_reads_the_same_from_either_forms_stack(rtm: Rtm, emu: Emulator) -> None:
+    # The async form decodes deep inside its event loop, the sync one in a shallow thread; a
+    # frame 990 levels deep is read by both, and one too deep for any stack by neither.
+    connected(rtm, options=FAST)
+    nested = "[" * 990 + "]" * 990
+    frame = f'{{"type":"message","channel":"{GENERAL}","ts":"1.0","text":"deep","deep":{nested}}}'
+    emu.send_raw(frame, user_id=BOT)
+    got, _ = rtm.wait_for(is_message)
+    assert got.text == "deep"
+    assert depth(got.extra["deep"]) == 990
+    emu.send_raw('{"type":"message","deep":' + "[" * 50_000 + "]" * 50_000 + "}", user_id=BOT)
+    emu.send_raw(f'{{"type":"message","channel":"{GENERAL}","ts":"2.0","text":"after"}}')
+    got, _ = rtm.wait_for(is_message)
+    assert got.text == "after", "the frame too deep for any stack is skipped, and reading goes on"

@@ -2,13 +2,14 @@
 
 `RtmSession` (``sync.py``) and `AsyncRtmSession` (``aio.py``) are one session in two forms, as
 httpx's `Client` and `AsyncClient` are one `BaseClient`. Written once, here: the constructor,
-the properties, ``repr``, ``on``, the send methods (names, argument checks before any I/O,
-docstrings), the docs of the methods that wait (``connect``, ``next_event``, ``run``: each
-driver implements them in its form), and the rules behind them that do not wait (what
-``connect`` raises after a failure, when ``next_event`` ends or gives up, the backpressure
-notices). The base's send methods call the driver's `_send`, which waits; the async driver
-overrides each with an ``async def`` that awaits the base's, so its checks and docs are these
-(an override without a docstring shows the base's in ``help()`` and `inspect.getdoc`).
+the properties, ``repr``, ``on``, the send methods (names and docstrings; `_arguments` checks
+their arguments before any I/O), the docs of the methods that wait (``connect``,
+``next_event``, ``run``: each driver implements them in its form), and the rules behind them
+that do not wait (what ``connect`` raises after a failure, when ``next_event`` ends or gives
+up, the backpressure notices). The base's send methods call the driver's `_send`, which
+waits; the async driver overrides each with an ``async def`` that awaits the base's, so its
+checks and docs are these (an override without a docstring shows the base's in ``help()`` and
+`inspect.getdoc`).
 
 What must not live here: anything that waits, a lock, an event, a thread, a task, a socket or
 an I/O library; the drivers own those. No decision of the protocol either: that is `_protocol`.
@@ -23,8 +24,8 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Any, ClassVar, Generic, TypeVar
 
-from .. import events
 from .._socket import SocketOpener
+from ._arguments import message_command, presence_command, typing_command
 from ._options import RtmOptions, check_seconds
 from ._protocol import RtmProtocol
 from ._sends import Pending
@@ -32,48 +33,12 @@ from ._sends import Pending
 __all__ = [
     "Handlers",
     "SessionSurface",
-    "message_command",
     "outcome",
-    "presence_command",
     "report_handler_error",
     "surface_doc",
-    "typing_command",
 ]
 
-# -- the send methods' arguments, checked before any I/O ------------------------------------------
-
-
-def _text(name: str, value: object, *, optional: bool = False) -> None:
-    if value is None and optional:
-        return
-    if not isinstance(value, str):
-        raise TypeError(f"{name} must be a string, got {type(value).__name__}")
-    if not value:
-        raise ValueError(f"{name} must not be empty")
-
-
-def message_command(channel: str, text: str, thread_ts: str | None) -> Any:
-    """The ``message`` command, its arguments checked before any I/O."""
-    _text("channel", channel)
-    _text("text", text)
-    _text("thread_ts", thread_ts, optional=True)
-    return events.MessageCommand(channel=channel, text=text, thread_ts=thread_ts)
-
-
-def typing_command(channel: str) -> Any:
-    """The ``typing`` command, its argument checked."""
-    _text("channel", channel)
-    return events.TypingCommand(channel=channel)
-
-
-def presence_command(user_ids: Iterable[str]) -> Any:
-    """The ``presence_sub`` command: the whole list of users to follow (it replaces the last)."""
-    if isinstance(user_ids, str):
-        raise TypeError("user_ids must be a list of user IDs, not one string")
-    ids = tuple(user_ids)
-    for uid in ids:
-        _text("each user ID", uid)
-    return events.PresenceSubCommand(ids=ids)
+# -- a completed send --------------------------------------------------------------------------
 
 
 def outcome(pending: Pending) -> Any:

@@ -16,15 +16,9 @@ import pytest
 from slackrtm import events
 from slackrtm._exceptions import RtmErrorAck
 from slackrtm.rtm import Connected, Disconnected, Lifecycle
+from slackrtm.rtm._arguments import message_command, presence_command, typing_command
 from slackrtm.rtm._sends import Pending
-from slackrtm.rtm._surface import (
-    Handlers,
-    message_command,
-    outcome,
-    presence_command,
-    report_handler_error,
-    typing_command,
-)
+from slackrtm.rtm._surface import Handlers, outcome, report_handler_error
 
 # -- the send methods' arguments ---------------------------------------------------------------
 

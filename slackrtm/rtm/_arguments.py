@@ -2,18 +2,43 @@
 
 Both sessions' send methods (`_surface.SessionSurface`) turn their arguments into commands
 here: a bad argument raises TypeError or ValueError naming it, before the core or a socket sees
-anything. What must not live here: anything that sends, waits or keeps state; the core's own
+anything.
+
+One rule covers every text a frame carries: it must be encodable as UTF-8. A lone surrogate
+(U+D800 alone, e.g. from bytes decoded with ``surrogateescape``) is not, and would otherwise
+surface as a bare `UnicodeEncodeError` from deep in the encoder; here it is a ValueError naming
+the argument (or, for `send`, the frame's field), from the named methods and `send` alike.
+
+What must not live here: anything that sends, waits or keeps state; the core's own
 checks (the frame size, ids, timeouts) stay in `_sends` and `_protocol`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from .. import events
 
-__all__ = ["message_command", "presence_command", "typing_command"]
+__all__ = ["checked_command", "message_command", "presence_command", "typing_command"]
+
+
+def _unicode(name: str, value: str) -> None:
+    """Refuse a text UTF-8 cannot encode (a lone surrogate), naming it.
+
+    Raises:
+        ValueError: `value` holds a lone surrogate.
+    """
+    if value.isascii():
+        return  # the common case, and the cheap one
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as error:
+        at = error.start
+        raise ValueError(
+            f"{name} holds a lone surrogate ({value[at]!r} at index {at}), which UTF-8 cannot "
+            "encode; pair it, or decode the bytes with errors='replace'"
+        ) from None
 
 
 def _text(name: str, value: object, *, optional: bool = False) -> None:
@@ -23,6 +48,21 @@ def _text(name: str, value: object, *, optional: bool = False) -> None:
         raise TypeError(f"{name} must be a string, got {type(value).__name__}")
     if not value:
         raise ValueError(f"{name} must not be empty")
+    _unicode(name, value)
+
+
+def _texts(value: object, name: str) -> None:
+    """Apply `_unicode` to every string in a frame's value (keys too), naming where it is."""
+    if isinstance(value, str):
+        _unicode(name, value)
+    elif isinstance(value, Mapping):
+        for key, item in value.items():
+            if isinstance(key, str):
+                _unicode(f"a key of {name}", key)
+            _texts(item, f"{name}[{key!r}]")
+    elif isinstance(value, (list, tuple)):
+        for index, item in enumerate(value):
+            _texts(item, f"{name}[{index}]")
 
 
 def message_command(channel: str, text: str, thread_ts: str | None) -> Any:
@@ -47,3 +87,18 @@ def presence_command(user_ids: Iterable[str]) -> Any:
     for uid in ids:
         _text("each user ID", uid)
     return events.PresenceSubCommand(ids=ids)
+
+
+def checked_command(command: object) -> Any:
+    """`send`'s argument: a generated command, every text of its frame checked.
+
+    Raises:
+        TypeError: Not an RTM command.
+        ValueError: A field holds a text UTF-8 cannot encode (named by its wire name).
+    """
+    write = events.COMMAND_ENCODERS.get(type(command))  # type: ignore[arg-type]
+    if write is None:
+        raise TypeError(f"not an RTM command: {type(command).__name__}")
+    for field, value in write(command).items():
+        _texts(value, field)
+    return command

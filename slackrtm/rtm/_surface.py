@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable
 from typing import Any, ClassVar, Generic, TypeVar
 
 from .._socket import SocketOpener
-from ._arguments import message_command, presence_command, typing_command
+from ._arguments import checked_command, message_command, presence_command, typing_command
 from ._options import RtmOptions, check_seconds
 from ._protocol import RtmProtocol
 from ._sends import Pending
@@ -290,8 +290,12 @@ class SessionSurface(Generic[_Opener, _Result, _Done]):
         return self._send_written(presence_command(user_ids), timeout)
 
     def send(self, command: Any, *, timeout: float | None = None) -> _Result:
-        """Send any client command (`slackrtm.events.Command`); the ack, or None without one."""
-        return self._send(command, timeout)
+        """Send any client command (`slackrtm.events.Command`); the ack, or None without one.
+
+        Raises:
+            TypeError, ValueError: Not a command, or a text field UTF-8 cannot encode.
+        """
+        return self._send(checked_command(command), timeout)
 
     def _send(self, command: Any, timeout: float | None) -> _Result:
         """The driver's send: hand `command` to the core and wait until it completes."""

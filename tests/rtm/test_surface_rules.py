@@ -16,7 +16,12 @@ import pytest
 from slackrtm import events
 from slackrtm._exceptions import RtmErrorAck
 from slackrtm.rtm import Connected, Disconnected, Lifecycle
-from slackrtm.rtm._arguments import message_command, presence_command, typing_command
+from slackrtm.rtm._arguments import (
+    checked_command,
+    message_command,
+    presence_command,
+    typing_command,
+)
 from slackrtm.rtm._sends import Pending
 from slackrtm.rtm._surface import Handlers, outcome, report_handler_error
 
@@ -72,6 +77,18 @@ def test_a_presence_command_refuses_one_string_and_bad_ids() -> None:
         presence_command(["U1", ""])
     with pytest.raises(TypeError, match=r"^each user ID must be a string, got int$"):
         presence_command(["U1", 2])  # type: ignore[list-item]
+
+
+def test_text_utf8_cannot_encode_is_refused_naming_it_and_paired_surrogates_pass() -> None:
+    with pytest.raises(ValueError, match=r"^text holds a lone surrogate \('\\ud800' at index 1\)"):
+        message_command("C1", "a\ud800", None)
+    assert message_command("C1", "caf\u00e9 \U0001f600", None).text == "caf\u00e9 \U0001f600"
+    with pytest.raises(ValueError, match=r"^ids\[0\] holds a lone surrogate"):
+        checked_command(events.PresenceSubCommand(ids=["\udfff"]))
+    command = events.MessageCommand(channel="C1", text="\u00e9", thread_ts="1.2")
+    assert checked_command(command) is command
+    with pytest.raises(TypeError, match=r"^not an RTM command: str$"):
+        checked_command("hi")
 
 
 # -- the outcome of a send ---------------------------------------------------------------------

@@ -52,12 +52,42 @@ def outcome(pending: Pending) -> Any:
 
 Handler = Callable[[Any], Any]
 
+ANY = "*"
+"""The kind of a handler for everything `run` dispatches (as slack_sdk's ``"*"``)."""
+
+
+def _check_takes_one_event(handler: Handler) -> None:
+    """Refuse a handler that cannot be called with exactly one positional argument, the event.
+
+    What ``inspect.signature`` reads is what a call binds: a bound method without ``self``, a
+    `functools.partial` without what it holds, ``*args`` taking anything. A callable without
+    a readable signature (some builtins) cannot be told, so it is taken.
+
+    Raises:
+        TypeError: The handler needs more (slack_sdk's ``(client, event)``) or takes nothing.
+    """
+    try:
+        signature = inspect.signature(handler)
+    except (TypeError, ValueError):
+        return
+    try:
+        signature.bind(None)
+    except TypeError as error:
+        name = getattr(handler, "__qualname__", None) or repr(handler)
+        raise TypeError(
+            f"a handler is called with one argument, the event; {name}{signature} cannot take "
+            f"it ({error}). For slack_sdk's (client, event) handlers, register "
+            "functools.partial(handler, session), or a function of the event alone"
+        ) from None
+
 
 class Handlers:
     """Callbacks by event kind, for ``session.on(...)`` and ``session.run()``.
 
     A kind is an event class (`slackrtm.events.Message`, `slackrtm.rtm.Connected`, ...; its
-    subclasses match too) or a wire ``type`` string (``"message"``).
+    subclasses match too), a wire ``type`` string (``"message"``), or ``"*"``: every event and
+    lifecycle notice. An event's handlers run in this order: those of its classes, those of its
+    wire type, then those of ``"*"``, each group in registration order.
     """
 
     def __init__(self, *, coroutines: bool) -> None:
@@ -65,31 +95,36 @@ class Handlers:
         self._coroutines = coroutines
         self._by_class: list[tuple[type, Handler]] = []
         self._by_type: dict[str, list[Handler]] = {}
+        self._any: list[Handler] = []
 
     def add(self, kind: type | str, handler: Handler) -> None:
         """Register `handler` for `kind`.
 
         Raises:
             TypeError: A kind that is neither a class nor a string, a handler that is not
-                callable, or a coroutine function on the sync session.
+                callable or cannot take one event, or a coroutine function on the sync session.
         """
         if not callable(handler):
             raise TypeError(f"a handler must be callable, got {type(handler).__name__}")
         if not self._coroutines and inspect.iscoroutinefunction(handler):
             raise TypeError("the sync session cannot await a coroutine handler; use AsyncClient")
-        if isinstance(kind, str):
-            self._by_type.setdefault(kind, []).append(handler)
-        elif isinstance(kind, type):
-            self._by_class.append((kind, handler))
-        else:
+        if not isinstance(kind, (str, type)):
             raise TypeError(f"kind must be an event class or a type string, got {kind!r}")
+        _check_takes_one_event(handler)
+        if kind == ANY:
+            self._any.append(handler)
+        elif isinstance(kind, str):
+            self._by_type.setdefault(kind, []).append(handler)
+        else:
+            self._by_class.append((kind, handler))
 
     def matching(self, event: object) -> list[Handler]:
-        """The handlers for one event, in registration order (classes, then wire types)."""
+        """The handlers for one event: by class, by wire type, then ``"*"`` (each in order)."""
         found = [handler for cls, handler in self._by_class if isinstance(event, cls)]
         wire = getattr(event, "type", None)
         if isinstance(wire, str):
             found.extend(self._by_type.get(wire, ()))
+        found.extend(self._any)
         return found
 
 
@@ -311,16 +346,19 @@ class SessionSurface(Generic[_Opener, _Result, _Done]):
         """Call `handler` for each event of `kind` during `run`; usable as a decorator.
 
         Args:
-            kind: An event class (``events.Message``, ``Connected``; subclasses match) or a
-                wire type (``"message"``).
-            handler: A function or bound method taking the event; on `AsyncRtmSession` a
-                coroutine function too.
+            kind: An event class (``events.Message``, ``Connected``; subclasses match), a
+                wire type (``"message"``), or ``"*"`` for every event and lifecycle notice
+                (after the handlers of its class and its wire type).
+            handler: A callable taking one positional argument, the event (a function, a
+                bound method, a `functools.partial`); on `AsyncRtmSession` a coroutine
+                function too.
 
         Returns:
             The handler (or, without one, a decorator that registers it).
 
         Raises:
-            TypeError: A bad kind, a handler that is not callable, or a coroutine function on
+            TypeError: A bad kind, a handler that is not callable or whose signature cannot
+                take one event (slack_sdk's ``(client, event)``), or a coroutine function on
                 `RtmSession` (use `AsyncClient`).
         """
         if handler is None:

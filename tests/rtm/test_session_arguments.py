@@ -7,6 +7,7 @@ argument a keyword, ``presence_query`` and plain mappings through ``send``.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -46,3 +47,51 @@ def test_a_lone_surrogate_is_a_value_error_naming_the_argument_before_any_io(
     assert str(info.value).startswith(f"{name} holds a lone surrogate ('\\udce9' at index ")
     assert emu.counters.frames_in == before
     assert rtm.send_message(text="caf\u00e9").text == "caf\u00e9", "the session goes on"
+
+
+# -- handlers as other clients write them ------------------------------------------------------
+
+
+def test_a_star_handler_gets_every_event_after_the_type_specific_ones(
+    rtm: Rtm, emu: Emulator
+) -> None:
+    session = connected(rtm)
+    calls: list[tuple[str, Any]] = []
+
+    def message(event: Any) -> None:
+        calls.append(("message", event))
+        if event.text == "stop":
+            session.close()
+
+    async def message_async(event: Any) -> None:
+        calls.append(("message", event))
+        if event.text == "stop":
+            await session.close()
+
+    session.on("*", lambda event: calls.append(("*", event)))
+    session.on("message", message if rtm.kind == "sync" else message_async)
+    emu.send_event({"type": "brand_new_event", "x": 1})
+    for text in ("one", "stop"):
+        emu.send_event({"type": "message", "channel": GENERAL, "ts": "1.0", "text": text})
+    rtm.call("run")
+    kinds = [(kind, type(event).__name__) for kind, event in calls]
+    assert kinds == [
+        ("*", "UnknownEvent"),
+        ("message", "Message"),
+        ("*", "Message"),
+        ("message", "Message"),
+        ("*", "Message"),
+    ]
+
+
+def test_a_client_and_event_handler_is_refused_when_registered(rtm: Rtm) -> None:
+    session = connected(rtm)
+
+    def on_message(client: Any, event: Any) -> None:
+        """slack_sdk rtm_v2's handler shape."""
+
+    with pytest.raises(TypeError, match=r"called with one argument, the event; .*on_message"):
+        session.on("message", on_message)
+    with pytest.raises(TypeError, match="cannot take it"):
+        session.on(events.Message)(on_message)
+    session.on("message", functools.partial(on_message, session))

@@ -8,6 +8,7 @@ registry of ``session.on``. The drivers' use of them is `test_session.py`, the t
 
 from __future__ import annotations
 
+import functools
 import logging
 from typing import Any
 
@@ -185,6 +186,106 @@ def test_bad_registrations_are_refused(kind: Any, handler: Any, message: str) ->
     with pytest.raises(TypeError) as info:
         handlers.add(kind, handler)
     assert str(info.value).startswith(message)
+    assert handlers.matching(events.decode('{"type": "message", "ts": "1"}')) == []
+
+
+def test_star_handlers_take_every_event_and_notice_after_the_kind_specific_ones() -> None:
+    handlers = Handlers(coroutines=False)
+    calls: dict[str, Any] = {}
+
+    def by(name: str) -> Any:
+        calls[name] = lambda event: None
+        return calls[name]
+
+    handlers.add("*", by("star1"))
+    handlers.add("message", by("wire"))
+    handlers.add(events.Message, by("class"))
+    handlers.add("*", by("star2"))
+    message = events.decode('{"type": "message", "ts": "1.0"}')
+    names = {id(fn): name for name, fn in calls.items()}
+    assert [names[id(h)] for h in handlers.matching(message)] == [
+        "class",
+        "wire",
+        "star1",
+        "star2",
+    ]
+    assert [names[id(h)] for h in handlers.matching(Connected("start"))] == ["star1", "star2"]
+    unknown = events.decode('{"type": "brand_new"}')
+    assert [names[id(h)] for h in handlers.matching(unknown)] == ["star1", "star2"]
+
+
+def client_and_event(client: object, event: object) -> None:
+    """slack_sdk rtm_v2's shape."""
+
+
+def no_arguments() -> None:
+    """Takes nothing."""
+
+
+def event_and_keyword(event: object, *, client: object) -> None:
+    """A required keyword-only argument the session never gives."""
+
+
+class Signatureless:
+    """A callable whose signature cannot be read (as some builtins')."""
+
+    __signature__ = "not a signature"
+
+    def __call__(self, *args: Any) -> None:
+        """Takes anything."""
+
+
+class Porting:
+    def on_event(self, event: object) -> None:
+        """A bound method: self is bound already."""
+
+    def __call__(self, event: object, extra: object = None) -> None:
+        """A callable object taking the event."""
+
+
+@pytest.mark.parametrize(
+    "handler",
+    [
+        on_anything,
+        Porting().on_event,
+        Porting(),
+        functools.partial(client_and_event, "the client"),
+        lambda *args: None,
+        lambda event, other=None: None,
+        print,
+        Signatureless(),
+    ],
+)
+def test_handlers_that_can_take_one_event_or_cannot_be_told_are_taken(handler: Any) -> None:
+    Handlers(coroutines=False).add("*", handler)
+
+
+@pytest.mark.parametrize(
+    ("handler", "why"),
+    [
+        (
+            client_and_event,
+            "client_and_event(client: 'object', event: 'object') -> 'None' "
+            "cannot take it (missing a required argument: 'event')",
+        ),
+        (no_arguments, "no_arguments() -> 'None' cannot take it (too many positional arguments)"),
+        (event_and_keyword, "cannot take it (missing a required argument: 'client')"),
+        (functools.partial(client_and_event, "a", "b"), "(too many positional arguments)"),
+        (divmod, "divmod(x, y, /) cannot take it (missing a required argument: 'y')"),
+    ],
+)
+def test_a_handler_that_cannot_take_one_event_is_refused_at_registration(
+    handler: Any, why: str
+) -> None:
+    handlers = Handlers(coroutines=True)
+    with pytest.raises(TypeError) as info:
+        handlers.add("message", handler)
+    message = str(info.value)
+    assert message.startswith("a handler is called with one argument, the event; ")
+    assert why in message
+    assert message.endswith(
+        "register functools.partial(handler, session), or a function of the event alone"
+    )
     assert handlers.matching(events.decode('{"type": "message", "ts": "1"}')) == []
 
 

@@ -65,12 +65,18 @@ def _texts(value: object, name: str) -> None:
             _texts(item, f"{name}[{index}]")
 
 
-def message_command(channel: str, text: str, thread_ts: str | None) -> Any:
+def message_command(
+    channel: str, text: str, thread_ts: str | None, reply_broadcast: bool | None = None
+) -> Any:
     """The ``message`` command, its arguments checked before any I/O."""
     _text("channel", channel)
     _text("text", text)
     _text("thread_ts", thread_ts, optional=True)
-    return events.MessageCommand(channel=channel, text=text, thread_ts=thread_ts)
+    if reply_broadcast is not None and type(reply_broadcast) is not bool:
+        raise TypeError(f"reply_broadcast must be a bool, got {type(reply_broadcast).__name__}")
+    return events.MessageCommand(
+        channel=channel, text=text, thread_ts=thread_ts, reply_broadcast=reply_broadcast
+    )
 
 
 def typing_command(channel: str) -> Any:
@@ -92,13 +98,15 @@ def presence_command(user_ids: Iterable[str]) -> Any:
 def checked_command(command: object) -> Any:
     """`send`'s argument: a generated command, every text of its frame checked.
 
+    Anything else is returned as it is: the core's encoder refuses it with a TypeError, after
+    the session's own checks (a session not connected yet says so first).
+
     Raises:
-        TypeError: Not an RTM command.
         ValueError: A field holds a text UTF-8 cannot encode (named by its wire name).
     """
     write = events.COMMAND_ENCODERS.get(type(command))  # type: ignore[arg-type]
     if write is None:
-        raise TypeError(f"not an RTM command: {type(command).__name__}")
+        return command
     for field, value in write(command).items():
         _texts(value, field)
     return command

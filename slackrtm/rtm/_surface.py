@@ -276,14 +276,24 @@ class SessionSurface(Generic[_Opener, _Result, _Done]):
     # -- sending ----------------------------------------------------------------------------------
 
     def send_message(
-        self, channel: str, text: str, *, thread_ts: str | None = None, timeout: float | None = None
+        self,
+        channel: str,
+        text: str,
+        *,
+        thread_ts: str | None = None,
+        reply_broadcast: bool | None = None,
+        timeout: float | None = None,
     ) -> _Result:
         """Post a message and wait for Slack's ack.
+
+        Every argument the schema gives the ``message`` command is a keyword here
+        (`tests/rtm/test_surface.py` holds that).
 
         Args:
             channel: The channel ID.
             text: The text (Slack refuses more than 4,000 characters with an error ack).
             thread_ts: Reply in this thread.
+            reply_broadcast: With `thread_ts`: show the reply in the channel too.
             timeout: Seconds for queueing, pacing and the ack; `RtmOptions.ack_timeout` default.
 
         Returns:
@@ -297,7 +307,7 @@ class SessionSurface(Generic[_Opener, _Result, _Done]):
             RtmConnectionLost: The socket went away before the ack (delivery unknown).
             RtmSessionClosed: The session is closed or has ended.
         """
-        return self._send(message_command(channel, text, thread_ts), timeout)
+        return self._send(message_command(channel, text, thread_ts, reply_broadcast), timeout)
 
     def typing(self, channel: str, *, timeout: float | None = None) -> _Done:
         """Show "typing" in a channel; returns once the frame is written.

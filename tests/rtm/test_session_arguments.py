@@ -16,7 +16,7 @@ import pytest
 from slackrtm import events
 from slackrtm.emulator import Emulator
 
-from .conftest import ALICE, GENERAL, Rtm, connected
+from .conftest import ALICE, GENERAL, Rtm, connected, is_message
 
 # -- text UTF-8 cannot encode ------------------------------------------------------------------
 
@@ -95,3 +95,18 @@ def test_a_client_and_event_handler_is_refused_when_registered(rtm: Rtm) -> None
     with pytest.raises(TypeError, match="cannot take it"):
         session.on(events.Message)(on_message)
     session.on("message", functools.partial(on_message, session))
+
+
+# -- every schema argument is a keyword ------------------------------------------------------
+
+
+def test_send_message_takes_reply_broadcast(rtm: Rtm, alice: Rtm, emu: Emulator) -> None:
+    connected(rtm)
+    parent = rtm.send_message(text="parent")
+    rtm.send_message(text="reply", thread_ts=parent.ts, reply_broadcast=True)
+    got, _ = alice.wait_for(lambda e: is_message(e) and e.text == "reply")
+    assert (got.thread_ts, got.subtype) == (parent.ts, "thread_broadcast")
+    before = emu.counters.frames_in
+    with pytest.raises(TypeError, match=r"^reply_broadcast must be a bool, got str$"):
+        rtm.send_message(text="reply", thread_ts=parent.ts, reply_broadcast="yes")
+    assert emu.counters.frames_in == before

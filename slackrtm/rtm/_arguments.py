@@ -15,6 +15,7 @@ checks (the frame size, ids, timeouts) stay in `_sends` and `_protocol`.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -51,18 +52,61 @@ def _text(name: str, value: object, *, optional: bool = False) -> None:
     _unicode(name, value)
 
 
-def _texts(value: object, name: str) -> None:
-    """Apply `_unicode` to every string in a frame's value (keys too), naming where it is."""
+_MAX_DEPTH = 100
+"""How deep a frame's values may nest (far beyond any Slack frame; a circular one stops here)."""
+
+
+def _json(value: object, name: str, depth: int = 0) -> None:
+    """Check that `value` is JSON a frame may carry, every text encodable, naming where it is.
+
+    Raises:
+        TypeError: A value JSON has no type for, or an object key that is not a string.
+        ValueError: A text UTF-8 cannot encode, a number that is not finite, or a nesting
+            deeper than `_MAX_DEPTH`.
+    """
     if isinstance(value, str):
         _unicode(name, value)
+    elif value is None or isinstance(value, (bool, int)):
+        pass
+    elif isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError(f"{name} must be a finite number, got {value!r}")
+    elif depth >= _MAX_DEPTH:
+        raise ValueError(f"{name} nests deeper than {_MAX_DEPTH} levels")
     elif isinstance(value, Mapping):
         for key, item in value.items():
-            if isinstance(key, str):
-                _unicode(f"a key of {name}", key)
-            _texts(item, f"{name}[{key!r}]")
+            if not isinstance(key, str):
+                raise TypeError(f"the keys of {name} must be strings, got {key!r}")
+            _unicode(f"a key of {name}", key)
+            _json(item, f"{name}[{key!r}]", depth + 1)
     elif isinstance(value, (list, tuple)):
         for index, item in enumerate(value):
-            _texts(item, f"{name}[{index}]")
+            _json(item, f"{name}[{index}]", depth + 1)
+    else:
+        raise TypeError(f"{name} must be a JSON value, got {type(value).__name__}")
+
+
+def _frame(fields: Mapping[Any, Any]) -> events.FrameCommand:
+    """A mapping given to `send`, checked, as the command that sends it as it is.
+
+    Raises:
+        TypeError: No string ``type``, or a value or key JSON cannot carry.
+        ValueError: An empty ``type``, an ``id`` of its own, or a bad value (see `_json`).
+    """
+    kind = fields.get("type")
+    if not isinstance(kind, str):
+        raise TypeError(f"a frame's 'type' must be a string, got {type(kind).__name__}")
+    if not kind:
+        raise ValueError("a frame's 'type' must not be empty")
+    if "id" in fields:
+        raise ValueError("a frame must not carry an 'id': the session gives each frame its own")
+    frame = dict(fields)
+    for key, value in frame.items():
+        if not isinstance(key, str):
+            raise TypeError(f"a frame's keys must be strings, got {key!r}")
+        _unicode(f"a key of the frame ({key!r})", key)
+        _json(value, key)
+    return events.FrameCommand(frame=frame)
 
 
 def message_command(
@@ -96,17 +140,24 @@ def presence_command(user_ids: Iterable[str]) -> Any:
 
 
 def checked_command(command: object) -> Any:
-    """`send`'s argument: a generated command, every text of its frame checked.
+    """`send`'s argument: a command, every text of its frame checked; a mapping made one.
 
-    Anything else is returned as it is: the core's encoder refuses it with a TypeError, after
-    the session's own checks (a session not connected yet says so first).
+    A mapping (or a `FrameCommand`) is a frame the schema does not describe, sent as it is
+    with the session's ``id``: it needs a string ``type`` and JSON values, and no ``id`` of its
+    own. Anything else that is not a command is returned as it is: the core's encoder refuses it
+    with a TypeError, after the session's own checks (a session not connected says so first).
 
     Raises:
-        ValueError: A field holds a text UTF-8 cannot encode (named by its wire name).
+        TypeError, ValueError: A bad mapping, or a text UTF-8 cannot encode (named by its
+            field's wire name).
     """
+    if isinstance(command, Mapping):
+        return _frame(command)
+    if isinstance(command, events.FrameCommand):
+        return _frame(command.frame)
     write = events.COMMAND_ENCODERS.get(type(command))  # type: ignore[arg-type]
     if write is None:
         return command
     for field, value in write(command).items():
-        _texts(value, field)
+        _json(value, field)
     return command

@@ -335,10 +335,21 @@ class SessionSurface(Generic[_Opener, _Result, _Done]):
         return self._send_written(presence_command(user_ids), timeout)
 
     def send(self, command: Any, *, timeout: float | None = None) -> _Result:
-        """Send any client command (`slackrtm.events.Command`); the ack, or None without one.
+        """Send a client command (`slackrtm.events.Command`), or a frame as a mapping.
+
+        A mapping is a frame the schema does not describe yet (``{"type": "presence_query",
+        "ids": [...]}`` before it did): it needs a string ``type``, holds JSON values only, and
+        is sent as it is with the session's next ``id`` (so it may carry none of its own: ids
+        are unique per connection). It completes once written, as the session cannot know
+        whether Slack answers it; an answer that is an event comes among the events.
+
+        Returns:
+            The ack of a command that has one (``message``); None for the others.
 
         Raises:
-            TypeError, ValueError: Not a command, or a text field UTF-8 cannot encode.
+            TypeError, ValueError: A bad mapping, or a text UTF-8 cannot encode, before I/O.
+            RtmFrameTooLarge: Over 16 kB encoded; nothing sent.
+            RtmSendTimeout, RtmConnectionLost, RtmSessionClosed: As for `send_message`.
         """
         return self._send(checked_command(command), timeout)
 

@@ -14,9 +14,10 @@ from typing import Any
 import pytest
 
 from slackrtm import events
+from slackrtm._exceptions import RtmFrameTooLarge
 from slackrtm.emulator import Emulator
 
-from .conftest import ALICE, GENERAL, Rtm, connected, is_message
+from .conftest import ALICE, BOB, BOT, GENERAL, Rtm, connected, is_message
 
 # -- text UTF-8 cannot encode ------------------------------------------------------------------
 
@@ -110,3 +111,65 @@ def test_send_message_takes_reply_broadcast(rtm: Rtm, alice: Rtm, emu: Emulator)
     with pytest.raises(TypeError, match=r"^reply_broadcast must be a bool, got str$"):
         rtm.send_message(text="reply", thread_ts=parent.ts, reply_broadcast="yes")
     assert emu.counters.frames_in == before
+
+
+# -- presence_query, and frames the schema does not describe -----------------------------------
+
+
+@pytest.mark.parametrize("batch", [False, True])
+def test_presence_query_is_answered_with_presence_changes(
+    rtm: Rtm, emu: Emulator, batch: bool
+) -> None:
+    connected(rtm, batch_presence_aware=batch)
+    emu.set_presence(BOB, "away", manual=False)
+    try:
+        assert rtm.call("send", events.PresenceQueryCommand(ids=[ALICE, BOB])) is None
+        seen: dict[str, str] = {}
+        while len(seen) < 2:
+            got, _ = rtm.wait_for(lambda e: isinstance(e, events.PresenceChange))
+            seen.update(dict.fromkeys(got.users, got.presence))
+        assert seen == {ALICE: "active", BOB: "away"}
+    finally:
+        emu.set_presence(BOB, "active", manual=False)
+
+
+def test_a_mapping_is_sent_as_it_is_with_the_sessions_id(rtm: Rtm, alice: Rtm) -> None:
+    connected(rtm)
+    first = rtm.send_message(text="first")
+    frame = {"type": "message", "channel": GENERAL, "text": "as it is", "extra": {"k": [1]}}
+    assert rtm.call("send", frame) is None
+    got, _ = alice.wait_for(lambda e: is_message(e) and e.text == "as it is")
+    assert got.user == BOT
+    assert rtm.send_message(text="last").reply_to == first.reply_to + 2, "it took an id"
+    assert rtm.call("send", {"type": "presence_query", "ids": [ALICE]}) is None
+    got, _ = rtm.wait_for(lambda e: isinstance(e, events.PresenceChange))
+    assert got.users == (ALICE,)
+
+
+@pytest.mark.parametrize(
+    ("frame", "error", "message"),
+    [
+        ({"ids": [ALICE]}, TypeError, "a frame's 'type' must be a string, got NoneType"),
+        ({"type": 5}, TypeError, "a frame's 'type' must be a string, got int"),
+        ({"type": ""}, ValueError, "a frame's 'type' must not be empty"),
+        ({"type": "x", "id": 7}, ValueError, "a frame must not carry an 'id'"),
+        ({"type": "x", "when": object()}, TypeError, "when must be a JSON value, got object"),
+        ({"type": "x", "n": float("nan")}, ValueError, "n must be a finite number, got nan"),
+        ({"type": "x", 1: "one"}, TypeError, "a frame's keys must be strings, got 1"),
+        ({"type": "x", "t": ["ok", LONE]}, ValueError, "t[1] holds a lone surrogate"),
+        (
+            {"type": "x", "pad": "x" * 17_000},
+            RtmFrameTooLarge,
+            "frame of 17028 bytes is over the 16384-byte limit",
+        ),
+    ],
+)
+def test_a_bad_mapping_is_refused_before_any_io(
+    rtm: Rtm, emu: Emulator, frame: dict[Any, Any], error: type[Exception], message: str
+) -> None:
+    connected(rtm)
+    before = emu.counters.frames_in
+    with pytest.raises(error, match=re.escape(message)):
+        rtm.call("send", frame)
+    assert emu.counters.frames_in == before
+    assert rtm.send_message().ts, "the session goes on"

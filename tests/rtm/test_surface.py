@@ -184,7 +184,7 @@ SEND_METHODS: dict[str, tuple[str, dict[str, str]]] = {
 """Each command with a method of its own: the method, and its Python names for wire names."""
 SESSIONS_OWN = {"ping"}
 """Commands the session sends itself (keepalive), not the user."""
-SENT_WITH_SEND: set[str] = set()
+SENT_WITH_SEND = {"presence_query"}
 """Commands sent as their generated class through ``send``, with no method of their own."""
 
 

@@ -101,6 +101,31 @@ def test_text_utf8_cannot_encode_is_refused_naming_it_and_paired_surrogates_pass
     assert checked_command("hi") == "hi", "the core refuses it, after the session's checks"
 
 
+def test_a_mapping_becomes_a_frame_command_and_a_frame_command_is_checked_again() -> None:
+    made = checked_command({"type": "presence_query", "ids": ("U1",), "n": 1.5, "b": False})
+    assert made == events.FrameCommand(
+        frame={"type": "presence_query", "ids": ("U1",), "n": 1.5, "b": False}
+    )
+    assert checked_command(made) == made
+    with pytest.raises(ValueError, match=r"^a frame must not carry an 'id'"):
+        checked_command(events.FrameCommand(frame={"type": "x", "id": 1}))
+    with pytest.raises(ValueError, match=r"^a key of the frame \('\\ud800'\) holds a lone"):
+        checked_command({"type": "x", "\ud800": 1})
+    with pytest.raises(TypeError, match=r"^the keys of o must be strings, got 1$"):
+        checked_command({"type": "x", "o": {1: 2}})
+    nested: dict[str, Any] = {"type": "x"}
+    inner = nested
+    for _ in range(150):
+        inner["o"] = {}
+        inner = inner["o"]
+    with pytest.raises(ValueError, match=r"nests deeper than 100 levels$"):
+        checked_command(nested)
+    circular: list[Any] = []
+    circular.append(circular)
+    with pytest.raises(ValueError, match=r"nests deeper than 100 levels$"):
+        checked_command({"type": "x", "loop": circular})
+
+
 # -- the outcome of a send ---------------------------------------------------------------------
 
 

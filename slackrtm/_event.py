@@ -2,9 +2,10 @@
 
 What lives here: `Event` (a frame from the server with a ``type``), `UnknownEvent` (a type the
 schema does not describe, kept whole), `Ack` (the server's answer to a client frame's ``id``),
-`Command` (a frame the client sends), and the small checks the generated decoders and command
-classes share. Nothing here knows a frame by name, and nothing here does I/O: the sessions in
-`slackrtm.rtm` and the Web API core never need each other through this module.
+`Command` (a frame the client sends), `FrameCommand` (one the schema does not describe), and
+the small checks the generated decoders and command classes share. Nothing here knows a frame
+by name, and nothing here does I/O: the sessions in `slackrtm.rtm` and the Web API core never
+need each other through this module.
 
 What the server sends is read into frozen attrs classes *without* slots: the generated fast
 readers build an instance by filling its ``__dict__`` from the decoded frame in one C call
@@ -27,6 +28,7 @@ __all__ = [
     "Ack",
     "Command",
     "Event",
+    "FrameCommand",
     "UnknownEvent",
     "absent_is_none",
     "dict_setter",
@@ -165,6 +167,29 @@ class Command:
 
     TYPE: ClassVar[str] = ""
     """The wire ``type`` of the class's frames."""
+
+
+@attrs.frozen(kw_only=True)
+class FrameCommand(Command):
+    """A frame the schema does not describe (yet), sent as it is (``session.send(mapping)``).
+
+    `slackrtm.events.encode` writes its fields after the ``id`` a session gives it; the
+    session checks them first (a string ``type``, JSON values, no ``id`` of their own).
+
+    Attributes:
+        frame: The frame's fields, by wire name.
+    """
+
+    frame: Mapping[str, Any] = attrs.field(repr=False)
+
+    @property
+    def type(self) -> str:
+        """The frame's wire ``type``; ``""`` when it has none or it is not a string."""
+        kind = self.frame.get("type")
+        return kind if isinstance(kind, str) else ""
+
+    def __repr__(self) -> str:
+        return f"FrameCommand(type={self.type!r})"
 
 
 def json_type(value: object) -> str:

@@ -9,8 +9,8 @@
     '{"id":1,"type":"message","channel":"C1","text":"hi"}'
 
 Every class is generated from ``schema/rtm/`` (``_generated/events.py``); this module adds the
-two entry points and the roots (`Event`, `UnknownEvent`, `Ack`, `Command`). The sessions in
-`slackrtm.rtm` decode and encode through exactly these functions.
+two entry points and the roots (`Event`, `UnknownEvent`, `Ack`, `Command`, `FrameCommand`).
+The sessions in `slackrtm.rtm` decode and encode through exactly these functions.
 
 Reading is tolerant where Slack is loose and strict where a value would be wrong: fields Slack
 does not always send are optional, unknown fields land in ``extra``, an unknown ``type`` is an
@@ -34,7 +34,7 @@ from collections.abc import Callable, Iterable, Mapping
 from functools import partial
 from typing import Any
 
-from ._event import Ack, Command, Event, UnknownEvent
+from ._event import Ack, Command, Event, FrameCommand, UnknownEvent
 from ._exceptions import SlackFrameError
 from ._fresh_stack import on_fresh_stack
 from ._generated.events import *  # noqa: F403 - one class per frame in the schema
@@ -51,6 +51,7 @@ __all__ = [
     "Ack",
     "Command",
     "Event",
+    "FrameCommand",
     "SlackFrameError",
     "UnknownEvent",
     "decode",
@@ -220,7 +221,8 @@ def encode(command: Command, id: int | None = None) -> str:
     every frame it sends (`MAX_FRAME_BYTES`).
 
     Args:
-        command: A generated command, such as `MessageCommand`.
+        command: A generated command, such as `MessageCommand`, or a `FrameCommand` (its
+            fields are written as they are).
         id: The frame's ``id`` (a positive integer, unique on its connection), or None for none.
 
     Returns:
@@ -231,9 +233,12 @@ def encode(command: Command, id: int | None = None) -> str:
         ValueError: An ``id`` below 1.
     """
     write = COMMAND_ENCODERS.get(type(command))
-    if write is None:
+    if write is not None:
+        body = write(command)
+    elif isinstance(command, FrameCommand):
+        body = dict(command.frame)
+    else:
         raise TypeError(f"not an RTM command: {type(command).__name__}")
-    body = write(command)
     if id is not None:
         if type(id) is not int:
             raise TypeError(f"id must be an integer, got {type(id).__name__}")

@@ -3,6 +3,7 @@
 #   schema/rtm/acks/ok.json
 #   schema/rtm/commands/message.json
 #   schema/rtm/commands/ping.json
+#   schema/rtm/commands/presence_query.json
 #   schema/rtm/commands/presence_sub.json
 #   schema/rtm/commands/typing.json
 #   schema/rtm/events/channel_created.json
@@ -74,6 +75,7 @@ __all__ = [
     "Pong",
     "PrefChange",
     "PresenceChange",
+    "PresenceQueryCommand",
     "PresenceSubCommand",
     "ReconnectUrl",
     "TeamJoin",
@@ -414,6 +416,18 @@ class PresenceChange(Event):
     """The new presence: active or away."""
     users: tuple[str, ...] = attrs.field(metadata={"wire": "users", "single": "user"})
     """The users whose presence changed."""
+
+
+@attrs.frozen(kw_only=True)
+class PresenceQueryCommand(Command):
+    """Ask for these users' current presence once; the server answers with presence_change
+    events, one for each user (batch_presence_aware connections may get them grouped).
+    """
+
+    TYPE: ClassVar[str] = "presence_query"
+
+    ids: tuple[str, ...] = attrs.field(converter=string_tuple, metadata={"wire": "ids"})
+    """The users whose presence to report."""
 
 
 @attrs.frozen(kw_only=True)
@@ -2061,6 +2075,11 @@ def _write_ping_command(command: PingCommand) -> dict[str, Any]:
     return out
 
 
+def _write_presence_query_command(command: PresenceQueryCommand) -> dict[str, Any]:
+    out: dict[str, Any] = {"type": "presence_query", "ids": list(command.ids)}
+    return out
+
+
 def _write_presence_sub_command(command: PresenceSubCommand) -> dict[str, Any]:
     out: dict[str, Any] = {"type": "presence_sub", "ids": list(command.ids)}
     return out
@@ -2156,6 +2175,7 @@ EVENT_TYPES: Final[Mapping[str, type[Event]]] = {
 COMMAND_ENCODERS: Final[Mapping[type[Command], Callable[[Any], dict[str, Any]]]] = {
     MessageCommand: _write_message_command,
     PingCommand: _write_ping_command,
+    PresenceQueryCommand: _write_presence_query_command,
     PresenceSubCommand: _write_presence_sub_command,
     TypingCommand: _write_typing_command,
 }

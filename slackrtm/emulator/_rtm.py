@@ -455,6 +455,10 @@ class Hub:
             "ts": ts,
             "team": conn.team_id,
         }
+        if isinstance(frame.get("thread_ts"), str):  # a reply; broadcast, it shows in the channel
+            event["thread_ts"] = frame["thread_ts"]
+            if frame.get("reply_broadcast") is True:
+                event["subtype"] = "thread_broadcast"
         self._deliver(event, channel.members, skip=conn)
 
     @staticmethod

@@ -136,7 +136,12 @@ class RtmDialect(Dialect):
         return kind
 
     def wants_id(self, command: Any) -> bool:
-        return not isinstance(command, (events.TypingCommand, events.PresenceSubCommand))
+        # Slack documents these without an id; every other frame gets one, so that Slack's
+        # answer (an ack, or an error ack) names the frame it answers.
+        return not isinstance(
+            command,
+            (events.TypingCommand, events.PresenceSubCommand, events.PresenceQueryCommand),
+        )
 
     def expects_ack(self, command: Any) -> bool:
         return isinstance(command, events.MessageCommand)

@@ -2,13 +2,14 @@
 
 `RtmSession` (``sync.py``) and `AsyncRtmSession` (``aio.py``) are one session in two forms, as
 httpx's `Client` and `AsyncClient` are one `BaseClient`. Written once, here: the constructor,
-the properties, ``repr``, ``on``, the send methods (names, argument checks before any I/O,
-docstrings), the docs of the methods that wait (``connect``, ``next_event``, ``run``: each
-driver implements them in its form), and the rules behind them that do not wait (what
-``connect`` raises after a failure, when ``next_event`` ends or gives up, the backpressure
-notices). The base's send methods call the driver's `_send`, which waits; the async driver
-overrides each with an ``async def`` that awaits the base's, so its checks and docs are these
-(an override without a docstring shows the base's in ``help()`` and `inspect.getdoc`).
+the properties, ``repr``, ``on``, the send methods (names and docstrings; `_arguments` checks
+their arguments before any I/O), the docs of the methods that wait (``connect``,
+``next_event``, ``run``: each driver implements them in its form), and the rules behind them
+that do not wait (what ``connect`` raises after a failure, when ``next_event`` ends or gives
+up, the backpressure notices). The base's send methods call the driver's `_send`, which
+waits; the async driver overrides each with an ``async def`` that awaits the base's, so its
+checks and docs are these (an override without a docstring shows the base's in ``help()`` and
+`inspect.getdoc`).
 
 What must not live here: anything that waits, a lock, an event, a thread, a task, a socket or
 an I/O library; the drivers own those. No decision of the protocol either: that is `_protocol`.
@@ -23,8 +24,8 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Any, ClassVar, Generic, TypeVar
 
-from .. import events
 from .._socket import SocketOpener
+from ._arguments import checked_command, message_command, presence_command, typing_command
 from ._options import RtmOptions, check_seconds
 from ._protocol import RtmProtocol
 from ._sends import Pending
@@ -32,48 +33,12 @@ from ._sends import Pending
 __all__ = [
     "Handlers",
     "SessionSurface",
-    "message_command",
     "outcome",
-    "presence_command",
     "report_handler_error",
     "surface_doc",
-    "typing_command",
 ]
 
-# -- the send methods' arguments, checked before any I/O ------------------------------------------
-
-
-def _text(name: str, value: object, *, optional: bool = False) -> None:
-    if value is None and optional:
-        return
-    if not isinstance(value, str):
-        raise TypeError(f"{name} must be a string, got {type(value).__name__}")
-    if not value:
-        raise ValueError(f"{name} must not be empty")
-
-
-def message_command(channel: str, text: str, thread_ts: str | None) -> Any:
-    """The ``message`` command, its arguments checked before any I/O."""
-    _text("channel", channel)
-    _text("text", text)
-    _text("thread_ts", thread_ts, optional=True)
-    return events.MessageCommand(channel=channel, text=text, thread_ts=thread_ts)
-
-
-def typing_command(channel: str) -> Any:
-    """The ``typing`` command, its argument checked."""
-    _text("channel", channel)
-    return events.TypingCommand(channel=channel)
-
-
-def presence_command(user_ids: Iterable[str]) -> Any:
-    """The ``presence_sub`` command: the whole list of users to follow (it replaces the last)."""
-    if isinstance(user_ids, str):
-        raise TypeError("user_ids must be a list of user IDs, not one string")
-    ids = tuple(user_ids)
-    for uid in ids:
-        _text("each user ID", uid)
-    return events.PresenceSubCommand(ids=ids)
+# -- a completed send --------------------------------------------------------------------------
 
 
 def outcome(pending: Pending) -> Any:
@@ -87,12 +52,42 @@ def outcome(pending: Pending) -> Any:
 
 Handler = Callable[[Any], Any]
 
+ANY = "*"
+"""The kind of a handler for everything `run` dispatches (as slack_sdk's ``"*"``)."""
+
+
+def _check_takes_one_event(handler: Handler) -> None:
+    """Refuse a handler that cannot be called with exactly one positional argument, the event.
+
+    What ``inspect.signature`` reads is what a call binds: a bound method without ``self``, a
+    `functools.partial` without what it holds, ``*args`` taking anything. A callable without
+    a readable signature (some builtins) cannot be told, so it is taken.
+
+    Raises:
+        TypeError: The handler needs more (slack_sdk's ``(client, event)``) or takes nothing.
+    """
+    try:
+        signature = inspect.signature(handler)
+    except (TypeError, ValueError):
+        return
+    try:
+        signature.bind(None)
+    except TypeError as error:
+        name = getattr(handler, "__qualname__", None) or repr(handler)
+        raise TypeError(
+            f"a handler is called with one argument, the event; {name}{signature} cannot take "
+            f"it ({error}). For slack_sdk's (client, event) handlers, register "
+            "functools.partial(handler, session), or a function of the event alone"
+        ) from None
+
 
 class Handlers:
     """Callbacks by event kind, for ``session.on(...)`` and ``session.run()``.
 
     A kind is an event class (`slackrtm.events.Message`, `slackrtm.rtm.Connected`, ...; its
-    subclasses match too) or a wire ``type`` string (``"message"``).
+    subclasses match too), a wire ``type`` string (``"message"``), or ``"*"``: every event and
+    lifecycle notice. An event's handlers run in this order: those of its classes, those of its
+    wire type, then those of ``"*"``, each group in registration order.
     """
 
     def __init__(self, *, coroutines: bool) -> None:
@@ -100,31 +95,36 @@ class Handlers:
         self._coroutines = coroutines
         self._by_class: list[tuple[type, Handler]] = []
         self._by_type: dict[str, list[Handler]] = {}
+        self._any: list[Handler] = []
 
     def add(self, kind: type | str, handler: Handler) -> None:
         """Register `handler` for `kind`.
 
         Raises:
             TypeError: A kind that is neither a class nor a string, a handler that is not
-                callable, or a coroutine function on the sync session.
+                callable or cannot take one event, or a coroutine function on the sync session.
         """
         if not callable(handler):
             raise TypeError(f"a handler must be callable, got {type(handler).__name__}")
         if not self._coroutines and inspect.iscoroutinefunction(handler):
             raise TypeError("the sync session cannot await a coroutine handler; use AsyncClient")
-        if isinstance(kind, str):
-            self._by_type.setdefault(kind, []).append(handler)
-        elif isinstance(kind, type):
-            self._by_class.append((kind, handler))
-        else:
+        if not isinstance(kind, (str, type)):
             raise TypeError(f"kind must be an event class or a type string, got {kind!r}")
+        _check_takes_one_event(handler)
+        if kind == ANY:
+            self._any.append(handler)
+        elif isinstance(kind, str):
+            self._by_type.setdefault(kind, []).append(handler)
+        else:
+            self._by_class.append((kind, handler))
 
     def matching(self, event: object) -> list[Handler]:
-        """The handlers for one event, in registration order (classes, then wire types)."""
+        """The handlers for one event: by class, by wire type, then ``"*"`` (each in order)."""
         found = [handler for cls, handler in self._by_class if isinstance(event, cls)]
         wire = getattr(event, "type", None)
         if isinstance(wire, str):
             found.extend(self._by_type.get(wire, ()))
+        found.extend(self._any)
         return found
 
 
@@ -276,14 +276,24 @@ class SessionSurface(Generic[_Opener, _Result, _Done]):
     # -- sending ----------------------------------------------------------------------------------
 
     def send_message(
-        self, channel: str, text: str, *, thread_ts: str | None = None, timeout: float | None = None
+        self,
+        channel: str,
+        text: str,
+        *,
+        thread_ts: str | None = None,
+        reply_broadcast: bool | None = None,
+        timeout: float | None = None,
     ) -> _Result:
         """Post a message and wait for Slack's ack.
+
+        Every argument the schema gives the ``message`` command is a keyword here
+        (`tests/rtm/test_surface.py` holds that).
 
         Args:
             channel: The channel ID.
             text: The text (Slack refuses more than 4,000 characters with an error ack).
             thread_ts: Reply in this thread.
+            reply_broadcast: With `thread_ts`: show the reply in the channel too.
             timeout: Seconds for queueing, pacing and the ack; `RtmOptions.ack_timeout` default.
 
         Returns:
@@ -297,7 +307,7 @@ class SessionSurface(Generic[_Opener, _Result, _Done]):
             RtmConnectionLost: The socket went away before the ack (delivery unknown).
             RtmSessionClosed: The session is closed or has ended.
         """
-        return self._send(message_command(channel, text, thread_ts), timeout)
+        return self._send(message_command(channel, text, thread_ts, reply_broadcast), timeout)
 
     def typing(self, channel: str, *, timeout: float | None = None) -> _Done:
         """Show "typing" in a channel; returns once the frame is written.
@@ -325,8 +335,23 @@ class SessionSurface(Generic[_Opener, _Result, _Done]):
         return self._send_written(presence_command(user_ids), timeout)
 
     def send(self, command: Any, *, timeout: float | None = None) -> _Result:
-        """Send any client command (`slackrtm.events.Command`); the ack, or None without one."""
-        return self._send(command, timeout)
+        """Send a client command (`slackrtm.events.Command`), or a frame as a mapping.
+
+        A mapping is a frame the schema does not describe yet (``{"type": "presence_query",
+        "ids": [...]}`` before it did): it needs a string ``type``, holds JSON values only, and
+        is sent as it is with the session's next ``id`` (so it may carry none of its own: ids
+        are unique per connection). It completes once written, as the session cannot know
+        whether Slack answers it; an answer that is an event comes among the events.
+
+        Returns:
+            The ack of a command that has one (``message``); None for the others.
+
+        Raises:
+            TypeError, ValueError: A bad mapping, or a text UTF-8 cannot encode, before I/O.
+            RtmFrameTooLarge: Over 16 kB encoded; nothing sent.
+            RtmSendTimeout, RtmConnectionLost, RtmSessionClosed: As for `send_message`.
+        """
+        return self._send(checked_command(command), timeout)
 
     def _send(self, command: Any, timeout: float | None) -> _Result:
         """The driver's send: hand `command` to the core and wait until it completes."""
@@ -342,16 +367,19 @@ class SessionSurface(Generic[_Opener, _Result, _Done]):
         """Call `handler` for each event of `kind` during `run`; usable as a decorator.
 
         Args:
-            kind: An event class (``events.Message``, ``Connected``; subclasses match) or a
-                wire type (``"message"``).
-            handler: A function or bound method taking the event; on `AsyncRtmSession` a
-                coroutine function too.
+            kind: An event class (``events.Message``, ``Connected``; subclasses match), a
+                wire type (``"message"``), or ``"*"`` for every event and lifecycle notice
+                (after the handlers of its class and its wire type).
+            handler: A callable taking one positional argument, the event (a function, a
+                bound method, a `functools.partial`); on `AsyncRtmSession` a coroutine
+                function too.
 
         Returns:
             The handler (or, without one, a decorator that registers it).
 
         Raises:
-            TypeError: A bad kind, a handler that is not callable, or a coroutine function on
+            TypeError: A bad kind, a handler that is not callable or whose signature cannot
+                take one event (slack_sdk's ``(client, event)``), or a coroutine function on
                 `RtmSession` (use `AsyncClient`).
         """
         if handler is None:

@@ -115,9 +115,17 @@ class AsyncRtmSession(SessionSurface[AsyncSocketOpener, Awaitable[Any], Awaitabl
 
     @surface_doc
     async def send_message(
-        self, channel: str, text: str, *, thread_ts: str | None = None, timeout: float | None = None
+        self,
+        channel: str,
+        text: str,
+        *,
+        thread_ts: str | None = None,
+        reply_broadcast: bool | None = None,
+        timeout: float | None = None,
     ) -> Any:
-        return await super().send_message(channel, text, thread_ts=thread_ts, timeout=timeout)
+        return await super().send_message(
+            channel, text, thread_ts=thread_ts, reply_broadcast=reply_broadcast, timeout=timeout
+        )
 
     @surface_doc
     async def typing(self, channel: str, *, timeout: float | None = None) -> None:

@@ -309,6 +309,14 @@ def test_encode_leaves_out_none_and_checks_the_id() -> None:
         events.encode(object(), 1)  # type: ignore[arg-type]
 
 
+def test_a_frame_command_is_encoded_as_it_is_after_its_id() -> None:
+    command = events.FrameCommand(frame={"type": "presence_query", "ids": ["U1"], "x": None})
+    assert events.encode(command, 4) == '{"id":4,"type":"presence_query","ids":["U1"],"x":null}'
+    assert events.encode(command) == '{"type":"presence_query","ids":["U1"],"x":null}'
+    assert repr(command) == "FrameCommand(type='presence_query')"
+    assert events.FrameCommand(frame={"type": 5}).type == ""
+
+
 def test_classes_are_frozen() -> None:
     hello = events.decode('{"type": "hello"}')
     with pytest.raises(attrs.exceptions.FrozenInstanceError):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from slackrtm import events
 from slackrtm.rtm._dialects import RTM_DIALECT, Kind
 
 # -- the RTM dialect ---------------------------------------------------------------------------
@@ -43,3 +44,19 @@ def test_the_kinds_are_distinct_ints_and_only_events_hello_and_reconnects_are_de
     assert len({int(kind) for kind in Kind}) == len(Kind)
     delivered = [kind for kind in Kind if RTM_DIALECT.delivered(kind)]
     assert delivered == [Kind.EVENT, Kind.HELLO, Kind.RECONNECT]
+
+
+@pytest.mark.parametrize(
+    ("command", "wants_id"),
+    [
+        (events.MessageCommand(channel="C1", text="hi"), True),
+        (events.PingCommand(), True),
+        (events.TypingCommand(channel="C1"), False),
+        (events.PresenceSubCommand(ids=("U1",)), False),
+        (events.PresenceQueryCommand(ids=("U1",)), False),
+        (events.FrameCommand(frame={"type": "anything"}), True),
+    ],
+)
+def test_frames_slack_documents_without_an_id_carry_none(command: object, wants_id: bool) -> None:
+    assert RTM_DIALECT.wants_id(command) is wants_id
+    assert RTM_DIALECT.expects_ack(command) is isinstance(command, events.MessageCommand)

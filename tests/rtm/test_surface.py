@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+import json
 import logging
 import pickle
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from slackrtm import events
 from slackrtm._socket import AsyncSocketOpener, SyncSocketOpener
 from slackrtm.rtm import RtmOptions
 from slackrtm.rtm._surface import SessionSurface
@@ -168,3 +171,56 @@ def test_the_constructor_repr_and_one_connect_are_the_bases(cls: type) -> None:
 def test_the_base_alone_cannot_be_used_as_a_session() -> None:
     with pytest.raises(NotImplementedError):
         SessionSurface(opener(RtmSession))
+
+
+# -- every argument the schema gives a command is a keyword of its method ------------------------
+
+COMMANDS = Path(__file__).resolve().parents[2] / "schema" / "rtm" / "commands"
+SEND_METHODS: dict[str, tuple[str, dict[str, str]]] = {
+    "message": ("send_message", {}),
+    "typing": ("typing", {}),
+    "presence_sub": ("subscribe_presence", {"ids": "user_ids"}),
+}
+"""Each command with a method of its own: the method, and its Python names for wire names."""
+SESSIONS_OWN = {"ping"}
+"""Commands the session sends itself (keepalive), not the user."""
+SENT_WITH_SEND = {"presence_query"}
+"""Commands sent as their generated class through ``send``, with no method of their own."""
+
+
+def schema_commands() -> dict[str, dict[str, Any]]:
+    found = {}
+    for path in sorted(COMMANDS.glob("*.json")):
+        frame = json.loads(path.read_text(encoding="utf-8"))
+        found[frame["type"]] = frame
+    return found
+
+
+def test_every_schema_command_is_sent_by_a_method_by_send_or_by_the_session() -> None:
+    commands = set(schema_commands())
+    assert commands, "the schema's commands are found"
+    assert commands == set(SEND_METHODS) | SESSIONS_OWN | SENT_WITH_SEND, (
+        "a new command in schema/rtm/commands/: give it a method, or list it here"
+    )
+
+
+@pytest.mark.parametrize("cls", [SessionSurface, RtmSession, AsyncRtmSession])
+def test_every_schema_argument_of_a_command_is_a_keyword_of_its_method(cls: type) -> None:
+    keywords = {inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY}
+    for wire_type, frame in schema_commands().items():
+        if wire_type not in SEND_METHODS:
+            continue
+        method, renamed = SEND_METHODS[wire_type]
+        parameters = inspect.signature(getattr(cls, method)).parameters
+        for field in frame.get("properties", {}):
+            name = renamed.get(field, field)
+            assert name in parameters, f"{cls.__name__}.{method} lacks {field!r} ({wire_type})"
+            assert parameters[name].kind in keywords, f"{method}({name}) is not a keyword"
+
+
+def test_every_schema_argument_of_a_command_sent_with_send_is_a_keyword_of_its_class() -> None:
+    classes = {cls.TYPE: cls for cls in events.COMMAND_ENCODERS}
+    for wire_type, frame in schema_commands().items():
+        if wire_type in SENT_WITH_SEND:
+            parameters = inspect.signature(classes[wire_type]).parameters
+            assert set(frame.get("properties", {})) <= set(parameters), wire_type

@@ -8,6 +8,7 @@ registry of ``session.on``. The drivers' use of them is `test_session.py`, the t
 
 from __future__ import annotations
 
+import functools
 import logging
 from typing import Any
 
@@ -16,15 +17,14 @@ import pytest
 from slackrtm import events
 from slackrtm._exceptions import RtmErrorAck
 from slackrtm.rtm import Connected, Disconnected, Lifecycle
-from slackrtm.rtm._sends import Pending
-from slackrtm.rtm._surface import (
-    Handlers,
+from slackrtm.rtm._arguments import (
+    checked_command,
     message_command,
-    outcome,
     presence_command,
-    report_handler_error,
     typing_command,
 )
+from slackrtm.rtm._sends import Pending
+from slackrtm.rtm._surface import Handlers, outcome, report_handler_error
 
 # -- the send methods' arguments ---------------------------------------------------------------
 
@@ -56,6 +56,16 @@ def test_a_bad_message_argument_is_refused_naming_it(
     assert str(info.value) == message
 
 
+def test_a_message_command_carries_reply_broadcast_a_bool_only() -> None:
+    command = message_command("C1", "hi", "1.2", True)
+    assert command == events.MessageCommand(
+        channel="C1", text="hi", thread_ts="1.2", reply_broadcast=True
+    )
+    assert message_command("C1", "hi", None, None).reply_broadcast is None
+    with pytest.raises(TypeError, match=r"^reply_broadcast must be a bool, got int$"):
+        message_command("C1", "hi", "1.2", 1)  # type: ignore[arg-type]
+
+
 def test_a_typing_command_checks_its_channel() -> None:
     assert typing_command("C1") == events.TypingCommand(channel="C1")
     with pytest.raises(TypeError, match=r"^channel must be a string, got NoneType$"):
@@ -78,6 +88,42 @@ def test_a_presence_command_refuses_one_string_and_bad_ids() -> None:
         presence_command(["U1", ""])
     with pytest.raises(TypeError, match=r"^each user ID must be a string, got int$"):
         presence_command(["U1", 2])  # type: ignore[list-item]
+
+
+def test_text_utf8_cannot_encode_is_refused_naming_it_and_paired_surrogates_pass() -> None:
+    with pytest.raises(ValueError, match=r"^text holds a lone surrogate \('\\ud800' at index 1\)"):
+        message_command("C1", "a\ud800", None)
+    assert message_command("C1", "caf\u00e9 \U0001f600", None).text == "caf\u00e9 \U0001f600"
+    with pytest.raises(ValueError, match=r"^ids\[0\] holds a lone surrogate"):
+        checked_command(events.PresenceSubCommand(ids=["\udfff"]))
+    command = events.MessageCommand(channel="C1", text="\u00e9", thread_ts="1.2")
+    assert checked_command(command) is command
+    assert checked_command("hi") == "hi", "the core refuses it, after the session's checks"
+
+
+def test_a_mapping_becomes_a_frame_command_and_a_frame_command_is_checked_again() -> None:
+    made = checked_command({"type": "presence_query", "ids": ("U1",), "n": 1.5, "b": False})
+    assert made == events.FrameCommand(
+        frame={"type": "presence_query", "ids": ("U1",), "n": 1.5, "b": False}
+    )
+    assert checked_command(made) == made
+    with pytest.raises(ValueError, match=r"^a frame must not carry an 'id'"):
+        checked_command(events.FrameCommand(frame={"type": "x", "id": 1}))
+    with pytest.raises(ValueError, match=r"^a key of the frame \('\\ud800'\) holds a lone"):
+        checked_command({"type": "x", "\ud800": 1})
+    with pytest.raises(TypeError, match=r"^the keys of o must be strings, got 1$"):
+        checked_command({"type": "x", "o": {1: 2}})
+    nested: dict[str, Any] = {"type": "x"}
+    inner = nested
+    for _ in range(150):
+        inner["o"] = {}
+        inner = inner["o"]
+    with pytest.raises(ValueError, match=r"nests deeper than 100 levels$"):
+        checked_command(nested)
+    circular: list[Any] = []
+    circular.append(circular)
+    with pytest.raises(ValueError, match=r"nests deeper than 100 levels$"):
+        checked_command({"type": "x", "loop": circular})
 
 
 # -- the outcome of a send ---------------------------------------------------------------------
@@ -174,6 +220,106 @@ def test_bad_registrations_are_refused(kind: Any, handler: Any, message: str) ->
     with pytest.raises(TypeError) as info:
         handlers.add(kind, handler)
     assert str(info.value).startswith(message)
+    assert handlers.matching(events.decode('{"type": "message", "ts": "1"}')) == []
+
+
+def test_star_handlers_take_every_event_and_notice_after_the_kind_specific_ones() -> None:
+    handlers = Handlers(coroutines=False)
+    calls: dict[str, Any] = {}
+
+    def by(name: str) -> Any:
+        calls[name] = lambda event: None
+        return calls[name]
+
+    handlers.add("*", by("star1"))
+    handlers.add("message", by("wire"))
+    handlers.add(events.Message, by("class"))
+    handlers.add("*", by("star2"))
+    message = events.decode('{"type": "message", "ts": "1.0"}')
+    names = {id(fn): name for name, fn in calls.items()}
+    assert [names[id(h)] for h in handlers.matching(message)] == [
+        "class",
+        "wire",
+        "star1",
+        "star2",
+    ]
+    assert [names[id(h)] for h in handlers.matching(Connected("start"))] == ["star1", "star2"]
+    unknown = events.decode('{"type": "brand_new"}')
+    assert [names[id(h)] for h in handlers.matching(unknown)] == ["star1", "star2"]
+
+
+def client_and_event(client: object, event: object) -> None:
+    """slack_sdk rtm_v2's shape."""
+
+
+def no_arguments() -> None:
+    """Takes nothing."""
+
+
+def event_and_keyword(event: object, *, client: object) -> None:
+    """A required keyword-only argument the session never gives."""
+
+
+class Signatureless:
+    """A callable whose signature cannot be read (as some builtins')."""
+
+    __signature__ = "not a signature"
+
+    def __call__(self, *args: Any) -> None:
+        """Takes anything."""
+
+
+class Porting:
+    def on_event(self, event: object) -> None:
+        """A bound method: self is bound already."""
+
+    def __call__(self, event: object, extra: object = None) -> None:
+        """A callable object taking the event."""
+
+
+@pytest.mark.parametrize(
+    "handler",
+    [
+        on_anything,
+        Porting().on_event,
+        Porting(),
+        functools.partial(client_and_event, "the client"),
+        lambda *args: None,
+        lambda event, other=None: None,
+        print,
+        Signatureless(),
+    ],
+)
+def test_handlers_that_can_take_one_event_or_cannot_be_told_are_taken(handler: Any) -> None:
+    Handlers(coroutines=False).add("*", handler)
+
+
+@pytest.mark.parametrize(
+    ("handler", "why"),
+    [
+        (
+            client_and_event,
+            "client_and_event(client: 'object', event: 'object') -> 'None' "
+            "cannot take it (missing a required argument: 'event')",
+        ),
+        (no_arguments, "no_arguments() -> 'None' cannot take it (too many positional arguments)"),
+        (event_and_keyword, "cannot take it (missing a required argument: 'client')"),
+        (functools.partial(client_and_event, "a", "b"), "(too many positional arguments)"),
+        (divmod, "divmod(x, y, /) cannot take it (missing a required argument: 'y')"),
+    ],
+)
+def test_a_handler_that_cannot_take_one_event_is_refused_at_registration(
+    handler: Any, why: str
+) -> None:
+    handlers = Handlers(coroutines=True)
+    with pytest.raises(TypeError) as info:
+        handlers.add("message", handler)
+    message = str(info.value)
+    assert message.startswith("a handler is called with one argument, the event; ")
+    assert why in message
+    assert message.endswith(
+        "register functools.partial(handler, session), or a function of the event alone"
+    )
     assert handlers.matching(events.decode('{"type": "message", "ts": "1"}')) == []
 
 

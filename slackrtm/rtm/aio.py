@@ -207,11 +207,24 @@ class AsyncRtmSession(SessionSurface[AsyncSocketOpener, Awaitable[Any], Awaitabl
             else:
                 left = self._time_left(deadline, timeout)
                 with contextlib.suppress(asyncio.TimeoutError):
-                    await asyncio.wait_for(self._wait_readable(), left)
+                    await asyncio.wait_for(self._wait_event(), left)
         event = buffer.popleft()
         if self._paused and len(buffer) < self.options.max_buffered:
             self._space.set()
         return event
+
+    async def _wait_event(self) -> None:
+        """`_wait_readable`, unless an event waits in the buffer already (or the session ended).
+
+        Under `asyncio.wait_for` (Python 3.11) this runs as a task of its own, started a turn
+        after `next_event` looked at the buffer: events that came in between woke nobody (no
+        task was counted in `_waiting` yet), and clearing `_readable` then would sleep on them
+        until the next frame or the timeout. The look and the clear run with no suspension
+        between them, so nothing can slip in.
+        """
+        if self._buffer or self._proto.closed:
+            return
+        await self._wait_readable()
 
     async def _wait_readable(self) -> None:
         """Wait until the link or the engine sets `_readable` (an event came, or the end)."""

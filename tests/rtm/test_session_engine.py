@@ -15,7 +15,9 @@ from typing import Any
 import attrs
 import pytest
 
+from slackrtm._exceptions import RtmSendTimeout
 from slackrtm.emulator import Emulator
+from slackrtm.rtm import Disconnected
 
 from .conftest import FAST, GENERAL, Rtm, connected, is_message
 
@@ -70,3 +72,31 @@ def test_an_event_that_comes_before_wait_for_starts_its_task_is_not_slept_on(rtm
     got, took = rtm.run(race())
     assert got is marker
     assert took < 4.0, f"the event waited {took:.1f} s in the buffer"
+
+
+# -- 2. the true reason of a send timeout ------------------------------------------------------
+
+
+def test_a_send_held_back_only_by_pacing_times_out_saying_so(rtm: Rtm) -> None:
+    connected(rtm, options=attrs.evolve(FAST, send_rate=0.2, send_burst=1))
+    assert rtm.send_message(text="first").ts  # the burst of one is used up
+    with pytest.raises(RtmSendTimeout) as caught:
+        rtm.send_message(text="second", timeout=0.5)
+    assert rtm.session.state == "connected"
+    assert not caught.value.written
+    assert caught.value.paced
+    assert "held back by send_rate pacing" in str(caught.value)
+    assert "not connected" not in str(caught.value)
+
+
+def test_a_send_made_while_disconnected_still_times_out_as_not_connected(
+    rtm: Rtm, emu: Emulator
+) -> None:
+    connected(rtm, options=attrs.evolve(FAST, send_rate=0.2, send_burst=1))
+    emu.faults.web(n=5, delay=2.0, method="rtm.connect")  # the next connection comes late
+    emu.close_connections()
+    rtm.wait_for(lambda e: isinstance(e, Disconnected))
+    with pytest.raises(RtmSendTimeout) as caught:
+        rtm.send_message(text="meanwhile", timeout=0.5)
+    assert not caught.value.paced
+    assert "(the session was not connected)" in str(caught.value)

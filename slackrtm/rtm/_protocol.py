@@ -392,11 +392,34 @@ class RtmProtocol:
         self._log.info("RTM: connected (%s)", self._cause)
         self.events.append(Connected(self._cause, self.connects))
 
-    def set_reading_paused(self, paused: bool, now: float) -> None:
+    @property
+    def resume_reading_at(self) -> int:
+        """The number of buffered events at or below which a paused driver reads again.
+
+        Half of `RtmOptions.max_buffered`: a driver that stops reading at ``max_buffered``
+        resumes only once the consumer has caught up this far, so that a consumer slower than
+        Slack makes one pause of many events, not a pause and a resume per event.
+        """
+        return self.options.max_buffered // 2
+
+    def set_reading_paused(self, paused: bool, now: float, waiting: int = 0) -> None:
         """The driver stopped (or resumed) reading the socket because the consumer lags.
 
-        Liveness is not judged meanwhile: unread pongs are not a stall.
+        Liveness is not judged meanwhile: unread pongs are not a stall. Each pause is logged
+        once, as a WARNING, and its end at INFO.
+
+        Args:
+            paused: Stopped (True) or resumed.
+            now: The time.
+            waiting: Events waiting for the consumer (for the log line).
         """
+        if paused != self._keep.paused:
+            if paused:
+                self._log.warning(
+                    "RTM: %d events are waiting for the consumer; reading paused", waiting
+                )
+            else:
+                self._log.info("RTM: the consumer caught up; reading resumed")
         self._keep.set_paused(paused, now)
 
     def connection_lost(self, link: int, now: float, cause: str) -> None:

@@ -55,6 +55,8 @@ class AsyncRtmSession(SessionSurface[AsyncSocketOpener, Awaitable[Any], Awaitabl
         self._space = asyncio.Event()
         self._paused = False
         """Whether the link task waits on `_space` (backpressure)."""
+        self._resume_at = self._proto.resume_reading_at
+        """The buffer's length at or below which a paused link task reads again."""
         self._wake = asyncio.Event()
         self._engine: asyncio.Task[None] | None = None
         self._links: set[asyncio.Task[None]] = set()
@@ -161,11 +163,11 @@ class AsyncRtmSession(SessionSurface[AsyncSocketOpener, Awaitable[Any], Awaitabl
         # An async generator rather than `__anext__` per event: in a burst it resumes one frame
         # instead of making a coroutine per event; what it yields, and raises, is the same.
         buffer = self._buffer
-        limit = self.options.max_buffered
+        resume_at = self._resume_at
         while True:
             if buffer:
                 event = buffer.popleft()
-                if self._paused and len(buffer) < limit:
+                if self._paused and len(buffer) <= resume_at:
                     self._space.set()
             else:
                 try:
@@ -184,7 +186,7 @@ class AsyncRtmSession(SessionSurface[AsyncSocketOpener, Awaitable[Any], Awaitabl
         buffer = self._buffer
         if buffer:  # the common case in a burst: no coroutine to wait in
             event = buffer.popleft()
-            if self._paused and len(buffer) < self.options.max_buffered:
+            if self._paused and len(buffer) <= self._resume_at:
                 self._space.set()
             return event
         try:
@@ -209,7 +211,7 @@ class AsyncRtmSession(SessionSurface[AsyncSocketOpener, Awaitable[Any], Awaitabl
                 with contextlib.suppress(asyncio.TimeoutError):
                     await asyncio.wait_for(self._wait_event(), left)
         event = buffer.popleft()
-        if self._paused and len(buffer) < self.options.max_buffered:
+        if self._paused and len(buffer) <= self._resume_at:
             self._space.set()
         return event
 
@@ -485,7 +487,7 @@ class AsyncRtmSession(SessionSurface[AsyncSocketOpener, Awaitable[Any], Awaitabl
         self._pause_reading(len(self._buffer))
         self._paused = True
         try:
-            while len(self._buffer) >= self.options.max_buffered and not proto.closed:
+            while len(self._buffer) > self._resume_at and not proto.closed:
                 self._space.clear()
                 await self._space.wait()
         finally:

@@ -400,3 +400,21 @@ def test_receive_text_says_when_the_driver_has_more_to_do_than_deliver() -> None
     link = proto.socket_opened(3.0)
     assert proto.receive_text(link, plain, 3.0) is True, "not connected yet"
     assert proto.receive_text(link, HELLO, 3.1) is True
+
+
+def test_each_pause_of_reading_is_logged_once_and_its_end_at_info(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.INFO, logger="slackrtm")
+    proto = make(RtmOptions(max_buffered=10))
+    connect(proto)
+    assert proto.resume_reading_at == 5
+    caplog.clear()
+    proto.set_reading_paused(True, 1.0, 10)
+    proto.set_reading_paused(True, 1.5, 10)  # paused already: no second line
+    proto.set_reading_paused(False, 2.0)
+    proto.set_reading_paused(False, 2.5)  # reading already
+    assert [(r.levelno, r.getMessage()) for r in caplog.records] == [
+        (logging.WARNING, "RTM: 10 events are waiting for the consumer; reading paused"),
+        (logging.INFO, "RTM: the consumer caught up; reading resumed"),
+    ]

@@ -9,6 +9,7 @@ shorter than `pong_timeout`. Bounds are generous: the machine running them is sh
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from typing import Any
 
@@ -19,7 +20,7 @@ from slackrtm._exceptions import RtmSendTimeout
 from slackrtm.emulator import Emulator
 from slackrtm.rtm import Disconnected
 
-from .conftest import FAST, GENERAL, Rtm, connected, is_message
+from .conftest import FAST, GENERAL, Rtm, connected, eventually, is_message
 
 QUIET = attrs.evolve(FAST, ping_interval=60.0, pong_timeout=10.0)
 """No keepalive tick for a minute: nothing but frames and the reader wakes a waiter."""
@@ -100,3 +101,33 @@ def test_a_send_made_while_disconnected_still_times_out_as_not_connected(
         rtm.send_message(text="meanwhile", timeout=0.5)
     assert not caught.value.paced
     assert "(the session was not connected)" in str(caught.value)
+
+
+# -- 3. one warning per pause ------------------------------------------------------------------
+
+
+def test_a_slow_consumer_gets_one_warning_per_pause_and_an_info_at_its_end(
+    rtm: Rtm, emu: Emulator, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="slackrtm")
+    connected(rtm, options=attrs.evolve(QUIET, max_buffered=100))
+    emu.broadcast(2_000, GENERAL, text="slow")
+    eventually(lambda: len(rtm.session._buffer) >= 100)
+    time.sleep(0.2)  # paused: the consumer has not read yet
+    got = rtm.burst(2_000, "slow")
+    assert [e.ts for e in got] == sorted(e.ts for e in got)
+    lines = [
+        r.getMessage()
+        for r in caplog.records
+        if "reading paused" in r.getMessage() or "reading resumed" in r.getMessage()
+    ]
+    paused = [line for line in lines if "reading paused" in line]
+    assert paused, "a pause is logged"
+    # Each pause is logged once: the lines alternate, and each pause let the consumer take
+    # half the buffer (not one event) before reading went on.
+    assert lines[0::2] == paused
+    assert all("reading resumed" in line for line in lines[1::2])
+    assert len(lines) % 2 == 0, "the last pause ended, and said so"
+    assert len(paused) <= 2_000 // 50 + 2, f"{len(paused)} warnings for 2,000 events"
+    warnings = [r for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warnings) == len(paused)

@@ -383,7 +383,7 @@ class RtmProtocol:
         self._move(State.CONNECTED)
         self.connects += 1
         self._hello_deadline = None
-        self._reconnects.connected()
+        self._reconnects.connected(now)
         self._keep.reset()
         presence_ids = self.dialect.presence_ids
         out = self._out
@@ -580,6 +580,7 @@ class RtmProtocol:
         self._keep.reset()
         self._out.lose_inflight(cause)
         if was_connected:
+            self._reconnects.disconnected(now)
             self._log.info("RTM: disconnected (%s)", cause)
             self.events.append(Disconnected(cause))
         self._schedule(now, cause, None)

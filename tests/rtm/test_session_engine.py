@@ -16,9 +16,10 @@ from typing import Any
 import attrs
 import pytest
 
-from slackrtm._exceptions import RtmSendTimeout
+from slackrtm import RetryPolicy
+from slackrtm._exceptions import RtmSendTimeout, RtmSessionClosed
 from slackrtm.emulator import Emulator
-from slackrtm.rtm import Disconnected
+from slackrtm.rtm import Connected, Disconnected, Reconnecting
 
 from .conftest import FAST, GENERAL, Rtm, connected, eventually, is_message
 
@@ -131,3 +132,58 @@ def test_a_slow_consumer_gets_one_warning_per_pause_and_an_info_at_its_end(
     assert len(paused) <= 2_000 // 50 + 2, f"{len(paused)} warnings for 2,000 events"
     warnings = [r for r in caplog.records if r.levelno == logging.WARNING]
     assert len(warnings) == len(paused)
+
+
+# -- 4. backoff that grows against a flapping server -------------------------------------------
+
+
+def _flap(rtm: Rtm, emu: Emulator, within: float) -> tuple[list[Reconnecting], BaseException]:
+    """Close every connection right after its hello until the session ends; what it said."""
+    waits: list[Reconnecting] = []
+    deadline = time.monotonic() + within
+    while True:
+        left = deadline - time.monotonic()
+        assert left > 0, f"the session still reconnects after {within:g} s: {waits[-3:]}"
+        try:
+            event = rtm.next_event(left)
+        except RtmSessionClosed as exc:
+            return waits, exc
+        if isinstance(event, Connected):
+            emu.close_connections()
+        elif isinstance(event, Reconnecting):
+            waits.append(event)
+
+
+def _rtm_connects(emu: Emulator) -> int:
+    return len([r for r in emu.requests if r.path.endswith("rtm.connect")])
+
+
+def test_a_server_closing_after_each_hello_meets_a_growing_backoff_and_max_retries(
+    rtm: Rtm, emu: Emulator
+) -> None:
+    policy = RetryPolicy(max_retries=4, max_total=600.0, backoff_base=0.05, backoff_max=0.4)
+    connected(rtm, options=attrs.evolve(FAST, reconnect=policy))
+    emu.close_connections()
+    waits, ended = _flap(rtm, emu, within=20.0)
+    # Each flap counts as a failed attempt: the attempt grows, and so does the cap of its wait.
+    assert [w.attempt for w in waits] == [1, 2, 3, 4, 5]
+    for wait in waits:
+        assert wait.delay <= min(0.4, 0.05 * 2 ** (wait.attempt - 1)) + 1e-9
+    assert "gave up reconnecting after 5 failed attempts" in str(ended)
+    assert _rtm_connects(emu) == 1 + len(waits)
+
+
+def test_a_server_closing_after_each_hello_ends_the_session_at_max_total(
+    rtm: Rtm, emu: Emulator
+) -> None:
+    policy = RetryPolicy(max_retries=1000, max_total=2.0, backoff_base=0.05, backoff_max=0.3)
+    connected(rtm, options=attrs.evolve(FAST, reconnect=policy))
+    started = time.monotonic()
+    emu.close_connections()
+    waits, ended = _flap(rtm, emu, within=20.0)
+    took = time.monotonic() - started
+    assert "gave up reconnecting" in str(ended)
+    assert [w.attempt for w in waits] == list(range(1, len(waits) + 1))
+    # Bounded by the backoff: within about max_total, attempts a few hundred ms apart at most.
+    assert took < 15.0
+    assert _rtm_connects(emu) == 1 + len(waits)

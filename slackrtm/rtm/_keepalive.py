@@ -11,11 +11,20 @@ The rules:
 - a ping is due after `RtmOptions.ping_interval` seconds without an inbound frame; its pong is
   awaited for `RtmOptions.pong_timeout` seconds, and a stall is judged then: so a stall is found
   within ``ping_interval + pong_timeout`` of the last frame, for every setting of the two;
+- a frame that ends a wait for a pong can move the engine's next deadline earlier (the next
+  ping is due ``ping_interval`` after it, before the pong deadline the engine sleeps until when
+  ``ping_interval < pong_timeout``): `rearmed` says so until the engine's next tick, and the
+  drivers wake the engine on it, so that the next ping is not late and the bound holds;
 - while reading is paused (the consumer lags) nothing is judged: unread pongs are not a stall.
-  On resuming, the last frame counts as just received and a pong awaited gets a fresh deadline.
+  On resuming, the last frame counts as just received and a pong awaited gets a fresh deadline;
+- a driver pauses reading at `RtmOptions.max_buffered` events and resumes at `resume_at`, half
+  of it, so that a consumer slower than Slack makes one pause of many events, not a pause and
+  a resume per event; each pause is logged once, as a WARNING, and its end at INFO.
 """
 
 from __future__ import annotations
+
+import logging
 
 from ._options import RtmOptions
 
@@ -26,7 +35,8 @@ class Keepalive:
     """The liveness books of the current socket.
 
     Args:
-        options: `ping_interval` and `pong_timeout` are read from it.
+        options: `ping_interval`, `pong_timeout` and `max_buffered` are read from it.
+        logger: Where each pause of reading is logged.
 
     Attributes:
         last_received: When the last inbound frame came (or the socket opened).
@@ -34,28 +44,38 @@ class Keepalive:
         pong_deadline: When a stall is judged if no frame comes; None when no pong is awaited.
         ping_due: Whether a ping should be written now.
         paused: Whether the driver stopped reading (backpressure).
+        resume_at: Buffered events at or below which a paused driver reads again.
+        rearmed: Whether a frame ended a wait for a pong since the engine's last tick.
     """
 
     __slots__ = (
+        "_log",
         "last_received",
         "options",
         "paused",
         "ping_due",
         "ping_id",
         "pong_deadline",
+        "rearmed",
+        "resume_at",
     )
 
-    def __init__(self, options: RtmOptions) -> None:
+    def __init__(self, options: RtmOptions, logger: logging.Logger) -> None:
         """No socket yet: nothing awaited, nothing due."""
         self.options = options
+        self._log = logger
+        self.resume_at = options.max_buffered // 2
         self.last_received = 0.0
         self.ping_id: int | None = None
         self.pong_deadline: float | None = None
         self.ping_due = False
         self.paused = False
+        self.rearmed = False
 
     def reset(self) -> None:
         """No ping due or awaiting its pong: liveness just proven, or starting afresh."""
+        if self.pong_deadline is not None:
+            self.rearmed = True
         self.ping_id = None
         self.pong_deadline = None
         self.ping_due = False
@@ -92,6 +112,7 @@ class Keepalive:
         Returns:
             The cause of a stall when the pong deadline has passed; None otherwise.
         """
+        self.rearmed = False
         if self.paused:
             return None
         options = self.options
@@ -103,9 +124,14 @@ class Keepalive:
             self.ping_due = True
         return None
 
-    def set_paused(self, paused: bool, now: float) -> None:
-        """Reading stopped (or resumed) at `now`; see the module's rules."""
-        if self.paused and not paused:
+    def set_paused(self, paused: bool, now: float, waiting: int = 0) -> None:
+        """Reading stopped (or resumed) at `now`, `waiting` events unread; see the rules."""
+        if paused and not self.paused:
+            self._log.warning(
+                "RTM: %d events are waiting for the consumer; reading paused", waiting
+            )
+        elif self.paused and not paused:
+            self._log.info("RTM: the consumer caught up; reading resumed")
             self.last_received = now
             if self.pong_deadline is not None:
                 self.pong_deadline = now + self.options.pong_timeout

@@ -24,7 +24,8 @@ Everything that decides lives here or in the modules this one drives:
 - acks: matched by ``reply_to``; an error ack fails its send with `RtmErrorAck`; a socket lost
   before the ack fails it with `RtmConnectionLost` (delivery unknown, not sent again);
 - keepalive: a ping after `ping_interval` seconds without an inbound frame, a pong deadline of
-  `pong_timeout`; any inbound frame proves liveness. A stall is found within the sum of both;
+  `pong_timeout`; any inbound frame proves liveness. A stall is found within the sum of both,
+  for every setting (a pong makes `engine_due` true, so the next ping is never late);
 - sends the driver could not write (`frames_written` tells how far it got): one without an
   ack (``typing``) completes only once written, and fails with `RtmConnectionLost` otherwise;
 - reconnects: on goodbye, team migration, an ``error`` event, a lost socket, a stall, a
@@ -120,7 +121,7 @@ class RtmProtocol:
         self._decode = dialect.decode
         self._kinds: dict[type, Kind] = {}
         """The dialect's kind of each class seen, when it depends on the class alone."""
-        self._keep = Keepalive(self.options)
+        self._keep = Keepalive(self.options, self._log)
         self._hello_deadline: float | None = None
         self._reconnect_at: float | None = None
         self._reconnects = Reconnects(self.options.reconnect, rng, allow_insecure=allow_insecure)
@@ -174,6 +175,16 @@ class RtmProtocol:
     def subscription(self) -> tuple[str, ...]:
         """The presence subscription, sent again after each ``hello``."""
         return self._subscription
+
+    @property
+    def engine_due(self) -> bool:
+        """Whether the engine must run now rather than at the deadline it sleeps until.
+
+        True while frames wait to be written, while not connected, and after a frame that ended
+        a wait for a pong (the next ping may then be due before that deadline: see
+        `_keepalive`). A driver's reader wakes the engine on it after handing frames over.
+        """
+        return bool(self._queue) or self._state is not _CONNECTED or self._keep.rearmed
 
     def connect_due(self, now: float) -> bool:
         """Whether the driver should start a connection attempt now (`begin_connect`)."""
@@ -394,33 +405,15 @@ class RtmProtocol:
 
     @property
     def resume_reading_at(self) -> int:
-        """The number of buffered events at or below which a paused driver reads again.
-
-        Half of `RtmOptions.max_buffered`: a driver that stops reading at ``max_buffered``
-        resumes only once the consumer has caught up this far, so that a consumer slower than
-        Slack makes one pause of many events, not a pause and a resume per event.
-        """
-        return self.options.max_buffered // 2
+        """Buffered events at or below which a paused driver reads again (see `_keepalive`)."""
+        return self._keep.resume_at
 
     def set_reading_paused(self, paused: bool, now: float, waiting: int = 0) -> None:
-        """The driver stopped (or resumed) reading the socket because the consumer lags.
+        """The driver stopped (or resumed) reading because the consumer lags (`_keepalive`).
 
-        Liveness is not judged meanwhile: unread pongs are not a stall. Each pause is logged
-        once, as a WARNING, and its end at INFO.
-
-        Args:
-            paused: Stopped (True) or resumed.
-            now: The time.
-            waiting: Events waiting for the consumer (for the log line).
+        `waiting` is how many events wait for the consumer (for the log line).
         """
-        if paused != self._keep.paused:
-            if paused:
-                self._log.warning(
-                    "RTM: %d events are waiting for the consumer; reading paused", waiting
-                )
-            else:
-                self._log.info("RTM: the consumer caught up; reading resumed")
-        self._keep.set_paused(paused, now)
+        self._keep.set_paused(paused, now, waiting)
 
     def connection_lost(self, link: int, now: float, cause: str) -> None:
         """The socket `link` closed or failed."""

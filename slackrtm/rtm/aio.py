@@ -468,7 +468,7 @@ class AsyncRtmSession(SessionSurface[AsyncSocketOpener, Awaitable[Any], Awaitabl
                 call_soon(turn_over)
             if receive_text(link, msg.data, now):
                 self._settle()
-                if proto.link != link or proto.queued or proto.state != "connected":
+                if proto.link != link or proto.engine_due:
                     self._wake.set()
                     if proto.link != link:
                         return _DROPPED

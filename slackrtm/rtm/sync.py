@@ -530,7 +530,7 @@ class RtmSession(SessionSurface[SyncSocketOpener, Any, None]):
                 if proto.link != link:
                     self._poke()
                     return False
-                if proto.queued or proto.state != "connected":
+                if proto.engine_due:
                     self._poke()
         return True
 

@@ -187,3 +187,26 @@ def test_a_server_closing_after_each_hello_ends_the_session_at_max_total(
     # Bounded by the backoff: within about max_total, attempts a few hundred ms apart at most.
     assert took < 15.0
     assert _rtm_connects(emu) == 1 + len(waits)
+
+
+# -- 5. the stall bound when ping_interval < pong_timeout --------------------------------------
+
+
+def test_a_stall_is_found_within_its_bound_when_ping_interval_is_below_pong_timeout(
+    rtm: Rtm, emu: Emulator
+) -> None:
+    options = attrs.evolve(FAST, ping_interval=0.2, pong_timeout=5.0)
+    bound = options.ping_interval + options.pong_timeout
+    connected(rtm, options=options)
+    time.sleep(0.6)  # pings and pongs go on: each pong must re-arm the next ping
+    emu.stall_pings(True)
+    started = time.monotonic()
+    try:
+        lost, _ = rtm.wait_for(lambda e: isinstance(e, Disconnected), timeout=30.0)
+    finally:
+        emu.stall_pings(False)
+    elapsed = time.monotonic() - started
+    assert "stalled: no frame within 5.2 s" in lost.cause
+    # Before the fix the engine slept to the stale pong deadline first: about 10 s here. The
+    # margin over the bound is for a loaded machine; the exact bound is proven on the core.
+    assert elapsed < bound + 2.0, f"found after {elapsed:.1f} s (bound {bound:g} s)"

@@ -13,8 +13,9 @@ The rules:
   within ``ping_interval + pong_timeout`` of the last frame, for every setting of the two;
 - a frame that ends a wait for a pong can move the engine's next deadline earlier (the next
   ping is due ``ping_interval`` after it, before the pong deadline the engine sleeps until when
-  ``ping_interval < pong_timeout``): `rearmed` says so until the engine's next tick, and the
-  drivers wake the engine on it, so that the next ping is not late and the bound holds;
+  ``ping_interval < pong_timeout``), and so does ``hello`` (the engine slept until the hello
+  deadline): `rearmed` says so until the engine's next tick, and the drivers wake the engine
+  on it, so that no ping is late and the bound holds;
 - while reading is paused (the consumer lags) nothing is judged: unread pongs are not a stall.
   On resuming, the last frame counts as just received and a pong awaited gets a fresh deadline;
 - a driver pauses reading at `RtmOptions.max_buffered` events and resumes at `resume_at`, half
@@ -45,7 +46,8 @@ class Keepalive:
         ping_due: Whether a ping should be written now.
         paused: Whether the driver stopped reading (backpressure).
         resume_at: Buffered events at or below which a paused driver reads again.
-        rearmed: Whether a frame ended a wait for a pong since the engine's last tick.
+        rearmed: Whether the keepalive's deadline moved earlier since the engine's last tick
+            (a frame ended a wait for a pong, or the connection began).
     """
 
     __slots__ = (
@@ -79,6 +81,11 @@ class Keepalive:
         self.ping_id = None
         self.pong_deadline = None
         self.ping_due = False
+
+    def connected(self) -> None:
+        """Slack said ``hello``: the keepalive starts, and the engine must learn its deadline."""
+        self.reset()
+        self.rearmed = True
 
     def opened(self, now: float) -> None:
         """A socket opened: its silence is counted from now."""

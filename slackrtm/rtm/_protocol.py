@@ -180,9 +180,9 @@ class RtmProtocol:
     def engine_due(self) -> bool:
         """Whether the engine must run now rather than at the deadline it sleeps until.
 
-        True while frames wait to be written, while not connected, and after a frame that ended
-        a wait for a pong (the next ping may then be due before that deadline: see
-        `_keepalive`). A driver's reader wakes the engine on it after handing frames over.
+        True while frames wait to be written, while not connected, and after ``hello`` or a
+        frame that ended a wait for a pong (the next ping may then be due before that deadline:
+        see `_keepalive`). A driver's reader wakes the engine on it after handing frames over.
         """
         return bool(self._queue) or self._state is not _CONNECTED or self._keep.rearmed
 
@@ -395,7 +395,7 @@ class RtmProtocol:
         self.connects += 1
         self._hello_deadline = None
         self._reconnects.connected(now)
-        self._keep.reset()
+        self._keep.connected()
         presence_ids = self.dialect.presence_ids
         out = self._out
         if self._subscription and not any(presence_ids(p.command) is not None for p in out.queue):

@@ -134,6 +134,8 @@ def due(proto: RtmProtocol) -> bool:
 def test_a_pong_wakes_the_engine_when_the_next_ping_is_due_before_the_pong_deadline() -> None:
     proto = make(RtmOptions(send_rate=None, ping_interval=0.5, pong_timeout=3.0))
     link = connect(proto, 0.0)
+    assert due(proto), "hello: the engine slept to the hello deadline, the first ping is sooner"
+    proto.tick(0.0)
     assert not due(proto)
     proto.tick(0.5)
     (ping,) = sent(proto.data_to_send(0.5))

@@ -251,12 +251,20 @@ class RtmSendTimeout(SlackRtmError, TimeoutError):
         timeout: The seconds it was given.
         written: Whether the frame had been written to a socket (if so, Slack may have
             received it).
+        paced: Whether a frame not written was held back by `RtmOptions.send_rate` pacing
+            while the session was connected (else it was not connected).
     """
 
-    def __init__(self, *, timeout: float, written: bool) -> None:
+    def __init__(self, *, timeout: float, written: bool, paced: bool = False) -> None:
         self.timeout = timeout
         self.written = written
-        what = "no ack" if written else "not sent (the session was not connected)"
+        self.paced = paced and not written
+        if written:
+            what = "no ack"
+        elif paced:
+            what = "not sent (held back by send_rate pacing)"
+        else:
+            what = "not sent (the session was not connected)"
         super().__init__(f"send timed out after {timeout:g} s: {what}")
 
 

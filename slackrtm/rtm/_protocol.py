@@ -24,7 +24,8 @@ Everything that decides lives here or in the modules this one drives:
 - acks: matched by ``reply_to``; an error ack fails its send with `RtmErrorAck`; a socket lost
   before the ack fails it with `RtmConnectionLost` (delivery unknown, not sent again);
 - keepalive: a ping after `ping_interval` seconds without an inbound frame, a pong deadline of
-  `pong_timeout`; any inbound frame proves liveness. A stall is found within the sum of both;
+  `pong_timeout`; any inbound frame proves liveness. A stall is found within the sum of both,
+  for every setting (a pong makes `engine_due` true, so the next ping is never late);
 - sends the driver could not write (`frames_written` tells how far it got): one without an
   ack (``typing``) completes only once written, and fails with `RtmConnectionLost` otherwise;
 - reconnects: on goodbye, team migration, an ``error`` event, a lost socket, a stall, a
@@ -36,9 +37,10 @@ Everything that decides lives here or in the modules this one drives:
 - lifecycle notices (`Connected`, `Disconnected`, `Reconnecting`) in the event stream.
 
 Where each part lives (each module opens with its own rules): this module is the engine
-(keepalive, connecting, receiving, ending, and every change of state); `_state.py` holds `State`
-and `MOVES`; `_sends.py` keeps the books of every send (ids, the size check, the queue and its
-pacing, deadlines, acks); `_reconnect.py` is the reconnect policy (waits, limits, fatal errors,
+(connecting, receiving, ending, and every change of state); `_state.py` holds `State` and
+`MOVES`; `_keepalive.py` judges liveness (pings, pongs, stalls, paused reading); `_sends.py`
+keeps the books of every send (ids, the size check, the queue and its pacing, deadlines,
+acks); `_reconnect.py` is the reconnect policy (waits, limits, fatal errors,
 the offered URL); `_options.py` holds `RtmOptions`, its validators and the lifecycle notices;
 `_dialects.py` says what a frame means: `RTM_DIALECT` for Slack's RTM API (acks by ``id`` /
 ``reply_to``). Socket Mode (envelopes the client acknowledges by ``envelope_id``, a
@@ -58,6 +60,7 @@ from typing import Any
 
 from .._exceptions import RtmSessionClosed, SlackFrameError
 from ._dialects import RTM_DIALECT, Dialect, Kind
+from ._keepalive import Keepalive
 from ._options import Connected, Disconnected, Reconnecting, RtmOptions, check_seconds
 from ._reconnect import Reconnects, ends_at_once
 from ._sends import Outbox, Pending
@@ -118,11 +121,7 @@ class RtmProtocol:
         self._decode = dialect.decode
         self._kinds: dict[type, Kind] = {}
         """The dialect's kind of each class seen, when it depends on the class alone."""
-        self._last_received = 0.0
-        self._ping_id: int | None = None
-        self._pong_deadline: float | None = None
-        self._ping_due = False
-        self._reading_paused = False
+        self._keep = Keepalive(self.options, self._log)
         self._hello_deadline: float | None = None
         self._reconnect_at: float | None = None
         self._reconnects = Reconnects(self.options.reconnect, rng, allow_insecure=allow_insecure)
@@ -177,6 +176,16 @@ class RtmProtocol:
         """The presence subscription, sent again after each ``hello``."""
         return self._subscription
 
+    @property
+    def engine_due(self) -> bool:
+        """Whether the engine must run now rather than at the deadline it sleeps until.
+
+        True while frames wait to be written, while not connected, and after ``hello`` or a
+        frame that ended a wait for a pong (the next ping may then be due before that deadline:
+        see `_keepalive`). A driver's reader wakes the engine on it after handing frames over.
+        """
+        return bool(self._queue) or self._state is not _CONNECTED or self._keep.rearmed
+
     def connect_due(self, now: float) -> bool:
         """Whether the driver should start a connection attempt now (`begin_connect`)."""
         state = self._state
@@ -199,14 +208,13 @@ class RtmProtocol:
         elif state is State.OPEN and self._hello_deadline is not None:
             times.append(self._hello_deadline)
         elif state is State.CONNECTED:
-            ready = None if self._ping_due else self._out.pacing_ready()
+            keep = self._keep
+            ready = None if keep.ping_due else self._out.pacing_ready()
             if ready is not None:
                 times.append(ready)
-            if not self._reading_paused:
-                if self._pong_deadline is not None:
-                    times.append(self._pong_deadline)
-                elif not self._ping_due:
-                    times.append(self._last_received + self.options.ping_interval)
+            alive = keep.deadline()
+            if alive is not None:
+                times.append(alive)
         # An infinite timeout is no deadline at all.
         soonest = min(times) if times else math.inf
         return None if math.isinf(soonest) else soonest
@@ -268,7 +276,7 @@ class RtmProtocol:
             self.info = info
         self.link = self._links
         self._hello_deadline = now + self.options.hello_timeout
-        self._last_received = now
+        self._keep.opened(now)
         return self._links
 
     # -- receiving ----------------------------------------------------------------------------
@@ -287,9 +295,10 @@ class RtmProtocol:
         """
         if link != self.link:
             return True  # a socket being replaced: its late frames are not acted on
-        self._last_received = now
-        if self._ping_id is not None or self._ping_due:
-            self._reset_liveness()
+        keep = self._keep
+        keep.last_received = now
+        if keep.ping_id is not None or keep.ping_due:
+            keep.reset()
         try:
             frame = self._decode(text)
         except SlackFrameError as exc:
@@ -325,9 +334,7 @@ class RtmProtocol:
             return start + 1
         # Connected, nothing queued or completed: while the frames are plain events nothing
         # changes but the events and the liveness, noted once (all at the same ``now``).
-        self._last_received = now
-        if self._ping_id is not None or self._ping_due:
-            self._reset_liveness()
+        self._keep.received(now)
         decode = self._decode
         kind_of = self._kinds.get
         append = self.events.append
@@ -387,8 +394,8 @@ class RtmProtocol:
         self._move(State.CONNECTED)
         self.connects += 1
         self._hello_deadline = None
-        self._reconnects.connected()
-        self._reset_liveness()
+        self._reconnects.connected(now)
+        self._keep.connected()
         presence_ids = self.dialect.presence_ids
         out = self._out
         if self._subscription and not any(presence_ids(p.command) is not None for p in out.queue):
@@ -396,22 +403,17 @@ class RtmProtocol:
         self._log.info("RTM: connected (%s)", self._cause)
         self.events.append(Connected(self._cause, self.connects))
 
-    def _reset_liveness(self) -> None:
-        """No ping due or awaiting its pong: liveness just proven, or starting afresh."""
-        self._ping_id = None
-        self._pong_deadline = None
-        self._ping_due = False
+    @property
+    def resume_reading_at(self) -> int:
+        """Buffered events at or below which a paused driver reads again (see `_keepalive`)."""
+        return self._keep.resume_at
 
-    def set_reading_paused(self, paused: bool, now: float) -> None:
-        """The driver stopped (or resumed) reading the socket because the consumer lags.
+    def set_reading_paused(self, paused: bool, now: float, waiting: int = 0) -> None:
+        """The driver stopped (or resumed) reading because the consumer lags (`_keepalive`).
 
-        Liveness is not judged meanwhile: unread pongs are not a stall.
+        `waiting` is how many events wait for the consumer (for the log line).
         """
-        if self._reading_paused and not paused:
-            self._last_received = now
-            if self._pong_deadline is not None:
-                self._pong_deadline = now + self.options.pong_timeout
-        self._reading_paused = paused
+        self._keep.set_paused(paused, now, waiting)
 
     def connection_lost(self, link: int, now: float, cause: str) -> None:
         """The socket `link` closed or failed."""
@@ -488,11 +490,10 @@ class RtmProtocol:
         if self._state is not State.CONNECTED:
             return []
         frames: list[str] = []
-        if self._ping_due:
+        keep = self._keep
+        if keep.ping_due:
             ping = out.internal(self.dialect.ping())
-            self._ping_due = False
-            self._ping_id = ping.id
-            self._pong_deadline = now + self.options.pong_timeout
+            keep.ping_sent(ping.id, now)
             frames.append(ping.frame)
         out.take_frames(now, frames)
         return frames
@@ -511,22 +512,15 @@ class RtmProtocol:
 
     def tick(self, now: float) -> None:
         """Apply every deadline that has passed: send timeouts, hello, keepalive, reconnect."""
-        self._out.expire(now)
         state = self._state
+        self._out.expire(now, connected=state is State.CONNECTED)
         if state is State.OPEN:
             if self._hello_deadline is not None and now >= self._hello_deadline:
                 self._lost(now, f"no hello within {self.options.hello_timeout:g} s")
-        elif state is State.CONNECTED and not self._reading_paused:
-            options = self.options
-            if self._pong_deadline is not None:
-                if now >= self._pong_deadline:
-                    self._drop(
-                        now,
-                        "stalled: no frame within "
-                        f"{options.ping_interval + options.pong_timeout:g} s",
-                    )
-            elif not self._ping_due and now >= self._last_received + options.ping_interval:
-                self._ping_due = True
+        elif state is State.CONNECTED:
+            stalled = self._keep.tick(now)
+            if stalled is not None:
+                self._drop(now, stalled)
 
     # -- ending -------------------------------------------------------------------------------
 
@@ -576,9 +570,10 @@ class RtmProtocol:
         was_connected = self._state is State.CONNECTED
         self.link = None
         self._hello_deadline = None
-        self._reset_liveness()
+        self._keep.reset()
         self._out.lose_inflight(cause)
         if was_connected:
+            self._reconnects.disconnected(now)
             self._log.info("RTM: disconnected (%s)", cause)
             self.events.append(Disconnected(cause))
         self._schedule(now, cause, None)

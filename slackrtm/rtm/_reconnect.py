@@ -3,10 +3,10 @@
 After a failed attempt or a disconnect, the policy gives either a wait or the error that ends
 the session instead; it also keeps the ``reconnect_url`` Slack offers.
 
-`Reconnects` keeps one session's books of an outage (failed attempts since the last ``hello``,
-when the outage began, the URL on offer) and answers the engine (`_protocol.py`), which moves
-the state, tells the user (`Reconnecting`) and ends the session. No clock of its own (every
-call takes ``now``), no socket, no state of the connection.
+`Reconnects` keeps one session's books of an outage (failed attempts since the last healthy
+connection, when the outage began, the URL on offer) and answers the engine (`_protocol.py`),
+which moves the state, tells the user (`Reconnecting`) and ends the session. No clock of its
+own (every call takes ``now``), no socket, no state of the connection.
 
 The rules:
 
@@ -14,6 +14,11 @@ The rules:
   the session at once; so does any ``rtm.connect`` failure before the first ``hello`` (the
   client's own retry policy has already been applied), so that a wrong token fails fast;
 - before the first ``hello``, `FIRST_CONNECT_ATTEMPTS` failed attempts end it with the last error;
+- a ``hello`` ends an outage only once its connection has stayed up `HEALTHY_AFTER` seconds: a
+  connection that ends sooner counts as one more failed attempt of the outage it was meant to
+  end (a server that closes right after each ``hello`` meets a growing backoff, ``max_retries``
+  and ``max_total``, not an attempt every few hundred milliseconds forever). One that ends
+  sooner with no outage before it (the first goodbye after a quiet spell) starts one afresh;
 - otherwise `RtmOptions.reconnect` (a `RetryPolicy`) decides: backoff with full jitter,
   ``max_retries`` and ``max_total`` bound one outage, ``Retry-After`` is honoured (a second when
   Slack gives none), and its switches say which failures are tried again (`_retryable`);
@@ -40,7 +45,7 @@ from .._web.policy import RetryPolicy
 from .._web.retry import backoff
 from .._web.urls import socket_url_refusal
 
-__all__ = ["FATAL_ERRORS", "FIRST_CONNECT_ATTEMPTS", "Reconnects", "ends_at_once"]
+__all__ = ["FATAL_ERRORS", "FIRST_CONNECT_ATTEMPTS", "HEALTHY_AFTER", "Reconnects", "ends_at_once"]
 
 FIRST_CONNECT_ATTEMPTS = 3
 """Attempts the first connection gets (socket, handshake, ``hello``) before `connect()` fails
@@ -57,6 +62,12 @@ FATAL_ERRORS: tuple[type[SlackApiError], ...] = (
 
 URL_FRESH_FOR = 25.0
 """Seconds an offered ``reconnect_url`` is used: socket URLs are single use and live 30 s."""
+
+HEALTHY_AFTER = 10.0
+"""Seconds a connection must stay up after its ``hello`` to end an outage (reset the failed
+attempts and the clock of ``max_total``). Long enough that a server closing each connection
+right after ``hello`` is backed off from, short enough that a goodbye after a quiet spell is
+answered at once (Slack's own goodbyes come hours apart)."""
 
 
 def ends_at_once(error: BaseException, *, stage: str, connects: int) -> bool:
@@ -92,20 +103,33 @@ class Reconnects:
         """No outage yet, no URL on offer."""
         self.policy = policy
         self.failures = 0
-        """Failed attempts in the current outage (since the last ``hello``)."""
+        """Failed attempts in the current outage; a connection that did not stay up
+        `HEALTHY_AFTER` seconds counts as one."""
         self._rng = rng
         self._allow_insecure = allow_insecure
         self._outage_started: float | None = None
+        self._connected_at: float | None = None
         self._url: tuple[str, float] | None = None
 
     def failed(self) -> None:
         """An attempt failed (before its ``hello``): it counts against the policy."""
         self.failures += 1
 
-    def connected(self) -> None:
-        """Slack said ``hello``: the outage is over, the next one is counted afresh."""
-        self.failures = 0
-        self._outage_started = None
+    def connected(self, now: float) -> None:
+        """Slack said ``hello`` at `now`: the outage ends if the connection stays healthy."""
+        self._connected_at = now
+
+    def disconnected(self, now: float) -> None:
+        """The connection made at the last ``hello`` ended at `now` (see `HEALTHY_AFTER`)."""
+        since, self._connected_at = self._connected_at, None
+        if since is None:
+            return
+        if self._outage_started is None or now - since >= HEALTHY_AFTER:
+            # A recovery (or no outage to go on with): the next one is counted afresh.
+            self.failures = 0
+            self._outage_started = None
+        else:
+            self.failures += 1
 
     def plan(
         self, now: float, cause: str, error: BaseException | None, *, connects: int

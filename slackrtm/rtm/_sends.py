@@ -17,6 +17,7 @@ The rules it carries out:
 - frames leave the queue in order, as a token bucket allows (`send_rate` sustained,
   `send_burst` at once);
 - a send fails with `RtmSendTimeout` at its deadline, written or not; ``math.inf`` sets none;
+  one not written says why: not connected, or (connected) held back by the pacing;
 - a send awaiting an ack completes with it (an error ack fails it); one without an ack
   completes once written (`written`); one whose write failed, or whose socket went away
   before its ack, fails with `RtmConnectionLost` (delivery unknown, never sent again);
@@ -242,8 +243,14 @@ class Outbox:
         self.complete(pending, result, error)
         return True
 
-    def expire(self, now: float) -> None:
-        """Fail every unfinished send whose deadline has passed with `RtmSendTimeout`."""
+    def expire(self, now: float, *, connected: bool) -> None:
+        """Fail every unfinished send whose deadline has passed with `RtmSendTimeout`.
+
+        Args:
+            now: The time.
+            connected: Whether the session is connected: then a send still queued was held
+                back by the pacing, and its error says so.
+        """
         deadlines = self._deadlines
         while deadlines and deadlines[0][0] <= now:
             _, _, pending = heapq.heappop(deadlines)
@@ -254,9 +261,10 @@ class Outbox:
                     self.inflight.pop(pending.id, None)
             else:
                 self.queue.remove(pending)  # not written: it is still queued
-            self.complete(
-                pending, None, RtmSendTimeout(timeout=pending.timeout, written=pending.written)
+            error = RtmSendTimeout(
+                timeout=pending.timeout, written=pending.written, paced=connected
             )
+            self.complete(pending, None, error)
 
     def lose_inflight(self, cause: str) -> None:
         """The socket went away: each written send awaiting its ack fails, delivery unknown."""

@@ -468,10 +468,7 @@ class SessionSurface(Generic[_Opener, _Result, _Done]):
 
     def _pause_reading(self, waiting: int) -> None:
         """Tell the core (and the log) that reading stops: `waiting` events are unread."""
-        self._proto.set_reading_paused(True, self._clock())
-        self._proto._log.warning(
-            "RTM: %d events are waiting for the consumer; reading paused", waiting
-        )
+        self._proto.set_reading_paused(True, self._clock(), waiting)
 
     def _resume_reading(self) -> None:
         """Tell the core that reading goes on."""

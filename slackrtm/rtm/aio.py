@@ -55,6 +55,8 @@ class AsyncRtmSession(SessionSurface[AsyncSocketOpener, Awaitable[Any], Awaitabl
         self._space = asyncio.Event()
         self._paused = False
         """Whether the link task waits on `_space` (backpressure)."""
+        self._resume_at = self._proto.resume_reading_at
+        """The buffer's length at or below which a paused link task reads again."""
         self._wake = asyncio.Event()
         self._engine: asyncio.Task[None] | None = None
         self._links: set[asyncio.Task[None]] = set()
@@ -169,11 +171,11 @@ class AsyncRtmSession(SessionSurface[AsyncSocketOpener, Awaitable[Any], Awaitabl
         # An async generator rather than `__anext__` per event: in a burst it resumes one frame
         # instead of making a coroutine per event; what it yields, and raises, is the same.
         buffer = self._buffer
-        limit = self.options.max_buffered
+        resume_at = self._resume_at
         while True:
             if buffer:
                 event = buffer.popleft()
-                if self._paused and len(buffer) < limit:
+                if self._paused and len(buffer) <= resume_at:
                     self._space.set()
             else:
                 try:
@@ -192,7 +194,7 @@ class AsyncRtmSession(SessionSurface[AsyncSocketOpener, Awaitable[Any], Awaitabl
         buffer = self._buffer
         if buffer:  # the common case in a burst: no coroutine to wait in
             event = buffer.popleft()
-            if self._paused and len(buffer) < self.options.max_buffered:
+            if self._paused and len(buffer) <= self._resume_at:
                 self._space.set()
             return event
         try:
@@ -215,11 +217,24 @@ class AsyncRtmSession(SessionSurface[AsyncSocketOpener, Awaitable[Any], Awaitabl
             else:
                 left = self._time_left(deadline, timeout)
                 with contextlib.suppress(asyncio.TimeoutError):
-                    await asyncio.wait_for(self._wait_readable(), left)
+                    await asyncio.wait_for(self._wait_event(), left)
         event = buffer.popleft()
-        if self._paused and len(buffer) < self.options.max_buffered:
+        if self._paused and len(buffer) <= self._resume_at:
             self._space.set()
         return event
+
+    async def _wait_event(self) -> None:
+        """`_wait_readable`, unless an event waits in the buffer already (or the session ended).
+
+        Under `asyncio.wait_for` (Python 3.11) this runs as a task of its own, started a turn
+        after `next_event` looked at the buffer: events that came in between woke nobody (no
+        task was counted in `_waiting` yet), and clearing `_readable` then would sleep on them
+        until the next frame or the timeout. The look and the clear run with no suspension
+        between them, so nothing can slip in.
+        """
+        if self._buffer or self._proto.closed:
+            return
+        await self._wait_readable()
 
     async def _wait_readable(self) -> None:
         """Wait until the link or the engine sets `_readable` (an event came, or the end)."""
@@ -461,7 +476,7 @@ class AsyncRtmSession(SessionSurface[AsyncSocketOpener, Awaitable[Any], Awaitabl
                 call_soon(turn_over)
             if receive_text(link, msg.data, now):
                 self._settle()
-                if proto.link != link or proto.queued or proto.state != "connected":
+                if proto.link != link or proto.engine_due:
                     self._wake.set()
                     if proto.link != link:
                         return _DROPPED
@@ -480,7 +495,7 @@ class AsyncRtmSession(SessionSurface[AsyncSocketOpener, Awaitable[Any], Awaitabl
         self._pause_reading(len(self._buffer))
         self._paused = True
         try:
-            while len(self._buffer) >= self.options.max_buffered and not proto.closed:
+            while len(self._buffer) > self._resume_at and not proto.closed:
                 self._space.clear()
                 await self._space.wait()
         finally:

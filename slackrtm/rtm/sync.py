@@ -84,6 +84,8 @@ class RtmSession(SessionSurface[SyncSocketOpener, Any, None]):
         """Threads waiting on `_readable` (so that no frame notifies when none waits)."""
         self._paused = False
         """Whether the link thread waits on `_space` (backpressure)."""
+        self._resume_at = self._proto.resume_reading_at
+        """The buffer's length at or below which a paused link thread reads again."""
         self._engine: threading.Thread | None = None
         self._link_thread: threading.Thread | None = None
         self._linking = False
@@ -214,7 +216,7 @@ class RtmSession(SessionSurface[SyncSocketOpener, Any, None]):
             except IndexError:
                 pass
             else:
-                if self._paused and len(buffer) < self.options.max_buffered:
+                if self._paused and len(buffer) <= self._resume_at:
                     with self._lock:
                         self._space.notify()
                 return event
@@ -227,7 +229,7 @@ class RtmSession(SessionSurface[SyncSocketOpener, Any, None]):
                 else:
                     self._wait_readable(min(self._time_left(deadline, timeout), _MAX_WAIT))
             event = buffer.popleft()
-            if self._paused and len(buffer) < self.options.max_buffered:
+            if self._paused and len(buffer) <= self._resume_at:
                 self._space.notify()
             return event
 
@@ -528,7 +530,7 @@ class RtmSession(SessionSurface[SyncSocketOpener, Any, None]):
                 if proto.link != link:
                     self._poke()
                     return False
-                if proto.queued or proto.state != "connected":
+                if proto.engine_due:
                     self._poke()
         return True
 
@@ -542,7 +544,7 @@ class RtmSession(SessionSurface[SyncSocketOpener, Any, None]):
         # flag (both without the lock): one of the two always sees the other.
         self._paused = True
         try:
-            while len(self._buffer) >= self.options.max_buffered and not proto.closed:
+            while len(self._buffer) > self._resume_at and not proto.closed:
                 self._space.wait()
         finally:
             self._paused = False

@@ -126,6 +126,51 @@ def test_a_stall_is_found_within_ping_interval_plus_pong_timeout() -> None:
     assert isinstance(notices[1], Reconnecting)
 
 
+def due(proto: RtmProtocol) -> bool:
+    """`engine_due`, read afresh (a property mypy would otherwise keep narrowed)."""
+    return proto.engine_due
+
+
+def test_a_pong_wakes_the_engine_when_the_next_ping_is_due_before_the_pong_deadline() -> None:
+    proto = make(RtmOptions(send_rate=None, ping_interval=0.5, pong_timeout=3.0))
+    link = connect(proto, 0.0)
+    assert due(proto), "hello: the engine slept to the hello deadline, the first ping is sooner"
+    proto.tick(0.0)
+    assert not due(proto)
+    proto.tick(0.5)
+    (ping,) = sent(proto.data_to_send(0.5))
+    assert proto.next_deadline() == pytest.approx(3.5)  # the engine sleeps until the pong's
+    proto.receive_text(link, json.dumps({"type": "pong", "reply_to": ping["id"]}), 0.6)
+    assert due(proto), "the next ping is due at 1.1, before 3.5"
+    assert proto.next_deadline() == pytest.approx(1.1)
+    proto.tick(0.7)
+    assert not due(proto), "the engine has run"
+    proto.receive_text(link, json.dumps({"type": "message", "text": "x"}), 0.8)
+    assert not due(proto), "a frame with no pong awaited moves no deadline earlier"
+
+
+def test_a_stall_is_found_within_its_bound_for_a_short_ping_interval() -> None:
+    """Drive the core as a driver does: sleep until next_deadline, or wake when engine_due."""
+    proto = make(RtmOptions(send_rate=None, ping_interval=0.5, pong_timeout=3.0))
+    link = connect(proto, 0.0)
+    now, last_frame = 0.0, 0.0
+    for _ in range(1_000):
+        if state(proto) != "connected":
+            break
+        deadline = proto.next_deadline()
+        assert deadline is not None
+        now = deadline
+        proto.tick(now)
+        for frame in sent(proto.data_to_send(now)):
+            if frame["type"] == "ping" and now < 10.0:  # Slack answers until 10 s, then stalls
+                last_frame = now + 0.01
+                proto.receive_text(link, json.dumps({"type": "pong"}), last_frame)
+                assert proto.engine_due
+    assert 9.0 < last_frame < now <= last_frame + 3.5 + 1e-9
+    (lost,) = [e for e in proto.take_events() if isinstance(e, Disconnected)]
+    assert lost.cause == "stalled: no frame within 3.5 s"
+
+
 def test_no_stall_is_judged_while_reading_is_paused() -> None:
     proto = keepalive()
     connect(proto, 0.0)
@@ -400,3 +445,21 @@ def test_receive_text_says_when_the_driver_has_more_to_do_than_deliver() -> None
     link = proto.socket_opened(3.0)
     assert proto.receive_text(link, plain, 3.0) is True, "not connected yet"
     assert proto.receive_text(link, HELLO, 3.1) is True
+
+
+def test_each_pause_of_reading_is_logged_once_and_its_end_at_info(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.INFO, logger="slackrtm")
+    proto = make(RtmOptions(max_buffered=10))
+    connect(proto)
+    assert proto.resume_reading_at == 5
+    caplog.clear()
+    proto.set_reading_paused(True, 1.0, 10)
+    proto.set_reading_paused(True, 1.5, 10)  # paused already: no second line
+    proto.set_reading_paused(False, 2.0)
+    proto.set_reading_paused(False, 2.5)  # reading already
+    assert [(r.levelno, r.getMessage()) for r in caplog.records] == [
+        (logging.WARNING, "RTM: 10 events are waiting for the consumer; reading paused"),
+        (logging.INFO, "RTM: the consumer caught up; reading resumed"),
+    ]

@@ -25,6 +25,7 @@ from slackrtm._web.policy import RetryPolicy
 from slackrtm.errors import AccountInactive, InvalidAuth, NotAuthed, TokenRevoked
 from slackrtm.rtm import Connected, Disconnected, Reconnecting, RtmOptions
 from slackrtm.rtm._protocol import RtmProtocol
+from slackrtm.rtm._reconnect import HEALTHY_AFTER
 
 from .driving import HELLO, UNPACED, connect, kinds, make, message, state
 
@@ -82,6 +83,72 @@ def test_backoff_grows_exponentially_with_jitter_up_to_its_ceiling() -> None:
         proto.begin_connect(now)
         proto.connect_failed(now, SlackConnectionError("refused"), stage="socket")
     assert delays == [1.0, 2.0, 4.0, 8.0, 8.0, 8.0]
+
+
+def _flap_once(proto: RtmProtocol, now: float, up_for: float) -> Reconnecting:
+    """Connect at `now` (the reconnect is due), stay up `up_for` s, drop; the next notice."""
+    assert proto.connect_due(now)
+    proto.begin_connect(now)
+    link = proto.socket_opened(now, "info")
+    proto.receive_text(link, HELLO, now)
+    proto.connection_lost(link, now + up_for, "closed by Slack (code 1000)")
+    (notice,) = [e for e in proto.take_events() if isinstance(e, Reconnecting)]
+    return notice
+
+
+def test_a_connection_that_ends_soon_after_hello_counts_as_a_failed_attempt() -> None:
+    policy = RetryPolicy(max_retries=3, max_total=86_400.0, backoff_base=1.0, backoff_max=8.0)
+    proto = make(RtmOptions(reconnect=policy), rng=1.0)
+    link = connect(proto)
+    proto.connection_lost(link, 100.0, "dropped")  # the first drop starts an outage
+    (first,) = [e for e in proto.take_events() if isinstance(e, Reconnecting)]
+    assert (first.attempt, first.delay) == (1, 1.0)
+    now, seen = 100.0 + first.delay, []
+    for _ in range(3):
+        notice = _flap_once(proto, now, up_for=HEALTHY_AFTER - 0.5)
+        seen.append((notice.attempt, notice.delay))
+        now += HEALTHY_AFTER - 0.5 + notice.delay
+    assert seen == [(2, 2.0), (3, 4.0), (4, 8.0)]
+    proto.begin_connect(now)
+    link = proto.socket_opened(now, "info")
+    proto.receive_text(link, HELLO, now)
+    proto.connection_lost(link, now + 1.0, "closed by Slack (code 1000)")
+    assert proto.closed, "max_retries counts the flaps"
+    assert "gave up reconnecting after 4 failed attempts" in str(proto.error)
+
+
+def test_a_connection_that_stays_up_healthy_after_ends_the_outage() -> None:
+    policy = RetryPolicy(max_retries=100, max_total=30.0, backoff_base=1.0, backoff_max=8.0)
+    proto = make(RtmOptions(reconnect=policy), rng=1.0)
+    link = connect(proto)
+    proto.connection_lost(link, 100.0, "dropped")
+    proto.take_events()
+    notice = _flap_once(proto, 101.0, up_for=1.0)
+    assert notice.attempt == 2
+    notice = _flap_once(proto, 104.0, up_for=HEALTHY_AFTER)
+    assert (notice.attempt, notice.delay) == (1, 1.0), "healthy: counted afresh"
+    # The outage clock restarted too: 30 s of max_total from the drop at 114, not from 100.
+    notice = _flap_once(proto, 115.0, up_for=1.0)
+    assert notice.attempt == 2
+    assert not proto.closed
+
+
+def test_flaps_end_the_session_at_max_total() -> None:
+    policy = RetryPolicy(max_retries=100, max_total=20.0, backoff_base=1.0, backoff_max=1.0)
+    proto = make(RtmOptions(reconnect=policy), rng=1.0)
+    link = connect(proto)
+    proto.connection_lost(link, 100.0, "dropped")
+    proto.take_events()
+    now = 101.0
+    while not proto.closed:
+        assert now < 130.0, "max_total never ended the outage"
+        proto.begin_connect(now)
+        link = proto.socket_opened(now, "info")
+        proto.receive_text(link, HELLO, now)
+        proto.connection_lost(link, now + 2.0, "closed by Slack (code 1000)")
+        now += 3.0
+    assert "gave up reconnecting" in str(proto.error)
+    assert now - 100.0 <= 21.0 + 3.0
 
 
 def test_the_jitter_comes_from_the_random_source() -> None:

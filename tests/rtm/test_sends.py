@@ -309,6 +309,33 @@ def test_a_late_ack_after_a_timeout_is_ignored() -> None:
     assert isinstance(pending.error, RtmSendTimeout)
 
 
+def test_a_send_held_back_by_pacing_while_connected_times_out_saying_so() -> None:
+    proto = make(RtmOptions(send_rate=0.1, send_burst=1))
+    connect(proto)
+    first = proto.send(message("first"), 1.0, timeout=5.0)
+    second = proto.send(message("second"), 1.0, timeout=2.0)
+    assert len(proto.data_to_send(1.0)) == 1
+    proto.tick(3.0)
+    assert proto.state == "connected"
+    assert not first.done
+    assert isinstance(second.error, RtmSendTimeout)
+    assert second.error.written is False
+    assert second.error.paced is True
+    assert str(second.error) == "send timed out after 2 s: not sent (held back by send_rate pacing)"
+
+
+def test_a_send_queued_while_not_connected_times_out_saying_so() -> None:
+    proto = make(RtmOptions(send_rate=0.1, send_burst=1))
+    proto.begin_connect(0.0)
+    pending = proto.send(message(), 0.0, timeout=2.0)
+    proto.tick(2.0)
+    assert isinstance(pending.error, RtmSendTimeout)
+    assert pending.error.paced is False
+    assert str(pending.error) == (
+        "send timed out after 2 s: not sent (the session was not connected)"
+    )
+
+
 # -- withdrawing a send ------------------------------------------------------------------------
 
 

@@ -314,7 +314,7 @@ class SessionSurface(Generic[_Opener, _Result, _Done]):
 
         Raises:
             TypeError, ValueError: A bad argument, before any I/O.
-            RtmSendTimeout: Not written in time (the session was not connected).
+            RtmSendTimeout: Not written in time (not connected, or held back by pacing).
             RtmConnectionLost: The socket failed as the frame was written (delivery unknown).
             RtmSessionClosed: The session is closed or has ended.
         """

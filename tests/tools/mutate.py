@@ -7,6 +7,10 @@ that leaves them green *survives*: a change in behaviour nothing checks, or an e
 mutant that changes nothing. The score is the share killed; the survivors are listed with
 their line, so a person can tell the two apart.
 
+A line marked ``# pragma: no mutate`` gets no mutant: its expressions are left alone, and
+the statement that starts on it is never dropped. Mark only a line where no change could alter
+behaviour (a type-only import, a value always overwritten), with the reason beside it.
+
 The module is rewritten in place, one mutant at a time, and restored after each run (and on
 Ctrl-C): run it on a clean work tree. Only the named module is touched; the tests run with
 ``-x``, so a killed mutant costs only the time to its first failing test.
@@ -184,6 +188,14 @@ class _DropUAdd(ast.NodeTransformer):
         return node.operand if isinstance(node.op, ast.UAdd) else node
 
 
+def _line_of(node: ast.AST, how: str) -> int:
+    """The line a mutant is reported at, and skipped by a pragma on: a dropped statement's
+    own line (not its block's, so one pragma spares one statement, not its siblings)."""
+    if how.startswith("drop:"):
+        return int(node.body[int(how.split(":")[1])].lineno)  # type: ignore[attr-defined]
+    return int(getattr(node, "lineno", 0))
+
+
 def mutants(source: str) -> Iterator[Mutant]:
     """Every mutant of a module's source, in a fixed order."""
     tree = ast.parse(source)
@@ -192,7 +204,7 @@ def mutants(source: str) -> Iterator[Mutant]:
     for index in range(count):
         mutated = copy.deepcopy(tree)
         node, how = list(_candidates(mutated))[index]
-        line = getattr(node, "lineno", 0)
+        line = _line_of(node, how)
         if line in skipped:
             continue
         description = _apply(node, how)

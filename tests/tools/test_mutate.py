@@ -85,3 +85,21 @@ def test_an_abstract_methods_raise_is_not_dropped() -> None:
     found = [m.description for m in mutants(source)]
     assert "removed the statement on line 4" not in found
     assert "removed the statement on line 7" in found
+
+
+def test_a_pragma_spares_the_statement_on_its_line_and_no_other() -> None:
+    # A dropped statement is reported at its own line, so a pragma there spares that drop
+    # only; its siblings in the same block are still dropped.
+    source = """def setup(box):
+    box.append(1)  # pragma: no mutate
+    box.append(2)
+    return box
+"""
+    found = [(m.line, m.description) for m in mutants(source)]
+    assert (2, "removed the statement on line 2") not in found
+    assert (3, "removed the statement on line 3") in found
+    assert (4, "returns None") in found
+    unmarked = source.replace("  # pragma: no mutate", "")
+    assert (2, "removed the statement on line 2") in [
+        (m.line, m.description) for m in mutants(unmarked)
+    ]

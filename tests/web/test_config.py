@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import logging
 import os
+import subprocess
 import sys
+import textwrap
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -225,3 +228,33 @@ def test_a_config_shows_its_settings_but_no_secret() -> None:
     assert "proxy='<set>', user_agent='slackrtm/" in text
     assert text.endswith(" app/1', max_body=10, allow_insecure=False)")
     assert "proxy=None" in repr(config())
+
+
+@pytest.mark.skipif(sys.platform in ("darwin", "win32"), reason="proxies come from the system")
+def test_no_proxy_variable_means_urllib_request_is_never_imported() -> None:
+    # Importing urllib.request costs milliseconds; with no *_proxy variable it has nothing to
+    # say, so it is not asked. In a child process: this one has imported it long ago.
+    code = textwrap.dedent(
+        """
+        import sys
+        from slackrtm._web.config import make_config
+        make_config(token="xoxb-1", base_url="https://slack.example/api/", timeout=5,
+                    retry=None, proxy=None, user_agent=None, logger=None, transport="t")
+        print("urllib.request" in sys.modules)
+        """
+    )
+    env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
+    run = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=Path(__file__).parents[2],
+        env=env,
+        check=False,
+    )
+    assert run.stdout.strip() == "False", run.stderr
+
+
+def test_a_token_may_hold_any_printable_ascii_from_bang_to_tilde() -> None:
+    assert config(token="xoxb-!~").token == "xoxb-!~"

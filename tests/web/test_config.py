@@ -258,3 +258,7 @@ def test_no_proxy_variable_means_urllib_request_is_never_imported() -> None:
 
 def test_a_token_may_hold_any_printable_ascii_from_bang_to_tilde() -> None:
     assert config(token="xoxb-!~").token == "xoxb-!~"
+
+
+def test_the_default_body_cap_is_8_mib() -> None:
+    assert config().max_body == 8_388_608

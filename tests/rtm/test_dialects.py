@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from slackrtm.rtm._dialects import RTM_DIALECT, Kind
+from slackrtm.rtm._dialects import RTM_DIALECT, Dialect, Kind
 
 # -- the RTM dialect ---------------------------------------------------------------------------
 
@@ -41,3 +41,16 @@ def test_the_kinds_are_distinct_ints_and_only_events_hello_and_reconnects_are_de
     assert len({int(kind) for kind in Kind}) == len(Kind)
     delivered = [kind for kind in Kind if RTM_DIALECT.delivered(kind)]
     assert delivered == [Kind.EVENT, Kind.HELLO, Kind.RECONNECT]
+
+
+def test_a_dialect_is_asked_about_every_frame_unless_it_says_its_kinds_go_by_class() -> None:
+    # A dialect whose kinds depend on a frame's content (a Socket Mode envelope) must not
+    # have its first answer for a class remembered for every later frame of it.
+    assert Dialect.kind_by_class is False
+    assert RTM_DIALECT.kind_by_class is True
+
+
+def test_only_a_presence_subscription_has_presence_ids() -> None:
+    command = RTM_DIALECT.presence_sub(("U1", "U2"))
+    assert RTM_DIALECT.presence_ids(command) == ("U1", "U2")
+    assert RTM_DIALECT.presence_ids(RTM_DIALECT.ping()) is None

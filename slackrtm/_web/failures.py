@@ -19,9 +19,9 @@ from urllib.parse import urlsplit
 from .._exceptions import ClientClosed, SlackConnectionError, SlackTimeoutError
 from .redact import scrub
 
-if TYPE_CHECKING:
-    from .config import Config
-    from .request import Request
+if TYPE_CHECKING:  # imports for the type checker only: dropping one changes nothing
+    from .config import Config  # pragma: no mutate
+    from .request import Request  # pragma: no mutate
 
 __all__ = [
     "BROKE_OFF",

@@ -30,10 +30,10 @@ from .report import FindCaller, report_warnings
 from .retry import retry_after
 from .urls import socket_url_refusal
 
-if TYPE_CHECKING:
-    from .._response import SlackResponse
-    from .._spec import MethodSpec
-    from .config import Config
+if TYPE_CHECKING:  # imports for the type checker only: dropping one changes nothing
+    from .._response import SlackResponse  # pragma: no mutate
+    from .._spec import MethodSpec  # pragma: no mutate
+    from .config import Config  # pragma: no mutate
 
 __all__ = ["finish"]
 

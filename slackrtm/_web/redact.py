@@ -48,7 +48,7 @@ _SLACK_TOKEN = re.compile(rf"xox[a-z]{_char('-')}(?:[A-Za-z0-9]|{_char('-')})+",
 _BEARER = re.compile(r"(Bearer\s+)\S+", re.IGNORECASE)
 
 
-@functools.lru_cache(maxsize=64)
+@functools.lru_cache(maxsize=64)  # pragma: no mutate (a cache size: any size, same answers)
 def _secrets_pattern(secrets: tuple[str, ...]) -> re.Pattern[str] | None:
     found = sorted({secret for secret in secrets if secret}, key=len, reverse=True)
     if not found:
@@ -89,7 +89,7 @@ def scrub_json(value: Any, secrets: Sequence[str]) -> Any:
     todo = [(value, result)] if isinstance(value, (dict, list)) else []
     while todo:
         source, target = todo.pop()
-        pairs: list[tuple[str | None, Any]]
+        pairs: list[tuple[str | None, Any]]  # pragma: no mutate (for the type checker only)
         if isinstance(source, dict):
             pairs = [(scrub(key, secrets), item) for key, item in source.items()]
         else:

@@ -19,9 +19,9 @@ from .._exceptions import SlackApiWarning
 from .limits import EXCERPT, WARNINGS_REPORTED
 from .redact import scrub
 
-if TYPE_CHECKING:
-    from .._spec import MethodSpec
-    from .config import Config
+if TYPE_CHECKING:  # imports for the type checker only: dropping one changes nothing
+    from .._spec import MethodSpec  # pragma: no mutate
+    from .config import Config  # pragma: no mutate
 
 __all__ = ["FindCaller", "Site", "report_warnings", "stack_caller", "warning_site"]
 

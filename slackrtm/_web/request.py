@@ -10,9 +10,9 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
-if TYPE_CHECKING:
-    from .._spec import MethodSpec
-    from .config import Config
+if TYPE_CHECKING:  # imports for the type checker only: dropping one changes nothing
+    from .._spec import MethodSpec  # pragma: no mutate
+    from .config import Config  # pragma: no mutate
 
 __all__ = ["Request", "build_request"]
 

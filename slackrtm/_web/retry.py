@@ -20,9 +20,9 @@ from .body import Answer, HeaderInput, Outcome, header_pairs, header_values
 from .failures import Failure
 from .limits import MAX_TIMEOUT, MIN_RATE_LIMIT_WAIT
 
-if TYPE_CHECKING:
-    from .policy import RetryPolicy
-    from .request import Request
+if TYPE_CHECKING:  # imports for the type checker only: dropping one changes nothing
+    from .policy import RetryPolicy  # pragma: no mutate
+    from .request import Request  # pragma: no mutate
 
 __all__ = ["Attempts", "backoff", "log_attempt", "retry_after"]
 
@@ -129,13 +129,12 @@ def log_attempt(
     logger: logging.Logger, request: Request, outcome: Outcome, seconds: float, attempt: int
 ) -> None:
     """One DEBUG line per attempt: method, status or failure, time. Never a token."""
-    if not logger.isEnabledFor(logging.DEBUG):
-        return
-    result = (
-        f"HTTP {outcome.status}, {len(outcome.body)} bytes"
-        if isinstance(outcome, Answer)
-        else type(outcome.error).__name__
-    )
-    logger.debug(
-        "%s attempt %d: %s in %.1f ms", request.method_name, attempt, result, seconds * 1000
-    )
+    if logger.isEnabledFor(logging.DEBUG):  # the text is built only when it is logged
+        result = (
+            f"HTTP {outcome.status}, {len(outcome.body)} bytes"
+            if isinstance(outcome, Answer)
+            else type(outcome.error).__name__
+        )
+        logger.debug(
+            "%s attempt %d: %s in %.1f ms", request.method_name, attempt, result, seconds * 1000
+        )

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit, urlunsplit
 __all__ = ["check_url", "hide_userinfo", "is_loopback", "socket_url_refusal"]
 
 
-@functools.lru_cache(maxsize=256)
+@functools.lru_cache(maxsize=256)  # pragma: no mutate (a cache size: any size, same answers)
 def is_loopback(host: str | None) -> bool:
     """Whether a host name is this machine: ``localhost`` or a loopback address."""
     if not host:
@@ -38,6 +38,10 @@ def hide_userinfo(url: str) -> str:
         return url
     host = parts.netloc.rpartition("@")[2]
     return urlunsplit(parts._replace(netloc=f"<redacted>@{host}"))
+
+
+_UNSENDABLE = re.compile(r"[\s\x00-\x1f\x7f]")
+"""White space (what `str.isspace` says, Unicode's included) and the control characters."""
 
 
 def check_url(what: str, url: object) -> str:
@@ -63,7 +67,7 @@ def check_url(what: str, url: object) -> str:
         raise ValueError(f"{what} is not a valid URL") from None
     if parts.scheme not in {"http", "https"} or not parts.hostname:
         raise ValueError(f"{what} must be an http(s) URL with a host")
-    if any(c.isspace() or ord(c) < 0x20 or ord(c) == 0x7F for c in url):
+    if _UNSENDABLE.search(url):
         raise ValueError(f"{what} must not contain white space or control characters")
     return url
 
@@ -112,5 +116,6 @@ def _refusal(url: str, allow_insecure: bool) -> str | None:
     return "not a wss:// URL"
 
 
-_authority_refusal = functools.lru_cache(maxsize=64)(_refusal)
+# A cache size: any size gives the same answers.
+_authority_refusal = functools.lru_cache(maxsize=64)(_refusal)  # pragma: no mutate
 """`_refusal` of a URL's scheme and authority, cached: one verdict per server and flag."""

@@ -186,9 +186,7 @@ class Reconnects:
     def take_url(self, now: float) -> str | None:
         """The URL on offer if it is still fresh, once; None: ask ``rtm.connect`` for one."""
         offered, self._url = self._url, None
-        if offered is not None and offered[1] > now:
-            return offered[0]
-        return None
+        return offered[0] if offered is not None and offered[1] > now else None
 
 
 def _retryable(policy: RetryPolicy, error: BaseException) -> bool:
@@ -201,6 +199,4 @@ def _retryable(policy: RetryPolicy, error: BaseException) -> bool:
     # (`SlackHttpError`), an rtm.connect error that is not fatal (`SlackApiError`), an answer
     # that does not match the schema. `server_errors` decides for all of them, as the clients
     # decide for a 5xx. Anything else is a bug in this package, never worth another attempt.
-    if isinstance(error, SlackError):
-        return policy.server_errors
-    return False
+    return isinstance(error, SlackError) and policy.server_errors

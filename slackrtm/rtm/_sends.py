@@ -85,22 +85,21 @@ class _Bucket:
         self.last: float | None = None
 
     def _refill(self, now: float) -> None:
-        if self.last is not None and now > self.last:
-            self.tokens = min(self.burst, self.tokens + (now - self.last) * self.rate)
-        if self.last is None or now > self.last:
-            self.last = now
+        # No time before the first use, and none when the clock stands still or goes back.
+        last = now if self.last is None else self.last
+        self.tokens = min(self.burst, self.tokens + max(0.0, now - last) * self.rate)
+        self.last = max(last, now)
 
     def take(self, now: float) -> bool:
         self._refill(now)
-        if self.tokens >= 1.0:
+        ready = self.tokens >= 1.0
+        if ready:
             self.tokens -= 1.0
-            return True
-        return False
+        return ready
 
-    def ready_at(self, now: float) -> float:
-        """When the next token is there."""
-        self._refill(now)
-        return now if self.tokens >= 1.0 else now + (1.0 - self.tokens) / self.rate
+    def ready_at(self) -> float:
+        """When the next token is there, counted from the last refill (0 before any)."""
+        return (self.last or 0.0) + max(0.0, 1.0 - self.tokens) / self.rate
 
 
 class Outbox:
@@ -174,13 +173,15 @@ class Outbox:
             frame=self._dialect.encode(command, id_),
             deadline=math.inf,
             timeout=math.inf,
-            expects_ack=False,
+            # Never read: an internal frame is done with once taken (see `take_frames`).
+            expects_ack=False,  # pragma: no mutate
             internal=True,
         )
 
     def cancel(self, pending: Pending) -> bool:
         """Withdraw a send not written yet (see `RtmProtocol.cancel`); whether it was."""
-        if pending.done or pending.written:
+        # A shortcut: a send done or written is no longer queued, as the remove below finds.
+        if pending.done or pending.written:  # pragma: no mutate
             return False
         try:
             self.queue.remove(pending)
@@ -213,7 +214,8 @@ class Outbox:
         This is for a driver that does not report its writes.
         """
         if self._writing:
-            self.written(self._writing[-1][0] + 1)
+            # Any count past the last frame's index says the same: every one was written.
+            self.written(self._writing[-1][0] + 1)  # pragma: no mutate
 
     def written(self, count: int) -> None:
         """The first `count` frames of the last `take_frames` were written; the next failed.
@@ -280,9 +282,11 @@ class Outbox:
             if not pending.internal and not pending.done:
                 self.complete(pending, None, error)
         self.inflight.clear()
-        self._writing.clear()
+        # Frees memory only: every send in it is done now, and a done send is skipped there.
+        self._writing.clear()  # pragma: no mutate
         self.queue.clear()
-        self._deadlines.clear()
+        # Frees memory only: every entry is a done send, which the readers of it pop unasked.
+        self._deadlines.clear()  # pragma: no mutate
 
     def complete(self, pending: Pending, result: Any, error: BaseException | None) -> None:
         """Mark `pending` done with its result or error; `take_completed` reports it."""
@@ -310,4 +314,4 @@ class Outbox:
         bucket = self._bucket
         if not self.queue or bucket is None:
             return None
-        return bucket.ready_at(bucket.last or 0.0)
+        return bucket.ready_at()

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from slackrtm import events
-from slackrtm.rtm._dialects import RTM_DIALECT, Kind
+from slackrtm.rtm._dialects import RTM_DIALECT, Dialect, Kind
 
 # -- the RTM dialect ---------------------------------------------------------------------------
 
@@ -60,3 +60,16 @@ def test_the_kinds_are_distinct_ints_and_only_events_hello_and_reconnects_are_de
 def test_frames_slack_documents_without_an_id_carry_none(command: object, wants_id: bool) -> None:
     assert RTM_DIALECT.wants_id(command) is wants_id
     assert RTM_DIALECT.expects_ack(command) is isinstance(command, events.MessageCommand)
+
+
+def test_a_dialect_is_asked_about_every_frame_unless_it_says_its_kinds_go_by_class() -> None:
+    # A dialect whose kinds depend on a frame's content (a Socket Mode envelope) must not
+    # have its first answer for a class remembered for every later frame of it.
+    assert Dialect.kind_by_class is False
+    assert RTM_DIALECT.kind_by_class is True
+
+
+def test_only_a_presence_subscription_has_presence_ids() -> None:
+    command = RTM_DIALECT.presence_sub(("U1", "U2"))
+    assert RTM_DIALECT.presence_ids(command) == ("U1", "U2")
+    assert RTM_DIALECT.presence_ids(RTM_DIALECT.ping()) is None

@@ -22,7 +22,9 @@ from slackrtm._exceptions import (
     RtmSessionClosed,
 )
 from slackrtm.rtm import RtmOptions
+from slackrtm.rtm._dialects import RTM_DIALECT
 from slackrtm.rtm._protocol import RtmProtocol
+from slackrtm.rtm._sends import Outbox
 
 from .driving import HELLO, connect, done, make, message, sent
 
@@ -516,3 +518,21 @@ def test_closing_with_the_sessions_own_subscription_queued_fails_no_send() -> No
     proto.close(3.5)
     assert proto.take_completed() == []
     assert proto.queued == 0
+
+
+def test_the_outbox_says_whether_an_ack_was_awaited_and_forgets_every_send_it_failed() -> None:
+    outbox = Outbox(RTM_DIALECT, RtmOptions(send_rate=None))
+    first = outbox.add(message("one"), 0.0, 10.0)
+    second = outbox.add(message("two"), 0.0, 10.0)
+    frames: list[str] = []
+    outbox.take_frames(0.0, frames)
+    outbox.written(len(frames))
+    assert first.id is not None and second.id is not None
+    assert outbox.acked(first.id, "ok", None) is True
+    assert outbox.acked(first.id, "again", None) is False  # an ack completes a send once
+    ended = RtmSessionClosed(cause="closed")
+    outbox.fail_all(ended)
+    assert second.done and second.error is ended
+    # Forgotten: a late ack for it is not awaited, and changes nothing.
+    assert outbox.acked(second.id, "late", None) is False
+    assert second.result is None and second.error is ended

@@ -7,6 +7,16 @@ that leaves them green *survives*: a change in behaviour nothing checks, or an e
 mutant that changes nothing. The score is the share killed; the survivors are listed with
 their line, so a person can tell the two apart.
 
+Each mutant is the module's own text with one span rewritten, so its comments stay: a test
+that reads the source (the lazy-import check of ``tests/web/test_layout.py`` reads the comment
+above each lazy import) sees what it would in the module, and kills no mutant for a comment
+lost. (The whole tree is unparsed, comments lost, only where the splice would not give the
+mutated tree; that has not happened on this code base.)
+
+A line marked ``# pragma: no mutate`` gets no mutant: its expressions are left alone, and
+the statement that starts on it is never dropped. Mark only a line where no change could alter
+behaviour (a type-only import, a value always overwritten), with the reason beside it.
+
 The module is rewritten in place, one mutant at a time, and restored after each run (and on
 Ctrl-C): run it on a clean work tree. Only the named module is touched; the tests run with
 ``-x``, so a killed mutant costs only the time to its first failing test.
@@ -24,6 +34,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 __all__ = ["Mutant", "main", "mutants"]
 
@@ -186,6 +197,64 @@ class _DropUAdd(ast.NodeTransformer):
         return node.operand if isinstance(node.op, ast.UAdd) else node
 
 
+def _line_of(node: ast.AST, how: str) -> int:
+    """The line a mutant is reported at, and skipped by a pragma on.
+
+    A dropped statement's own line, not its block's, so one pragma spares one statement and not
+    its siblings.
+    """
+    if how.startswith("drop:"):
+        return int(node.body[int(how.split(":")[1])].lineno)  # type: ignore[attr-defined]
+    return int(getattr(node, "lineno", 0))
+
+
+_Span = tuple[int, int, int, int]
+"""Where a node's text is: first line, its byte column, last line, the byte column past it."""
+
+
+def _span(node: ast.AST, how: str) -> _Span:
+    """The text a mutation replaces: the dropped statement (with its decorators), or the node."""
+    target: Any = node.body[int(how.split(":")[1])] if how.startswith("drop:") else node  # type: ignore[attr-defined]
+    start = target.lineno
+    decorators = getattr(target, "decorator_list", None)
+    if decorators:
+        start = decorators[0].lineno  # each ``@`` is at the statement's own indentation
+    return start, target.col_offset, target.end_lineno, target.end_col_offset
+
+
+def _text(node: ast.AST, how: str) -> str:
+    """The replacement for `_span`'s text, once ``node`` is mutated."""
+    if how.startswith("drop:"):
+        return "pass"
+    if how == "return":
+        return "return None"
+    shown = node.operand if how == "not" else node  # type: ignore[attr-defined]
+    return f"({ast.unparse(shown)})"
+
+
+def _splice(source: str, span: _Span, text: str) -> str:
+    lines = source.encode("utf-8").splitlines(keepends=True)
+    first, start, last, end = span
+    head = b"".join(lines[: first - 1]) + lines[first - 1][:start]
+    tail = lines[last - 1][end:] + b"".join(lines[last:])
+    return (head + text.encode("utf-8") + tail).decode("utf-8")
+
+
+def _written(source: str, span: _Span, text: str, mutated: ast.AST) -> str:
+    """The mutant's source: the module's own text with one span replaced.
+
+    So its comments (pragmas, the reasons a test may read) stay; the whole tree unparsed,
+    without comments, only if the splice does not give the mutated tree.
+    """
+    spliced = _splice(source, span, text)
+    try:
+        if ast.dump(ast.parse(spliced)) == ast.dump(mutated):
+            return spliced
+    except SyntaxError:
+        pass
+    return ast.unparse(mutated) + "\n"
+
+
 def mutants(source: str) -> Iterator[Mutant]:
     """Every mutant of a module's source, in a fixed order."""
     tree = ast.parse(source)
@@ -194,12 +263,14 @@ def mutants(source: str) -> Iterator[Mutant]:
     for index in range(count):
         mutated = copy.deepcopy(tree)
         node, how = list(_candidates(mutated))[index]
-        line = getattr(node, "lineno", 0)
+        line = _line_of(node, how)
         if line in skipped:
             continue
+        span = _span(node, how)
         description = _apply(node, how)
+        text = _text(node, how)
         fixed = ast.fix_missing_locations(_DropUAdd().visit(mutated))
-        yield Mutant(line=line, description=description, source=ast.unparse(fixed) + "\n")
+        yield Mutant(line=line, description=description, source=_written(source, span, text, fixed))
 
 
 def _run_tests(tests: list[str], timeout: float) -> bool:

@@ -85,3 +85,52 @@ def test_an_abstract_methods_raise_is_not_dropped() -> None:
     found = [m.description for m in mutants(source)]
     assert "removed the statement on line 4" not in found
     assert "removed the statement on line 7" in found
+
+
+def test_a_pragma_spares_the_statement_on_its_line_and_no_other() -> None:
+    # A dropped statement is reported at its own line, so a pragma there spares that drop
+    # only; its siblings in the same block are still dropped.
+    source = """def setup(box):
+    box.append(1)  # pragma: no mutate
+    box.append(2)
+    return box
+"""
+    found = [(m.line, m.description) for m in mutants(source)]
+    assert (2, "removed the statement on line 2") not in found
+    assert (3, "removed the statement on line 3") in found
+    assert (4, "returns None") in found
+    unmarked = source.replace("  # pragma: no mutate", "")
+    assert (2, "removed the statement on line 2") in [
+        (m.line, m.description) for m in mutants(unmarked)
+    ]
+
+
+def test_a_mutant_keeps_the_modules_comments_and_changes_one_span() -> None:
+    # A test may read the source (a lazy import's reason, a pragma): only the mutated span
+    # changes, so such a test never kills a mutant for a lost comment.
+    source = """import os  # the first comment
+
+
+@staticmethod
+def first(box):  # the second comment
+    # Lazy: the third comment.
+    import json
+
+    return json.dumps(box) if not box else os.sep * (len(box) + 1)
+
+
+def second(box):
+    box.append(1)  # the fourth comment
+    return box
+"""
+    found = list(mutants(source))
+    assert len(found) >= 8
+    for mutant in found:
+        for comment in ("# the first", "# the second", "# Lazy: the third", "# the fourth"):
+            assert comment in mutant.source, mutant.description
+        pairs = zip(source.splitlines(), mutant.source.splitlines(), strict=True)
+        assert len([old for old, new in pairs if old != new]) == 1, mutant.description
+    dropped = [m.source for m in found if m.description == "removed the statement on line 7"]
+    assert dropped and "    pass\n" in dropped[0] and "# Lazy: the third comment." in dropped[0]
+    not_dropped = [m.source for m in found if m.description == "dropped `not`"]
+    assert "json.dumps(box) if (box) else" in not_dropped[0]

@@ -8,6 +8,7 @@ import ssl
 import pytest
 
 from slackrtm import ClientClosed, SlackConnectionError, SlackTimeoutError
+from slackrtm._generated import RTM_CONNECT, RtmConnectArgs
 from slackrtm._web.failures import (
     BROKE_OFF,
     CLOSED,
@@ -18,6 +19,7 @@ from slackrtm._web.failures import (
     failure,
     untrusted_certificate,
 )
+from slackrtm._web.request import build_request
 
 from .web_suite import REQUEST, config
 
@@ -108,3 +110,69 @@ def test_the_tls_wording_is_written_once_for_every_caller() -> None:
     assert untrusted_certificate(bad) == "TLS certificate not trusted (self-signed certificate)"
     bare = ssl.SSLCertVerificationError("as aiohttp copies it, without its fields")
     assert untrusted_certificate(bare) == "TLS certificate not trusted (verify failed)"
+
+
+@pytest.mark.parametrize(
+    ("base_url", "where"),
+    [
+        ("http://127.0.0.1/api/", "127.0.0.1:80"),
+        ("https://slack.example/api/", "slack.example:443"),
+        ("http://127.0.0.1:8080/api/", "127.0.0.1:8080"),
+        ("https://[::1]:8443/api/", "[::1]:8443"),
+        ("http://[::1]/api/", "[::1]:80"),
+    ],
+)
+def test_a_failure_names_the_host_and_port_it_tried(base_url: str, where: str) -> None:
+    settings = config(base_url=base_url, timeout=2.5)
+    request = build_request(RTM_CONNECT, RtmConnectArgs(), settings)
+    error = failure(request, settings, kind=TIMED_OUT).error
+    assert str(error) == f"rtm.connect: no complete answer within 2.5 s from {where}"
+
+
+def test_a_certificate_error_wins_over_other_tls_words_and_needs_its_message() -> None:
+    # A verification error without its message (aiohttp's copy) falls to its reason.
+    bare = ssl.SSLCertVerificationError(1, "certificate verify failed")
+    bare.reason = "CERTIFICATE_VERIFY_FAILED"
+    text = str(failure(REQUEST, config(), chained(OSError("lib"), bare)).error)
+    assert text.endswith(": TLS failed (CERTIFICATE_VERIFY_FAILED)")
+    other = ssl.SSLError(1, "x")
+    other.reason = "WRONG_VERSION_NUMBER"
+    full = ssl.SSLCertVerificationError(1, "certificate verify failed")
+    full.verify_message = "certificate has expired"
+    outer = RuntimeError("lib", other, full)
+    text = str(failure(REQUEST, config(), outer).error)
+    assert text.endswith(": TLS certificate not trusted (certificate has expired)")
+
+
+@pytest.mark.parametrize(
+    ("held", "text"),
+    [
+        ((ConnectionAbortedError(), socket.gaierror(-2, "x")), "host name not resolved"),
+        ((ConnectionAbortedError(), ConnectionRefusedError()), "connection refused"),
+        ((ConnectionAbortedError(),), "connection reset"),
+        ((ssl.SSLError(1, "x"), ConnectionResetError()), "connection reset"),
+    ],
+)
+def test_the_first_reason_in_order_is_the_one_given(
+    held: tuple[BaseException, ...], text: str
+) -> None:
+    error = failure(REQUEST, config(), RuntimeError("lib", *held)).error
+    assert str(error) == f"rtm.connect: no answer from slack.example:443: {text}"
+
+
+def test_causes_stop_after_32_exceptions() -> None:
+    # A pathological chain (a library wrapping in a loop) is not walked without end.
+    deepest: BaseException = ValueError("0")
+    for depth in range(1, 40):
+        deepest = chained(ValueError(str(depth)), deepest)
+    walked = list(causes(deepest))
+    assert len(walked) == 32
+    assert [str(item) for item in walked[:2]] == ["39", "38"]
+
+
+def test_a_failure_shows_its_error() -> None:
+    shown = repr(failure(REQUEST, config(), kind=CLOSED))
+    assert shown == (
+        "Failure(SlackConnectionError('rtm.connect: no answer from slack.example:443: "
+        "the connection closed'))"
+    )

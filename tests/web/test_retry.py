@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 
 from slackrtm import RetryPolicy
 from slackrtm._web.body import Answer
 from slackrtm._web.failures import Failure
 from slackrtm._web.limits import MIN_RATE_LIMIT_WAIT
-from slackrtm._web.retry import Attempts, retry_after
+from slackrtm._web.retry import Attempts, backoff, log_attempt, retry_after
 
-from .web_suite import FAILURE, answer
+from .web_suite import FAILURE, REQUEST, answer
 
 
 def test_backoff_is_full_jitter_doubling_up_to_the_cap() -> None:
@@ -115,3 +117,41 @@ def test_a_repeated_retry_after_counts_only_when_it_agrees(
 def test_server_errors_are_exactly_the_5xx(status: int, retried: bool) -> None:
     attempts = Attempts(RetryPolicy(), clock=lambda: 0.0, rng=lambda: 1.0)
     assert (attempts.next_wait(answer(status)) is not None) is retried
+
+
+def test_each_attempt_is_one_debug_line_without_the_token(caplog: pytest.LogCaptureFixture) -> None:
+    logger = logging.getLogger("slackrtm.test.attempts")
+    with caplog.at_level(logging.DEBUG, logger=logger.name):
+        log_attempt(logger, REQUEST, Answer(status=200, headers={}, body=b"{}"), 1.5, 1)
+        log_attempt(logger, REQUEST, FAILURE, 0.0004, 2)
+    assert [r.getMessage() for r in caplog.records] == [
+        "rtm.connect attempt 1: HTTP 200, 2 bytes in 1500.0 ms",
+        "rtm.connect attempt 2: SlackConnectionError in 0.4 ms",
+    ]
+    assert all(r.levelno == logging.DEBUG for r in caplog.records)
+
+
+def test_retry_after_is_read_up_to_a_day() -> None:
+    assert retry_after([("Retry-After", "86400")]) == 86400.0
+    assert retry_after([("Retry-After", "86400.5")]) is None
+    assert retry_after([("Retry-After", "0")]) == 0.0
+
+
+def test_the_total_time_counts_from_the_calls_start_and_its_end_is_allowed() -> None:
+    now = [100.0]  # a monotonic clock does not start at 0
+    policy = RetryPolicy(max_total=10.0)
+    attempts = Attempts(policy, clock=lambda: now[0], rng=lambda: 1.0)
+    assert attempts.next_wait(answer(429, **{"retry-after": "6"})) == 6.0
+    now[0] = 106.0
+    assert attempts.next_wait(answer(429, **{"retry-after": "4"})) == 4.0  # ends at 10: allowed
+    now[0] = 110.0
+    assert attempts.next_wait(answer(429, **{"retry-after": "0.5"})) is None
+
+
+def test_the_ceiling_stops_doubling_after_64_retries() -> None:
+    # 2.0 ** retries would overflow past 1023; the exponent stops at 64, far past any cap a
+    # sane base reaches.
+    policy = RetryPolicy(backoff_base=1e-20, backoff_max=10.0)
+    assert backoff(policy, 64, lambda: 1.0) == 1e-20 * 2.0**64
+    assert backoff(policy, 65, lambda: 1.0) == 1e-20 * 2.0**64
+    assert backoff(policy, 10_000, lambda: 0.5) == 0.5e-20 * 2.0**64

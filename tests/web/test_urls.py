@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from slackrtm._web import urls
-from slackrtm._web.urls import hide_userinfo, is_loopback, socket_url_refusal
+from slackrtm._web.urls import check_url, hide_userinfo, is_loopback, socket_url_refusal
 
 
 @pytest.mark.parametrize(
@@ -104,3 +104,27 @@ def test_the_socket_url_rule_is_rtm_connects(
 def test_a_remote_ws_url_is_refused_unless_insecure_is_allowed() -> None:
     assert socket_url_refusal("ws://example.com/websocket/abc") is not None
     assert socket_url_refusal("ws://example.com/websocket/abc", allow_insecure=True) is None
+
+
+def test_userinfo_is_hidden_with_a_user_or_a_password_alone() -> None:
+    assert hide_userinfo("https://user@h.example/api/") == "https://<redacted>@h.example/api/"
+    assert hide_userinfo("https://:pw@h.example/api/") == "https://<redacted>@h.example/api/"
+
+
+def test_a_url_that_passes_the_check_is_given_back_unchanged() -> None:
+    assert check_url("proxy", "http://proxy.example:3128") == "http://proxy.example:3128"
+
+
+def test_only_white_space_and_control_characters_are_refused_in_a_url() -> None:
+    # "!" is the first printable character after the space; DEL the one control past them.
+    assert check_url("base_url", "https://h.example/api!/") == "https://h.example/api!/"
+    with pytest.raises(ValueError, match="base_url must not contain white space or control"):
+        check_url("base_url", "https://h.example/a\x7fb/")
+
+
+@pytest.mark.parametrize(
+    "char", [" ", "\t", "\n", "\x00", "\x1b", "\x1f", "\x85", "\u2028", "\u3000"]
+)
+def test_every_kind_of_white_space_or_control_is_refused(char: str) -> None:
+    with pytest.raises(ValueError, match="proxy must not contain white space or control"):
+        check_url("proxy", f"http://proxy.example:3128/a{char}b")

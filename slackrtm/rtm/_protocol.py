@@ -95,7 +95,6 @@ class RtmProtocol:
     ) -> None:
         """Start idle: the driver's first `begin_connect` starts the session."""
         self.options = options if options is not None else RtmOptions()
-        self.allow_insecure = allow_insecure
         self.dialect = dialect
         self._state = State.IDLE
         self.error: BaseException | None = None
@@ -118,13 +117,14 @@ class RtmProtocol:
         self._decode = dialect.decode
         self._kinds: dict[type, Kind] = {}
         """The dialect's kind of each class seen, when it depends on the class alone."""
-        self._last_received = 0.0
+        self._last_received = 0.0  # pragma: no mutate (set when a socket opens, read after)
         self._ping_id: int | None = None
         self._pong_deadline: float | None = None
         self._ping_due = False
         self._reading_paused = False
-        self._hello_deadline: float | None = None
-        self._reconnect_at: float | None = None
+        # Set before read: on entering OPEN (its reader); by begin_connect, leaving IDLE.
+        self._hello_deadline: float | None = None  # pragma: no mutate
+        self._reconnect_at: float | None = None  # pragma: no mutate
         self._reconnects = Reconnects(self.options.reconnect, rng, allow_insecure=allow_insecure)
         self._cause = "start"
         self._subscription: tuple[str, ...] = ()

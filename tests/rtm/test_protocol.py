@@ -401,3 +401,14 @@ def test_receive_text_says_when_the_driver_has_more_to_do_than_deliver() -> None
     link = proto.socket_opened(3.0)
     assert proto.receive_text(link, plain, 3.0) is True, "not connected yet"
     assert proto.receive_text(link, HELLO, 3.1) is True
+
+
+def test_a_batch_with_nothing_left_to_take_is_taken_whole_and_changes_nothing() -> None:
+    proto = make()
+    link = connect(proto)
+    proto.send(message(), 5.0)  # queued: the batch is taken frame by frame
+    before = list(proto.events)
+    batch = ['{"type": "message", "ts": "1.0"}']
+    assert proto.receive_texts(link, batch, 1, 5.0) == 1
+    assert proto.receive_texts(link, [], 0, 5.0) == 0
+    assert list(proto.events) == before

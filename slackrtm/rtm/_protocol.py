@@ -98,7 +98,6 @@ class RtmProtocol:
     ) -> None:
         """Start idle: the driver's first `begin_connect` starts the session."""
         self.options = options if options is not None else RtmOptions()
-        self.allow_insecure = allow_insecure
         self.dialect = dialect
         self._state = State.IDLE
         self.error: BaseException | None = None
@@ -122,8 +121,9 @@ class RtmProtocol:
         self._kinds: dict[type, Kind] = {}
         """The dialect's kind of each class seen, when it depends on the class alone."""
         self._keep = Keepalive(self.options, self._log)
-        self._hello_deadline: float | None = None
-        self._reconnect_at: float | None = None
+        # Set before read: on entering OPEN (its reader); by begin_connect, leaving IDLE.
+        self._hello_deadline: float | None = None  # pragma: no mutate
+        self._reconnect_at: float | None = None  # pragma: no mutate
         self._reconnects = Reconnects(self.options.reconnect, rng, allow_insecure=allow_insecure)
         self._cause = "start"
         self._subscription: tuple[str, ...] = ()

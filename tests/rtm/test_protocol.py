@@ -463,3 +463,14 @@ def test_each_pause_of_reading_is_logged_once_and_its_end_at_info(
         (logging.WARNING, "RTM: 10 events are waiting for the consumer; reading paused"),
         (logging.INFO, "RTM: the consumer caught up; reading resumed"),
     ]
+
+
+def test_a_batch_with_nothing_left_to_take_is_taken_whole_and_changes_nothing() -> None:
+    proto = make()
+    link = connect(proto)
+    proto.send(message(), 5.0)  # queued: the batch is taken frame by frame
+    before = list(proto.events)
+    batch = ['{"type": "message", "ts": "1.0"}']
+    assert proto.receive_texts(link, batch, 1, 5.0) == 1
+    assert proto.receive_texts(link, [], 0, 5.0) == 0
+    assert list(proto.events) == before

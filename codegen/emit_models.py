@@ -93,12 +93,16 @@ def emit_errors(api: Api) -> str:
         own = [(m, d) for m, d in code.by_method if d != code.description]
         if own:
             text += "\n\n" + " ".join(f"In ``{m}``: {d}" for m, d in code.by_method)
-        out += docstring(f"{text}\n\nWire code: ``{code.code}``.", "    ")
+        retry = {"helps": " Calling again can succeed.", "never": " Calling again never helps."}
+        text += f"\n\nWire code: ``{code.code}``.{retry.get(code.retry or '', '')}"
+        out += docstring(text, "    ")
         out += [
             "",
             f"    code = {member}.value",
             f"    default_description = ERROR_DESCRIPTIONS[{member}]",
         ]
+        if code.retry is not None:
+            out.append(f"    retry_helps = {code.retry == 'helps'}")
     out += ["", "", "ERROR_CLASSES: Final[Mapping[str, type[SlackApiError]]] = {"]
     out += [f"    {quote(c.code)}: {error_class_name(c.code)}," for c in api.errors]
     out.append("}")

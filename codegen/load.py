@@ -104,6 +104,9 @@ class Code:
     general: str | None = None
     by_method: tuple[tuple[str, str], ...] = ()
     """For a merged code: each documenting method and its own description, by method name."""
+    retry: str | None = None
+    """``"helps"`` or ``"never"``: whether calling again with the same token can succeed; None
+    when no method says."""
 
 
 @dataclass(frozen=True)
@@ -402,7 +405,13 @@ class _MethodReader:
 
 
 def _code(doc: Mapping[str, Any]) -> Code:
-    return Code(doc["code"], doc["description"], doc.get("source"), doc.get("general"))
+    return Code(
+        doc["code"],
+        doc["description"],
+        doc.get("source"),
+        doc.get("general"),
+        retry=doc.get("retry"),
+    )
 
 
 def error_class_name(code: str) -> str:
@@ -452,8 +461,13 @@ def _merge(methods: tuple[Method, ...], kind: str) -> tuple[Code, ...]:
                 f"conflict: {names} describe {wire!r} differently; give each the same "
                 "'general' text (the code's meaning for any method), or the same description",
             )
+        retries = {c.retry for _, c in uses if c.retry is not None}
+        if len(retries) > 1:
+            raise SchemaConflict(
+                first.source_file, f"$.{kind}", f"conflict: methods disagree on retry for {wire!r}"
+            )
         by_method = tuple((m.name, c.description) for m, c in uses)
-        merged.append(Code(wire, general, None, general, by_method))
+        merged.append(Code(wire, general, None, general, by_method, next(iter(retries), None)))
     taken: dict[str, str] = {}
     for code in merged:
         for name in (error_class_name(code.code), code.code.upper()):

@@ -77,6 +77,10 @@ class SlackApiError(SlackError):
     code: ClassVar[str | None] = None
     """The wire code a generated subclass stands for."""
     default_description: ClassVar[str | None] = None
+    retry_helps: ClassVar[bool | None] = None
+    """Whether calling again with the same token can succeed, from the schema: True for a
+    passing state (a rate limit, an outage), False when the token, app, workspace or request
+    must change first; None for a code the schema does not judge (an undocumented one)."""
 
     def __init__(
         self,

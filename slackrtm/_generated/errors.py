@@ -66,112 +66,123 @@ __all__ = [
 class AccessDenied(SlackApiError):
     """The workspace or its administrators refused this caller access to the method.
 
-    Wire code: ``access_denied``.
+    Wire code: ``access_denied``. Calling again never helps.
     """
 
     code = ErrorCode.ACCESS_DENIED.value
     default_description = ERROR_DESCRIPTIONS[ErrorCode.ACCESS_DENIED]
+    retry_helps = False
 
 
 class Accesslimited(SlackApiError):
     """This method cannot be called from here: the workspace limits where it may be used.
 
-    Wire code: ``accesslimited``.
+    Wire code: ``accesslimited``. Calling again never helps.
     """
 
     code = ErrorCode.ACCESSLIMITED.value
     default_description = ERROR_DESCRIPTIONS[ErrorCode.ACCESSLIMITED]
+    retry_helps = False
 
 
 class AccountInactive(SlackApiError):
     """The token belongs to a deleted user or workspace.
 
-    Wire code: ``account_inactive``.
+    Wire code: ``account_inactive``. Calling again never helps.
     """
 
     code = ErrorCode.ACCOUNT_INACTIVE.value
     default_description = ERROR_DESCRIPTIONS[ErrorCode.ACCOUNT_INACTIVE]
+    retry_helps = False
 
 
 class DeprecatedEndpoint(SlackApiError):
     """The endpoint was retired and no longer answers.
 
-    Wire code: ``deprecated_endpoint``.
+    Wire code: ``deprecated_endpoint``. Calling again never helps.
     """
 
     code = ErrorCode.DEPRECATED_ENDPOINT.value
     default_description = ERROR_DESCRIPTIONS[ErrorCode.DEPRECATED_ENDPOINT]
+    retry_helps = False
 
 
 class EkmAccessDenied(SlackApiError):
     """The workspace's Enterprise Key Management keys were revoked, so its data cannot be read.
 
-    Wire code: ``ekm_access_denied``.
+    Wire code: ``ekm_access_denied``. Calling again never helps.
     """
 
     code = ErrorCode.EKM_ACCESS_DENIED.value
     default_description = ERROR_DESCRIPTIONS[ErrorCode.EKM_ACCESS_DENIED]
+    retry_helps = False
 
 
 class EnterpriseIsRestricted(SlackApiError):
     """The Enterprise Grid organization restricts this method.
 
-    Wire code: ``enterprise_is_restricted``.
+    Wire code: ``enterprise_is_restricted``. Calling again never helps.
     """
 
     code = ErrorCode.ENTERPRISE_IS_RESTRICTED.value
     default_description = ERROR_DESCRIPTIONS[ErrorCode.ENTERPRISE_IS_RESTRICTED]
+    retry_helps = False
 
 
 class FatalError(SlackApiError):
     """The server failed while handling the call; part of it may have taken effect.
 
-    Wire code: ``fatal_error``.
+    Wire code: ``fatal_error``. Calling again can succeed.
     """
 
     code = ErrorCode.FATAL_ERROR.value
     default_description = ERROR_DESCRIPTIONS[ErrorCode.FATAL_ERROR]
+    retry_helps = True
 
 
 class InvalidArgName(SlackApiError):
     """An argument name was too long or held characters other than letters, digits and underscores.
 
-    Wire code: ``invalid_arg_name``.
+    Wire code: ``invalid_arg_name``. Calling again never helps.
     """
 
     code = ErrorCode.INVALID_ARG_NAME.value
     default_description = ERROR_DESCRIPTIONS[ErrorCode.INVALID_ARG_NAME]
+    retry_helps = False
 
 
 class InvalidArrayArg(SlackApiError):
     """A PHP-style array argument (such as foo[7]) was given; Slack never accepts these.
 
-    Wire code: ``invalid_array_arg``.
+    Wire code: ``invalid_array_arg``. Calling again never helps.
     """
 
     code = ErrorCode.INVALID_ARRAY_ARG.value
     default_description = ERROR_DESCRIPTIONS[ErrorCode.INVALID_ARRAY_ARG]
+    retry_helps = False
 
 
 class InvalidAuth(SlackApiError):
     """The token could not be validated, or the request came from an IP address that may not make
     it.
 
-    Wire code: ``invalid_auth``.
+    Wire code: ``invalid_auth``. Calling again never helps.
     """
 
     code = ErrorCode.INVALID_AUTH.value
     default_description = ERROR_DESCRIPTIONS[ErrorCode.INVALID_AUTH]
+    retry_helps = False
 
 
 class InvalidCharset(SlackApiError):
     """A POST declared a charset other than utf-8 or iso-8859-1.
 
-    Wire code: ``invalid_charset``.
+    Wire code: ``invalid_charset``. Calling again never helps.
     """
 
     code = ErrorCode.INVALID_CHARSET.value
     default_description = ERROR_DESCRIPTIONS[ErrorCode.INVALID_CHARSET]
+    retry_helps = False
 
 
 class InvalidCursor(SlackApiError):
@@ -187,21 +198,23 @@ class InvalidCursor(SlackApiError):
 class InvalidFormData(SlackApiError):
     """A form-encoded or multipart POST had missing or malformed form data.
 
-    Wire code: ``invalid_form_data``.
+    Wire code: ``invalid_form_data``. Calling again never helps.
     """
 
     code = ErrorCode.INVALID_FORM_DATA.value
     default_description = ERROR_DESCRIPTIONS[ErrorCode.INVALID_FORM_DATA]
+    retry_helps = False
 
 
 class InvalidJson(SlackApiError):
     """A JSON body was sent that could not be parsed.
 
-    Wire code: ``invalid_json``.
+    Wire code: ``invalid_json``. Calling again never helps.
     """
 
     code = ErrorCode.INVALID_JSON.value
     default_description = ERROR_DESCRIPTIONS[ErrorCode.INVALID_JSON]
+    retry_helps = False
 
 
 class InvalidLimit(SlackApiError):
@@ -218,11 +231,12 @@ class InvalidPostType(SlackApiError):
     """A POST declared a Content-Type other than application/x-www-form-urlencoded,
     multipart/form-data or text/plain.
 
-    Wire code: ``invalid_post_type``.
+    Wire code: ``invalid_post_type``. Calling again never helps.
     """
 
     code = ErrorCode.INVALID_POST_TYPE.value
     default_description = ERROR_DESCRIPTIONS[ErrorCode.INVALID_POST_TYPE]
+    retry_helps = False
 
 
 class InvalidTypes(SlackApiError):
@@ -238,72 +252,79 @@ class InvalidTypes(SlackApiError):
 class IsBot(SlackApiError):
     """The method refuses bot users, and the token belongs to one.
 
-    Wire code: ``is_bot``.
+    Wire code: ``is_bot``. Calling again never helps.
     """
 
     code = ErrorCode.IS_BOT.value
     default_description = ERROR_DESCRIPTIONS[ErrorCode.IS_BOT]
+    retry_helps = False
 
 
 class JsonNotObject(SlackApiError):
     """A JSON body was sent whose top level is not an object.
 
-    Wire code: ``json_not_object``.
+    Wire code: ``json_not_object``. Calling again never helps.
     """
 
     code = ErrorCode.JSON_NOT_OBJECT.value
     default_description = ERROR_DESCRIPTIONS[ErrorCode.JSON_NOT_OBJECT]
+    retry_helps = False
 
 
 class MethodDeprecated(SlackApiError):
     """The method is deprecated and may stop working; move to its replacement.
 
-    Wire code: ``method_deprecated``.
+    Wire code: ``method_deprecated``. Calling again never helps.
     """
 
     code = ErrorCode.METHOD_DEPRECATED.value
     default_description = ERROR_DESCRIPTIONS[ErrorCode.METHOD_DEPRECATED]
+    retry_helps = False
 
 
 class MigrationInProgress(SlackApiError):
     """The workspace is being migrated; try again once the migration is done.
 
-    Wire code: ``migration_in_progress``.
+    Wire code: ``migration_in_progress``. Calling again can succeed.
     """
 
     code = ErrorCode.MIGRATION_IN_PROGRESS.value
     default_description = ERROR_DESCRIPTIONS[ErrorCode.MIGRATION_IN_PROGRESS]
+    retry_helps = True
 
 
 class MissingPostType(SlackApiError):
     """A POST carried a body without a Content-Type header.
 
-    Wire code: ``missing_post_type``.
+    Wire code: ``missing_post_type``. Calling again never helps.
     """
 
     code = ErrorCode.MISSING_POST_TYPE.value
     default_description = ERROR_DESCRIPTIONS[ErrorCode.MISSING_POST_TYPE]
+    retry_helps = False
 
 
 class MissingScope(SlackApiError):
     """The token lacks a scope the method needs; the error's `needed` and `provided` fields say
     which.
 
-    Wire code: ``missing_scope``.
+    Wire code: ``missing_scope``. Calling again never helps.
     """
 
     code = ErrorCode.MISSING_SCOPE.value
     default_description = ERROR_DESCRIPTIONS[ErrorCode.MISSING_SCOPE]
+    retry_helps = False
 
 
 class NoPermission(SlackApiError):
     """The token lacks the permissions this call needs.
 
-    Wire code: ``no_permission``.
+    Wire code: ``no_permission``. Calling again never helps.
     """
 
     code = ErrorCode.NO_PERMISSION.value
     default_description = ERROR_DESCRIPTIONS[ErrorCode.NO_PERMISSION]
+    retry_helps = False
 
 
 class NotAllowedTokenType(SlackApiError):
@@ -321,122 +342,134 @@ class NotAllowedTokenType(SlackApiError):
     types the method lists. In ``users.list``: The method does not accept this kind of token
     (bot, user or app-level); check which token types the method lists.
 
-    Wire code: ``not_allowed_token_type``.
+    Wire code: ``not_allowed_token_type``. Calling again never helps.
     """
 
     code = ErrorCode.NOT_ALLOWED_TOKEN_TYPE.value
     default_description = ERROR_DESCRIPTIONS[ErrorCode.NOT_ALLOWED_TOKEN_TYPE]
+    retry_helps = False
 
 
 class NotAuthed(SlackApiError):
     """No authentication token was given.
 
-    Wire code: ``not_authed``.
+    Wire code: ``not_authed``. Calling again never helps.
     """
 
     code = ErrorCode.NOT_AUTHED.value
     default_description = ERROR_DESCRIPTIONS[ErrorCode.NOT_AUTHED]
+    retry_helps = False
 
 
 class OrgLoginRequired(SlackApiError):
     """The workspace is in the middle of an enterprise migration and is unavailable until it ends.
 
-    Wire code: ``org_login_required``.
+    Wire code: ``org_login_required``. Calling again can succeed.
     """
 
     code = ErrorCode.ORG_LOGIN_REQUIRED.value
     default_description = ERROR_DESCRIPTIONS[ErrorCode.ORG_LOGIN_REQUIRED]
+    retry_helps = True
 
 
 class Ratelimited(SlackApiError):
     """Too many calls in a short time; wait as long as Retry-After says, then call again.
 
-    Wire code: ``ratelimited``.
+    Wire code: ``ratelimited``. Calling again can succeed.
     """
 
     code = ErrorCode.RATELIMITED.value
     default_description = ERROR_DESCRIPTIONS[ErrorCode.RATELIMITED]
+    retry_helps = True
 
 
 class RequestTimeout(SlackApiError):
     """The POST data was missing or cut short.
 
-    Wire code: ``request_timeout``.
+    Wire code: ``request_timeout``. Calling again can succeed.
     """
 
     code = ErrorCode.REQUEST_TIMEOUT.value
     default_description = ERROR_DESCRIPTIONS[ErrorCode.REQUEST_TIMEOUT]
+    retry_helps = True
 
 
 class ServiceUnavailable(SlackApiError):
     """The service is temporarily unavailable; try again later.
 
-    Wire code: ``service_unavailable``.
+    Wire code: ``service_unavailable``. Calling again can succeed.
     """
 
     code = ErrorCode.SERVICE_UNAVAILABLE.value
     default_description = ERROR_DESCRIPTIONS[ErrorCode.SERVICE_UNAVAILABLE]
+    retry_helps = True
 
 
 class TeamAddedToOrg(SlackApiError):
     """The workspace is being migrated into an Enterprise Organization; the platform is
     intermittently unavailable until it is done.
 
-    Wire code: ``team_added_to_org``.
+    Wire code: ``team_added_to_org``. Calling again never helps.
     """
 
     code = ErrorCode.TEAM_ADDED_TO_ORG.value
     default_description = ERROR_DESCRIPTIONS[ErrorCode.TEAM_ADDED_TO_ORG]
+    retry_helps = False
 
 
 class TokenExpired(SlackApiError):
     """The token expired (token rotation is on); refresh it and call again.
 
-    Wire code: ``token_expired``.
+    Wire code: ``token_expired``. Calling again never helps.
     """
 
     code = ErrorCode.TOKEN_EXPIRED.value
     default_description = ERROR_DESCRIPTIONS[ErrorCode.TOKEN_EXPIRED]
+    retry_helps = False
 
 
 class TokenRevoked(SlackApiError):
     """The token belongs to a deleted user or workspace, or the app that held it was removed.
 
-    Wire code: ``token_revoked``.
+    Wire code: ``token_revoked``. Calling again never helps.
     """
 
     code = ErrorCode.TOKEN_REVOKED.value
     default_description = ERROR_DESCRIPTIONS[ErrorCode.TOKEN_REVOKED]
+    retry_helps = False
 
 
 class TwoFactorSetupRequired(SlackApiError):
     """The workspace requires two-factor authentication and the user has not set it up.
 
-    Wire code: ``two_factor_setup_required``.
+    Wire code: ``two_factor_setup_required``. Calling again never helps.
     """
 
     code = ErrorCode.TWO_FACTOR_SETUP_REQUIRED.value
     default_description = ERROR_DESCRIPTIONS[ErrorCode.TWO_FACTOR_SETUP_REQUIRED]
+    retry_helps = False
 
 
 class UnknownMethod(SlackApiError):
     """The server does not know the method that was called.
 
-    Wire code: ``unknown_method``.
+    Wire code: ``unknown_method``. Calling again never helps.
     """
 
     code = ErrorCode.UNKNOWN_METHOD.value
     default_description = ERROR_DESCRIPTIONS[ErrorCode.UNKNOWN_METHOD]
+    retry_helps = False
 
 
 class UpgradeRequired(SlackApiError):
     """The client's API version is too old for the server; upgrade the client.
 
-    Wire code: ``upgrade_required``.
+    Wire code: ``upgrade_required``. Calling again never helps.
     """
 
     code = ErrorCode.UPGRADE_REQUIRED.value
     default_description = ERROR_DESCRIPTIONS[ErrorCode.UPGRADE_REQUIRED]
+    retry_helps = False
 
 
 class UserNotFound(SlackApiError):

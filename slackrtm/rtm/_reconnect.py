@@ -10,9 +10,11 @@ own (every call takes ``now``), no socket, no state of the connection.
 
 The rules:
 
-- ``rtm.connect`` errors that trying again cannot help (`FATAL_ERRORS`, and `ClientClosed`) end
-  the session at once; so does any ``rtm.connect`` failure before the first ``hello`` (the
-  client's own retry policy has already been applied), so that a wrong token fails fast;
+- ``rtm.connect`` errors that trying again cannot help (``retry: never`` in the schema, so
+  `SlackApiError.retry_helps` is False) and `ClientClosed` end the session at once, whenever
+  they come; so does any ``rtm.connect`` failure before the first ``hello`` (the client's own
+  retry policy has already been applied), so that a wrong token fails fast. An undocumented
+  code (``retry_helps`` None) is tried again under the policy, as a server error;
 - before the first ``hello``, `FIRST_CONNECT_ATTEMPTS` failed attempts end it with the last error;
 - a ``hello`` ends an outage only once its connection has stayed up `HEALTHY_AFTER` seconds: a
   connection that ends sooner counts as one more failed attempt of the outage it was meant to
@@ -40,25 +42,15 @@ from .._exceptions import (
     SlackConnectionError,
     SlackError,
 )
-from .._generated.errors import AccountInactive, InvalidAuth, NotAuthed, TokenRevoked
 from .._web.policy import RetryPolicy
 from .._web.retry import backoff
 from .._web.urls import socket_url_refusal
 
-__all__ = ["FATAL_ERRORS", "FIRST_CONNECT_ATTEMPTS", "HEALTHY_AFTER", "Reconnects", "ends_at_once"]
+__all__ = ["FIRST_CONNECT_ATTEMPTS", "HEALTHY_AFTER", "Reconnects", "ends_at_once"]
 
 FIRST_CONNECT_ATTEMPTS = 3
 """Attempts the first connection gets (socket, handshake, ``hello``) before `connect()` fails
 with the last error; an ``rtm.connect`` failure ends it at once. Reconnects follow the policy."""
-
-FATAL_ERRORS: tuple[type[SlackApiError], ...] = (
-    NotAuthed,
-    InvalidAuth,
-    AccountInactive,
-    TokenRevoked,
-)
-"""`rtm.connect` errors that end the session at once: trying again cannot help. (So does
-`ClientClosed`: the session's client was closed under it.)"""
 
 URL_FRESH_FOR = 25.0
 """Seconds an offered ``reconnect_url`` is used: socket URLs are single use and live 30 s."""
@@ -79,10 +71,12 @@ def ends_at_once(error: BaseException, *, stage: str, connects: int) -> bool:
         connects: How many times the session has connected so far.
 
     Returns:
-        True for a fatal error, a closed client, or an ``rtm.connect`` failure before the
-        first ``hello``.
+        True for an error that trying again cannot help (the schema's ``retry: never``), a
+        closed client, or an ``rtm.connect`` failure before the first ``hello``.
     """
-    if isinstance(error, (*FATAL_ERRORS, ClientClosed)):
+    if isinstance(error, ClientClosed) or (
+        isinstance(error, SlackApiError) and error.retry_helps is False
+    ):
         return True
     return stage == "rtm.connect" and connects == 0
 

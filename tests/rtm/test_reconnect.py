@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -22,12 +23,20 @@ from slackrtm._exceptions import (
     SlackResponse,
 )
 from slackrtm._web.policy import RetryPolicy
-from slackrtm.errors import AccountInactive, InvalidAuth, NotAuthed, TokenRevoked
+from slackrtm.errors import (
+    ERROR_CLASSES,
+    AccountInactive,
+    InvalidAuth,
+    NotAuthed,
+    TokenRevoked,
+)
 from slackrtm.rtm import Connected, Disconnected, Reconnecting, RtmOptions
 from slackrtm.rtm._protocol import RtmProtocol
 from slackrtm.rtm._reconnect import HEALTHY_AFTER
 
 from .driving import HELLO, UNPACED, connect, kinds, make, message, state
+
+SCHEMA = Path(__file__).resolve().parents[2] / "schema"
 
 # -- what leads to a reconnect -----------------------------------------------------------------
 
@@ -187,6 +196,49 @@ def test_retry_after_missing_waits_a_second_at_least() -> None:
 
 
 # -- what ends the session ---------------------------------------------------------------------
+
+
+def _rtm_connect_codes(retry: str) -> list[str]:
+    with open(SCHEMA / "methods" / "rtm.connect.json", encoding="utf-8") as f:
+        return [e["code"] for e in json.load(f)["errors"] if e["retry"] == retry]
+
+
+def test_the_schema_judges_every_rtm_connect_error() -> None:
+    with open(SCHEMA / "methods" / "rtm.connect.json", encoding="utf-8") as f:
+        errors = json.load(f)["errors"]
+    assert {e["retry"] for e in errors} == {"helps", "never"}
+    assert len(_rtm_connect_codes("never")) + len(_rtm_connect_codes("helps")) == len(errors)
+    for code in ("not_authed", "missing_scope", "token_expired", "is_bot", "no_permission"):
+        assert code in _rtm_connect_codes("never")
+    assert "ratelimited" in _rtm_connect_codes("helps")
+
+
+def _reconnect_then_fail(error: Exception) -> RtmProtocol:
+    proto = make(rng=0.5)
+    link = connect(proto)
+    proto.connection_lost(link, 0.0, "dropped")
+    proto.begin_connect(proto.next_deadline() or 1.0)
+    proto.connect_failed(1.0, error, stage="rtm.connect")
+    return proto
+
+
+@pytest.mark.parametrize("code", _rtm_connect_codes("never"))
+def test_an_error_that_retrying_cannot_help_ends_the_session_after_a_hello(code: str) -> None:
+    error = ERROR_CLASSES[code](code)
+    assert error.retry_helps is False
+    proto = _reconnect_then_fail(error)
+    assert proto.closed
+    assert proto.error is error
+
+
+@pytest.mark.parametrize("code", [*_rtm_connect_codes("helps"), "user_removed_from_team"])
+def test_an_error_that_retrying_can_help_or_an_undocumented_one_is_tried_again(code: str) -> None:
+    cls = ERROR_CLASSES.get(code, SlackApiError)
+    error = cls(code, method="rtm.connect")
+    assert error.retry_helps is (None if cls is SlackApiError else True)
+    proto = _reconnect_then_fail(error)
+    assert proto.state == "waiting"
+    assert kinds(proto.take_events())[-1] is Reconnecting
 
 
 @pytest.mark.parametrize("fatal", [NotAuthed, InvalidAuth, AccountInactive, TokenRevoked])

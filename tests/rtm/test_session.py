@@ -22,7 +22,7 @@ from slackrtm._exceptions import (
     RtmSessionClosed,
 )
 from slackrtm.emulator import Emulator
-from slackrtm.errors import InvalidAuth, TokenRevoked
+from slackrtm.errors import ERROR_CLASSES, InvalidAuth, TokenRevoked
 from slackrtm.rtm import Connected, Disconnected, Lifecycle, Reconnecting, RtmOptions
 
 from .conftest import (
@@ -280,6 +280,37 @@ def test_a_fatal_auth_error_during_a_reconnect_ends_the_session(rtm: Rtm, emu: E
     if rtm.loop is not None:
         loop = rtm.loop
         eventually(lambda: loop.tasks() == set())
+
+
+@pytest.mark.parametrize("code", ["missing_scope", "token_expired", "no_permission", "is_bot"])
+def test_an_rtm_connect_error_retrying_cannot_help_ends_the_session_at_once(
+    rtm: Rtm, emu: Emulator, code: str
+) -> None:
+    connected(rtm)
+    emu.faults.web(n=10, error=code, method="rtm.connect")
+    before = len([r for r in emu.requests if r.path.endswith("rtm.connect")])
+    emu.drop_connections(user_id=BOT)
+    with pytest.raises(ERROR_CLASSES[code]) as info:
+        rtm.wait_for(lambda e: False)
+    assert info.value.error == code
+    assert rtm.session.state == "closed"
+    after = len([r for r in emu.requests if r.path.endswith("rtm.connect")])
+    assert after - before == 1, "one rtm.connect, not a retry"
+    eventually(lambda: rtm_threads() == [])
+
+
+@pytest.mark.parametrize("code", ["service_unavailable", "user_removed_from_team"])
+def test_an_rtm_connect_error_that_may_pass_is_tried_again(
+    rtm: Rtm, emu: Emulator, code: str
+) -> None:
+    """A passing state (``retry: helps``), and an undocumented code, are retried."""
+    connected(rtm)
+    emu.faults.web(n=1, error=code, method="rtm.connect")
+    emu.drop_connections(user_id=BOT)
+    _, seen = rtm.wait_for(lambda e: isinstance(e, Connected) and e.cause != "start")
+    retried = [e for e in seen if isinstance(e, Reconnecting) and code in e.cause]
+    assert len(retried) == 1
+    assert rtm.session.state == "connected"
 
 
 def test_subscriptions_are_restored_after_a_reconnect(rtm: Rtm, emu: Emulator) -> None:

@@ -161,6 +161,25 @@ def test_two_general_texts_are_a_conflict(
     assert "conflict" in lines[0] and "different general texts" in lines[0]
 
 
+def test_two_methods_that_disagree_on_retrying_a_code_are_a_conflict(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    probe = _probe()
+    probe["errors"][0]["retry"] = "helps"  # rtm.connect says never for invalid_auth
+    status, lines, out = _run(_schema(tmp_path, probe), tmp_path, capsys)
+    assert status == 2
+    assert "conflict" in lines[0] and "retry for 'invalid_auth'" in lines[0]
+    assert not out.exists()
+
+
+def test_the_retry_judgement_becomes_a_class_attribute_and_a_docstring_line() -> None:
+    never, helps = ERROR_CLASSES["missing_scope"], ERROR_CLASSES["ratelimited"]
+    assert (never.retry_helps, helps.retry_helps) == (False, True)
+    assert "Calling again never helps." in " ".join((never.__doc__ or "").split())
+    assert "Calling again can succeed." in " ".join((helps.__doc__ or "").split())
+    assert ERROR_CLASSES["invalid_cursor"].retry_helps is None  # no method judges it yet
+
+
 def test_two_codes_with_one_class_name_are_a_conflict(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -194,6 +194,7 @@ _TABLES = [
     "MAX_FRAME_BYTES",
     "RTM_ERROR_DESCRIPTIONS",
     "RTM_ERROR_MESSAGES",
+    "RTM_ERRORS_ENDING_CONNECTION",
 ]
 """The module-level names of events.py besides its classes."""
 
@@ -219,6 +220,13 @@ def _constants(frames: Frames) -> list[str]:
     out += _table(
         "RTM_ERROR_MESSAGES: Final[Mapping[int, str]] = {",
         [f"{e.code}: {quote(e.msg)}" for e in frames.errors],
+    )
+    ending = ", ".join(str(e.code) for e in frames.errors if e.ends_connection)
+    out += ["", "", f"RTM_ERRORS_ENDING_CONNECTION: Final = frozenset({{{ending}}})"]
+    out += paragraph_docstring(
+        "The codes of an ``error`` event that mean the socket is done (the session reconnects);"
+        " an error event with any other code is delivered as an event.",
+        "",
     )
     return out
 

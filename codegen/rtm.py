@@ -110,6 +110,7 @@ class SocketError:
     code: int
     msg: str
     description: str
+    ends_connection: bool
 
 
 @dataclass(frozen=True)
@@ -321,7 +322,9 @@ def _load_socket(rtm: Path, meta: Mapping[str, Any]) -> tuple[Any, list[SocketEr
             raise SchemaProblem(
                 _SOCKET_DISPLAY, f"$.errors[{index}]", f"duplicate code {entry['code']}"
             )
-        errors.append(SocketError(entry["code"], entry["msg"], entry["description"]))
+        errors.append(
+            SocketError(entry["code"], entry["msg"], entry["description"], entry["ends_connection"])
+        )
     return socket_doc, errors
 
 

@@ -53,6 +53,7 @@ __all__ = [
     "DECODERS",
     "EVENT_TYPES",
     "MAX_FRAME_BYTES",
+    "RTM_ERRORS_ENDING_CONNECTION",
     "RTM_ERROR_DESCRIPTIONS",
     "RTM_ERROR_MESSAGES",
     "ChannelCreated",
@@ -106,6 +107,12 @@ RTM_ERROR_MESSAGES: Final[Mapping[int, str]] = {
     1: "Socket URL has expired",
     2: "message text is missing",
 }
+
+
+RTM_ERRORS_ENDING_CONNECTION: Final = frozenset({1})
+"""The codes of an ``error`` event that mean the socket is done (the session reconnects); an
+error event with any other code is delivered as an event.
+"""
 
 
 @absent_is_none

@@ -408,15 +408,22 @@ class Hub:
         elif kind == "message":
             self._on_message(conn, frame)
         elif kind == "typing":
-            channel = self.workspace.channels.get(str(frame.get("channel")))
-            if channel is not None and conn.user_id in channel.members:
-                event = {"type": "user_typing", "channel": channel.id, "user": conn.user_id}
-                self._deliver(event, channel.members, skip=conn)
+            self._on_typing(conn, frame)
         elif kind == "presence_sub":
             conn.subscriptions = frozenset(_ids(frame.get("ids")))
         elif kind == "presence_query":
             users = [u for u in _ids(frame.get("ids")) if u in self.workspace.users]
             self._presence_to(conn, users)
+
+    def _on_typing(self, conn: Connection, frame: Mapping[str, Any]) -> None:
+        channel = self.workspace.channels.get(str(frame.get("channel")))
+        if channel is None:
+            self._fail(conn, frame, RtmError.CHANNEL_NOT_FOUND)
+        elif conn.user_id not in channel.members:
+            self._fail(conn, frame, RtmError.NOT_IN_CHANNEL)
+        else:
+            event = {"type": "user_typing", "channel": channel.id, "user": conn.user_id}
+            self._deliver(event, channel.members, skip=conn)
 
     def _on_message(self, conn: Connection, frame: Mapping[str, Any]) -> None:
         limits = self.limits

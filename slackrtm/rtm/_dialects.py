@@ -34,9 +34,10 @@ class Kind(enum.IntEnum):
     PONG = 3
     RECONNECT = 4
     RECONNECT_URL = 5  # pragma: no mutate (any value unlike the others)
+    ERROR = 6  # pragma: no mutate (any value unlike the others)
 
 
-_DELIVERED = frozenset({Kind.EVENT, Kind.HELLO, Kind.RECONNECT})
+_DELIVERED = frozenset({Kind.EVENT, Kind.HELLO, Kind.RECONNECT, Kind.ERROR})
 
 
 class Dialect:
@@ -99,6 +100,10 @@ class Dialect:
         """The URL a frame of kind `Kind.RECONNECT_URL` offers."""
         raise NotImplementedError
 
+    def ends_connection(self, frame: Any) -> bool:
+        """Whether a frame of kind `Kind.ERROR` means the socket is done (else: an event)."""
+        raise NotImplementedError
+
     def delivered(self, kind: Kind) -> bool:
         """Whether a frame of this kind also goes to the user."""
         return kind in _DELIVERED
@@ -116,7 +121,7 @@ class RtmDialect(Dialect):
             events.Pong: Kind.PONG,
             events.Goodbye: Kind.RECONNECT,
             events.TeamMigrationStarted: Kind.RECONNECT,
-            events.Error: Kind.RECONNECT,
+            events.Error: Kind.ERROR,
             events.ReconnectUrl: Kind.RECONNECT_URL,
         }
 
@@ -138,12 +143,10 @@ class RtmDialect(Dialect):
         return kind
 
     def wants_id(self, command: Any) -> bool:
-        # Slack documents these without an id; every other frame gets one, so that Slack's
-        # answer (an ack, or an error ack) names the frame it answers.
-        return not isinstance(
-            command,
-            (events.TypingCommand, events.PresenceSubCommand, events.PresenceQueryCommand),
-        )
+        # Every frame gets one, those Slack documents without it too (presence_sub, typing):
+        # Slack's error then names the frame it answers (an error ack, delivered to the user)
+        # instead of coming as an ``error`` event that names nothing.
+        return True
 
     def expects_ack(self, command: Any) -> bool:
         return isinstance(command, events.MessageCommand)
@@ -171,6 +174,9 @@ class RtmDialect(Dialect):
 
     def reply_to(self, frame: Any) -> int | None:
         return frame.reply_to  # type: ignore[no-any-return]
+
+    def ends_connection(self, frame: Any) -> bool:
+        return frame.error.code in events.RTM_ERRORS_ENDING_CONNECTION  # type: ignore[no-any-return]
 
     def reconnect_cause(self, frame: Any) -> str:
         if isinstance(frame, events.Error):

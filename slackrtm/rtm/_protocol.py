@@ -28,7 +28,8 @@ Everything that decides lives here or in the modules this one drives:
   for every setting (a pong makes `engine_due` true, so the next ping is never late);
 - sends the driver could not write (`frames_written` tells how far it got): one without an
   ack (``typing``) completes only once written, and fails with `RtmConnectionLost` otherwise;
-- reconnects: on goodbye, team migration, an ``error`` event, a lost socket, a stall, a
+- reconnects: on goodbye, team migration, an ``error`` event whose code ends the connection
+  (the schema's ``ends_connection``: other codes are events), a lost socket, a stall, a
   missing ``hello`` or an inbound frame over `RtmOptions.max_inbound_bytes`: `RetryPolicy`
   backoff with full jitter, ``Retry-After`` honoured, a fresh ``reconnect_url`` used when it has
   one and it passes the rule of ``rtm.connect``'s URL (``wss://``; ``ws://`` only on loopback
@@ -40,13 +41,11 @@ Where each part lives (each module opens with its own rules): this module is the
 (connecting, receiving, ending, and every change of state); `_state.py` holds `State` and
 `MOVES`; `_keepalive.py` judges liveness (pings, pongs, stalls, paused reading); `_sends.py`
 keeps the books of every send (ids, the size check, the queue and its pacing, deadlines,
-acks); `_reconnect.py` is the reconnect policy (waits, limits, fatal errors,
-the offered URL); `_options.py` holds `RtmOptions`, its validators and the lifecycle notices;
+acks); `_reconnect.py` is the reconnect policy (waits, limits, fatal errors, the offered
+URL); `_options.py` holds `RtmOptions`, its validators and the lifecycle notices;
 `_dialects.py` says what a frame means: `RTM_DIALECT` for Slack's RTM API (acks by ``id`` /
-``reply_to``). Socket Mode (envelopes the client acknowledges by ``envelope_id``, a
-``disconnect`` frame instead of ``goodbye``) would be another dialect on this same engine.
-
-These modules import no aiohttp, websockets or urllib3 (a test holds that line).
+``reply_to``); Socket Mode would be another dialect on this same engine. These modules
+import no aiohttp, websockets or urllib3 (a test holds that line).
 """
 
 from __future__ import annotations
@@ -372,8 +371,15 @@ class RtmProtocol:
             self.events.append(frame)
         if kind == Kind.ACK:
             reply_to, result, error = dialect.ack(frame)
-            if not self._out.acked(reply_to, result, error):
-                self._log.debug("RTM: an ack for frame %s, which is not awaited", reply_to)
+            if not self._out.acked(reply_to, result, error) and error is not None:
+                # Not awaited: a frame complete once written (typing), or one that timed out.
+                self._log.warning("RTM: Slack refused a frame no send awaits: %s", error)
+                self.events.append(frame)
+        elif kind == Kind.ERROR:
+            if dialect.ends_connection(frame):
+                self._lost(now, dialect.reconnect_cause(frame))
+            else:
+                self._log.warning("RTM: Slack sent %s", dialect.reconnect_cause(frame))
         elif kind == Kind.HELLO:
             if self._state is State.OPEN:
                 self._hello(now)

@@ -261,6 +261,13 @@ async def test_typing(emulator: Emulator, session: aiohttp.ClientSession) -> Non
     await send(bot, {"id": 1, "type": "typing", "channel": RANDOM})
     assert await recv(alice) == {"type": "user_typing", "channel": RANDOM, "user": BOT}
     await send(bot, {"id": 2, "type": "typing", "channel": GRID_CHANNEL})  # not a member
+    not_in = {"ok": False, "reply_to": 2, "error": {"code": 5, "msg": "not in channel"}}
+    assert await recv(bot) == not_in
+    await send(bot, {"id": 3, "type": "typing", "channel": "C0NOSUCH"})
+    not_found = {"ok": False, "reply_to": 3, "error": {"code": 4, "msg": "channel not found"}}
+    assert await recv(bot) == not_found
+    await send(bot, {"type": "typing", "channel": "C0NOSUCH"})  # no id: an error event
+    assert await recv(bot) == {"type": "error", "error": not_found["error"]}
     await sync_point(bot)
     await sync_point(alice)
     await sync_point(bob)

@@ -29,7 +29,8 @@ def test_the_rtm_dialect_reads_a_pongs_reply_to() -> None:
         ('{"type": "pong", "reply_to": 1}', Kind.PONG),
         ('{"type": "goodbye"}', Kind.RECONNECT),
         ('{"type": "team_migration_started"}', Kind.RECONNECT),
-        ('{"type": "error", "error": {"code": 1, "msg": "x"}}', Kind.RECONNECT),
+        ('{"type": "error", "error": {"code": 1, "msg": "x"}}', Kind.ERROR),
+        ('{"type": "error", "error": {"code": 4, "msg": "x"}}', Kind.ERROR),
         ('{"type": "reconnect_url", "url": "wss://x/y"}', Kind.RECONNECT_URL),
         ('{"type": "message", "ts": "1.0"}', Kind.EVENT),
         ('{"type": "brand_new"}', Kind.EVENT),
@@ -39,26 +40,36 @@ def test_each_frame_has_its_kind(frame: str, kind: Kind) -> None:
     assert RTM_DIALECT.kind(RTM_DIALECT.decode(frame)) is kind
 
 
-def test_the_kinds_are_distinct_ints_and_only_events_hello_and_reconnects_are_delivered() -> None:
+def test_the_kinds_are_distinct_ints_and_only_events_hello_reconnects_errors_are_delivered() -> (
+    None
+):
     assert all(isinstance(kind, int) for kind in Kind)
     assert len({int(kind) for kind in Kind}) == len(Kind)
     delivered = [kind for kind in Kind if RTM_DIALECT.delivered(kind)]
-    assert delivered == [Kind.EVENT, Kind.HELLO, Kind.RECONNECT]
+    assert delivered == [Kind.EVENT, Kind.HELLO, Kind.RECONNECT, Kind.ERROR]
+
+
+@pytest.mark.parametrize(("code", "ends"), [(1, True), (2, False), (4, False), (99, False)])
+def test_only_the_error_codes_the_schema_marks_end_the_connection(code: int, ends: bool) -> None:
+    frame = RTM_DIALECT.decode(f'{{"type": "error", "error": {{"code": {code}, "msg": "m"}}}}')
+    assert RTM_DIALECT.ends_connection(frame) is ends
 
 
 @pytest.mark.parametrize(
-    ("command", "wants_id"),
+    "command",
     [
-        (events.MessageCommand(channel="C1", text="hi"), True),
-        (events.PingCommand(), True),
-        (events.TypingCommand(channel="C1"), False),
-        (events.PresenceSubCommand(ids=("U1",)), False),
-        (events.PresenceQueryCommand(ids=("U1",)), False),
-        (events.FrameCommand(frame={"type": "anything"}), True),
+        events.MessageCommand(channel="C1", text="hi"),
+        events.PingCommand(),
+        events.TypingCommand(channel="C1"),
+        events.PresenceSubCommand(ids=("U1",)),
+        events.PresenceQueryCommand(ids=("U1",)),
+        events.FrameCommand(frame={"type": "anything"}),
     ],
 )
-def test_frames_slack_documents_without_an_id_carry_none(command: object, wants_id: bool) -> None:
-    assert RTM_DIALECT.wants_id(command) is wants_id
+def test_every_frame_carries_an_id_so_that_slacks_error_names_it(command: object) -> None:
+    # Slack documents typing and presence_sub without one; with one, a refusal comes back as
+    # an error ack naming the frame, not as an ``error`` event that names nothing.
+    assert RTM_DIALECT.wants_id(command) is True
     assert RTM_DIALECT.expects_ack(command) is isinstance(command, events.MessageCommand)
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 from typing import Any
+from unittest.mock import ANY
 
 import pytest
 
@@ -308,7 +309,7 @@ def test_presence_subscriptions_are_sent_again_first_after_each_hello() -> None:
         link = proto.socket_opened(now)
         proto.receive_text(link, HELLO, now)
         frames = sent(proto.data_to_send(now))
-        assert frames[0] == {"type": "presence_sub", "ids": ["U1", "U2"]}
+        assert frames[0] == {"type": "presence_sub", "ids": ["U1", "U2"], "id": ANY}
         assert [f["type"] for f in frames[1:]] == (["message"] if round_ == 0 else [])
         proto.connection_lost(link, now + 0.5, "dropped")
 
@@ -323,7 +324,7 @@ def test_a_subscription_queued_while_disconnected_is_not_sent_twice() -> None:
     proto.begin_connect(3.0)
     link = proto.socket_opened(3.0)
     proto.receive_text(link, HELLO, 3.0)
-    assert sent(proto.data_to_send(3.0)) == [{"type": "presence_sub", "ids": ["U2"]}]
+    assert sent(proto.data_to_send(3.0)) == [{"type": "presence_sub", "ids": ["U2"], "id": ANY}]
 
 
 # -- malformed frames --------------------------------------------------------------------------

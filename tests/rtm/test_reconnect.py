@@ -46,7 +46,10 @@ SCHEMA = Path(__file__).resolve().parents[2] / "schema"
     [
         ({"type": "goodbye"}, "goodbye"),
         ({"type": "team_migration_started"}, "team_migration_started"),
-        ({"type": "error", "error": {"code": 99, "msg": "boom"}}, "error event 99: boom"),
+        (
+            {"type": "error", "error": {"code": 1, "msg": "Socket URL has expired"}},
+            "error event 1: Socket URL has expired",
+        ),
     ],
 )
 def test_these_frames_lead_to_a_reconnect(frame: dict[str, Any], cause: str) -> None:
@@ -65,6 +68,48 @@ def test_these_frames_lead_to_a_reconnect(frame: dict[str, Any], cause: str) -> 
     link2 = proto.socket_opened(10.3, "info2") if proto.begin_connect(10.25) is None else 0
     proto.receive_text(link2, HELLO, 10.4)
     assert proto.take_events()[1] == Connected(cause, 2)
+
+
+@pytest.mark.parametrize("code", [2, 4, 99])
+def test_an_error_event_whose_code_leaves_the_socket_is_an_event(
+    code: int, caplog: pytest.LogCaptureFixture
+) -> None:
+    proto = make()
+    link = connect(proto)
+    proto.take_events()
+    frame = {"type": "error", "error": {"code": code, "msg": "channel not found"}}
+    with caplog.at_level(logging.WARNING, logger="slackrtm"):
+        proto.receive_text(link, json.dumps(frame), 1.0)
+    (event,) = proto.take_events()
+    assert isinstance(event, events.Error)
+    assert (event.error.code, event.error.msg) == (code, "channel not found")
+    assert proto.state == "connected"
+    assert proto.link == link
+    assert [r.getMessage() for r in caplog.records] == [
+        f"RTM: Slack sent error event {code}: channel not found"
+    ]
+
+
+def test_an_error_ack_no_send_awaits_is_an_event(caplog: pytest.LogCaptureFixture) -> None:
+    proto = make()
+    link = connect(proto)
+    typing = proto.send(events.TypingCommand(channel="C404"), 1.0)
+    (frame,) = [json.loads(f) for f in proto.data_to_send(1.0)]
+    proto.frames_written(1.0, 1)
+    assert typing.done and typing.error is None, "complete once written"
+    proto.take_events()
+    refusal = {"ok": False, "reply_to": frame["id"], "error": {"code": 4, "msg": "nope"}}
+    ok = {"ok": True, "reply_to": 77, "ts": "1.0"}
+    with caplog.at_level(logging.DEBUG, logger="slackrtm"):
+        proto.receive_text(link, json.dumps(refusal), 1.1)
+        proto.receive_text(link, json.dumps(ok), 1.2)
+    (event,) = proto.take_events()
+    assert isinstance(event, events.ErrorAck)
+    assert (event.reply_to, event.error.code, event.error.msg) == (frame["id"], 4, "nope")
+    assert proto.state == "connected"
+    warned = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    refused = f"error ack for frame {frame['id']}: code 4: nope"
+    assert warned == [f"RTM: Slack refused a frame no send awaits: {refused}"]
 
 
 def test_a_lost_socket_leads_to_a_reconnect() -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import math
 from typing import Any
+from unittest.mock import ANY
 
 import pytest
 
@@ -31,7 +32,7 @@ from .driving import HELLO, connect, done, make, message, sent
 # -- ids, acks, writes -------------------------------------------------------------------------
 
 
-def test_ids_are_positive_and_unique_and_only_frames_that_need_one_carry_one() -> None:
+def test_ids_are_positive_and_unique_and_every_frame_carries_one() -> None:
     proto = make()
     connect(proto)
     proto.send(message("a"), 1.0)
@@ -40,7 +41,7 @@ def test_ids_are_positive_and_unique_and_only_frames_that_need_one_carry_one() -
     proto.send(events.PresenceSubCommand(ids=("U1",)), 1.0)
     frames = sent(proto.data_to_send(1.0))
     assert [f["type"] for f in frames] == ["message", "typing", "message", "presence_sub"]
-    assert [f.get("id") for f in frames] == [1, None, 2, None]
+    assert [f.get("id") for f in frames] == [1, 2, 3, 4]
 
 
 def test_an_ack_completes_its_send_with_the_typed_ack() -> None:
@@ -375,7 +376,7 @@ def test_a_withdrawn_presence_subscription_is_still_remembered() -> None:
     assert proto.cancel(pending)
     link = proto.socket_opened(1.0, "info")
     proto.receive_text(link, HELLO, 1.0)
-    assert sent(proto.data_to_send(1.0)) == [{"type": "presence_sub", "ids": ["U1"]}]
+    assert sent(proto.data_to_send(1.0)) == [{"type": "presence_sub", "ids": ["U1"], "id": ANY}]
 
 
 def test_cancel_refuses_a_send_that_is_not_this_sessions() -> None:
@@ -508,7 +509,7 @@ def resubscribing() -> tuple[RtmProtocol, int]:
 
 def test_a_subscription_the_session_sends_again_completes_no_send() -> None:
     proto, _ = resubscribing()
-    assert sent(proto.data_to_send(3.0)) == [{"type": "presence_sub", "ids": ["U1"]}]
+    assert sent(proto.data_to_send(3.0)) == [{"type": "presence_sub", "ids": ["U1"], "id": ANY}]
     proto.frames_written(3.0, 1)
     assert proto.take_completed() == []
 

@@ -205,10 +205,10 @@ def test_team_migration_leads_to_a_reconnect(rtm: Rtm, emu: Emulator) -> None:
     reconnected(rtm, "team_migration_started")
 
 
-def test_an_error_event_leads_to_a_reconnect(rtm: Rtm, emu: Emulator) -> None:
+def test_an_error_event_that_ends_the_socket_leads_to_a_reconnect(rtm: Rtm, emu: Emulator) -> None:
     connected(rtm)
-    emu.send_event({"type": "error", "error": {"code": 99, "msg": "something broke"}})
-    seen = reconnected(rtm, "error event 99: something broke")
+    emu.send_event({"type": "error", "error": {"code": 1, "msg": "Socket URL has expired"}})
+    seen = reconnected(rtm, "error event 1: Socket URL has expired")
     assert isinstance(seen[0], events.Error)
 
 
@@ -311,6 +311,36 @@ def test_an_rtm_connect_error_that_may_pass_is_tried_again(
     retried = [e for e in seen if isinstance(e, Reconnecting) and code in e.cause]
     assert len(retried) == 1
     assert rtm.session.state == "connected"
+
+
+def test_a_typing_slack_refuses_comes_back_as_an_error_ack_and_the_socket_stays(
+    rtm: Rtm, emu: Emulator
+) -> None:
+    connected(rtm)
+    assert rtm.call("typing", "C0NOTFOUND") is None  # complete once written
+    got, seen = rtm.wait_for(lambda e: isinstance(e, events.ErrorAck))
+    assert (got.error.code, got.error.msg) == (4, "channel not found")
+    assert isinstance(got.reply_to, int) and got.reply_to > 0
+    rtm.send_message(text="still here")  # the same socket: no reconnect happened
+    assert not [e for e in seen if isinstance(e, (Disconnected, Reconnecting))]
+    assert rtm.session.state == "connected"
+    assert emu.counters.connections_open == 1
+
+
+@pytest.mark.parametrize(("code", "reconnects"), [(4, False), (99, False), (1, True)])
+def test_only_an_error_event_that_ends_the_socket_reconnects(
+    rtm: Rtm, emu: Emulator, code: int, reconnects: bool
+) -> None:
+    connected(rtm)
+    emu.send_event({"type": "error", "error": {"code": code, "msg": "m"}}, user_id=BOT)
+    got, _ = rtm.wait_for(lambda e: isinstance(e, events.Error))
+    assert got.error.code == code
+    if reconnects:
+        rtm.wait_for(lambda e: isinstance(e, Connected) and e.cause == "error event 1: m")
+    else:
+        emu.send_event({"type": "goodbye"}, user_id=BOT)  # a marker: it comes next
+        _, seen = rtm.wait_for(lambda e: isinstance(e, events.Goodbye))
+        assert seen == []
 
 
 def test_subscriptions_are_restored_after_a_reconnect(rtm: Rtm, emu: Emulator) -> None:

@@ -176,7 +176,7 @@ class RtmDialect(Dialect):
         return frame.reply_to  # type: ignore[no-any-return]
 
     def ends_connection(self, frame: Any) -> bool:
-        return frame.error.code in events.RTM_ERRORS_ENDING_CONNECTION  # type: ignore[no-any-return]
+        return frame.error.code in events.RTM_ERRORS_ENDING_CONNECTION
 
     def reconnect_cause(self, frame: Any) -> str:
         if isinstance(frame, events.Error):

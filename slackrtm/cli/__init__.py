@@ -185,6 +185,12 @@ def _add_slack_commands(command: _Command) -> None:
     sub.add_argument(
         "--count", type=_at_least_one, metavar="N", help="stop after N events (default: Ctrl-C)"
     )
+    sub.add_argument(
+        "--stats",
+        type=_positive,
+        metavar="SECONDS",
+        help="print the session's health (rtm.stats) every SECONDS seconds",
+    )
     sub.set_defaults(run=listen)
 
     sub = command("send", "send one message on an RTM session and print its ack", "client", "json")

@@ -17,16 +17,20 @@ import os
 import signal
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import attrs
+
+from .._exceptions import RtmSessionClosed
 from .._generated import RtmConnectResponse
 from .._web.limits import TOKEN_ENVIRONMENT
 from .._web.policy import RetryPolicy
 from ..sync import Client
 from ._errors import CliError, ExitCode, usage_error
-from ._output import Output, event_json, redact_url, to_wire
+from ._output import Output, event_json, redact_url, stats_line, to_wire
 
 __all__ = ["connect", "emulator", "listen", "make_client", "send", "show_connection"]
 
@@ -115,6 +119,38 @@ def _sigterm_as_interrupt() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
+_STATS_DUE = object()
+"""What `_events` yields when ``--stats`` is due."""
+
+
+def _events(rtm: Any, every: float | None) -> Iterator[Any]:
+    """The session's events; with `every`, `_STATS_DUE` each `every` seconds among them."""
+    if every is None:
+        yield from rtm
+        return
+    due = time.monotonic() + every
+    while True:
+        left = due - time.monotonic()
+        if left <= 0:
+            due = time.monotonic() + every
+            yield _STATS_DUE
+            continue
+        try:
+            event = rtm.next_event(timeout=left)
+        except TimeoutError:
+            continue  # the stats are due now
+        except RtmSessionClosed:
+            return  # closed, as the plain iteration ends
+        yield event
+
+
+def _show_stats(stats: Any, args: argparse.Namespace, out: Output) -> None:
+    if args.json:
+        out.json({"kind": "RtmStats", **attrs.asdict(stats)})
+    else:
+        out.note(stats_line(stats))
+
+
 def listen(args: argparse.Namespace, out: Output) -> int:
     """`slackrtm listen`: stream events until Ctrl-C, SIGTERM or ``--count`` events."""
     seen = 0
@@ -130,7 +166,10 @@ def listen(args: argparse.Namespace, out: Output) -> int:
                     f"listening as {rtm.self_.name} ({rtm.self_.id}) on {rtm.team.name}; "
                     "Ctrl-C to stop"
                 )
-                for event in rtm:
+                for event in _events(rtm, args.stats):
+                    if event is _STATS_DUE:
+                        _show_stats(rtm.stats, args, out)
+                        continue
                     # Counted before it is written: once a reader sees a line, Ctrl-C's
                     # "closed after N events" counts it.
                     seen += 1

@@ -225,3 +225,23 @@ def event_line(event: Any, out: Output | None = None) -> str:
     if text is not None:
         parts.append(_compact(text))
     return " ".join(parts)
+
+
+def _seconds(value: float | None) -> str:
+    if value is None:
+        return "-"
+    return f"{value * 1000:.1f} ms" if value < 1 else f"{value:.1f} s"
+
+
+def stats_line(stats: Any) -> str:
+    """An `RtmStats` as one readable line (``slackrtm listen --stats``)."""
+    causes = ", ".join(f"{cause} x{n}" for cause, n in stats.disconnect_causes.items())
+    return (
+        f"stats: {stats.state}, up {_seconds(stats.uptime)}, "
+        f"connected for {_seconds(stats.connected_for)}, ping {_seconds(stats.ping_rtt)}, "
+        f"last frame {_seconds(stats.last_frame_age)} ago; {stats.connects} connects, "
+        f"{stats.disconnects} disconnects{f' ({causes})' if causes else ''}, "
+        f"{stats.failed_attempts} failed attempts; {stats.events_in} events in; "
+        f"{stats.sends} sends: {stats.acked} acked, {stats.written} written, "
+        f"{stats.failed} failed; {stats.replayed} replayed"
+    )

@@ -21,6 +21,7 @@ from ._options import (
     Reconnecting,
     RtmOptions,
 )
+from ._stats import RtmStats
 
 if TYPE_CHECKING:
     from .aio import AsyncRtmSession as AsyncRtmSession
@@ -36,6 +37,7 @@ __all__ = [
     "Lifecycle",
     "Reconnecting",
     "RtmOptions",
+    "RtmStats",
     *_LAZY,
 ]
 __getattr__, __dir__ = lazy_names(__name__, _LAZY)

@@ -57,6 +57,7 @@ class Keepalive:
         "paused",
         "ping_due",
         "ping_id",
+        "ping_sent_at",
         "pong_deadline",
         "rearmed",
         "resume_at",
@@ -69,6 +70,8 @@ class Keepalive:
         self.resume_at = options.max_buffered // 2
         self.last_received = 0.0
         self.ping_id: int | None = None
+        self.ping_sent_at: tuple[int | None, float] | None = None
+        """The last ping's id and when it went out (kept after its pong: see `pong_for`)."""
         self.pong_deadline: float | None = None
         self.ping_due = False
         self.paused = False
@@ -101,7 +104,20 @@ class Keepalive:
         """The due ping was handed to the driver; its pong is awaited from `now`."""
         self.ping_due = False
         self.ping_id = ping_id
+        self.ping_sent_at = (ping_id, now)
         self.pong_deadline = now + self.options.pong_timeout
+
+    def pong_for(self, reply_to: int | None) -> float | None:
+        """When the ping a pong answers went out, once; None for a pong of another ping.
+
+        (Any frame ends the wait for a pong, the pong itself included, before the engine
+        learns it is one: so the last ping is remembered apart from `ping_id`.)
+        """
+        sent = self.ping_sent_at
+        if sent is None or sent[0] != reply_to:
+            return None
+        self.ping_sent_at = None
+        return sent[1]
 
     def deadline(self) -> float | None:
         """When the engine must tick again for liveness (while connected); None: never."""

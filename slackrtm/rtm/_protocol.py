@@ -18,34 +18,22 @@ Everything that decides lives here or in the modules this one drives:
 - states: `State`, changed only through one checked move (`MOVES` lists the allowed ones);
   a move not in it is a bug of the core and raises `RuntimeError` naming both states;
 - ids: positive, increasing over the whole session, so unique per connection too;
-- sends: the frame-size check (nothing sent when too large), a token bucket pacing writes
-  (`RtmOptions.send_rate` sustained, `send_burst` at once), a deadline per send; a send made
-  while disconnected waits for the next ``hello`` or fails at its deadline, never dropped;
-- acks: matched by ``reply_to``; an error ack fails its send with `RtmErrorAck`; a socket lost
-  before the ack fails it with `RtmConnectionLost` (delivery unknown, not sent again);
-- keepalive: a ping after `ping_interval` seconds without an inbound frame, a pong deadline of
-  `pong_timeout`; any inbound frame proves liveness. A stall is found within the sum of both,
-  for every setting (a pong makes `engine_due` true, so the next ping is never late);
-- sends the driver could not write (`frames_written` tells how far it got): one without an
-  ack (``typing``) completes only once written, and fails with `RtmConnectionLost` otherwise;
+- sends, acks and what a lost socket means for them: the outbox (`_sends.py`, its rules);
+- keepalive: a stall is found within ``ping_interval + pong_timeout`` for every setting (a pong
+  makes `engine_due` true, so the next ping is never late; `_keepalive.py`);
 - reconnects: on goodbye, team migration, an ``error`` event whose code ends the connection
-  (the schema's ``ends_connection``: other codes are events), a lost socket, a stall, a
-  missing ``hello`` or an inbound frame over `RtmOptions.max_inbound_bytes`: `RetryPolicy`
-  backoff with full jitter, ``Retry-After`` honoured, a fresh ``reconnect_url`` used when it has
-  one and it passes the rule of ``rtm.connect``'s URL (``wss://``; ``ws://`` only on loopback
-  or with ``allow_insecure``); fatal auth errors end the session with that error;
+  (the schema's ``ends_connection``), a lost socket, a stall, a missing ``hello`` or a frame
+  over `RtmOptions.max_inbound_bytes`; the waits and what ends the session: `_reconnect.py`;
 - presence subscriptions: remembered and sent again after every ``hello``;
 - lifecycle notices (`Connected`, `Disconnected`, `Reconnecting`) in the event stream.
 
-Where each part lives (each module opens with its own rules): this module is the engine
-(connecting, receiving, ending, and every change of state); `_state.py` holds `State` and
-`MOVES`; `_keepalive.py` judges liveness (pings, pongs, stalls, paused reading); `_sends.py`
-keeps the books of every send (ids, the size check, the queue and its pacing, deadlines,
-acks); `_reconnect.py` is the reconnect policy (waits, limits, fatal errors, the offered
-URL); `_options.py` holds `RtmOptions`, its validators and the lifecycle notices;
-`_dialects.py` says what a frame means: `RTM_DIALECT` for Slack's RTM API (acks by ``id`` /
-``reply_to``); Socket Mode would be another dialect on this same engine. These modules
-import no aiohttp, websockets or urllib3 (a test holds that line).
+Each part lives in a module of its own, which opens with its rules: this one is the engine
+(connecting, receiving, ending, every change of state); `_state.py` (`State`, `MOVES`),
+`_keepalive.py` (liveness), `_sends.py` (the books of every send), `_reconnect.py` (waits,
+limits, fatal errors, the offered URL), `_options.py` (`RtmOptions`, the notices), `_stats.py`
+(the health counts), `_dialects.py` (what a frame means: `RTM_DIALECT`; Socket Mode would be
+another dialect on this same engine). These modules import no aiohttp, websockets or
+urllib3 (a test holds that line).
 """
 
 from __future__ import annotations
@@ -64,6 +52,7 @@ from ._options import Connected, Disconnected, Reconnecting, RtmOptions, check_s
 from ._reconnect import Reconnects, ends_at_once
 from ._sends import Outbox, Pending
 from ._state import MOVES, State
+from ._stats import RtmStats, StatsBook
 
 __all__ = ["RtmProtocol"]
 
@@ -108,7 +97,8 @@ class RtmProtocol:
         self.connects = 0
         self._log = logger if logger is not None else log
         self._links = 0  # pragma: no mutate (link numbers are opaque, only compared)
-        self._out = Outbox(dialect, self.options)
+        self._book = StatsBook()
+        self._out = Outbox(dialect, self.options, self._book)
         # The outbox's queue and completions (never replaced), read per frame without a hop.
         self._queue = self._out.queue
         self._completed = self._out.completed
@@ -159,6 +149,11 @@ class RtmProtocol:
     def take_completed(self) -> list[Pending]:
         """Sends completed (acked, written, failed or timed out) since the last call."""
         return self._out.take_completed()
+
+    def stats(self, now: float) -> RtmStats:
+        """The session's health in numbers at `now` (see `RtmStats`)."""
+        last = self._keep.last_received if self.link is not None else None
+        return self._book.snapshot(now, self._state, self.connects, last)
 
     @property
     def closed(self) -> bool:
@@ -232,6 +227,7 @@ class RtmProtocol:
         if not self.connect_due(now):
             raise RuntimeError(f"no connection attempt is due (state {self._state})")
         self._move(State.CONNECTING)
+        self._book.started(now)
         self._reconnect_at = None
         return self._reconnects.take_url(now)
 
@@ -252,6 +248,7 @@ class RtmProtocol:
             self._end(now, error)
             return
         self._reconnects.failed()
+        self._book.failed_attempts += 1
         self._schedule(now, f"{stage} failed: {error}", error)
 
     def socket_opened(self, now: float, info: Any = None) -> int:
@@ -286,16 +283,14 @@ class RtmProtocol:
         A malformed frame is logged and skipped; it never ends the session.
 
         Returns:
-            Whether the driver has more to do than deliver `events`. False only after a
-            plain event (or nothing) while connected, with no send completed and none queued:
-            then the engine need not wake. True after anything else (an ack, ``hello``, a
-            pong, a skipped frame, a frame of a socket being replaced, a change of state),
-            and while sends wait to be written.
+            Whether the driver has more to do than deliver `events`: False only after a plain
+            event while connected, with no send completed or queued (the engine need not wake).
         """
         if link != self.link:
             return True  # a socket being replaced: its late frames are not acted on
         keep = self._keep
         keep.last_received = now
+        self._book.events_in += 1
         if keep.ping_id is not None or keep.ping_due:
             keep.reset()
         try:
@@ -345,7 +340,7 @@ class RtmProtocol:
                 frame = decode(text)
             except SlackFrameError as exc:
                 self._log.warning("RTM: skipped a malformed frame: %s", exc)
-                return index
+                break
             kind = kind_of(type(frame))
             if kind is None:
                 kind = self._kind(frame)
@@ -353,7 +348,8 @@ class RtmProtocol:
                 append(frame)
                 continue
             self._receive_other(frame, kind, now)
-            return index
+            break
+        self._book.events_in += index - start
         return index
 
     def _kind(self, frame: object) -> Kind:
@@ -380,6 +376,8 @@ class RtmProtocol:
                 self._lost(now, dialect.reconnect_cause(frame))
             else:
                 self._log.warning("RTM: Slack sent %s", dialect.reconnect_cause(frame))
+        elif kind == Kind.PONG:
+            self._book.pong(self._keep.pong_for(dialect.reply_to(frame)), now)
         elif kind == Kind.HELLO:
             if self._state is State.OPEN:
                 self._hello(now)
@@ -401,6 +399,7 @@ class RtmProtocol:
         self.connects += 1
         self._hello_deadline = None
         self._reconnects.connected(now)
+        self._book.connected(now)
         self._keep.connected()
         presence_ids = self.dialect.presence_ids
         out = self._out
@@ -429,9 +428,8 @@ class RtmProtocol:
     def inbound_too_large(self, link: int, now: float) -> None:
         """The socket `link` ended because Slack sent a frame over `RtmOptions.max_inbound_bytes`.
 
-        The driver's WebSocket library refused it from the frame's header and closed the
-        socket (code 1009); each driver maps its library's own report of that here, so that
-        both tell it in the same words, decided here.
+        Each driver maps its library's report of that (code 1009) here: the words are decided
+        here, the same in both forms.
         """
         if link != self.link or self._state is State.CLOSED:
             return
@@ -569,6 +567,7 @@ class RtmProtocol:
         """The current socket is over; before its ``hello``, that attempt failed."""
         if self._state is State.OPEN:
             self._reconnects.failed()
+            self._book.failed_attempts += 1
         self._drop(now, cause)
 
     def _drop(self, now: float, cause: str) -> None:
@@ -580,6 +579,7 @@ class RtmProtocol:
         self._out.lose_inflight(cause)
         if was_connected:
             self._reconnects.disconnected(now)
+            self._book.disconnected(cause)
             self._log.info("RTM: disconnected (%s)", cause)
             self.events.append(Disconnected(cause))
         self._schedule(now, cause, None)

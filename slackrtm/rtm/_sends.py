@@ -36,6 +36,7 @@ import attrs
 from .._exceptions import RtmConnectionLost, RtmFrameTooLarge, RtmSendTimeout, SlackError
 from ._dialects import Dialect
 from ._options import RtmOptions
+from ._stats import StatsBook
 
 __all__ = ["Outbox", "Pending"]
 
@@ -108,10 +109,15 @@ class Outbox:
     Args:
         dialect: How commands are encoded, and which carry an id or await an ack.
         options: The frame limit and the pacing (``send_rate``, ``send_burst``).
+        book: Where sends and completions are counted; a book of its own when None.
     """
 
-    def __init__(self, dialect: Dialect, options: RtmOptions) -> None:
+    def __init__(
+        self, dialect: Dialect, options: RtmOptions, book: StatsBook | None = None
+    ) -> None:
         """Empty; the first id is 1."""
+        self.book = book if book is not None else StatsBook()
+        """Where each send and its completion is counted (`RtmProtocol.stats`)."""
         self._dialect = dialect
         self._max_frame_bytes = options.max_frame_bytes
         rate = options.send_rate
@@ -154,6 +160,7 @@ class Outbox:
             expects_ack=dialect.expects_ack(command),
         )
         self.queue.append(pending)
+        self.book.sends += 1
         if not math.isinf(pending.deadline):
             self._seq += 1  # pragma: no mutate (any step keeps the order)
             heapq.heappush(self._deadlines, (pending.deadline, self._seq, pending))
@@ -294,6 +301,7 @@ class Outbox:
         pending.result = result
         pending.error = error
         self.completed.append(pending)
+        self.book.completed(pending.expects_ack, error)
 
     def take_completed(self) -> list[Pending]:
         """Sends completed (acked, written, failed or timed out) since the last call."""

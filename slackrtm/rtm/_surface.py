@@ -29,6 +29,7 @@ from ._arguments import checked_command, message_command, presence_command, typi
 from ._options import RtmOptions, check_seconds
 from ._protocol import RtmProtocol
 from ._sends import Pending
+from ._stats import RtmStats
 
 __all__ = [
     "Handlers",
@@ -236,6 +237,17 @@ class SessionSurface(Generic[_Opener, _Result, _Done]):
         reconnect) or ``closed``.
         """
         return self._proto.state
+
+    @property
+    def stats(self) -> RtmStats:
+        """The session's health in numbers now, as an `RtmStats` snapshot.
+
+        Uptime, the last ping's round trip, the newest frame's age, connects and disconnects
+        with their causes, events in, sends with their acks and failures. Reading it never
+        blocks and never waits for the session's thread or task: it reads a few counters (a
+        read racing the session's own thread may see a send counted a moment late).
+        """
+        return self._proto.stats(self._clock())
 
     # -- what waits: each driver's, in its form (``await`` in the async one); the docs are here ---
 

@@ -316,3 +316,58 @@ def test_listen_reconnects_after_a_goodbye_and_its_json_lines_say_so(
     assert code == 0
     rest = proc.stderr.read().splitlines()
     assert rest == [f"closed after {len(seen)} events"]
+
+
+def _listen(cli: Cli, *args: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "slackrtm", "listen", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**cli.environment(), "PYTHONUNBUFFERED": "1"},
+        cwd=ROOT,
+    )
+
+
+def test_listen_stats_prints_the_sessions_health_among_json_lines(cli: Cli, emu: Emulator) -> None:
+    proc = _listen(cli, "--json", "--stats", "0.2")
+    assert proc.stdout is not None and proc.stderr is not None
+    try:
+        assert "listening as emubot" in proc.stderr.readline()
+        stats = []
+        for line in proc.stdout:
+            item = json.loads(line)
+            if item.get("kind") == "RtmStats":
+                stats.append(item)
+                if len(stats) == 2:
+                    break
+        assert [s["connects"] for s in stats] == [1, 1]
+        assert stats[0]["state"] == "connected" and stats[0]["events_in"] >= 1
+        assert stats[1]["uptime"] > stats[0]["uptime"]
+    finally:
+        proc.send_signal(signal.SIGINT)
+        code = proc.wait(timeout=TIMEOUT)
+    assert code == 0
+    assert "Traceback" not in proc.stderr.read()
+
+
+def test_listen_stats_is_a_readable_line_on_stderr(cli: Cli) -> None:
+    proc = _listen(cli, "--stats", "0.2")
+    assert proc.stderr is not None
+    try:
+        assert "listening as emubot" in proc.stderr.readline()
+        line = proc.stderr.readline()
+        assert line.startswith("stats: connected, up "), line
+        assert "1 connects, 0 disconnects" in line and "0 sends" in line
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=TIMEOUT)
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "nan", "soon"])
+def test_listen_refuses_stats_that_are_not_a_positive_number_of_seconds(
+    cli: Cli, value: str
+) -> None:
+    result = cli("listen", "--stats", value)
+    assert result.code == ExitCode.USAGE, result
+    assert "--stats" in result.stderr and "positive number of seconds" in result.stderr

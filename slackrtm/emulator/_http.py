@@ -274,6 +274,8 @@ class _Handlers:
     ) -> _Answer:
         """rtm.connect: the Tier 1 rate limit, then a single-use socket URL."""
         state = self._state
+        if state.hub.in_outage:
+            return _Answer(503, error_body(ErrorCode.SERVICE_UNAVAILABLE.value, warnings))
         retry_after = state.rate_limit(token)
         if retry_after is not None:
             state.stats.rate_limited += 1
@@ -301,6 +303,9 @@ class _Handlers:
     async def socket(self, request: web.Request) -> web.StreamResponse:
         """The RTM socket: a ticket taken once, then the `Hub` serves it until it closes."""
         state = self._state
+        if state.hub.in_outage:
+            log.info("GET %s<ticket> -> 503, an outage", SOCKET_PREFIX)
+            raise web.HTTPServiceUnavailable(text="outage")
         # aiohttp refuses a message of max_msg_size bytes or more; Slack allows up to the limit.
         ws = web.WebSocketResponse(
             autoping=False,

@@ -315,6 +315,8 @@ class Hub:
         self.stall_pings = False
         self.reply_delay = 0.0
         self.expire_next = 0
+        self.outage_until = 0.0
+        """Until when (monotonic) an outage refuses sockets and ``rtm.connect``."""
         self._numbers = 0
 
     @property
@@ -444,7 +446,8 @@ class Hub:
         if len(text) > limits.max_text_length:
             self._fail(conn, frame, RtmError.MESSAGE_TOO_LONG)
             return
-        ts = self.clock.next()
+        us = self.clock.reserve()
+        ts = format_ts(us)
         if "id" in frame:
             conn.send_json({"ok": True, "reply_to": frame["id"], "ts": ts, "text": text})
         event = {
@@ -459,7 +462,37 @@ class Hub:
             event["thread_ts"] = frame["thread_ts"]
             if frame.get("reply_broadcast") is True:
                 event["subtype"] = "thread_broadcast"
+        self.workspace.history.add(channel.id, us, event)
         self._deliver(event, channel.members, skip=conn)
+
+    def post_message(self, channel_id: str, text: str, user_id: str) -> str:
+        """Post a message as `user_id`: kept in history, sent to the members' sockets; its ts."""
+        channel = self.workspace.channels[channel_id]
+        us = self.clock.reserve()
+        event = {
+            "type": "message",
+            "channel": channel.id,
+            "user": user_id,
+            "text": text,
+            "ts": format_ts(us),
+            "team": channel.team_id,
+        }
+        self.workspace.history.add(channel.id, us, event)
+        self._deliver(event, channel.members)
+        return str(event["ts"])
+
+    @property
+    def in_outage(self) -> bool:
+        """Whether an outage refuses sockets and ``rtm.connect`` now."""
+        return time.monotonic() < self.outage_until
+
+    def begin_outage(self, seconds: float) -> int:
+        """Drop every socket and refuse new ones for `seconds`; returns the sockets dropped."""
+        self.outage_until = time.monotonic() + seconds
+        conns = list(self.connections.values())
+        for conn in conns:
+            conn.abort()
+        return len(conns)
 
     @staticmethod
     def _fail(conn: Connection, frame: Mapping[str, Any], code: RtmError) -> None:
@@ -534,7 +567,11 @@ class Hub:
         prefix = prefix[:-1] + ',"ts":"'
         suffix = '","team":' + _dumps(team_id) + "}"
         if n > 0:
-            burst = _Burst(prefix, suffix, self.clock.reserve(n), n)
+            first = self.clock.reserve(n)
+            burst = _Burst(prefix, suffix, first, n)
+            if channel_id in channels:
+                fields = {"user": user_id, "text": text, "team": team_id}
+                self.workspace.history.add(channel_id, first, fields, count=n)
             for conn in targets:
                 conn.send_burst(burst)
         return len(targets)

@@ -21,6 +21,7 @@ from ._options import (
     Reconnecting,
     RtmOptions,
 )
+from ._replay import ReplayOptions, ReplaySkipped
 
 if TYPE_CHECKING:
     from .aio import AsyncRtmSession as AsyncRtmSession
@@ -35,6 +36,8 @@ __all__ = [
     "Disconnected",
     "Lifecycle",
     "Reconnecting",
+    "ReplayOptions",
+    "ReplaySkipped",
     "RtmOptions",
     *_LAZY,
 ]

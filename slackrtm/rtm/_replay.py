@@ -257,7 +257,7 @@ class Replay:
                 continue
             oldest = self.newest.get(channel, self._start or "0")
             if taken >= self.options.max_conversations:
-                reason = f"over {self.options.max_conversations} conversations"
+                reason = f"over {self.options.max_conversations} conversations this reconnect"
                 out.append(ReplaySkipped(channel, oldest, None, reason))
                 continue
             taken += 1

@@ -31,6 +31,7 @@ RUN_ELSEWHERE = (
     "ws = client.workspace()",  # test_workspace
     "ws = await client.workspace(",  # test_workspace
     "for event in rtm:",  # rtm/test_readme_session (sync and async)
+    "client.rtm(replay=ReplayOptions(max_messages=500))",  # rtm/test_replay
 )
 
 

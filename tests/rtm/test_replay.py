@@ -7,6 +7,7 @@ emulator here has a third channel the bot is in, so that three conversations are
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -16,8 +17,9 @@ import pytest
 from slackrtm import RetryPolicy, events
 from slackrtm.emulator import EmulatedWorkspace, Emulator, Limits
 from slackrtm.rtm import Connected, ReplayOptions, ReplaySkipped
+from tests.readme.test_readme import BLOCKS, exported_environment, run
 
-from .conftest import BOT, GENERAL, RANDOM, Rtm, connected
+from .conftest import BOT, GENERAL, RANDOM, Rtm, connected, rtm_threads
 
 THIRD = "C0EMU0003"
 CHANNELS = (GENERAL, RANDOM, THIRD)
@@ -204,3 +206,31 @@ def test_a_rate_limited_history_call_waits_its_retry_after(rtm: Rtm, emu: Emulat
 def test_replay_must_be_a_bool_or_replay_options(rtm: Rtm) -> None:
     with pytest.raises(TypeError, match="replay must be a bool or a ReplayOptions"):
         rtm.open(replay="yes")
+
+
+def test_the_readme_replay_example_runs_unchanged(
+    emu: Emulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (code,) = [b for b in BLOCKS if "client.rtm(replay=ReplayOptions(max_messages=500))" in b]
+    exported_environment(emu, monkeypatch)
+
+    def traffic() -> None:
+        # Once the example is connected: a live message, an outage with one posted meanwhile,
+        # and once it is back, "bye".
+        while emu.counters.connections_open < 1:
+            time.sleep(0.01)
+        total = emu.counters.connections_total
+        emu.post_message(GENERAL, "seen live")
+        time.sleep(0.5)
+        emu.outage(0.5)
+        emu.post_message(GENERAL, "posted while away")
+        while emu.counters.connections_total == total or emu.counters.connections_open < 1:
+            time.sleep(0.01)
+        emu.post_message(GENERAL, "bye")
+
+    poster = threading.Thread(target=traffic)
+    poster.start()
+    printed = run(code)
+    poster.join()
+    assert printed.splitlines() == ["missed while away: posted while away"]
+    assert rtm_threads() == []

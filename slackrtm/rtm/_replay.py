@@ -189,6 +189,7 @@ class Replay:
         self._jobs: dict[str, _Job] = {}
         self._queue: list[str] = []
         self._inflight: HistoryCall | None = None
+        self._inflight_job: _Job | None = None
         self._budget = options.max_messages
         self._bucket = _Bucket(options.rate, options.burst)
         self._resume_at = 0.0
@@ -286,6 +287,7 @@ class Replay:
         if job.cursor:
             arguments["cursor"] = job.cursor
         self._inflight = HistoryCall(job.channel, arguments)
+        self._inflight_job = job
         self.calls += 1
         return self._inflight
 
@@ -303,11 +305,10 @@ class Replay:
         Returns:
             The events to deliver now: a finished conversation's messages, notices.
         """
-        self._inflight = None
-        job = self._jobs.get(call.channel)
+        job, self._inflight, self._inflight_job = self._inflight_job, None, None
         out: list[object] = []
-        if job is None:
-            return out
+        if job is None or self._jobs.get(call.channel) is not job:
+            return out  # its job ended meanwhile (too many live messages held)
         if error is not None:
             self._failed(job, error, now, out)
             return out

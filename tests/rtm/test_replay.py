@@ -234,3 +234,22 @@ def test_the_readme_replay_example_runs_unchanged(
     poster.join()
     assert printed.splitlines() == ["missed while away: posted while away"]
     assert rtm_threads() == []
+
+
+def test_a_slow_history_call_holds_only_its_conversation_and_never_the_keepalive(
+    rtm: Rtm, emu: Emulator
+) -> None:
+    # FAST: a stall is found within 1 s, so a keepalive held up by the 2 s call would show.
+    connected(rtm, replay=ReplayOptions(conversations=[GENERAL]))
+    emu.post_message(GENERAL, "g before")
+    _collect(rtm, {"g before"}, quiet=0.0)
+    emu.faults.web(delay=2.0, method="conversations.history")
+    emu.outage(0.2)
+    emu.post_message(GENERAL, "g during")
+    rtm.wait_for(_reconnected, timeout=20.0)
+    emu.post_message(RANDOM, "r live")
+    emu.post_message(GENERAL, "g live")
+    got = _collect(rtm, {"g during", "g live", "r live"})
+    texts = [m.text for m in _messages(got)]
+    assert texts.index("r live") < texts.index("g during") < texts.index("g live"), texts
+    assert not [e for e in got if isinstance(e, Connected)], "no reconnect during the call"

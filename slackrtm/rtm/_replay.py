@@ -46,12 +46,16 @@ import attrs
 
 from .. import events
 from .._exceptions import RateLimited, SlackApiError, SlackError
+from .._generated.codes import ErrorCode
 from ._options import Connected
 from ._sends import _Bucket
 
 __all__ = ["HistoryCall", "Replay", "ReplayOptions", "ReplaySkipped", "replay_options"]
 
-_REFUSED = frozenset({"missing_scope", "not_in_channel", "channel_not_found"})
+_REFUSED = frozenset(
+    code.value
+    for code in (ErrorCode.MISSING_SCOPE, ErrorCode.NOT_IN_CHANNEL, ErrorCode.CHANNEL_NOT_FOUND)
+)
 """Codes after which a conversation is not asked for again: retrying cannot help."""
 
 

@@ -3,7 +3,8 @@
 Two tasks per session, as in the sync driver's two threads: the engine (ticks the core at its
 deadlines, writes what it gives, starts connection attempts) and one link task per socket
 (``rtm.connect`` through the `AsyncClient`, the handshake on the client's own aiohttp session,
-then reading frames into the core). Every decision is in `_protocol.RtmProtocol`.
+then reading frames into the core); with replay on, a third makes its history calls
+(`_replay_loops.replay_task`). Every decision is in `_protocol.RtmProtocol` and `_replay`.
 """
 
 from __future__ import annotations
@@ -284,7 +285,8 @@ class AsyncRtmSession(SessionSurface[AsyncSocketOpener, Awaitable[Any], Awaitabl
     def _settle(self) -> None:
         """Wake the iterator when there are events (or the end), and the completed senders.
 
-        The events are in the buffer already: it is the core's queue.
+        The events are in the buffer already: it is the core's queue (with replay on, they
+        are moved to it here, through the replay core).
         """
         proto = self._proto
         replay = self._replay

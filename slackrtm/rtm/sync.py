@@ -4,7 +4,8 @@ Two threads per session, as in the async driver's two tasks: the engine (ticks t
 deadlines, writes what it gives, starts connection attempts) and one link thread per socket
 (``rtm.connect`` through the `Client`, the handshake, then reading frames into the core), so
 that keepalive, acks and reconnects go on while the user is not iterating. One lock guards the
-core; I/O happens outside it. Every decision is in `_protocol.RtmProtocol`.
+core; I/O happens outside it. With replay on, a third thread makes its history calls
+(`_replay_loops.replay_thread`). Every decision is in `_protocol.RtmProtocol` and `_replay`.
 """
 
 from __future__ import annotations

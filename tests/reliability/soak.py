@@ -6,7 +6,7 @@ message a second and wait for each ack, while an injector picks a fault every on
 seconds (each kind once a round, in a random order): a dropped socket, a stall (no pongs, no
 acks), a goodbye, a garbage frame, 429 or 5xx from ``rtm.connect`` on the next reconnect, or an
 expired socket URL. ``--outages``: replay on, outages of 1-3 s too, and a third party posting
-4 times a second; every message in the channel after a session connected (but its own) must
+4 times a second; every message in the channel after the first a session got (but its own) must
 reach it once, live or replayed (one it never saw is **lost**).
 
 Every send ends one of three ways: acked, failed with one of the SDK's typed errors, or
@@ -43,7 +43,6 @@ from slackrtm import AsyncClient, Client, RetryPolicy, SlackError
 from slackrtm.emulator import Emulator, Limits
 from slackrtm.emulator._history import History
 from slackrtm.rtm import Connected, ReplaySkipped, RtmOptions
-from slackrtm.rtm._replay import wall_ts
 
 CHANNEL = "C0EMU0001"
 
@@ -96,7 +95,7 @@ class SessionLog:
     events: int = 0
     user: str = ""
     since: str = ""
-    """The ts after which every message in the channel (but its own) must reach it."""
+    """The first message's ts: every later one in the channel, but its own, must reach it."""
     replayed: int = 0
     skipped: int = 0
 
@@ -234,7 +233,7 @@ class _Sync:
 
     def start(self) -> None:
         self.session.connect()
-        self.log.user, self.log.since = self.session.self_.id, wall_ts(time.time())
+        self.log.user = self.session.self_.id
         for target, name in ((self._send, "soak-sync-send"), (self._consume, "soak-sync-read")):
             thread = threading.Thread(target=target, name=name)
             thread.start()
@@ -297,7 +296,7 @@ class _Async:
         self.client = AsyncClient(token=self.token, base_url=self.emu.base_url, timeout=5.0)
         self.session = self.client.rtm(options=OPTIONS, replay=self.replay)
         await self.session.connect()
-        self.log.user, self.log.since = self.session.self_.id, wall_ts(time.time())
+        self.log.user = self.session.self_.id
         self.tasks = [asyncio.create_task(self._send()), asyncio.create_task(self._consume())]
 
     async def _send(self) -> None:
@@ -349,6 +348,7 @@ def _note(log: SessionLog, event: Any) -> None:
     text = getattr(event, "text", None)
     if getattr(event, "type", None) == "message" and isinstance(text, str):
         log.texts[text] += 1
+        log.since = log.since or event.ts
         log.replayed += bool(getattr(event, "replayed", False))
     log.skipped += isinstance(event, ReplaySkipped)
 
@@ -566,7 +566,7 @@ def _missed(emu: Emulator, logs: list[SessionLog]) -> int:
     missed = 0
     for message in map(History.as_json, messages):
         for log in logs:
-            if message.get("user") != log.user and message["ts"] > log.since:
+            if message.get("user") != log.user and log.since and message["ts"] > log.since:
                 missed += log.texts[message["text"]] == 0
     return missed
 

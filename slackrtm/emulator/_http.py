@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
@@ -187,6 +188,7 @@ def _recorded(request: web.Request, call: _Call) -> RecordedRequest:
         token_in_url="token" in request.query,
         headers=headers,
         peer=f"{peername[0]}:{peername[1]}" if peername else None,
+        at=time.monotonic(),
     )
 
 

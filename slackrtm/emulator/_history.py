@@ -66,11 +66,6 @@ class History:
         with self._lock:
             return sum(run.count for run in self._runs.get(channel, ()))
 
-    def clear(self) -> None:
-        """Forget every message."""
-        with self._lock:
-            self._runs.clear()
-
     def page(
         self, channel: str, low: int, high: int | None, limit: int
     ) -> tuple[list[dict[str, Any]], int | None]:

@@ -240,7 +240,12 @@ def _frame_class(frame: Frame, base: str) -> list[str]:
     else:
         consts = [f"    TYPE: ClassVar[str] = {quote(frame.discriminator)}"]
         fields = frame.fields
-    return _class(frame.class_name, base, frame.summary, consts, fields)
+    out = _class(frame.class_name, base, frame.summary, consts, fields)
+    for name, description in frame.marks:
+        # Set by the session, never read: the readers' tables know wire names only.
+        out.append(f'    {name}: bool = attrs.field(default=False, metadata={{"role": "mark"}})')
+        out += paragraph_docstring(description, "    ")
+    return out
 
 
 def _classes(frames: Frames) -> list[str]:

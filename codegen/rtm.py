@@ -96,6 +96,8 @@ class Frame:
     fields: tuple[FrameField, ...]
     source_file: str
     documentation: str
+    marks: tuple[tuple[str, str], ...] = ()
+    """Booleans the session sets, never read from the wire: (Python name, description)."""
 
     @property
     def wire_type(self) -> str:
@@ -406,7 +408,12 @@ def _frame(doc: Mapping[str, Any], folder: str, display: str, objects: set[str])
     else:
         discriminator = doc["type"]
         default_class = pascal(discriminator) + ("Command" if folder == "commands" else "")
+    marks = tuple(sorted(doc.get("marks", {}).items()))
+    for name, _ in marks:
+        if name in doc["properties"] or name in RESERVED:
+            raise SchemaProblem(display, f"$.marks.{name}", f"{name!r} is already a field's name")
     return Frame(
+        marks=marks,
         direction=direction,
         kind={"events": "event", "commands": "command", "acks": "ack"}[folder],
         discriminator=discriminator,

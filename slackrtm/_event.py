@@ -70,7 +70,8 @@ def absent_is_none(cls: _C) -> _C:
 
     An instance made by a fast reader holds in its ``__dict__`` only what the frame carried; an
     optional field the frame left out then reads the class's None, exactly what ``__init__``
-    would have stored, and ``extra`` reads `NO_EXTRA`. (attrs removes its field definitions
+    would have stored, ``extra`` reads `NO_EXTRA`, and a mark the session sets (``role``
+    ``"mark"``) reads its default. (attrs removes its field definitions
     from a class without slots, so the names are free.)
     """
     for field in attrs.fields(cls):
@@ -78,6 +79,8 @@ def absent_is_none(cls: _C) -> _C:
             setattr(cls, field.name, None)
         elif field.metadata.get("role") == "extra":
             setattr(cls, field.name, NO_EXTRA)
+        elif field.metadata.get("role") == "mark":
+            setattr(cls, field.name, field.default)  # a session's mark, never on the wire
     return cls
 
 

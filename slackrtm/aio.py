@@ -49,7 +49,7 @@ from ._workspace import AsyncWorkspace
 
 if TYPE_CHECKING:
     from ._spec import MethodSpec
-    from .rtm import AsyncRtmSession, RtmOptions
+    from .rtm import AsyncRtmSession, ReplayOptions, RtmOptions
 
 __all__ = ["AsyncClient"]
 
@@ -279,6 +279,7 @@ class AsyncClient(ClientBase, AsyncWorkspace):
         batch_presence_aware: bool | None = None,
         presence_sub: bool | None = None,
         options: RtmOptions | None = None,
+        replay: bool | ReplayOptions = False,
     ) -> AsyncRtmSession:
         """An RTM session on this client's token; ``async with`` connects it.
 
@@ -286,6 +287,8 @@ class AsyncClient(ClientBase, AsyncWorkspace):
             batch_presence_aware: Passed to ``rtm.connect`` at every (re)connection.
             presence_sub: Passed to ``rtm.connect`` at every (re)connection.
             options: Keepalive, pacing, timeouts and reconnects; `RtmOptions()` by default.
+            replay: After each reconnect, fetch what was posted meanwhile from
+                ``conversations.history`` (True, or a `ReplayOptions`); off by default.
         """
         from .rtm.aio import AsyncRtmSession  # loaded on first use
 
@@ -294,6 +297,7 @@ class AsyncClient(ClientBase, AsyncWorkspace):
             batch_presence_aware=batch_presence_aware,
             presence_sub=presence_sub,
             options=options,
+            replay=replay,
         )
 
     async def _open(self) -> aiohttp.ClientSession:

@@ -50,7 +50,7 @@ from ._workspace import SyncWorkspace
 
 if TYPE_CHECKING:
     from ._spec import MethodSpec
-    from .rtm import RtmOptions, RtmSession
+    from .rtm import ReplayOptions, RtmOptions, RtmSession
 
 __all__ = ["Client"]
 
@@ -286,6 +286,7 @@ class Client(ClientBase, SyncWorkspace):
         batch_presence_aware: bool | None = None,
         presence_sub: bool | None = None,
         options: RtmOptions | None = None,
+        replay: bool | ReplayOptions = False,
     ) -> RtmSession:
         """An RTM session on this client's token; ``with`` connects it (see `RtmSession`).
 
@@ -293,6 +294,8 @@ class Client(ClientBase, SyncWorkspace):
             batch_presence_aware: Passed to ``rtm.connect`` at every (re)connection.
             presence_sub: Passed to ``rtm.connect`` at every (re)connection.
             options: Keepalive, pacing, timeouts and reconnects; `RtmOptions()` by default.
+            replay: After each reconnect, fetch what was posted meanwhile from
+                ``conversations.history`` (True, or a `ReplayOptions`); off by default.
         """
         from .rtm.sync import RtmSession  # loaded on first use: `import slackrtm` stays light
 
@@ -301,6 +304,7 @@ class Client(ClientBase, SyncWorkspace):
             batch_presence_aware=batch_presence_aware,
             presence_sub=presence_sub,
             options=options,
+            replay=replay,
         )
 
     def _socket_opener(self) -> SyncSocketOpener:

@@ -322,6 +322,10 @@ class Message(Event):
     """The author's user ID; absent on some subtypes (bot messages). Absent: None."""
     username: str | None = attrs.field(default=None, metadata={"wire": "username"})
     """The display name a bot posted under. Absent: None."""
+    replayed: bool = attrs.field(default=False, metadata={"role": "mark"})
+    """True when the session fetched the message from conversations.history after a reconnect (it
+    was posted while the socket was down); False for a message that came live.
+    """
 
 
 @absent_is_none

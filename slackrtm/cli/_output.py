@@ -89,7 +89,8 @@ def to_wire(model: Any, *, show_secrets: bool = False) -> dict[str, Any]:
     """A generated model as the JSON object it came from: wire names, extra fields merged back.
 
     Fields the schema marks secret (socket URLs) are redacted unless ``show_secrets``; fields
-    left as None (absent on the wire) are left out; an `UnknownEvent` is its raw frame.
+    left as None (absent on the wire) are left out, and so is a session's mark (``replayed``)
+    unless it is set; an `UnknownEvent` is its raw frame.
 
     Args:
         model: An attrs instance of a generated model (a response, an event, an ack).
@@ -109,6 +110,9 @@ def to_wire(model: Any, *, show_secrets: bool = False) -> dict[str, Any]:
         elif role == "warnings":
             if value:
                 out["warnings"] = _wire_value(value, show_secrets)
+        elif role == "mark":
+            if value:  # a session's mark (``replayed``), never on the wire: shown when set
+                out[field.name] = value
         elif value is None:
             continue
         elif _is_secret(field) and not show_secrets:

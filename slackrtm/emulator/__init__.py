@@ -20,9 +20,9 @@ from .._lazy import lazy_names
 
 if TYPE_CHECKING:
     # For mypy and IDEs, which cannot read `_HOMES`: ``X as X`` marks an explicit re-export.
-    from ._rtm import RTM_ERROR_MESSAGES as RTM_ERROR_MESSAGES
     from ._rtm import SLACKBOT_ID as SLACKBOT_ID
-    from ._rtm import RtmError as RtmError
+    from ._socket_errors import RTM_ERROR_MESSAGES as RTM_ERROR_MESSAGES
+    from ._socket_errors import RtmError as RtmError
     from .faults import Faults as Faults
     from .faults import WebFault as WebFault
     from .records import Counters as Counters
@@ -41,9 +41,9 @@ if TYPE_CHECKING:
 # Names load on first use, so that the pytest plugin (registered for every pytest run of a
 # project that installs slackrtm) costs nothing, aiohttp included, until a fixture is used.
 _HOMES = {
-    "RTM_ERROR_MESSAGES": "._rtm",
+    "RTM_ERROR_MESSAGES": "._socket_errors",
     "SLACKBOT_ID": "._rtm",
-    "RtmError": "._rtm",
+    "RtmError": "._socket_errors",
     "Faults": ".faults",
     "WebFault": ".faults",
     "Counters": ".records",

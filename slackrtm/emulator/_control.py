@@ -54,6 +54,8 @@ class ControlTarget(Protocol):
     def expire_socket_urls(self, n: int = 1) -> None: ...
     def set_rtm_delay(self, seconds: float) -> None: ...
     def send_raw(self, data: str | bytes, user_id: str | None = None) -> int: ...
+    def post_message(self, channel: str, text: str, *, user: str = SLACKBOT_ID) -> str: ...
+    def outage(self, seconds: float) -> int: ...
     def send_event(self, event: Mapping[str, Any], user_id: str | None = None) -> int: ...
     def broadcast(
         self,
@@ -218,6 +220,19 @@ def _broadcast(emu: ControlTarget, data: Mapping[str, Any]) -> Answer:
     return {"connections": n}
 
 
+def _post(emu: ControlTarget, data: Mapping[str, Any]) -> Answer:
+    ts = emu.post_message(
+        _get(data, "channel", str, required=True),
+        _get(data, "text", str, required=True),
+        user=_get(data, "user", str, SLACKBOT_ID),
+    )
+    return {"ts": ts}
+
+
+def _outage(emu: ControlTarget, data: Mapping[str, Any]) -> Answer:
+    return {"connections": emu.outage(_get(data, "seconds", (int, float), required=True))}
+
+
 ROUTES: Mapping[tuple[str, str], Route] = {
     ("GET", ""): _index,
     ("POST", "faults/web"): _fault_web,
@@ -238,6 +253,8 @@ ROUTES: Mapping[tuple[str, str], Route] = {
     ("POST", "rtm/raw"): _raw,
     ("POST", "rtm/event"): _event,
     ("POST", "rtm/broadcast"): _broadcast,
+    ("POST", "messages"): _post,
+    ("POST", "rtm/outage"): _outage,
 }
 """Every control route: (verb, path under `CONTROL_PREFIX`) -> the function that answers it."""
 

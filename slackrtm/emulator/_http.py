@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
@@ -26,7 +27,7 @@ from slackrtm._spec import MethodSpec
 
 from ._control import ControlTarget, add_control_routes
 from ._methods import ANSWERS, Caller, read_args, synthesize
-from ._rtm import EXPIRED_FRAME
+from ._socket_errors import EXPIRED_FRAME
 from ._state import ServerState
 from ._webapi import (
     BodyPlan,
@@ -187,6 +188,7 @@ def _recorded(request: web.Request, call: _Call) -> RecordedRequest:
         token_in_url="token" in request.query,
         headers=headers,
         peer=f"{peername[0]}:{peername[1]}" if peername else None,
+        at=time.monotonic(),
     )
 
 
@@ -274,6 +276,8 @@ class _Handlers:
     ) -> _Answer:
         """rtm.connect: the Tier 1 rate limit, then a single-use socket URL."""
         state = self._state
+        if state.hub.in_outage:
+            return _Answer(503, error_body(ErrorCode.SERVICE_UNAVAILABLE.value, warnings))
         retry_after = state.rate_limit(token)
         if retry_after is not None:
             state.stats.rate_limited += 1
@@ -301,6 +305,9 @@ class _Handlers:
     async def socket(self, request: web.Request) -> web.StreamResponse:
         """The RTM socket: a ticket taken once, then the `Hub` serves it until it closes."""
         state = self._state
+        if state.hub.in_outage:
+            log.info("GET %s<ticket> -> 503, an outage", SOCKET_PREFIX)
+            raise web.HTTPServiceUnavailable(text="outage")
         # aiohttp refuses a message of max_msg_size bytes or more; Slack allows up to the limit.
         ws = web.WebSocketResponse(
             autoping=False,

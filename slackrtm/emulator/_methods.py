@@ -22,6 +22,7 @@ import attrs
 from slackrtm._generated import ErrorCode
 from slackrtm._spec import MethodSpec
 
+from ._history import History, parse_ts
 from ._webapi import CallError
 from .workspace import Channel, EmulatedWorkspace, Team, User
 
@@ -249,6 +250,47 @@ def _conversations_list(
     }
 
 
+def _ts_arg(args: Mapping[str, Any], name: str, error: ErrorCode) -> int | None:
+    value = args.get(name)
+    if value is None or value == "":
+        return None
+    parsed = parse_ts(str(value).strip())
+    if parsed is None:
+        raise CallError(error.value)
+    return parsed
+
+
+def _conversations_history(
+    caller: Caller, args: Mapping[str, Any], ws: EmulatedWorkspace
+) -> dict[str, Any]:
+    channel = ws.channels.get(str(args.get("channel") or ""))
+    if channel is None:
+        raise CallError(ErrorCode.CHANNEL_NOT_FOUND.value)
+    if caller.user.id not in channel.members:
+        raise CallError(ErrorCode.NOT_IN_CHANNEL.value)
+    limit = args.get("limit")
+    if limit is not None and not 1 <= int(limit) <= MAX_PAGE:
+        raise CallError(ErrorCode.INVALID_LIMIT.value)
+    oldest = _ts_arg(args, "oldest", ErrorCode.INVALID_TS_OLDEST) or 0
+    latest = _ts_arg(args, "latest", ErrorCode.INVALID_TS_LATEST)
+    inclusive = bool(args.get("inclusive"))
+    low = oldest if inclusive else oldest + 1
+    high = None if latest is None else (latest if inclusive else latest - 1)
+    cursor = args.get("cursor")
+    if cursor:
+        # The cursor holds the ts the next page ends before (exclusive).
+        before = _offset("history", cursor)
+        high = before - 1 if high is None else min(high, before - 1)
+    page, more = ws.history.page(channel.id, low, high, int(limit or 100))
+    return {
+        "ok": True,
+        "messages": [History.as_json(m) for m in page],
+        "has_more": more is not None,
+        "pin_count": 0,
+        "response_metadata": {"next_cursor": "" if more is None else _cursor("history", more)},
+    }
+
+
 def _by_id(item: User | Channel) -> str:
     return item.id
 
@@ -261,6 +303,7 @@ ANSWERS: Mapping[str, Answer] = {
     "users.info": _users_info,
     "users.list": _users_list,
     "conversations.list": _conversations_list,
+    "conversations.history": _conversations_history,
 }
 """The answer of each workspace method, by wire name (rtm.connect lives in the server)."""
 

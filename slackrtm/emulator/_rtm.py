@@ -14,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import collections
 import contextlib
-import enum
 import json
 import logging
 import secrets
@@ -25,10 +24,11 @@ from typing import Any
 import attrs
 from aiohttp import WSCloseCode, web
 
+from ._socket_errors import RTM_ERROR_MESSAGES, RtmError
 from .records import Limits
 from .workspace import EmulatedWorkspace, Presence
 
-__all__ = ["SLACKBOT_ID", "Connection", "Hub", "RtmError", "Stats", "Ticket", "TsClock"]
+__all__ = ["SLACKBOT_ID", "Connection", "Hub", "Stats", "Ticket", "TsClock"]
 
 log = logging.getLogger("slackrtm.emulator")
 
@@ -37,42 +37,6 @@ SLACKBOT_ID = "USLACKBOT"
 
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
-
-class RtmError(enum.IntEnum):
-    """The error codes the emulator's socket uses in ``error`` objects.
-
-    Slack documents code 1 only; the others are the emulator's own, stable, and listed in the
-    README with their messages (`RTM_ERROR_MESSAGES`).
-    """
-
-    SOCKET_URL_EXPIRED = 1
-    MESSAGE_TEXT_MISSING = 2
-    CHANNEL_MISSING = 3
-    CHANNEL_NOT_FOUND = 4
-    NOT_IN_CHANNEL = 5
-    MESSAGE_TOO_LONG = 6
-    RATE_LIMITED = 7
-
-
-RTM_ERROR_MESSAGES: Mapping[RtmError, str] = {
-    RtmError.SOCKET_URL_EXPIRED: "Socket URL has expired",
-    RtmError.MESSAGE_TEXT_MISSING: "message text is missing",
-    RtmError.CHANNEL_MISSING: "channel is missing",
-    RtmError.CHANNEL_NOT_FOUND: "channel not found",
-    RtmError.NOT_IN_CHANNEL: "not in channel",
-    RtmError.MESSAGE_TOO_LONG: "msg too long",
-    RtmError.RATE_LIMITED: "message rate limit exceeded",
-}
-
-EXPIRED_FRAME = _dumps(
-    {
-        "type": "error",
-        "error": {
-            "code": int(RtmError.SOCKET_URL_EXPIRED),
-            "msg": RTM_ERROR_MESSAGES[RtmError.SOCKET_URL_EXPIRED],
-        },
-    }
-)
 
 _FLAT = (str, int, float, bool, type(None))
 _BURST_YIELD = 1024  # frames between yields to the loop during a burst
@@ -315,6 +279,8 @@ class Hub:
         self.stall_pings = False
         self.reply_delay = 0.0
         self.expire_next = 0
+        self.outage_until = 0.0
+        """Until when (monotonic) an outage refuses sockets and ``rtm.connect``."""
         self._numbers = 0
 
     @property
@@ -451,7 +417,8 @@ class Hub:
         if len(text) > limits.max_text_length:
             self._fail(conn, frame, RtmError.MESSAGE_TOO_LONG)
             return
-        ts = self.clock.next()
+        us = self.clock.reserve()
+        ts = format_ts(us)
         if "id" in frame:
             conn.send_json({"ok": True, "reply_to": frame["id"], "ts": ts, "text": text})
         event = {
@@ -466,7 +433,37 @@ class Hub:
             event["thread_ts"] = frame["thread_ts"]
             if frame.get("reply_broadcast") is True:
                 event["subtype"] = "thread_broadcast"
+        self.workspace.history.add(channel.id, us, event)
         self._deliver(event, channel.members, skip=conn)
+
+    def post_message(self, channel_id: str, text: str, user_id: str) -> str:
+        """Post a message as `user_id`: kept in history, sent to the members' sockets; its ts."""
+        channel = self.workspace.channels[channel_id]
+        us = self.clock.reserve()
+        event = {
+            "type": "message",
+            "channel": channel.id,
+            "user": user_id,
+            "text": text,
+            "ts": format_ts(us),
+            "team": channel.team_id,
+        }
+        self.workspace.history.add(channel.id, us, event)
+        self._deliver(event, channel.members)
+        return str(event["ts"])
+
+    @property
+    def in_outage(self) -> bool:
+        """Whether an outage refuses sockets and ``rtm.connect`` now."""
+        return time.monotonic() < self.outage_until
+
+    def begin_outage(self, seconds: float) -> int:
+        """Drop every socket and refuse new ones for `seconds`; returns the sockets dropped."""
+        self.outage_until = time.monotonic() + seconds
+        conns = list(self.connections.values())
+        for conn in conns:
+            conn.abort()
+        return len(conns)
 
     @staticmethod
     def _fail(conn: Connection, frame: Mapping[str, Any], code: RtmError) -> None:
@@ -541,7 +538,11 @@ class Hub:
         prefix = prefix[:-1] + ',"ts":"'
         suffix = '","team":' + _dumps(team_id) + "}"
         if n > 0:
-            burst = _Burst(prefix, suffix, self.clock.reserve(n), n)
+            first = self.clock.reserve(n)
+            burst = _Burst(prefix, suffix, first, n)
+            if channel_id in channels:
+                fields = {"user": user_id, "text": text, "team": team_id}
+                self.workspace.history.add(channel_id, first, fields, count=n)
             for conn in targets:
                 conn.send_burst(burst)
         return len(targets)

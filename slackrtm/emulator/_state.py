@@ -94,7 +94,7 @@ class ServerState:
         return Counters(connections_open=len(self.hub.connections), **attrs.asdict(self.stats))
 
     def reset(self) -> None:
-        """Clear faults, recorded calls, counters, rate-limit windows, stalls and delays.
+        """Clear faults, recorded calls, counters, rate-limit windows, stalls, delays, outages.
 
         Open sockets and issued socket URLs stay.
         """
@@ -107,6 +107,7 @@ class ServerState:
         self.hub.stall_pings = False
         self.hub.reply_delay = 0.0
         self.hub.expire_next = 0
+        self.hub.outage_until = 0.0
 
     # -- the Web API's rules that need the state ---------------------------------------------------
 

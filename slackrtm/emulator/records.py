@@ -58,6 +58,8 @@ class RecordedRequest:
         token_in_url: Whether a ``token`` argument was in the query string (a leak).
         headers: The request headers, with the Authorization value redacted.
         peer: The client's ``host:port``: calls that share a peer shared a TCP connection.
+        at: When it arrived, on the emulator's monotonic clock (``time.monotonic()`` of its
+            process): the time between calls, such as a wait for ``Retry-After``.
     """
 
     method: str
@@ -68,6 +70,7 @@ class RecordedRequest:
     token_in_url: bool
     headers: Mapping[str, str]
     peer: str | None = None
+    at: float = 0.0
 
 
 @attrs.frozen(kw_only=True)

@@ -345,6 +345,38 @@ class Emulator:
 
         self._call(run)
 
+    def post_message(self, channel: str, text: str, *, user: str = SLACKBOT_ID) -> str:
+        """Post a message into `channel` as `user`, as if from another client.
+
+        It is kept in the channel's history (``conversations.history`` reads it back) and sent
+        to the sockets of the channel's members that are open; with none open (during an
+        outage) it is only kept.
+
+        Returns:
+            The message's ``ts``.
+
+        Raises:
+            KeyError: The channel is unknown.
+        """
+        return self._call(lambda: self._hub.post_message(channel, text, user))
+
+    def outage(self, seconds: float) -> int:
+        """An outage of `seconds`: every socket drops now, new ones are refused until it ends.
+
+        Meanwhile sockets are refused (HTTP 503) and ``rtm.connect`` answers 503
+        ``service_unavailable``. Messages posted meanwhile (`post_message`, `broadcast`) are
+        kept in history. `reset` ends it.
+
+        Returns:
+            How many sockets were dropped.
+
+        Raises:
+            ValueError: `seconds` is negative.
+        """
+        if seconds < 0:
+            raise ValueError("seconds must be >= 0")
+        return self._call(lambda: self._hub.begin_outage(seconds))
+
     def send_raw(self, data: str | bytes, user_id: str | None = None) -> int:
         """Send a text frame as is (for instance one that is not JSON); bytes go as a binary frame.
 

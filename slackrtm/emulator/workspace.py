@@ -20,6 +20,8 @@ from typing import Any, Literal, get_args
 
 import attrs
 
+from ._history import History
+
 __all__ = [
     "Channel",
     "EmulatedWorkspace",
@@ -162,6 +164,8 @@ class EmulatedWorkspace:
         self.users: dict[str, User] = {}
         self.channels: dict[str, Channel] = {}
         self.tokens: dict[str, Token] = {}
+        self.history = History()
+        """Every message posted into a channel, for ``conversations.history``."""
 
     def __repr__(self) -> str:
         return (

@@ -21,6 +21,7 @@ from ._options import (
     Reconnecting,
     RtmOptions,
 )
+from ._replay import ReplayOptions, ReplaySkipped
 from ._stats import RtmStats
 
 if TYPE_CHECKING:
@@ -36,6 +37,8 @@ __all__ = [
     "Disconnected",
     "Lifecycle",
     "Reconnecting",
+    "ReplayOptions",
+    "ReplaySkipped",
     "RtmOptions",
     "RtmStats",
     *_LAZY,

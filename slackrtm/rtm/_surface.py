@@ -24,10 +24,13 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Any, ClassVar, Generic, TypeVar
 
+import attrs
+
 from .._socket import SocketOpener
 from ._arguments import checked_command, message_command, presence_command, typing_command
 from ._options import RtmOptions, check_seconds
 from ._protocol import RtmProtocol
+from ._replay import Replay, replay_options
 from ._sends import Pending
 from ._stats import RtmStats
 
@@ -170,6 +173,7 @@ class SessionSurface(Generic[_Opener, _Result, _Done]):
         batch_presence_aware: Passed to ``rtm.connect``.
         presence_sub: Passed to ``rtm.connect``.
         options: Timings, pacing and reconnects (`RtmOptions`).
+        replay: Replay after each reconnect: False (off), True, or a `ReplayOptions`.
         clock: A monotonic clock in seconds.
     """
 
@@ -185,15 +189,18 @@ class SessionSurface(Generic[_Opener, _Result, _Done]):
         batch_presence_aware: bool | None = None,
         presence_sub: bool | None = None,
         options: RtmOptions | None = None,
+        replay: object = False,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         """Prepare a session; nothing is opened until `connect`.
 
         Raises:
-            TypeError: `options` is not an `RtmOptions`.
+            TypeError: `options` is not an `RtmOptions`, or `replay` not a bool or
+                `ReplayOptions`.
         """
         if options is not None and not isinstance(options, RtmOptions):
             raise TypeError("options must be an RtmOptions")
+        replaying = replay_options(replay)
         self._opener = opener
         self._connect_args = {
             "batch_presence_aware": batch_presence_aware,
@@ -204,6 +211,8 @@ class SessionSurface(Generic[_Opener, _Result, _Done]):
             options, logger=opener.logger, allow_insecure=opener.allow_insecure
         )
         self.options = self._proto.options
+        self._replay = Replay(replaying, self._proto._log) if replaying is not None else None
+        """The replay core, when replay is on: the driver hands it the engine's events."""
         self._started = False
         self._raised = False
         """Whether the error that ended the session has been raised to the user (it is once)."""
@@ -247,7 +256,10 @@ class SessionSurface(Generic[_Opener, _Result, _Done]):
         blocks and never waits for the session's thread or task: it reads a few counters (a
         read racing the session's own thread may see a send counted a moment late).
         """
-        return self._proto.stats(self._clock())
+        stats = self._proto.stats(self._clock())
+        if self._replay is None:
+            return stats
+        return attrs.evolve(stats, replayed=self._replay.delivered)
 
     # -- what waits: each driver's, in its form (``await`` in the async one); the docs are here ---
 

@@ -3,7 +3,8 @@
 Two tasks per session, as in the sync driver's two threads: the engine (ticks the core at its
 deadlines, writes what it gives, starts connection attempts) and one link task per socket
 (``rtm.connect`` through the `AsyncClient`, the handshake on the client's own aiohttp session,
-then reading frames into the core). Every decision is in `_protocol.RtmProtocol`.
+then reading frames into the core); with replay on, a third makes its history calls
+(`_replay_loops.replay_task`). Every decision is in `_protocol.RtmProtocol` and `_replay`.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import asyncio
 import collections
 import contextlib
 import inspect
+import time
 from collections.abc import AsyncIterator, Awaitable, Iterable
 from types import TracebackType
 from typing import Any
@@ -20,6 +22,7 @@ import aiohttp
 
 from .._exceptions import RtmSessionClosed, SlackError
 from .._socket import AsyncSocketOpener, connect_error
+from ._replay_loops import replay_task
 from ._surface import SessionSurface, outcome, surface_doc
 
 __all__ = ["AsyncRtmSession"]
@@ -47,8 +50,13 @@ class AsyncRtmSession(SessionSurface[AsyncSocketOpener, Awaitable[Any], Awaitabl
     _how_to_connect = "async with client.rtm() as rtm"
 
     def _prepare(self) -> None:
-        # The core's own queue of events: it appends, the iterator pops; nothing in between.
-        self._buffer: collections.deque[object] = self._proto.events
+        # The core's own queue of events: it appends, the iterator pops; nothing in between
+        # (with replay on, `_settle` moves them through the replay core to a queue of its own).
+        replaying = self._replay is not None
+        self._buffer: collections.deque[object] = (
+            collections.deque() if replaying else self._proto.events
+        )
+        self._replay_wake = asyncio.Event()
         self._readable = asyncio.Event()
         self._waiting = 0
         """Tasks waiting on `_readable` (so a frame wakes nobody when none waits)."""
@@ -73,6 +81,20 @@ class AsyncRtmSession(SessionSurface[AsyncSocketOpener, Awaitable[Any], Awaitabl
             self._run(), name="slackrtm-rtm-engine"
         )
         self._engine.add_done_callback(self._engine_done)
+        if self._replay is not None:
+            task = asyncio.get_running_loop().create_task(
+                replay_task(
+                    self._replay,
+                    self._replay_wake,
+                    lambda: self._proto.closed,
+                    self._clock,
+                    self._opener.web.conversations_history,
+                    self._replayed,
+                ),
+                name="slackrtm-rtm-replay",
+            )
+            self._links.add(task)  # close() cancels it with the links
+            task.add_done_callback(self._replay_done)
         while self._proto.connects == 0 and not self._proto.closed:
             await self._wait_readable()
         if self._proto.connects == 0:
@@ -263,9 +285,16 @@ class AsyncRtmSession(SessionSurface[AsyncSocketOpener, Awaitable[Any], Awaitabl
     def _settle(self) -> None:
         """Wake the iterator when there are events (or the end), and the completed senders.
 
-        The events are in the buffer already: it is the core's queue.
+        The events are in the buffer already: it is the core's queue (with replay on, they
+        are moved to it here, through the replay core).
         """
         proto = self._proto
+        replay = self._replay
+        if replay is not None and proto.events:
+            self._buffer.extend(replay.feed(proto.events, time.time()))
+            proto.events.clear()
+            if replay.busy:
+                self._replay_wake.set()
         if self._buffer or proto.closed:
             self._readable.set()
         for pending in proto.take_completed():
@@ -308,6 +337,16 @@ class AsyncRtmSession(SessionSurface[AsyncSocketOpener, Awaitable[Any], Awaitabl
                 # spin the loop and starve the link task.
                 with contextlib.suppress(asyncio.TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), max(deadline - now, _MIN_WAIT))
+
+    def _replayed(self, found: list[object]) -> None:
+        """Hand the replay's events to the iterator."""
+        self._buffer.extend(found)
+        if found:
+            self._readable.set()
+
+    def _replay_done(self, task: asyncio.Task[None]) -> None:
+        self._links.discard(task)
+        self._task_done("replay", task)
 
     def _engine_done(self, task: asyncio.Task[None]) -> None:
         self._task_done("engine", task)
@@ -460,6 +499,7 @@ class AsyncRtmSession(SessionSurface[AsyncSocketOpener, Awaitable[Any], Awaitabl
             fresh = False
 
         text, binary = aiohttp.WSMsgType.TEXT, aiohttp.WSMsgType.BINARY
+        moving = self._replay is not None  # every event goes through `_settle`, to the replay
         while True:
             if len(buffer) >= limit:
                 await self._backpressure()
@@ -474,7 +514,7 @@ class AsyncRtmSession(SessionSurface[AsyncSocketOpener, Awaitable[Any], Awaitabl
                 now = clock()
                 fresh = True
                 call_soon(turn_over)
-            if receive_text(link, msg.data, now):
+            if receive_text(link, msg.data, now) or moving:
                 self._settle()
                 if proto.link != link or proto.engine_due:
                     self._wake.set()

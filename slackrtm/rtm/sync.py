@@ -4,7 +4,8 @@ Two threads per session, as in the async driver's two tasks: the engine (ticks t
 deadlines, writes what it gives, starts connection attempts) and one link thread per socket
 (``rtm.connect`` through the `Client`, the handshake, then reading frames into the core), so
 that keepalive, acks and reconnects go on while the user is not iterating. One lock guards the
-core; I/O happens outside it. Every decision is in `_protocol.RtmProtocol`.
+core; I/O happens outside it. With replay on, a third thread makes its history calls
+(`_replay_loops.replay_thread`). Every decision is in `_protocol.RtmProtocol` and `_replay`.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import collections
 import contextlib
 import logging
 import threading
+import time
 from types import TracebackType
 from typing import Any
 
@@ -23,6 +25,7 @@ from websockets.sync.client import connect as ws_connect
 
 from .._exceptions import RtmSessionClosed, SlackError
 from .._socket import SyncSocketOpener, connect_error
+from ._replay_loops import replay_thread
 from ._sends import Pending
 from ._surface import SessionSurface, outcome, surface_doc
 
@@ -91,6 +94,8 @@ class RtmSession(SessionSurface[SyncSocketOpener, Any, None]):
         self._linking = False
         self._ws: ClientConnection | None = None
         self._ws_link: int | None = None
+        self._replay_cv = threading.Condition(self._lock)
+        self._replay_thread: threading.Thread | None = None
 
     # -- lifecycle ----------------------------------------------------------------------------
 
@@ -100,6 +105,16 @@ class RtmSession(SessionSurface[SyncSocketOpener, Any, None]):
             self._start()
         self._engine = threading.Thread(target=self._run, name="slackrtm-rtm-engine", daemon=True)
         self._engine.start()
+        if self._replay is not None:
+            self._replay_thread = replay_thread(
+                self._replay,
+                self._replay_cv,
+                lambda: self._proto.closed,
+                self._clock,
+                self._opener.web.conversations_history,
+                self._replayed,
+                self._died,
+            )
         with self._lock:
             while self._proto.connects == 0 and not self._proto.closed:
                 self._wait_readable(None)
@@ -134,10 +149,11 @@ class RtmSession(SessionSurface[SyncSocketOpener, Any, None]):
             self._buffer.clear()
             self._poke()
             self._space.notify_all()
+            self._replay_cv.notify_all()
         current = threading.current_thread()
-        engine = self._engine
-        if engine is not None and engine is not current:
-            engine.join()
+        for thread in (self._engine, self._replay_thread):
+            if thread is not None and thread is not current:
+                thread.join()
         self._close_socket()
         link = self._link_thread
         if link is not None and link is not current:
@@ -263,8 +279,11 @@ class RtmSession(SessionSurface[SyncSocketOpener, Any, None]):
         proto = self._proto
         found = proto.events
         if found:
-            self._buffer.extend(found)
+            replay = self._replay
+            self._buffer.extend(found if replay is None else replay.feed(found, time.time()))
             found.clear()
+            if replay is not None and replay.busy:
+                self._replay_cv.notify()
             if self._waiting:
                 self._readable.notify_all()
         elif proto.closed and self._waiting:
@@ -272,6 +291,12 @@ class RtmSession(SessionSurface[SyncSocketOpener, Any, None]):
         for pending in proto.take_completed():
             if pending.waiter is not None:
                 pending.waiter.set()
+
+    def _replayed(self, found: list[object]) -> None:
+        """Hand the replay's events to the iterator (the lock held)."""
+        self._buffer.extend(found)
+        if found and self._waiting:
+            self._readable.notify_all()
 
     def _run(self) -> None:
         """The engine thread: tick the core, write what it gives, start attempts, sleep."""

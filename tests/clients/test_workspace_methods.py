@@ -36,11 +36,12 @@ from slackrtm.emulator._methods import ANSWERS
 PAGED = sorted(name for name, spec in METHODS.items() if spec.pagination is not None)
 # The paged methods the emulator has rules for (others get a made-up single page), and which of
 # its collections each one lists, by the name of the items field.
-SERVED = sorted(name for name in PAGED if name in ANSWERS)
+# conversations.history pages messages (no ``id``), newest first: its own tests are below.
+SERVED = sorted(name for name in PAGED if name in ANSWERS and name != "conversations.history")
 COLLECTIONS = {"members": "users", "channels": "channels"}
 PLAIN = sorted(name for name in METHODS if name != "rtm.connect")
 # Values for required arguments, by argument name (not by method): an ID the emulator knows.
-KNOWN_VALUES: dict[str, Any] = {"user": "U0EMU0001"}
+KNOWN_VALUES: dict[str, Any] = {"user": "U0EMU0001", "channel": "C0EMU0001"}
 SEEDED_USERS = 23
 SEEDED_CHANNELS = 11
 PAGE = 5
@@ -377,3 +378,53 @@ def test_listing_errors_are_typed(twin: Twin) -> None:
         twin.collect("iter_conversations_list", types="banana")
     with pytest.raises(slackrtm.errors.AccessDenied):
         twin.collect("iter_users_list", team_id="T0EMUGRID")
+
+
+# ---------------------------------------------------------------------------- history
+
+
+def test_history_pages_newest_first_from_oldest_exclusive(twin: Twin, emu: Emulator) -> None:
+    stamps = [emu.post_message("C0EMU0002", f"h{i}") for i in range(7)]
+    emu.broadcast(3, "C0EMU0002", text="burst")
+    items = twin.collect(
+        "iter_conversations_history", channel="C0EMU0002", oldest=stamps[1], limit=3
+    )
+    texts = [m.text for m in items]
+    assert texts == ["burst"] * 3 + [f"h{i}" for i in range(6, 1, -1)]
+    assert [m.ts for m in items] == sorted((m.ts for m in items), reverse=True)
+    assert stamps[2] == items[-1].ts
+    calls = [r for r in emu.requests if r.path == "/api/conversations.history"]
+    assert len(calls) == 3  # 8 messages, 3 a page
+
+
+def test_history_inclusive_and_latest_bound_the_range(twin: Twin, emu: Emulator) -> None:
+    stamps = [emu.post_message("C0EMU0002", f"r{i}") for i in range(4)]
+    page = twin.call(
+        "conversations_history",
+        channel="C0EMU0002",
+        oldest=stamps[1],
+        latest=stamps[2],
+        inclusive=True,
+    )
+    assert [m.text for m in page.messages] == ["r2", "r1"]
+    assert page.has_more is False
+    page = twin.call(
+        "conversations_history", channel="C0EMU0002", oldest=stamps[1], latest=stamps[2]
+    )
+    assert page.messages == ()
+
+
+@pytest.mark.parametrize(
+    ("args", "error"),
+    [
+        ({"channel": "C0NOWHERE"}, slackrtm.errors.ChannelNotFound),
+        ({"channel": "C0EMUGRID"}, slackrtm.errors.NotInChannel),
+        ({"channel": "C0EMU0001", "oldest": "yesterday"}, slackrtm.errors.InvalidTsOldest),
+        ({"channel": "C0EMU0001", "latest": "1.2.3"}, slackrtm.errors.InvalidTsLatest),
+    ],
+)
+def test_history_refuses_as_slack_does(
+    twin: Twin, args: dict[str, Any], error: type[SlackApiError]
+) -> None:
+    with pytest.raises(error):
+        twin.call("conversations_history", **args)

@@ -5,7 +5,9 @@
 message a second and wait for each ack, while an injector picks a fault every one to three
 seconds (each kind once a round, in a random order): a dropped socket, a stall (no pongs, no
 acks), a goodbye, a garbage frame, 429 or 5xx from ``rtm.connect`` on the next reconnect, or an
-expired socket URL.
+expired socket URL. ``--outages``: replay on, outages of 1-3 s too, and a third party posting
+4 times a second; every message in the channel after the first a session got (but its own) must
+reach it once, live or replayed (one it never saw is **lost**).
 
 Every send ends one of three ways: acked, failed with one of the SDK's typed errors, or
 neither: **lost**, which must never happen. A send that raised anything but a `SlackError` is
@@ -39,7 +41,8 @@ import attrs
 
 from slackrtm import AsyncClient, Client, RetryPolicy, SlackError
 from slackrtm.emulator import Emulator, Limits
-from slackrtm.rtm import Connected, RtmOptions
+from slackrtm.emulator._history import History
+from slackrtm.rtm import Connected, ReplaySkipped, RtmOptions
 
 CHANNEL = "C0EMU0001"
 
@@ -54,7 +57,7 @@ OPTIONS = RtmOptions(
 """Short keepalive (a stall is found within 2 s) and quick reconnects; Slack's pacing kept."""
 
 # Faults that end a connection, so that a reconnect follows and its time is measured.
-DISCONNECTING = ("drop", "stall", "goodbye", "web_429", "web_5xx", "expired_url")
+DISCONNECTING = ("drop", "stall", "goodbye", "web_429", "web_5xx", "expired_url", "outage")
 FAULTS = (*DISCONNECTING, "garbage")
 
 GARBAGE = (
@@ -90,6 +93,11 @@ class SessionLog:
     connected_at: list[float] = attrs.field(factory=list)
     texts: collections.Counter[str] = attrs.field(factory=collections.Counter)
     events: int = 0
+    user: str = ""
+    since: str = ""
+    """The first message's ts: every later one in the channel, but its own, must reach it."""
+    replayed: int = 0
+    skipped: int = 0
 
 
 @attrs.define
@@ -115,11 +123,16 @@ class Report:
     log_bytes: int
     secrets_checked: int
     secrets_found: list[str]
+    outages: bool = False
+    posted: int = 0
+    missed: int = 0
+    replayed: dict[str, int] = attrs.field(factory=dict)
 
     @property
     def ok(self) -> bool:
         return (
             self.lost == 0
+            and self.missed == 0
             and not self.untyped
             and self.duplicated == 0
             and not self.leaked_threads
@@ -154,6 +167,14 @@ class Report:
             f" socket URLs searched for in {self.log_bytes:,} bytes of DEBUG logs, reprs, errors)",
             f"  verdict           {'PASS' if self.ok else 'FAIL'}",
         ]
+        if self.outages:
+            replayed = ", ".join(f"{k} {v}" for k, v in sorted(self.replayed.items()))
+            lines.insert(
+                -1,
+                f"  with outages      {self.faults.get('outage', 0)} outages, {self.posted} "
+                f"messages in the channel, lost {self.missed}, duplicated {self.duplicated}, "
+                f"replayed {replayed}",
+            )
         return "\n".join(lines)
 
 
@@ -200,9 +221,11 @@ class _Capture(logging.Handler):
 class _Sync:
     """The sync session, its sender and its consumer threads."""
 
-    def __init__(self, emu: Emulator, token: str, log: SessionLog, sends: list[Send]) -> None:
+    def __init__(
+        self, emu: Emulator, token: str, log: SessionLog, sends: list[Send], replay: bool
+    ) -> None:
         self.client = Client(token=token, base_url=emu.base_url, timeout=5.0)
-        self.session = self.client.rtm(options=OPTIONS)
+        self.session = self.client.rtm(options=OPTIONS, replay=replay)
         self.log = log
         self.sends = sends
         self.stop = threading.Event()
@@ -210,6 +233,7 @@ class _Sync:
 
     def start(self) -> None:
         self.session.connect()
+        self.log.user = self.session.self_.id
         for target, name in ((self._send, "soak-sync-send"), (self._consume, "soak-sync-read")):
             thread = threading.Thread(target=target, name=name)
             thread.start()
@@ -247,7 +271,10 @@ class _Sync:
 class _Async:
     """The async session on an event loop of its own thread, with a sender and a consumer task."""
 
-    def __init__(self, emu: Emulator, token: str, log: SessionLog, sends: list[Send]) -> None:
+    def __init__(
+        self, emu: Emulator, token: str, log: SessionLog, sends: list[Send], replay: bool
+    ) -> None:
+        self.replay = replay
         self.emu = emu
         self.token = token
         self.log = log
@@ -267,8 +294,9 @@ class _Async:
 
     async def _start(self) -> None:
         self.client = AsyncClient(token=self.token, base_url=self.emu.base_url, timeout=5.0)
-        self.session = self.client.rtm(options=OPTIONS)
+        self.session = self.client.rtm(options=OPTIONS, replay=self.replay)
         await self.session.connect()
+        self.log.user = self.session.self_.id
         self.tasks = [asyncio.create_task(self._send()), asyncio.create_task(self._consume())]
 
     async def _send(self) -> None:
@@ -320,6 +348,9 @@ def _note(log: SessionLog, event: Any) -> None:
     text = getattr(event, "text", None)
     if getattr(event, "type", None) == "message" and isinstance(text, str):
         log.texts[text] += 1
+        log.since = log.since or event.ts
+        log.replayed += bool(getattr(event, "replayed", False))
+    log.skipped += isinstance(event, ReplaySkipped)
 
 
 def _inject(emu: Emulator, kind: str, rng: random.Random) -> None:
@@ -339,6 +370,8 @@ def _inject(emu: Emulator, kind: str, rng: random.Random) -> None:
         status = rng.choice((500, 502, 503))
         emu.faults.web(n=rng.randint(1, 3), status=status, method="rtm.connect")
         emu.drop_connections()
+    elif kind == "outage":
+        emu.outage(rng.uniform(1.0, 3.0))
     elif kind == "expired_url":
         emu.expire_socket_urls(rng.randint(1, 2))
         emu.drop_connections()
@@ -359,13 +392,16 @@ def _recoveries(faults: list[tuple[float, str]], logs: list[SessionLog]) -> list
     return out
 
 
-def run(duration: float = 60.0, seed: int | None = None, out: Any = None) -> Report:
+def run(
+    duration: float = 60.0, seed: int | None = None, out: Any = None, outages: bool = False
+) -> Report:
     """Run the soak for about `duration` seconds and return its figures.
 
     Args:
         duration: Seconds of faults; a few more go to settling and closing.
         seed: For the fault plan; random when None (printed, so a run can be repeated).
         out: Where to print progress (a text stream), or None for silence.
+        outages: The variant with outages, replay and a third party posting (module doc).
     """
     seed = seed if seed is not None else random.randrange(2**32)
     rng = random.Random(seed)
@@ -379,14 +415,15 @@ def run(duration: float = 60.0, seed: int | None = None, out: Any = None) -> Rep
     root.addHandler(capture)
     root.setLevel(logging.DEBUG)
     try:
-        return attrs.evolve(_run(duration, rng, out, threads_before, capture), seed=seed)
+        report = _run(duration, rng, out, threads_before, capture, outages)
+        return attrs.evolve(report, seed=seed)
     finally:
         root.removeHandler(capture)
         root.setLevel(level)
 
 
 def _inject_faults(
-    emu: Emulator, rng: random.Random, end: float, out: Any
+    emu: Emulator, rng: random.Random, end: float, out: Any, faults: tuple[str, ...] = FAULTS
 ) -> list[tuple[float, str]]:
     """Inject a fault every 1-3 s until ``end``; each kind once a round, in a random order."""
     injected: list[tuple[float, str]] = []
@@ -402,7 +439,7 @@ def _inject_faults(
         if now >= end:
             break
         if not bag:
-            bag = rng.sample(FAULTS, len(FAULTS))
+            bag = rng.sample(faults, len(faults))
         kind = bag.pop()
         if kind == "stall" and unstall_at is not None:
             kind = "drop"
@@ -425,6 +462,7 @@ def _run(
     out: Any,
     threads_before: set[int | None],
     capture: _Capture,
+    outages: bool = False,
 ) -> Report:
     with Emulator(limits=Limits(web_rate_limit=None)) as emu:
         # The soak reads back every socket URL the emulator hands out, to search for it later.
@@ -440,21 +478,34 @@ def _run(
         fds_before = _fds()
         sends: list[Send] = []
         logs = [SessionLog("sync"), SessionLog("async")]
-        sync = _Sync(emu, emu.bot_token, logs[0], sends)
-        aio = _Async(emu, emu.user_token, logs[1], sends)
+        sync = _Sync(emu, emu.bot_token, logs[0], sends, outages)
+        aio = _Async(emu, emu.user_token, logs[1], sends, outages)
         sync.start()
         aio.start()
         began = time.monotonic()
-        injected = _inject_faults(emu, rng, began + duration, out)
+        posting = threading.Event()
+        poster = threading.Thread(target=_post, args=(emu, posting), name="soak-poster")
+        if outages:
+            poster.start()
+        faults = (*FAULTS, "outage") if outages else FAULTS
+        injected = _inject_faults(emu, rng, began + duration, out, faults)
+        posting.set()
+        if outages:
+            poster.join()
         # Let the last fault heal: both sessions connected again (or a few seconds gone).
         healed = time.monotonic() + 10.0
         while time.monotonic() < healed and not (
             sync.session.state == aio.session.state == "connected"
         ):
             time.sleep(0.05)
+        # Replays finish, and the last live messages arrive (a few seconds at most).
+        settled = time.monotonic() + 10.0
+        while outages and time.monotonic() < settled and _missed(emu, logs):
+            time.sleep(0.1)
         sync.finish()
         aio.finish()
         leaked_fds = _settle(_fds, fds_before)
+        missed, posted = _missed(emu, logs) if outages else 0, emu.workspace.history.count(CHANNEL)
     elapsed = time.monotonic() - began
 
     def extra_threads() -> int:
@@ -494,7 +545,30 @@ def _run(
         log_bytes=len(output.encode()),
         secrets_checked=len(secrets),
         secrets_found=found,
+        outages=outages,
+        posted=posted,
+        missed=missed,
+        replayed={log.name: log.replayed for log in logs},
     )
+
+
+def _post(emu: Emulator, stop: threading.Event) -> None:
+    """A third party posting into the channel four times a second, outages or not."""
+    n = 0
+    while not stop.wait(0.25):
+        n += 1
+        emu.post_message(CHANNEL, f"post-{n}")
+
+
+def _missed(emu: Emulator, logs: list[SessionLog]) -> int:
+    """Messages in the channel's history a session should have seen and did not."""
+    messages, _ = emu.workspace.history.page(CHANNEL, 0, None, 10**9)
+    missed = 0
+    for message in map(History.as_json, messages):
+        for log in logs:
+            if message.get("user") != log.user and log.since and message["ts"] > log.since:
+                missed += log.texts[message["text"]] == 0
+    return missed
 
 
 def _mask(secret: str) -> str:
@@ -511,8 +585,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--duration", type=float, default=60.0, help="seconds of faults")
     parser.add_argument("--seed", type=int, default=None, help="the fault plan's seed")
     parser.add_argument("--json", metavar="FILE", help="also write the figures as JSON here")
+    parser.add_argument("--outages", action="store_true", help="outages, replay, a 3rd party")
     args = parser.parse_args(argv)
-    report = run(args.duration, args.seed, out=sys.stdout)
+    report = run(args.duration, args.seed, out=sys.stdout, outages=args.outages)
     print(report.text())
     if args.json:
         with open(args.json, "w", encoding="utf-8") as f:

@@ -30,3 +30,19 @@ def test_a_short_soak_loses_nothing_and_leaks_nothing() -> None:
     assert report.secrets_checked >= 4
     assert report.secrets_found == []
     assert report.ok
+
+
+def test_a_short_soak_with_outages_loses_no_message_and_posts_none_twice() -> None:
+    report = soak.run(duration=12.0, seed=20261204, outages=True)
+    print(report.text())
+    assert report.faults.get("outage", 0) >= 1, report.faults
+    # A third party posted all along; replay brought back what each session missed.
+    assert report.posted >= 30
+    assert sum(report.replayed.values()) >= 1, report.text()
+    assert report.missed == 0
+    assert report.duplicated == 0
+    assert report.lost == 0
+    assert report.leaked_threads == []
+    assert report.leaked_tasks == 0
+    assert report.leaked_fds == 0
+    assert report.ok

@@ -28,6 +28,7 @@ SANS_IO_CORES = (
     "slackrtm.rtm._sends",
     "slackrtm.rtm._reconnect",
     "slackrtm.rtm._state",
+    "slackrtm.rtm._endings",
 )
 MAX_LINES = 600
 MAX_FUNCTION_LINES = 60

@@ -11,7 +11,7 @@ loops around it that only move frames:
       link = proto.socket_opened(now, info)       wake the senders of proto.take_completed()
       for each text frame:                        hand proto.events to the user
           proto.receive_text(link, text, now)     close the socket if proto.link != its link
-      proto.connection_lost(link, now, cause)     sleep until proto.next_deadline() or a wake-up
+      proto.socket_ended(link, now, end)          sleep until proto.next_deadline() or a wake-up
 
 Everything that decides lives here or in the modules this one drives:
 
@@ -29,7 +29,8 @@ Everything that decides lives here or in the modules this one drives:
 - sends the driver could not write (`frames_written` tells how far it got): one without an
   ack (``typing``) completes only once written, and fails with `RtmConnectionLost` otherwise;
 - reconnects: on goodbye, team migration, an ``error`` event, a lost socket, a stall, a
-  missing ``hello`` or an inbound frame over `RtmOptions.max_inbound_bytes`: `RetryPolicy`
+  missing ``hello``, a frame not written within `RtmOptions.write_timeout` or an inbound frame
+  over `RtmOptions.max_inbound_bytes`: `RetryPolicy`
   backoff with full jitter, ``Retry-After`` honoured, a fresh ``reconnect_url`` used when it has
   one and it passes the rule of ``rtm.connect``'s URL (``wss://``; ``ws://`` only on loopback
   or with ``allow_insecure``); fatal auth errors end the session with that error;
@@ -40,11 +41,12 @@ Where each part lives (each module opens with its own rules): this module is the
 (connecting, receiving, ending, and every change of state); `_state.py` holds `State` and
 `MOVES`; `_keepalive.py` judges liveness (pings, pongs, stalls, paused reading); `_sends.py`
 keeps the books of every send (ids, the size check, the queue and its pacing, deadlines,
-acks); `_reconnect.py` is the reconnect policy (waits, limits, fatal errors,
-the offered URL); `_options.py` holds `RtmOptions`, its validators and the lifecycle notices;
-`_dialects.py` says what a frame means: `RTM_DIALECT` for Slack's RTM API (acks by ``id`` /
-``reply_to``). Socket Mode (envelopes the client acknowledges by ``envelope_id``, a
-``disconnect`` frame instead of ``goodbye``) would be another dialect on this same engine.
+acks); `_reconnect.py` is the reconnect policy (waits, limits, fatal errors, the offered URL);
+`_options.py` holds `RtmOptions`, its validators and the lifecycle notices; `_endings.py` words
+how a socket ended; `_dialects.py` says what a frame means: `RTM_DIALECT` for Slack's RTM API
+(acks by ``id`` / ``reply_to``). Socket Mode (envelopes the client acknowledges by
+``envelope_id``, a ``disconnect`` frame instead of ``goodbye``) would be another dialect on
+this same engine.
 
 These modules import no aiohttp, websockets or urllib3 (a test holds that line).
 """
@@ -60,6 +62,7 @@ from typing import Any
 
 from .._exceptions import RtmSessionClosed, SlackFrameError
 from ._dialects import RTM_DIALECT, Dialect, Kind
+from ._endings import SocketEnd, lost_cause
 from ._keepalive import Keepalive
 from ._options import Connected, Disconnected, Reconnecting, RtmOptions, check_seconds
 from ._reconnect import Reconnects, ends_at_once
@@ -420,19 +423,19 @@ class RtmProtocol:
         if link == self.link and self._state is not State.CLOSED:
             self._lost(now, cause)
 
-    def inbound_too_large(self, link: int, now: float) -> None:
-        """The socket `link` ended because Slack sent a frame over `RtmOptions.max_inbound_bytes`.
+    def socket_ended(self, link: int, now: float, end: SocketEnd) -> None:
+        """The socket `link` ended; `end` is what the driver saw, worded here (`_endings`).
 
-        The driver's WebSocket library refused it from the frame's header and closed the
-        socket (code 1009); each driver maps its library's own report of that here, so that
-        both tell it in the same words, decided here.
+        Each driver maps its library's report to the same `SocketEnd`, so both forms tell it
+        in the same words. An end the session caused for a limit of its own (a frame over
+        `RtmOptions.max_inbound_bytes`, a write past `RtmOptions.write_timeout`) is a WARNING.
         """
         if link != self.link or self._state is State.CLOSED:
             return
-        cap = self.options.max_inbound_bytes
-        cause = f"a frame over max_inbound_bytes ({cap} bytes) from Slack"
-        after = "reconnecting" if self.options.reconnect is not None else "the session ends"
-        self._log.warning("RTM: %s; %s", cause, after)
+        cause, warn = lost_cause(end, self.options)
+        if warn:
+            after = "reconnecting" if self.options.reconnect is not None else "the session ends"
+            self._log.warning("RTM: %s; %s", cause, after)
         self._lost(now, cause)
 
     # -- sending ------------------------------------------------------------------------------

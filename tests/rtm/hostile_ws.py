@@ -69,12 +69,15 @@ class Peer:
         """Read nothing for `seconds` (or until the server stops)."""
         self.stop.wait(seconds)
 
-    def drain(self, seconds: float = WAIT) -> None:
-        """Read and drop what comes until the client closes (or `seconds` pass)."""
+    def drain(self, seconds: float = WAIT) -> bool:
+        """Read and drop what comes until the client closes (or `seconds` pass): whether it did."""
         self.conn.settimeout(seconds)
-        with contextlib.suppress(OSError):
+        try:
             while self.conn.recv(65536):
                 pass
+        except OSError:
+            return False
+        return True
 
     def frames(self) -> Iterator[tuple[int, bytes]]:
         """The client's frames (opcode, unmasked payload) until it closes."""
@@ -159,6 +162,8 @@ class HostileSlack:
         """WebSocket handshakes seen."""
         self.closed = threading.Event()
         """Set when a socket's script is over and the client has closed it."""
+        self.release = threading.Event()
+        """For `Peer.hold` scripts of a test that wants them over (`hold_until_released`)."""
         self._sock = socket.socket()
         if rcvbuf is not None:
             self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
@@ -239,8 +244,7 @@ class HostileSlack:
         )
         peer = Peer(conn, self.stop)
         self.script(peer, number)
-        if not self.stop.is_set():
-            peer.drain()
+        if not self.stop.is_set() and peer.drain():
             self.closed.set()
 
 

@@ -112,7 +112,8 @@ def test_close_returns_at_once_under_a_write_the_peer_blocks(
             rtm.open(options=options)
             filler = threading.Thread(target=lambda: outcome.append(fill(rtm)), daemon=True)
             filler.start()
-            eventually(lambda: rtm.session._writing is not None and not filler.join(0.3))
+            eventually(lambda: rtm.session._writing is not None)
+            filler.join(0.5)
             assert filler.is_alive(), "the writes were not blocked"
             started = time.monotonic()
             rtm.close_session()
@@ -218,5 +219,6 @@ def test_closing_the_client_ends_its_session_at_once_with_client_closed(
     if rtm.kind == "sync":
         eventually(lambda: rtm_threads() == [])
     else:
+        assert rtm.loop is not None
         assert not [t for t in rtm.loop.tasks() if t.get_name().startswith("slackrtm-rtm")]
     eventually(lambda: emu.counters.connections_open == 0)

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import logging
 import ssl
-from typing import TYPE_CHECKING, ClassVar
+import weakref
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from ._web.config import make_config
 from ._web.limits import DEFAULT_MAX_BODY
@@ -22,7 +23,7 @@ __all__ = ["ClientBase"]
 
 
 class ClientBase:
-    """The options and lifecycle flag both clients share."""
+    """The options, lifecycle flag and socket sessions both clients share."""
 
     _transport: ClassVar[str]
     """The transport and its version, for the User-Agent header."""
@@ -79,6 +80,8 @@ class ClientBase:
             allow_insecure=allow_insecure,
         )
         self._closed = False
+        self._sessions: weakref.WeakSet[Any] = weakref.WeakSet()
+        """The socket sessions made by ``rtm()``: closing the client ends them at once."""
         self._open_transport(ssl_context)
 
     def _open_transport(self, ssl_context: ssl.SSLContext | None) -> None:

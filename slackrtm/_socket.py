@@ -8,7 +8,8 @@ open on. A session takes this object and never reads the client's private attrib
 session module imports a client module: the import goes one way, from a client's ``rtm()`` to
 its driver.
 
-`connect_error` is the one wording of a failed socket open, whichever library raised it.
+`connect_error` is the one wording of a failed socket open, whichever library raised it;
+`client_closed` the one error of a session whose client was closed under it.
 
 No I/O here, no I/O library imported at run time, and neither client module (`slackrtm.sync`,
 `slackrtm.aio`) is imported, not even for typing.
@@ -21,7 +22,7 @@ import ssl
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
-from ._exceptions import SlackConnectionError
+from ._exceptions import ClientClosed, SlackConnectionError
 from ._web.failures import tls_failed, untrusted_certificate
 
 if TYPE_CHECKING:
@@ -29,7 +30,13 @@ if TYPE_CHECKING:
 
     from ._generated.api import AsyncMethods, SyncMethods
 
-__all__ = ["AsyncSocketOpener", "SocketOpener", "SyncSocketOpener", "connect_error"]
+__all__ = [
+    "AsyncSocketOpener",
+    "SocketOpener",
+    "SyncSocketOpener",
+    "client_closed",
+    "connect_error",
+]
 
 
 class SocketOpener:
@@ -145,15 +152,21 @@ def connect_error(what: str, exc: BaseException) -> SlackConnectionError:
     status = getattr(exc, "status", None) or getattr(
         getattr(exc, "response", None), "status_code", None
     )
-    detail = _reason(exc)
-    if isinstance(status, int):
-        detail += f", HTTP {status}"
+    # A refusal is told by its status alone: each library's class for it is its own.
+    detail = f"HTTP {status}" if isinstance(status, int) else _reason(exc)
     return SlackConnectionError(f"RTM socket: {what} ({detail})")
+
+
+def client_closed() -> ClientClosed:
+    """The error that ends a socket session when its client is closed, in both forms."""
+    return ClientClosed("the session's client was closed")
 
 
 def _reason(exc: BaseException) -> str:
     # Unwrap to the OS or TLS error underneath: aiohttp keeps it as `certificate_error` or
     # `os_error`, others as the cause.
+    if isinstance(exc, TimeoutError):
+        return "timed out"  # asyncio's is chained to the CancelledError that made it
     root = exc
     for _ in range(8):
         inner = (

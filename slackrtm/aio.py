@@ -249,11 +249,15 @@ class AsyncClient(ClientBase, AsyncWorkspace):
         """Close the session and its connections, and stop every call of this client.
 
         A call in flight or waiting to retry raises `ClientClosed` at once; so do calls made
-        afterwards.
+        afterwards. An RTM session of this client that is still open ends at once: its
+        iterator raises `ClientClosed` after the events it holds, its waiting sends fail with
+        `RtmSessionClosed` chained to it.
         """
         self._closed = True
         if self._closing is not None:
             self._closing.set()  # wakes the calls waiting to retry
+        for rtm in list(self._sessions):
+            await rtm._client_closed()  # ends with ClientClosed at once, its tasks stopped
         sessions = [self._session, self._queued, self._sockets]
         self._session = self._queued = self._sockets = None
         if self._loop is asyncio.get_running_loop():
@@ -292,13 +296,15 @@ class AsyncClient(ClientBase, AsyncWorkspace):
         """
         from .rtm.aio import AsyncRtmSession  # loaded on first use
 
-        return AsyncRtmSession(
+        session = AsyncRtmSession(
             self._socket_opener(),
             batch_presence_aware=batch_presence_aware,
             presence_sub=presence_sub,
             options=options,
             replay=replay,
         )
+        self._sessions.add(session)
+        return session
 
     async def _open(self) -> aiohttp.ClientSession:
         if self._closed:

@@ -271,11 +271,16 @@ class Client(ClientBase, SyncWorkspace):
         """Close every pooled connection, and stop every call of this client.
 
         A call in flight or waiting to retry raises `ClientClosed` at once (an attempt still
-        connecting, once it has connected or timed out); so do calls made afterwards.
+        connecting, once it has connected or timed out); so do calls made afterwards. An RTM
+        session of this client that is still open ends at once: its iterator raises
+        `ClientClosed` after the events it holds, its waiting sends fail with
+        `RtmSessionClosed` chained to it.
         """
         self._closed = True
         self._closing.set()
         self._watchdog.abort_all()
+        for session in list(self._sessions):
+            session._client_closed()  # ends with ClientClosed at once, its threads stopped
         if self._api is not None:
             self._api.close()  # PoolManager.clear() only forgets its pools; this one is held
         self._pool.clear()
@@ -299,13 +304,15 @@ class Client(ClientBase, SyncWorkspace):
         """
         from .rtm.sync import RtmSession  # loaded on first use: `import slackrtm` stays light
 
-        return RtmSession(
+        session = RtmSession(
             self._socket_opener(),
             batch_presence_aware=batch_presence_aware,
             presence_sub=presence_sub,
             options=options,
             replay=replay,
         )
+        self._sessions.add(session)
+        return session
 
     def _socket_opener(self) -> SyncSocketOpener:
         """What a socket session (RTM; Socket Mode later) needs to open its sockets."""

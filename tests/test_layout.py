@@ -29,6 +29,7 @@ SANS_IO_CORES = (
     "slackrtm.rtm._reconnect",
     "slackrtm.rtm._state",
     "slackrtm.rtm._replay",
+    "slackrtm.rtm._endings",
 )
 MAX_LINES = 600
 MAX_FUNCTION_LINES = 60

@@ -114,19 +114,26 @@ def test_the_unwrapping_ends_on_a_cycle_and_after_eight_causes() -> None:
 
 
 @pytest.mark.parametrize(
-    ("exc", "suffix"),
+    ("exc", "detail"),
     [
-        (Status(503), ", HTTP 503"),
-        (Response(403), ", HTTP 403"),
-        (Status(None), ""),
-        (Status("503"), ""),
-        (Response(None), ""),
+        (Status(503), "HTTP 503"),
+        (Response(403), "HTTP 403"),
+        (Response(404), "HTTP 404"),
+        (Status(None), "Status"),
+        (Status("503"), "Status"),
+        (Response(None), "Response"),
     ],
 )
-def test_an_http_status_of_the_handshake_is_told(exc: BaseException, suffix: str) -> None:
-    assert (
-        str(connect_error("rejected", exc))
-        == f"RTM socket: rejected ({type(exc).__name__}{suffix})"
+def test_an_http_status_of_the_handshake_is_told_alone(exc: BaseException, detail: str) -> None:
+    # A refusal reads the same from websockets' InvalidStatus and aiohttp's
+    # WSServerHandshakeError: by its status, not by the library's class (issue 19).
+    assert str(connect_error("rejected", exc)) == f"RTM socket: rejected ({detail})"
+
+
+def test_a_timeout_chained_to_a_cancel_is_told_as_a_timeout() -> None:
+    # asyncio.wait_for's TimeoutError is chained to the CancelledError that ended the wait.
+    assert str(connect_error("h", caused(TimeoutError(), Wrapper("cancelled")))) == (
+        "RTM socket: h (timed out)"
     )
 
 

@@ -114,6 +114,10 @@ class RtmOptions:
             (`RtmSendTimeout`); each send method's ``timeout=`` overrides it.
         hello_timeout: Seconds from an open socket to Slack's ``hello`` before trying again.
         connect_timeout: Seconds the WebSocket handshake may take.
+        write_timeout: Seconds the write of one frame to the socket may take. A peer that stops
+            reading fills the socket's buffers and blocks the write: past this, the connection
+            ends (its cause says so) and the session reconnects; sends on it fail with
+            `RtmConnectionLost`, as on any lost socket.
         send_rate: Frames written per second, sustained; None (or ``math.inf``) turns pacing
             off. Slack closes a socket that sustains more than one message a second.
         send_burst: Frames that may be written at once before pacing applies.
@@ -134,6 +138,7 @@ class RtmOptions:
     ack_timeout: float = attrs.field(default=10.0, validator=_seconds)
     hello_timeout: float = attrs.field(default=10.0, validator=_seconds)
     connect_timeout: float = attrs.field(default=10.0, validator=_seconds)
+    write_timeout: float = attrs.field(default=10.0, validator=_seconds)
     send_rate: float | None = attrs.field(default=1.0, validator=_rate)
     send_burst: int = attrs.field(default=5, validator=_count)
     max_frame_bytes: int = attrs.field(default=events.MAX_FRAME_BYTES, validator=_count)

@@ -11,19 +11,19 @@ loops around it that only move frames:
       link = proto.socket_opened(now, info)       wake the senders of proto.take_completed()
       for each text frame:                        hand proto.events to the user
           proto.receive_text(link, text, now)     close the socket if proto.link != its link
-      proto.connection_lost(link, now, cause)     sleep until proto.next_deadline() or a wake-up
+      proto.socket_ended(link, now, end)          sleep until proto.next_deadline() or a wake-up
 
 Everything that decides lives here or in the modules this one drives:
 
-- states: `State`, changed only through one checked move (`MOVES` lists the allowed ones);
-  a move not in it is a bug of the core and raises `RuntimeError` naming both states;
-- ids: positive, increasing over the whole session, so unique per connection too;
+- states: `State`, changed only through one checked move (`MOVES` lists the allowed ones; any
+  other raises `RuntimeError` naming both states); ids positive and increasing per session;
 - sends, acks and what a lost socket means for them: the outbox (`_sends.py`, its rules);
 - keepalive: a stall is found within ``ping_interval + pong_timeout`` for every setting (a pong
   makes `engine_due` true, so the next ping is never late; `_keepalive.py`);
 - reconnects: on goodbye, team migration, an ``error`` event whose code ends the connection
-  (the schema's ``ends_connection``), a lost socket, a stall, a missing ``hello`` or a frame
-  over `RtmOptions.max_inbound_bytes`; the waits and what ends the session: `_reconnect.py`;
+  (the schema's ``ends_connection``), a lost socket, a stall, a missing ``hello``, a frame not
+  written within `RtmOptions.write_timeout` or one over `RtmOptions.max_inbound_bytes`; the
+  waits and what ends the session: `_reconnect.py`;
 - presence subscriptions: remembered and sent again after every ``hello``;
 - lifecycle notices (`Connected`, `Disconnected`, `Reconnecting`) in the event stream.
 
@@ -31,9 +31,8 @@ Each part lives in a module of its own, which opens with its rules: this one is 
 (connecting, receiving, ending, every change of state); `_state.py` (`State`, `MOVES`),
 `_keepalive.py` (liveness), `_sends.py` (the books of every send), `_reconnect.py` (waits,
 limits, fatal errors, the offered URL), `_options.py` (`RtmOptions`, the notices), `_stats.py`
-(the health counts), `_dialects.py` (what a frame means: `RTM_DIALECT`; Socket Mode would be
-another dialect on this same engine). These modules import no aiohttp, websockets or
-urllib3 (a test holds that line).
+(the health counts), `_endings.py` (a socket's end in words), `_dialects.py` (what a frame
+means; Socket Mode would be another dialect). None imports aiohttp, websockets or urllib3.
 """
 
 from __future__ import annotations
@@ -47,6 +46,7 @@ from typing import Any
 
 from .._exceptions import RtmSessionClosed, SlackFrameError
 from ._dialects import RTM_DIALECT, Dialect, Kind
+from ._endings import SocketEnd, lost_cause
 from ._keepalive import Keepalive
 from ._options import Connected, Disconnected, Reconnecting, RtmOptions, check_seconds
 from ._reconnect import Reconnects, ends_at_once
@@ -425,18 +425,17 @@ class RtmProtocol:
         if link == self.link and self._state is not State.CLOSED:
             self._lost(now, cause)
 
-    def inbound_too_large(self, link: int, now: float) -> None:
-        """The socket `link` ended because Slack sent a frame over `RtmOptions.max_inbound_bytes`.
+    def socket_ended(self, link: int, now: float, end: SocketEnd) -> None:
+        """The socket `link` ended; `end` is what the driver saw, worded here (`_endings`).
 
-        Each driver maps its library's report of that (code 1009) here: the words are decided
-        here, the same in both forms.
+        An end the session caused for a limit of its own is a WARNING.
         """
         if link != self.link or self._state is State.CLOSED:
             return
-        cap = self.options.max_inbound_bytes
-        cause = f"a frame over max_inbound_bytes ({cap} bytes) from Slack"
-        after = "reconnecting" if self.options.reconnect is not None else "the session ends"
-        self._log.warning("RTM: %s; %s", cause, after)
+        cause, warn = lost_cause(end, self.options)
+        if warn:
+            after = "reconnecting" if self.options.reconnect is not None else "the session ends"
+            self._log.warning("RTM: %s; %s", cause, after)
         self._lost(now, cause)
 
     # -- sending ------------------------------------------------------------------------------

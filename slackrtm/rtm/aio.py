@@ -21,9 +21,11 @@ from typing import Any
 import aiohttp
 
 from .._exceptions import RtmSessionClosed, SlackError
-from .._socket import AsyncSocketOpener, connect_error
+from .._socket import AsyncSocketOpener, client_closed, connect_error
+from ._endings import SocketEnd
 from ._replay_loops import replay_task
 from ._surface import SessionSurface, outcome, surface_doc
+from ._ws_aio import DROPPED, abort, ending, open_socket, write
 
 __all__ = ["AsyncRtmSession"]
 
@@ -71,6 +73,8 @@ class AsyncRtmSession(SessionSurface[AsyncSocketOpener, Awaitable[Any], Awaitabl
         self._linking = False
         self._ws: aiohttp.ClientWebSocketResponse[bool] | None = None
         self._ws_link: int | None = None
+        self._writing: aiohttp.ClientWebSocketResponse[bool] | None = None
+        """The socket the engine is writing to (`close` aborts it)."""
 
     # -- lifecycle ----------------------------------------------------------------------------
 
@@ -95,8 +99,13 @@ class AsyncRtmSession(SessionSurface[AsyncSocketOpener, Awaitable[Any], Awaitabl
             )
             self._links.add(task)  # close() cancels it with the links
             task.add_done_callback(self._replay_done)
-        while self._proto.connects == 0 and not self._proto.closed:
-            await self._wait_readable()
+        try:
+            while self._proto.connects == 0 and not self._proto.closed:
+                await self._wait_readable()
+        except BaseException:
+            # Cancelled (asyncio.wait_for, a cancelled task): no session is left running.
+            await self.close()
+            raise
         if self._proto.connects == 0:
             await self.close()
             raise self._connect_error()
@@ -116,13 +125,29 @@ class AsyncRtmSession(SessionSurface[AsyncSocketOpener, Awaitable[Any], Awaitabl
     async def close(self) -> None:
         """Send a close frame and stop every task; unfinished sends fail with RtmSessionClosed.
 
-        Safe to call twice, and from a handler.
+        Safe to call twice, and from a handler. A write blocked by a peer that stopped reading
+        is not waited for: its socket is aborted.
         """
-        self._proto.close(self._clock())
-        self._settle()
-        # Iteration ends at once: events not taken yet are dropped, as asked.
-        self._buffer.clear()
+        await self._stop(None)
+
+    async def _client_closed(self) -> None:
+        """The client was closed: the session ends at once with `ClientClosed` (events kept)."""
+        await self._stop(client_closed())
+
+    async def _stop(self, error: BaseException | None) -> None:
+        """End the session (closed by the user, or ended by `error`) and stop every task."""
+        if error is None:
+            self._proto.close(self._clock())
+            self._settle()
+            # Iteration ends at once: events not taken yet are dropped, as asked.
+            self._buffer.clear()
+        else:
+            self._proto.fail(self._clock(), error)
+            self._settle()
         self._wake.set()
+        self._space.set()
+        if self._writing is not None:
+            abort(self._writing)
         engine = self._engine
         if engine is not None and engine is not asyncio.current_task():
             await asyncio.wait([engine])
@@ -312,7 +337,7 @@ class AsyncRtmSession(SessionSurface[AsyncSocketOpener, Awaitable[Any], Awaitabl
             proto.tick(now)
             frames = proto.data_to_send(now)
             if frames:
-                proto.frames_written(clock(), await self._write(frames))
+                await self._write_frames(frames)
             self._settle()
             if self._ws is not None and self._ws_link != proto.link:
                 await self._close_socket()
@@ -381,27 +406,32 @@ class AsyncRtmSession(SessionSurface[AsyncSocketOpener, Awaitable[Any], Awaitabl
         self._wake.set()
         self._space.set()
 
-    async def _write(self, frames: list[str]) -> int:
-        """Write `frames` in order; returns how many were written before a failure."""
-        ws = self._ws
-        if ws is None or self._ws_link != self._proto.link:
-            return 0
-        count = 0
+    async def _write_frames(self, frames: list[str]) -> None:
+        """Write `frames`, tell the core how many went out, and whether the peer held a write."""
+        ws, link = self._ws, self._ws_link
+        proto = self._proto
+        if ws is None or link is None or link != proto.link:
+            proto.frames_written(self._clock(), 0)
+            return
+        self._writing = ws
         try:
-            for frame in frames:
-                await ws.send_str(frame)
-                count += 1
-        except (aiohttp.ClientError, ConnectionError, RuntimeError):
-            # The socket is going away; its link task reports how. The core fails the frame
-            # that was being written and those after it ("delivery unknown").
-            pass
-        return count
+            count, overdue = await write(ws, frames, self.options.write_timeout)
+        finally:
+            self._writing = None
+        proto.frames_written(self._clock(), count)
+        if overdue:
+            abort(ws)
+            proto.socket_ended(link, self._clock(), SocketEnd(write_timed_out=True))
 
     async def _close_socket(self) -> None:
         ws, self._ws, self._ws_link = self._ws, None, None
         if ws is not None and not ws.closed:
             with contextlib.suppress(aiohttp.ClientError, ConnectionError, asyncio.TimeoutError):
                 await ws.close()
+        if ws is not None:
+            # A close frame that could not go out (a peer that stopped reading) would keep
+            # the transport open until its buffer drains: never.
+            abort(ws)
 
     async def _link(self, url: str | None) -> None:
         try:
@@ -440,19 +470,7 @@ class AsyncRtmSession(SessionSurface[AsyncSocketOpener, Awaitable[Any], Awaitabl
                 info = await opener.web.rtm_connect(**self._connect_args)
                 url = info.url
             stage = "socket"
-            handshake = (await opener.session()).ws_connect(
-                url,
-                autoping=True,
-                heartbeat=None,
-                # The same TLS settings as the client's Web API calls (True: aiohttp's default).
-                ssl=True if opener.ssl_context is None else opener.ssl_context,
-                proxy=opener.proxy,
-                timeout=aiohttp.ClientWSTimeout(ws_receive=None, ws_close=1.0),
-                # aiohttp refuses a frame of max_msg_size bytes or more, websockets one of
-                # more than max_size: + 1, so that both take max_inbound_bytes exactly.
-                max_msg_size=self.options.max_inbound_bytes + 1,
-                compress=0,
-            )
+            handshake = open_socket(await opener.session(), url, opener, self.options)
             return await asyncio.wait_for(handshake, self.options.connect_timeout), info
         except SlackError as exc:
             error: SlackError = exc
@@ -464,21 +482,15 @@ class AsyncRtmSession(SessionSurface[AsyncSocketOpener, Awaitable[Any], Awaitabl
 
     async def _read(self, ws: aiohttp.ClientWebSocketResponse[bool], link: int) -> None:
         """Read frames into the core until the socket ends or is not the session's any more."""
-        cause, too_large = "connection dropped", False
+        end = DROPPED
         try:
-            cause, too_large = await self._read_frames(ws, link)
+            end = await self._read_frames(ws, link)
         finally:
-            proto = self._proto
-            if too_large:
-                proto.inbound_too_large(link, self._clock())
-            else:
-                proto.connection_lost(link, self._clock(), cause)
+            self._proto.socket_ended(link, self._clock(), end)
             self._settle()
             self._wake.set()
 
-    async def _read_frames(
-        self, ws: aiohttp.ClientWebSocketResponse[bool], link: int
-    ) -> tuple[str, bool]:
+    async def _read_frames(self, ws: aiohttp.ClientWebSocketResponse[bool], link: int) -> SocketEnd:
         """The reading loop (hot: one pass per frame); returns how the socket ended (`_ending`)."""
         proto = self._proto
         clock = self._clock
@@ -506,7 +518,7 @@ class AsyncRtmSession(SessionSurface[AsyncSocketOpener, Awaitable[Any], Awaitabl
             msg = await ws.receive()
             kind = msg.type
             if kind is not text and kind is not binary:
-                ended = _ending(kind, msg.data, ws)
+                ended = ending(kind, msg.data)
                 if ended is not None:
                     return ended
                 continue
@@ -519,7 +531,7 @@ class AsyncRtmSession(SessionSurface[AsyncSocketOpener, Awaitable[Any], Awaitabl
                 if proto.link != link or proto.engine_due:
                     self._wake.set()
                     if proto.link != link:
-                        return _DROPPED
+                        return DROPPED
             elif self._waiting:
                 # A plain event while connected, nothing queued or completed: the event is in
                 # the buffer; only a waiting iterator needs waking.
@@ -542,30 +554,3 @@ class AsyncRtmSession(SessionSurface[AsyncSocketOpener, Awaitable[Any], Awaitabl
             self._paused = False
         self._resume_reading()
         self._wake.set()
-
-
-_DROPPED = ("connection dropped", False)
-
-
-def _ending(
-    kind: aiohttp.WSMsgType, data: object, ws: aiohttp.ClientWebSocketResponse[bool]
-) -> tuple[str, bool] | None:
-    """How a message that is not a frame (its `kind` and `data`) ends the socket.
-
-    Returns the cause, and whether aiohttp refused a frame as too large; None for one that does
-    not end it.
-    """
-    if kind is aiohttp.WSMsgType.CLOSE or kind is aiohttp.WSMsgType.CLOSED:
-        code = ws.close_code
-        return (f"closed by Slack (code {code})" if code else "connection closed", False)
-    if kind is aiohttp.WSMsgType.ERROR:
-        # aiohttp refused a frame over max_msg_size from its header, and closed the socket
-        # with code 1009.
-        too_large = (
-            isinstance(data, aiohttp.WebSocketError)
-            and data.code == aiohttp.WSCloseCode.MESSAGE_TOO_BIG
-        )
-        return ("connection dropped", too_large)
-    if kind is aiohttp.WSMsgType.CLOSING:
-        return _DROPPED
-    return None

@@ -12,22 +12,20 @@ from __future__ import annotations
 
 import collections
 import contextlib
-import logging
 import threading
 import time
 from types import TracebackType
 from typing import Any
 
 import websockets.exceptions
-from websockets.frames import CloseCode
 from websockets.sync.client import ClientConnection
-from websockets.sync.client import connect as ws_connect
 
 from .._exceptions import RtmSessionClosed, SlackError
-from .._socket import SyncSocketOpener, connect_error
+from .._socket import SyncSocketOpener, client_closed, connect_error
 from ._replay_loops import replay_thread
 from ._sends import Pending
 from ._surface import SessionSurface, outcome, surface_doc
+from ._ws_sync import DROPPED, abort, end_of, open_socket
 
 __all__ = ["RtmSession"]
 
@@ -36,8 +34,6 @@ _MAX_WAIT = 3600.0
 """The longest single wait on a lock or an event: the platform refuses much longer ones
 (``OverflowError``), and a wake-up an hour costs nothing. A longer wait (``math.inf``: no
 limit) is made of several."""
-_NO_LIMIT = 1e9
-"""Seconds beyond which a socket timeout counts as none (sockets refuse about 1e10)."""
 _BATCH = 256
 """The most frames the link thread hands the core under one hold of the lock: the frames
 websockets has already received, taken without waiting, so that a burst costs one lock, one
@@ -45,19 +41,6 @@ clock read and one wake-up of the iterator per batch rather than per frame; boun
 the first events of a burst are not held back for long."""
 
 
-class _Redacting(logging.LoggerAdapter):  # type: ignore[type-arg]
-    """The websockets library's logger, minus the socket URL's path in its DEBUG request line.
-
-    The path carries the single-use ticket, a secret.
-    """
-
-    def log(self, level: int, msg: object, *args: object, **kwargs: Any) -> None:
-        if isinstance(msg, str) and msg.startswith("> GET "):
-            args = ("<redacted>",)
-        super().log(level, msg, *args, **kwargs)
-
-
-_WS_LOGGER = _Redacting(logging.getLogger("websockets.client"), {})
 _WAIT_MARGIN = 5.0
 """Seconds a sender waits beyond its send's own deadline before assuming the engine is gone."""
 
@@ -96,6 +79,8 @@ class RtmSession(SessionSurface[SyncSocketOpener, Any, None]):
         self._ws_link: int | None = None
         self._replay_cv = threading.Condition(self._lock)
         self._replay_thread: threading.Thread | None = None
+        self._writing: ClientConnection | None = None
+        """The socket the engine is writing to, unlocked (`close` aborts it)."""
 
     # -- lifecycle ----------------------------------------------------------------------------
 
@@ -115,10 +100,15 @@ class RtmSession(SessionSurface[SyncSocketOpener, Any, None]):
                 self._replayed,
                 self._died,
             )
-        with self._lock:
-            while self._proto.connects == 0 and not self._proto.closed:
-                self._wait_readable(None)
-            failed = self._proto.connects == 0
+        try:
+            with self._lock:
+                while self._proto.connects == 0 and not self._proto.closed:
+                    self._wait_readable(None)
+                failed = self._proto.connects == 0
+        except BaseException:
+            # Given up on (KeyboardInterrupt, ...): nothing of the session is left running.
+            self.close()
+            raise
         if failed:
             self.close()
             raise self._connect_error()
@@ -140,16 +130,32 @@ class RtmSession(SessionSurface[SyncSocketOpener, Any, None]):
 
         Safe to call twice and from any thread. A connection attempt in flight is waited for
         (at most the client's timeout for ``rtm.connect``, `RtmOptions.connect_timeout` for
-        the handshake).
+        the handshake); a write blocked by a peer that stopped reading is not: its socket is
+        aborted.
         """
+        self._stop(None)
+
+    def _client_closed(self) -> None:
+        """The client was closed: the session ends at once with `ClientClosed` (events kept)."""
+        self._stop(client_closed())
+
+    def _stop(self, error: BaseException | None) -> None:
+        """End the session (closed by the user, or ended by `error`) and stop both threads."""
         with self._lock:
-            self._proto.close(self._clock())
-            self._settle()
-            # Iteration ends at once: events not taken yet are dropped, as asked.
-            self._buffer.clear()
+            if error is None:
+                self._proto.close(self._clock())
+                self._settle()
+                # Iteration ends at once: events not taken yet are dropped, as asked.
+                self._buffer.clear()
+            else:
+                self._proto.fail(self._clock(), error)
+                self._settle()
             self._poke()
             self._space.notify_all()
             self._replay_cv.notify_all()
+            writing = self._writing
+        if writing is not None:
+            abort(writing)
         current = threading.current_thread()
         for thread in (self._engine, self._replay_thread):
             if thread is not None and thread is not current:
@@ -189,7 +195,8 @@ class RtmSession(SessionSurface[SyncSocketOpener, Any, None]):
         engine gone for a reason it could not report.
         """
         clock = self._clock
-        end = clock() + pending.timeout + _WAIT_MARGIN  # math.inf: no limit
+        # The engine may be held in a write for up to write_timeout before it expires sends.
+        end = clock() + pending.timeout + self.options.write_timeout + _WAIT_MARGIN
         waiter = pending.waiter
         while not waiter.wait(min(max(end - clock(), 0.0), _MAX_WAIT)):
             engine = self._engine
@@ -316,6 +323,8 @@ class RtmSession(SessionSurface[SyncSocketOpener, Any, None]):
                     url = proto.begin_connect(now) if start else None
                     if start:
                         self._linking = True
+                    if frames:
+                        self._writing = ws
                 # Unlocked: only this thread writes, so frames keep their order.
                 if frames:
                     self._write_frames(ws, frames)
@@ -351,6 +360,7 @@ class RtmSession(SessionSurface[SyncSocketOpener, Any, None]):
         """Write `frames` (unlocked), then tell the core how many went out."""
         count = self._write(ws, frames) if ws is not None else 0
         with self._lock:
+            self._writing = None
             self._proto.frames_written(self._clock(), count)
             self._settle()
 
@@ -458,19 +468,8 @@ class RtmSession(SessionSurface[SyncSocketOpener, Any, None]):
                 info = opener.web.rtm_connect(**self._connect_args)
                 url = info.url
             stage = "socket"
-            connecting = ws_connect(
-                url,
-                # The same TLS settings as the client's Web API calls.
-                ssl=opener.ssl_context if url.startswith("wss:") else None,
-                proxy=opener.proxy,
-                open_timeout=_socket_timeout(self.options.connect_timeout),
-                close_timeout=1.0,
-                ping_interval=None,  # the core's RTM pings keep alive, the same in both
-                compression=None,
-                max_size=self.options.max_inbound_bytes,
-                logger=_WS_LOGGER,
-            )
-            return owner.enter_context(connecting), info
+            ws = open_socket(url, opener, self.options, owner)
+            return ws, info
         except SlackError as exc:
             error: SlackError = exc
         except (websockets.exceptions.WebSocketException, OSError, TimeoutError) as exc:
@@ -484,8 +483,7 @@ class RtmSession(SessionSurface[SyncSocketOpener, Any, None]):
         """Read frames into the core until the socket ends or is not the session's any more."""
         buffer = self._buffer
         limit = self.options.max_buffered
-        cause = "connection dropped"
-        too_large = False
+        end = DROPPED
         try:
             while True:
                 if len(buffer) >= limit:
@@ -494,22 +492,14 @@ class RtmSession(SessionSurface[SyncSocketOpener, Any, None]):
                 batch, ended = self._receive(ws)
                 if batch and not self._hand_over(batch, link):
                     return
-                if isinstance(ended, websockets.exceptions.ConnectionClosed):
-                    too_large = _refused_as_too_large(ended)
-                    received = ended.rcvd
-                    if received is not None and not too_large:
-                        cause = f"closed by Slack (code {received.code})"
-                    return
                 if ended is not None:
-                    return  # an OSError, as from the first recv
+                    end = end_of(ended)
+                    return
         except OSError:
             return
         finally:
             with self._lock:
-                if too_large:
-                    self._proto.inbound_too_large(link, self._clock())
-                else:
-                    self._proto.connection_lost(link, self._clock(), cause)
+                self._proto.socket_ended(link, self._clock(), end)
                 self._settle()
                 self._poke()
 
@@ -575,19 +565,3 @@ class RtmSession(SessionSurface[SyncSocketOpener, Any, None]):
             self._paused = False
         self._resume_reading()
         self._poke()
-
-
-def _refused_as_too_large(exc: websockets.exceptions.ConnectionClosed) -> bool:
-    """Whether websockets closed the socket itself (code 1009) for a frame over ``max_size``.
-
-    A 1009 that Slack sent first (and websockets echoed) is Slack's close, not ours.
-    """
-    sent = exc.sent
-    if sent is None or sent.code != CloseCode.MESSAGE_TOO_BIG:
-        return False
-    return exc.rcvd is None or not exc.rcvd_then_sent
-
-
-def _socket_timeout(seconds: float) -> float | None:
-    """A timeout as a socket takes it: None for no limit (``math.inf`` or too long for it)."""
-    return None if seconds > _NO_LIMIT else seconds

@@ -38,7 +38,14 @@ def test_bad_options_are_refused(option: dict[str, Any]) -> None:
         RtmOptions(**option)
 
 
-DURATIONS = ["ping_interval", "pong_timeout", "ack_timeout", "hello_timeout", "connect_timeout"]
+DURATIONS = [
+    "ping_interval",
+    "pong_timeout",
+    "ack_timeout",
+    "hello_timeout",
+    "connect_timeout",
+    "write_timeout",
+]
 
 
 @pytest.mark.parametrize("name", DURATIONS)
@@ -99,6 +106,7 @@ def test_the_defaults_are_the_documented_ones() -> None:
         "ack_timeout": 10.0,
         "hello_timeout": 10.0,
         "connect_timeout": 10.0,
+        "write_timeout": 10.0,
         "send_rate": 1.0,
         "send_burst": 5,
         "max_frame_bytes": 16_384,

@@ -18,6 +18,7 @@ import pytest
 from slackrtm import events
 from slackrtm._exceptions import RtmConnectionLost, RtmSessionClosed
 from slackrtm.rtm import Connected, Disconnected, Reconnecting, RtmOptions
+from slackrtm.rtm._endings import SocketEnd
 from slackrtm.rtm._protocol import RtmProtocol
 
 from .driving import HELLO, connect, kinds, make, message, sent, state
@@ -47,7 +48,7 @@ def test_a_fresh_session_has_no_socket_no_answer_and_ignores_what_is_not_its_own
     assert repr(proto) == "<RtmProtocol state=idle link=None queued=0>"
     proto.receive_text(1, HELLO, 0.0)
     proto.connection_lost(1, 0.0, "closed")
-    proto.inbound_too_large(1, 0.0)
+    proto.socket_ended(1, 0.0, SocketEnd(too_large=True))
     proto.set_reading_paused(True, 0.0)
     proto.set_reading_paused(False, 1.0)
     assert state(proto) == "idle"
@@ -265,13 +266,14 @@ def test_a_frame_over_max_inbound_bytes_is_a_disconnect_with_its_own_cause(
     proto.data_to_send(1.0)
     cause = "a frame over max_inbound_bytes (1000 bytes) from Slack"
     with caplog.at_level(logging.WARNING, logger="slackrtm"):
-        proto.inbound_too_large(link, 1.5)
+        proto.socket_ended(link, 1.5, SocketEnd(too_large=True))
     assert caplog.messages == [f"RTM: {cause}; reconnecting"]
     assert proto.state == "waiting"
     assert kinds(proto.take_events()) == [Disconnected, Reconnecting]
     assert isinstance(written.error, RtmConnectionLost)
     assert written.error.cause == cause
-    proto.inbound_too_large(link, 1.6)  # the same socket again: already replaced
+    # The same socket again: already replaced.
+    proto.socket_ended(link, 1.6, SocketEnd(too_large=True))
     assert proto.take_events() == []
     proto.begin_connect(2.0)
     link = proto.socket_opened(2.0)
@@ -285,7 +287,7 @@ def test_a_frame_over_max_inbound_bytes_without_reconnects_ends_the_session(
     proto = make(RtmOptions(max_inbound_bytes=1000, reconnect=None))
     link = connect(proto)
     with caplog.at_level(logging.WARNING, logger="slackrtm"):
-        proto.inbound_too_large(link, 1.0)
+        proto.socket_ended(link, 1.0, SocketEnd(too_large=True))
     assert "from Slack; the session ends" in caplog.text
     assert proto.closed
     assert isinstance(proto.error, RtmSessionClosed)

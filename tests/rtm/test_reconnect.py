@@ -31,6 +31,7 @@ from slackrtm.errors import (
     TokenRevoked,
 )
 from slackrtm.rtm import Connected, Disconnected, Reconnecting, RtmOptions
+from slackrtm.rtm._endings import SocketEnd
 from slackrtm.rtm._protocol import RtmProtocol
 from slackrtm.rtm._reconnect import HEALTHY_AFTER
 
@@ -483,7 +484,7 @@ def test_a_socket_that_ends_before_its_hello_is_a_failed_attempt(how: str) -> No
         proto.connection_lost(link, 1.5, "closed")
         cause = "closed"
     elif how == "too large":
-        proto.inbound_too_large(link, 1.5)
+        proto.socket_ended(link, 1.5, SocketEnd(too_large=True))
         cause = "a frame over max_inbound_bytes (4194304 bytes) from Slack"
     else:
         proto.tick(4.0)
@@ -494,7 +495,7 @@ def test_a_socket_that_ends_before_its_hello_is_a_failed_attempt(how: str) -> No
 def test_a_frame_too_large_on_a_connected_socket_is_the_first_failure_of_an_outage() -> None:
     proto = backing_off()
     link = connect(proto)
-    proto.inbound_too_large(link, 1.0)
+    proto.socket_ended(link, 1.0, SocketEnd(too_large=True))
     cause = "a frame over max_inbound_bytes (4194304 bytes) from Slack"
     assert proto.take_events() == [Disconnected(cause), Reconnecting(cause, 1, 1.0)]
 

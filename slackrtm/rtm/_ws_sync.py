@@ -1,0 +1,103 @@
+"""What the sync driver (`sync.py`) needs of the websockets library, beside reading and writing.
+
+Opening a socket with the session's settings (`open_socket`), the library's logger without the
+socket URL, how the library reports the end of a socket in the core's neutral terms
+(`end_of`, worded by `_endings`), and aborting a socket under a blocked write (`abort`). Only
+the sync driver imports this module.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import socket
+from typing import Any
+
+import websockets.exceptions
+from websockets.frames import CloseCode
+from websockets.sync.client import ClientConnection
+from websockets.sync.client import connect as ws_connect
+
+from .._socket import SyncSocketOpener
+from ._endings import SocketEnd
+from ._options import RtmOptions
+
+__all__ = ["DROPPED", "abort", "end_of", "open_socket"]
+
+_NO_LIMIT = 1e9
+"""Seconds beyond which a socket timeout counts as none (sockets refuse about 1e10)."""
+
+DROPPED = SocketEnd()
+"""A socket that ended without a close frame from Slack."""
+
+
+class _Redacting(logging.LoggerAdapter):  # type: ignore[type-arg]
+    """The websockets library's logger, minus the socket URL's path in its DEBUG request line.
+
+    The path carries the single-use ticket, a secret.
+    """
+
+    def log(self, level: int, msg: object, *args: object, **kwargs: Any) -> None:
+        if isinstance(msg, str) and msg.startswith("> GET "):
+            args = ("<redacted>",)
+        super().log(level, msg, *args, **kwargs)
+
+
+_WS_LOGGER = _Redacting(logging.getLogger("websockets.client"), {})
+
+
+def open_socket(
+    url: str, opener: SyncSocketOpener, options: RtmOptions, owner: contextlib.ExitStack
+) -> ClientConnection:
+    """The socket at `url`, open, with the client's TLS and proxy settings (`owner` closes it).
+
+    Each write to it is bounded by `RtmOptions.write_timeout`: the socket's own timeout,
+    which bounds its sends alone (websockets reads only once the socket is readable).
+
+    Raises:
+        websockets.exceptions.WebSocketException, OSError, TimeoutError: The handshake failed.
+    """
+    connecting = ws_connect(
+        url,
+        # The same TLS settings as the client's Web API calls.
+        ssl=opener.ssl_context if url.startswith("wss:") else None,
+        proxy=opener.proxy,
+        open_timeout=_socket_timeout(options.connect_timeout),
+        close_timeout=1.0,
+        ping_interval=None,  # the core's RTM pings keep alive, the same in both
+        compression=None,
+        max_size=options.max_inbound_bytes,
+        logger=_WS_LOGGER,
+    )
+    ws = owner.enter_context(connecting)
+    # Closed already (the peer said hello and hung up): its reader reports that.
+    with contextlib.suppress(OSError):
+        ws.socket.settimeout(_socket_timeout(options.write_timeout))
+    return ws
+
+
+def end_of(ended: BaseException) -> SocketEnd:
+    """How websockets ended a socket (what ``recv`` raised), as the core's `SocketEnd`."""
+    if not isinstance(ended, websockets.exceptions.ConnectionClosed):
+        return DROPPED  # an OSError
+    sent = ended.sent
+    # websockets closed it itself (code 1009) for a frame over max_size; a 1009 that Slack
+    # sent first (and websockets echoed) is Slack's close.
+    ours = ended.rcvd is None or not ended.rcvd_then_sent
+    if sent is not None and sent.code == CloseCode.MESSAGE_TOO_BIG and ours:
+        return SocketEnd(too_large=True)
+    if isinstance(ended.__cause__, TimeoutError):
+        return SocketEnd(write_timed_out=True)  # a send past the socket's timeout
+    received = ended.rcvd
+    return SocketEnd(close_code=None if received is None else received.code)
+
+
+def abort(ws: ClientConnection) -> None:
+    """End the socket under a write blocked by the peer: the write fails at once."""
+    with contextlib.suppress(OSError):
+        ws.socket.shutdown(socket.SHUT_RDWR)
+
+
+def _socket_timeout(seconds: float) -> float | None:
+    """A timeout as a socket takes it: None for no limit (``math.inf`` or too long for it)."""
+    return None if seconds > _NO_LIMIT else seconds

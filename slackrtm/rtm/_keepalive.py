@@ -20,7 +20,11 @@ The rules:
   On resuming, the last frame counts as just received and a pong awaited gets a fresh deadline;
 - a driver pauses reading at `RtmOptions.max_buffered` events and resumes at `resume_at`, half
   of it, so that a consumer slower than Slack makes one pause of many events, not a pause and
-  a resume per event; each pause is logged once, as a WARNING, and its end at INFO.
+  a resume per event; each pause is logged once, as a WARNING, and its end at INFO;
+- the pause never starves the session itself: while a send awaits its ack, the driver reads on
+  up to twice `max_buffered` (the memory bound), so that the ack is read and the sender is
+  answered even by a consumer that sends from the thread that does not read. A paused driver
+  is woken when a send starts to await its ack. Past twice the bound, reading pauses anyway.
 """
 
 from __future__ import annotations
@@ -146,6 +150,18 @@ class Keepalive:
         elif not self.ping_due and now >= self.last_received + options.ping_interval:
             self.ping_due = True
         return None
+
+    def reading_bounds(self, awaiting: bool) -> tuple[int, int]:
+        """Buffered events at which a driver stops reading, and at or below which it reads on.
+
+        Args:
+            awaiting: Whether a send awaits its ack: then twice `RtmOptions.max_buffered`, and
+                reading goes on below it (see the rules).
+        """
+        limit = self.options.max_buffered
+        if awaiting:
+            return 2 * limit, 2 * limit - 1
+        return limit, self.resume_at
 
     def set_paused(self, paused: bool, now: float, waiting: int = 0) -> None:
         """Reading stopped (or resumed) at `now`, `waiting` events unread; see the rules."""

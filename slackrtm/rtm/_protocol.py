@@ -408,10 +408,9 @@ class RtmProtocol:
         self._log.info("RTM: connected (%s)", self._cause)
         self.events.append(Connected(self._cause, self.connects))
 
-    @property
-    def resume_reading_at(self) -> int:
-        """Buffered events at or below which a paused driver reads again (see `_keepalive`)."""
-        return self._keep.resume_at
+    def reading_bounds(self) -> tuple[int, int]:
+        """Buffered events at which a driver pauses reading, and resumes (see `_keepalive`)."""
+        return self._keep.reading_bounds(bool(self._out.inflight))
 
     def set_reading_paused(self, paused: bool, now: float, waiting: int = 0) -> None:
         """The driver stopped (or resumed) reading because the consumer lags (`_keepalive`).

@@ -65,7 +65,7 @@ class AsyncRtmSession(SessionSurface[AsyncSocketOpener, Awaitable[Any], Awaitabl
         self._space = asyncio.Event()
         self._paused = False
         """Whether the link task waits on `_space` (backpressure)."""
-        self._resume_at = self._proto.resume_reading_at
+        self._resume_at = self._proto.reading_bounds()[1]
         """The buffer's length at or below which a paused link task reads again."""
         self._wake = asyncio.Event()
         self._engine: asyncio.Task[None] | None = None
@@ -337,6 +337,8 @@ class AsyncRtmSession(SessionSurface[AsyncSocketOpener, Awaitable[Any], Awaitabl
             proto.tick(now)
             frames = proto.data_to_send(now)
             if frames:
+                if self._paused:
+                    self._space.set()  # an ack awaited now may lift the pause
                 await self._write_frames(frames)
             self._settle()
             if self._ws is not None and self._ws_link != proto.link:
@@ -495,7 +497,7 @@ class AsyncRtmSession(SessionSurface[AsyncSocketOpener, Awaitable[Any], Awaitabl
         proto = self._proto
         clock = self._clock
         buffer = self._buffer
-        limit = self.options.max_buffered
+        bounds = proto.reading_bounds
         receive_text = proto.receive_text
         readable = self._readable
         unyielded = 0
@@ -513,7 +515,7 @@ class AsyncRtmSession(SessionSurface[AsyncSocketOpener, Awaitable[Any], Awaitabl
         text, binary = aiohttp.WSMsgType.TEXT, aiohttp.WSMsgType.BINARY
         moving = self._replay is not None  # every event goes through `_settle`, to the replay
         while True:
-            if len(buffer) >= limit:
+            if len(buffer) >= bounds()[0]:
                 await self._backpressure()
             msg = await ws.receive()
             kind = msg.type
@@ -547,7 +549,8 @@ class AsyncRtmSession(SessionSurface[AsyncSocketOpener, Awaitable[Any], Awaitabl
         self._pause_reading(len(self._buffer))
         self._paused = True
         try:
-            while len(self._buffer) > self._resume_at and not proto.closed:
+            # The engine wakes it too, when a send starts to await its ack (`_keepalive`).
+            while len(self._buffer) > proto.reading_bounds()[1] and not proto.closed:
                 self._space.clear()
                 await self._space.wait()
         finally:

@@ -70,7 +70,7 @@ class RtmSession(SessionSurface[SyncSocketOpener, Any, None]):
         """Threads waiting on `_readable` (so that no frame notifies when none waits)."""
         self._paused = False
         """Whether the link thread waits on `_space` (backpressure)."""
-        self._resume_at = self._proto.resume_reading_at
+        self._resume_at = self._proto.reading_bounds()[1]
         """The buffer's length at or below which a paused link thread reads again."""
         self._engine: threading.Thread | None = None
         self._link_thread: threading.Thread | None = None
@@ -316,6 +316,8 @@ class RtmSession(SessionSurface[SyncSocketOpener, Any, None]):
                     now = clock()
                     proto.tick(now)
                     frames = proto.data_to_send(now)
+                    if frames and self._paused:
+                        self._space.notify()  # an ack awaited now may lift the pause
                     self._settle()
                     ws, stale = self._socket_for(proto.link)
                     closed = proto.closed
@@ -482,11 +484,11 @@ class RtmSession(SessionSurface[SyncSocketOpener, Any, None]):
     def _read(self, ws: ClientConnection, link: int) -> None:
         """Read frames into the core until the socket ends or is not the session's any more."""
         buffer = self._buffer
-        limit = self.options.max_buffered
+        bounds = self._proto.reading_bounds
         end = DROPPED
         try:
             while True:
-                if len(buffer) >= limit:
+                if len(buffer) >= bounds()[0]:
                     with self._lock:
                         self._backpressure()
                 batch, ended = self._receive(ws)
@@ -518,7 +520,7 @@ class RtmSession(SessionSurface[SyncSocketOpener, Any, None]):
             batch = [recv()]
         except websockets.exceptions.ConnectionClosed as exc:
             return [], exc
-        room = min(self.options.max_buffered - len(self._buffer), _BATCH)
+        room = min(self._proto.reading_bounds()[0] - len(self._buffer), _BATCH)
         while len(batch) < room:
             try:
                 batch.append(recv(timeout=0))
@@ -552,14 +554,15 @@ class RtmSession(SessionSurface[SyncSocketOpener, Any, None]):
     def _backpressure(self) -> None:
         """Stop reading while the buffer is full (the lock held): TCP holds the frames back."""
         proto = self._proto
-        if len(self._buffer) < self.options.max_buffered or proto.closed:
+        if len(self._buffer) < proto.reading_bounds()[0] or proto.closed:
             return
         self._pause_reading(len(self._buffer))
         # The flag before the check of the length, the iterator's pop before its look at the
-        # flag (both without the lock): one of the two always sees the other.
+        # flag (both without the lock): one of the two always sees the other. The engine
+        # wakes it too, when a send starts to await its ack (the bounds rise: `_keepalive`).
         self._paused = True
         try:
-            while len(self._buffer) > self._resume_at and not proto.closed:
+            while len(self._buffer) > proto.reading_bounds()[1] and not proto.closed:
                 self._space.wait()
         finally:
             self._paused = False

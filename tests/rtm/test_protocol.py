@@ -456,7 +456,7 @@ def test_each_pause_of_reading_is_logged_once_and_its_end_at_info(
     caplog.set_level(logging.INFO, logger="slackrtm")
     proto = make(RtmOptions(max_buffered=10))
     connect(proto)
-    assert proto.resume_reading_at == 5
+    assert proto.reading_bounds() == (10, 5)
     caplog.clear()
     proto.set_reading_paused(True, 1.0, 10)
     proto.set_reading_paused(True, 1.5, 10)  # paused already: no second line
@@ -477,3 +477,16 @@ def test_a_batch_with_nothing_left_to_take_is_taken_whole_and_changes_nothing() 
     assert proto.receive_texts(link, batch, 1, 5.0) == 1
     assert proto.receive_texts(link, [], 0, 5.0) == 0
     assert list(proto.events) == before
+
+
+def test_reading_goes_on_up_to_twice_the_buffer_while_a_send_awaits_its_ack() -> None:
+    proto = make(RtmOptions(max_buffered=10, send_rate=None))
+    link = connect(proto)
+    assert proto.reading_bounds() == (10, 5)
+    proto.send(message(), 1.0)
+    assert proto.reading_bounds() == (10, 5), "queued, not written: no ack awaited yet"
+    (frame,) = sent(proto.data_to_send(1.0))
+    proto.frames_written(1.0, 1)
+    assert proto.reading_bounds() == (20, 19)
+    proto.receive_text(link, json.dumps({"ok": True, "reply_to": frame["id"], "ts": "1.0"}), 1.1)
+    assert proto.reading_bounds() == (10, 5)

@@ -93,7 +93,12 @@ def types_table(name: str, fields: tuple[FrameField, ...], discriminator: str | 
 
 
 def _convertible(field: FrameField) -> bool:
-    """Whether the fast path turns a field's value into another (an object, a tuple)."""
+    """Whether the fast path turns a field's value into another (an object, a tuple).
+
+    Not an array of ``any``: the one pass refuses any value of it but null (see `_exact`).
+    """
+    if field.kind == "array" and field.item_kind == "any":
+        return False
     return field.single is not None or field.kind == "object" or field.kind == "array"
 
 
@@ -121,10 +126,9 @@ def _convert(fields: tuple[FrameField, ...]) -> list[str]:
             out += ["    else:"]
             out += _array_items(field, var, "        ")
         elif field.kind == "object":
-            assert field.ref is not None
             out += [
                 f"    if {var} is not None:",
-                f"        {var} = {fast_reader_name(field.ref)}({var})",
+                f"        {var} = {fast_reader_name(field.reader)}({var})",
                 f"        if {var} is None:",
                 "            return None",
             ]
@@ -155,11 +159,10 @@ def _store(fields: tuple[FrameField, ...]) -> list[str]:
 def _array_items(field: FrameField, var: str, indent: str) -> list[str]:
     """Check the items of the list ``var`` and make it a tuple (of built objects)."""
     if field.item_kind == "object":
-        assert field.item_ref is not None
         return [
             f"{indent}items_ = []",
             f"{indent}for item_ in {var}:",
-            f"{indent}    item_ = {fast_reader_name(field.item_ref)}(item_)",
+            f"{indent}    item_ = {fast_reader_name(field.item_reader)}(item_)",
             f"{indent}    if item_ is None:",
             f"{indent}        return None",
             f"{indent}    items_.append(item_)",

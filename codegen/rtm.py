@@ -17,12 +17,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import jsonschema
 
+from .catalogue import CATALOGUE_DISPLAY, coverage
 from .load import SchemaProblem, pascal, python_name
 
 __all__ = [
@@ -31,6 +32,7 @@ __all__ = [
     "Frames",
     "ObjectModel",
     "SocketError",
+    "UnionModel",
     "frame_instance_schema",
     "load_frames",
 ]
@@ -61,6 +63,20 @@ class FrameField:
     item_kind: str | None = None
     item_ref: str | None = None
     single: str | None = None
+    nested: bool = False
+    """``ref`` (or ``item_ref``) names an event's class: that event, nested in this one."""
+
+    @property
+    def reader(self) -> str:
+        """The name the readers of ``ref`` are called by (a nested event has its own)."""
+        assert self.ref is not None
+        return f"Nested{self.ref}" if self.nested else self.ref
+
+    @property
+    def item_reader(self) -> str:
+        """The name the readers of ``item_ref`` are called by."""
+        assert self.item_ref is not None
+        return f"Nested{self.item_ref}" if self.nested else self.item_ref
 
     @property
     def py_type(self) -> str:
@@ -84,6 +100,17 @@ class ObjectModel:
 
 
 @dataclass(frozen=True)
+class UnionModel:
+    """A union of rtm/objects.json: one of its member objects, chosen by the value of ``on``."""
+
+    name: str
+    description: str
+    on: str
+    members: tuple[tuple[str, str], ...]
+    """(value of ``on``, member class), sorted by value."""
+
+
+@dataclass(frozen=True)
 class Frame:
     """One frame kind. ``discriminator`` is the wire type, or ``"true"``/``"false"`` for acks."""
 
@@ -96,6 +123,10 @@ class Frame:
     fields: tuple[FrameField, ...]
     source_file: str
     documentation: str
+    scopes: tuple[str, ...] | None = None
+    """The scopes Slack's Events API catalogue asks for; None for a type it does not list."""
+    tokens: tuple[str, ...] = ()
+    """The token types the catalogue allows the event for."""
 
     @property
     def wire_type(self) -> str:
@@ -123,6 +154,11 @@ class Frames:
     errors: tuple[SocketError, ...]
     max_frame_bytes: int
     sources: tuple[str, ...]
+    unions: tuple[UnionModel, ...] = ()
+    nested: tuple[str, ...] = ()
+    """The event classes some field holds nested, sorted."""
+    not_applicable: tuple[tuple[str, str], ...] = ()
+    """The catalogue's types that have no class, each with why, sorted."""
 
 
 def _read(path: Path, display: str) -> Any:
@@ -278,17 +314,56 @@ def load_frames(schema_dir: Path) -> Frames | None:
         return None
     meta = _read(schema_dir / "frame.schema.json", "schema/frame.schema.json")
     jsonschema.Draft202012Validator.check_schema(meta)
-    objects = _load_objects(rtm, meta)
+    objects, unions = _load_objects(rtm, meta)
     socket_doc, errors = _load_socket(rtm, meta)
-    found, frame_sources = _load_frame_files(rtm, meta, {o.name for o in objects})
+    shared = {o.name for o in objects} | {u.name for u in unions}
+    found, frame_sources = _load_frame_files(rtm, meta, shared)
+    event_classes = {f.class_name for f in found["events"]}
+    objects = tuple(
+        replace(
+            o,
+            fields=_resolve(
+                o.fields, _OBJECTS_DISPLAY, f"$.objects.{o.name}", shared, event_classes
+            ),
+        )
+        for o in objects
+    )
+    for folder in FRAME_DIRS:
+        found[folder] = [
+            replace(f, fields=_resolve(f.fields, f.source_file, "$", shared, event_classes))
+            for f in found[folder]
+        ]
+    nested = sorted(
+        {
+            name
+            for f in _all_fields(objects, found)
+            if f.nested
+            for name in (f.ref, f.item_ref)
+            if name in event_classes
+        }
+    )
+    catalogue_doc = _read(rtm / "catalogue.json", CATALOGUE_DISPLAY)
+    _validate(catalogue_doc, meta, "catalogue", CATALOGUE_DISPLAY)
+    facts, not_applicable = coverage(catalogue_doc, {f.discriminator for f in found["events"]})
+    events = [
+        replace(f, scopes=facts[f.discriminator][0], tokens=facts[f.discriminator][1])
+        if f.discriminator in facts
+        else f
+        for f in found["events"]
+    ]
     return Frames(
-        events=tuple(sorted(found["events"], key=lambda f: f.discriminator)),
+        events=tuple(sorted(events, key=lambda f: f.discriminator)),
         commands=tuple(sorted(found["commands"], key=lambda f: f.discriminator)),
         acks=tuple(sorted(found["acks"], key=lambda f: f.discriminator)),
         objects=objects,
         errors=tuple(sorted(errors, key=lambda e: e.code)),
         max_frame_bytes=socket_doc["max_frame_bytes"],
-        sources=tuple(sorted([_OBJECTS_DISPLAY, _SOCKET_DISPLAY, *frame_sources])),
+        sources=tuple(
+            sorted([_OBJECTS_DISPLAY, _SOCKET_DISPLAY, CATALOGUE_DISPLAY, *frame_sources])
+        ),
+        unions=unions,
+        nested=tuple(str(n) for n in nested),
+        not_applicable=not_applicable,
     )
 
 
@@ -296,19 +371,83 @@ _OBJECTS_DISPLAY = "schema/rtm/objects.json"
 _SOCKET_DISPLAY = "schema/rtm/socket.json"
 
 
-def _load_objects(rtm: Path, meta: Mapping[str, Any]) -> tuple[ObjectModel, ...]:
-    """The shared objects of rtm/objects.json, sorted by name; references checked among them."""
+def _all_fields(
+    objects: tuple[ObjectModel, ...], found: Mapping[str, list[Frame]]
+) -> list[FrameField]:
+    fields = [f for o in objects for f in o.fields]
+    return fields + [f for frames in found.values() for frame in frames for f in frame.fields]
+
+
+def _resolve(
+    fields: tuple[FrameField, ...],
+    display: str,
+    path: str,
+    shared: Collection[str],
+    event_classes: Collection[str],
+) -> tuple[FrameField, ...]:
+    """The fields with every ``ref`` checked: a shared object, a union, or an event nested.
+
+    Raises:
+        SchemaProblem: A reference to nothing the schema describes.
+    """
+    out: list[FrameField] = []
+    for field in fields:
+        nested = False
+        where = f"{path}.properties.{field.wire}"
+        for name, at in ((field.ref, where), (field.item_ref, f"{where}.items")):
+            if name is None or name in shared:
+                continue
+            if name not in event_classes:
+                raise SchemaProblem(display, at, f"no shared object named {name!r}")
+            nested = True
+        out.append(replace(field, nested=True) if nested else field)
+    return tuple(out)
+
+
+def _load_objects(
+    rtm: Path, meta: Mapping[str, Any]
+) -> tuple[tuple[ObjectModel, ...], tuple[UnionModel, ...]]:
+    """The shared objects and unions of rtm/objects.json, each sorted by name.
+
+    Raises:
+        SchemaProblem: A name used twice, or a union member that is not an object with its
+            ``on`` field a required string.
+    """
     objects_doc = _read(rtm / "objects.json", _OBJECTS_DISPLAY)
     _validate(objects_doc, meta, "objects", _OBJECTS_DISPLAY)
-    names = set(objects_doc["objects"])
-    return tuple(
+    objects = tuple(
         ObjectModel(
             name=name,
             description=spec["description"],
-            fields=_fields(spec, _OBJECTS_DISPLAY, f"$.objects.{name}", names),
+            fields=_fields(spec, _OBJECTS_DISPLAY, f"$.objects.{name}", None),
         )
         for name, spec in sorted(objects_doc["objects"].items())
     )
+    by_name = {o.name: o for o in objects}
+    unions: list[UnionModel] = []
+    for name, spec in sorted(objects_doc.get("unions", {}).items()):
+        where = f"$.unions.{name}"
+        if name in by_name:
+            raise SchemaProblem(_OBJECTS_DISPLAY, where, f"{name} is also a shared object")
+        for value, member in sorted(spec["members"].items()):
+            model = by_name.get(member)
+            on = (
+                None
+                if model is None
+                else next((f for f in model.fields if f.wire == spec["on"]), None)
+            )
+            if on is None or on.kind != "string" or not on.required:
+                raise SchemaProblem(
+                    _OBJECTS_DISPLAY,
+                    f"{where}.members.{value}",
+                    f"{member!r} is not a shared object with a required string {spec['on']!r}",
+                )
+        unions.append(
+            UnionModel(
+                name, spec["description"], spec["on"], tuple(sorted(spec["members"].items()))
+            )
+        )
+    return objects, tuple(unions)
 
 
 def _load_socket(rtm: Path, meta: Mapping[str, Any]) -> tuple[Any, list[SocketError]]:
@@ -381,7 +520,8 @@ def _frame(doc: Mapping[str, Any], folder: str, display: str, objects: set[str])
             raise SchemaProblem(
                 display, f"$.properties.{wire}", f"{wire!r} is written by the generator itself"
             )
-    fields = _fields(doc, display, "$", objects)
+    # References are checked once every frame is known (`_resolve`): a field may nest an event.
+    fields = _fields(doc, display, "$", None)
     if folder == "commands":
         for field in fields:
             if field.kind in ("any", "object") or (
@@ -425,16 +565,14 @@ _JSON_TYPES = {
 }
 
 
-def _value_schema(field: FrameField, objects: Mapping[str, ObjectModel]) -> dict[str, Any]:
+def _value_schema(field: FrameField) -> dict[str, Any]:
     if field.kind == "any":
         return {}
     if field.kind == "object":
-        assert field.ref is not None
-        return _object_schema(objects[field.ref].fields, objects)
+        return {"$ref": f"#/$defs/{field.ref}"}
     if field.kind == "array":
         if field.item_kind == "object":
-            assert field.item_ref is not None
-            items = _object_schema(objects[field.item_ref].fields, objects)
+            items: dict[str, Any] = {"$ref": f"#/$defs/{field.item_ref}"}
         elif field.item_kind == "any":
             items = {}
         else:
@@ -443,14 +581,12 @@ def _value_schema(field: FrameField, objects: Mapping[str, ObjectModel]) -> dict
     return {"type": _JSON_TYPES[field.kind]}
 
 
-def _object_schema(
-    fields: tuple[FrameField, ...], objects: Mapping[str, ObjectModel]
-) -> dict[str, Any]:
+def _object_schema(fields: tuple[FrameField, ...]) -> dict[str, Any]:
     properties: dict[str, Any] = {}
     required: list[str] = []
     alternatives: list[dict[str, Any]] = []
     for field in fields:
-        properties[field.wire] = _value_schema(field, objects)
+        properties[field.wire] = _value_schema(field)
         if field.single is not None:
             item = {"type": _JSON_TYPES.get(str(field.item_kind), "object")}
             properties[field.single] = item
@@ -466,13 +602,35 @@ def _object_schema(
     return schema
 
 
+def _definitions(frames: Frames) -> dict[str, Any]:
+    """The JSON Schema of every shared object, union and nested event, by class name."""
+    defs = {o.name: _object_schema(o.fields) for o in frames.objects}
+    for union in frames.unions:
+        defs[union.name] = {
+            "anyOf": [
+                {
+                    "allOf": [
+                        {"$ref": f"#/$defs/{member}"},
+                        {"properties": {union.on: {"const": value}}},
+                    ]
+                }
+                for value, member in union.members
+            ]
+        }
+    events = {f.class_name: f for f in frames.events}
+    for name in frames.nested:
+        nested = _object_schema(events[name].fields)
+        defs[name] = nested
+    return defs
+
+
 def frame_instance_schema(frame: Frame, frames: Frames) -> dict[str, Any]:
     """A JSON Schema (2020-12) that every wire frame of this kind satisfies.
 
-    Unknown fields are allowed (Slack adds fields); the discriminator is fixed.
+    Unknown fields are allowed (Slack adds fields); the discriminator is fixed. A nested event
+    is read whatever its ``type`` says.
     """
-    objects = {o.name: o for o in frames.objects}
-    schema = _object_schema(frame.fields, objects)
+    schema = _object_schema(frame.fields)
     if frame.kind == "ack":
         schema["properties"]["ok"] = {"const": frame.discriminator == "true"}
         schema["required"] = sorted({*schema["required"], "ok"})
@@ -481,4 +639,5 @@ def frame_instance_schema(frame: Frame, frames: Frames) -> dict[str, Any]:
         schema["required"] = sorted({*schema["required"], "type"})
         if frame.kind == "command":
             schema["properties"]["id"] = {"type": "integer", "minimum": 1}
+    schema["$defs"] = _definitions(frames)
     return schema

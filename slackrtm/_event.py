@@ -35,6 +35,7 @@ __all__ = [
     "extra_fields",
     "frame_error",
     "json_type",
+    "nested_event",
     "string_tuple",
 ]
 
@@ -216,6 +217,38 @@ def frame_error(frame_type: str, path: str, value: object, expected: str) -> Sla
     return SlackFrameError(
         path=path, reason=f"expected {expected}, got {json_type(value)}", frame_type=frame_type
     )
+
+
+_E = TypeVar("_E", bound="Event")
+
+
+def nested_event(
+    read: Callable[[dict[str, Any]], _E], kind: str, data: object, path: str, frame_type: str
+) -> _E:
+    """An event nested in another (a changed message's ``message``), its errors at their path.
+
+    The field tells what the nested value is, so its own ``type`` is not asked for nor checked
+    (Slack's fixtures send it missing or empty): it is read as a ``kind`` event.
+
+    Args:
+        read: The nested event's decoder (``_read_<name>``).
+        kind: Its wire ``type``.
+        data: The nested value, as it came.
+        path: Its wire path in the enclosing frame.
+        frame_type: The enclosing frame's type, for errors.
+
+    Raises:
+        SlackFrameError: The value is not an object, or its read fails (the error's path then
+            starts at ``path``).
+    """
+    if type(data) is not dict:
+        raise frame_error(frame_type, path, data, "object")
+    try:
+        return read({**data, "type": kind})
+    except SlackFrameError as exc:
+        raise SlackFrameError(
+            path=f"{path}.{exc.path}", reason=exc.reason, frame_type=frame_type
+        ) from None
 
 
 def string_tuple(value: Iterable[str]) -> tuple[str, ...]:

@@ -7,7 +7,7 @@ meta-schema cannot state: required names that exist, references to shared object
 one frame per (direction, discriminator), class names and Python names that do not collide.
 The first problem found becomes one `SchemaProblem` naming the file and the JSON path.
 
-`frame_instance_schema` turns a frame description back into a JSON Schema for the frames
+`codegen.instance` turns a frame description back into a JSON Schema for the frames
 themselves, so that tests can hold the emulator's traffic against the schema directly.
 
 What must not live here: writing Python text (emit_events.py and the modules it names).
@@ -33,7 +33,6 @@ __all__ = [
     "ObjectModel",
     "SocketError",
     "UnionModel",
-    "frame_instance_schema",
     "load_frames",
 ]
 
@@ -319,38 +318,8 @@ def load_frames(schema_dir: Path) -> Frames | None:
     shared = {o.name for o in objects} | {u.name for u in unions}
     found, frame_sources = _load_frame_files(rtm, meta, shared)
     event_classes = {f.class_name for f in found["events"]}
-    objects = tuple(
-        replace(
-            o,
-            fields=_resolve(
-                o.fields, _OBJECTS_DISPLAY, f"$.objects.{o.name}", shared, event_classes
-            ),
-        )
-        for o in objects
-    )
-    for folder in FRAME_DIRS:
-        found[folder] = [
-            replace(f, fields=_resolve(f.fields, f.source_file, "$", shared, event_classes))
-            for f in found[folder]
-        ]
-    nested = sorted(
-        {
-            name
-            for f in _all_fields(objects, found)
-            if f.nested
-            for name in (f.ref, f.item_ref)
-            if name in event_classes
-        }
-    )
-    catalogue_doc = _read(rtm / "catalogue.json", CATALOGUE_DISPLAY)
-    _validate(catalogue_doc, meta, "catalogue", CATALOGUE_DISPLAY)
-    facts, not_applicable = coverage(catalogue_doc, {f.discriminator for f in found["events"]})
-    events = [
-        replace(f, scopes=facts[f.discriminator][0], tokens=facts[f.discriminator][1])
-        if f.discriminator in facts
-        else f
-        for f in found["events"]
-    ]
+    objects, nested = _resolve_all(objects, found, shared, event_classes)
+    events, not_applicable = _catalogued(rtm, meta, found["events"])
     return Frames(
         events=tuple(sorted(events, key=lambda f: f.discriminator)),
         commands=tuple(sorted(found["commands"], key=lambda f: f.discriminator)),
@@ -365,6 +334,61 @@ def load_frames(schema_dir: Path) -> Frames | None:
         nested=tuple(str(n) for n in nested),
         not_applicable=not_applicable,
     )
+
+
+def _resolve_all(
+    objects: tuple[ObjectModel, ...],
+    found: dict[str, list[Frame]],
+    shared: Collection[str],
+    event_classes: Collection[str],
+) -> tuple[tuple[ObjectModel, ...], list[str]]:
+    """Every field's references checked (`_resolve`), ``found`` updated in place.
+
+    Returns:
+        The shared objects with their fields resolved, and the event classes nested somewhere.
+    """
+    objects = tuple(
+        replace(
+            o,
+            fields=_resolve(
+                o.fields, _OBJECTS_DISPLAY, f"$.objects.{o.name}", shared, event_classes
+            ),
+        )
+        for o in objects
+    )
+    for folder in FRAME_DIRS:
+        found[folder] = [
+            replace(f, fields=_resolve(f.fields, f.source_file, "$", shared, event_classes))
+            for f in found[folder]
+        ]
+    nested = {
+        str(name)
+        for f in _all_fields(objects, found)
+        if f.nested
+        for name in (f.ref, f.item_ref)
+        if name in event_classes
+    }
+    return objects, sorted(nested)
+
+
+def _catalogued(
+    rtm: Path, meta: Mapping[str, Any], events: list[Frame]
+) -> tuple[list[Frame], tuple[tuple[str, str], ...]]:
+    """The events with the catalogue's scopes and token types; its not-applicable types.
+
+    Raises:
+        SchemaProblem: The catalogue is invalid, or a type it names is not covered.
+    """
+    doc = _read(rtm / "catalogue.json", CATALOGUE_DISPLAY)
+    _validate(doc, meta, "catalogue", CATALOGUE_DISPLAY)
+    facts, not_applicable = coverage(doc, {f.discriminator for f in events})
+    covered = [
+        replace(f, scopes=facts[f.discriminator][0], tokens=facts[f.discriminator][1])
+        if f.discriminator in facts
+        else f
+        for f in events
+    ]
+    return covered, not_applicable
 
 
 _OBJECTS_DISPLAY = "schema/rtm/objects.json"
@@ -553,91 +577,3 @@ def _frame(doc: Mapping[str, Any], folder: str, display: str, objects: set[str])
         source_file=display,
         documentation=doc["source"]["documentation"],
     )
-
-
-# --------------------------------------------------------------------------- instance schemas
-
-_JSON_TYPES = {
-    "string": "string",
-    "boolean": "boolean",
-    "integer": "integer",
-    "number": "number",
-}
-
-
-def _value_schema(field: FrameField) -> dict[str, Any]:
-    if field.kind == "any":
-        return {}
-    if field.kind == "object":
-        return {"$ref": f"#/$defs/{field.ref}"}
-    if field.kind == "array":
-        if field.item_kind == "object":
-            items: dict[str, Any] = {"$ref": f"#/$defs/{field.item_ref}"}
-        elif field.item_kind == "any":
-            items = {}
-        else:
-            items = {"type": _JSON_TYPES[str(field.item_kind)]}
-        return {"type": "array", "items": items}
-    return {"type": _JSON_TYPES[field.kind]}
-
-
-def _object_schema(fields: tuple[FrameField, ...]) -> dict[str, Any]:
-    properties: dict[str, Any] = {}
-    required: list[str] = []
-    alternatives: list[dict[str, Any]] = []
-    for field in fields:
-        properties[field.wire] = _value_schema(field)
-        if field.single is not None:
-            item = {"type": _JSON_TYPES.get(str(field.item_kind), "object")}
-            properties[field.single] = item
-            if field.required:
-                alternatives.append(
-                    {"anyOf": [{"required": [field.wire]}, {"required": [field.single]}]}
-                )
-        elif field.required:
-            required.append(field.wire)
-    schema: dict[str, Any] = {"type": "object", "properties": properties, "required": required}
-    if alternatives:
-        schema["allOf"] = alternatives
-    return schema
-
-
-def _definitions(frames: Frames) -> dict[str, Any]:
-    """The JSON Schema of every shared object, union and nested event, by class name."""
-    defs = {o.name: _object_schema(o.fields) for o in frames.objects}
-    for union in frames.unions:
-        defs[union.name] = {
-            "anyOf": [
-                {
-                    "allOf": [
-                        {"$ref": f"#/$defs/{member}"},
-                        {"properties": {union.on: {"const": value}}},
-                    ]
-                }
-                for value, member in union.members
-            ]
-        }
-    events = {f.class_name: f for f in frames.events}
-    for name in frames.nested:
-        nested = _object_schema(events[name].fields)
-        defs[name] = nested
-    return defs
-
-
-def frame_instance_schema(frame: Frame, frames: Frames) -> dict[str, Any]:
-    """A JSON Schema (2020-12) that every wire frame of this kind satisfies.
-
-    Unknown fields are allowed (Slack adds fields); the discriminator is fixed. A nested event
-    is read whatever its ``type`` says.
-    """
-    schema = _object_schema(frame.fields)
-    if frame.kind == "ack":
-        schema["properties"]["ok"] = {"const": frame.discriminator == "true"}
-        schema["required"] = sorted({*schema["required"], "ok"})
-    else:
-        schema["properties"]["type"] = {"const": frame.discriminator}
-        schema["required"] = sorted({*schema["required"], "type"})
-        if frame.kind == "command":
-            schema["properties"]["id"] = {"type": "integer", "minimum": 1}
-    schema["$defs"] = _definitions(frames)
-    return schema

@@ -1,7 +1,8 @@
 """The hand-written roots of the RTM frame classes that `_generated/events.py` extends.
 
 What lives here: `Event` (a frame from the server with a ``type``), `UnknownEvent` (a type the
-schema does not describe, kept whole), `Ack` (the server's answer to a client frame's ``id``),
+schema does not describe, kept whole), `FallbackEvent` (a described type whose frame did not
+fit its description, kept whole with why), `Ack` (the server's answer to a client frame's ``id``),
 `Command` (a frame the client sends), `FrameCommand` (one the schema does not describe), and
 the small checks the generated decoders and command classes share. Nothing here knows a frame
 by name, and nothing here does I/O: the sessions in `slackrtm.rtm` and the Web API core never
@@ -28,6 +29,7 @@ __all__ = [
     "Ack",
     "Command",
     "Event",
+    "FallbackEvent",
     "FrameCommand",
     "UnknownEvent",
     "absent_is_none",
@@ -140,6 +142,29 @@ class UnknownEvent(Event):
 
     def __repr__(self) -> str:
         return f"UnknownEvent(type={self.type!r})"
+
+
+@attrs.frozen(kw_only=True, slots=False)
+class FallbackEvent(UnknownEvent):
+    """A frame of a type the schema describes that did not fit the description, kept whole.
+
+    Slack's real traffic is looser than its documents (a ``team_join`` whose ``user`` has no
+    ``id``); such a frame is never dropped. It is an `UnknownEvent` too, so a handler of
+    `UnknownEvent` (everything the schema cannot type) receives it; `path` and `reason` say
+    what did not fit, as `SlackFrameError` would have (``events.decode(..., strict=True)``
+    raises that instead).
+
+    Attributes:
+        raw: The decoded frame, as it came.
+        path: The wire path of the first value that did not fit, such as ``user.id``.
+        reason: What was wrong there, such as ``required field is missing``.
+    """
+
+    path: str = attrs.field()
+    reason: str = attrs.field()
+
+    def __repr__(self) -> str:
+        return f"FallbackEvent(type={self.type!r}, path={self.path!r}, reason={self.reason!r})"
 
 
 @absent_is_none

@@ -59,7 +59,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from .._exceptions import RtmSessionClosed, SlackFrameError
-from ._dialects import RTM_DIALECT, Dialect, Kind
+from ._dialects import RTM_DIALECT, Dialect, Kind, note_fallback
 from ._keepalive import Keepalive
 from ._options import Connected, Disconnected, Reconnecting, RtmOptions, check_seconds
 from ._reconnect import Reconnects, ends_at_once
@@ -120,6 +120,7 @@ class RtmProtocol:
         self._decode = dialect.decode
         self._kinds: dict[type, Kind] = {}
         """The dialect's kind of each class seen, when it depends on the class alone."""
+        self._fallbacks: set[str] = set()  # the types a FallbackEvent was noted for
         self._keep = Keepalive(self.options, self._log)
         # Set before read: on entering OPEN (its reader); by begin_connect, leaving IDLE.
         self._hello_deadline: float | None = None  # pragma: no mutate
@@ -284,7 +285,7 @@ class RtmProtocol:
     def receive_text(self, link: int, text: str | bytes, now: float) -> bool:
         """One inbound frame. Events go to `events`; acks complete their sends.
 
-        A malformed frame is logged and skipped; it never ends the session.
+        A frame without a string ``type`` that cannot be read is logged and skipped.
 
         Returns:
             Whether the driver has more to do than deliver `events`. False only after a
@@ -377,6 +378,8 @@ class RtmProtocol:
         elif kind == Kind.HELLO:
             if self._state is State.OPEN:
                 self._hello(now)
+        elif kind == Kind.FALLBACK:
+            note_fallback(frame, self._fallbacks, self._log)
         elif kind == Kind.RECONNECT:
             self._lost(now, dialect.reconnect_cause(frame))  # before hello: an expired URL
         elif kind == Kind.RECONNECT_URL:

@@ -33,6 +33,7 @@ def test_the_rtm_dialect_reads_a_pongs_reply_to() -> None:
         ('{"type": "reconnect_url", "url": "wss://x/y"}', Kind.RECONNECT_URL),
         ('{"type": "message", "ts": "1.0"}', Kind.EVENT),
         ('{"type": "brand_new"}', Kind.EVENT),
+        ('{"type": "team_join", "user": {}}', Kind.FALLBACK),
     ],
 )
 def test_each_frame_has_its_kind(frame: str, kind: Kind) -> None:
@@ -43,7 +44,7 @@ def test_the_kinds_are_distinct_ints_and_only_events_hello_and_reconnects_are_de
     assert all(isinstance(kind, int) for kind in Kind)
     assert len({int(kind) for kind in Kind}) == len(Kind)
     delivered = [kind for kind in Kind if RTM_DIALECT.delivered(kind)]
-    assert delivered == [Kind.EVENT, Kind.HELLO, Kind.RECONNECT]
+    assert delivered == [Kind.EVENT, Kind.HELLO, Kind.RECONNECT, Kind.FALLBACK]
 
 
 @pytest.mark.parametrize(

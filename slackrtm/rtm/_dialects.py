@@ -53,8 +53,8 @@ def note_fallback(frame: Any, noted: set[str], log: logging.Logger) -> None:
     noted.add(kind)
     log.log(
         level,
-        "RTM: a frame of type %s did not fit the schema (at %s: %s); delivered as FallbackEvent with "
-        "its raw fields%s",
+        "RTM: a frame of type %s did not fit the schema (at %s: %s); delivered as FallbackEvent "
+        "with its raw fields%s",
         kind,
         frame.path,
         frame.reason,

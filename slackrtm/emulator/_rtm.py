@@ -411,7 +411,7 @@ class Hub:
             channel = self.workspace.channels.get(str(frame.get("channel")))
             if channel is not None and conn.user_id in channel.members:
                 event = {"type": "user_typing", "channel": channel.id, "user": conn.user_id}
-                self._deliver(event, channel.members, skip=conn)
+                self.deliver(event, channel.members, skip=conn)
         elif kind == "presence_sub":
             conn.subscriptions = frozenset(_ids(frame.get("ids")))
         elif kind == "presence_query":
@@ -459,7 +459,7 @@ class Hub:
             event["thread_ts"] = frame["thread_ts"]
             if frame.get("reply_broadcast") is True:
                 event["subtype"] = "thread_broadcast"
-        self._deliver(event, channel.members, skip=conn)
+        self.deliver(event, channel.members, skip=conn)
 
     @staticmethod
     def _fail(conn: Connection, frame: Mapping[str, Any], code: RtmError) -> None:
@@ -469,9 +469,10 @@ class Hub:
         else:
             conn.send_json({"type": "error", "error": error})
 
-    def _deliver(
+    def deliver(
         self, event: Mapping[str, Any], members: Iterable[str], skip: Connection | None = None
     ) -> None:
+        """Queue ``event`` to every open connection of ``members`` (but ``skip``)."""
         wanted = set(members)
         frame = _dumps(event)
         for conn in list(self.connections.values()):

@@ -142,7 +142,7 @@ def _frame_reader(
         "",
         "",
         f"def {frame_reader_name(name)}(data_: dict[str, Any]) -> {returns}:",
-        f"    return {fast_reader_name(name)}(data_.copy()) or {strict_reader_name(name)}(data_)",
+        f"    return {fast_reader_name(name)}(owned(data_)) or {strict_reader_name(name)}(data_)",
     ]
     return out
 
@@ -242,6 +242,7 @@ _IMPORTS = [
     "    extra_fields,",
     "    frame_error,",
     "    nested_event,",
+    "    owned,",
     "    string_tuple,",
     ")",
     "from slackrtm._spec import redacted, strict",
@@ -256,6 +257,8 @@ _TABLES = [
     "MAX_FRAME_BYTES",
     "RTM_ERROR_DESCRIPTIONS",
     "RTM_ERROR_MESSAGES",
+    "STRICT_ACK_DECODERS",
+    "STRICT_DECODERS",
 ]
 """The module-level names of events.py besides its classes."""
 
@@ -371,6 +374,20 @@ def _decoder_tables(frames: Frames) -> list[str]:
         [f"{f.discriminator == 'true'}: {fast_reader_name(f.class_name)}" for f in frames.acks],
     )
     out += paragraph_docstring("The fast path alone of each acknowledgement's decoder.", "")
+    out += _table(
+        "STRICT_DECODERS: Final[Mapping[str, Callable[[dict[str, Any]], Event]]] = {",
+        [f"{quote(f.discriminator)}: {strict_reader_name(f.class_name)}" for f in frames.events],
+    )
+    out += paragraph_docstring(
+        "The strict path alone of each server event's decoder: for a frame the fast path gave"
+        " up on (it reads the dict without changing it, and explains a refusal).",
+        "",
+    )
+    out += _table(
+        "STRICT_ACK_DECODERS: Final[Mapping[bool, Callable[[dict[str, Any]], Ack]]] = {",
+        [f"{f.discriminator == 'true'}: {strict_reader_name(f.class_name)}" for f in frames.acks],
+    )
+    out += paragraph_docstring("The strict path alone of each acknowledgement's decoder.", "")
     return out
 
 

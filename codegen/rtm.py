@@ -64,6 +64,10 @@ class FrameField:
     single: str | None = None
     nested: bool = False
     """``ref`` (or ``item_ref``) names an event's class: that event, nested in this one."""
+    union_on: str | None = None
+    """When ``ref`` names a union: the field of its members that tells them apart."""
+    union_members: tuple[tuple[str, str], ...] = ()
+    """When ``ref`` names a union: its members, by the value of ``union_on``."""
 
     @property
     def reader(self) -> str:
@@ -106,7 +110,7 @@ class UnionModel:
     description: str
     on: str
     members: tuple[tuple[str, str], ...]
-    """(value of ``on``, member class), sorted by value."""
+    """(value of ``on``, member class), in the schema's order (the most common first)."""
 
 
 @dataclass(frozen=True)
@@ -315,8 +319,9 @@ def load_frames(schema_dir: Path) -> Frames | None:
     jsonschema.Draft202012Validator.check_schema(meta)
     objects, unions = _load_objects(rtm, meta)
     socket_doc, errors = _load_socket(rtm, meta)
-    shared = {o.name for o in objects} | {u.name for u in unions}
-    found, frame_sources = _load_frame_files(rtm, meta, shared)
+    shared: dict[str, UnionModel | None] = {o.name: None for o in objects}
+    shared.update((u.name, u) for u in unions)
+    found, frame_sources = _load_frame_files(rtm, meta, set(shared))
     event_classes = {f.class_name for f in found["events"]}
     objects, nested = _resolve_all(objects, found, shared, event_classes)
     events, not_applicable = _catalogued(rtm, meta, found["events"])
@@ -339,7 +344,7 @@ def load_frames(schema_dir: Path) -> Frames | None:
 def _resolve_all(
     objects: tuple[ObjectModel, ...],
     found: dict[str, list[Frame]],
-    shared: Collection[str],
+    shared: Mapping[str, UnionModel | None],
     event_classes: Collection[str],
 ) -> tuple[tuple[ObjectModel, ...], list[str]]:
     """Every field's references checked (`_resolve`), ``found`` updated in place.
@@ -406,7 +411,7 @@ def _resolve(
     fields: tuple[FrameField, ...],
     display: str,
     path: str,
-    shared: Collection[str],
+    shared: Mapping[str, UnionModel | None],
     event_classes: Collection[str],
 ) -> tuple[FrameField, ...]:
     """The fields with every ``ref`` checked: a shared object, a union, or an event nested.
@@ -424,6 +429,9 @@ def _resolve(
             if name not in event_classes:
                 raise SchemaProblem(display, at, f"no shared object named {name!r}")
             nested = True
+        union = shared.get(field.ref) if field.ref is not None else None
+        if union is not None:
+            field = replace(field, union_on=union.on, union_members=union.members)
         out.append(replace(field, nested=True) if nested else field)
     return tuple(out)
 
@@ -467,9 +475,7 @@ def _load_objects(
                     f"{member!r} is not a shared object with a required string {spec['on']!r}",
                 )
         unions.append(
-            UnionModel(
-                name, spec["description"], spec["on"], tuple(sorted(spec["members"].items()))
-            )
+            UnionModel(name, spec["description"], spec["on"], tuple(spec["members"].items()))
         )
     return objects, tuple(unions)
 

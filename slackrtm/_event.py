@@ -38,6 +38,7 @@ __all__ = [
     "frame_error",
     "json_type",
     "nested_event",
+    "owned",
     "string_tuple",
 ]
 
@@ -274,6 +275,25 @@ def nested_event(
         raise SlackFrameError(
             path=f"{path}.{exc.path}", reason=exc.reason, frame_type=frame_type
         ) from None
+
+
+def owned(data: dict[str, Any]) -> dict[str, Any]:
+    """A copy of a decoded frame down to its last dict and list, for a fast reader to take over.
+
+    The fast readers make dicts they are given the instances' own (see `dict_setter`); a frame
+    that is not the decoder's own parse (one handed to ``DECODERS``) is copied first, so that no
+    instance shares a dict with its caller.
+    """
+    return {key: _owned_value(value) for key, value in data.items()}
+
+
+def _owned_value(value: Any) -> Any:
+    kind = type(value)
+    if kind is dict:
+        return {key: _owned_value(item) for key, item in value.items()}
+    if kind is list:
+        return [_owned_value(item) for item in value]
+    return value
 
 
 def string_tuple(value: Iterable[str]) -> tuple[str, ...]:

@@ -43,11 +43,12 @@ from ._exceptions import SlackFrameError
 from ._fresh_stack import on_fresh_stack
 from ._generated.events import *  # noqa: F403 - one class per frame in the schema
 from ._generated.events import (
-    ACK_DECODERS,
     COMMAND_ENCODERS,
     DECODERS,
     FAST_ACK_DECODERS,
     FAST_DECODERS,
+    STRICT_ACK_DECODERS,
+    STRICT_DECODERS,
 )
 from ._generated.events import __all__ as _generated_all
 
@@ -214,17 +215,18 @@ def _ack(data: dict[str, Any]) -> Ack:
     ok = data["ok"]
     if type(ok) is not bool:
         raise SlackFrameError(path="ok", reason="expected boolean", frame_type="ack")
-    return FAST_ACK_DECODERS[ok](data) or ACK_DECODERS[ok](data)
+    return FAST_ACK_DECODERS[ok](data) or STRICT_ACK_DECODERS[ok](data)
 
 
 def _typed(kind: str, data: dict[str, Any], strict: bool) -> Event:
     """A frame of a known type read into its class, else its `FallbackEvent` (or the error).
 
-    ``data`` is left as it came (the decoders copy what they change), so the fallback keeps it.
+    ``data`` is the decoder's own parse: the fast reader may take its dicts over, and changes
+    nothing unless it succeeds; the strict one changes nothing. So the fallback keeps it whole.
     """
     try:
         try:
-            return FAST_DECODERS[kind](data) or DECODERS[kind](data)
+            return FAST_DECODERS[kind](data) or STRICT_DECODERS[kind](data)
         except RecursionError:
             # Events nested in events deeper than this stack allows (the JSON itself was read).
             raise SlackFrameError(

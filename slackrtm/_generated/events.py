@@ -96,6 +96,7 @@ from slackrtm._event import (
     extra_fields,
     frame_error,
     nested_event,
+    owned,
     string_tuple,
 )
 from slackrtm._spec import redacted, strict
@@ -108,6 +109,8 @@ __all__ = [
     "MAX_FRAME_BYTES",
     "RTM_ERROR_DESCRIPTIONS",
     "RTM_ERROR_MESSAGES",
+    "STRICT_ACK_DECODERS",
+    "STRICT_DECODERS",
     "AppMention",
     "AppRateLimited",
     "AppUninstalled",
@@ -2087,7 +2090,6 @@ def _fast_dnd_status(data_: Any) -> DndStatus | None:
                 return None
     except KeyError:  # a field the schema does not describe: the strict reader keeps it
         return None
-    data_ = data_.copy()
     object_ = _new(DndStatus)
     _DICT_DND_STATUS(object_, data_)
     return object_
@@ -2155,7 +2157,6 @@ def _fast_error_info(data_: Any) -> ErrorInfo | None:
         return None
     if "code" not in data_:
         return None
-    data_ = data_.copy()
     object_ = _new(ErrorInfo)
     _DICT_ERROR_INFO(object_, data_)
     return object_
@@ -2226,7 +2227,6 @@ def _fast_event_channel(data_: Any) -> EventChannel | None:
         return None
     if "id" not in data_:
         return None
-    data_ = data_.copy()
     object_ = _new(EventChannel)
     _DICT_EVENT_CHANNEL(object_, data_)
     return object_
@@ -2331,7 +2331,6 @@ def _fast_event_file(data_: Any) -> EventFile | None:
         return None
     if "id" not in data_:
         return None
-    data_ = data_.copy()
     object_ = _new(EventFile)
     _DICT_EVENT_FILE(object_, data_)
     return object_
@@ -2422,7 +2421,6 @@ def _fast_event_im(data_: Any) -> EventIm | None:
                 return None
     except KeyError:  # a field the schema does not describe: the strict reader keeps it
         return None
-    data_ = data_.copy()
     object_ = _new(EventIm)
     _DICT_EVENT_IM(object_, data_)
     return object_
@@ -2728,7 +2726,6 @@ def _fast_event_user(data_: Any) -> EventUser | None:
         return None
     if "id" not in data_:
         return None
-    data_ = data_.copy()
     object_ = _new(EventUser)
     _DICT_EVENT_USER(object_, data_)
     return object_
@@ -2804,7 +2801,6 @@ def _fast_message_edited(data_: Any) -> MessageEdited | None:
                 return None
     except KeyError:  # a field the schema does not describe: the strict reader keeps it
         return None
-    data_ = data_.copy()
     object_ = _new(MessageEdited)
     _DICT_MESSAGE_EDITED(object_, data_)
     return object_
@@ -2848,7 +2844,6 @@ def _fast_reaction_item_file(data_: Any) -> ReactionItemFile | None:
         return None
     if "type" not in data_:
         return None
-    data_ = data_.copy()
     object_ = _new(ReactionItemFile)
     _DICT_REACTION_ITEM_FILE(object_, data_)
     return object_
@@ -2897,7 +2892,6 @@ def _fast_reaction_item_file_comment(data_: Any) -> ReactionItemFileComment | No
         return None
     if "type" not in data_:
         return None
-    data_ = data_.copy()
     object_ = _new(ReactionItemFileComment)
     _DICT_REACTION_ITEM_FILE_COMMENT(object_, data_)
     return object_
@@ -2952,7 +2946,6 @@ def _fast_reaction_item_message(data_: Any) -> ReactionItemMessage | None:
         return None
     if "type" not in data_:
         return None
-    data_ = data_.copy()
     object_ = _new(ReactionItemMessage)
     _DICT_REACTION_ITEM_MESSAGE(object_, data_)
     return object_
@@ -3342,7 +3335,6 @@ def _fast_shared_link(data_: Any) -> SharedLink | None:
                 return None
     except KeyError:  # a field the schema does not describe: the strict reader keeps it
         return None
-    data_ = data_.copy()
     object_ = _new(SharedLink)
     _DICT_SHARED_LINK(object_, data_)
     return object_
@@ -3436,12 +3428,12 @@ def _fast_reaction_item(data_: Any) -> ReactionItem | None:
     if type(data_) is not dict:
         return None
     kind_ = data_.get("type")
+    if kind_ == "message":
+        return _fast_reaction_item_message(data_)
     if kind_ == "file":
         return _fast_reaction_item_file(data_)
     if kind_ == "file_comment":
         return _fast_reaction_item_file_comment(data_)
-    if kind_ == "message":
-        return _fast_reaction_item_message(data_)
     return None
 
 
@@ -3449,25 +3441,25 @@ def _strict_reaction_item(data_: Any, path_: str, frame_: str) -> ReactionItem:
     if type(data_) is not dict:
         raise frame_error(frame_, path_, data_, "object")
     kind_ = data_.get("type")
+    if kind_ == "message":
+        return _strict_reaction_item_message(data_, path_, frame_)
     if kind_ == "file":
         return _strict_reaction_item_file(data_, path_, frame_)
     if kind_ == "file_comment":
         return _strict_reaction_item_file_comment(data_, path_, frame_)
-    if kind_ == "message":
-        return _strict_reaction_item_message(data_, path_, frame_)
-    raise frame_error(frame_, path_ + ".type", kind_, "one of 'file', 'file_comment', 'message'")
+    raise frame_error(frame_, path_ + ".type", kind_, "one of 'message', 'file', 'file_comment'")
 
 
 def _fast_saved_item(data_: Any) -> SavedItem | None:
     if type(data_) is not dict:
         return None
     kind_ = data_.get("type")
+    if kind_ == "message":
+        return _fast_saved_message(data_)
     if kind_ == "file":
         return _fast_saved_file(data_)
     if kind_ == "file_comment":
         return _fast_saved_file_comment(data_)
-    if kind_ == "message":
-        return _fast_saved_message(data_)
     return None
 
 
@@ -3475,13 +3467,13 @@ def _strict_saved_item(data_: Any, path_: str, frame_: str) -> SavedItem:
     if type(data_) is not dict:
         raise frame_error(frame_, path_, data_, "object")
     kind_ = data_.get("type")
+    if kind_ == "message":
+        return _strict_saved_message(data_, path_, frame_)
     if kind_ == "file":
         return _strict_saved_file(data_, path_, frame_)
     if kind_ == "file_comment":
         return _strict_saved_file_comment(data_, path_, frame_)
-    if kind_ == "message":
-        return _strict_saved_message(data_, path_, frame_)
-    raise frame_error(frame_, path_ + ".type", kind_, "one of 'file', 'file_comment', 'message'")
+    raise frame_error(frame_, path_ + ".type", kind_, "one of 'message', 'file', 'file_comment'")
 
 
 def _fast_nested_message(data_: Any) -> Message | None:
@@ -3547,7 +3539,6 @@ _TYPES_APP_MENTION: Final[Mapping[str, type]] = {
     "channel": str,
     "client_msg_id": str,
     "display_as_bot": bool,
-    "edited": dict,
     "event_ts": str,
     "source_team": str,
     "subtype": str,
@@ -3562,6 +3553,9 @@ _TYPES_APP_MENTION: Final[Mapping[str, type]] = {
     "username": str,
 }
 _DICT_APP_MENTION: Final = dict_setter(AppMention)
+_CONVERT_APP_MENTION: Final[Mapping[str, type]] = {
+    "edited": dict,
+}
 
 
 def _fast_app_mention(data_: dict[str, Any]) -> AppMention | None:
@@ -3571,7 +3565,9 @@ def _fast_app_mention(data_: dict[str, Any]) -> AppMention | None:
     types_ = _TYPES_APP_MENTION
     known_ = _KNOWN_APP_MENTION
     nullable_ = _NULLABLE_APP_MENTION
+    convert_ = _CONVERT_APP_MENTION
     extra_: dict[str, Any] | None = None
+    conv_ = False
     for key_, value_ in data_.items():
         if types_.get(key_) is not type(value_):
             if key_ not in known_:
@@ -3579,6 +3575,8 @@ def _fast_app_mention(data_: dict[str, Any]) -> AppMention | None:
                     extra_ = {key_: value_}
                 else:
                     extra_[key_] = value_
+            elif convert_.get(key_) is type(value_):
+                conv_ = True
             elif value_ is not None or key_ not in nullable_:
                 return None
     if "type" not in data_:
@@ -3587,16 +3585,17 @@ def _fast_app_mention(data_: dict[str, Any]) -> AppMention | None:
         return None
     if "ts" not in data_:
         return None
-    value0_ = data_.get("edited")
-    if value0_ is not None:
-        value0_ = _fast_message_edited(value0_)
-        if value0_ is None:
-            return None
+    if conv_:
+        value0_ = data_.get("edited")
+        if value0_ is not None:
+            value0_ = _fast_message_edited(value0_)
+            if value0_ is None:
+                return None
     if extra_ is not None:
         for key_ in extra_:
             del data_[key_]
     del data_["type"]
-    if value0_ is not None:
+    if conv_ and value0_ is not None:
         data_["edited"] = value0_
     if extra_ is not None:
         data_["extra"] = extra_
@@ -3680,7 +3679,7 @@ def _strict_app_mention(data_: dict[str, Any]) -> AppMention:
 
 
 def _read_app_mention(data_: dict[str, Any]) -> AppMention:
-    return _fast_app_mention(data_.copy()) or _strict_app_mention(data_)
+    return _fast_app_mention(owned(data_)) or _strict_app_mention(data_)
 
 
 _KNOWN_APP_RATE_LIMITED: Final = frozenset(
@@ -3767,7 +3766,7 @@ def _strict_app_rate_limited(data_: dict[str, Any]) -> AppRateLimited:
 
 
 def _read_app_rate_limited(data_: dict[str, Any]) -> AppRateLimited:
-    return _fast_app_rate_limited(data_.copy()) or _strict_app_rate_limited(data_)
+    return _fast_app_rate_limited(owned(data_)) or _strict_app_rate_limited(data_)
 
 
 _KNOWN_APP_UNINSTALLED: Final = frozenset({"event_ts", "type"})
@@ -3821,7 +3820,7 @@ def _strict_app_uninstalled(data_: dict[str, Any]) -> AppUninstalled:
 
 
 def _read_app_uninstalled(data_: dict[str, Any]) -> AppUninstalled:
-    return _fast_app_uninstalled(data_.copy()) or _strict_app_uninstalled(data_)
+    return _fast_app_uninstalled(owned(data_)) or _strict_app_uninstalled(data_)
 
 
 _KNOWN_CHANNEL_ARCHIVE: Final = frozenset({"channel", "event_ts", "is_moved", "type", "user"})
@@ -3895,17 +3894,19 @@ def _strict_channel_archive(data_: dict[str, Any]) -> ChannelArchive:
 
 
 def _read_channel_archive(data_: dict[str, Any]) -> ChannelArchive:
-    return _fast_channel_archive(data_.copy()) or _strict_channel_archive(data_)
+    return _fast_channel_archive(owned(data_)) or _strict_channel_archive(data_)
 
 
 _KNOWN_CHANNEL_CREATED: Final = frozenset({"channel", "type"})
 
 
 _TYPES_CHANNEL_CREATED: Final[Mapping[str, type]] = {
-    "channel": dict,
     "type": str,
 }
 _DICT_CHANNEL_CREATED: Final = dict_setter(ChannelCreated)
+_CONVERT_CHANNEL_CREATED: Final[Mapping[str, type]] = {
+    "channel": dict,
+}
 
 
 def _fast_channel_created(data_: dict[str, Any]) -> ChannelCreated | None:
@@ -3914,7 +3915,9 @@ def _fast_channel_created(data_: dict[str, Any]) -> ChannelCreated | None:
     """
     types_ = _TYPES_CHANNEL_CREATED
     known_ = _KNOWN_CHANNEL_CREATED
+    convert_ = _CONVERT_CHANNEL_CREATED
     extra_: dict[str, Any] | None = None
+    conv_ = False
     for key_, value_ in data_.items():
         if types_.get(key_) is not type(value_):
             if key_ not in known_:
@@ -3922,22 +3925,25 @@ def _fast_channel_created(data_: dict[str, Any]) -> ChannelCreated | None:
                     extra_ = {key_: value_}
                 else:
                     extra_[key_] = value_
+            elif convert_.get(key_) is type(value_):
+                conv_ = True
             else:
                 return None
     if "type" not in data_:
         return None
     if "channel" not in data_:
         return None
-    value0_ = data_.get("channel")
-    if value0_ is not None:
-        value0_ = _fast_event_channel(value0_)
-        if value0_ is None:
-            return None
+    if conv_:
+        value0_ = data_.get("channel")
+        if value0_ is not None:
+            value0_ = _fast_event_channel(value0_)
+            if value0_ is None:
+                return None
     if extra_ is not None:
         for key_ in extra_:
             del data_[key_]
     del data_["type"]
-    if value0_ is not None:
+    if conv_ and value0_ is not None:
         data_["channel"] = value0_
     if extra_ is not None:
         data_["extra"] = extra_
@@ -3953,7 +3959,7 @@ def _strict_channel_created(data_: dict[str, Any]) -> ChannelCreated:
 
 
 def _read_channel_created(data_: dict[str, Any]) -> ChannelCreated:
-    return _fast_channel_created(data_.copy()) or _strict_channel_created(data_)
+    return _fast_channel_created(owned(data_)) or _strict_channel_created(data_)
 
 
 _KNOWN_CHANNEL_DELETED: Final = frozenset({"actor_id", "channel", "event_ts", "type"})
@@ -4022,7 +4028,7 @@ def _strict_channel_deleted(data_: dict[str, Any]) -> ChannelDeleted:
 
 
 def _read_channel_deleted(data_: dict[str, Any]) -> ChannelDeleted:
-    return _fast_channel_deleted(data_.copy()) or _strict_channel_deleted(data_)
+    return _fast_channel_deleted(owned(data_)) or _strict_channel_deleted(data_)
 
 
 _KNOWN_CHANNEL_HISTORY_CHANGED: Final = frozenset({"event_ts", "latest", "ts", "type"})
@@ -4089,17 +4095,19 @@ def _strict_channel_history_changed(data_: dict[str, Any]) -> ChannelHistoryChan
 
 
 def _read_channel_history_changed(data_: dict[str, Any]) -> ChannelHistoryChanged:
-    return _fast_channel_history_changed(data_.copy()) or _strict_channel_history_changed(data_)
+    return _fast_channel_history_changed(owned(data_)) or _strict_channel_history_changed(data_)
 
 
 _KNOWN_CHANNEL_JOINED: Final = frozenset({"channel", "type"})
 
 
 _TYPES_CHANNEL_JOINED: Final[Mapping[str, type]] = {
-    "channel": dict,
     "type": str,
 }
 _DICT_CHANNEL_JOINED: Final = dict_setter(ChannelJoined)
+_CONVERT_CHANNEL_JOINED: Final[Mapping[str, type]] = {
+    "channel": dict,
+}
 
 
 def _fast_channel_joined(data_: dict[str, Any]) -> ChannelJoined | None:
@@ -4108,7 +4116,9 @@ def _fast_channel_joined(data_: dict[str, Any]) -> ChannelJoined | None:
     """
     types_ = _TYPES_CHANNEL_JOINED
     known_ = _KNOWN_CHANNEL_JOINED
+    convert_ = _CONVERT_CHANNEL_JOINED
     extra_: dict[str, Any] | None = None
+    conv_ = False
     for key_, value_ in data_.items():
         if types_.get(key_) is not type(value_):
             if key_ not in known_:
@@ -4116,22 +4126,25 @@ def _fast_channel_joined(data_: dict[str, Any]) -> ChannelJoined | None:
                     extra_ = {key_: value_}
                 else:
                     extra_[key_] = value_
+            elif convert_.get(key_) is type(value_):
+                conv_ = True
             else:
                 return None
     if "type" not in data_:
         return None
     if "channel" not in data_:
         return None
-    value0_ = data_.get("channel")
-    if value0_ is not None:
-        value0_ = _fast_event_channel(value0_)
-        if value0_ is None:
-            return None
+    if conv_:
+        value0_ = data_.get("channel")
+        if value0_ is not None:
+            value0_ = _fast_event_channel(value0_)
+            if value0_ is None:
+                return None
     if extra_ is not None:
         for key_ in extra_:
             del data_[key_]
     del data_["type"]
-    if value0_ is not None:
+    if conv_ and value0_ is not None:
         data_["channel"] = value0_
     if extra_ is not None:
         data_["extra"] = extra_
@@ -4147,7 +4160,7 @@ def _strict_channel_joined(data_: dict[str, Any]) -> ChannelJoined:
 
 
 def _read_channel_joined(data_: dict[str, Any]) -> ChannelJoined:
-    return _fast_channel_joined(data_.copy()) or _strict_channel_joined(data_)
+    return _fast_channel_joined(owned(data_)) or _strict_channel_joined(data_)
 
 
 _KNOWN_CHANNEL_LEFT: Final = frozenset({"actor_id", "channel", "type"})
@@ -4211,7 +4224,7 @@ def _strict_channel_left(data_: dict[str, Any]) -> ChannelLeft:
 
 
 def _read_channel_left(data_: dict[str, Any]) -> ChannelLeft:
-    return _fast_channel_left(data_.copy()) or _strict_channel_left(data_)
+    return _fast_channel_left(owned(data_)) or _strict_channel_left(data_)
 
 
 _KNOWN_CHANNEL_RENAME: Final = frozenset({"channel", "event_ts", "type"})
@@ -4221,11 +4234,13 @@ _NULLABLE_CHANNEL_RENAME: Final = frozenset({"event_ts"})
 
 
 _TYPES_CHANNEL_RENAME: Final[Mapping[str, type]] = {
-    "channel": dict,
     "event_ts": str,
     "type": str,
 }
 _DICT_CHANNEL_RENAME: Final = dict_setter(ChannelRename)
+_CONVERT_CHANNEL_RENAME: Final[Mapping[str, type]] = {
+    "channel": dict,
+}
 
 
 def _fast_channel_rename(data_: dict[str, Any]) -> ChannelRename | None:
@@ -4235,7 +4250,9 @@ def _fast_channel_rename(data_: dict[str, Any]) -> ChannelRename | None:
     types_ = _TYPES_CHANNEL_RENAME
     known_ = _KNOWN_CHANNEL_RENAME
     nullable_ = _NULLABLE_CHANNEL_RENAME
+    convert_ = _CONVERT_CHANNEL_RENAME
     extra_: dict[str, Any] | None = None
+    conv_ = False
     for key_, value_ in data_.items():
         if types_.get(key_) is not type(value_):
             if key_ not in known_:
@@ -4243,22 +4260,25 @@ def _fast_channel_rename(data_: dict[str, Any]) -> ChannelRename | None:
                     extra_ = {key_: value_}
                 else:
                     extra_[key_] = value_
+            elif convert_.get(key_) is type(value_):
+                conv_ = True
             elif value_ is not None or key_ not in nullable_:
                 return None
     if "type" not in data_:
         return None
     if "channel" not in data_:
         return None
-    value0_ = data_.get("channel")
-    if value0_ is not None:
-        value0_ = _fast_event_channel(value0_)
-        if value0_ is None:
-            return None
+    if conv_:
+        value0_ = data_.get("channel")
+        if value0_ is not None:
+            value0_ = _fast_event_channel(value0_)
+            if value0_ is None:
+                return None
     if extra_ is not None:
         for key_ in extra_:
             del data_[key_]
     del data_["type"]
-    if value0_ is not None:
+    if conv_ and value0_ is not None:
         data_["channel"] = value0_
     if extra_ is not None:
         data_["extra"] = extra_
@@ -4281,7 +4301,7 @@ def _strict_channel_rename(data_: dict[str, Any]) -> ChannelRename:
 
 
 def _read_channel_rename(data_: dict[str, Any]) -> ChannelRename:
-    return _fast_channel_rename(data_.copy()) or _strict_channel_rename(data_)
+    return _fast_channel_rename(owned(data_)) or _strict_channel_rename(data_)
 
 
 _KNOWN_CHANNEL_UNARCHIVE: Final = frozenset({"channel", "event_ts", "type", "user"})
@@ -4350,7 +4370,7 @@ def _strict_channel_unarchive(data_: dict[str, Any]) -> ChannelUnarchive:
 
 
 def _read_channel_unarchive(data_: dict[str, Any]) -> ChannelUnarchive:
-    return _fast_channel_unarchive(data_.copy()) or _strict_channel_unarchive(data_)
+    return _fast_channel_unarchive(owned(data_)) or _strict_channel_unarchive(data_)
 
 
 _KNOWN_DND_UPDATED: Final = frozenset({"dnd_status", "event_ts", "type", "user"})
@@ -4360,12 +4380,14 @@ _NULLABLE_DND_UPDATED: Final = frozenset({"dnd_status", "event_ts"})
 
 
 _TYPES_DND_UPDATED: Final[Mapping[str, type]] = {
-    "dnd_status": dict,
     "event_ts": str,
     "type": str,
     "user": str,
 }
 _DICT_DND_UPDATED: Final = dict_setter(DndUpdated)
+_CONVERT_DND_UPDATED: Final[Mapping[str, type]] = {
+    "dnd_status": dict,
+}
 
 
 def _fast_dnd_updated(data_: dict[str, Any]) -> DndUpdated | None:
@@ -4375,7 +4397,9 @@ def _fast_dnd_updated(data_: dict[str, Any]) -> DndUpdated | None:
     types_ = _TYPES_DND_UPDATED
     known_ = _KNOWN_DND_UPDATED
     nullable_ = _NULLABLE_DND_UPDATED
+    convert_ = _CONVERT_DND_UPDATED
     extra_: dict[str, Any] | None = None
+    conv_ = False
     for key_, value_ in data_.items():
         if types_.get(key_) is not type(value_):
             if key_ not in known_:
@@ -4383,22 +4407,25 @@ def _fast_dnd_updated(data_: dict[str, Any]) -> DndUpdated | None:
                     extra_ = {key_: value_}
                 else:
                     extra_[key_] = value_
+            elif convert_.get(key_) is type(value_):
+                conv_ = True
             elif value_ is not None or key_ not in nullable_:
                 return None
     if "type" not in data_:
         return None
     if "user" not in data_:
         return None
-    value0_ = data_.get("dnd_status")
-    if value0_ is not None:
-        value0_ = _fast_dnd_status(value0_)
-        if value0_ is None:
-            return None
+    if conv_:
+        value0_ = data_.get("dnd_status")
+        if value0_ is not None:
+            value0_ = _fast_dnd_status(value0_)
+            if value0_ is None:
+                return None
     if extra_ is not None:
         for key_ in extra_:
             del data_[key_]
     del data_["type"]
-    if value0_ is not None:
+    if conv_ and value0_ is not None:
         data_["dnd_status"] = value0_
     if extra_ is not None:
         data_["extra"] = extra_
@@ -4426,7 +4453,7 @@ def _strict_dnd_updated(data_: dict[str, Any]) -> DndUpdated:
 
 
 def _read_dnd_updated(data_: dict[str, Any]) -> DndUpdated:
-    return _fast_dnd_updated(data_.copy()) or _strict_dnd_updated(data_)
+    return _fast_dnd_updated(owned(data_)) or _strict_dnd_updated(data_)
 
 
 _KNOWN_DND_UPDATED_USER: Final = frozenset({"dnd_status", "event_ts", "type", "user"})
@@ -4436,12 +4463,14 @@ _NULLABLE_DND_UPDATED_USER: Final = frozenset({"dnd_status", "event_ts"})
 
 
 _TYPES_DND_UPDATED_USER: Final[Mapping[str, type]] = {
-    "dnd_status": dict,
     "event_ts": str,
     "type": str,
     "user": str,
 }
 _DICT_DND_UPDATED_USER: Final = dict_setter(DndUpdatedUser)
+_CONVERT_DND_UPDATED_USER: Final[Mapping[str, type]] = {
+    "dnd_status": dict,
+}
 
 
 def _fast_dnd_updated_user(data_: dict[str, Any]) -> DndUpdatedUser | None:
@@ -4451,7 +4480,9 @@ def _fast_dnd_updated_user(data_: dict[str, Any]) -> DndUpdatedUser | None:
     types_ = _TYPES_DND_UPDATED_USER
     known_ = _KNOWN_DND_UPDATED_USER
     nullable_ = _NULLABLE_DND_UPDATED_USER
+    convert_ = _CONVERT_DND_UPDATED_USER
     extra_: dict[str, Any] | None = None
+    conv_ = False
     for key_, value_ in data_.items():
         if types_.get(key_) is not type(value_):
             if key_ not in known_:
@@ -4459,22 +4490,25 @@ def _fast_dnd_updated_user(data_: dict[str, Any]) -> DndUpdatedUser | None:
                     extra_ = {key_: value_}
                 else:
                     extra_[key_] = value_
+            elif convert_.get(key_) is type(value_):
+                conv_ = True
             elif value_ is not None or key_ not in nullable_:
                 return None
     if "type" not in data_:
         return None
     if "user" not in data_:
         return None
-    value0_ = data_.get("dnd_status")
-    if value0_ is not None:
-        value0_ = _fast_dnd_status(value0_)
-        if value0_ is None:
-            return None
+    if conv_:
+        value0_ = data_.get("dnd_status")
+        if value0_ is not None:
+            value0_ = _fast_dnd_status(value0_)
+            if value0_ is None:
+                return None
     if extra_ is not None:
         for key_ in extra_:
             del data_[key_]
     del data_["type"]
-    if value0_ is not None:
+    if conv_ and value0_ is not None:
         data_["dnd_status"] = value0_
     if extra_ is not None:
         data_["extra"] = extra_
@@ -4502,7 +4536,7 @@ def _strict_dnd_updated_user(data_: dict[str, Any]) -> DndUpdatedUser:
 
 
 def _read_dnd_updated_user(data_: dict[str, Any]) -> DndUpdatedUser:
-    return _fast_dnd_updated_user(data_.copy()) or _strict_dnd_updated_user(data_)
+    return _fast_dnd_updated_user(owned(data_)) or _strict_dnd_updated_user(data_)
 
 
 _KNOWN_EMAIL_DOMAIN_CHANGED: Final = frozenset({"email_domain", "event_ts", "type"})
@@ -4564,7 +4598,7 @@ def _strict_email_domain_changed(data_: dict[str, Any]) -> EmailDomainChanged:
 
 
 def _read_email_domain_changed(data_: dict[str, Any]) -> EmailDomainChanged:
-    return _fast_email_domain_changed(data_.copy()) or _strict_email_domain_changed(data_)
+    return _fast_email_domain_changed(owned(data_)) or _strict_email_domain_changed(data_)
 
 
 _KNOWN_EMOJI_CHANGED: Final = frozenset(
@@ -4597,7 +4631,6 @@ _NULLABLE_EMOJI_CHANGED: Final = frozenset(
 _TYPES_EMOJI_CHANGED: Final[Mapping[str, type]] = {
     "event_ts": str,
     "name": str,
-    "names": list,
     "new_name": str,
     "old_name": str,
     "subtype": str,
@@ -4605,6 +4638,9 @@ _TYPES_EMOJI_CHANGED: Final[Mapping[str, type]] = {
     "value": str,
 }
 _DICT_EMOJI_CHANGED: Final = dict_setter(EmojiChanged)
+_CONVERT_EMOJI_CHANGED: Final[Mapping[str, type]] = {
+    "names": list,
+}
 
 
 def _fast_emoji_changed(data_: dict[str, Any]) -> EmojiChanged | None:
@@ -4614,7 +4650,9 @@ def _fast_emoji_changed(data_: dict[str, Any]) -> EmojiChanged | None:
     types_ = _TYPES_EMOJI_CHANGED
     known_ = _KNOWN_EMOJI_CHANGED
     nullable_ = _NULLABLE_EMOJI_CHANGED
+    convert_ = _CONVERT_EMOJI_CHANGED
     extra_: dict[str, Any] | None = None
+    conv_ = False
     for key_, value_ in data_.items():
         if types_.get(key_) is not type(value_):
             if key_ not in known_:
@@ -4622,21 +4660,24 @@ def _fast_emoji_changed(data_: dict[str, Any]) -> EmojiChanged | None:
                     extra_ = {key_: value_}
                 else:
                     extra_[key_] = value_
+            elif convert_.get(key_) is type(value_):
+                conv_ = True
             elif value_ is not None or key_ not in nullable_:
                 return None
     if "type" not in data_:
         return None
-    value0_ = data_.get("names")
-    if value0_ is not None:
-        for item_ in value0_:
-            if type(item_) is not str:
-                return None
-        value0_ = tuple(value0_)
+    if conv_:
+        value0_ = data_.get("names")
+        if value0_ is not None:
+            for item_ in value0_:
+                if type(item_) is not str:
+                    return None
+            value0_ = tuple(value0_)
     if extra_ is not None:
         for key_ in extra_:
             del data_[key_]
     del data_["type"]
-    if value0_ is not None:
+    if conv_ and value0_ is not None:
         data_["names"] = value0_
     if extra_ is not None:
         data_["extra"] = extra_
@@ -4685,17 +4726,19 @@ def _strict_emoji_changed(data_: dict[str, Any]) -> EmojiChanged:
 
 
 def _read_emoji_changed(data_: dict[str, Any]) -> EmojiChanged:
-    return _fast_emoji_changed(data_.copy()) or _strict_emoji_changed(data_)
+    return _fast_emoji_changed(owned(data_)) or _strict_emoji_changed(data_)
 
 
 _KNOWN_ERROR: Final = frozenset({"error", "type"})
 
 
 _TYPES_ERROR: Final[Mapping[str, type]] = {
-    "error": dict,
     "type": str,
 }
 _DICT_ERROR: Final = dict_setter(Error)
+_CONVERT_ERROR: Final[Mapping[str, type]] = {
+    "error": dict,
+}
 
 
 def _fast_error(data_: dict[str, Any]) -> Error | None:
@@ -4704,7 +4747,9 @@ def _fast_error(data_: dict[str, Any]) -> Error | None:
     """
     types_ = _TYPES_ERROR
     known_ = _KNOWN_ERROR
+    convert_ = _CONVERT_ERROR
     extra_: dict[str, Any] | None = None
+    conv_ = False
     for key_, value_ in data_.items():
         if types_.get(key_) is not type(value_):
             if key_ not in known_:
@@ -4712,22 +4757,25 @@ def _fast_error(data_: dict[str, Any]) -> Error | None:
                     extra_ = {key_: value_}
                 else:
                     extra_[key_] = value_
+            elif convert_.get(key_) is type(value_):
+                conv_ = True
             else:
                 return None
     if "type" not in data_:
         return None
     if "error" not in data_:
         return None
-    value0_ = data_.get("error")
-    if value0_ is not None:
-        value0_ = _fast_error_info(value0_)
-        if value0_ is None:
-            return None
+    if conv_:
+        value0_ = data_.get("error")
+        if value0_ is not None:
+            value0_ = _fast_error_info(value0_)
+            if value0_ is None:
+                return None
     if extra_ is not None:
         for key_ in extra_:
             del data_[key_]
     del data_["type"]
-    if value0_ is not None:
+    if conv_ and value0_ is not None:
         data_["error"] = value0_
     if extra_ is not None:
         data_["extra"] = extra_
@@ -4743,7 +4791,7 @@ def _strict_error(data_: dict[str, Any]) -> Error:
 
 
 def _read_error(data_: dict[str, Any]) -> Error:
-    return _fast_error(data_.copy()) or _strict_error(data_)
+    return _fast_error(owned(data_)) or _strict_error(data_)
 
 
 _KNOWN_FILE_CHANGE: Final = frozenset({"event_ts", "file", "file_id", "type"})
@@ -4754,11 +4802,13 @@ _NULLABLE_FILE_CHANGE: Final = frozenset({"event_ts", "file"})
 
 _TYPES_FILE_CHANGE: Final[Mapping[str, type]] = {
     "event_ts": str,
-    "file": dict,
     "file_id": str,
     "type": str,
 }
 _DICT_FILE_CHANGE: Final = dict_setter(FileChange)
+_CONVERT_FILE_CHANGE: Final[Mapping[str, type]] = {
+    "file": dict,
+}
 
 
 def _fast_file_change(data_: dict[str, Any]) -> FileChange | None:
@@ -4768,7 +4818,9 @@ def _fast_file_change(data_: dict[str, Any]) -> FileChange | None:
     types_ = _TYPES_FILE_CHANGE
     known_ = _KNOWN_FILE_CHANGE
     nullable_ = _NULLABLE_FILE_CHANGE
+    convert_ = _CONVERT_FILE_CHANGE
     extra_: dict[str, Any] | None = None
+    conv_ = False
     for key_, value_ in data_.items():
         if types_.get(key_) is not type(value_):
             if key_ not in known_:
@@ -4776,22 +4828,25 @@ def _fast_file_change(data_: dict[str, Any]) -> FileChange | None:
                     extra_ = {key_: value_}
                 else:
                     extra_[key_] = value_
+            elif convert_.get(key_) is type(value_):
+                conv_ = True
             elif value_ is not None or key_ not in nullable_:
                 return None
     if "type" not in data_:
         return None
     if "file_id" not in data_:
         return None
-    value0_ = data_.get("file")
-    if value0_ is not None:
-        value0_ = _fast_event_file(value0_)
-        if value0_ is None:
-            return None
+    if conv_:
+        value0_ = data_.get("file")
+        if value0_ is not None:
+            value0_ = _fast_event_file(value0_)
+            if value0_ is None:
+                return None
     if extra_ is not None:
         for key_ in extra_:
             del data_[key_]
     del data_["type"]
-    if value0_ is not None:
+    if conv_ and value0_ is not None:
         data_["file"] = value0_
     if extra_ is not None:
         data_["extra"] = extra_
@@ -4819,7 +4874,7 @@ def _strict_file_change(data_: dict[str, Any]) -> FileChange:
 
 
 def _read_file_change(data_: dict[str, Any]) -> FileChange:
-    return _fast_file_change(data_.copy()) or _strict_file_change(data_)
+    return _fast_file_change(owned(data_)) or _strict_file_change(data_)
 
 
 _KNOWN_FILE_CREATED: Final = frozenset({"event_ts", "file", "file_id", "type", "user_id"})
@@ -4830,12 +4885,14 @@ _NULLABLE_FILE_CREATED: Final = frozenset({"event_ts", "file", "user_id"})
 
 _TYPES_FILE_CREATED: Final[Mapping[str, type]] = {
     "event_ts": str,
-    "file": dict,
     "file_id": str,
     "type": str,
     "user_id": str,
 }
 _DICT_FILE_CREATED: Final = dict_setter(FileCreated)
+_CONVERT_FILE_CREATED: Final[Mapping[str, type]] = {
+    "file": dict,
+}
 
 
 def _fast_file_created(data_: dict[str, Any]) -> FileCreated | None:
@@ -4845,7 +4902,9 @@ def _fast_file_created(data_: dict[str, Any]) -> FileCreated | None:
     types_ = _TYPES_FILE_CREATED
     known_ = _KNOWN_FILE_CREATED
     nullable_ = _NULLABLE_FILE_CREATED
+    convert_ = _CONVERT_FILE_CREATED
     extra_: dict[str, Any] | None = None
+    conv_ = False
     for key_, value_ in data_.items():
         if types_.get(key_) is not type(value_):
             if key_ not in known_:
@@ -4853,22 +4912,25 @@ def _fast_file_created(data_: dict[str, Any]) -> FileCreated | None:
                     extra_ = {key_: value_}
                 else:
                     extra_[key_] = value_
+            elif convert_.get(key_) is type(value_):
+                conv_ = True
             elif value_ is not None or key_ not in nullable_:
                 return None
     if "type" not in data_:
         return None
     if "file_id" not in data_:
         return None
-    value0_ = data_.get("file")
-    if value0_ is not None:
-        value0_ = _fast_event_file(value0_)
-        if value0_ is None:
-            return None
+    if conv_:
+        value0_ = data_.get("file")
+        if value0_ is not None:
+            value0_ = _fast_event_file(value0_)
+            if value0_ is None:
+                return None
     if extra_ is not None:
         for key_ in extra_:
             del data_[key_]
     del data_["type"]
-    if value0_ is not None:
+    if conv_ and value0_ is not None:
         data_["file"] = value0_
     if extra_ is not None:
         data_["extra"] = extra_
@@ -4900,7 +4962,7 @@ def _strict_file_created(data_: dict[str, Any]) -> FileCreated:
 
 
 def _read_file_created(data_: dict[str, Any]) -> FileCreated:
-    return _fast_file_created(data_.copy()) or _strict_file_created(data_)
+    return _fast_file_created(owned(data_)) or _strict_file_created(data_)
 
 
 _KNOWN_FILE_DELETED: Final = frozenset({"channel_ids", "event_ts", "file_id", "type"})
@@ -4910,12 +4972,14 @@ _NULLABLE_FILE_DELETED: Final = frozenset({"channel_ids", "event_ts"})
 
 
 _TYPES_FILE_DELETED: Final[Mapping[str, type]] = {
-    "channel_ids": list,
     "event_ts": str,
     "file_id": str,
     "type": str,
 }
 _DICT_FILE_DELETED: Final = dict_setter(FileDeleted)
+_CONVERT_FILE_DELETED: Final[Mapping[str, type]] = {
+    "channel_ids": list,
+}
 
 
 def _fast_file_deleted(data_: dict[str, Any]) -> FileDeleted | None:
@@ -4925,7 +4989,9 @@ def _fast_file_deleted(data_: dict[str, Any]) -> FileDeleted | None:
     types_ = _TYPES_FILE_DELETED
     known_ = _KNOWN_FILE_DELETED
     nullable_ = _NULLABLE_FILE_DELETED
+    convert_ = _CONVERT_FILE_DELETED
     extra_: dict[str, Any] | None = None
+    conv_ = False
     for key_, value_ in data_.items():
         if types_.get(key_) is not type(value_):
             if key_ not in known_:
@@ -4933,23 +4999,26 @@ def _fast_file_deleted(data_: dict[str, Any]) -> FileDeleted | None:
                     extra_ = {key_: value_}
                 else:
                     extra_[key_] = value_
+            elif convert_.get(key_) is type(value_):
+                conv_ = True
             elif value_ is not None or key_ not in nullable_:
                 return None
     if "type" not in data_:
         return None
     if "file_id" not in data_:
         return None
-    value0_ = data_.get("channel_ids")
-    if value0_ is not None:
-        for item_ in value0_:
-            if type(item_) is not str:
-                return None
-        value0_ = tuple(value0_)
+    if conv_:
+        value0_ = data_.get("channel_ids")
+        if value0_ is not None:
+            for item_ in value0_:
+                if type(item_) is not str:
+                    return None
+            value0_ = tuple(value0_)
     if extra_ is not None:
         for key_ in extra_:
             del data_[key_]
     del data_["type"]
-    if value0_ is not None:
+    if conv_ and value0_ is not None:
         data_["channel_ids"] = value0_
     if extra_ is not None:
         data_["extra"] = extra_
@@ -4982,7 +5051,7 @@ def _strict_file_deleted(data_: dict[str, Any]) -> FileDeleted:
 
 
 def _read_file_deleted(data_: dict[str, Any]) -> FileDeleted:
-    return _fast_file_deleted(data_.copy()) or _strict_file_deleted(data_)
+    return _fast_file_deleted(owned(data_)) or _strict_file_deleted(data_)
 
 
 _KNOWN_FILE_PUBLIC: Final = frozenset({"event_ts", "file", "file_id", "type", "user_id"})
@@ -4993,12 +5062,14 @@ _NULLABLE_FILE_PUBLIC: Final = frozenset({"event_ts", "file", "user_id"})
 
 _TYPES_FILE_PUBLIC: Final[Mapping[str, type]] = {
     "event_ts": str,
-    "file": dict,
     "file_id": str,
     "type": str,
     "user_id": str,
 }
 _DICT_FILE_PUBLIC: Final = dict_setter(FilePublic)
+_CONVERT_FILE_PUBLIC: Final[Mapping[str, type]] = {
+    "file": dict,
+}
 
 
 def _fast_file_public(data_: dict[str, Any]) -> FilePublic | None:
@@ -5008,7 +5079,9 @@ def _fast_file_public(data_: dict[str, Any]) -> FilePublic | None:
     types_ = _TYPES_FILE_PUBLIC
     known_ = _KNOWN_FILE_PUBLIC
     nullable_ = _NULLABLE_FILE_PUBLIC
+    convert_ = _CONVERT_FILE_PUBLIC
     extra_: dict[str, Any] | None = None
+    conv_ = False
     for key_, value_ in data_.items():
         if types_.get(key_) is not type(value_):
             if key_ not in known_:
@@ -5016,22 +5089,25 @@ def _fast_file_public(data_: dict[str, Any]) -> FilePublic | None:
                     extra_ = {key_: value_}
                 else:
                     extra_[key_] = value_
+            elif convert_.get(key_) is type(value_):
+                conv_ = True
             elif value_ is not None or key_ not in nullable_:
                 return None
     if "type" not in data_:
         return None
     if "file_id" not in data_:
         return None
-    value0_ = data_.get("file")
-    if value0_ is not None:
-        value0_ = _fast_event_file(value0_)
-        if value0_ is None:
-            return None
+    if conv_:
+        value0_ = data_.get("file")
+        if value0_ is not None:
+            value0_ = _fast_event_file(value0_)
+            if value0_ is None:
+                return None
     if extra_ is not None:
         for key_ in extra_:
             del data_[key_]
     del data_["type"]
-    if value0_ is not None:
+    if conv_ and value0_ is not None:
         data_["file"] = value0_
     if extra_ is not None:
         data_["extra"] = extra_
@@ -5063,7 +5139,7 @@ def _strict_file_public(data_: dict[str, Any]) -> FilePublic:
 
 
 def _read_file_public(data_: dict[str, Any]) -> FilePublic:
-    return _fast_file_public(data_.copy()) or _strict_file_public(data_)
+    return _fast_file_public(owned(data_)) or _strict_file_public(data_)
 
 
 _KNOWN_FILE_SHARED: Final = frozenset(
@@ -5084,12 +5160,14 @@ _NULLABLE_FILE_SHARED: Final = frozenset({"channel_id", "event_ts", "file", "use
 _TYPES_FILE_SHARED: Final[Mapping[str, type]] = {
     "channel_id": str,
     "event_ts": str,
-    "file": dict,
     "file_id": str,
     "type": str,
     "user_id": str,
 }
 _DICT_FILE_SHARED: Final = dict_setter(FileShared)
+_CONVERT_FILE_SHARED: Final[Mapping[str, type]] = {
+    "file": dict,
+}
 
 
 def _fast_file_shared(data_: dict[str, Any]) -> FileShared | None:
@@ -5099,7 +5177,9 @@ def _fast_file_shared(data_: dict[str, Any]) -> FileShared | None:
     types_ = _TYPES_FILE_SHARED
     known_ = _KNOWN_FILE_SHARED
     nullable_ = _NULLABLE_FILE_SHARED
+    convert_ = _CONVERT_FILE_SHARED
     extra_: dict[str, Any] | None = None
+    conv_ = False
     for key_, value_ in data_.items():
         if types_.get(key_) is not type(value_):
             if key_ not in known_:
@@ -5107,22 +5187,25 @@ def _fast_file_shared(data_: dict[str, Any]) -> FileShared | None:
                     extra_ = {key_: value_}
                 else:
                     extra_[key_] = value_
+            elif convert_.get(key_) is type(value_):
+                conv_ = True
             elif value_ is not None or key_ not in nullable_:
                 return None
     if "type" not in data_:
         return None
     if "file_id" not in data_:
         return None
-    value0_ = data_.get("file")
-    if value0_ is not None:
-        value0_ = _fast_event_file(value0_)
-        if value0_ is None:
-            return None
+    if conv_:
+        value0_ = data_.get("file")
+        if value0_ is not None:
+            value0_ = _fast_event_file(value0_)
+            if value0_ is None:
+                return None
     if extra_ is not None:
         for key_ in extra_:
             del data_[key_]
     del data_["type"]
-    if value0_ is not None:
+    if conv_ and value0_ is not None:
         data_["file"] = value0_
     if extra_ is not None:
         data_["extra"] = extra_
@@ -5158,7 +5241,7 @@ def _strict_file_shared(data_: dict[str, Any]) -> FileShared:
 
 
 def _read_file_shared(data_: dict[str, Any]) -> FileShared:
-    return _fast_file_shared(data_.copy()) or _strict_file_shared(data_)
+    return _fast_file_shared(owned(data_)) or _strict_file_shared(data_)
 
 
 _KNOWN_FILE_UNSHARED: Final = frozenset(
@@ -5179,12 +5262,14 @@ _NULLABLE_FILE_UNSHARED: Final = frozenset({"channel_id", "event_ts", "file", "u
 _TYPES_FILE_UNSHARED: Final[Mapping[str, type]] = {
     "channel_id": str,
     "event_ts": str,
-    "file": dict,
     "file_id": str,
     "type": str,
     "user_id": str,
 }
 _DICT_FILE_UNSHARED: Final = dict_setter(FileUnshared)
+_CONVERT_FILE_UNSHARED: Final[Mapping[str, type]] = {
+    "file": dict,
+}
 
 
 def _fast_file_unshared(data_: dict[str, Any]) -> FileUnshared | None:
@@ -5194,7 +5279,9 @@ def _fast_file_unshared(data_: dict[str, Any]) -> FileUnshared | None:
     types_ = _TYPES_FILE_UNSHARED
     known_ = _KNOWN_FILE_UNSHARED
     nullable_ = _NULLABLE_FILE_UNSHARED
+    convert_ = _CONVERT_FILE_UNSHARED
     extra_: dict[str, Any] | None = None
+    conv_ = False
     for key_, value_ in data_.items():
         if types_.get(key_) is not type(value_):
             if key_ not in known_:
@@ -5202,22 +5289,25 @@ def _fast_file_unshared(data_: dict[str, Any]) -> FileUnshared | None:
                     extra_ = {key_: value_}
                 else:
                     extra_[key_] = value_
+            elif convert_.get(key_) is type(value_):
+                conv_ = True
             elif value_ is not None or key_ not in nullable_:
                 return None
     if "type" not in data_:
         return None
     if "file_id" not in data_:
         return None
-    value0_ = data_.get("file")
-    if value0_ is not None:
-        value0_ = _fast_event_file(value0_)
-        if value0_ is None:
-            return None
+    if conv_:
+        value0_ = data_.get("file")
+        if value0_ is not None:
+            value0_ = _fast_event_file(value0_)
+            if value0_ is None:
+                return None
     if extra_ is not None:
         for key_ in extra_:
             del data_[key_]
     del data_["type"]
-    if value0_ is not None:
+    if conv_ and value0_ is not None:
         data_["file"] = value0_
     if extra_ is not None:
         data_["extra"] = extra_
@@ -5253,7 +5343,7 @@ def _strict_file_unshared(data_: dict[str, Any]) -> FileUnshared:
 
 
 def _read_file_unshared(data_: dict[str, Any]) -> FileUnshared:
-    return _fast_file_unshared(data_.copy()) or _strict_file_unshared(data_)
+    return _fast_file_unshared(owned(data_)) or _strict_file_unshared(data_)
 
 
 _KNOWN_GOODBYE: Final = frozenset({"type"})
@@ -5299,7 +5389,7 @@ def _strict_goodbye(data_: dict[str, Any]) -> Goodbye:
 
 
 def _read_goodbye(data_: dict[str, Any]) -> Goodbye:
-    return _fast_goodbye(data_.copy()) or _strict_goodbye(data_)
+    return _fast_goodbye(owned(data_)) or _strict_goodbye(data_)
 
 
 _KNOWN_GRID_MIGRATION_FINISHED: Final = frozenset({"enterprise_id", "event_ts", "type"})
@@ -5361,7 +5451,7 @@ def _strict_grid_migration_finished(data_: dict[str, Any]) -> GridMigrationFinis
 
 
 def _read_grid_migration_finished(data_: dict[str, Any]) -> GridMigrationFinished:
-    return _fast_grid_migration_finished(data_.copy()) or _strict_grid_migration_finished(data_)
+    return _fast_grid_migration_finished(owned(data_)) or _strict_grid_migration_finished(data_)
 
 
 _KNOWN_GRID_MIGRATION_STARTED: Final = frozenset({"enterprise_id", "event_ts", "type"})
@@ -5423,7 +5513,7 @@ def _strict_grid_migration_started(data_: dict[str, Any]) -> GridMigrationStarte
 
 
 def _read_grid_migration_started(data_: dict[str, Any]) -> GridMigrationStarted:
-    return _fast_grid_migration_started(data_.copy()) or _strict_grid_migration_started(data_)
+    return _fast_grid_migration_started(owned(data_)) or _strict_grid_migration_started(data_)
 
 
 _KNOWN_GROUP_ARCHIVE: Final = frozenset({"channel", "event_ts", "is_moved", "type", "user"})
@@ -5497,7 +5587,7 @@ def _strict_group_archive(data_: dict[str, Any]) -> GroupArchive:
 
 
 def _read_group_archive(data_: dict[str, Any]) -> GroupArchive:
-    return _fast_group_archive(data_.copy()) or _strict_group_archive(data_)
+    return _fast_group_archive(owned(data_)) or _strict_group_archive(data_)
 
 
 _KNOWN_GROUP_CLOSE: Final = frozenset({"channel", "event_ts", "type", "user"})
@@ -5566,7 +5656,7 @@ def _strict_group_close(data_: dict[str, Any]) -> GroupClose:
 
 
 def _read_group_close(data_: dict[str, Any]) -> GroupClose:
-    return _fast_group_close(data_.copy()) or _strict_group_close(data_)
+    return _fast_group_close(owned(data_)) or _strict_group_close(data_)
 
 
 _KNOWN_GROUP_HISTORY_CHANGED: Final = frozenset({"event_ts", "latest", "ts", "type"})
@@ -5633,7 +5723,7 @@ def _strict_group_history_changed(data_: dict[str, Any]) -> GroupHistoryChanged:
 
 
 def _read_group_history_changed(data_: dict[str, Any]) -> GroupHistoryChanged:
-    return _fast_group_history_changed(data_.copy()) or _strict_group_history_changed(data_)
+    return _fast_group_history_changed(owned(data_)) or _strict_group_history_changed(data_)
 
 
 _KNOWN_GROUP_LEFT: Final = frozenset({"actor_id", "channel", "event_ts", "type"})
@@ -5702,7 +5792,7 @@ def _strict_group_left(data_: dict[str, Any]) -> GroupLeft:
 
 
 def _read_group_left(data_: dict[str, Any]) -> GroupLeft:
-    return _fast_group_left(data_.copy()) or _strict_group_left(data_)
+    return _fast_group_left(owned(data_)) or _strict_group_left(data_)
 
 
 _KNOWN_GROUP_OPEN: Final = frozenset({"channel", "event_ts", "type", "user"})
@@ -5771,7 +5861,7 @@ def _strict_group_open(data_: dict[str, Any]) -> GroupOpen:
 
 
 def _read_group_open(data_: dict[str, Any]) -> GroupOpen:
-    return _fast_group_open(data_.copy()) or _strict_group_open(data_)
+    return _fast_group_open(owned(data_)) or _strict_group_open(data_)
 
 
 _KNOWN_GROUP_RENAME: Final = frozenset({"channel", "event_ts", "type"})
@@ -5781,11 +5871,13 @@ _NULLABLE_GROUP_RENAME: Final = frozenset({"event_ts"})
 
 
 _TYPES_GROUP_RENAME: Final[Mapping[str, type]] = {
-    "channel": dict,
     "event_ts": str,
     "type": str,
 }
 _DICT_GROUP_RENAME: Final = dict_setter(GroupRename)
+_CONVERT_GROUP_RENAME: Final[Mapping[str, type]] = {
+    "channel": dict,
+}
 
 
 def _fast_group_rename(data_: dict[str, Any]) -> GroupRename | None:
@@ -5795,7 +5887,9 @@ def _fast_group_rename(data_: dict[str, Any]) -> GroupRename | None:
     types_ = _TYPES_GROUP_RENAME
     known_ = _KNOWN_GROUP_RENAME
     nullable_ = _NULLABLE_GROUP_RENAME
+    convert_ = _CONVERT_GROUP_RENAME
     extra_: dict[str, Any] | None = None
+    conv_ = False
     for key_, value_ in data_.items():
         if types_.get(key_) is not type(value_):
             if key_ not in known_:
@@ -5803,22 +5897,25 @@ def _fast_group_rename(data_: dict[str, Any]) -> GroupRename | None:
                     extra_ = {key_: value_}
                 else:
                     extra_[key_] = value_
+            elif convert_.get(key_) is type(value_):
+                conv_ = True
             elif value_ is not None or key_ not in nullable_:
                 return None
     if "type" not in data_:
         return None
     if "channel" not in data_:
         return None
-    value0_ = data_.get("channel")
-    if value0_ is not None:
-        value0_ = _fast_event_channel(value0_)
-        if value0_ is None:
-            return None
+    if conv_:
+        value0_ = data_.get("channel")
+        if value0_ is not None:
+            value0_ = _fast_event_channel(value0_)
+            if value0_ is None:
+                return None
     if extra_ is not None:
         for key_ in extra_:
             del data_[key_]
     del data_["type"]
-    if value0_ is not None:
+    if conv_ and value0_ is not None:
         data_["channel"] = value0_
     if extra_ is not None:
         data_["extra"] = extra_
@@ -5841,7 +5938,7 @@ def _strict_group_rename(data_: dict[str, Any]) -> GroupRename:
 
 
 def _read_group_rename(data_: dict[str, Any]) -> GroupRename:
-    return _fast_group_rename(data_.copy()) or _strict_group_rename(data_)
+    return _fast_group_rename(owned(data_)) or _strict_group_rename(data_)
 
 
 _KNOWN_GROUP_UNARCHIVE: Final = frozenset({"actor_id", "channel", "event_ts", "type", "user"})
@@ -5915,7 +6012,7 @@ def _strict_group_unarchive(data_: dict[str, Any]) -> GroupUnarchive:
 
 
 def _read_group_unarchive(data_: dict[str, Any]) -> GroupUnarchive:
-    return _fast_group_unarchive(data_.copy()) or _strict_group_unarchive(data_)
+    return _fast_group_unarchive(owned(data_)) or _strict_group_unarchive(data_)
 
 
 _KNOWN_HELLO: Final = frozenset({"type"})
@@ -5961,7 +6058,7 @@ def _strict_hello(data_: dict[str, Any]) -> Hello:
 
 
 def _read_hello(data_: dict[str, Any]) -> Hello:
-    return _fast_hello(data_.copy()) or _strict_hello(data_)
+    return _fast_hello(owned(data_)) or _strict_hello(data_)
 
 
 _KNOWN_IM_CLOSE: Final = frozenset({"channel", "event_ts", "type", "user"})
@@ -6030,7 +6127,7 @@ def _strict_im_close(data_: dict[str, Any]) -> ImClose:
 
 
 def _read_im_close(data_: dict[str, Any]) -> ImClose:
-    return _fast_im_close(data_.copy()) or _strict_im_close(data_)
+    return _fast_im_close(owned(data_)) or _strict_im_close(data_)
 
 
 _KNOWN_IM_CREATED: Final = frozenset({"channel", "event_ts", "type", "user"})
@@ -6040,12 +6137,14 @@ _NULLABLE_IM_CREATED: Final = frozenset({"channel", "event_ts", "user"})
 
 
 _TYPES_IM_CREATED: Final[Mapping[str, type]] = {
-    "channel": dict,
     "event_ts": str,
     "type": str,
     "user": str,
 }
 _DICT_IM_CREATED: Final = dict_setter(ImCreated)
+_CONVERT_IM_CREATED: Final[Mapping[str, type]] = {
+    "channel": dict,
+}
 
 
 def _fast_im_created(data_: dict[str, Any]) -> ImCreated | None:
@@ -6055,7 +6154,9 @@ def _fast_im_created(data_: dict[str, Any]) -> ImCreated | None:
     types_ = _TYPES_IM_CREATED
     known_ = _KNOWN_IM_CREATED
     nullable_ = _NULLABLE_IM_CREATED
+    convert_ = _CONVERT_IM_CREATED
     extra_: dict[str, Any] | None = None
+    conv_ = False
     for key_, value_ in data_.items():
         if types_.get(key_) is not type(value_):
             if key_ not in known_:
@@ -6063,20 +6164,23 @@ def _fast_im_created(data_: dict[str, Any]) -> ImCreated | None:
                     extra_ = {key_: value_}
                 else:
                     extra_[key_] = value_
+            elif convert_.get(key_) is type(value_):
+                conv_ = True
             elif value_ is not None or key_ not in nullable_:
                 return None
     if "type" not in data_:
         return None
-    value0_ = data_.get("channel")
-    if value0_ is not None:
-        value0_ = _fast_event_im(value0_)
-        if value0_ is None:
-            return None
+    if conv_:
+        value0_ = data_.get("channel")
+        if value0_ is not None:
+            value0_ = _fast_event_im(value0_)
+            if value0_ is None:
+                return None
     if extra_ is not None:
         for key_ in extra_:
             del data_[key_]
     del data_["type"]
-    if value0_ is not None:
+    if conv_ and value0_ is not None:
         data_["channel"] = value0_
     if extra_ is not None:
         data_["extra"] = extra_
@@ -6104,7 +6208,7 @@ def _strict_im_created(data_: dict[str, Any]) -> ImCreated:
 
 
 def _read_im_created(data_: dict[str, Any]) -> ImCreated:
-    return _fast_im_created(data_.copy()) or _strict_im_created(data_)
+    return _fast_im_created(owned(data_)) or _strict_im_created(data_)
 
 
 _KNOWN_IM_HISTORY_CHANGED: Final = frozenset({"event_ts", "latest", "ts", "type"})
@@ -6171,7 +6275,7 @@ def _strict_im_history_changed(data_: dict[str, Any]) -> ImHistoryChanged:
 
 
 def _read_im_history_changed(data_: dict[str, Any]) -> ImHistoryChanged:
-    return _fast_im_history_changed(data_.copy()) or _strict_im_history_changed(data_)
+    return _fast_im_history_changed(owned(data_)) or _strict_im_history_changed(data_)
 
 
 _KNOWN_IM_OPEN: Final = frozenset({"channel", "event_ts", "type", "user"})
@@ -6240,7 +6344,7 @@ def _strict_im_open(data_: dict[str, Any]) -> ImOpen:
 
 
 def _read_im_open(data_: dict[str, Any]) -> ImOpen:
-    return _fast_im_open(data_.copy()) or _strict_im_open(data_)
+    return _fast_im_open(owned(data_)) or _strict_im_open(data_)
 
 
 _KNOWN_LINK_SHARED: Final = frozenset(
@@ -6278,7 +6382,6 @@ _TYPES_LINK_SHARED: Final[Mapping[str, type]] = {
     "channel": str,
     "event_ts": str,
     "is_bot_user_member": bool,
-    "links": list,
     "message_ts": str,
     "source": str,
     "thread_ts": str,
@@ -6287,6 +6390,9 @@ _TYPES_LINK_SHARED: Final[Mapping[str, type]] = {
     "user": str,
 }
 _DICT_LINK_SHARED: Final = dict_setter(LinkShared)
+_CONVERT_LINK_SHARED: Final[Mapping[str, type]] = {
+    "links": list,
+}
 
 
 def _fast_link_shared(data_: dict[str, Any]) -> LinkShared | None:
@@ -6296,7 +6402,9 @@ def _fast_link_shared(data_: dict[str, Any]) -> LinkShared | None:
     types_ = _TYPES_LINK_SHARED
     known_ = _KNOWN_LINK_SHARED
     nullable_ = _NULLABLE_LINK_SHARED
+    convert_ = _CONVERT_LINK_SHARED
     extra_: dict[str, Any] | None = None
+    conv_ = False
     for key_, value_ in data_.items():
         if types_.get(key_) is not type(value_):
             if key_ not in known_:
@@ -6304,24 +6412,27 @@ def _fast_link_shared(data_: dict[str, Any]) -> LinkShared | None:
                     extra_ = {key_: value_}
                 else:
                     extra_[key_] = value_
+            elif convert_.get(key_) is type(value_):
+                conv_ = True
             elif value_ is not None or key_ not in nullable_:
                 return None
     if "type" not in data_:
         return None
-    value0_ = data_.get("links")
-    if value0_ is not None:
-        items_ = []
-        for item_ in value0_:
-            item_ = _fast_shared_link(item_)
-            if item_ is None:
-                return None
-            items_.append(item_)
-        value0_ = tuple(items_)
+    if conv_:
+        value0_ = data_.get("links")
+        if value0_ is not None:
+            items_ = []
+            for item_ in value0_:
+                item_ = _fast_shared_link(item_)
+                if item_ is None:
+                    return None
+                items_.append(item_)
+            value0_ = tuple(items_)
     if extra_ is not None:
         for key_ in extra_:
             del data_[key_]
     del data_["type"]
-    if value0_ is not None:
+    if conv_ and value0_ is not None:
         data_["links"] = value0_
     if extra_ is not None:
         data_["extra"] = extra_
@@ -6378,7 +6489,7 @@ def _strict_link_shared(data_: dict[str, Any]) -> LinkShared:
 
 
 def _read_link_shared(data_: dict[str, Any]) -> LinkShared:
-    return _fast_link_shared(data_.copy()) or _strict_link_shared(data_)
+    return _fast_link_shared(owned(data_)) or _strict_link_shared(data_)
 
 
 _KNOWN_MANUAL_PRESENCE_CHANGE: Final = frozenset({"presence", "type"})
@@ -6433,7 +6544,7 @@ def _strict_manual_presence_change(data_: dict[str, Any]) -> ManualPresenceChang
 
 
 def _read_manual_presence_change(data_: dict[str, Any]) -> ManualPresenceChange:
-    return _fast_manual_presence_change(data_.copy()) or _strict_manual_presence_change(data_)
+    return _fast_manual_presence_change(owned(data_)) or _strict_manual_presence_change(data_)
 
 
 _KNOWN_MEMBER_JOINED_CHANNEL: Final = frozenset(
@@ -6523,7 +6634,7 @@ def _strict_member_joined_channel(data_: dict[str, Any]) -> MemberJoinedChannel:
 
 
 def _read_member_joined_channel(data_: dict[str, Any]) -> MemberJoinedChannel:
-    return _fast_member_joined_channel(data_.copy()) or _strict_member_joined_channel(data_)
+    return _fast_member_joined_channel(owned(data_)) or _strict_member_joined_channel(data_)
 
 
 _KNOWN_MEMBER_LEFT_CHANNEL: Final = frozenset(
@@ -6613,7 +6724,7 @@ def _strict_member_left_channel(data_: dict[str, Any]) -> MemberLeftChannel:
 
 
 def _read_member_left_channel(data_: dict[str, Any]) -> MemberLeftChannel:
-    return _fast_member_left_channel(data_.copy()) or _strict_member_left_channel(data_)
+    return _fast_member_left_channel(owned(data_)) or _strict_member_left_channel(data_)
 
 
 _KNOWN_MESSAGE: Final = frozenset(
@@ -6702,20 +6813,15 @@ _TYPES_MESSAGE: Final[Mapping[str, type]] = {
     "client_msg_id": str,
     "deleted_ts": str,
     "display_as_bot": bool,
-    "edited": dict,
     "event_ts": str,
-    "files": list,
     "hidden": bool,
     "inviter": str,
     "item_type": str,
-    "message": dict,
     "name": str,
     "old_name": str,
     "parent_user_id": str,
-    "previous_message": dict,
     "purpose": str,
     "reply_count": int,
-    "root": dict,
     "source_team": str,
     "subtype": str,
     "team": str,
@@ -6730,6 +6836,13 @@ _TYPES_MESSAGE: Final[Mapping[str, type]] = {
     "username": str,
 }
 _DICT_MESSAGE: Final = dict_setter(Message)
+_CONVERT_MESSAGE: Final[Mapping[str, type]] = {
+    "edited": dict,
+    "files": list,
+    "message": dict,
+    "previous_message": dict,
+    "root": dict,
+}
 
 
 def _fast_message(data_: dict[str, Any]) -> Message | None:
@@ -6739,7 +6852,9 @@ def _fast_message(data_: dict[str, Any]) -> Message | None:
     types_ = _TYPES_MESSAGE
     known_ = _KNOWN_MESSAGE
     nullable_ = _NULLABLE_MESSAGE
+    convert_ = _CONVERT_MESSAGE
     extra_: dict[str, Any] | None = None
+    conv_ = False
     for key_, value_ in data_.items():
         if types_.get(key_) is not type(value_):
             if key_ not in known_:
@@ -6747,55 +6862,59 @@ def _fast_message(data_: dict[str, Any]) -> Message | None:
                     extra_ = {key_: value_}
                 else:
                     extra_[key_] = value_
+            elif convert_.get(key_) is type(value_):
+                conv_ = True
             elif value_ is not None or key_ not in nullable_:
                 return None
     if "type" not in data_:
         return None
     if "ts" not in data_:
         return None
-    value0_ = data_.get("edited")
-    if value0_ is not None:
-        value0_ = _fast_message_edited(value0_)
-        if value0_ is None:
-            return None
-    value1_ = data_.get("files")
-    if value1_ is not None:
-        items_ = []
-        for item_ in value1_:
-            item_ = _fast_event_file(item_)
-            if item_ is None:
+    if conv_:
+        value0_ = data_.get("edited")
+        if value0_ is not None:
+            value0_ = _fast_message_edited(value0_)
+            if value0_ is None:
                 return None
-            items_.append(item_)
-        value1_ = tuple(items_)
-    value2_ = data_.get("message")
-    if value2_ is not None:
-        value2_ = _fast_nested_message(value2_)
-        if value2_ is None:
-            return None
-    value3_ = data_.get("previous_message")
-    if value3_ is not None:
-        value3_ = _fast_nested_message(value3_)
-        if value3_ is None:
-            return None
-    value4_ = data_.get("root")
-    if value4_ is not None:
-        value4_ = _fast_nested_message(value4_)
-        if value4_ is None:
-            return None
+        value1_ = data_.get("files")
+        if value1_ is not None:
+            items_ = []
+            for item_ in value1_:
+                item_ = _fast_event_file(item_)
+                if item_ is None:
+                    return None
+                items_.append(item_)
+            value1_ = tuple(items_)
+        value2_ = data_.get("message")
+        if value2_ is not None:
+            value2_ = _fast_nested_message(value2_)
+            if value2_ is None:
+                return None
+        value3_ = data_.get("previous_message")
+        if value3_ is not None:
+            value3_ = _fast_nested_message(value3_)
+            if value3_ is None:
+                return None
+        value4_ = data_.get("root")
+        if value4_ is not None:
+            value4_ = _fast_nested_message(value4_)
+            if value4_ is None:
+                return None
     if extra_ is not None:
         for key_ in extra_:
             del data_[key_]
     del data_["type"]
-    if value0_ is not None:
-        data_["edited"] = value0_
-    if value1_ is not None:
-        data_["files"] = value1_
-    if value2_ is not None:
-        data_["message"] = value2_
-    if value3_ is not None:
-        data_["previous_message"] = value3_
-    if value4_ is not None:
-        data_["root"] = value4_
+    if conv_:
+        if value0_ is not None:
+            data_["edited"] = value0_
+        if value1_ is not None:
+            data_["files"] = value1_
+        if value2_ is not None:
+            data_["message"] = value2_
+        if value3_ is not None:
+            data_["previous_message"] = value3_
+        if value4_ is not None:
+            data_["root"] = value4_
     if extra_ is not None:
         data_["extra"] = extra_
     event_ = _new(Message)
@@ -6945,7 +7064,7 @@ def _strict_message(data_: dict[str, Any]) -> Message:
 
 
 def _read_message(data_: dict[str, Any]) -> Message:
-    return _fast_message(data_.copy()) or _strict_message(data_)
+    return _fast_message(owned(data_)) or _strict_message(data_)
 
 
 _KNOWN_PIN_ADDED: Final = frozenset(
@@ -6980,13 +7099,15 @@ _TYPES_PIN_ADDED: Final[Mapping[str, type]] = {
     "channel_id": str,
     "event_ts": str,
     "has_pins": bool,
-    "item": dict,
     "item_user": str,
     "pin_count": int,
     "type": str,
     "user": str,
 }
 _DICT_PIN_ADDED: Final = dict_setter(PinAdded)
+_CONVERT_PIN_ADDED: Final[Mapping[str, type]] = {
+    "item": dict,
+}
 
 
 def _fast_pin_added(data_: dict[str, Any]) -> PinAdded | None:
@@ -6996,7 +7117,9 @@ def _fast_pin_added(data_: dict[str, Any]) -> PinAdded | None:
     types_ = _TYPES_PIN_ADDED
     known_ = _KNOWN_PIN_ADDED
     nullable_ = _NULLABLE_PIN_ADDED
+    convert_ = _CONVERT_PIN_ADDED
     extra_: dict[str, Any] | None = None
+    conv_ = False
     for key_, value_ in data_.items():
         if types_.get(key_) is not type(value_):
             if key_ not in known_:
@@ -7004,22 +7127,33 @@ def _fast_pin_added(data_: dict[str, Any]) -> PinAdded | None:
                     extra_ = {key_: value_}
                 else:
                     extra_[key_] = value_
+            elif convert_.get(key_) is type(value_):
+                conv_ = True
             elif value_ is not None or key_ not in nullable_:
                 return None
     if "type" not in data_:
         return None
     if "item" not in data_:
         return None
-    value0_ = data_.get("item")
-    if value0_ is not None:
-        value0_ = _fast_saved_item(value0_)
-        if value0_ is None:
-            return None
+    if conv_:
+        value0_ = data_.get("item")
+        if value0_ is not None:
+            kind_ = value0_.get("type")
+            if kind_ == "message":
+                value0_ = _fast_saved_message(value0_)
+            elif kind_ == "file":
+                value0_ = _fast_saved_file(value0_)
+            elif kind_ == "file_comment":
+                value0_ = _fast_saved_file_comment(value0_)
+            else:
+                return None
+            if value0_ is None:
+                return None
     if extra_ is not None:
         for key_ in extra_:
             del data_[key_]
     del data_["type"]
-    if value0_ is not None:
+    if conv_ and value0_ is not None:
         data_["item"] = value0_
     if extra_ is not None:
         data_["extra"] = extra_
@@ -7064,7 +7198,7 @@ def _strict_pin_added(data_: dict[str, Any]) -> PinAdded:
 
 
 def _read_pin_added(data_: dict[str, Any]) -> PinAdded:
-    return _fast_pin_added(data_.copy()) or _strict_pin_added(data_)
+    return _fast_pin_added(owned(data_)) or _strict_pin_added(data_)
 
 
 _KNOWN_PIN_REMOVED: Final = frozenset(
@@ -7099,13 +7233,15 @@ _TYPES_PIN_REMOVED: Final[Mapping[str, type]] = {
     "channel_id": str,
     "event_ts": str,
     "has_pins": bool,
-    "item": dict,
     "item_user": str,
     "pin_count": int,
     "type": str,
     "user": str,
 }
 _DICT_PIN_REMOVED: Final = dict_setter(PinRemoved)
+_CONVERT_PIN_REMOVED: Final[Mapping[str, type]] = {
+    "item": dict,
+}
 
 
 def _fast_pin_removed(data_: dict[str, Any]) -> PinRemoved | None:
@@ -7115,7 +7251,9 @@ def _fast_pin_removed(data_: dict[str, Any]) -> PinRemoved | None:
     types_ = _TYPES_PIN_REMOVED
     known_ = _KNOWN_PIN_REMOVED
     nullable_ = _NULLABLE_PIN_REMOVED
+    convert_ = _CONVERT_PIN_REMOVED
     extra_: dict[str, Any] | None = None
+    conv_ = False
     for key_, value_ in data_.items():
         if types_.get(key_) is not type(value_):
             if key_ not in known_:
@@ -7123,22 +7261,33 @@ def _fast_pin_removed(data_: dict[str, Any]) -> PinRemoved | None:
                     extra_ = {key_: value_}
                 else:
                     extra_[key_] = value_
+            elif convert_.get(key_) is type(value_):
+                conv_ = True
             elif value_ is not None or key_ not in nullable_:
                 return None
     if "type" not in data_:
         return None
     if "item" not in data_:
         return None
-    value0_ = data_.get("item")
-    if value0_ is not None:
-        value0_ = _fast_saved_item(value0_)
-        if value0_ is None:
-            return None
+    if conv_:
+        value0_ = data_.get("item")
+        if value0_ is not None:
+            kind_ = value0_.get("type")
+            if kind_ == "message":
+                value0_ = _fast_saved_message(value0_)
+            elif kind_ == "file":
+                value0_ = _fast_saved_file(value0_)
+            elif kind_ == "file_comment":
+                value0_ = _fast_saved_file_comment(value0_)
+            else:
+                return None
+            if value0_ is None:
+                return None
     if extra_ is not None:
         for key_ in extra_:
             del data_[key_]
     del data_["type"]
-    if value0_ is not None:
+    if conv_ and value0_ is not None:
         data_["item"] = value0_
     if extra_ is not None:
         data_["extra"] = extra_
@@ -7183,7 +7332,7 @@ def _strict_pin_removed(data_: dict[str, Any]) -> PinRemoved:
 
 
 def _read_pin_removed(data_: dict[str, Any]) -> PinRemoved:
-    return _fast_pin_removed(data_.copy()) or _strict_pin_removed(data_)
+    return _fast_pin_removed(owned(data_)) or _strict_pin_removed(data_)
 
 
 _KNOWN_PONG: Final = frozenset({"reply_to", "type"})
@@ -7237,7 +7386,7 @@ def _strict_pong(data_: dict[str, Any]) -> Pong:
 
 
 def _read_pong(data_: dict[str, Any]) -> Pong:
-    return _fast_pong(data_.copy()) or _strict_pong(data_)
+    return _fast_pong(owned(data_)) or _strict_pong(data_)
 
 
 _KNOWN_PREF_CHANGE: Final = frozenset({"name", "type", "value"})
@@ -7294,7 +7443,7 @@ def _strict_pref_change(data_: dict[str, Any]) -> PrefChange:
 
 
 def _read_pref_change(data_: dict[str, Any]) -> PrefChange:
-    return _fast_pref_change(data_.copy()) or _strict_pref_change(data_)
+    return _fast_pref_change(owned(data_)) or _strict_pref_change(data_)
 
 
 _KNOWN_PRESENCE_CHANGE: Final = frozenset({"presence", "type", "user", "users"})
@@ -7306,10 +7455,12 @@ _NULLABLE_PRESENCE_CHANGE: Final = frozenset({"user"})
 _TYPES_PRESENCE_CHANGE: Final[Mapping[str, type]] = {
     "presence": str,
     "type": str,
+}
+_DICT_PRESENCE_CHANGE: Final = dict_setter(PresenceChange)
+_CONVERT_PRESENCE_CHANGE: Final[Mapping[str, type]] = {
     "user": str,
     "users": list,
 }
-_DICT_PRESENCE_CHANGE: Final = dict_setter(PresenceChange)
 
 
 def _fast_presence_change(data_: dict[str, Any]) -> PresenceChange | None:
@@ -7319,7 +7470,9 @@ def _fast_presence_change(data_: dict[str, Any]) -> PresenceChange | None:
     types_ = _TYPES_PRESENCE_CHANGE
     known_ = _KNOWN_PRESENCE_CHANGE
     nullable_ = _NULLABLE_PRESENCE_CHANGE
+    convert_ = _CONVERT_PRESENCE_CHANGE
     extra_: dict[str, Any] | None = None
+    conv_ = False
     for key_, value_ in data_.items():
         if types_.get(key_) is not type(value_):
             if key_ not in known_:
@@ -7327,31 +7480,37 @@ def _fast_presence_change(data_: dict[str, Any]) -> PresenceChange | None:
                     extra_ = {key_: value_}
                 else:
                     extra_[key_] = value_
+            elif convert_.get(key_) is type(value_):
+                conv_ = True
             elif value_ is not None or key_ not in nullable_:
                 return None
     if "type" not in data_:
         return None
     if "presence" not in data_:
         return None
-    value0_ = data_.get("users")
-    if value0_ is None:
-        single_ = data_.get("user")
-        if single_ is not None:
-            value0_ = (single_,)
-        else:
-            return None
-    else:
-        for item_ in value0_:
-            if type(item_) is not str:
+    if conv_:
+        value0_ = data_.get("users")
+        if value0_ is None:
+            single_ = data_.get("user")
+            if single_ is not None:
+                value0_ = (single_,)
+            else:
                 return None
-        value0_ = tuple(value0_)
+        else:
+            for item_ in value0_:
+                if type(item_) is not str:
+                    return None
+            value0_ = tuple(value0_)
+    else:
+        return None  # neither of a required field's names
     if extra_ is not None:
         for key_ in extra_:
             del data_[key_]
     del data_["type"]
-    data_.pop("user", None)
-    if value0_ is not None:
-        data_["users"] = value0_
+    if conv_:
+        data_.pop("user", None)
+        if value0_ is not None:
+            data_["users"] = value0_
     if extra_ is not None:
         data_["extra"] = extra_
     event_ = _new(PresenceChange)
@@ -7387,7 +7546,7 @@ def _strict_presence_change(data_: dict[str, Any]) -> PresenceChange:
 
 
 def _read_presence_change(data_: dict[str, Any]) -> PresenceChange:
-    return _fast_presence_change(data_.copy()) or _strict_presence_change(data_)
+    return _fast_presence_change(owned(data_)) or _strict_presence_change(data_)
 
 
 _KNOWN_REACTION_ADDED: Final = frozenset(
@@ -7407,13 +7566,15 @@ _NULLABLE_REACTION_ADDED: Final = frozenset({"event_ts", "item_user"})
 
 _TYPES_REACTION_ADDED: Final[Mapping[str, type]] = {
     "event_ts": str,
-    "item": dict,
     "item_user": str,
     "reaction": str,
     "type": str,
     "user": str,
 }
 _DICT_REACTION_ADDED: Final = dict_setter(ReactionAdded)
+_CONVERT_REACTION_ADDED: Final[Mapping[str, type]] = {
+    "item": dict,
+}
 
 
 def _fast_reaction_added(data_: dict[str, Any]) -> ReactionAdded | None:
@@ -7423,7 +7584,9 @@ def _fast_reaction_added(data_: dict[str, Any]) -> ReactionAdded | None:
     types_ = _TYPES_REACTION_ADDED
     known_ = _KNOWN_REACTION_ADDED
     nullable_ = _NULLABLE_REACTION_ADDED
+    convert_ = _CONVERT_REACTION_ADDED
     extra_: dict[str, Any] | None = None
+    conv_ = False
     for key_, value_ in data_.items():
         if types_.get(key_) is not type(value_):
             if key_ not in known_:
@@ -7431,6 +7594,8 @@ def _fast_reaction_added(data_: dict[str, Any]) -> ReactionAdded | None:
                     extra_ = {key_: value_}
                 else:
                     extra_[key_] = value_
+            elif convert_.get(key_) is type(value_):
+                conv_ = True
             elif value_ is not None or key_ not in nullable_:
                 return None
     if "type" not in data_:
@@ -7441,16 +7606,25 @@ def _fast_reaction_added(data_: dict[str, Any]) -> ReactionAdded | None:
         return None
     if "user" not in data_:
         return None
-    value0_ = data_.get("item")
-    if value0_ is not None:
-        value0_ = _fast_reaction_item(value0_)
-        if value0_ is None:
-            return None
+    if conv_:
+        value0_ = data_.get("item")
+        if value0_ is not None:
+            kind_ = value0_.get("type")
+            if kind_ == "message":
+                value0_ = _fast_reaction_item_message(value0_)
+            elif kind_ == "file":
+                value0_ = _fast_reaction_item_file(value0_)
+            elif kind_ == "file_comment":
+                value0_ = _fast_reaction_item_file_comment(value0_)
+            else:
+                return None
+            if value0_ is None:
+                return None
     if extra_ is not None:
         for key_ in extra_:
             del data_[key_]
     del data_["type"]
-    if value0_ is not None:
+    if conv_ and value0_ is not None:
         data_["item"] = value0_
     if extra_ is not None:
         data_["extra"] = extra_
@@ -7485,7 +7659,7 @@ def _strict_reaction_added(data_: dict[str, Any]) -> ReactionAdded:
 
 
 def _read_reaction_added(data_: dict[str, Any]) -> ReactionAdded:
-    return _fast_reaction_added(data_.copy()) or _strict_reaction_added(data_)
+    return _fast_reaction_added(owned(data_)) or _strict_reaction_added(data_)
 
 
 _KNOWN_REACTION_REMOVED: Final = frozenset(
@@ -7505,13 +7679,15 @@ _NULLABLE_REACTION_REMOVED: Final = frozenset({"event_ts", "item_user"})
 
 _TYPES_REACTION_REMOVED: Final[Mapping[str, type]] = {
     "event_ts": str,
-    "item": dict,
     "item_user": str,
     "reaction": str,
     "type": str,
     "user": str,
 }
 _DICT_REACTION_REMOVED: Final = dict_setter(ReactionRemoved)
+_CONVERT_REACTION_REMOVED: Final[Mapping[str, type]] = {
+    "item": dict,
+}
 
 
 def _fast_reaction_removed(data_: dict[str, Any]) -> ReactionRemoved | None:
@@ -7521,7 +7697,9 @@ def _fast_reaction_removed(data_: dict[str, Any]) -> ReactionRemoved | None:
     types_ = _TYPES_REACTION_REMOVED
     known_ = _KNOWN_REACTION_REMOVED
     nullable_ = _NULLABLE_REACTION_REMOVED
+    convert_ = _CONVERT_REACTION_REMOVED
     extra_: dict[str, Any] | None = None
+    conv_ = False
     for key_, value_ in data_.items():
         if types_.get(key_) is not type(value_):
             if key_ not in known_:
@@ -7529,6 +7707,8 @@ def _fast_reaction_removed(data_: dict[str, Any]) -> ReactionRemoved | None:
                     extra_ = {key_: value_}
                 else:
                     extra_[key_] = value_
+            elif convert_.get(key_) is type(value_):
+                conv_ = True
             elif value_ is not None or key_ not in nullable_:
                 return None
     if "type" not in data_:
@@ -7539,16 +7719,25 @@ def _fast_reaction_removed(data_: dict[str, Any]) -> ReactionRemoved | None:
         return None
     if "user" not in data_:
         return None
-    value0_ = data_.get("item")
-    if value0_ is not None:
-        value0_ = _fast_reaction_item(value0_)
-        if value0_ is None:
-            return None
+    if conv_:
+        value0_ = data_.get("item")
+        if value0_ is not None:
+            kind_ = value0_.get("type")
+            if kind_ == "message":
+                value0_ = _fast_reaction_item_message(value0_)
+            elif kind_ == "file":
+                value0_ = _fast_reaction_item_file(value0_)
+            elif kind_ == "file_comment":
+                value0_ = _fast_reaction_item_file_comment(value0_)
+            else:
+                return None
+            if value0_ is None:
+                return None
     if extra_ is not None:
         for key_ in extra_:
             del data_[key_]
     del data_["type"]
-    if value0_ is not None:
+    if conv_ and value0_ is not None:
         data_["item"] = value0_
     if extra_ is not None:
         data_["extra"] = extra_
@@ -7583,7 +7772,7 @@ def _strict_reaction_removed(data_: dict[str, Any]) -> ReactionRemoved:
 
 
 def _read_reaction_removed(data_: dict[str, Any]) -> ReactionRemoved:
-    return _fast_reaction_removed(data_.copy()) or _strict_reaction_removed(data_)
+    return _fast_reaction_removed(owned(data_)) or _strict_reaction_removed(data_)
 
 
 _KNOWN_RECONNECT_URL: Final = frozenset({"type", "url"})
@@ -7637,7 +7826,7 @@ def _strict_reconnect_url(data_: dict[str, Any]) -> ReconnectUrl:
 
 
 def _read_reconnect_url(data_: dict[str, Any]) -> ReconnectUrl:
-    return _fast_reconnect_url(data_.copy()) or _strict_reconnect_url(data_)
+    return _fast_reconnect_url(owned(data_)) or _strict_reconnect_url(data_)
 
 
 _KNOWN_RESOURCES_ADDED: Final = frozenset({"resources", "type"})
@@ -7692,7 +7881,7 @@ def _strict_resources_added(data_: dict[str, Any]) -> ResourcesAdded:
 
 
 def _read_resources_added(data_: dict[str, Any]) -> ResourcesAdded:
-    return _fast_resources_added(data_.copy()) or _strict_resources_added(data_)
+    return _fast_resources_added(owned(data_)) or _strict_resources_added(data_)
 
 
 _KNOWN_RESOURCES_REMOVED: Final = frozenset({"resources", "type"})
@@ -7750,7 +7939,7 @@ def _strict_resources_removed(data_: dict[str, Any]) -> ResourcesRemoved:
 
 
 def _read_resources_removed(data_: dict[str, Any]) -> ResourcesRemoved:
-    return _fast_resources_removed(data_.copy()) or _strict_resources_removed(data_)
+    return _fast_resources_removed(owned(data_)) or _strict_resources_removed(data_)
 
 
 _KNOWN_SCOPE_DENIED: Final = frozenset({"event_ts", "scopes", "trigger_id", "type"})
@@ -7761,11 +7950,13 @@ _NULLABLE_SCOPE_DENIED: Final = frozenset({"event_ts", "trigger_id"})
 
 _TYPES_SCOPE_DENIED: Final[Mapping[str, type]] = {
     "event_ts": str,
-    "scopes": list,
     "trigger_id": str,
     "type": str,
 }
 _DICT_SCOPE_DENIED: Final = dict_setter(ScopeDenied)
+_CONVERT_SCOPE_DENIED: Final[Mapping[str, type]] = {
+    "scopes": list,
+}
 
 
 def _fast_scope_denied(data_: dict[str, Any]) -> ScopeDenied | None:
@@ -7775,7 +7966,9 @@ def _fast_scope_denied(data_: dict[str, Any]) -> ScopeDenied | None:
     types_ = _TYPES_SCOPE_DENIED
     known_ = _KNOWN_SCOPE_DENIED
     nullable_ = _NULLABLE_SCOPE_DENIED
+    convert_ = _CONVERT_SCOPE_DENIED
     extra_: dict[str, Any] | None = None
+    conv_ = False
     for key_, value_ in data_.items():
         if types_.get(key_) is not type(value_):
             if key_ not in known_:
@@ -7783,23 +7976,26 @@ def _fast_scope_denied(data_: dict[str, Any]) -> ScopeDenied | None:
                     extra_ = {key_: value_}
                 else:
                     extra_[key_] = value_
+            elif convert_.get(key_) is type(value_):
+                conv_ = True
             elif value_ is not None or key_ not in nullable_:
                 return None
     if "type" not in data_:
         return None
     if "scopes" not in data_:
         return None
-    value0_ = data_.get("scopes")
-    if value0_ is not None:
-        for item_ in value0_:
-            if type(item_) is not str:
-                return None
-        value0_ = tuple(value0_)
+    if conv_:
+        value0_ = data_.get("scopes")
+        if value0_ is not None:
+            for item_ in value0_:
+                if type(item_) is not str:
+                    return None
+            value0_ = tuple(value0_)
     if extra_ is not None:
         for key_ in extra_:
             del data_[key_]
     del data_["type"]
-    if value0_ is not None:
+    if conv_ and value0_ is not None:
         data_["scopes"] = value0_
     if extra_ is not None:
         data_["extra"] = extra_
@@ -7831,7 +8027,7 @@ def _strict_scope_denied(data_: dict[str, Any]) -> ScopeDenied:
 
 
 def _read_scope_denied(data_: dict[str, Any]) -> ScopeDenied:
-    return _fast_scope_denied(data_.copy()) or _strict_scope_denied(data_)
+    return _fast_scope_denied(owned(data_)) or _strict_scope_denied(data_)
 
 
 _KNOWN_SCOPE_GRANTED: Final = frozenset({"event_ts", "scopes", "trigger_id", "type"})
@@ -7842,11 +8038,13 @@ _NULLABLE_SCOPE_GRANTED: Final = frozenset({"event_ts", "trigger_id"})
 
 _TYPES_SCOPE_GRANTED: Final[Mapping[str, type]] = {
     "event_ts": str,
-    "scopes": list,
     "trigger_id": str,
     "type": str,
 }
 _DICT_SCOPE_GRANTED: Final = dict_setter(ScopeGranted)
+_CONVERT_SCOPE_GRANTED: Final[Mapping[str, type]] = {
+    "scopes": list,
+}
 
 
 def _fast_scope_granted(data_: dict[str, Any]) -> ScopeGranted | None:
@@ -7856,7 +8054,9 @@ def _fast_scope_granted(data_: dict[str, Any]) -> ScopeGranted | None:
     types_ = _TYPES_SCOPE_GRANTED
     known_ = _KNOWN_SCOPE_GRANTED
     nullable_ = _NULLABLE_SCOPE_GRANTED
+    convert_ = _CONVERT_SCOPE_GRANTED
     extra_: dict[str, Any] | None = None
+    conv_ = False
     for key_, value_ in data_.items():
         if types_.get(key_) is not type(value_):
             if key_ not in known_:
@@ -7864,23 +8064,26 @@ def _fast_scope_granted(data_: dict[str, Any]) -> ScopeGranted | None:
                     extra_ = {key_: value_}
                 else:
                     extra_[key_] = value_
+            elif convert_.get(key_) is type(value_):
+                conv_ = True
             elif value_ is not None or key_ not in nullable_:
                 return None
     if "type" not in data_:
         return None
     if "scopes" not in data_:
         return None
-    value0_ = data_.get("scopes")
-    if value0_ is not None:
-        for item_ in value0_:
-            if type(item_) is not str:
-                return None
-        value0_ = tuple(value0_)
+    if conv_:
+        value0_ = data_.get("scopes")
+        if value0_ is not None:
+            for item_ in value0_:
+                if type(item_) is not str:
+                    return None
+            value0_ = tuple(value0_)
     if extra_ is not None:
         for key_ in extra_:
             del data_[key_]
     del data_["type"]
-    if value0_ is not None:
+    if conv_ and value0_ is not None:
         data_["scopes"] = value0_
     if extra_ is not None:
         data_["extra"] = extra_
@@ -7912,7 +8115,7 @@ def _strict_scope_granted(data_: dict[str, Any]) -> ScopeGranted:
 
 
 def _read_scope_granted(data_: dict[str, Any]) -> ScopeGranted:
-    return _fast_scope_granted(data_.copy()) or _strict_scope_granted(data_)
+    return _fast_scope_granted(owned(data_)) or _strict_scope_granted(data_)
 
 
 _KNOWN_STAR_ADDED: Final = frozenset({"event_ts", "item", "type", "user"})
@@ -7923,11 +8126,13 @@ _NULLABLE_STAR_ADDED: Final = frozenset({"event_ts", "user"})
 
 _TYPES_STAR_ADDED: Final[Mapping[str, type]] = {
     "event_ts": str,
-    "item": dict,
     "type": str,
     "user": str,
 }
 _DICT_STAR_ADDED: Final = dict_setter(StarAdded)
+_CONVERT_STAR_ADDED: Final[Mapping[str, type]] = {
+    "item": dict,
+}
 
 
 def _fast_star_added(data_: dict[str, Any]) -> StarAdded | None:
@@ -7937,7 +8142,9 @@ def _fast_star_added(data_: dict[str, Any]) -> StarAdded | None:
     types_ = _TYPES_STAR_ADDED
     known_ = _KNOWN_STAR_ADDED
     nullable_ = _NULLABLE_STAR_ADDED
+    convert_ = _CONVERT_STAR_ADDED
     extra_: dict[str, Any] | None = None
+    conv_ = False
     for key_, value_ in data_.items():
         if types_.get(key_) is not type(value_):
             if key_ not in known_:
@@ -7945,22 +8152,33 @@ def _fast_star_added(data_: dict[str, Any]) -> StarAdded | None:
                     extra_ = {key_: value_}
                 else:
                     extra_[key_] = value_
+            elif convert_.get(key_) is type(value_):
+                conv_ = True
             elif value_ is not None or key_ not in nullable_:
                 return None
     if "type" not in data_:
         return None
     if "item" not in data_:
         return None
-    value0_ = data_.get("item")
-    if value0_ is not None:
-        value0_ = _fast_saved_item(value0_)
-        if value0_ is None:
-            return None
+    if conv_:
+        value0_ = data_.get("item")
+        if value0_ is not None:
+            kind_ = value0_.get("type")
+            if kind_ == "message":
+                value0_ = _fast_saved_message(value0_)
+            elif kind_ == "file":
+                value0_ = _fast_saved_file(value0_)
+            elif kind_ == "file_comment":
+                value0_ = _fast_saved_file_comment(value0_)
+            else:
+                return None
+            if value0_ is None:
+                return None
     if extra_ is not None:
         for key_ in extra_:
             del data_[key_]
     del data_["type"]
-    if value0_ is not None:
+    if conv_ and value0_ is not None:
         data_["item"] = value0_
     if extra_ is not None:
         data_["extra"] = extra_
@@ -7987,7 +8205,7 @@ def _strict_star_added(data_: dict[str, Any]) -> StarAdded:
 
 
 def _read_star_added(data_: dict[str, Any]) -> StarAdded:
-    return _fast_star_added(data_.copy()) or _strict_star_added(data_)
+    return _fast_star_added(owned(data_)) or _strict_star_added(data_)
 
 
 _KNOWN_STAR_REMOVED: Final = frozenset({"event_ts", "item", "type", "user"})
@@ -7998,11 +8216,13 @@ _NULLABLE_STAR_REMOVED: Final = frozenset({"event_ts", "user"})
 
 _TYPES_STAR_REMOVED: Final[Mapping[str, type]] = {
     "event_ts": str,
-    "item": dict,
     "type": str,
     "user": str,
 }
 _DICT_STAR_REMOVED: Final = dict_setter(StarRemoved)
+_CONVERT_STAR_REMOVED: Final[Mapping[str, type]] = {
+    "item": dict,
+}
 
 
 def _fast_star_removed(data_: dict[str, Any]) -> StarRemoved | None:
@@ -8012,7 +8232,9 @@ def _fast_star_removed(data_: dict[str, Any]) -> StarRemoved | None:
     types_ = _TYPES_STAR_REMOVED
     known_ = _KNOWN_STAR_REMOVED
     nullable_ = _NULLABLE_STAR_REMOVED
+    convert_ = _CONVERT_STAR_REMOVED
     extra_: dict[str, Any] | None = None
+    conv_ = False
     for key_, value_ in data_.items():
         if types_.get(key_) is not type(value_):
             if key_ not in known_:
@@ -8020,22 +8242,33 @@ def _fast_star_removed(data_: dict[str, Any]) -> StarRemoved | None:
                     extra_ = {key_: value_}
                 else:
                     extra_[key_] = value_
+            elif convert_.get(key_) is type(value_):
+                conv_ = True
             elif value_ is not None or key_ not in nullable_:
                 return None
     if "type" not in data_:
         return None
     if "item" not in data_:
         return None
-    value0_ = data_.get("item")
-    if value0_ is not None:
-        value0_ = _fast_saved_item(value0_)
-        if value0_ is None:
-            return None
+    if conv_:
+        value0_ = data_.get("item")
+        if value0_ is not None:
+            kind_ = value0_.get("type")
+            if kind_ == "message":
+                value0_ = _fast_saved_message(value0_)
+            elif kind_ == "file":
+                value0_ = _fast_saved_file(value0_)
+            elif kind_ == "file_comment":
+                value0_ = _fast_saved_file_comment(value0_)
+            else:
+                return None
+            if value0_ is None:
+                return None
     if extra_ is not None:
         for key_ in extra_:
             del data_[key_]
     del data_["type"]
-    if value0_ is not None:
+    if conv_ and value0_ is not None:
         data_["item"] = value0_
     if extra_ is not None:
         data_["extra"] = extra_
@@ -8062,7 +8295,7 @@ def _strict_star_removed(data_: dict[str, Any]) -> StarRemoved:
 
 
 def _read_star_removed(data_: dict[str, Any]) -> StarRemoved:
-    return _fast_star_removed(data_.copy()) or _strict_star_removed(data_)
+    return _fast_star_removed(owned(data_)) or _strict_star_removed(data_)
 
 
 _KNOWN_SUBTEAM_CREATED: Final = frozenset({"event_ts", "subteam", "type"})
@@ -8073,10 +8306,12 @@ _NULLABLE_SUBTEAM_CREATED: Final = frozenset({"event_ts"})
 
 _TYPES_SUBTEAM_CREATED: Final[Mapping[str, type]] = {
     "event_ts": str,
-    "subteam": dict,
     "type": str,
 }
 _DICT_SUBTEAM_CREATED: Final = dict_setter(SubteamCreated)
+_CONVERT_SUBTEAM_CREATED: Final[Mapping[str, type]] = {
+    "subteam": dict,
+}
 
 
 def _fast_subteam_created(data_: dict[str, Any]) -> SubteamCreated | None:
@@ -8086,7 +8321,9 @@ def _fast_subteam_created(data_: dict[str, Any]) -> SubteamCreated | None:
     types_ = _TYPES_SUBTEAM_CREATED
     known_ = _KNOWN_SUBTEAM_CREATED
     nullable_ = _NULLABLE_SUBTEAM_CREATED
+    convert_ = _CONVERT_SUBTEAM_CREATED
     extra_: dict[str, Any] | None = None
+    conv_ = False
     for key_, value_ in data_.items():
         if types_.get(key_) is not type(value_):
             if key_ not in known_:
@@ -8094,22 +8331,25 @@ def _fast_subteam_created(data_: dict[str, Any]) -> SubteamCreated | None:
                     extra_ = {key_: value_}
                 else:
                     extra_[key_] = value_
+            elif convert_.get(key_) is type(value_):
+                conv_ = True
             elif value_ is not None or key_ not in nullable_:
                 return None
     if "type" not in data_:
         return None
     if "subteam" not in data_:
         return None
-    value0_ = data_.get("subteam")
-    if value0_ is not None:
-        value0_ = _fast_event_subteam(value0_)
-        if value0_ is None:
-            return None
+    if conv_:
+        value0_ = data_.get("subteam")
+        if value0_ is not None:
+            value0_ = _fast_event_subteam(value0_)
+            if value0_ is None:
+                return None
     if extra_ is not None:
         for key_ in extra_:
             del data_[key_]
     del data_["type"]
-    if value0_ is not None:
+    if conv_ and value0_ is not None:
         data_["subteam"] = value0_
     if extra_ is not None:
         data_["extra"] = extra_
@@ -8132,7 +8372,7 @@ def _strict_subteam_created(data_: dict[str, Any]) -> SubteamCreated:
 
 
 def _read_subteam_created(data_: dict[str, Any]) -> SubteamCreated:
-    return _fast_subteam_created(data_.copy()) or _strict_subteam_created(data_)
+    return _fast_subteam_created(owned(data_)) or _strict_subteam_created(data_)
 
 
 _KNOWN_SUBTEAM_MEMBERS_CHANGED: Final = frozenset(
@@ -8166,18 +8406,20 @@ _NULLABLE_SUBTEAM_MEMBERS_CHANGED: Final = frozenset(
 
 
 _TYPES_SUBTEAM_MEMBERS_CHANGED: Final[Mapping[str, type]] = {
-    "added_users": list,
     "added_users_count": int,
     "date_previous_update": int,
     "date_update": int,
     "event_ts": str,
-    "removed_users": list,
     "removed_users_count": int,
     "subteam_id": str,
     "team_id": str,
     "type": str,
 }
 _DICT_SUBTEAM_MEMBERS_CHANGED: Final = dict_setter(SubteamMembersChanged)
+_CONVERT_SUBTEAM_MEMBERS_CHANGED: Final[Mapping[str, type]] = {
+    "added_users": list,
+    "removed_users": list,
+}
 
 
 def _fast_subteam_members_changed(data_: dict[str, Any]) -> SubteamMembersChanged | None:
@@ -8187,7 +8429,9 @@ def _fast_subteam_members_changed(data_: dict[str, Any]) -> SubteamMembersChange
     types_ = _TYPES_SUBTEAM_MEMBERS_CHANGED
     known_ = _KNOWN_SUBTEAM_MEMBERS_CHANGED
     nullable_ = _NULLABLE_SUBTEAM_MEMBERS_CHANGED
+    convert_ = _CONVERT_SUBTEAM_MEMBERS_CHANGED
     extra_: dict[str, Any] | None = None
+    conv_ = False
     for key_, value_ in data_.items():
         if types_.get(key_) is not type(value_):
             if key_ not in known_:
@@ -8195,32 +8439,36 @@ def _fast_subteam_members_changed(data_: dict[str, Any]) -> SubteamMembersChange
                     extra_ = {key_: value_}
                 else:
                     extra_[key_] = value_
+            elif convert_.get(key_) is type(value_):
+                conv_ = True
             elif value_ is not None or key_ not in nullable_:
                 return None
     if "type" not in data_:
         return None
     if "subteam_id" not in data_:
         return None
-    value0_ = data_.get("added_users")
-    if value0_ is not None:
-        for item_ in value0_:
-            if type(item_) is not str:
-                return None
-        value0_ = tuple(value0_)
-    value1_ = data_.get("removed_users")
-    if value1_ is not None:
-        for item_ in value1_:
-            if type(item_) is not str:
-                return None
-        value1_ = tuple(value1_)
+    if conv_:
+        value0_ = data_.get("added_users")
+        if value0_ is not None:
+            for item_ in value0_:
+                if type(item_) is not str:
+                    return None
+            value0_ = tuple(value0_)
+        value1_ = data_.get("removed_users")
+        if value1_ is not None:
+            for item_ in value1_:
+                if type(item_) is not str:
+                    return None
+            value1_ = tuple(value1_)
     if extra_ is not None:
         for key_ in extra_:
             del data_[key_]
     del data_["type"]
-    if value0_ is not None:
-        data_["added_users"] = value0_
-    if value1_ is not None:
-        data_["removed_users"] = value1_
+    if conv_:
+        if value0_ is not None:
+            data_["added_users"] = value0_
+        if value1_ is not None:
+            data_["removed_users"] = value1_
     if extra_ is not None:
         data_["extra"] = extra_
     event_ = _new(SubteamMembersChanged)
@@ -8306,7 +8554,7 @@ def _strict_subteam_members_changed(data_: dict[str, Any]) -> SubteamMembersChan
 
 
 def _read_subteam_members_changed(data_: dict[str, Any]) -> SubteamMembersChanged:
-    return _fast_subteam_members_changed(data_.copy()) or _strict_subteam_members_changed(data_)
+    return _fast_subteam_members_changed(owned(data_)) or _strict_subteam_members_changed(data_)
 
 
 _KNOWN_SUBTEAM_SELF_ADDED: Final = frozenset({"event_ts", "subteam_id", "type"})
@@ -8370,7 +8618,7 @@ def _strict_subteam_self_added(data_: dict[str, Any]) -> SubteamSelfAdded:
 
 
 def _read_subteam_self_added(data_: dict[str, Any]) -> SubteamSelfAdded:
-    return _fast_subteam_self_added(data_.copy()) or _strict_subteam_self_added(data_)
+    return _fast_subteam_self_added(owned(data_)) or _strict_subteam_self_added(data_)
 
 
 _KNOWN_SUBTEAM_SELF_REMOVED: Final = frozenset({"event_ts", "subteam_id", "type"})
@@ -8434,7 +8682,7 @@ def _strict_subteam_self_removed(data_: dict[str, Any]) -> SubteamSelfRemoved:
 
 
 def _read_subteam_self_removed(data_: dict[str, Any]) -> SubteamSelfRemoved:
-    return _fast_subteam_self_removed(data_.copy()) or _strict_subteam_self_removed(data_)
+    return _fast_subteam_self_removed(owned(data_)) or _strict_subteam_self_removed(data_)
 
 
 _KNOWN_SUBTEAM_UPDATED: Final = frozenset({"event_ts", "subteam", "type"})
@@ -8445,10 +8693,12 @@ _NULLABLE_SUBTEAM_UPDATED: Final = frozenset({"event_ts"})
 
 _TYPES_SUBTEAM_UPDATED: Final[Mapping[str, type]] = {
     "event_ts": str,
-    "subteam": dict,
     "type": str,
 }
 _DICT_SUBTEAM_UPDATED: Final = dict_setter(SubteamUpdated)
+_CONVERT_SUBTEAM_UPDATED: Final[Mapping[str, type]] = {
+    "subteam": dict,
+}
 
 
 def _fast_subteam_updated(data_: dict[str, Any]) -> SubteamUpdated | None:
@@ -8458,7 +8708,9 @@ def _fast_subteam_updated(data_: dict[str, Any]) -> SubteamUpdated | None:
     types_ = _TYPES_SUBTEAM_UPDATED
     known_ = _KNOWN_SUBTEAM_UPDATED
     nullable_ = _NULLABLE_SUBTEAM_UPDATED
+    convert_ = _CONVERT_SUBTEAM_UPDATED
     extra_: dict[str, Any] | None = None
+    conv_ = False
     for key_, value_ in data_.items():
         if types_.get(key_) is not type(value_):
             if key_ not in known_:
@@ -8466,22 +8718,25 @@ def _fast_subteam_updated(data_: dict[str, Any]) -> SubteamUpdated | None:
                     extra_ = {key_: value_}
                 else:
                     extra_[key_] = value_
+            elif convert_.get(key_) is type(value_):
+                conv_ = True
             elif value_ is not None or key_ not in nullable_:
                 return None
     if "type" not in data_:
         return None
     if "subteam" not in data_:
         return None
-    value0_ = data_.get("subteam")
-    if value0_ is not None:
-        value0_ = _fast_event_subteam(value0_)
-        if value0_ is None:
-            return None
+    if conv_:
+        value0_ = data_.get("subteam")
+        if value0_ is not None:
+            value0_ = _fast_event_subteam(value0_)
+            if value0_ is None:
+                return None
     if extra_ is not None:
         for key_ in extra_:
             del data_[key_]
     del data_["type"]
-    if value0_ is not None:
+    if conv_ and value0_ is not None:
         data_["subteam"] = value0_
     if extra_ is not None:
         data_["extra"] = extra_
@@ -8504,7 +8759,7 @@ def _strict_subteam_updated(data_: dict[str, Any]) -> SubteamUpdated:
 
 
 def _read_subteam_updated(data_: dict[str, Any]) -> SubteamUpdated:
-    return _fast_subteam_updated(data_.copy()) or _strict_subteam_updated(data_)
+    return _fast_subteam_updated(owned(data_)) or _strict_subteam_updated(data_)
 
 
 _KNOWN_TEAM_DOMAIN_CHANGE: Final = frozenset({"domain", "event_ts", "type", "url"})
@@ -8573,7 +8828,7 @@ def _strict_team_domain_change(data_: dict[str, Any]) -> TeamDomainChange:
 
 
 def _read_team_domain_change(data_: dict[str, Any]) -> TeamDomainChange:
-    return _fast_team_domain_change(data_.copy()) or _strict_team_domain_change(data_)
+    return _fast_team_domain_change(owned(data_)) or _strict_team_domain_change(data_)
 
 
 _KNOWN_TEAM_JOIN: Final = frozenset({"type", "user"})
@@ -8581,9 +8836,11 @@ _KNOWN_TEAM_JOIN: Final = frozenset({"type", "user"})
 
 _TYPES_TEAM_JOIN: Final[Mapping[str, type]] = {
     "type": str,
-    "user": dict,
 }
 _DICT_TEAM_JOIN: Final = dict_setter(TeamJoin)
+_CONVERT_TEAM_JOIN: Final[Mapping[str, type]] = {
+    "user": dict,
+}
 
 
 def _fast_team_join(data_: dict[str, Any]) -> TeamJoin | None:
@@ -8592,7 +8849,9 @@ def _fast_team_join(data_: dict[str, Any]) -> TeamJoin | None:
     """
     types_ = _TYPES_TEAM_JOIN
     known_ = _KNOWN_TEAM_JOIN
+    convert_ = _CONVERT_TEAM_JOIN
     extra_: dict[str, Any] | None = None
+    conv_ = False
     for key_, value_ in data_.items():
         if types_.get(key_) is not type(value_):
             if key_ not in known_:
@@ -8600,22 +8859,25 @@ def _fast_team_join(data_: dict[str, Any]) -> TeamJoin | None:
                     extra_ = {key_: value_}
                 else:
                     extra_[key_] = value_
+            elif convert_.get(key_) is type(value_):
+                conv_ = True
             else:
                 return None
     if "type" not in data_:
         return None
     if "user" not in data_:
         return None
-    value0_ = data_.get("user")
-    if value0_ is not None:
-        value0_ = _fast_event_user(value0_)
-        if value0_ is None:
-            return None
+    if conv_:
+        value0_ = data_.get("user")
+        if value0_ is not None:
+            value0_ = _fast_event_user(value0_)
+            if value0_ is None:
+                return None
     if extra_ is not None:
         for key_ in extra_:
             del data_[key_]
     del data_["type"]
-    if value0_ is not None:
+    if conv_ and value0_ is not None:
         data_["user"] = value0_
     if extra_ is not None:
         data_["extra"] = extra_
@@ -8631,7 +8893,7 @@ def _strict_team_join(data_: dict[str, Any]) -> TeamJoin:
 
 
 def _read_team_join(data_: dict[str, Any]) -> TeamJoin:
-    return _fast_team_join(data_.copy()) or _strict_team_join(data_)
+    return _fast_team_join(owned(data_)) or _strict_team_join(data_)
 
 
 _KNOWN_TEAM_MIGRATION_STARTED: Final = frozenset({"type"})
@@ -8677,7 +8939,7 @@ def _strict_team_migration_started(data_: dict[str, Any]) -> TeamMigrationStarte
 
 
 def _read_team_migration_started(data_: dict[str, Any]) -> TeamMigrationStarted:
-    return _fast_team_migration_started(data_.copy()) or _strict_team_migration_started(data_)
+    return _fast_team_migration_started(owned(data_)) or _strict_team_migration_started(data_)
 
 
 _KNOWN_TEAM_RENAME: Final = frozenset({"event_ts", "name", "type"})
@@ -8737,7 +8999,7 @@ def _strict_team_rename(data_: dict[str, Any]) -> TeamRename:
 
 
 def _read_team_rename(data_: dict[str, Any]) -> TeamRename:
-    return _fast_team_rename(data_.copy()) or _strict_team_rename(data_)
+    return _fast_team_rename(owned(data_)) or _strict_team_rename(data_)
 
 
 _KNOWN_TOKENS_REVOKED: Final = frozenset({"event_ts", "tokens", "type"})
@@ -8748,10 +9010,12 @@ _NULLABLE_TOKENS_REVOKED: Final = frozenset({"event_ts"})
 
 _TYPES_TOKENS_REVOKED: Final[Mapping[str, type]] = {
     "event_ts": str,
-    "tokens": dict,
     "type": str,
 }
 _DICT_TOKENS_REVOKED: Final = dict_setter(TokensRevoked)
+_CONVERT_TOKENS_REVOKED: Final[Mapping[str, type]] = {
+    "tokens": dict,
+}
 
 
 def _fast_tokens_revoked(data_: dict[str, Any]) -> TokensRevoked | None:
@@ -8761,7 +9025,9 @@ def _fast_tokens_revoked(data_: dict[str, Any]) -> TokensRevoked | None:
     types_ = _TYPES_TOKENS_REVOKED
     known_ = _KNOWN_TOKENS_REVOKED
     nullable_ = _NULLABLE_TOKENS_REVOKED
+    convert_ = _CONVERT_TOKENS_REVOKED
     extra_: dict[str, Any] | None = None
+    conv_ = False
     for key_, value_ in data_.items():
         if types_.get(key_) is not type(value_):
             if key_ not in known_:
@@ -8769,22 +9035,25 @@ def _fast_tokens_revoked(data_: dict[str, Any]) -> TokensRevoked | None:
                     extra_ = {key_: value_}
                 else:
                     extra_[key_] = value_
+            elif convert_.get(key_) is type(value_):
+                conv_ = True
             elif value_ is not None or key_ not in nullable_:
                 return None
     if "type" not in data_:
         return None
     if "tokens" not in data_:
         return None
-    value0_ = data_.get("tokens")
-    if value0_ is not None:
-        value0_ = _fast_revoked_tokens(value0_)
-        if value0_ is None:
-            return None
+    if conv_:
+        value0_ = data_.get("tokens")
+        if value0_ is not None:
+            value0_ = _fast_revoked_tokens(value0_)
+            if value0_ is None:
+                return None
     if extra_ is not None:
         for key_ in extra_:
             del data_[key_]
     del data_["type"]
-    if value0_ is not None:
+    if conv_ and value0_ is not None:
         data_["tokens"] = value0_
     if extra_ is not None:
         data_["extra"] = extra_
@@ -8807,7 +9076,7 @@ def _strict_tokens_revoked(data_: dict[str, Any]) -> TokensRevoked:
 
 
 def _read_tokens_revoked(data_: dict[str, Any]) -> TokensRevoked:
-    return _fast_tokens_revoked(data_.copy()) or _strict_tokens_revoked(data_)
+    return _fast_tokens_revoked(owned(data_)) or _strict_tokens_revoked(data_)
 
 
 _KNOWN_USER_CHANGE: Final = frozenset({"type", "user"})
@@ -8815,9 +9084,11 @@ _KNOWN_USER_CHANGE: Final = frozenset({"type", "user"})
 
 _TYPES_USER_CHANGE: Final[Mapping[str, type]] = {
     "type": str,
-    "user": dict,
 }
 _DICT_USER_CHANGE: Final = dict_setter(UserChange)
+_CONVERT_USER_CHANGE: Final[Mapping[str, type]] = {
+    "user": dict,
+}
 
 
 def _fast_user_change(data_: dict[str, Any]) -> UserChange | None:
@@ -8826,7 +9097,9 @@ def _fast_user_change(data_: dict[str, Any]) -> UserChange | None:
     """
     types_ = _TYPES_USER_CHANGE
     known_ = _KNOWN_USER_CHANGE
+    convert_ = _CONVERT_USER_CHANGE
     extra_: dict[str, Any] | None = None
+    conv_ = False
     for key_, value_ in data_.items():
         if types_.get(key_) is not type(value_):
             if key_ not in known_:
@@ -8834,22 +9107,25 @@ def _fast_user_change(data_: dict[str, Any]) -> UserChange | None:
                     extra_ = {key_: value_}
                 else:
                     extra_[key_] = value_
+            elif convert_.get(key_) is type(value_):
+                conv_ = True
             else:
                 return None
     if "type" not in data_:
         return None
     if "user" not in data_:
         return None
-    value0_ = data_.get("user")
-    if value0_ is not None:
-        value0_ = _fast_event_user(value0_)
-        if value0_ is None:
-            return None
+    if conv_:
+        value0_ = data_.get("user")
+        if value0_ is not None:
+            value0_ = _fast_event_user(value0_)
+            if value0_ is None:
+                return None
     if extra_ is not None:
         for key_ in extra_:
             del data_[key_]
     del data_["type"]
-    if value0_ is not None:
+    if conv_ and value0_ is not None:
         data_["user"] = value0_
     if extra_ is not None:
         data_["extra"] = extra_
@@ -8865,7 +9141,7 @@ def _strict_user_change(data_: dict[str, Any]) -> UserChange:
 
 
 def _read_user_change(data_: dict[str, Any]) -> UserChange:
-    return _fast_user_change(data_.copy()) or _strict_user_change(data_)
+    return _fast_user_change(owned(data_)) or _strict_user_change(data_)
 
 
 _KNOWN_USER_TYPING: Final = frozenset({"channel", "type", "user"})
@@ -8923,18 +9199,20 @@ def _strict_user_typing(data_: dict[str, Any]) -> UserTyping:
 
 
 def _read_user_typing(data_: dict[str, Any]) -> UserTyping:
-    return _fast_user_typing(data_.copy()) or _strict_user_typing(data_)
+    return _fast_user_typing(owned(data_)) or _strict_user_typing(data_)
 
 
 _KNOWN_ERROR_ACK: Final = frozenset({"error", "ok", "reply_to"})
 
 
 _TYPES_ERROR_ACK: Final[Mapping[str, type]] = {
-    "error": dict,
     "ok": bool,
     "reply_to": int,
 }
 _DICT_ERROR_ACK: Final = dict_setter(ErrorAck)
+_CONVERT_ERROR_ACK: Final[Mapping[str, type]] = {
+    "error": dict,
+}
 
 
 def _fast_error_ack(data_: dict[str, Any]) -> ErrorAck | None:
@@ -8943,7 +9221,9 @@ def _fast_error_ack(data_: dict[str, Any]) -> ErrorAck | None:
     """
     types_ = _TYPES_ERROR_ACK
     known_ = _KNOWN_ERROR_ACK
+    convert_ = _CONVERT_ERROR_ACK
     extra_: dict[str, Any] | None = None
+    conv_ = False
     for key_, value_ in data_.items():
         if types_.get(key_) is not type(value_):
             if key_ not in known_:
@@ -8951,6 +9231,8 @@ def _fast_error_ack(data_: dict[str, Any]) -> ErrorAck | None:
                     extra_ = {key_: value_}
                 else:
                     extra_[key_] = value_
+            elif convert_.get(key_) is type(value_):
+                conv_ = True
             else:
                 return None
     if "ok" not in data_:
@@ -8959,16 +9241,17 @@ def _fast_error_ack(data_: dict[str, Any]) -> ErrorAck | None:
         return None
     if "reply_to" not in data_:
         return None
-    value0_ = data_.get("error")
-    if value0_ is not None:
-        value0_ = _fast_error_info(value0_)
-        if value0_ is None:
-            return None
+    if conv_:
+        value0_ = data_.get("error")
+        if value0_ is not None:
+            value0_ = _fast_error_info(value0_)
+            if value0_ is None:
+                return None
     if extra_ is not None:
         for key_ in extra_:
             del data_[key_]
     del data_["ok"]
-    if value0_ is not None:
+    if conv_ and value0_ is not None:
         data_["error"] = value0_
     if extra_ is not None:
         data_["extra"] = extra_
@@ -8987,7 +9270,7 @@ def _strict_error_ack(data_: dict[str, Any]) -> ErrorAck:
 
 
 def _read_error_ack(data_: dict[str, Any]) -> ErrorAck:
-    return _fast_error_ack(data_.copy()) or _strict_error_ack(data_)
+    return _fast_error_ack(owned(data_)) or _strict_error_ack(data_)
 
 
 _KNOWN_MESSAGE_ACK: Final = frozenset({"ok", "reply_to", "text", "ts"})
@@ -9058,7 +9341,7 @@ def _strict_message_ack(data_: dict[str, Any]) -> MessageAck:
 
 
 def _read_message_ack(data_: dict[str, Any]) -> MessageAck:
-    return _fast_message_ack(data_.copy()) or _strict_message_ack(data_)
+    return _fast_message_ack(owned(data_)) or _strict_message_ack(data_)
 
 
 def _write_message_command(command: MessageCommand) -> dict[str, Any]:
@@ -9250,6 +9533,88 @@ FAST_ACK_DECODERS: Final[Mapping[bool, Callable[[dict[str, Any]], Ack | None]]] 
     True: _fast_message_ack,
 }
 """The fast path alone of each acknowledgement's decoder."""
+
+
+STRICT_DECODERS: Final[Mapping[str, Callable[[dict[str, Any]], Event]]] = {
+    "app_mention": _strict_app_mention,
+    "app_rate_limited": _strict_app_rate_limited,
+    "app_uninstalled": _strict_app_uninstalled,
+    "channel_archive": _strict_channel_archive,
+    "channel_created": _strict_channel_created,
+    "channel_deleted": _strict_channel_deleted,
+    "channel_history_changed": _strict_channel_history_changed,
+    "channel_joined": _strict_channel_joined,
+    "channel_left": _strict_channel_left,
+    "channel_rename": _strict_channel_rename,
+    "channel_unarchive": _strict_channel_unarchive,
+    "dnd_updated": _strict_dnd_updated,
+    "dnd_updated_user": _strict_dnd_updated_user,
+    "email_domain_changed": _strict_email_domain_changed,
+    "emoji_changed": _strict_emoji_changed,
+    "error": _strict_error,
+    "file_change": _strict_file_change,
+    "file_created": _strict_file_created,
+    "file_deleted": _strict_file_deleted,
+    "file_public": _strict_file_public,
+    "file_shared": _strict_file_shared,
+    "file_unshared": _strict_file_unshared,
+    "goodbye": _strict_goodbye,
+    "grid_migration_finished": _strict_grid_migration_finished,
+    "grid_migration_started": _strict_grid_migration_started,
+    "group_archive": _strict_group_archive,
+    "group_close": _strict_group_close,
+    "group_history_changed": _strict_group_history_changed,
+    "group_left": _strict_group_left,
+    "group_open": _strict_group_open,
+    "group_rename": _strict_group_rename,
+    "group_unarchive": _strict_group_unarchive,
+    "hello": _strict_hello,
+    "im_close": _strict_im_close,
+    "im_created": _strict_im_created,
+    "im_history_changed": _strict_im_history_changed,
+    "im_open": _strict_im_open,
+    "link_shared": _strict_link_shared,
+    "manual_presence_change": _strict_manual_presence_change,
+    "member_joined_channel": _strict_member_joined_channel,
+    "member_left_channel": _strict_member_left_channel,
+    "message": _strict_message,
+    "pin_added": _strict_pin_added,
+    "pin_removed": _strict_pin_removed,
+    "pong": _strict_pong,
+    "pref_change": _strict_pref_change,
+    "presence_change": _strict_presence_change,
+    "reaction_added": _strict_reaction_added,
+    "reaction_removed": _strict_reaction_removed,
+    "reconnect_url": _strict_reconnect_url,
+    "resources_added": _strict_resources_added,
+    "resources_removed": _strict_resources_removed,
+    "scope_denied": _strict_scope_denied,
+    "scope_granted": _strict_scope_granted,
+    "star_added": _strict_star_added,
+    "star_removed": _strict_star_removed,
+    "subteam_created": _strict_subteam_created,
+    "subteam_members_changed": _strict_subteam_members_changed,
+    "subteam_self_added": _strict_subteam_self_added,
+    "subteam_self_removed": _strict_subteam_self_removed,
+    "subteam_updated": _strict_subteam_updated,
+    "team_domain_change": _strict_team_domain_change,
+    "team_join": _strict_team_join,
+    "team_migration_started": _strict_team_migration_started,
+    "team_rename": _strict_team_rename,
+    "tokens_revoked": _strict_tokens_revoked,
+    "user_change": _strict_user_change,
+    "user_typing": _strict_user_typing,
+}
+"""The strict path alone of each server event's decoder: for a frame the fast path gave up on (it
+reads the dict without changing it, and explains a refusal).
+"""
+
+
+STRICT_ACK_DECODERS: Final[Mapping[bool, Callable[[dict[str, Any]], Ack]]] = {
+    False: _strict_error_ack,
+    True: _strict_message_ack,
+}
+"""The strict path alone of each acknowledgement's decoder."""
 
 
 EVENT_TYPES: Final[Mapping[str, type[Event]]] = {

@@ -280,7 +280,7 @@ def test_reaction_items_are_a_union_keyed_by_their_type() -> None:
     fallback = events.decode(json.dumps(odd))
     assert isinstance(fallback, events.FallbackEvent) and fallback.raw == odd
     assert fallback.path == "item.type"
-    assert fallback.reason == "expected one of 'file', 'file_comment', 'message', got string"
+    assert fallback.reason == "expected one of 'message', 'file', 'file_comment', got string"
     with pytest.raises(events.SlackFrameError) as caught:
         events.decode(json.dumps({**base, "item": {"channel": "C1"}}), strict=True)
     assert (caught.value.path, caught.value.reason) == ("item.type", "required field is missing")
@@ -388,3 +388,19 @@ def test_only_frames_that_are_not_objects_or_bad_acks_are_refused(reader: str) -
 def test_the_generated_tables_know_every_new_type() -> None:
     for kind in FULL_SHAPES:
         assert kind == generated.EVENT_TYPES[kind].TYPE
+
+
+def test_an_instance_shares_no_dict_with_the_caller_of_a_decoder() -> None:
+    data = {
+        "type": "reaction_added",
+        "user": "U1",
+        "reaction": "tada",
+        "item": {"type": "message", "channel": "C1", "ts": "1.2"},
+    }
+    event = generated.DECODERS["reaction_added"](data)
+    data["item"]["channel"] = "C2"  # the caller's dict changes; the frozen instance does not
+    assert isinstance(event, events.ReactionAdded) and isinstance(
+        event.item, events.ReactionItemMessage
+    )
+    assert event.item.channel == "C1"
+    assert data["item"] == {"type": "message", "channel": "C2", "ts": "1.2"}

@@ -1,7 +1,8 @@
 """RTM frames (codegen.rtm) -> Python source of slackrtm/_generated/events.py, already formatted.
 
-One frozen attrs class per frame and shared object, and for each server frame (and shared
-object) three decoding functions:
+One frozen attrs class per frame and shared object (a union is a type alias of its members),
+and for each server frame (and shared object, union, and event read nested in another) the
+decoding functions:
 
 - ``_fast_<name>``, the hot path (emit_event_fast.py): one pass over the frame against a table
   of the exact type of every field; None, rather than an explanation, for anything it does not

@@ -1,10 +1,13 @@
 """Read and validate schema/rtm/ (the RTM frames), and turn it into a small intermediate model.
 
 The generator's second kind. Every frame file under schema/rtm/{events,commands,acks} is
-validated against schema/frame.schema.json (JSON Schema 2020-12); schema/rtm/objects.json and
-schema/rtm/socket.json against its ``objects`` and ``socket`` definitions. Then come the checks a
-meta-schema cannot state: required names that exist, references to shared objects that exist,
-one frame per (direction, discriminator), class names and Python names that do not collide.
+validated against schema/frame.schema.json (JSON Schema 2020-12); schema/rtm/objects.json,
+schema/rtm/socket.json and schema/rtm/catalogue.json against its ``objects``, ``socket`` and
+``catalogue`` definitions. Then come the checks a meta-schema cannot state: required names that
+exist, references that resolve (to a shared object, a union of them keyed by one field, or an
+event's class, then read nested), union members with their key, one frame per (direction,
+discriminator), class names and Python names that do not collide, and every type of Slack's
+Events API catalogue covered (codegen.catalogue).
 The first problem found becomes one `SchemaProblem` naming the file and the JSON path.
 
 `codegen.instance` turns a frame description back into a JSON Schema for the frames

@@ -391,14 +391,15 @@ def test_the_generated_tables_know_every_new_type() -> None:
 
 
 def test_an_instance_shares_no_dict_with_the_caller_of_a_decoder() -> None:
-    data = {
+    item: dict[str, Any] = {"type": "message", "channel": "C1", "ts": "1.2"}
+    data: dict[str, Any] = {
         "type": "reaction_added",
         "user": "U1",
         "reaction": "tada",
-        "item": {"type": "message", "channel": "C1", "ts": "1.2"},
+        "item": item,
     }
     event = generated.DECODERS["reaction_added"](data)
-    data["item"]["channel"] = "C2"  # the caller's dict changes; the frozen instance does not
+    item["channel"] = "C2"  # the caller's dict changes; the frozen instance does not
     assert isinstance(event, events.ReactionAdded) and isinstance(
         event.item, events.ReactionItemMessage
     )

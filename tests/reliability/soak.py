@@ -149,7 +149,7 @@ class Report:
             f"  leaked fds        {self.leaked_fds}",
             f"  longest recovery  {self.max_recovery:.2f} s (fault to the next hello)",
             "  events received   " + ", ".join(f"{k} {v}" for k, v in sorted(self.events.items())),
-            f"  malformed         {self.malformed_skipped} (skipped, or kept as FallbackEvent)",
+            f"  malformed skipped {self.malformed_skipped}",
             f"  secrets in output {len(self.secrets_found)}  ({self.secrets_checked} tokens and"
             f" socket URLs searched for in {self.log_bytes:,} bytes of DEBUG logs, reprs, errors)",
             f"  verdict           {'PASS' if self.ok else 'FAIL'}",
@@ -192,7 +192,8 @@ class _Capture(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         text = self.format(record)
-        # A garbage frame is skipped, or, if it is an object of a known type, kept as a fallback.
+        # A garbage frame is skipped, or, if it is an object of a known type, kept as a fallback
+        # (counted here too: the recorded run's line keeps its words).
         if "malformed frame" in text or "did not fit the schema" in text:
             self.malformed += 1
         self.buffer.write(text + "\n")

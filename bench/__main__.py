@@ -106,8 +106,7 @@ def run(options: argparse.Namespace) -> list[Row]:
             rows.append(asyncio.run(inbound.async_row(server, **burst)))
             rows.append(inbound.sync_row(server, **burst))
         if "decode" in keys:
-            rows.append(decode.row())
-            rows.append(decode.row(rich=True))
+            rows += [decode.row(shape=shape) for shape in decode.SHAPES]
         if unpaced is not None and "outbound" in keys:
             sends = {"messages": options.messages, "rounds": options.burst_rounds}
             rows.append(asyncio.run(outbound.async_row(unpaced, **sends)))

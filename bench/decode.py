@@ -12,6 +12,9 @@ A second row decodes messages shaped like what Slack sends a user's client today
 fields plus ``client_msg_id``, ``event_ts`` and the fields the schema does not describe
 (``blocks`` of rich text, ``suppress_notification``, ``user_team``, ``source_team``), which land
 in ``extra`` and which, with orjson, are checked for integers beyond 64 bits.
+
+A third row decodes ``reaction_added`` frames, shaped as Slack's event page shows them: the
+reacted-to ``item`` is a union read by its ``type`` (`events.ReactionItemMessage` here).
 """
 
 from __future__ import annotations
@@ -100,20 +103,43 @@ def rich_message(index: int) -> str:
     )
 
 
+def reaction_added(index: int) -> str:
+    """A ``reaction_added`` frame on a message, as Slack sends it."""
+    return json.dumps(
+        {
+            "type": "reaction_added",
+            "user": "U0BENCH02",
+            "item": {"type": "message", "channel": "C0BENCH01", "ts": f"1700000000.{index:06d}"},
+            "reaction": "thumbsup",
+            "item_user": "U0BENCH03",
+            "event_ts": f"1700000001.{index:06d}",
+        },
+        separators=(",", ":"),
+    )
+
+
+SHAPES: dict[str, tuple[str, Callable[[int], str]]] = {
+    "plain": ("a plain message", message),
+    "rich": ("a message with blocks (extra)", rich_message),
+    "reaction": ("a reaction_added", reaction_added),
+}
+"""The frames each decode row reads, by its key: what the row is called, and one frame's maker."""
+
+
 def orjson_available() -> bool:
     return events._orjson_loads is not None
 
 
-def row(*, frames: int = 10_000, rounds: int = 31, rich: bool = False) -> Row:
-    """events.decode per frame against json.loads, in process (``rich``: `rich_message`)."""
-    texts = [(rich_message if rich else message)(i) for i in range(frames)]
-    shape = "a message with blocks (extra)" if rich else "a plain message"
+def row(*, frames: int = 10_000, rounds: int = 31, shape: str = "plain") -> Row:
+    """events.decode per frame against json.loads, in process (``shape``: a key of `SHAPES`)."""
+    name, make = SHAPES[shape]
+    texts = [make(i) for i in range(frames)]
     result = Row(
-        f"events.decode per frame, {shape}, in process",
+        f"events.decode per frame, {name}, in process",
         unit="frame",
         server="none",
         ops=frames,
-        target="a typed Message for about what json.loads costs for a dict",
+        target="a typed event for about what json.loads costs for a dict",
     )
     contenders: list[_Decoder] = [_Decoder("json.loads (untyped dict)", texts, json.loads)]
     if orjson_available():

@@ -77,23 +77,36 @@ def types_table(name: str, fields: tuple[FrameField, ...], discriminator: str | 
         The constants' lines.
     """
     entries: dict[str, str] = {}
+    converted: dict[str, str] = {}
     if discriminator is not None:
         entries[discriminator] = _DISCRIMINATOR_TYPES[discriminator]
     for field in fields:
+        # In a frame, the fields the fast path converts have a table of their own (see
+        # `_one_pass`): a frame without them then pays nothing for them.
+        into = converted if discriminator is not None and _convertible(field) else entries
         exact = _exact(field)
         if exact is not None:
-            entries[field.wire] = exact
+            into[field.wire] = exact
         if field.single is not None:
-            entries[field.single] = _EXACT[str(field.item_kind)]
+            into[field.single] = _EXACT[str(field.item_kind)]
     upper = snake_case(name).upper()
     out = ["", "", f"_TYPES_{upper}: Final[Mapping[str, type]] = {{"]
     out += [f"    {quote(wire)}: {entries[wire]}," for wire in sorted(entries)]
     out += ["}", f"_DICT_{upper}: Final = dict_setter({name})"]
+    if converted:
+        out += [f"_CONVERT_{upper}: Final[Mapping[str, type]] = {{"]
+        out += [f"    {quote(wire)}: {converted[wire]}," for wire in sorted(converted)]
+        out += ["}"]
     return out
 
 
 def _convertible(field: FrameField) -> bool:
-    """Whether the fast path turns a field's value into another (an object, a tuple)."""
+    """Whether the fast path turns a field's value into another (an object, a tuple).
+
+    Not an array of ``any``: the one pass refuses any value of it but null (see `_exact`).
+    """
+    if field.kind == "array" and field.item_kind == "any":
+        return False
     return field.single is not None or field.kind == "object" or field.kind == "array"
 
 
@@ -120,11 +133,13 @@ def _convert(fields: tuple[FrameField, ...]) -> list[str]:
                 out += ["        else:", "            return None"]
             out += ["    else:"]
             out += _array_items(field, var, "        ")
+        elif field.union_members:
+            out += [f"    if {var} is not None:"]
+            out += _union_inline(field, var)
         elif field.kind == "object":
-            assert field.ref is not None
             out += [
                 f"    if {var} is not None:",
-                f"        {var} = {fast_reader_name(field.ref)}({var})",
+                f"        {var} = {fast_reader_name(field.reader)}({var})",
                 f"        if {var} is None:",
                 "            return None",
             ]
@@ -134,14 +149,40 @@ def _convert(fields: tuple[FrameField, ...]) -> list[str]:
     return out
 
 
+def _union_inline(field: FrameField, var: str) -> list[str]:
+    """The union's dispatch, written in place (a call less per frame): its member's reader.
+
+    ``var`` is a dict already (the one pass took the field's value only as one).
+    """
+    out = [f"        kind_ = {var}.get({quote(str(field.union_on))})"]
+    for number, (value, member) in enumerate(field.union_members):
+        out += [
+            f"        {'if' if number == 0 else 'elif'} kind_ == {quote(value)}:",
+            f"            {var} = {fast_reader_name(member)}({var})",
+        ]
+    out += ["        else:", "            return None", f"        if {var} is None:"]
+    return [*out, "            return None"]
+
+
 def _store(fields: tuple[FrameField, ...]) -> list[str]:
     """Lines that put the built values (see `_convert`) and the Python names into ``data_``."""
+    return _store_built(fields) + _store_names(fields)
+
+
+def _store_built(fields: tuple[FrameField, ...]) -> list[str]:
+    """Lines that put the values `_convert` built into ``data_``."""
     out: list[str] = []
     for index, field in enumerate(f for f in fields if _convertible(f)):
         var = f"value{index}_"
         if field.single is not None:
             out.append(f"    data_.pop({quote(field.single)}, None)")
         out += [f"    if {var} is not None:", f"        data_[{quote(field.wire)}] = {var}"]
+    return out
+
+
+def _store_names(fields: tuple[FrameField, ...]) -> list[str]:
+    """Lines that move values from their wire names to their Python names in ``data_``."""
+    out: list[str] = []
     for field in fields:
         if field.attr != field.wire:
             wire = quote(field.wire)
@@ -155,11 +196,10 @@ def _store(fields: tuple[FrameField, ...]) -> list[str]:
 def _array_items(field: FrameField, var: str, indent: str) -> list[str]:
     """Check the items of the list ``var`` and make it a tuple (of built objects)."""
     if field.item_kind == "object":
-        assert field.item_ref is not None
         return [
             f"{indent}items_ = []",
             f"{indent}for item_ in {var}:",
-            f"{indent}    item_ = {fast_reader_name(field.item_ref)}(item_)",
+            f"{indent}    item_ = {fast_reader_name(field.item_reader)}(item_)",
             f"{indent}    if item_ is None:",
             f"{indent}        return None",
             f"{indent}    items_.append(item_)",
@@ -187,13 +227,16 @@ def _has_nullable(fields: tuple[FrameField, ...]) -> bool:
     return any(not f.required or f.single for f in fields)
 
 
-def _one_pass(nullable: bool) -> list[str]:
+def _one_pass(nullable: bool, converts: bool) -> list[str]:
     """The loop of a frame's fast decoder: each field's exact type, unknown fields to ``extra_``.
 
     A value of the wrong type refuses the frame, except a null where the field may be absent.
+    With ``converts``, a field the fast path converts (an object, an array) is checked against
+    ``convert_`` instead, and sets ``conv_``: only a frame that has one converts anything.
     """
     out = [
         "    extra_: dict[str, Any] | None = None",
+        *(["    conv_ = False"] if converts else []),
         "    for key_, value_ in data_.items():",
         "        if types_.get(key_) is not type(value_):",
         "            if key_ not in known_:",
@@ -202,6 +245,11 @@ def _one_pass(nullable: bool) -> list[str]:
         "                else:",
         "                    extra_[key_] = value_",
     ]
+    if converts:
+        out += [
+            "            elif convert_.get(key_) is type(value_):",
+            "                conv_ = True",
+        ]
     if nullable:
         out += ["            elif value_ is not None or key_ not in nullable_:"]
     else:
@@ -235,12 +283,18 @@ def fast_frame(name: str, fields: tuple[FrameField, ...], discriminator: str) ->
         f"    types_ = _TYPES_{upper}",
         f"    known_ = _KNOWN_{upper}",
     ]
+    converts = any(_convertible(f) for f in fields)
     if nullable:
         out.append(f"    nullable_ = _NULLABLE_{upper}")
-    out += _one_pass(nullable)
+    if converts:
+        out.append(f"    convert_ = _CONVERT_{upper}")
+    out += _one_pass(nullable, converts)
     out += [f"    if {quote(discriminator)} not in data_:", "        return None"]
     out += _required(fields)
-    out += _convert(fields)
+    if converts:
+        out += ["    if conv_:", *(f"    {line}" for line in _convert(fields))]
+        if any(f.required and f.single is not None for f in fields):
+            out += ["    else:", "        return None  # neither of a required field's names"]
     # Without unknown fields, ``extra`` is left to the class (NO_EXTRA): see absent_is_none.
     out += [
         "    if extra_ is not None:",
@@ -248,7 +302,13 @@ def fast_frame(name: str, fields: tuple[FrameField, ...], discriminator: str) ->
         "            del data_[key_]",
         f"    del data_[{quote(discriminator)}]",
     ]
-    out += _store(fields)
+    if converts:
+        built = _store_built(fields)
+        if len(built) == 2:  # one value: one condition (ruff's SIM102)
+            out += [built[0].replace("    if ", "    if conv_ and ", 1), built[1]]
+        else:
+            out += ["    if conv_:", *(f"    {line}" for line in built)]
+    out += _store_names(fields)
     out += [
         "    if extra_ is not None:",
         '        data_["extra"] = extra_',
@@ -298,9 +358,13 @@ def fast_object(model: ObjectModel) -> list[str]:
     ]
     out += _required(model.fields)
     out += _convert(model.fields)
-    # A copy: the dict may be the caller's (through DECODERS), and becomes the instance's.
-    out += ["    data_ = data_.copy()"]
-    out += _store(model.fields)
+    if any(_convertible(f) or f.attr != f.wire for f in model.fields):
+        # A copy: the values stored below must not change the frame, which the strict reader
+        # may read again when the fast one gives up further on.
+        out += ["    data_ = data_.copy()"]
+        out += _store(model.fields)
+    # Else the dict itself becomes the instance's: a fast reader is handed only dicts the
+    # decoder owns (its own parse, or `owned`'s copy in ``_read_<name>``).
     out += [
         f"    object_ = _new({model.name})",
         f"    _DICT_{upper}(object_, data_)",

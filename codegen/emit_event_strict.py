@@ -14,7 +14,7 @@ What must not live here: the fast path (emit_event_fast.py), the classes and the
 from __future__ import annotations
 
 from .rtm import FrameField, ObjectModel
-from .text import WIDTH, call_lines, quote, snake_case, strict_reader_name
+from .text import WIDTH, call_lines, def_lines, quote, snake_case, strict_reader_name
 
 __all__ = ["known_table", "strict_frame", "strict_object"]
 
@@ -33,22 +33,23 @@ def _check(field: FrameField, var: str, where: str, frame: str, indent: str) -> 
     if field.kind == "any":
         return out
     if field.kind == "object":
-        assert field.ref is not None
-        return call_lines(indent, f"{var} = {strict_reader_name(field.ref)}(", [var, where, frame])
+        return call_lines(
+            indent, f"{var} = {strict_reader_name(field.reader)}(", [var, where, frame]
+        )
     if field.kind == "array":
         item = "item_"
         out += [f"{indent}if type({var}) is not list:"]
         out += call_lines(indent + "    ", "raise frame_error(", [frame, where, var, '"array"'])
         if field.item_kind == "object":
-            assert field.item_ref is not None
+            # A loop, not a generator: a generator too long for one line cannot be exploded.
+            out += [f"{indent}items_ = []", f"{indent}for i_, {item} in enumerate({var}):"]
             out += call_lines(
-                indent,
-                f"{var} = tuple(",
-                [
-                    f'{strict_reader_name(field.item_ref)}({item}, {where} + f"[{{i_}}]", {frame})'
-                    f" for i_, {item} in enumerate({var})"
-                ],
+                indent + "    ",
+                f"items_.append({strict_reader_name(field.item_reader)}(",
+                [item, f'{where} + f"[{{i_}}]"', frame],
+                "))",
             )
+            out.append(f"{indent}{var} = tuple(items_)")
             return out
         if field.item_kind != "any":
             check = _CHECKS[str(field.item_kind)].format(v=item)
@@ -68,6 +69,14 @@ def _check(field: FrameField, var: str, where: str, frame: str, indent: str) -> 
     return out
 
 
+_SHADOWED = frozenset({"type", "tuple", "float", "enumerate"})
+"""Builtins a strict reader calls: a field of that name is held in a local with another name."""
+
+
+def _local(field: FrameField) -> str:
+    return f"{field.attr}_v" if field.attr in _SHADOWED else field.attr
+
+
 def _where(field: FrameField, nested: bool) -> str:
     return f'path_ + ".{field.wire}"' if nested else quote(field.wire)
 
@@ -75,7 +84,7 @@ def _where(field: FrameField, nested: bool) -> str:
 def _read_fields(fields: tuple[FrameField, ...], frame: str, *, nested: bool) -> list[str]:
     out: list[str] = []
     for field in fields:
-        var = field.attr
+        var = _local(field)
         where = _where(field, nested)
         out.append(f"    {var} = data_.get({quote(field.wire)})")
         if field.single is not None:
@@ -148,7 +157,7 @@ def known_table(
 
 
 def _construct(name: str, fields: tuple[FrameField, ...], known: str) -> list[str]:
-    args = [f"{f.attr}={f.attr}" for f in fields]
+    args = [f"{f.attr}={_local(f)}" for f in fields]
     args.append(f"extra=extra_fields(data_, {known})")
     return call_lines("    ", f"return {name}(", args)
 
@@ -166,7 +175,7 @@ def strict_object(model: ObjectModel) -> list[str]:
     out = [
         "",
         "",
-        f"def {strict_reader_name(name)}(data_: Any, path_: str, frame_: str) -> {name}:",
+        *def_lines(strict_reader_name(name), "data_: Any, path_: str, frame_: str", name),
         "    if type(data_) is not dict:",
         '        raise frame_error(frame_, path_, data_, "object")',
     ]

@@ -1,7 +1,8 @@
 """RTM frames (codegen.rtm) -> Python source of slackrtm/_generated/events.py, already formatted.
 
-One frozen attrs class per frame and shared object, and for each server frame (and shared
-object) three decoding functions:
+One frozen attrs class per frame and shared object (a union is a type alias of its members),
+and for each server frame (and shared object, union, and event read nested in another) the
+decoding functions:
 
 - ``_fast_<name>``, the hot path (emit_event_fast.py): one pass over the frame against a table
   of the exact type of every field; None, rather than an explanation, for anything it does not
@@ -29,9 +30,11 @@ from __future__ import annotations
 
 from .emit_event_fast import fast_frame, fast_object, nullable_table, types_table
 from .emit_event_strict import known_table, strict_frame, strict_object
-from .rtm import Frame, FrameField, Frames, ObjectModel
+from .rtm import Frame, FrameField, Frames, ObjectModel, UnionModel
 from .text import (
     call_lines,
+    def_lines,
+    docstring,
     dunder_all,
     fast_reader_name,
     file_text,
@@ -100,7 +103,7 @@ def _class(
         # What the server sends: built by the fast readers from a dict (see the module doc).
         decorators = ["@absent_is_none", "@attrs.frozen(kw_only=True, slots=False)"]
     out = ["", "", *decorators, f"class {name}{f'({base})' if base else ''}:"]
-    out += paragraph_docstring(doc, "    ")
+    out += docstring(doc, "    ") if "\n\n" in doc else paragraph_docstring(doc, "    ")
     out.append("")
     out += consts
     if consts and fields:
@@ -140,9 +143,68 @@ def _frame_reader(
         "",
         "",
         f"def {frame_reader_name(name)}(data_: dict[str, Any]) -> {returns}:",
-        f"    return {fast_reader_name(name)}(data_.copy()) or {strict_reader_name(name)}(data_)",
+        f"    return {fast_reader_name(name)}(owned(data_)) or {strict_reader_name(name)}(data_)",
     ]
     return out
+
+
+def _union_alias(union: UnionModel) -> list[str]:
+    members = " | ".join(sorted(member for _, member in union.members))
+    out = ["", "", f"{union.name}: TypeAlias = {members}"]
+    return out + paragraph_docstring(f"{union.description} (by ``{union.on}``)", "")
+
+
+def _union_reader(union: UnionModel) -> list[str]:
+    """A union's two decoders: each hands the object to its member's, chosen by ``on``."""
+    on = quote(union.on)
+    names = ", ".join(repr(value) for value, _ in union.members)
+    fast = ["", "", f"def {fast_reader_name(union.name)}(data_: Any) -> {union.name} | None:"]
+    fast += [
+        "    if type(data_) is not dict:",
+        "        return None",
+        f"    kind_ = data_.get({on})",
+    ]
+    params = "data_: Any, path_: str, frame_: str"
+    strict = ["", "", *def_lines(strict_reader_name(union.name), params, union.name)]
+    strict += [
+        "    if type(data_) is not dict:",
+        '        raise frame_error(frame_, path_, data_, "object")',
+    ]
+    strict += [f"    kind_ = data_.get({on})"]
+    for value, member in union.members:
+        fast += [
+            f"    if kind_ == {quote(value)}:",
+            f"        return {fast_reader_name(member)}(data_)",
+        ]
+        strict += [f"    if kind_ == {quote(value)}:"]
+        strict += [f"        return {strict_reader_name(member)}(data_, path_, frame_)"]
+    fast += ["    return None"]
+    strict += call_lines(
+        "    ",
+        "raise frame_error(",
+        ["frame_", f'path_ + ".{union.on}"', "kind_", quote(f"one of {names}")],
+    )
+    return fast + strict
+
+
+def _nested_reader(frame: Frame) -> list[str]:
+    """The two decoders of an event nested in another: read as that event whatever its ``type``."""
+    name, kind = frame.class_name, quote(frame.discriminator)
+    nested = f"Nested{name}"
+    return [
+        "",
+        "",
+        f"def {fast_reader_name(nested)}(data_: Any) -> {name} | None:",
+        "    if type(data_) is not dict:",
+        "        return None",
+        "    data_ = data_.copy()  # the caller's, which the strict reader may read again",
+        f'    data_["type"] = {kind}',
+        f"    return {fast_reader_name(name)}(data_)",
+        "",
+        "",
+        *def_lines(strict_reader_name(nested), "data_: Any, path_: str, frame_: str", name),
+        f"    return nested_event({frame_reader_name(name)}, {kind}, data_, path_, frame_)",
+    ]
 
 
 # --------------------------------------------------------------------------- encoding
@@ -168,7 +230,7 @@ def _encoder(name: str, wire_type: str, fields: tuple[FrameField, ...]) -> list[
 
 _IMPORTS = [
     "from collections.abc import Callable, Mapping",
-    "from typing import Any, ClassVar, Final",
+    "from typing import Any, ClassVar, Final, TypeAlias",
     "",
     "import attrs",
     "",
@@ -180,6 +242,8 @@ _IMPORTS = [
     "    dict_setter,",
     "    extra_fields,",
     "    frame_error,",
+    "    nested_event,",
+    "    owned,",
     "    string_tuple,",
     ")",
     "from slackrtm._spec import redacted, strict",
@@ -195,6 +259,8 @@ _TABLES = [
     "RTM_ERROR_DESCRIPTIONS",
     "RTM_ERROR_MESSAGES",
     "RTM_ERRORS_ENDING_CONNECTION",
+    "STRICT_ACK_DECODERS",
+    "STRICT_DECODERS",
 ]
 """The module-level names of events.py besides its classes."""
 
@@ -240,12 +306,24 @@ def _frame_class(frame: Frame, base: str) -> list[str]:
     else:
         consts = [f"    TYPE: ClassVar[str] = {quote(frame.discriminator)}"]
         fields = frame.fields
-    out = _class(frame.class_name, base, frame.summary, consts, fields)
+    out = _class(frame.class_name, base, _frame_doc(frame), consts, fields)
     for name, description in frame.marks:
         # Set by the session, never read: the readers' tables know wire names only.
         out.append(f'    {name}: bool = attrs.field(default=False, metadata={{"role": "mark"}})')
         out += paragraph_docstring(description, "    ")
     return out
+
+
+def _frame_doc(frame: Frame) -> str:
+    """A frame class's docstring: its summary, then for an event what the catalogue says."""
+    if frame.kind != "event":
+        return frame.summary
+    if frame.scopes is None:
+        facts = "RTM only: not in Slack's Events API catalogue."
+    else:
+        scopes = ", ".join(f"``{s}``" for s in frame.scopes) or "none"
+        facts = f"Scopes: {scopes}. Token types: {', '.join(frame.tokens)}."
+    return f"{frame.summary}\n\n{facts}"
 
 
 def _classes(frames: Frames) -> list[str]:
@@ -268,6 +346,11 @@ def _functions(frames: Frames) -> list[str]:
     out: list[str] = []
     for model in frames.objects:
         out += _object_reader(model)
+    for union in frames.unions:
+        out += _union_reader(union)
+    by_class = {f.class_name: f for f in frames.events}
+    for name in frames.nested:
+        out += _nested_reader(by_class[name])
     for frame in frames.events:
         out += _frame_reader(
             frame.class_name, frame.class_name, frame.fields, quote(frame.discriminator), "type"
@@ -305,6 +388,20 @@ def _decoder_tables(frames: Frames) -> list[str]:
         [f"{f.discriminator == 'true'}: {fast_reader_name(f.class_name)}" for f in frames.acks],
     )
     out += paragraph_docstring("The fast path alone of each acknowledgement's decoder.", "")
+    out += _table(
+        "STRICT_DECODERS: Final[Mapping[str, Callable[[dict[str, Any]], Event]]] = {",
+        [f"{quote(f.discriminator)}: {strict_reader_name(f.class_name)}" for f in frames.events],
+    )
+    out += paragraph_docstring(
+        "The strict path alone of each server event's decoder: for a frame the fast path gave"
+        " up on (it reads the dict without changing it, and explains a refusal).",
+        "",
+    )
+    out += _table(
+        "STRICT_ACK_DECODERS: Final[Mapping[bool, Callable[[dict[str, Any]], Ack]]] = {",
+        [f"{f.discriminator == 'true'}: {strict_reader_name(f.class_name)}" for f in frames.acks],
+    )
+    out += paragraph_docstring("The strict path alone of each acknowledgement's decoder.", "")
     return out
 
 
@@ -336,11 +433,13 @@ def emit_events(frames: Frames) -> dict[str, str]:
     """
     out = header(frames.sources, "The RTM frames, both directions: classes, decoders, encoders.")
     out += _IMPORTS
-    names = [o.name for o in frames.objects]
+    names = [o.name for o in frames.objects] + [u.name for u in frames.unions]
     names += [f.class_name for f in (*frames.events, *frames.acks, *frames.commands)]
     out += dunder_all([*_TABLES, *names])
     out += _constants(frames)
     out += _classes(frames)
+    for union in frames.unions:
+        out += _union_alias(union)
     out += _functions(frames)
     out += _decoder_tables(frames)
     out += _type_tables(frames)

@@ -1,13 +1,16 @@
 """Read and validate schema/rtm/ (the RTM frames), and turn it into a small intermediate model.
 
 The generator's second kind. Every frame file under schema/rtm/{events,commands,acks} is
-validated against schema/frame.schema.json (JSON Schema 2020-12); schema/rtm/objects.json and
-schema/rtm/socket.json against its ``objects`` and ``socket`` definitions. Then come the checks a
-meta-schema cannot state: required names that exist, references to shared objects that exist,
-one frame per (direction, discriminator), class names and Python names that do not collide.
+validated against schema/frame.schema.json (JSON Schema 2020-12); schema/rtm/objects.json,
+schema/rtm/socket.json and schema/rtm/catalogue.json against its ``objects``, ``socket`` and
+``catalogue`` definitions. Then come the checks a meta-schema cannot state: required names that
+exist, references that resolve (to a shared object, a union of them keyed by one field, or an
+event's class, then read nested), union members with their key, one frame per (direction,
+discriminator), class names and Python names that do not collide, and every type of Slack's
+Events API catalogue covered (codegen.catalogue).
 The first problem found becomes one `SchemaProblem` naming the file and the JSON path.
 
-`frame_instance_schema` turns a frame description back into a JSON Schema for the frames
+`codegen.instance` turns a frame description back into a JSON Schema for the frames
 themselves, so that tests can hold the emulator's traffic against the schema directly.
 
 What must not live here: writing Python text (emit_events.py and the modules it names).
@@ -17,12 +20,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import jsonschema
 
+from .catalogue import CATALOGUE_DISPLAY, coverage
 from .load import SchemaProblem, pascal, python_name
 
 __all__ = [
@@ -31,7 +35,7 @@ __all__ = [
     "Frames",
     "ObjectModel",
     "SocketError",
-    "frame_instance_schema",
+    "UnionModel",
     "load_frames",
 ]
 
@@ -61,6 +65,24 @@ class FrameField:
     item_kind: str | None = None
     item_ref: str | None = None
     single: str | None = None
+    nested: bool = False
+    """``ref`` (or ``item_ref``) names an event's class: that event, nested in this one."""
+    union_on: str | None = None
+    """When ``ref`` names a union: the field of its members that tells them apart."""
+    union_members: tuple[tuple[str, str], ...] = ()
+    """When ``ref`` names a union: its members, by the value of ``union_on``."""
+
+    @property
+    def reader(self) -> str:
+        """The name the readers of ``ref`` are called by (a nested event has its own)."""
+        assert self.ref is not None
+        return f"Nested{self.ref}" if self.nested else self.ref
+
+    @property
+    def item_reader(self) -> str:
+        """The name the readers of ``item_ref`` are called by."""
+        assert self.item_ref is not None
+        return f"Nested{self.item_ref}" if self.nested else self.item_ref
 
     @property
     def py_type(self) -> str:
@@ -84,6 +106,17 @@ class ObjectModel:
 
 
 @dataclass(frozen=True)
+class UnionModel:
+    """A union of rtm/objects.json: one of its member objects, chosen by the value of ``on``."""
+
+    name: str
+    description: str
+    on: str
+    members: tuple[tuple[str, str], ...]
+    """(value of ``on``, member class), in the schema's order (the most common first)."""
+
+
+@dataclass(frozen=True)
 class Frame:
     """One frame kind. ``discriminator`` is the wire type, or ``"true"``/``"false"`` for acks."""
 
@@ -98,6 +131,10 @@ class Frame:
     documentation: str
     marks: tuple[tuple[str, str], ...] = ()
     """Booleans the session sets, never read from the wire: (Python name, description)."""
+    scopes: tuple[str, ...] | None = None
+    """The scopes Slack's Events API catalogue asks for; None for a type it does not list."""
+    tokens: tuple[str, ...] = ()
+    """The token types the catalogue allows the event for."""
 
     @property
     def wire_type(self) -> str:
@@ -126,6 +163,11 @@ class Frames:
     errors: tuple[SocketError, ...]
     max_frame_bytes: int
     sources: tuple[str, ...]
+    unions: tuple[UnionModel, ...] = ()
+    nested: tuple[str, ...] = ()
+    """The event classes some field holds nested, sorted."""
+    not_applicable: tuple[tuple[str, str], ...] = ()
+    """The catalogue's types that have no class, each with why, sorted."""
 
 
 def _read(path: Path, display: str) -> Any:
@@ -281,37 +323,167 @@ def load_frames(schema_dir: Path) -> Frames | None:
         return None
     meta = _read(schema_dir / "frame.schema.json", "schema/frame.schema.json")
     jsonschema.Draft202012Validator.check_schema(meta)
-    objects = _load_objects(rtm, meta)
+    objects, unions = _load_objects(rtm, meta)
     socket_doc, errors = _load_socket(rtm, meta)
-    found, frame_sources = _load_frame_files(rtm, meta, {o.name for o in objects})
+    shared: dict[str, UnionModel | None] = {o.name: None for o in objects}
+    shared.update((u.name, u) for u in unions)
+    found, frame_sources = _load_frame_files(rtm, meta, set(shared))
+    event_classes = {f.class_name for f in found["events"]}
+    objects, nested = _resolve_all(objects, found, shared, event_classes)
+    events, not_applicable = _catalogued(rtm, meta, found["events"])
     return Frames(
-        events=tuple(sorted(found["events"], key=lambda f: f.discriminator)),
+        events=tuple(sorted(events, key=lambda f: f.discriminator)),
         commands=tuple(sorted(found["commands"], key=lambda f: f.discriminator)),
         acks=tuple(sorted(found["acks"], key=lambda f: f.discriminator)),
         objects=objects,
         errors=tuple(sorted(errors, key=lambda e: e.code)),
         max_frame_bytes=socket_doc["max_frame_bytes"],
-        sources=tuple(sorted([_OBJECTS_DISPLAY, _SOCKET_DISPLAY, *frame_sources])),
+        sources=tuple(
+            sorted([_OBJECTS_DISPLAY, _SOCKET_DISPLAY, CATALOGUE_DISPLAY, *frame_sources])
+        ),
+        unions=unions,
+        nested=tuple(str(n) for n in nested),
+        not_applicable=not_applicable,
     )
+
+
+def _resolve_all(
+    objects: tuple[ObjectModel, ...],
+    found: dict[str, list[Frame]],
+    shared: Mapping[str, UnionModel | None],
+    event_classes: Collection[str],
+) -> tuple[tuple[ObjectModel, ...], list[str]]:
+    """Every field's references checked (`_resolve`), ``found`` updated in place.
+
+    Returns:
+        The shared objects with their fields resolved, and the event classes nested somewhere.
+    """
+    objects = tuple(
+        replace(
+            o,
+            fields=_resolve(
+                o.fields, _OBJECTS_DISPLAY, f"$.objects.{o.name}", shared, event_classes
+            ),
+        )
+        for o in objects
+    )
+    for folder in FRAME_DIRS:
+        found[folder] = [
+            replace(f, fields=_resolve(f.fields, f.source_file, "$", shared, event_classes))
+            for f in found[folder]
+        ]
+    nested = {
+        str(name)
+        for f in _all_fields(objects, found)
+        if f.nested
+        for name in (f.ref, f.item_ref)
+        if name in event_classes
+    }
+    return objects, sorted(nested)
+
+
+def _catalogued(
+    rtm: Path, meta: Mapping[str, Any], events: list[Frame]
+) -> tuple[list[Frame], tuple[tuple[str, str], ...]]:
+    """The events with the catalogue's scopes and token types; its not-applicable types.
+
+    Raises:
+        SchemaProblem: The catalogue is invalid, or a type it names is not covered.
+    """
+    doc = _read(rtm / "catalogue.json", CATALOGUE_DISPLAY)
+    _validate(doc, meta, "catalogue", CATALOGUE_DISPLAY)
+    facts, not_applicable = coverage(doc, {f.discriminator for f in events})
+    covered = [
+        replace(f, scopes=facts[f.discriminator][0], tokens=facts[f.discriminator][1])
+        if f.discriminator in facts
+        else f
+        for f in events
+    ]
+    return covered, not_applicable
 
 
 _OBJECTS_DISPLAY = "schema/rtm/objects.json"
 _SOCKET_DISPLAY = "schema/rtm/socket.json"
 
 
-def _load_objects(rtm: Path, meta: Mapping[str, Any]) -> tuple[ObjectModel, ...]:
-    """The shared objects of rtm/objects.json, sorted by name; references checked among them."""
+def _all_fields(
+    objects: tuple[ObjectModel, ...], found: Mapping[str, list[Frame]]
+) -> list[FrameField]:
+    fields = [f for o in objects for f in o.fields]
+    return fields + [f for frames in found.values() for frame in frames for f in frame.fields]
+
+
+def _resolve(
+    fields: tuple[FrameField, ...],
+    display: str,
+    path: str,
+    shared: Mapping[str, UnionModel | None],
+    event_classes: Collection[str],
+) -> tuple[FrameField, ...]:
+    """The fields with every ``ref`` checked: a shared object, a union, or an event nested.
+
+    Raises:
+        SchemaProblem: A reference to nothing the schema describes.
+    """
+    out: list[FrameField] = []
+    for field in fields:
+        nested = False
+        where = f"{path}.properties.{field.wire}"
+        for name, at in ((field.ref, where), (field.item_ref, f"{where}.items")):
+            if name is None or name in shared:
+                continue
+            if name not in event_classes:
+                raise SchemaProblem(display, at, f"no shared object named {name!r}")
+            nested = True
+        union = shared.get(field.ref) if field.ref is not None else None
+        if union is not None:
+            field = replace(field, union_on=union.on, union_members=union.members)
+        out.append(replace(field, nested=True) if nested else field)
+    return tuple(out)
+
+
+def _load_objects(
+    rtm: Path, meta: Mapping[str, Any]
+) -> tuple[tuple[ObjectModel, ...], tuple[UnionModel, ...]]:
+    """The shared objects and unions of rtm/objects.json, each sorted by name.
+
+    Raises:
+        SchemaProblem: A name used twice, or a union member that is not an object with its
+            ``on`` field a required string.
+    """
     objects_doc = _read(rtm / "objects.json", _OBJECTS_DISPLAY)
     _validate(objects_doc, meta, "objects", _OBJECTS_DISPLAY)
-    names = set(objects_doc["objects"])
-    return tuple(
+    objects = tuple(
         ObjectModel(
             name=name,
             description=spec["description"],
-            fields=_fields(spec, _OBJECTS_DISPLAY, f"$.objects.{name}", names),
+            fields=_fields(spec, _OBJECTS_DISPLAY, f"$.objects.{name}", None),
         )
         for name, spec in sorted(objects_doc["objects"].items())
     )
+    by_name = {o.name: o for o in objects}
+    unions: list[UnionModel] = []
+    for name, spec in sorted(objects_doc.get("unions", {}).items()):
+        where = f"$.unions.{name}"
+        if name in by_name:
+            raise SchemaProblem(_OBJECTS_DISPLAY, where, f"{name} is also a shared object")
+        for value, member in sorted(spec["members"].items()):
+            model = by_name.get(member)
+            on = (
+                None
+                if model is None
+                else next((f for f in model.fields if f.wire == spec["on"]), None)
+            )
+            if on is None or on.kind != "string" or not on.required:
+                raise SchemaProblem(
+                    _OBJECTS_DISPLAY,
+                    f"{where}.members.{value}",
+                    f"{member!r} is not a shared object with a required string {spec['on']!r}",
+                )
+        unions.append(
+            UnionModel(name, spec["description"], spec["on"], tuple(spec["members"].items()))
+        )
+    return objects, tuple(unions)
 
 
 def _load_socket(rtm: Path, meta: Mapping[str, Any]) -> tuple[Any, list[SocketError]]:
@@ -386,7 +558,8 @@ def _frame(doc: Mapping[str, Any], folder: str, display: str, objects: set[str])
             raise SchemaProblem(
                 display, f"$.properties.{wire}", f"{wire!r} is written by the generator itself"
             )
-    fields = _fields(doc, display, "$", objects)
+    # References are checked once every frame is known (`_resolve`): a field may nest an event.
+    fields = _fields(doc, display, "$", None)
     if folder == "commands":
         for field in fields:
             if field.kind in ("any", "object") or (
@@ -423,72 +596,3 @@ def _frame(doc: Mapping[str, Any], folder: str, display: str, objects: set[str])
         source_file=display,
         documentation=doc["source"]["documentation"],
     )
-
-
-# --------------------------------------------------------------------------- instance schemas
-
-_JSON_TYPES = {
-    "string": "string",
-    "boolean": "boolean",
-    "integer": "integer",
-    "number": "number",
-}
-
-
-def _value_schema(field: FrameField, objects: Mapping[str, ObjectModel]) -> dict[str, Any]:
-    if field.kind == "any":
-        return {}
-    if field.kind == "object":
-        assert field.ref is not None
-        return _object_schema(objects[field.ref].fields, objects)
-    if field.kind == "array":
-        if field.item_kind == "object":
-            assert field.item_ref is not None
-            items = _object_schema(objects[field.item_ref].fields, objects)
-        elif field.item_kind == "any":
-            items = {}
-        else:
-            items = {"type": _JSON_TYPES[str(field.item_kind)]}
-        return {"type": "array", "items": items}
-    return {"type": _JSON_TYPES[field.kind]}
-
-
-def _object_schema(
-    fields: tuple[FrameField, ...], objects: Mapping[str, ObjectModel]
-) -> dict[str, Any]:
-    properties: dict[str, Any] = {}
-    required: list[str] = []
-    alternatives: list[dict[str, Any]] = []
-    for field in fields:
-        properties[field.wire] = _value_schema(field, objects)
-        if field.single is not None:
-            item = {"type": _JSON_TYPES.get(str(field.item_kind), "object")}
-            properties[field.single] = item
-            if field.required:
-                alternatives.append(
-                    {"anyOf": [{"required": [field.wire]}, {"required": [field.single]}]}
-                )
-        elif field.required:
-            required.append(field.wire)
-    schema: dict[str, Any] = {"type": "object", "properties": properties, "required": required}
-    if alternatives:
-        schema["allOf"] = alternatives
-    return schema
-
-
-def frame_instance_schema(frame: Frame, frames: Frames) -> dict[str, Any]:
-    """A JSON Schema (2020-12) that every wire frame of this kind satisfies.
-
-    Unknown fields are allowed (Slack adds fields); the discriminator is fixed.
-    """
-    objects = {o.name: o for o in frames.objects}
-    schema = _object_schema(frame.fields, objects)
-    if frame.kind == "ack":
-        schema["properties"]["ok"] = {"const": frame.discriminator == "true"}
-        schema["required"] = sorted({*schema["required"], "ok"})
-    else:
-        schema["properties"]["type"] = {"const": frame.discriminator}
-        schema["required"] = sorted({*schema["required"], "type"})
-        if frame.kind == "command":
-            schema["properties"]["id"] = {"type": "integer", "minimum": 1}
-    return schema

@@ -25,6 +25,7 @@ __all__ = [
     "argument_doc",
     "call_lines",
     "constant_name",
+    "def_lines",
     "docstring",
     "dunder_all",
     "fast_reader_name",
@@ -164,6 +165,17 @@ def paragraph_docstring(text: str, indent: str) -> list[str]:
     if len(lines) == 1:
         return [f'{indent}"""{lines[0]}"""']
     return [f'{indent}"""{lines[0]}', *(f"{indent}{line}" for line in lines[1:]), f'{indent}"""']
+
+
+def def_lines(head: str, params: str, returns: str) -> list[str]:
+    """``def head(params) -> returns:`` on one line, or its parameters on a line of their own.
+
+    (What ``ruff format`` makes of a signature too long for one line.)
+    """
+    one = f"def {head}({params}) -> {returns}:"
+    if len(one) <= WIDTH:
+        return [one]
+    return [f"def {head}(", f"    {params}", f") -> {returns}:"]
 
 
 def call_lines(indent: str, head: str, args: list[str], tail: str = ")") -> list[str]:

@@ -1,7 +1,8 @@
 """The hand-written roots of the RTM frame classes that `_generated/events.py` extends.
 
 What lives here: `Event` (a frame from the server with a ``type``), `UnknownEvent` (a type the
-schema does not describe, kept whole), `Ack` (the server's answer to a client frame's ``id``),
+schema does not describe, kept whole), `FallbackEvent` (a described type whose frame did not
+fit its description, kept whole with why), `Ack` (the server's answer to a client frame's ``id``),
 `Command` (a frame the client sends), `FrameCommand` (one the schema does not describe), and
 the small checks the generated decoders and command classes share. Nothing here knows a frame
 by name, and nothing here does I/O: the sessions in `slackrtm.rtm` and the Web API core never
@@ -28,6 +29,7 @@ __all__ = [
     "Ack",
     "Command",
     "Event",
+    "FallbackEvent",
     "FrameCommand",
     "UnknownEvent",
     "absent_is_none",
@@ -35,6 +37,8 @@ __all__ = [
     "extra_fields",
     "frame_error",
     "json_type",
+    "nested_event",
+    "owned",
     "string_tuple",
 ]
 
@@ -144,6 +148,29 @@ class UnknownEvent(Event):
         return f"UnknownEvent(type={self.type!r})"
 
 
+@attrs.frozen(kw_only=True, slots=False)
+class FallbackEvent(UnknownEvent):
+    """A frame of a type the schema describes that did not fit the description, kept whole.
+
+    Slack's real traffic is looser than its documents (a ``team_join`` whose ``user`` has no
+    ``id``); such a frame is never dropped. It is an `UnknownEvent` too, so a handler of
+    `UnknownEvent` (everything the schema cannot type) receives it; `path` and `reason` say
+    what did not fit, as `SlackFrameError` would have (``events.decode(..., strict=True)``
+    raises that instead).
+
+    Attributes:
+        raw: The decoded frame, as it came.
+        path: The wire path of the first value that did not fit, such as ``user.id``.
+        reason: What was wrong there, such as ``required field is missing``.
+    """
+
+    path: str = attrs.field()
+    reason: str = attrs.field()
+
+    def __repr__(self) -> str:
+        return f"FallbackEvent(type={self.type!r}, path={self.path!r}, reason={self.reason!r})"
+
+
 @absent_is_none
 @attrs.frozen(kw_only=True, slots=False)
 class Ack:
@@ -219,6 +246,57 @@ def frame_error(frame_type: str, path: str, value: object, expected: str) -> Sla
     return SlackFrameError(
         path=path, reason=f"expected {expected}, got {json_type(value)}", frame_type=frame_type
     )
+
+
+_E = TypeVar("_E", bound="Event")
+
+
+def nested_event(
+    read: Callable[[dict[str, Any]], _E], kind: str, data: object, path: str, frame_type: str
+) -> _E:
+    """An event nested in another (a changed message's ``message``), its errors at their path.
+
+    The field tells what the nested value is, so its own ``type`` is not asked for nor checked
+    (Slack's fixtures send it missing or empty): it is read as a ``kind`` event.
+
+    Args:
+        read: The nested event's decoder (``_read_<name>``).
+        kind: Its wire ``type``.
+        data: The nested value, as it came.
+        path: Its wire path in the enclosing frame.
+        frame_type: The enclosing frame's type, for errors.
+
+    Raises:
+        SlackFrameError: The value is not an object, or its read fails (the error's path then
+            starts at ``path``).
+    """
+    if type(data) is not dict:
+        raise frame_error(frame_type, path, data, "object")
+    try:
+        return read({**data, "type": kind})
+    except SlackFrameError as exc:
+        raise SlackFrameError(
+            path=f"{path}.{exc.path}", reason=exc.reason, frame_type=frame_type
+        ) from None
+
+
+def owned(data: dict[str, Any]) -> dict[str, Any]:
+    """A copy of a decoded frame down to its last dict and list, for a fast reader to take over.
+
+    The fast readers make dicts they are given the instances' own (see `dict_setter`); a frame
+    that is not the decoder's own parse (one handed to ``DECODERS``) is copied first, so that no
+    instance shares a dict with its caller.
+    """
+    return {key: _owned_value(value) for key, value in data.items()}
+
+
+def _owned_value(value: Any) -> Any:
+    kind = type(value)
+    if kind is dict:
+        return {key: _owned_value(item) for key, item in value.items()}
+    if kind is list:
+        return [_owned_value(item) for item in value]
+    return value
 
 
 def string_tuple(value: Iterable[str]) -> tuple[str, ...]:

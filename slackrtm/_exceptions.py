@@ -190,9 +190,10 @@ class SlackFrameError(SlackError):
     """An RTM frame that cannot be read: not JSON, not an object, or a known type with bad fields.
 
     The fields of a known frame type are bad when one has the wrong JSON type or a required one
-    is missing. A session logs such a frame and goes on; `slackrtm.events.decode` raises this
-    and nothing else. The message names the frame's type and the field, never the frame's
-    content.
+    is missing: `slackrtm.events.decode` then gives a ``FallbackEvent`` (the frame whole, with
+    this error's path and reason) and raises this only with ``strict=True``. For a frame that is
+    not a JSON object it raises this and nothing else, and a session logs such a frame and goes
+    on. The message names the frame's type and the field, never the frame's content.
 
     Attributes:
         path: The wire path of the offending value, such as ``edited.ts`` (``$`` for the frame).

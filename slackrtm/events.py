@@ -9,13 +9,17 @@
     '{"id":1,"type":"message","channel":"C1","text":"hi"}'
 
 Every class is generated from ``schema/rtm/`` (``_generated/events.py``); this module adds the
-two entry points and the roots (`Event`, `UnknownEvent`, `Ack`, `Command`, `FrameCommand`).
+two entry points and the roots (`Event`, `UnknownEvent`, `FallbackEvent`, `Ack`, `Command`,
+`FrameCommand`).
 The sessions in `slackrtm.rtm` decode and encode through exactly these functions.
 
 Reading is tolerant where Slack is loose and strict where a value would be wrong: fields Slack
 does not always send are optional, unknown fields land in ``extra``, an unknown ``type`` is an
-`UnknownEvent` with the frame kept whole, and a value of the wrong JSON type is an error, never
-coerced. `decode` raises `SlackFrameError` and nothing else.
+`UnknownEvent` with the frame kept whole, and a value of the wrong JSON type is never coerced:
+the frame becomes a `FallbackEvent`, kept whole with the wire path and the reason (or, with
+``strict=True``, raises `SlackFrameError`). A JSON object with a string ``type`` is never
+refused; `decode` raises `SlackFrameError`, and nothing else, only for a frame that is not a
+JSON object, or an acknowledgement with bad fields.
 
 Speed (a burst is tens of thousands of frames): with orjson installed (``pip install
 'slackrtm[fast]'``) a frame is parsed by orjson and read by the generated fast path
@@ -34,16 +38,17 @@ from collections.abc import Callable, Iterable, Mapping
 from functools import partial
 from typing import Any
 
-from ._event import Ack, Command, Event, FrameCommand, UnknownEvent
+from ._event import Ack, Command, Event, FallbackEvent, FrameCommand, UnknownEvent
 from ._exceptions import SlackFrameError
 from ._fresh_stack import on_fresh_stack
 from ._generated.events import *  # noqa: F403 - one class per frame in the schema
 from ._generated.events import (
-    ACK_DECODERS,
     COMMAND_ENCODERS,
     DECODERS,
     FAST_ACK_DECODERS,
     FAST_DECODERS,
+    STRICT_ACK_DECODERS,
+    STRICT_DECODERS,
 )
 from ._generated.events import __all__ as _generated_all
 
@@ -51,6 +56,7 @@ __all__ = [
     "Ack",
     "Command",
     "Event",
+    "FallbackEvent",
     "FrameCommand",
     "SlackFrameError",
     "UnknownEvent",
@@ -144,20 +150,23 @@ def _load_carefully(frame: str | bytes) -> Any:
     raise SlackFrameError(path="$", reason=reason)
 
 
-def decode(frame: str | bytes) -> Event | Ack:  # noqa: C901, PLR0912 -- the fast path is inline: a call less per frame
+def decode(frame: str | bytes, *, strict: bool = False) -> Event | Ack:  # noqa: C901, PLR0912 -- the fast path is inline: a call less per frame
     """Read one text frame from the server into its typed class.
 
     Args:
         frame: The frame's text (bytes are read as UTF-8).
+        strict: Raise `SlackFrameError` for a frame of a known ``type`` that does not fit its
+            schema, rather than return it as a `FallbackEvent`.
 
     Returns:
-        The event's generated class (such as `Message`) for a known ``type``; an `UnknownEvent`
-        keeping the whole frame for an unknown or missing ``type``; `MessageAck` or `ErrorAck`
-        for an acknowledgement (a frame with ``reply_to`` and ``ok`` and no ``type``).
+        The generated class (such as `Message`) of a known ``type``; a `FallbackEvent` (the
+        whole frame, the wire path and the reason) when its fields do not fit; an
+        `UnknownEvent` (the whole frame) for an unknown or missing ``type``; `MessageAck` or
+        `ErrorAck` for an acknowledgement (``reply_to`` and ``ok``, no ``type``).
 
     Raises:
-        SlackFrameError: The frame is not JSON, not an object, or a known frame with a field of
-            the wrong JSON type or a required field missing. Nothing else is ever raised.
+        SlackFrameError: Not JSON, not a JSON object, an acknowledgement with a bad field; with
+            ``strict``, a known frame that does not fit. Nothing else is ever raised.
     """
     loads = _orjson_loads
     if loads is not None:
@@ -177,7 +186,10 @@ def decode(frame: str | bytes) -> Event | Ack:  # noqa: C901, PLR0912 -- the fas
                         return UnknownEvent(raw=data)
                     event = None
                 else:
-                    event = fast(data)
+                    try:
+                        event = fast(data)
+                    except RecursionError:  # events nested too deeply: the careful path says
+                        event = None
             elif kind is None and "reply_to" in data and "ok" in data:
                 ok = data["ok"]
                 event = FAST_ACK_DECODERS[ok](data) if type(ok) is bool else None
@@ -190,16 +202,40 @@ def decode(frame: str | bytes) -> Event | Ack:  # noqa: C901, PLR0912 -- the fas
         raise SlackFrameError(path="$", reason=f"expected an object, got JSON {_kind(data)}")
     kind = data.get("type")
     if type(kind) is str:
-        fast = FAST_DECODERS.get(kind)
-        if fast is None:
+        if kind not in DECODERS:
             return UnknownEvent(raw=data)
-        return fast(data) or DECODERS[kind](data)
+        return _typed(kind, data, strict)
     if kind is None and "reply_to" in data and "ok" in data:
-        ok = data["ok"]
-        if type(ok) is not bool:
-            raise SlackFrameError(path="ok", reason="expected boolean", frame_type="ack")
-        return FAST_ACK_DECODERS[ok](data) or ACK_DECODERS[ok](data)
+        return _ack(data)
     return UnknownEvent(raw=data)
+
+
+def _ack(data: dict[str, Any]) -> Ack:
+    """An acknowledgement, read carefully; one with bad fields is refused (it has no type)."""
+    ok = data["ok"]
+    if type(ok) is not bool:
+        raise SlackFrameError(path="ok", reason="expected boolean", frame_type="ack")
+    return FAST_ACK_DECODERS[ok](data) or STRICT_ACK_DECODERS[ok](data)
+
+
+def _typed(kind: str, data: dict[str, Any], strict: bool) -> Event:
+    """A frame of a known type read into its class, else its `FallbackEvent` (or the error).
+
+    ``data`` is the decoder's own parse: the fast reader may take its dicts over, and changes
+    nothing unless it succeeds; the strict one changes nothing. So the fallback keeps it whole.
+    """
+    try:
+        try:
+            return FAST_DECODERS[kind](data) or STRICT_DECODERS[kind](data)
+        except RecursionError:
+            # Events nested in events deeper than this stack allows (the JSON itself was read).
+            raise SlackFrameError(
+                path="$", reason="events nested too deeply to read", frame_type=kind
+            ) from None
+    except SlackFrameError as exc:
+        if strict:
+            raise
+        return FallbackEvent(raw=data, path=exc.path, reason=exc.reason)
 
 
 def _kind(value: object) -> str:

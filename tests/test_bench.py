@@ -125,3 +125,20 @@ def test_the_raw_paging_loop_and_workspace_see_the_same_users(unpaced: Server) -
     assert len(counts) == 2
     for events, expected in counts.values():
         assert events == expected > 450
+
+
+def test_each_decode_row_reads_its_frames_on_the_fast_path() -> None:
+    from bench import decode
+    from slackrtm import events
+    from slackrtm._generated import events as generated
+
+    expected = {"plain": events.Message, "rich": events.Message, "reaction": events.ReactionAdded}
+    for shape, (_, make) in decode.SHAPES.items():
+        frame = make(7)
+        data = json.loads(frame)
+        fast = generated.FAST_DECODERS[data["type"]](data)  # None would mean the slow path
+        assert type(fast) is expected[shape] is type(events.decode(frame))
+    reaction = events.decode(decode.reaction_added(7))
+    assert isinstance(reaction, events.ReactionAdded)
+    assert isinstance(reaction.item, events.ReactionItemMessage)
+    assert reaction.item.ts == "1700000000.000007"

@@ -57,6 +57,13 @@ class ControlTarget(Protocol):
     def post_message(self, channel: str, text: str, *, user: str = SLACKBOT_ID) -> str: ...
     def outage(self, seconds: float) -> int: ...
     def send_event(self, event: Mapping[str, Any], user_id: str | None = None) -> int: ...
+    def react(
+        self, user_id: str, channel: str, ts: str, reaction: str, *, removed: bool = False
+    ) -> int: ...
+    def pin(self, user_id: str, channel: str, ts: str, *, removed: bool = False) -> int: ...
+    def share_file(self, user_id: str, channel: str, file_id: str = ...) -> int: ...
+    def rename_channel(self, channel: str, name: str) -> int: ...
+    def archive_channel(self, user_id: str, channel: str, *, unarchive: bool = False) -> int: ...
     def broadcast(
         self,
         n: int,
@@ -233,6 +240,52 @@ def _outage(emu: ControlTarget, data: Mapping[str, Any]) -> Answer:
     return {"connections": emu.outage(_get(data, "seconds", (int, float), required=True))}
 
 
+def _reaction(emu: ControlTarget, data: Mapping[str, Any]) -> Answer:
+    n = emu.react(
+        _get(data, "user_id", str, required=True),
+        _get(data, "channel", str, required=True),
+        _get(data, "ts", str, required=True),
+        _get(data, "reaction", str, required=True),
+        removed=_get(data, "removed", bool, False),
+    )
+    return {"connections": n}
+
+
+def _pin(emu: ControlTarget, data: Mapping[str, Any]) -> Answer:
+    n = emu.pin(
+        _get(data, "user_id", str, required=True),
+        _get(data, "channel", str, required=True),
+        _get(data, "ts", str, required=True),
+        removed=_get(data, "removed", bool, False),
+    )
+    return {"connections": n}
+
+
+def _file_share(emu: ControlTarget, data: Mapping[str, Any]) -> Answer:
+    n = emu.share_file(
+        _get(data, "user_id", str, required=True),
+        _get(data, "channel", str, required=True),
+        _get(data, "file_id", str, "F0EMU0001"),
+    )
+    return {"connections": n}
+
+
+def _channel_rename(emu: ControlTarget, data: Mapping[str, Any]) -> Answer:
+    n = emu.rename_channel(
+        _get(data, "channel", str, required=True), _get(data, "name", str, required=True)
+    )
+    return {"connections": n}
+
+
+def _channel_archive(emu: ControlTarget, data: Mapping[str, Any]) -> Answer:
+    n = emu.archive_channel(
+        _get(data, "user_id", str, required=True),
+        _get(data, "channel", str, required=True),
+        unarchive=_get(data, "unarchive", bool, False),
+    )
+    return {"connections": n}
+
+
 ROUTES: Mapping[tuple[str, str], Route] = {
     ("GET", ""): _index,
     ("POST", "faults/web"): _fault_web,
@@ -255,6 +308,11 @@ ROUTES: Mapping[tuple[str, str], Route] = {
     ("POST", "rtm/broadcast"): _broadcast,
     ("POST", "messages"): _post,
     ("POST", "rtm/outage"): _outage,
+    ("POST", "reaction"): _reaction,
+    ("POST", "pin"): _pin,
+    ("POST", "file_share"): _file_share,
+    ("POST", "channel/rename"): _channel_rename,
+    ("POST", "channel/archive"): _channel_archive,
 }
 """Every control route: (verb, path under `CONTROL_PREFIX`) -> the function that answers it."""
 

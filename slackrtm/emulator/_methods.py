@@ -124,7 +124,7 @@ def _channel_json(channel: Channel, caller: Caller) -> dict[str, Any]:
         "is_im": False,
         "is_mpim": False,
         "is_private": False,
-        "is_archived": False,
+        "is_archived": channel.archived,
         "is_general": channel.name == "general",
         "is_member": caller.user.id in channel.members,
         "is_shared": False,
@@ -236,9 +236,17 @@ def _conversations_list(
     if limit is not None and not 1 <= int(limit) <= MAX_PAGE:
         raise CallError(ErrorCode.INVALID_LIMIT.value)
     team_id = _team_of_listing(caller, args, ws)
-    # Every emulated channel is public and none is archived.
+    # Every emulated channel is public; an archived one is marked, or left out on request.
+    hide = bool(args.get("exclude_archived"))
     channels = (
-        sorted((c for c in list(ws.channels.values()) if c.team_id == team_id), key=_by_id)
+        sorted(
+            (
+                c
+                for c in list(ws.channels.values())
+                if c.team_id == team_id and not (hide and c.archived)
+            ),
+            key=_by_id,
+        )
         if "public_channel" in types
         else []
     )

@@ -389,7 +389,7 @@ class Hub:
             self._fail(conn, frame, RtmError.NOT_IN_CHANNEL)
         else:
             event = {"type": "user_typing", "channel": channel.id, "user": conn.user_id}
-            self._deliver(event, channel.members, skip=conn)
+            self.deliver(event, channel.members, skip=conn)
 
     def _on_message(self, conn: Connection, frame: Mapping[str, Any]) -> None:
         limits = self.limits
@@ -434,7 +434,7 @@ class Hub:
             if frame.get("reply_broadcast") is True:
                 event["subtype"] = "thread_broadcast"
         self.workspace.history.add(channel.id, us, event)
-        self._deliver(event, channel.members, skip=conn)
+        self.deliver(event, channel.members, skip=conn)
 
     def post_message(self, channel_id: str, text: str, user_id: str) -> str:
         """Post a message as `user_id`: kept in history, sent to the members' sockets; its ts."""
@@ -449,7 +449,7 @@ class Hub:
             "team": channel.team_id,
         }
         self.workspace.history.add(channel.id, us, event)
-        self._deliver(event, channel.members)
+        self.deliver(event, channel.members)
         return str(event["ts"])
 
     @property
@@ -473,9 +473,10 @@ class Hub:
         else:
             conn.send_json({"type": "error", "error": error})
 
-    def _deliver(
+    def deliver(
         self, event: Mapping[str, Any], members: Iterable[str], skip: Connection | None = None
     ) -> None:
+        """Queue ``event`` to every open connection of ``members`` (but ``skip``)."""
         wanted = set(members)
         frame = _dumps(event)
         for conn in list(self.connections.values()):

@@ -23,6 +23,7 @@ from typing import Any, TypeVar
 from aiohttp import web
 
 from ._control import CONTROL_PREFIX
+from ._happenings import archive_channel, pin, react, rename_channel, share_file
 from ._http import API_PREFIX, listen
 from ._rtm import SLACKBOT_ID, Hub
 from ._state import ServerState, bracketed
@@ -453,3 +454,77 @@ class Emulator:
             ValueError: The presence is not ``active`` or ``away``.
         """
         return self._call(lambda: self._hub.set_presence(user_id, presence, manual=manual))
+
+    # -- what members do: the events that follow (`_happenings`) ------------------------------
+
+    def react(
+        self, user_id: str, channel: str, ts: str, reaction: str, *, removed: bool = False
+    ) -> int:
+        """A member adds (or, ``removed``, takes back) an emoji reaction to the message ``ts``.
+
+        The channel's members get ``reaction_added`` (``reaction_removed``), its ``item`` the
+        message by channel and ts.
+
+        Returns:
+            How many sockets the event went to.
+
+        Raises:
+            KeyError: The user or the channel is unknown.
+            ValueError: The user is not in the channel; an empty ``reaction`` or ``ts``.
+        """
+        return self._call(lambda: react(self._hub, user_id, channel, ts, reaction, removed=removed))
+
+    def pin(self, user_id: str, channel: str, ts: str, *, removed: bool = False) -> int:
+        """A member pins (or, ``removed``, unpins) the message ``ts`` in the channel.
+
+        The channel's members get ``pin_added`` (``pin_removed``), its ``item`` the message.
+
+        Returns:
+            How many sockets the event went to.
+
+        Raises:
+            KeyError: The user or the channel is unknown.
+            ValueError: The user is not in the channel; an empty ``ts``.
+        """
+        return self._call(lambda: pin(self._hub, user_id, channel, ts, removed=removed))
+
+    def share_file(self, user_id: str, channel: str, file_id: str = "F0EMU0001") -> int:
+        """A member shares a file in the channel: its members get ``file_shared``.
+
+        Returns:
+            How many sockets the event went to.
+
+        Raises:
+            KeyError: The user or the channel is unknown.
+            ValueError: The user is not in the channel; an empty ``file_id``.
+        """
+        return self._call(lambda: share_file(self._hub, user_id, channel, file_id))
+
+    def rename_channel(self, channel: str, name: str) -> int:
+        """Rename the channel (`conversations.list` then says so) and send ``channel_rename``.
+
+        Everyone on the channel's team gets the event, members or not.
+
+        Returns:
+            How many sockets the event went to.
+
+        Raises:
+            KeyError: The channel is unknown.
+            ValueError: An empty name, or one another channel of the team has.
+        """
+        return self._call(lambda: rename_channel(self._hub, channel, name))
+
+    def archive_channel(self, user_id: str, channel: str, *, unarchive: bool = False) -> int:
+        """A member archives (or unarchives) the channel; everyone on its team is told.
+
+        The event is ``channel_archive`` (``channel_unarchive``); `conversations.list` marks the
+        channel ``is_archived`` (and leaves it out with ``exclude_archived``).
+
+        Returns:
+            How many sockets the event went to.
+
+        Raises:
+            KeyError: The user or the channel is unknown.
+            ValueError: The channel is already in that state.
+        """
+        return self._call(lambda: archive_channel(self._hub, user_id, channel, unarchive=unarchive))

@@ -13,12 +13,13 @@ No state of a session lives here, and no timing: a dialect is a table of meaning
 from __future__ import annotations
 
 import enum
+import logging
 from typing import Any
 
 from .. import events
 from .._exceptions import RtmErrorAck, SlackError
 
-__all__ = ["RTM_DIALECT", "Dialect", "Kind", "RtmDialect"]
+__all__ = ["RTM_DIALECT", "Dialect", "Kind", "RtmDialect", "note_fallback"]
 
 
 @enum.unique
@@ -35,9 +36,31 @@ class Kind(enum.IntEnum):
     RECONNECT = 4
     RECONNECT_URL = 5  # pragma: no mutate (any value unlike the others)
     ERROR = 6  # pragma: no mutate (any value unlike the others)
+    FALLBACK = 7  # pragma: no mutate (any value unlike the others)
+    """A frame of a known type that did not fit the schema: delivered kept whole, noted once."""
 
 
-_DELIVERED = frozenset({Kind.EVENT, Kind.HELLO, Kind.RECONNECT, Kind.ERROR})
+_DELIVERED = frozenset({Kind.EVENT, Kind.HELLO, Kind.RECONNECT, Kind.ERROR, Kind.FALLBACK})
+
+
+def note_fallback(frame: Any, noted: set[str], log: logging.Logger) -> None:
+    """One WARNING per ``type`` per session for frames delivered as `events.FallbackEvent`.
+
+    It names the type, the wire path and the reason; never the frame's content. Later ones of
+    the same type are logged at DEBUG.
+    """
+    kind = frame.type
+    level = logging.DEBUG if kind in noted else logging.WARNING
+    noted.add(kind)
+    log.log(
+        level,
+        "RTM: a frame of type %s did not fit the schema (at %s: %s); delivered as FallbackEvent "
+        "with its raw fields%s",
+        kind,
+        frame.path,
+        frame.reason,
+        "" if level == logging.DEBUG else " (further ones of this type are logged at DEBUG)",
+    )
 
 
 class Dialect:
@@ -123,6 +146,7 @@ class RtmDialect(Dialect):
             events.TeamMigrationStarted: Kind.RECONNECT,
             events.Error: Kind.ERROR,
             events.ReconnectUrl: Kind.RECONNECT_URL,
+            events.FallbackEvent: Kind.FALLBACK,
         }
 
     # The function itself, not a method calling it: one call less per inbound frame.

@@ -45,7 +45,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from .._exceptions import RtmSessionClosed, SlackFrameError
-from ._dialects import RTM_DIALECT, Dialect, Kind
+from ._dialects import RTM_DIALECT, Dialect, Kind, note_fallback
 from ._endings import SocketEnd, lost_cause
 from ._keepalive import Keepalive
 from ._options import Connected, Disconnected, Reconnecting, RtmOptions, check_seconds
@@ -61,6 +61,7 @@ log = logging.getLogger("slackrtm")
 # Names for the members compared per frame: `State.CONNECTED` is a metaclass lookup (0.1 µs).
 _CONNECTED = State.CONNECTED
 _EVENT = Kind.EVENT
+_IGNORED_URL = "RTM: ignored a reconnect_url from Slack (%s); the next reconnect calls rtm.connect"
 
 
 class RtmProtocol:
@@ -109,6 +110,7 @@ class RtmProtocol:
         self._decode = dialect.decode
         self._kinds: dict[type, Kind] = {}
         """The dialect's kind of each class seen, when it depends on the class alone."""
+        self._fallbacks: set[str] = set()  # the types a FallbackEvent was noted for
         self._keep = Keepalive(self.options, self._log)
         # Set before read: on entering OPEN (its reader); by begin_connect, leaving IDLE.
         self._hello_deadline: float | None = None  # pragma: no mutate
@@ -280,7 +282,7 @@ class RtmProtocol:
     def receive_text(self, link: int, text: str | bytes, now: float) -> bool:
         """One inbound frame. Events go to `events`; acks complete their sends.
 
-        A malformed frame is logged and skipped; it never ends the session.
+        A frame without a string ``type`` that cannot be read is logged and skipped.
 
         Returns:
             Whether the driver has more to do than deliver `events`: False only after a plain
@@ -379,22 +381,20 @@ class RtmProtocol:
         elif kind == Kind.PONG:
             self._book.pong(self._keep.pong_for(dialect.reply_to(frame)), now)
         elif kind == Kind.HELLO:
-            if self._state is State.OPEN:
-                self._hello(now)
+            self._hello(now)
+        elif kind == Kind.FALLBACK:
+            note_fallback(frame, self._fallbacks, self._log)
         elif kind == Kind.RECONNECT:
             self._lost(now, dialect.reconnect_cause(frame))  # before hello: an expired URL
         elif kind == Kind.RECONNECT_URL:
             url = dialect.reconnect_url(frame)
             refused = self._reconnects.offer(url, now) if url else None
-            if refused is not None:
-                # Never opened, never quoted (it holds the ticket).
-                self._log.warning(
-                    "RTM: ignored a reconnect_url from Slack (%s); the next reconnect calls "
-                    "rtm.connect",
-                    refused,
-                )
+            if refused is not None:  # never opened, never quoted (it holds the ticket)
+                self._log.warning(_IGNORED_URL, refused)
 
     def _hello(self, now: float) -> None:
+        if self._state is not State.OPEN:
+            return  # a second hello on the same socket: nothing to do
         self._move(State.CONNECTED)
         self.connects += 1
         self._hello_deadline = None

@@ -15,7 +15,8 @@ import aiohttp
 import jsonschema
 import pytest
 
-from codegen.rtm import Frame, Frames, frame_instance_schema, load_frames
+from codegen.instance import frame_instance_schema
+from codegen.rtm import Frame, Frames, load_frames
 from slackrtm.emulator import Emulator, Limits
 
 from ..codegen.codegen_suite import SCHEMA_DIR

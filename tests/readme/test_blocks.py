@@ -121,6 +121,27 @@ def test_injecting_faults() -> None:
         assert emu.workspace.users["U0EMU0001"].presence == "away"
 
 
+def test_what_members_do() -> None:
+    from slackrtm import Client, events
+
+    with Emulator() as emu, Client(token=emu.bot_token, base_url=emu.base_url) as client:
+        with client.rtm() as rtm:
+            while type(rtm.next_event(10)).__name__ != "Connected":
+                pass
+            _run(_block('emu.react("U0EMU0001", "C0EMU0001", ts, "tada")'), {"emu": emu})
+            got = [type(rtm.next_event(10)) for _ in range(6)]
+        listed = {c.id: c for c in client.conversations_list(types="public_channel").channels}
+    assert got == [
+        events.ReactionAdded,
+        events.ReactionRemoved,
+        events.PinAdded,
+        events.FileShared,
+        events.ChannelRename,
+        events.ChannelArchive,
+    ]
+    assert listed["C0EMU0002"].name == "off-topic"
+
+
 RUN_HERE = (
     "client.iter_users_list(limit=200)",
     "warnings.simplefilter",
@@ -130,6 +151,7 @@ RUN_HERE = (
     "def test_my_bot_connects(emulator):",
     "emu.faults.web(n=1, status=500)",
     "emu.send_goodbye(close=False)",
+    'emu.react("U0EMU0001", "C0EMU0001", ts, "tada")',
 )
 """A line of each block the tests above run."""
 

@@ -34,6 +34,7 @@ def test_the_rtm_dialect_reads_a_pongs_reply_to() -> None:
         ('{"type": "reconnect_url", "url": "wss://x/y"}', Kind.RECONNECT_URL),
         ('{"type": "message", "ts": "1.0"}', Kind.EVENT),
         ('{"type": "brand_new"}', Kind.EVENT),
+        ('{"type": "team_join", "user": {}}', Kind.FALLBACK),
     ],
 )
 def test_each_frame_has_its_kind(frame: str, kind: Kind) -> None:
@@ -46,7 +47,7 @@ def test_the_kinds_are_distinct_ints_and_only_events_hello_reconnects_errors_are
     assert all(isinstance(kind, int) for kind in Kind)
     assert len({int(kind) for kind in Kind}) == len(Kind)
     delivered = [kind for kind in Kind if RTM_DIALECT.delivered(kind)]
-    assert delivered == [Kind.EVENT, Kind.HELLO, Kind.RECONNECT, Kind.ERROR]
+    assert delivered == [Kind.EVENT, Kind.HELLO, Kind.RECONNECT, Kind.ERROR, Kind.FALLBACK]
 
 
 @pytest.mark.parametrize(("code", "ends"), [(1, True), (2, False), (4, False), (99, False)])

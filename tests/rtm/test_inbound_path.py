@@ -141,8 +141,8 @@ class _Counting(RtmDialect):
         self.asked: list[type] = []
         self.planted: events.Ack | None = None
 
-    def decode(self, frame: str | bytes) -> events.Event | events.Ack:
-        return self.planted if self.planted is not None else events.decode(frame)
+    def decode(self, frame: str | bytes, *, strict: bool = False) -> events.Event | events.Ack:
+        return self.planted if self.planted is not None else events.decode(frame, strict=strict)
 
     def kind(self, frame: object) -> Kind:
         self.asked.append(type(frame))

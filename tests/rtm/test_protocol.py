@@ -334,7 +334,13 @@ def test_a_subscription_queued_while_disconnected_is_not_sent_twice() -> None:
 
 @pytest.mark.parametrize(
     "bad",
-    ["not json", "[1, 2]", b"\xff\xfe", '{"type": "message", "ts": 5}', '{"type": "error"}'],
+    [
+        "not json",
+        "[1, 2]",
+        b"\xff\xfe",
+        '{"ok": "yes", "reply_to": 1}',
+        '{"ok": true, "reply_to": "1"}',
+    ],
 )
 def test_a_malformed_frame_is_logged_and_skipped(
     bad: str | bytes, caplog: pytest.LogCaptureFixture
@@ -349,6 +355,26 @@ def test_a_malformed_frame_is_logged_and_skipped(
     proto.receive_text(link, '{"type": "message", "ts": "1.0"}', 1.1)
     assert kinds(proto.take_events()) == [events.Message]
     assert proto.state == "connected"
+
+
+@pytest.mark.parametrize("frame", ['{"type": "message", "ts": 5}', '{"type": "error"}'])
+def test_a_frame_off_the_schema_is_delivered_whole_and_noted_once_per_type(
+    frame: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    proto = make()
+    link = connect(proto)
+    proto.take_events()
+    with caplog.at_level(logging.DEBUG, logger="slackrtm"):
+        proto.receive_text(link, frame, 1.0)
+        proto.receive_texts(link, [frame, '{"type": "message", "ts": "1.0"}'], 0, 1.1)
+    got = proto.take_events()
+    assert kinds(got) == [events.FallbackEvent, events.FallbackEvent]
+    assert all(isinstance(e, events.FallbackEvent) and e.raw == json.loads(frame) for e in got)
+    proto.receive_texts(link, ['{"type": "message", "ts": "1.0"}'], 0, 1.2)
+    assert kinds(proto.take_events()) == [events.Message]
+    warned = [r for r in caplog.records if "did not fit the schema" in r.getMessage()]
+    assert [r.levelno for r in warned] == [logging.WARNING, logging.DEBUG]
+    assert proto.state == "connected"  # an error frame off the schema asks for no reconnect
 
 
 def test_unknown_events_are_delivered() -> None:

@@ -279,6 +279,7 @@ class AsyncClient(ClientBase, AsyncWorkspace):
         batch_presence_aware: bool | None = None,
         presence_sub: bool | None = None,
         options: RtmOptions | None = None,
+        workspace: bool = False,
     ) -> AsyncRtmSession:
         """An RTM session on this client's token; ``async with`` connects it.
 
@@ -286,6 +287,8 @@ class AsyncClient(ClientBase, AsyncWorkspace):
             batch_presence_aware: Passed to ``rtm.connect`` at every (re)connection.
             presence_sub: Passed to ``rtm.connect`` at every (re)connection.
             options: Keepalive, pacing, timeouts and reconnects; `RtmOptions()` by default.
+            workspace: Keep ``rtm.workspace`` current: a snapshot at connect and after every
+                reconnect, and every change the events tell (the README's "The live picture").
         """
         from .rtm.aio import AsyncRtmSession  # loaded on first use
 
@@ -294,6 +297,7 @@ class AsyncClient(ClientBase, AsyncWorkspace):
             batch_presence_aware=batch_presence_aware,
             presence_sub=presence_sub,
             options=options,
+            workspace=workspace,
         )
 
     async def _open(self) -> aiohttp.ClientSession:

@@ -286,6 +286,7 @@ class Client(ClientBase, SyncWorkspace):
         batch_presence_aware: bool | None = None,
         presence_sub: bool | None = None,
         options: RtmOptions | None = None,
+        workspace: bool = False,
     ) -> RtmSession:
         """An RTM session on this client's token; ``with`` connects it (see `RtmSession`).
 
@@ -293,6 +294,8 @@ class Client(ClientBase, SyncWorkspace):
             batch_presence_aware: Passed to ``rtm.connect`` at every (re)connection.
             presence_sub: Passed to ``rtm.connect`` at every (re)connection.
             options: Keepalive, pacing, timeouts and reconnects; `RtmOptions()` by default.
+            workspace: Keep ``rtm.workspace`` current: a snapshot at connect and after every
+                reconnect, and every change the events tell (the README's "The live picture").
         """
         from .rtm.sync import RtmSession  # loaded on first use: `import slackrtm` stays light
 
@@ -301,6 +304,7 @@ class Client(ClientBase, SyncWorkspace):
             batch_presence_aware=batch_presence_aware,
             presence_sub=presence_sub,
             options=options,
+            workspace=workspace,
         )
 
     def _socket_opener(self) -> SyncSocketOpener:

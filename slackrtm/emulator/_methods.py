@@ -25,7 +25,7 @@ from slackrtm._spec import MethodSpec
 from ._webapi import CallError
 from .workspace import Channel, EmulatedWorkspace, Team, User
 
-__all__ = ["ANSWERS", "Caller", "read_args", "synthesize", "team_json", "user_json"]
+__all__ = ["ANSWERS", "Caller", "channel_json", "read_args", "synthesize", "team_json", "user_json"]
 
 CONVERSATION_TYPES = frozenset({"public_channel", "private_channel", "mpim", "im"})
 MAX_PAGE = 1000
@@ -114,7 +114,7 @@ def user_json(user: User, *, locale: bool = False) -> dict[str, Any]:
     return out
 
 
-def _channel_json(channel: Channel, caller: Caller) -> dict[str, Any]:
+def channel_json(channel: Channel, caller: Caller) -> dict[str, Any]:
     return {
         "id": channel.id,
         "name": channel.name,
@@ -123,7 +123,7 @@ def _channel_json(channel: Channel, caller: Caller) -> dict[str, Any]:
         "is_im": False,
         "is_mpim": False,
         "is_private": False,
-        "is_archived": False,
+        "is_archived": channel.is_archived,
         "is_general": channel.name == "general",
         "is_member": caller.user.id in channel.members,
         "is_shared": False,
@@ -235,7 +235,7 @@ def _conversations_list(
     if limit is not None and not 1 <= int(limit) <= MAX_PAGE:
         raise CallError(ErrorCode.INVALID_LIMIT.value)
     team_id = _team_of_listing(caller, args, ws)
-    # Every emulated channel is public and none is archived.
+    # Every emulated channel is public.
     channels = (
         sorted((c for c in list(ws.channels.values()) if c.team_id == team_id), key=_by_id)
         if "public_channel" in types
@@ -244,7 +244,7 @@ def _conversations_list(
     page, next_cursor = _page("channels", channels, args)
     return {
         "ok": True,
-        "channels": [_channel_json(c, caller) for c in page],
+        "channels": [channel_json(c, caller) for c in page],
         "response_metadata": {"next_cursor": next_cursor},
     }
 

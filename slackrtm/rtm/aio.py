@@ -14,12 +14,14 @@ import contextlib
 import inspect
 from collections.abc import AsyncIterator, Awaitable, Iterable
 from types import TracebackType
-from typing import Any
+from typing import Any, cast
 
 import aiohttp
 
 from .._exceptions import RtmSessionClosed, SlackError
 from .._socket import AsyncSocketOpener, connect_error
+from .._workspace import AsyncWorkspace
+from ._picture import SNAPSHOT_TYPES
 from ._surface import SessionSurface, outcome, surface_doc
 
 __all__ = ["AsyncRtmSession"]
@@ -47,8 +49,11 @@ class AsyncRtmSession(SessionSurface[AsyncSocketOpener, Awaitable[Any], Awaitabl
     _how_to_connect = "async with client.rtm() as rtm"
 
     def _prepare(self) -> None:
-        # The core's own queue of events: it appends, the iterator pops; nothing in between.
-        self._buffer: collections.deque[object] = self._proto.events
+        # The core's own queue of events: it appends, the iterator pops; nothing in between,
+        # unless the live picture holds and applies them (`_settle` moves them then).
+        self._buffer: collections.deque[object] = (
+            self._proto.events if self._picture is None else collections.deque()
+        )
         self._readable = asyncio.Event()
         self._waiting = 0
         """Tasks waiting on `_readable` (so a frame wakes nobody when none waits)."""
@@ -75,9 +80,12 @@ class AsyncRtmSession(SessionSurface[AsyncSocketOpener, Awaitable[Any], Awaitabl
         self._engine.add_done_callback(self._engine_done)
         while self._proto.connects == 0 and not self._proto.closed:
             await self._wait_readable()
-        if self._proto.connects == 0:
+        while self._picture_pending():
+            await self._wait_readable()
+        picture_error = self._picture.error if self._picture is not None else None
+        if self._proto.connects == 0 or picture_error is not None:
             await self.close()
-            raise self._connect_error()
+            raise picture_error or self._connect_error()
         return self
 
     async def __aenter__(self) -> AsyncRtmSession:
@@ -205,6 +213,14 @@ class AsyncRtmSession(SessionSurface[AsyncSocketOpener, Awaitable[Any], Awaitabl
             raise StopAsyncIteration from None
 
     @surface_doc
+    async def fetch_user(self, user_id: str) -> Any:
+        user = self._live_picture().known_user(user_id)
+        if user is None:
+            user = (await self._opener.web.users_info(user=user_id)).user
+            self._live_picture().remember(user)
+        return user
+
+    @surface_doc
     async def next_event(self, timeout: float | None = None) -> Any:
         if timeout is not None:
             timeout = self._check_timeout(timeout)
@@ -263,15 +279,37 @@ class AsyncRtmSession(SessionSurface[AsyncSocketOpener, Awaitable[Any], Awaitabl
     def _settle(self) -> None:
         """Wake the iterator when there are events (or the end), and the completed senders.
 
-        The events are in the buffer already: it is the core's queue.
+        The events are in the buffer already (it is the core's queue), unless the live picture
+        is on: they go through it, and a snapshot it asks for starts.
         """
         proto = self._proto
+        picture = self._picture
+        if picture is not None:
+            if proto.events:
+                self._buffer.extend(picture.take(proto.events))
+                proto.events.clear()
+            if picture.snapshot_due and not proto.closed:
+                picture.snapshot_started()
+                task = asyncio.get_running_loop().create_task(self._snapshot())
+                self._links.add(task)
+                task.add_done_callback(self._link_done)
         if self._buffer or proto.closed:
             self._readable.set()
         for pending in proto.take_completed():
             waiter = pending.waiter
             if waiter is not None and not waiter.done():
                 waiter.set_result(None)
+
+    async def _snapshot(self) -> None:
+        """Take the live picture's snapshot; hand it and the held events over."""
+        try:
+            web = cast(AsyncWorkspace, self._opener.web)
+            taken: Any = await web.workspace(types=SNAPSHOT_TYPES)
+        except Exception as exc:  # the picture keeps the last one, and says why
+            taken = exc
+        self._buffer.extend(self._picture_taken(taken))
+        self._settle()
+        self._readable.set()
 
     async def _run(self) -> None:
         proto = self._proto
@@ -447,6 +485,7 @@ class AsyncRtmSession(SessionSurface[AsyncSocketOpener, Awaitable[Any], Awaitabl
         limit = self.options.max_buffered
         receive_text = proto.receive_text
         readable = self._readable
+        picture = self._picture is not None  # its events go through `_settle`
         unyielded = 0
         # One clock read per turn of the event loop, as the sync driver reads one per batch:
         # the frames aiohttp already holds come without a suspension, so they count as
@@ -474,7 +513,7 @@ class AsyncRtmSession(SessionSurface[AsyncSocketOpener, Awaitable[Any], Awaitabl
                 now = clock()
                 fresh = True
                 call_soon(turn_over)
-            if receive_text(link, msg.data, now):
+            if receive_text(link, msg.data, now) or picture:
                 self._settle()
                 if proto.link != link or proto.engine_due:
                     self._wake.set()

@@ -14,7 +14,7 @@ import contextlib
 import logging
 import threading
 from types import TracebackType
-from typing import Any
+from typing import Any, cast
 
 import websockets.exceptions
 from websockets.frames import CloseCode
@@ -23,6 +23,8 @@ from websockets.sync.client import connect as ws_connect
 
 from .._exceptions import RtmSessionClosed, SlackError
 from .._socket import SyncSocketOpener, connect_error
+from .._workspace import SyncWorkspace
+from ._picture import SNAPSHOT_TYPES
 from ._sends import Pending
 from ._surface import SessionSurface, outcome, surface_doc
 
@@ -103,10 +105,13 @@ class RtmSession(SessionSurface[SyncSocketOpener, Any, None]):
         with self._lock:
             while self._proto.connects == 0 and not self._proto.closed:
                 self._wait_readable(None)
+            while self._picture_pending():
+                self._wait_readable(None)
             failed = self._proto.connects == 0
-        if failed:
+            picture_error = self._picture.error if self._picture is not None else None
+        if failed or picture_error is not None:
             self.close()
-            raise self._connect_error()
+            raise picture_error or self._connect_error()
         return self
 
     def __enter__(self) -> RtmSession:
@@ -204,6 +209,16 @@ class RtmSession(SessionSurface[SyncSocketOpener, Any, None]):
             raise StopIteration from None
 
     @surface_doc
+    def fetch_user(self, user_id: str) -> Any:
+        with self._lock:
+            user = self._live_picture().known_user(user_id)
+        if user is None:
+            user = self._opener.web.users_info(user=user_id).user
+            with self._lock:
+                self._live_picture().remember(user)
+        return user
+
+    @surface_doc
     def next_event(self, timeout: float | None = None) -> Any:
         if timeout is not None:
             timeout = self._check_timeout(timeout)
@@ -262,8 +277,9 @@ class RtmSession(SessionSurface[SyncSocketOpener, Any, None]):
         """Hand the core's events to the iterator (waking it) and wake the completed senders."""
         proto = self._proto
         found = proto.events
+        picture = self._picture
         if found:
-            self._buffer.extend(found)
+            self._buffer.extend(found if picture is None else picture.take(found))
             found.clear()
             if self._waiting:
                 self._readable.notify_all()
@@ -272,6 +288,22 @@ class RtmSession(SessionSurface[SyncSocketOpener, Any, None]):
         for pending in proto.take_completed():
             if pending.waiter is not None:
                 pending.waiter.set()
+        if picture is not None and picture.snapshot_due and not proto.closed:
+            picture.snapshot_started()
+            threading.Thread(
+                target=self._snapshot, name="slackrtm-rtm-picture", daemon=True
+            ).start()
+
+    def _snapshot(self) -> None:
+        """Take the live picture's snapshot (unlocked); hand it and the held events over."""
+        try:
+            taken: Any = cast(SyncWorkspace, self._opener.web).workspace(types=SNAPSHOT_TYPES)
+        except Exception as exc:  # the picture keeps the last one, and says why
+            taken = exc
+        with self._lock:
+            self._buffer.extend(self._picture_taken(taken))
+            self._settle()
+            self._readable.notify_all()
 
     def _run(self) -> None:
         """The engine thread: tick the core, write what it gives, start attempts, sleep."""

@@ -50,14 +50,12 @@ def settle(rtm: Rtm, emu: Emulator, mark: int) -> list[Any]:
     return seen
 
 
-def test_a_user_added_is_in_the_picture_before_its_event_is_seen(
-    rtm: Rtm, emu: Emulator
-) -> None:
+def test_a_user_added_is_in_the_picture_before_its_event_is_seen(rtm: Rtm, emu: Emulator) -> None:
     rtm.open(workspace=True)
     assert rtm.session.workspace == snapshot(rtm)
     rtm.wait_for(lambda e: isinstance(e, Connected))
     emu.add_user("U0NEW0001", name="dave")
-    event, _ = rtm.wait_for(lambda e: isinstance(e, events.TeamJoin))
+    rtm.wait_for(lambda e: isinstance(e, events.TeamJoin))
     # What a handler of team_join reads, before anything after the event is taken.
     assert rtm.session.workspace.user("U0NEW0001").name == "dave"
     assert rtm.session.workspace.user_named("@dave").id == "U0NEW0001"
@@ -72,7 +70,7 @@ def test_renames_archives_and_joins_come_as_notices_with_before_and_after(
     rtm.open(workspace=True)
     rtm.wait_for(lambda e: isinstance(e, Connected))
     emu.rename_channel(RANDOM, "chat")
-    event, _ = rtm.wait_for(lambda e: isinstance(e, events.ChannelRename))
+    rtm.wait_for(lambda e: isinstance(e, events.ChannelRename))
     notice = rtm.next_event()
     assert (notice.kind, notice.id) == ("conversation_changed", RANDOM)
     assert (notice.before.name, notice.after.name) == ("random", "chat")

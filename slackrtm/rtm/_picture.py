@@ -42,6 +42,7 @@ from .. import events as ev
 from .._convert import structure
 from .._exceptions import SlackError
 from .._generated.models import Conversation, User
+from .._generated.readers import read_conversation, read_user
 from .._workspace import Workspace
 from ._options import Connected
 
@@ -84,6 +85,18 @@ def _wire(value: Any) -> Any:
         if wire is not None and item is not None:
             out[wire] = [_wire(i) for i in item] if isinstance(item, tuple) else _wire(item)
     return out
+
+
+def _user(data: dict[str, Any]) -> User:
+    """The user from its JSON: the fast reader, or `structure`'s typed error where it refuses."""
+    user = read_user(data)
+    return user if user is not None else structure(data, User)
+
+
+def _conversation(data: dict[str, Any]) -> Conversation:
+    """The conversation from its JSON, as `_user`."""
+    found = read_conversation(data)
+    return found if found is not None else _conversation(data)
 
 
 class Picture:
@@ -171,7 +184,7 @@ class Picture:
         before = ws._users.get(event.user.id)
         data = _wire(before) if before is not None else {}
         data.update(_wire(event.user))
-        after = structure(data, User)
+        after = _user(data)
         if after == before:
             return []
         ws._users[after.id] = after
@@ -235,7 +248,7 @@ class Picture:
             data["is_member"] = True
             if isinstance(members, list):
                 ws._members[channel["id"]] = {m for m in members if isinstance(m, str)}
-        return self._put(ws, before, structure(data, Conversation))
+        return self._put(ws, before, _conversation(data))
 
     def _im(self, ws: Workspace, event: Any) -> list[WorkspaceChanged]:
         channel = event.channel
@@ -244,7 +257,7 @@ class Picture:
         data = _wire(channel)
         data.setdefault("is_im", True)
         before = ws._conversations.get(channel.id)
-        return self._put(ws, before, structure(data, Conversation))
+        return self._put(ws, before, _conversation(data))
 
     def _field(self, ws: Workspace, event: Any) -> list[WorkspaceChanged]:
         """Renames, archives, unarchives and the connecting user's own leaving."""

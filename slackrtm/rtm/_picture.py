@@ -19,6 +19,11 @@ Rules:
   delivered. A change the snapshot already shows is applied again harmlessly (renames,
   archives, joins replace values), except the member count (``num_members``) of a conversation
   whose members are not known, which a join or leave that raced the snapshot may move once more.
+- **Bounded while held.** At most `max_held` events wait for a snapshot. One more releases
+  them unapplied (a WARNING says so; they still reach the user, in order) and marks the
+  snapshot as overtaken: when it comes, another is asked for at once, holding again, until one
+  is taken with nothing released meanwhile. A server that floods the socket during every
+  snapshot gets its events through and a stale picture, never unbounded memory.
 - **Applied before seen.** `take` applies an event before it returns it, so a handler of
   ``team_join`` finds the new user; the `WorkspaceChanged` notices it caused come right after it.
 - **No copy per event.** A change replaces one entry of the workspace's dicts (the models are
@@ -102,8 +107,11 @@ def _conversation(data: dict[str, Any]) -> Conversation:
 class Picture:
     """The live workspace of one session (see the module's rules)."""
 
-    def __init__(self) -> None:
+    def __init__(self, max_held: int = 10_000) -> None:
         """Start empty: the first `Connected` asks for the first snapshot."""
+        self.max_held = max_held
+        self._overtaken = False
+        """Whether held events were released unapplied since the snapshot started."""
         self.workspace: Workspace | None = None
         self.snapshot_due = False
         """Whether the driver should take a snapshot now (it calls `snapshot_started`)."""
@@ -126,8 +134,14 @@ class Picture:
         """
         out: list[object] = []
         for event in found:
-            if self._held is not None:
-                self._held.append(event)
+            held = self._held
+            if held is not None:
+                held.append(event)
+                if len(held) > self.max_held:
+                    log.warning("RTM: %d events held for the live picture; released", len(held))
+                    out.extend(held)
+                    held.clear()
+                    self._overtaken = True
             elif isinstance(event, Connected):
                 self._held = [event]
                 self.snapshot_due = True
@@ -139,22 +153,28 @@ class Picture:
     def snapshot_started(self) -> None:
         """The driver is taking the snapshot asked for."""
         self.snapshot_due = False
+        self._overtaken = False
 
     def snapshot_taken(self, workspace: Workspace, self_id: str | None) -> list[object]:
         """Install a fresh snapshot; the held events, applied, to deliver now."""
         self.workspace, self._self_id, self.error = workspace, self_id, None
         self.snapshots += 1
-        held, self._held = self._held or [], None
-        if held:  # the Connected that asked for it, and what came meanwhile
-            return [held[0], *self.take(held[1:])]
-        return []
+        if self._overtaken:  # events went by unapplied: only a later snapshot shows them
+            self.snapshot_due = True
+            return []
+        return self._release()
 
     def snapshot_failed(self, error: BaseException) -> list[object]:
         """Keep the last picture (if any); the held events, applied to it, to deliver now."""
         self.error = error
         log.warning("RTM: the live picture's snapshot failed (%s); kept the last one", error)
+        return self._release()
+
+    def _release(self) -> list[object]:
+        """Stop holding; what was held, to deliver now (applied, after its `Connected`)."""
         held, self._held = self._held or [], None
-        return [held[0], *self.take(held[1:])] if held else []
+        start = 1 if held and isinstance(held[0], Connected) else 0
+        return [*held[:start], *self.take(held[start:])]
 
     def known_user(self, user_id: str) -> User | None:
         """A user from the picture or from an earlier fetch; None if neither has it."""

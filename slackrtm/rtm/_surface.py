@@ -198,7 +198,6 @@ class SessionSurface(Generic[_Opener, _Result, _Done]):
             raise TypeError("options must be an RtmOptions")
         if not isinstance(workspace, bool):
             raise TypeError(f"workspace must be a bool, got {type(workspace).__name__}")
-        self._picture = Picture() if workspace else None
         self._opener = opener
         self._connect_args = {
             "batch_presence_aware": batch_presence_aware,
@@ -209,6 +208,7 @@ class SessionSurface(Generic[_Opener, _Result, _Done]):
             options, logger=opener.logger, allow_insecure=opener.allow_insecure
         )
         self.options = self._proto.options
+        self._picture = Picture(self.options.max_buffered) if workspace else None
         self._started = False
         self._raised = False
         """Whether the error that ended the session has been raised to the user (it is once)."""

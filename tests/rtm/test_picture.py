@@ -153,3 +153,24 @@ def test_presence_in_both_shapes_and_the_manual_one() -> None:
     assert ws.presence("U0") == "active"
     assert ws.presence("U5") == "active"
     assert ws.presence(ME) == "away"
+
+
+def test_held_events_are_bounded_and_an_overtaken_snapshot_is_taken_again(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    picture = Picture(max_held=3)
+    started(picture)
+    with caplog.at_level(logging.WARNING, "slackrtm"):
+        out = picture.take([JOIN, RENAME, MEMBER])  # the Connected and these: 4 > 3
+    assert out == [Connected("start"), JOIN, RENAME, MEMBER]  # released, in order, unapplied
+    assert "released" in caplog.text
+    assert picture.take([RENAME]) == []  # held again
+    first = workspace()
+    assert picture.snapshot_taken(first, ME) == []
+    assert picture.snapshot_due  # the released events may be missing from it: another
+    picture.snapshot_started()
+    second = workspace()
+    out = picture.snapshot_taken(second, ME)
+    assert picture.workspace is second
+    assert [type(e).__name__ for e in out] == ["ChannelRename", "WorkspaceChanged"]
+    assert not picture.snapshot_due

@@ -182,9 +182,10 @@ class Picture:
         found = ws.users.get(user_id) if ws is not None else None
         return found if found is not None else self._foreign.get(user_id)
 
-    def remember(self, user: User) -> None:
+    def remember(self, user: User) -> User:
         """Keep a user fetched with ``users.info`` (outside the picture, which stays a snapshot)."""
         self._foreign[user.id] = user
+        return user
 
     def apply(self, event: object) -> list[WorkspaceChanged]:
         """Apply one event to the picture; the notices of what it changed."""

@@ -214,11 +214,9 @@ class AsyncRtmSession(SessionSurface[AsyncSocketOpener, Awaitable[Any], Awaitabl
 
     @surface_doc
     async def fetch_user(self, user_id: str) -> Any:
-        user = self._live_picture().known_user(user_id)
-        if user is None:
-            user = (await self._opener.web.users_info(user=user_id)).user
-            self._live_picture().remember(user)
-        return user
+        picture = self._live_picture()
+        known = picture.known_user(user_id)
+        return known or picture.remember((await self._opener.web.users_info(user=user_id)).user)
 
     @surface_doc
     async def next_event(self, timeout: float | None = None) -> Any:

@@ -210,13 +210,9 @@ class RtmSession(SessionSurface[SyncSocketOpener, Any, None]):
 
     @surface_doc
     def fetch_user(self, user_id: str) -> Any:
-        with self._lock:
-            user = self._live_picture().known_user(user_id)
-        if user is None:
-            user = self._opener.web.users_info(user=user_id).user
-            with self._lock:
-                self._live_picture().remember(user)
-        return user
+        picture = self._live_picture()  # its lookups and `remember` are single dict operations
+        known = picture.known_user(user_id)
+        return known or picture.remember(self._opener.web.users_info(user=user_id).user)
 
     @surface_doc
     def next_event(self, timeout: float | None = None) -> Any:

@@ -21,6 +21,9 @@ Rows (``--rows`` picks some by key):
 - ``import``: import time, the median of 10 fresh interpreters, bytecode compiled; and the same
   with the first ``rtm.connect`` call counted (`bench.imports`).
 - ``memory``: the RSS of 1 and of 100 idle async sessions (`bench.memory`).
+- ``picture``: the live picture of 10,000 users and 2,000 channels: the time to the first
+  consistent picture, sync and async, and its memory, each beside ``workspace()`` alone
+  (`bench.picture`; an emulator of its own with those channels).
 """
 
 from __future__ import annotations
@@ -36,11 +39,20 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
-from . import connect, decode, imports, inbound, memory, outbound, workspace
+from . import connect, decode, imports, inbound, memory, outbound, picture, workspace
 from ._harness import Row, Server, emulator, lean, markdown, render, unpaced_emulator
 
 RESULTS = Path(__file__).parent / "results.json"
-ROW_KEYS = ("connect", "inbound", "decode", "outbound", "workspace", "import", "memory")
+ROW_KEYS = (
+    "connect",
+    "inbound",
+    "decode",
+    "outbound",
+    "workspace",
+    "import",
+    "memory",
+    "picture",
+)
 WORKSPACE_USERS = 10_000
 
 
@@ -125,7 +137,19 @@ def run(options: argparse.Namespace) -> list[Row]:
             rows.append(imports.first_call_row(servers[0], repetitions=options.imports))
         if unpaced is not None and "memory" in keys:
             rows.append(memory.row(unpaced))
+        if "picture" in keys:
+            rows += _picture_rows(stack, options)
     return rows
+
+
+def _picture_rows(stack: ExitStack, options: argparse.Namespace) -> list[Row]:
+    """The live picture's rows, on an emulator of their own (10,000 users, 2,000 channels)."""
+    server = stack.enter_context(unpaced_emulator(users=picture.USERS, channels=picture.CHANNELS))
+    return [
+        picture.sync_row(server, rounds=options.burst_rounds),
+        asyncio.run(picture.async_row(server, rounds=options.burst_rounds)),
+        picture.memory_row(server),
+    ]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -96,9 +96,10 @@ def emulator(**_: Any) -> Any:
     )
 
 
-def unpaced_emulator(users: int = 0) -> Any:
+def unpaced_emulator(users: int = 0, channels: int = 0) -> Any:
     """The emulator with the limits that pace a client off (`bench.emulator_server`)."""
-    return server_process("emulator", ["-m", "bench.emulator_server", "--users", str(users)])
+    argv = ["-m", "bench.emulator_server", "--users", str(users), "--channels", str(channels)]
+    return server_process("emulator", argv)
 
 
 def lean(burst: int = 0) -> Any:

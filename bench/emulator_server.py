@@ -9,7 +9,7 @@ alone in a channel of its own: a contender of the outbound rows posts there, so 
 contender's socket gets its messages (the emulator, like Slack, delivers a message to every
 other socket of the channel's members).
 
-    python -m bench.emulator_server [--users N]   # prints base_url=... and bot_token=...
+    python -m bench.emulator_server [--users N] [--channels N]   # prints base_url, bot_token
 """
 
 from __future__ import annotations
@@ -31,9 +31,9 @@ def sender(index: int) -> tuple[str, str]:
     return f"xoxb-bench-sender-{index}", f"C0SEND{index:04d}"
 
 
-def workspace(users: int) -> EmulatedWorkspace:
-    """`EmulatedWorkspace.default` with ``users`` made-up users and the sender bots."""
-    ws = EmulatedWorkspace.default(users=users)
+def workspace(users: int, channels: int = 0) -> EmulatedWorkspace:
+    """`EmulatedWorkspace.default` with made-up users and channels, and the sender bots."""
+    ws = EmulatedWorkspace.default(users=users, channels=channels)
     team = next(iter(ws.teams))
     for index in range(SENDERS):
         token, channel = sender(index)
@@ -48,9 +48,9 @@ UNPACED = Limits(web_rate_limit=None, message_rate=1e9, message_burst=10**9)
 """Slack's limits, less the ones that pace a client: the benchmark measures the client."""
 
 
-async def serve(users: int) -> None:
+async def serve(users: int, channels: int = 0) -> None:
     """Run until cancelled, after printing the base URL and the bot token."""
-    emulator = Emulator(workspace(users), limits=UNPACED)
+    emulator = Emulator(workspace(users, channels), limits=UNPACED)
     async with emulator:
         print(f"base_url={emulator.base_url}", flush=True)
         print(f"bot_token={emulator.bot_token}", flush=True)
@@ -60,9 +60,10 @@ async def serve(users: int) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.emulator_server")
     parser.add_argument("--users", type=int, default=0, help="made-up users to add")
+    parser.add_argument("--channels", type=int, default=0, help="made-up channels to add")
     options = parser.parse_args(argv)
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(serve(options.users))
+        asyncio.run(serve(options.users, options.channels))
     return 0
 
 

@@ -28,7 +28,11 @@ class Workspace:
     """What a workspace holds when the snapshot is taken: its team, users and conversations.
 
     The RTM session says what changes; this says what already is. Build one with
-    ``client.workspace()`` or ``await aclient.workspace()``.
+    ``client.workspace()`` or ``await aclient.workspace()``; ``client.rtm(workspace=True)``
+    keeps one current (``rtm.workspace``, see the README's "The live picture").
+
+    Two workspaces are equal when their teams, users and conversations are: what a snapshot
+    holds. Members and presence, which only a live picture learns, are not compared.
 
     Attributes:
         team: The workspace itself (from ``team.info``).
@@ -36,7 +40,17 @@ class Workspace:
         conversations: Every conversation listed (``conversations.list``), by ID.
     """
 
-    __slots__ = ("_conversation_names", "_user_names", "conversations", "team", "users")
+    __slots__ = (
+        "_conversation_names",
+        "_conversations",
+        "_members",
+        "_presence",
+        "_user_names",
+        "_users",
+        "conversations",
+        "team",
+        "users",
+    )
 
     def __init__(
         self,
@@ -46,10 +60,27 @@ class Workspace:
     ) -> None:
         """Keep read-only copies of the mappings and index them by name."""
         self.team = team
-        self.users: Mapping[str, User] = MappingProxyType(dict(users))
-        self.conversations: Mapping[str, Conversation] = MappingProxyType(dict(conversations))
-        self._user_names = {u.name: u for u in self.users.values() if u.name}
-        self._conversation_names = {c.name: c for c in self.conversations.values() if c.name}
+        # The live picture (`slackrtm.rtm._picture`) replaces single entries of these dicts in
+        # place: the public mappings are read-only views of them, never copies per change.
+        self._users = dict(users)
+        self._conversations = dict(conversations)
+        self.users: Mapping[str, User] = MappingProxyType(self._users)
+        self.conversations: Mapping[str, Conversation] = MappingProxyType(self._conversations)
+        self._user_names = {u.name: u.id for u in self._users.values() if u.name}
+        self._conversation_names = {c.name: c.id for c in self._conversations.values() if c.name}
+        self._members: dict[str, set[str]] = {}
+        self._presence: dict[str, str] = {}
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Workspace):
+            return NotImplemented
+        return (
+            self.team == other.team
+            and self._users == other._users
+            and self._conversations == other._conversations
+        )
+
+    __hash__ = None  # type: ignore[assignment]  # equal by value, and a live one changes
 
     def __repr__(self) -> str:
         return (
@@ -79,7 +110,7 @@ class Workspace:
         Raises:
             KeyError: No such user.
         """
-        return self._user_names[name.removeprefix("@")]
+        return self._users[self._user_names[name.removeprefix("@")]]
 
     def conversation_named(self, name: str) -> Conversation:
         """The channel with this name (with or without a leading ``#``).
@@ -87,7 +118,33 @@ class Workspace:
         Raises:
             KeyError: No such conversation (a direct message has no name).
         """
-        return self._conversation_names[name.removeprefix("#")]
+        return self._conversations[self._conversation_names[name.removeprefix("#")]]
+
+    def members(self, conversation_id: str) -> frozenset[str] | None:
+        """The IDs of a conversation's members, where they are known; else None.
+
+        A snapshot knows none. A live picture knows those of the conversations the session
+        joined while it ran (``channel_joined``, ``group_joined`` carry them) and keeps them
+        current with ``member_joined_channel`` and ``member_left_channel``.
+        """
+        members = self._members.get(conversation_id)
+        return frozenset(members) if members is not None else None
+
+    def presence(self, user_id: str) -> str | None:
+        """A user's last known presence (``active`` or ``away``); None until one is seen.
+
+        A live picture learns it from ``presence_change`` (and ``manual_presence_change`` for
+        the connecting user); a snapshot knows none.
+        """
+        return self._presence.get(user_id)
+
+    def is_member(self, conversation_id: str) -> bool:
+        """Whether the connecting user is in this conversation (its ``is_member``).
+
+        Raises:
+            KeyError: No such conversation.
+        """
+        return bool(self._conversations[conversation_id].is_member)
 
 
 def build_workspace(

@@ -284,6 +284,7 @@ class AsyncClient(ClientBase, AsyncWorkspace):
         presence_sub: bool | None = None,
         options: RtmOptions | None = None,
         replay: bool | ReplayOptions = False,
+        workspace: bool = False,
     ) -> AsyncRtmSession:
         """An RTM session on this client's token; ``async with`` connects it.
 
@@ -293,6 +294,8 @@ class AsyncClient(ClientBase, AsyncWorkspace):
             options: Keepalive, pacing, timeouts and reconnects; `RtmOptions()` by default.
             replay: After each reconnect, fetch what was posted meanwhile from
                 ``conversations.history`` (True, or a `ReplayOptions`); off by default.
+            workspace: Keep ``rtm.workspace`` current: a snapshot at connect and after every
+                reconnect, and every change the events tell (the README's "The live picture").
         """
         from .rtm.aio import AsyncRtmSession  # loaded on first use
 
@@ -302,6 +305,7 @@ class AsyncClient(ClientBase, AsyncWorkspace):
             presence_sub=presence_sub,
             options=options,
             replay=replay,
+            workspace=workspace,
         )
         self._sessions.add(session)
         return session

@@ -292,6 +292,7 @@ class Client(ClientBase, SyncWorkspace):
         presence_sub: bool | None = None,
         options: RtmOptions | None = None,
         replay: bool | ReplayOptions = False,
+        workspace: bool = False,
     ) -> RtmSession:
         """An RTM session on this client's token; ``with`` connects it (see `RtmSession`).
 
@@ -301,6 +302,8 @@ class Client(ClientBase, SyncWorkspace):
             options: Keepalive, pacing, timeouts and reconnects; `RtmOptions()` by default.
             replay: After each reconnect, fetch what was posted meanwhile from
                 ``conversations.history`` (True, or a `ReplayOptions`); off by default.
+            workspace: Keep ``rtm.workspace`` current: a snapshot at connect and after every
+                reconnect, and every change the events tell (the README's "The live picture").
         """
         from .rtm.sync import RtmSession  # loaded on first use: `import slackrtm` stays light
 
@@ -310,6 +313,7 @@ class Client(ClientBase, SyncWorkspace):
             presence_sub=presence_sub,
             options=options,
             replay=replay,
+            workspace=workspace,
         )
         self._sessions.add(session)
         return session

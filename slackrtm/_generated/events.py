@@ -35,6 +35,7 @@
 #   schema/rtm/events/group_archive.json
 #   schema/rtm/events/group_close.json
 #   schema/rtm/events/group_history_changed.json
+#   schema/rtm/events/group_joined.json
 #   schema/rtm/events/group_left.json
 #   schema/rtm/events/group_open.json
 #   schema/rtm/events/group_rename.json
@@ -148,6 +149,7 @@ __all__ = [
     "GroupArchive",
     "GroupClose",
     "GroupHistoryChanged",
+    "GroupJoined",
     "GroupLeft",
     "GroupOpen",
     "GroupRename",
@@ -981,6 +983,20 @@ class GroupHistoryChanged(Event):
     """The ts of the newest message that was changed. Absent: None."""
     ts: str | None = attrs.field(default=None, metadata={"wire": "ts"})
     """The timestamp Slack gave the event. Absent: None."""
+
+
+@absent_is_none
+@attrs.frozen(kw_only=True, slots=False)
+class GroupJoined(Event):
+    """The connecting user joined a private channel (a group, in Slack's legacy words).
+
+    RTM only: not in Slack's Events API catalogue.
+    """
+
+    TYPE: ClassVar[str] = "group_joined"
+
+    channel: EventChannel = attrs.field(metadata={"wire": "channel"})
+    """The private channel joined."""
 
 
 @absent_is_none
@@ -5737,6 +5753,71 @@ def _read_group_history_changed(data_: dict[str, Any]) -> GroupHistoryChanged:
     return _fast_group_history_changed(owned(data_)) or _strict_group_history_changed(data_)
 
 
+_KNOWN_GROUP_JOINED: Final = frozenset({"channel", "type"})
+
+
+_TYPES_GROUP_JOINED: Final[Mapping[str, type]] = {
+    "type": str,
+}
+_DICT_GROUP_JOINED: Final = dict_setter(GroupJoined)
+_CONVERT_GROUP_JOINED: Final[Mapping[str, type]] = {
+    "channel": dict,
+}
+
+
+def _fast_group_joined(data_: dict[str, Any]) -> GroupJoined | None:
+    """The frame as it is, else None; takes ``data_`` over as the instance's ``__dict__``
+    (changed only when it returns the instance).
+    """
+    types_ = _TYPES_GROUP_JOINED
+    known_ = _KNOWN_GROUP_JOINED
+    convert_ = _CONVERT_GROUP_JOINED
+    extra_: dict[str, Any] | None = None
+    conv_ = False
+    for key_, value_ in data_.items():
+        if types_.get(key_) is not type(value_):
+            if key_ not in known_:
+                if extra_ is None:
+                    extra_ = {key_: value_}
+                else:
+                    extra_[key_] = value_
+            elif convert_.get(key_) is type(value_):
+                conv_ = True
+            else:
+                return None
+    if "type" not in data_:
+        return None
+    if "channel" not in data_:
+        return None
+    if conv_:
+        value0_ = data_.get("channel")
+        if value0_ is not None:
+            value0_ = _fast_event_channel(value0_)
+            if value0_ is None:
+                return None
+    if extra_ is not None:
+        for key_ in extra_:
+            del data_[key_]
+    del data_["type"]
+    if conv_ and value0_ is not None:
+        data_["channel"] = value0_
+    if extra_ is not None:
+        data_["extra"] = extra_
+    event_ = _new(GroupJoined)
+    _DICT_GROUP_JOINED(event_, data_)
+    return event_
+
+
+def _strict_group_joined(data_: dict[str, Any]) -> GroupJoined:
+    channel = data_.get("channel")
+    channel = _strict_event_channel(channel, "channel", "group_joined")
+    return GroupJoined(channel=channel, extra=extra_fields(data_, _KNOWN_GROUP_JOINED))
+
+
+def _read_group_joined(data_: dict[str, Any]) -> GroupJoined:
+    return _fast_group_joined(owned(data_)) or _strict_group_joined(data_)
+
+
 _KNOWN_GROUP_LEFT: Final = frozenset({"actor_id", "channel", "event_ts", "type"})
 
 
@@ -9413,6 +9494,7 @@ DECODERS: Final[Mapping[str, Callable[[dict[str, Any]], Event]]] = {
     "group_archive": _read_group_archive,
     "group_close": _read_group_close,
     "group_history_changed": _read_group_history_changed,
+    "group_joined": _read_group_joined,
     "group_left": _read_group_left,
     "group_open": _read_group_open,
     "group_rename": _read_group_rename,
@@ -9493,6 +9575,7 @@ FAST_DECODERS: Final[Mapping[str, Callable[[dict[str, Any]], Event | None]]] = {
     "group_archive": _fast_group_archive,
     "group_close": _fast_group_close,
     "group_history_changed": _fast_group_history_changed,
+    "group_joined": _fast_group_joined,
     "group_left": _fast_group_left,
     "group_open": _fast_group_open,
     "group_rename": _fast_group_rename,
@@ -9575,6 +9658,7 @@ STRICT_DECODERS: Final[Mapping[str, Callable[[dict[str, Any]], Event]]] = {
     "group_archive": _strict_group_archive,
     "group_close": _strict_group_close,
     "group_history_changed": _strict_group_history_changed,
+    "group_joined": _strict_group_joined,
     "group_left": _strict_group_left,
     "group_open": _strict_group_open,
     "group_rename": _strict_group_rename,
@@ -9657,6 +9741,7 @@ EVENT_TYPES: Final[Mapping[str, type[Event]]] = {
     "group_archive": GroupArchive,
     "group_close": GroupClose,
     "group_history_changed": GroupHistoryChanged,
+    "group_joined": GroupJoined,
     "group_left": GroupLeft,
     "group_open": GroupOpen,
     "group_rename": GroupRename,

@@ -64,6 +64,12 @@ class ControlTarget(Protocol):
     def share_file(self, user_id: str, channel: str, file_id: str = ...) -> int: ...
     def rename_channel(self, channel: str, name: str) -> int: ...
     def archive_channel(self, user_id: str, channel: str, *, unarchive: bool = False) -> int: ...
+    def add_user(self, user_id: str, *, name: str, team_id: str | None = None) -> int: ...
+    def rename_user(self, user_id: str, name: str) -> int: ...
+    def add_channel(self, channel_id: str, *, name: str, creator: str) -> int: ...
+    def join_channel(self, channel_id: str, user_id: str) -> int: ...
+    def leave_channel(self, channel_id: str, user_id: str) -> int: ...
+    def rename_team(self, name: str, *, team_id: str | None = None) -> int: ...
     def broadcast(
         self,
         n: int,
@@ -286,6 +292,46 @@ def _channel_archive(emu: ControlTarget, data: Mapping[str, Any]) -> Answer:
     return {"connections": n}
 
 
+def _add_user(emu: ControlTarget, data: Mapping[str, Any]) -> Answer:
+    n = emu.add_user(
+        _get(data, "id", str, required=True),
+        name=_get(data, "name", str, required=True),
+        team_id=_get(data, "team_id", str),
+    )
+    return {"frames": n}
+
+
+def _rename_user(emu: ControlTarget, data: Mapping[str, Any]) -> Answer:
+    n = emu.rename_user(
+        _get(data, "id", str, required=True), _get(data, "name", str, required=True)
+    )
+    return {"frames": n}
+
+
+def _add_channel(emu: ControlTarget, data: Mapping[str, Any]) -> Answer:
+    n = emu.add_channel(
+        _get(data, "id", str, required=True),
+        name=_get(data, "name", str, required=True),
+        creator=_get(data, "creator", str, required=True),
+    )
+    return {"frames": n}
+
+
+def _join_channel(emu: ControlTarget, data: Mapping[str, Any]) -> Answer:
+    channel, user = _get(data, "id", str, required=True), _get(data, "user", str, required=True)
+    return {"frames": emu.join_channel(channel, user)}
+
+
+def _leave_channel(emu: ControlTarget, data: Mapping[str, Any]) -> Answer:
+    channel, user = _get(data, "id", str, required=True), _get(data, "user", str, required=True)
+    return {"frames": emu.leave_channel(channel, user)}
+
+
+def _rename_team(emu: ControlTarget, data: Mapping[str, Any]) -> Answer:
+    n = emu.rename_team(_get(data, "name", str, required=True), team_id=_get(data, "team_id", str))
+    return {"frames": n}
+
+
 ROUTES: Mapping[tuple[str, str], Route] = {
     ("GET", ""): _index,
     ("POST", "faults/web"): _fault_web,
@@ -313,6 +359,12 @@ ROUTES: Mapping[tuple[str, str], Route] = {
     ("POST", "file_share"): _file_share,
     ("POST", "channel/rename"): _channel_rename,
     ("POST", "channel/archive"): _channel_archive,
+    ("POST", "workspace/users"): _add_user,
+    ("POST", "workspace/users/rename"): _rename_user,
+    ("POST", "workspace/channels"): _add_channel,
+    ("POST", "workspace/channels/join"): _join_channel,
+    ("POST", "workspace/channels/leave"): _leave_channel,
+    ("POST", "workspace/team/rename"): _rename_team,
 }
 """Every control route: (verb, path under `CONTROL_PREFIX`) -> the function that answers it."""
 

@@ -158,11 +158,11 @@ def archive_channel(hub: Hub, user_id: str, channel_id: str, *, unarchive: bool 
         ValueError: The channel is already in that state.
     """
     channel = _channel(hub, channel_id, user_id, member=False)
-    if channel.archived != unarchive:
+    if channel.is_archived != unarchive:
         raise ValueError(
             f"{channel_id} is {'already archived' if unarchive is False else 'not archived'}"
         )
-    channel.archived = not unarchive
+    channel.is_archived = not unarchive
     event = {
         "type": "channel_unarchive" if unarchive else "channel_archive",
         "channel": channel.id,

@@ -26,7 +26,7 @@ from ._history import History, parse_ts
 from ._webapi import CallError
 from .workspace import Channel, EmulatedWorkspace, Team, User
 
-__all__ = ["ANSWERS", "Caller", "read_args", "synthesize", "team_json", "user_json"]
+__all__ = ["ANSWERS", "Caller", "channel_json", "read_args", "synthesize", "team_json", "user_json"]
 
 CONVERSATION_TYPES = frozenset({"public_channel", "private_channel", "mpim", "im"})
 MAX_PAGE = 1000
@@ -115,7 +115,7 @@ def user_json(user: User, *, locale: bool = False) -> dict[str, Any]:
     return out
 
 
-def _channel_json(channel: Channel, caller: Caller) -> dict[str, Any]:
+def channel_json(channel: Channel, caller: Caller) -> dict[str, Any]:
     return {
         "id": channel.id,
         "name": channel.name,
@@ -124,7 +124,7 @@ def _channel_json(channel: Channel, caller: Caller) -> dict[str, Any]:
         "is_im": False,
         "is_mpim": False,
         "is_private": False,
-        "is_archived": channel.archived,
+        "is_archived": channel.is_archived,
         "is_general": channel.name == "general",
         "is_member": caller.user.id in channel.members,
         "is_shared": False,
@@ -243,7 +243,7 @@ def _conversations_list(
             (
                 c
                 for c in list(ws.channels.values())
-                if c.team_id == team_id and not (hide and c.archived)
+                if c.team_id == team_id and not (hide and c.is_archived)
             ),
             key=_by_id,
         )
@@ -253,7 +253,7 @@ def _conversations_list(
     page, next_cursor = _page("channels", channels, args)
     return {
         "ok": True,
-        "channels": [_channel_json(c, caller) for c in page],
+        "channels": [channel_json(c, caller) for c in page],
         "response_metadata": {"next_cursor": next_cursor},
     }
 

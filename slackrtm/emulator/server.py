@@ -22,6 +22,7 @@ from typing import Any, TypeVar
 
 from aiohttp import web
 
+from . import _changes
 from ._control import CONTROL_PREFIX
 from ._happenings import archive_channel, pin, react, rename_channel, share_file
 from ._http import API_PREFIX, listen
@@ -528,3 +529,49 @@ class Emulator:
             ValueError: The channel is already in that state.
         """
         return self._call(lambda: archive_channel(self._hub, user_id, channel, unarchive=unarchive))
+
+    # -- the workspace, changed as Slack changes it ----------------------------------------------
+
+    # Each returns how many frames were queued: the events go to every socket of the team
+    # (`_changes` says which, and why every socket). Unknown IDs raise KeyError. A channel is
+    # renamed and archived by `rename_channel` and `archive_channel` above.
+
+    def add_user(self, user_id: str, *, name: str, team_id: str | None = None) -> int:
+        """Add a user (to `team_id`, the first team by default) and send ``team_join``."""
+        team = team_id if team_id is not None else next(iter(self.workspace.teams))
+        return self._call(lambda: _changes.add_user(self._hub, user_id, name=name, team_id=team))
+
+    def rename_user(self, user_id: str, name: str) -> int:
+        """Give a user a new user name and send ``user_change``."""
+        return self._call(lambda: _changes.rename_user(self._hub, user_id, name=name))
+
+    def add_channel(self, channel_id: str, *, name: str, creator: str) -> int:
+        """Add a channel with its creator in it and send ``channel_created``.
+
+        Raises:
+            ValueError: The channel exists already.
+        """
+        return self._call(
+            lambda: _changes.add_channel(self._hub, channel_id, name=name, creator=creator)
+        )
+
+    def join_channel(self, channel_id: str, user_id: str) -> int:
+        """Put a user in a channel: ``channel_joined`` to them, ``member_joined_channel`` to all.
+
+        Raises:
+            ValueError: The user is in the channel already.
+        """
+        return self._call(lambda: _changes.join_channel(self._hub, channel_id, user_id))
+
+    def leave_channel(self, channel_id: str, user_id: str) -> int:
+        """Take a user out of a channel: ``channel_left`` to them, ``member_left_channel`` to all.
+
+        Raises:
+            ValueError: The user is not in the channel.
+        """
+        return self._call(lambda: _changes.leave_channel(self._hub, channel_id, user_id))
+
+    def rename_team(self, name: str, *, team_id: str | None = None) -> int:
+        """Rename a team (the first by default) and send ``team_rename``."""
+        team = team_id if team_id is not None else next(iter(self.workspace.teams))
+        return self._call(lambda: _changes.rename_team(self._hub, team, name=name))

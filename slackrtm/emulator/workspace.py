@@ -111,14 +111,14 @@ class Channel:
         name: The channel name, without ``#``.
         team_id: The team the channel belongs to.
         members: The IDs of the users in the channel.
-        archived: Whether it is archived (`Emulator.archive_channel`).
+        is_archived: Whether it is archived (`Emulator.archive_channel` sends the events).
     """
 
     id: str
     name: str
     team_id: str
     members: set[str] = attrs.field(factory=set, converter=_to_set)
-    archived: bool = False
+    is_archived: bool = False
 
 
 @attrs.frozen(kw_only=True)

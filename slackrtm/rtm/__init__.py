@@ -25,11 +25,12 @@ from ._replay import ReplayOptions, ReplaySkipped
 from ._stats import RtmStats
 
 if TYPE_CHECKING:
+    from ._picture import WorkspaceChanged as WorkspaceChanged
     from .aio import AsyncRtmSession as AsyncRtmSession
     from .sync import RtmSession as RtmSession
 
 # Each driver loads its own I/O library (websockets, aiohttp) only when it is used.
-_LAZY = {"AsyncRtmSession": ".aio", "RtmSession": ".sync"}
+_LAZY = {"AsyncRtmSession": ".aio", "RtmSession": ".sync", "WorkspaceChanged": "._picture"}
 
 __all__ = [
     "DEFAULT_RECONNECT",

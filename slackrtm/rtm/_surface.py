@@ -29,6 +29,7 @@ import attrs
 from .._socket import SocketOpener
 from ._arguments import checked_command, message_command, presence_command, typing_command
 from ._options import RtmOptions, check_seconds
+from ._picture import Picture
 from ._protocol import RtmProtocol
 from ._replay import Replay, replay_options
 from ._sends import Pending
@@ -174,6 +175,7 @@ class SessionSurface(Generic[_Opener, _Result, _Done]):
         presence_sub: Passed to ``rtm.connect``.
         options: Timings, pacing and reconnects (`RtmOptions`).
         replay: Replay after each reconnect: False (off), True, or a `ReplayOptions`.
+        workspace: Keep ``workspace`` current (the live picture).
         clock: A monotonic clock in seconds.
     """
 
@@ -190,17 +192,20 @@ class SessionSurface(Generic[_Opener, _Result, _Done]):
         presence_sub: bool | None = None,
         options: RtmOptions | None = None,
         replay: object = False,
+        workspace: bool = False,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         """Prepare a session; nothing is opened until `connect`.
 
         Raises:
-            TypeError: `options` is not an `RtmOptions`, or `replay` not a bool or
-                `ReplayOptions`.
+            TypeError: `options` is not an `RtmOptions`, `replay` not a bool or
+                `ReplayOptions`, or `workspace` not a bool.
         """
         if options is not None and not isinstance(options, RtmOptions):
             raise TypeError("options must be an RtmOptions")
         replaying = replay_options(replay)
+        if not isinstance(workspace, bool):
+            raise TypeError(f"workspace must be a bool, got {type(workspace).__name__}")
         self._opener = opener
         self._connect_args = {
             "batch_presence_aware": batch_presence_aware,
@@ -213,6 +218,7 @@ class SessionSurface(Generic[_Opener, _Result, _Done]):
         self.options = self._proto.options
         self._replay = Replay(replaying, self._proto._log) if replaying is not None else None
         """The replay core, when replay is on: the driver hands it the engine's events."""
+        self._picture = Picture(self.options.max_buffered) if workspace else None
         self._started = False
         self._raised = False
         """Whether the error that ended the session has been raised to the user (it is once)."""
@@ -261,6 +267,44 @@ class SessionSurface(Generic[_Opener, _Result, _Done]):
             return stats
         return attrs.evolve(stats, replayed=self._replay.delivered)
 
+    @property
+    def workspace(self) -> Any:
+        """The live picture: a `slackrtm.Workspace` kept current by the session's events.
+
+        Made with ``client.rtm(workspace=True)``; taken at connect (``connect`` returns once it
+        is) and again after every reconnect (see the README's "The live picture").
+
+        Raises:
+            RuntimeError: The session was made without ``workspace=True``, or not connected.
+        """
+        picture = self._live_picture()
+        if picture.workspace is None:
+            raise RuntimeError("the live picture is taken at connect; connect the session first")
+        return picture.workspace
+
+    def _live_picture(self) -> Picture:
+        picture = self._picture
+        if picture is None:
+            raise RuntimeError("the live picture is off; make the session with rtm(workspace=True)")
+        return picture
+
+    def _picture_pending(self) -> bool:
+        """Whether `connect` still waits for the first picture (not while it fails or ends)."""
+        picture = self._picture
+        return (
+            picture is not None
+            and picture.snapshots == 0
+            and picture.error is None
+            and not self._proto.closed
+        )
+
+    def _picture_taken(self, taken: Any) -> list[object]:
+        """Hand the core a snapshot, or the error that stopped it; the events to deliver now."""
+        picture = self._live_picture()
+        if isinstance(taken, BaseException):
+            return picture.snapshot_failed(taken)
+        return picture.snapshot_taken(taken, getattr(self.self_, "id", None))
+
     # -- what waits: each driver's, in its form (``await`` in the async one); the docs are here ---
 
     def connect(self) -> Any:
@@ -273,6 +317,18 @@ class SessionSurface(Generic[_Opener, _Result, _Done]):
             SlackApiError: ``rtm.connect`` refused (e.g. `slackrtm.errors.InvalidAuth`).
             SlackError: Another failure that ended the session before it connected.
             RuntimeError: It was connected before.
+        """
+        raise NotImplementedError
+
+    def fetch_user(self, user_id: str) -> _Result:
+        """A user by ID: from the live picture, else fetched once with ``users.info`` and kept.
+
+        A user the picture does not hold (one from another workspace in a shared channel, say)
+        costs one call, the first time; the async form awaits it, never blocking the loop.
+
+        Raises:
+            RuntimeError: The session was made without ``workspace=True``.
+            SlackApiError: ``users.info`` refused (`slackrtm.errors.UserNotFound`, ...).
         """
         raise NotImplementedError
 

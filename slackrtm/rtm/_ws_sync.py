@@ -1,9 +1,9 @@
-"""What the sync driver (`sync.py`) needs of the websockets library, beside reading and writing.
+"""What the sync driver (`sync.py`) needs of the websockets library, beside reading.
 
 Opening a socket with the session's settings (`open_socket`), the library's logger without the
 socket URL, how the library reports the end of a socket in the core's neutral terms
-(`end_of`, worded by `_endings`), and aborting a socket under a blocked write (`abort`). Only
-the sync driver imports this module.
+(`end_of`, worded by `_endings`), writing frames (`write`), closing (`close`) and aborting a
+socket under a blocked write (`abort`). Only the sync driver imports this module.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from .._socket import SyncSocketOpener
 from ._endings import SocketEnd
 from ._options import RtmOptions
 
-__all__ = ["DROPPED", "abort", "end_of", "open_socket"]
+__all__ = ["DROPPED", "abort", "close", "end_of", "open_socket", "write"]
 
 _NO_LIMIT = 1e9
 """Seconds beyond which a socket timeout counts as none (sockets refuse about 1e10)."""
@@ -101,3 +101,23 @@ def abort(ws: ClientConnection) -> None:
 def _socket_timeout(seconds: float) -> float | None:
     """A timeout as a socket takes it: None for no limit (``math.inf`` or too long for it)."""
     return None if seconds > _NO_LIMIT else seconds
+
+
+def write(ws: ClientConnection, frames: list[str]) -> int:
+    """Write `frames` in order; returns how many were written before a failure."""
+    count = 0
+    try:
+        for frame in frames:
+            ws.send(frame)
+            count += 1
+    except (websockets.exceptions.WebSocketException, OSError):
+        # The socket is going away; its link thread reports how. The core fails the frame
+        # that was being written and those after it ("delivery unknown").
+        pass
+    return count
+
+
+def close(ws: ClientConnection) -> None:
+    """Close `ws` with a close frame, whatever state it is in."""
+    with contextlib.suppress(websockets.exceptions.WebSocketException, OSError):
+        ws.close()

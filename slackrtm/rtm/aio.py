@@ -16,13 +16,15 @@ import inspect
 import time
 from collections.abc import AsyncIterator, Awaitable, Iterable
 from types import TracebackType
-from typing import Any
+from typing import Any, cast
 
 import aiohttp
 
 from .._exceptions import RtmSessionClosed, SlackError
 from .._socket import AsyncSocketOpener, client_closed, connect_error
+from .._workspace import AsyncWorkspace
 from ._endings import SocketEnd
+from ._picture import SNAPSHOT_TYPES
 from ._replay_loops import replay_task
 from ._surface import SessionSurface, outcome, surface_doc
 from ._ws_aio import DROPPED, abort, ending, open_socket, write
@@ -52,11 +54,11 @@ class AsyncRtmSession(SessionSurface[AsyncSocketOpener, Awaitable[Any], Awaitabl
     _how_to_connect = "async with client.rtm() as rtm"
 
     def _prepare(self) -> None:
-        # The core's own queue of events: it appends, the iterator pops; nothing in between
-        # (with replay on, `_settle` moves them through the replay core to a queue of its own).
-        replaying = self._replay is not None
+        # The core's own queue of events: it appends, the iterator pops; nothing in between,
+        # unless replay or the live picture is on (`_settle` moves them through those then).
+        self._moving = self._replay is not None or self._picture is not None
         self._buffer: collections.deque[object] = (
-            collections.deque() if replaying else self._proto.events
+            collections.deque() if self._moving else self._proto.events
         )
         self._replay_wake = asyncio.Event()
         self._readable = asyncio.Event()
@@ -102,13 +104,16 @@ class AsyncRtmSession(SessionSurface[AsyncSocketOpener, Awaitable[Any], Awaitabl
         try:
             while self._proto.connects == 0 and not self._proto.closed:
                 await self._wait_readable()
+            while self._picture_pending():
+                await self._wait_readable()
         except BaseException:
             # Cancelled (asyncio.wait_for, a cancelled task): no session is left running.
             await self.close()
             raise
-        if self._proto.connects == 0:
+        picture_error = self._picture.error if self._picture is not None else None
+        if self._proto.connects == 0 or picture_error is not None:
             await self.close()
-            raise self._connect_error()
+            raise picture_error or self._connect_error()
         return self
 
     async def __aenter__(self) -> AsyncRtmSession:
@@ -252,6 +257,12 @@ class AsyncRtmSession(SessionSurface[AsyncSocketOpener, Awaitable[Any], Awaitabl
             raise StopAsyncIteration from None
 
     @surface_doc
+    async def fetch_user(self, user_id: str) -> Any:
+        picture = self._live_picture()
+        known = picture.known_user(user_id)
+        return known or picture.remember((await self._opener.web.users_info(user=user_id)).user)
+
+    @surface_doc
     async def next_event(self, timeout: float | None = None) -> Any:
         if timeout is not None:
             timeout = self._check_timeout(timeout)
@@ -310,22 +321,48 @@ class AsyncRtmSession(SessionSurface[AsyncSocketOpener, Awaitable[Any], Awaitabl
     def _settle(self) -> None:
         """Wake the iterator when there are events (or the end), and the completed senders.
 
-        The events are in the buffer already: it is the core's queue (with replay on, they
-        are moved to it here, through the replay core).
+        The events are in the buffer already (it is the core's queue), unless replay or the
+        live picture is on: then they are moved to it here, through the picture (which may
+        ask for a snapshot) and then the replay core.
         """
         proto = self._proto
-        replay = self._replay
-        if replay is not None and proto.events:
-            self._buffer.extend(replay.feed(proto.events, time.time()))
+        picture = self._picture
+        if self._moving and proto.events:
+            found = list(proto.events)
             proto.events.clear()
-            if replay.busy:
-                self._replay_wake.set()
+            self._buffer.extend(
+                self._through_replay(found if picture is None else picture.take(found))
+            )
+        if picture is not None and picture.snapshot_due and not proto.closed:
+            picture.snapshot_started()
+            task = asyncio.get_running_loop().create_task(self._snapshot())
+            self._links.add(task)
+            task.add_done_callback(self._link_done)
+        replay = self._replay
+        if replay is not None and replay.busy:
+            self._replay_wake.set()
         if self._buffer or proto.closed:
             self._readable.set()
         for pending in proto.take_completed():
             waiter = pending.waiter
             if waiter is not None and not waiter.done():
                 waiter.set_result(None)
+
+    async def _snapshot(self) -> None:
+        """Take the live picture's snapshot; hand it and the held events over."""
+        try:
+            web = cast(AsyncWorkspace, self._opener.web)
+            taken: Any = await web.workspace(types=SNAPSHOT_TYPES)
+        except Exception as exc:  # the picture keeps the last one, and says why
+            taken = exc
+        self._buffer.extend(self._through_replay(self._picture_taken(taken)))
+        self._settle()
+        self._readable.set()
+
+    def _through_replay(self, found: Any) -> Any:
+        """The events to deliver of those the engine (or the picture) gave, replay applied."""
+        replay = self._replay
+        return found if replay is None else replay.feed(found, time.time())
 
     async def _run(self) -> None:
         proto = self._proto
@@ -513,7 +550,7 @@ class AsyncRtmSession(SessionSurface[AsyncSocketOpener, Awaitable[Any], Awaitabl
             fresh = False
 
         text, binary = aiohttp.WSMsgType.TEXT, aiohttp.WSMsgType.BINARY
-        moving = self._replay is not None  # every event goes through `_settle`, to the replay
+        moving = self._moving  # every event goes through `_settle`: to the picture, the replay
         while True:
             if len(buffer) >= bounds()[0]:
                 await self._backpressure()

@@ -15,17 +15,19 @@ import contextlib
 import threading
 import time
 from types import TracebackType
-from typing import Any
+from typing import Any, cast
 
 import websockets.exceptions
 from websockets.sync.client import ClientConnection
 
 from .._exceptions import RtmSessionClosed, SlackError
 from .._socket import SyncSocketOpener, client_closed, connect_error
+from .._workspace import SyncWorkspace
+from ._picture import SNAPSHOT_TYPES
 from ._replay_loops import replay_thread
 from ._sends import Pending
 from ._surface import SessionSurface, outcome, surface_doc
-from ._ws_sync import DROPPED, abort, end_of, open_socket
+from ._ws_sync import DROPPED, abort, close, end_of, open_socket, write
 
 __all__ = ["RtmSession"]
 
@@ -104,14 +106,17 @@ class RtmSession(SessionSurface[SyncSocketOpener, Any, None]):
             with self._lock:
                 while self._proto.connects == 0 and not self._proto.closed:
                     self._wait_readable(None)
+                while self._picture_pending():
+                    self._wait_readable(None)
                 failed = self._proto.connects == 0
+                picture_error = self._picture.error if self._picture is not None else None
         except BaseException:
             # Given up on (KeyboardInterrupt, ...): nothing of the session is left running.
             self.close()
             raise
-        if failed:
+        if failed or picture_error is not None:
             self.close()
-            raise self._connect_error()
+            raise picture_error or self._connect_error()
         return self
 
     def __enter__(self) -> RtmSession:
@@ -227,6 +232,12 @@ class RtmSession(SessionSurface[SyncSocketOpener, Any, None]):
             raise StopIteration from None
 
     @surface_doc
+    def fetch_user(self, user_id: str) -> Any:
+        picture = self._live_picture()  # its lookups and `remember` are single dict operations
+        known = picture.known_user(user_id)
+        return known or picture.remember(self._opener.web.users_info(user=user_id).user)
+
+    @surface_doc
     def next_event(self, timeout: float | None = None) -> Any:
         if timeout is not None:
             timeout = self._check_timeout(timeout)
@@ -285,9 +296,12 @@ class RtmSession(SessionSurface[SyncSocketOpener, Any, None]):
         """Hand the core's events to the iterator (waking it) and wake the completed senders."""
         proto = self._proto
         found = proto.events
+        picture = self._picture
         if found:
             replay = self._replay
-            self._buffer.extend(found if replay is None else replay.feed(found, time.time()))
+            self._buffer.extend(
+                self._through_replay(found if picture is None else picture.take(found))
+            )
             found.clear()
             if replay is not None and replay.busy:
                 self._replay_cv.notify()
@@ -298,6 +312,27 @@ class RtmSession(SessionSurface[SyncSocketOpener, Any, None]):
         for pending in proto.take_completed():
             if pending.waiter is not None:
                 pending.waiter.set()
+        if picture is not None and picture.snapshot_due and not proto.closed:
+            picture.snapshot_started()
+            threading.Thread(
+                target=self._snapshot, name="slackrtm-rtm-picture", daemon=True
+            ).start()
+
+    def _snapshot(self) -> None:
+        """Take the live picture's snapshot (unlocked); hand it and the held events over."""
+        try:
+            taken: Any = cast(SyncWorkspace, self._opener.web).workspace(types=SNAPSHOT_TYPES)
+        except Exception as exc:  # the picture keeps the last one, and says why
+            taken = exc
+        with self._lock:
+            self._buffer.extend(self._through_replay(self._picture_taken(taken)))
+            self._settle()
+            self._readable.notify_all()
+
+    def _through_replay(self, found: Any) -> Any:
+        """The events to deliver of those the engine (or the picture) gave, replay applied."""
+        replay = self._replay
+        return found if replay is None else replay.feed(found, time.time())
 
     def _replayed(self, found: list[object]) -> None:
         """Hand the replay's events to the iterator (the lock held)."""
@@ -331,7 +366,7 @@ class RtmSession(SessionSurface[SyncSocketOpener, Any, None]):
                 if frames:
                     self._write_frames(ws, frames)
                 if stale is not None:
-                    self._close(stale)
+                    close(stale)
                 if closed:
                     return
                 if start:
@@ -360,7 +395,7 @@ class RtmSession(SessionSurface[SyncSocketOpener, Any, None]):
 
     def _write_frames(self, ws: ClientConnection | None, frames: list[str]) -> None:
         """Write `frames` (unlocked), then tell the core how many went out."""
-        count = self._write(ws, frames) if ws is not None else 0
+        count = write(ws, frames) if ws is not None else 0
         with self._lock:
             self._writing = None
             self._proto.frames_written(self._clock(), count)
@@ -397,30 +432,11 @@ class RtmSession(SessionSurface[SyncSocketOpener, Any, None]):
             self._poke()
             self._space.notify_all()
 
-    @staticmethod
-    def _write(ws: ClientConnection, frames: list[str]) -> int:
-        """Write `frames` in order; returns how many were written before a failure."""
-        count = 0
-        try:
-            for frame in frames:
-                ws.send(frame)
-                count += 1
-        except (websockets.exceptions.WebSocketException, OSError):
-            # The socket is going away; its link thread reports how. The core fails the frame
-            # that was being written and those after it ("delivery unknown").
-            pass
-        return count
-
-    @staticmethod
-    def _close(ws: ClientConnection) -> None:
-        with contextlib.suppress(websockets.exceptions.WebSocketException, OSError):
-            ws.close()
-
     def _close_socket(self) -> None:
         with self._lock:
             ws, self._ws, self._ws_link = self._ws, None, None
         if ws is not None:
-            self._close(ws)
+            close(ws)
 
     # -- one link thread per connection attempt ------------------------------------------------
 

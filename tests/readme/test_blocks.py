@@ -30,6 +30,7 @@ RUN_ELSEWHERE = (
     'events.decode(\'{"type": "presence_change"',  # test_readme
     "ws = client.workspace()",  # test_workspace
     "ws = await client.workspace(",  # test_workspace
+    "client.rtm(workspace=True) as rtm:  # connect",  # test_workspace
     "for event in rtm:",  # rtm/test_readme_session (sync and async)
     "s = rtm.stats",  # rtm/test_session_stats (sync and async)
     "client.rtm(replay=ReplayOptions(max_messages=500))",  # rtm/test_replay

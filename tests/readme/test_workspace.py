@@ -6,6 +6,9 @@ Each block runs as the README shows it, with only the environment the emulator's
 
 from __future__ import annotations
 
+import threading
+import time
+
 import pytest
 
 from slackrtm.emulator import EmulatedWorkspace, Emulator
@@ -25,3 +28,23 @@ def test_the_workspace_picture_runs_unchanged(marker: str, monkeypatch: pytest.M
         assert printed == f"Emulator {names}\n"
     else:
         assert printed == "Emulator 453 7\nalice\ngeneral\n"
+
+
+def test_the_live_picture_runs_unchanged(monkeypatch: pytest.MonkeyPatch) -> None:
+    with Emulator() as emu:
+        exported_environment(emu, monkeypatch)
+
+        def change() -> None:
+            # Once the session takes its snapshot (events held meanwhile are applied after it).
+            deadline = time.monotonic() + 30
+            while not any(r.path == "/api/conversations.list" for r in emu.requests):
+                assert time.monotonic() < deadline
+                time.sleep(0.02)
+            emu.add_user("U0NEW0001", name="dave")
+            emu.rename_channel("C0EMU0002", "chat")
+
+        changer = threading.Thread(target=change)
+        changer.start()
+        printed = run(block_with("client.rtm(workspace=True) as rtm:  # connect"))
+        changer.join()
+    assert printed == "3 users; True\nwelcome dave\n#random is now #chat\n"

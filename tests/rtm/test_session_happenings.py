@@ -70,12 +70,12 @@ def test_a_channel_renamed_and_archived_arrives_typed_and_the_workspace_changes(
         archived = _next(rtm)
         assert isinstance(archived, events.ChannelArchive)
         assert (archived.channel, archived.user) == (RANDOM, ALICE)
-        assert emu.workspace.channels[RANDOM].archived
+        assert emu.workspace.channels[RANDOM].is_archived
         emu.archive_channel(ALICE, RANDOM, unarchive=True)
         assert isinstance(_next(rtm), events.ChannelUnarchive)
     finally:
         channel = emu.workspace.channels[RANDOM]
-        channel.name, channel.archived = "random", False
+        channel.name, channel.is_archived = "random", False
     assert session.state == "connected"
 
 

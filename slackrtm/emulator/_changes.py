@@ -1,0 +1,132 @@
+"""Changes to the emulated workspace, made the way Slack makes them: the state, then the events.
+
+What lives here: one function per change (a user added or renamed, a channel added, renamed,
+archived or unarchived, joined or left, the team renamed). Each changes `Hub.workspace` and
+queues, on every open RTM socket of the team, the events Slack sends for it; `Emulator`'s
+methods of the same names run them on the server's loop, and the control routes call those.
+
+Where Slack tells only a channel's members of a join or a leave, the emulator tells every
+socket of the team: a simplification that keeps the counts of every session's live picture
+complete. The user who joins gets ``channel_joined`` (the channel, with its members) before
+``member_joined_channel``; the one who leaves gets ``channel_left`` before
+``member_left_channel``, as Slack sends them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from ._methods import Caller, channel_json, user_json
+
+if TYPE_CHECKING:
+    from ._rtm import Connection, Hub
+
+__all__ = [
+    "add_channel",
+    "add_user",
+    "join_channel",
+    "leave_channel",
+    "rename_team",
+    "rename_user",
+]
+
+Frame = Mapping[str, Any]
+
+
+def _to_team(hub: Hub, team_id: str, event: Frame | Callable[[Connection], Frame]) -> int:
+    """Queue `event` (or the event made for each socket) on the team's sockets; how many."""
+    sent = 0
+    for conn in list(hub.connections.values()):
+        if conn.team_id == team_id:
+            conn.send_json(event(conn) if callable(event) else event)
+            sent += 1
+    return sent
+
+
+def _caller(hub: Hub, conn: Connection) -> Caller:
+    ws = hub.workspace
+    return Caller(user=ws.users[conn.user_id], team=ws.teams[conn.team_id])
+
+
+def add_user(hub: Hub, user_id: str, *, name: str, team_id: str) -> int:
+    """A new member: ``team_join`` with the user as ``users.info`` shows it."""
+    user = hub.workspace.add_user(user_id, name=name, team_id=team_id)
+    return _to_team(hub, team_id, {"type": "team_join", "user": user_json(user)})
+
+
+def rename_user(hub: Hub, user_id: str, *, name: str) -> int:
+    """A member's new user name: ``user_change`` with the whole user."""
+    user = hub.workspace.users[user_id]
+    user.name = name
+    return _to_team(hub, user.team_id, {"type": "user_change", "user": user_json(user)})
+
+
+def add_channel(hub: Hub, channel_id: str, *, name: str, creator: str) -> int:
+    """A new channel, its creator in it: ``channel_created`` (as each socket's user sees it)."""
+    ws = hub.workspace
+    team_id = ws.users[creator].team_id
+    if channel_id in ws.channels:
+        raise ValueError(f"channel {channel_id!r} exists already")
+    channel = ws.add_channel(channel_id, name=name, team_id=team_id, members=[creator])
+    return _to_team(
+        hub,
+        team_id,
+        lambda conn: {
+            "type": "channel_created",
+            "channel": channel_json(channel, _caller(hub, conn)),
+        },
+    )
+
+
+def join_channel(hub: Hub, channel_id: str, user_id: str) -> int:
+    """A member joins: ``channel_joined`` to them, then ``member_joined_channel`` to all.
+
+    Raises:
+        ValueError: They are in it already (Slack's ``already_in_channel``).
+    """
+    ws = hub.workspace
+    channel = ws.channels[channel_id]
+    if user_id in channel.members:
+        raise ValueError(f"{user_id!r} is in {channel_id!r} already")
+    ws.join(channel_id, user_id)
+    sent = 0
+    for conn in list(hub.connections.values()):
+        if conn.user_id == user_id:
+            whole = {
+                **channel_json(channel, _caller(hub, conn)),
+                "members": sorted(channel.members),
+            }
+            conn.send_json({"type": "channel_joined", "channel": whole})
+            sent += 1
+    joined = {"user": user_id, "channel": channel_id, "channel_type": "C", "team": channel.team_id}
+    return sent + _to_team(hub, channel.team_id, {"type": "member_joined_channel", **joined})
+
+
+def leave_channel(hub: Hub, channel_id: str, user_id: str) -> int:
+    """A member leaves: ``channel_left`` to them, then ``member_left_channel`` to all.
+
+    Raises:
+        ValueError: They are not in it (Slack's ``not_in_channel``).
+    """
+    ws = hub.workspace
+    channel = ws.channels[channel_id]
+    if user_id not in channel.members:
+        raise ValueError(f"{user_id!r} is not in {channel_id!r}")
+    ws.leave(channel_id, user_id)
+    sent = 0
+    for conn in list(hub.connections.values()):
+        if conn.user_id == user_id:
+            conn.send_json({"type": "channel_left", "channel": channel_id, "actor_id": user_id})
+            sent += 1
+    left = {"user": user_id, "channel": channel_id, "channel_type": "C", "team": channel.team_id}
+    return sent + _to_team(hub, channel.team_id, {"type": "member_left_channel", **left})
+
+
+def rename_team(hub: Hub, team_id: str, *, name: str) -> int:
+    """The team's new name: ``team_rename``."""
+    ws = hub.workspace
+    ws.teams[team_id] = attrs.evolve(ws.teams[team_id], name=name)
+    return _to_team(hub, team_id, {"type": "team_rename", "name": name})

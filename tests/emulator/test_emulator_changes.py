@@ -16,7 +16,10 @@ from .emulator_suite import ALICE, ALICE_TOKEN, BOB, BOT, RANDOM, open_rtm, recv
 
 
 async def control(session: aiohttp.ClientSession, emu: Emulator, path: str, **data: Any) -> Any:
-    async with session.post(emu.url + "_emulator/workspace/" + path, json=data) as resp:
+    # The workspace's changes are under workspace/; a channel's rename and archive are the
+    # member's actions (`_happenings`), under channel/.
+    prefix = "" if path.startswith("channel/") else "workspace/"
+    async with session.post(emu.url + "_emulator/" + prefix + path, json=data) as resp:
         answer = await resp.json()
     return resp.status, answer
 
@@ -40,14 +43,21 @@ async def test_each_route_changes_the_state_and_sends_slacks_events(
     assert created["type"] == "channel_created"
     assert (created["channel"]["name"], created["channel"]["is_member"]) == ("fresh", False)
     assert (await recv(alice))["channel"]["is_member"] is True  # as each socket's user sees it
-    await control(session, emulator, "channels/rename", id=RANDOM, name="chat")
+    await control(session, emulator, "channel/rename", channel=RANDOM, name="chat")
     renamed = await recv(bot)
     assert renamed["type"] == "channel_rename"
     assert renamed["channel"]["name"] == "chat"
-    await control(session, emulator, "channels/archive", id=RANDOM)
-    assert await recv(bot) == {"type": "channel_archive", "channel": RANDOM, "user": "USLACKBOT"}
+    await control(session, emulator, "channel/archive", channel=RANDOM, user_id=ALICE)
+    archived = await recv(bot)
+    assert (archived["type"], archived["channel"], archived["user"]) == (
+        "channel_archive",
+        RANDOM,
+        ALICE,
+    )
     assert emulator.workspace.channels[RANDOM].is_archived
-    await control(session, emulator, "channels/archive", id=RANDOM, archived=False)
+    await control(
+        session, emulator, "channel/archive", channel=RANDOM, user_id=ALICE, unarchive=True
+    )
     assert (await recv(bot))["type"] == "channel_unarchive"
     await control(session, emulator, "team/rename", name="Renamed")
     assert await recv(bot) == {"type": "team_rename", "name": "Renamed"}

@@ -23,6 +23,7 @@ SANS_IO_CORES = (
     "slackrtm._spec",
     "slackrtm.events",
     "slackrtm.rtm._protocol",
+    "slackrtm.rtm._outputs",
     "slackrtm.rtm._options",
     "slackrtm.rtm._dialects",
     "slackrtm.rtm._sends",

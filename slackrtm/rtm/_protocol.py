@@ -28,7 +28,8 @@ Everything that decides lives here or in the modules this one drives:
 - lifecycle notices (`Connected`, `Disconnected`, `Reconnecting`) in the event stream.
 
 Each part lives in a module of its own, which opens with its rules: this one is the engine
-(connecting, receiving, ending, every change of state); `_state.py` (`State`, `MOVES`),
+(connecting, receiving, ending, every change of state); `_outputs.py` (what the drivers read
+of it between calls: events, completions, deadlines); `_state.py` (`State`, `MOVES`),
 `_keepalive.py` (liveness), `_sends.py` (the books of every send), `_reconnect.py` (waits,
 limits, fatal errors, the offered URL), `_options.py` (`RtmOptions`, the notices), `_stats.py`
 (the health counts), `_endings.py` (a socket's end in words), `_dialects.py` (what a frame
@@ -39,7 +40,6 @@ from __future__ import annotations
 
 import collections
 import logging
-import math
 import random
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -49,10 +49,11 @@ from ._dialects import RTM_DIALECT, Dialect, Kind, note_fallback
 from ._endings import SocketEnd, lost_cause
 from ._keepalive import Keepalive
 from ._options import Connected, Disconnected, Reconnecting, RtmOptions, check_seconds
+from ._outputs import EngineOutputs
 from ._reconnect import Reconnects, ends_at_once
 from ._sends import Outbox, Pending
 from ._state import MOVES, State
-from ._stats import RtmStats, StatsBook
+from ._stats import StatsBook
 
 __all__ = ["RtmProtocol"]
 
@@ -64,7 +65,7 @@ _EVENT = Kind.EVENT
 _IGNORED_URL = "RTM: ignored a reconnect_url from Slack (%s); the next reconnect calls rtm.connect"
 
 
-class RtmProtocol:
+class RtmProtocol(EngineOutputs):
     """The state machine of one RTM session, across all of its connections.
 
     Args:
@@ -138,82 +139,6 @@ class RtmProtocol:
         if to not in MOVES[self._state]:
             raise RuntimeError(f"RTM core: no move from state {self._state} to {to}")
         self._state = to
-
-    # -- outputs ------------------------------------------------------------------------------
-
-    def take_events(self) -> list[object]:
-        """Events and lifecycle notices to deliver, in arrival order, since the last call."""
-        queued = self.events
-        out = list(queued)
-        queued.clear()
-        return out
-
-    def take_completed(self) -> list[Pending]:
-        """Sends completed (acked, written, failed or timed out) since the last call."""
-        return self._out.take_completed()
-
-    def stats(self, now: float) -> RtmStats:
-        """The session's health in numbers at `now` (see `RtmStats`)."""
-        last = self._keep.last_received if self.link is not None else None
-        return self._book.snapshot(now, self._state, self.connects, last)
-
-    @property
-    def closed(self) -> bool:
-        """Whether the session has ended for good."""
-        return self._state is State.CLOSED
-
-    @property
-    def queued(self) -> int:
-        """Frames waiting to be written."""
-        return len(self._queue)
-
-    @property
-    def subscription(self) -> tuple[str, ...]:
-        """The presence subscription, sent again after each ``hello``."""
-        return self._subscription
-
-    @property
-    def engine_due(self) -> bool:
-        """Whether the engine must run now rather than at the deadline it sleeps until.
-
-        True while frames wait to be written, while not connected, and after ``hello`` or a
-        frame that ended a wait for a pong (the next ping may then be due before that deadline:
-        see `_keepalive`). A driver's reader wakes the engine on it after handing frames over.
-        """
-        return bool(self._queue) or self._state is not _CONNECTED or self._keep.rearmed
-
-    def connect_due(self, now: float) -> bool:
-        """Whether the driver should start a connection attempt now (`begin_connect`)."""
-        state = self._state
-        if state is State.IDLE:
-            return True
-        at = self._reconnect_at
-        return state is State.WAITING and at is not None and now >= at
-
-    def next_deadline(self) -> float | None:
-        """When the driver must call `tick` (or `data_to_send`) again; None: only on input."""
-        state = self._state
-        if state is State.CLOSED:
-            return None
-        times: list[float] = []
-        sends = self._out.next_deadline()
-        if sends is not None:
-            times.append(sends)
-        if state is State.WAITING and self._reconnect_at is not None:
-            times.append(self._reconnect_at)
-        elif state is State.OPEN and self._hello_deadline is not None:
-            times.append(self._hello_deadline)
-        elif state is State.CONNECTED:
-            keep = self._keep
-            ready = None if keep.ping_due else self._out.pacing_ready()
-            if ready is not None:
-                times.append(ready)
-            alive = keep.deadline()
-            if alive is not None:
-                times.append(alive)
-        # An infinite timeout is no deadline at all.
-        soonest = min(times) if times else math.inf
-        return None if math.isinf(soonest) else soonest
 
     # -- connecting ---------------------------------------------------------------------------
 
@@ -407,10 +332,6 @@ class RtmProtocol:
             out.queue.appendleft(out.internal(self.dialect.presence_sub(self._subscription)))
         self._log.info("RTM: connected (%s)", self._cause)
         self.events.append(Connected(self._cause, self.connects))
-
-    def reading_bounds(self) -> tuple[int, int]:
-        """Buffered events at which a driver pauses reading, and resumes (see `_keepalive`)."""
-        return self._keep.reading_bounds(bool(self._out.inflight))
 
     def set_reading_paused(self, paused: bool, now: float, waiting: int = 0) -> None:
         """The driver stopped (or resumed) reading because the consumer lags (`_keepalive`).

@@ -38,9 +38,15 @@ class Kind(enum.IntEnum):
     ERROR = 6  # pragma: no mutate (any value unlike the others)
     FALLBACK = 7  # pragma: no mutate (any value unlike the others)
     """A frame of a known type that did not fit the schema: delivered kept whole, noted once."""
+    ENVELOPE = 8  # pragma: no mutate (any value unlike the others)
+    """Socket Mode: an envelope to deliver once and ack (`_envelopes`)."""
+    DISCONNECT = 9  # pragma: no mutate (any value unlike the others)
+    """Socket Mode: ``disconnect``, whose reason says hand over, end or back off."""
 
 
-_DELIVERED = frozenset({Kind.EVENT, Kind.HELLO, Kind.RECONNECT, Kind.ERROR, Kind.FALLBACK})
+_DELIVERED = frozenset(
+    {Kind.EVENT, Kind.HELLO, Kind.RECONNECT, Kind.ERROR, Kind.FALLBACK, Kind.DISCONNECT}
+)
 
 
 def note_fallback(frame: Any, noted: set[str], log: logging.Logger) -> None:
@@ -72,6 +78,10 @@ class Dialect:
     """
 
     kind_by_class = False
+    envelopes = False
+    """Whether frames come in envelopes to ack (Socket Mode): the engine keeps their books."""
+    open_method = "rtm.connect"
+    """The Web API method that gives a socket URL (the stage named when it fails)."""
     """Whether `kind` depends on the frame's class alone: the engine then asks once per class
     and remembers the answer (an inbound burst is tens of thousands of frames)."""
 
@@ -125,6 +135,30 @@ class Dialect:
 
     def ends_connection(self, frame: Any) -> bool:
         """Whether a frame of kind `Kind.ERROR` means the socket is done (else: an event)."""
+        raise NotImplementedError
+
+    def envelope_facts(self, frame: Any) -> tuple[str, str | None, bool]:
+        """An envelope's facts: ``envelope_id``, ``event_id`` (or None), a payload accepted.
+
+        Raises:
+            TypeError: `frame` is not an envelope.
+        """
+        raise TypeError("this protocol has no envelopes")
+
+    def ack_command(self, envelope_id: str, payload: Any) -> Any:
+        """The command that acks an envelope, with a response `payload` (or None)."""
+        raise TypeError("this protocol has no envelopes")
+
+    def disconnect_reason(self, frame: Any) -> str:
+        """The reason of a frame of kind `Kind.DISCONNECT`."""
+        raise NotImplementedError
+
+    def disconnect_action(self, reason: str) -> str:
+        """What a ``disconnect`` asks: ``handover``, ``end``, ``backoff`` or ``reconnect``."""
+        raise NotImplementedError
+
+    def disconnect_error(self, reason: str) -> BaseException:
+        """The error that ends the session for a ``disconnect`` whose action is ``end``."""
         raise NotImplementedError
 
     def delivered(self, kind: Kind) -> bool:

@@ -47,9 +47,10 @@ from typing import Any
 from .._exceptions import RtmSessionClosed, SlackFrameError
 from ._dialects import RTM_DIALECT, Dialect, Kind, note_fallback
 from ._endings import SocketEnd, lost_cause
+from ._envelopes import EnvelopeBook
+from ._handover import SocketModeParts
 from ._keepalive import Keepalive
 from ._options import Connected, Disconnected, Reconnecting, RtmOptions, check_seconds
-from ._outputs import EngineOutputs
 from ._reconnect import Reconnects, ends_at_once
 from ._sends import Outbox, Pending
 from ._state import MOVES, State
@@ -65,7 +66,7 @@ _EVENT = Kind.EVENT
 _IGNORED_URL = "RTM: ignored a reconnect_url from Slack (%s); the next reconnect calls rtm.connect"
 
 
-class RtmProtocol(EngineOutputs):
+class RtmProtocol(SocketModeParts):
     """The state machine of one RTM session, across all of its connections.
 
     Args:
@@ -119,6 +120,11 @@ class RtmProtocol(EngineOutputs):
         self._reconnects = Reconnects(self.options.reconnect, rng, allow_insecure=allow_insecure)
         self._cause = "start"
         self._subscription: tuple[str, ...] = ()
+        self.draining: int | None = None
+        """In a Socket Mode handover, the old socket: still read, and written to until the new
+        one's ``hello``; a driver closes it once this stops naming it (`_handover`)."""
+        self.envelopes = EnvelopeBook() if dialect.envelopes else None
+        """Socket Mode's books of envelopes (duplicates, acks); None for RTM."""
 
     def __repr__(self) -> str:
         return f"<RtmProtocol state={self._state} link={self.link} queued={len(self._queue)}>"
@@ -214,6 +220,8 @@ class RtmProtocol(EngineOutputs):
             event while connected, with no send completed or queued (the engine need not wake).
         """
         if link != self.link:
+            if link == self.draining:
+                self._receive_draining(text, now)
             return True  # a socket being replaced: its late frames are not acted on
         keep = self._keep
         keep.last_received = now
@@ -293,11 +301,7 @@ class RtmProtocol(EngineOutputs):
         if dialect.delivered(kind):
             self.events.append(frame)
         if kind == Kind.ACK:
-            reply_to, result, error = dialect.ack(frame)
-            if not self._out.acked(reply_to, result, error) and error is not None:
-                # Not awaited: a frame complete once written (typing), or one that timed out.
-                self._log.warning("RTM: Slack refused a frame no send awaits: %s", error)
-                self.events.append(frame)
+            self._acked(frame)
         elif kind == Kind.ERROR:
             if dialect.ends_connection(frame):
                 self._lost(now, dialect.reconnect_cause(frame))
@@ -311,16 +315,28 @@ class RtmProtocol(EngineOutputs):
             note_fallback(frame, self._fallbacks, self._log)
         elif kind == Kind.RECONNECT:
             self._lost(now, dialect.reconnect_cause(frame))  # before hello: an expired URL
+        elif kind == Kind.ENVELOPE or kind == Kind.DISCONNECT:
+            self._socket_mode_frame(frame, kind, now)
         elif kind == Kind.RECONNECT_URL:
             url = dialect.reconnect_url(frame)
             refused = self._reconnects.offer(url, now) if url else None
             if refused is not None:  # never opened, never quoted (it holds the ticket)
                 self._log.warning(_IGNORED_URL, refused)
 
+    def _acked(self, frame: object) -> None:
+        reply_to, result, error = self.dialect.ack(frame)
+        if not self._out.acked(reply_to, result, error) and error is not None:
+            # Not awaited: a frame complete once written (typing), or one that timed out.
+            self._log.warning("RTM: Slack refused a frame no send awaits: %s", error)
+            self.events.append(frame)
+
     def _hello(self, now: float) -> None:
         if self._state is not State.OPEN:
             return  # a second hello on the same socket: nothing to do
         self._move(State.CONNECTED)
+        if self.draining is not None:
+            self._log.info("Socket Mode: the next connection said hello; closing the old one")
+            self.draining = None
         self.connects += 1
         self._hello_deadline = None
         self._reconnects.connected(now)
@@ -342,7 +358,9 @@ class RtmProtocol(EngineOutputs):
 
     def connection_lost(self, link: int, now: float, cause: str) -> None:
         """The socket `link` closed or failed."""
-        if link == self.link and self._state is not State.CLOSED:
+        if link == self.draining:
+            self._drained(now, cause)
+        elif link == self.link and self._state is not State.CLOSED:
             self._lost(now, cause)
 
     def socket_ended(self, link: int, now: float, end: SocketEnd) -> None:
@@ -350,6 +368,8 @@ class RtmProtocol(EngineOutputs):
 
         An end the session caused for a limit of its own is a WARNING.
         """
+        if link == self.draining:
+            self._drained(now, lost_cause(end, self.options)[0])
         if link != self.link or self._state is State.CLOSED:
             return
         cause, warn = lost_cause(end, self.options)
@@ -410,7 +430,7 @@ class RtmProtocol(EngineOutputs):
         """
         out = self._out
         out.written_unreported()
-        if self._state is not State.CONNECTED:
+        if self._state is not State.CONNECTED and self.draining is None:
             return []
         frames: list[str] = []
         keep = self._keep
@@ -444,6 +464,8 @@ class RtmProtocol(EngineOutputs):
             stalled = self._keep.tick(now)
             if stalled is not None:
                 self._drop(now, stalled)
+        if self.envelopes is not None:
+            self._overdue(now)
 
     # -- ending -------------------------------------------------------------------------------
 
@@ -454,6 +476,7 @@ class RtmProtocol(EngineOutputs):
         self._log.info("RTM: %s", cause)
         self._move(State.CLOSED)
         self.link = None
+        self.draining = None
         self._cause = cause
         self._out.fail_all(RtmSessionClosed(cause=cause))
 
@@ -482,14 +505,14 @@ class RtmProtocol(EngineOutputs):
             if isinstance(pending.error, RtmSessionClosed):
                 pending.error.__cause__ = error
 
-    def _lost(self, now: float, cause: str) -> None:
+    def _lost(self, now: float, cause: str, *, backoff: bool = False) -> None:
         """The current socket is over; before its ``hello``, that attempt failed."""
         if self._state is State.OPEN:
             self._reconnects.failed()
             self._book.failed_attempts += 1
-        self._drop(now, cause)
+        self._drop(now, cause, backoff=backoff)
 
-    def _drop(self, now: float, cause: str) -> None:
+    def _drop(self, now: float, cause: str, *, backoff: bool = False) -> None:
         """Leave the current socket and plan the next attempt."""
         was_connected = self._state is State.CONNECTED
         self.link = None
@@ -501,6 +524,8 @@ class RtmProtocol(EngineOutputs):
             self._book.disconnected(cause)
             self._log.info("RTM: disconnected (%s)", cause)
             self.events.append(Disconnected(cause))
+        if backoff:
+            self._reconnects.failed()  # counted after the disconnect's own books
         self._schedule(now, cause, None)
 
     # -- reconnecting -------------------------------------------------------------------------

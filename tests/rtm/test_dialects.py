@@ -47,7 +47,14 @@ def test_the_kinds_are_distinct_ints_and_only_events_hello_reconnects_errors_are
     assert all(isinstance(kind, int) for kind in Kind)
     assert len({int(kind) for kind in Kind}) == len(Kind)
     delivered = [kind for kind in Kind if RTM_DIALECT.delivered(kind)]
-    assert delivered == [Kind.EVENT, Kind.HELLO, Kind.RECONNECT, Kind.ERROR, Kind.FALLBACK]
+    assert delivered == [
+        Kind.EVENT,
+        Kind.HELLO,
+        Kind.RECONNECT,
+        Kind.ERROR,
+        Kind.FALLBACK,
+        Kind.DISCONNECT,
+    ]
 
 
 @pytest.mark.parametrize(("code", "ends"), [(1, True), (2, False), (4, False), (99, False)])

@@ -1,0 +1,75 @@
+"""Duplicates: which ids a Socket Mode session has seen, within a bounded window.
+
+Slack sends an envelope again when its ack did not come within 3 seconds (with
+``retry_attempt`` and ``retry_reason``), and during a handover two connections may both
+deliver the same event. `SeenWindow` remembers the ids seen, so that the session delivers each
+``envelope_id``, and each Events API ``event_id``, to the user once.
+
+The rules:
+
+- an id is remembered for `WINDOW_SECONDS` after it was first seen, and at most `WINDOW_IDS`
+  ids are kept: past either bound the oldest is forgotten first (so memory stays bounded
+  whatever Slack sends). Slack retries an envelope within minutes, so a retry that comes after
+  an hour, or after ten thousand newer ids, is delivered again;
+- seeing an id again does not renew it: the window counts from the first sighting.
+
+No clock of its own (every call takes ``now``), no I/O, no state of the session.
+"""
+
+from __future__ import annotations
+
+import collections
+
+__all__ = ["WINDOW_IDS", "WINDOW_SECONDS", "SeenWindow"]
+
+WINDOW_IDS = 10_000
+"""The most ids a window remembers."""
+
+WINDOW_SECONDS = 3600.0
+"""Seconds an id is remembered after it was first seen."""
+
+
+class SeenWindow:
+    """The ids seen lately, oldest first, bounded by count and by age.
+
+    Args:
+        max_ids: The most ids kept (`WINDOW_IDS` by default).
+        max_age: Seconds an id is kept after it was first seen (`WINDOW_SECONDS`).
+    """
+
+    __slots__ = ("_seen", "max_age", "max_ids")
+
+    def __init__(self, max_ids: int = WINDOW_IDS, max_age: float = WINDOW_SECONDS) -> None:
+        """Empty."""
+        if max_ids < 1 or not max_age > 0:
+            raise ValueError("a window keeps at least one id for more than no time")
+        self.max_ids = max_ids
+        self.max_age = max_age
+        self._seen: collections.OrderedDict[str, float] = collections.OrderedDict()
+
+    def __len__(self) -> int:
+        return len(self._seen)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._seen
+
+    def forget_old(self, now: float) -> None:
+        """Forget the ids first seen `max_age` seconds or more before `now`."""
+        seen = self._seen
+        horizon = now - self.max_age
+        while seen:
+            oldest, first = next(iter(seen.items()))
+            if first > horizon:
+                return
+            del seen[oldest]
+
+    def check(self, key: str, now: float) -> bool:
+        """Whether `key` was seen within the window; it is remembered from `now` if it was not."""
+        self.forget_old(now)
+        seen = self._seen
+        if key in seen:
+            return True
+        seen[key] = now
+        if len(seen) > self.max_ids:
+            seen.popitem(last=False)
+        return False

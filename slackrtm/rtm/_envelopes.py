@@ -1,0 +1,169 @@
+"""The books of a Socket Mode session's envelopes: delivered once, acked once, watched for 3 s.
+
+`EnvelopeBook` is the engine's (`_protocol.py`) clerk for Socket Mode, as `_sends.Outbox` is
+for sends. It decides what an arriving envelope is (new: deliver it; a duplicate: drop it, and
+whether to ack the copy), whether an ack the user asks for may go out, and which envelopes
+have waited too long for theirs. It writes no frame (the engine queues the ack), has no clock
+of its own (every call takes ``now``) and no I/O.
+
+The rules:
+
+- each ``envelope_id``, and each Events API ``event_id``, is delivered once within the window
+  of `_dedupe.SeenWindow` (10,000 ids, one hour);
+- a duplicate is never delivered. Its ack is the engine's: at once when the envelope it
+  repeats was acked already (or was forgotten), or when it repeats an ``event_id`` under a new
+  ``envelope_id`` (the user handles the first); not at all while the first is still waiting
+  for the user's ack (that ack, by ``envelope_id``, answers Slack's retry too);
+- an ack carries a ``payload`` only where the envelope says ``accepts_response_payload``;
+  otherwise `AckPayloadRefused`, before anything is queued;
+- the first ack of an envelope counts; a later one of the same envelope is a no-op (it returns
+  False), so that an automatic ack after a handler that acked by hand does nothing. An envelope
+  this session never delivered is refused with `ValueError`;
+- an envelope not acked within `ACK_WINDOW` seconds of its arrival is reported once, by its
+  ``envelope_id`` (never its content): the engine logs it at WARNING;
+- at most `_dedupe.WINDOW_IDS` envelopes wait for their ack; past that the oldest is dropped
+  from the books (it can no longer be acked; Slack retries it, and the retry is a duplicate).
+"""
+
+from __future__ import annotations
+
+import collections
+from typing import Any
+
+import attrs
+
+from .._exceptions import SlackRtmError
+from ._dedupe import WINDOW_IDS, SeenWindow
+
+__all__ = ["ACK_WINDOW", "AckPayloadRefused", "Arrival", "EnvelopeBook"]
+
+ACK_WINDOW = 3.0
+"""Seconds Slack waits for an envelope's ack before it sends the envelope again."""
+
+
+class AckPayloadRefused(SlackRtmError, ValueError):
+    """An ack with a ``payload`` for an envelope whose ``accepts_response_payload`` is false.
+
+    Nothing was sent: Slack would drop the payload. Attributes: ``envelope_id``.
+    """
+
+    def __init__(self, envelope_id: str) -> None:
+        """Name the envelope by its id, never its content."""
+        self.envelope_id = envelope_id
+        super().__init__(
+            f"envelope {envelope_id} does not accept a response payload "
+            "(accepts_response_payload is false); ack it without one"
+        )
+
+
+@attrs.frozen
+class Arrival:
+    """What the engine does with an arriving envelope.
+
+    Attributes:
+        deliver: Give it to the user.
+        ack_now: Queue its ack at once (a duplicate the user will never see).
+        why: For a duplicate, in words (for the DEBUG log).
+    """
+
+    deliver: bool
+    ack_now: bool = False
+    why: str = ""
+
+
+_NEW = Arrival(deliver=True)
+
+
+@attrs.define
+class _Waiting:
+    envelope: Any
+    arrived: float
+    accepts_payload: bool
+    warned: bool = False
+
+
+class EnvelopeBook:
+    """Every envelope delivered and not acked yet, and the ids seen lately."""
+
+    def __init__(self, window: SeenWindow | None = None, events: SeenWindow | None = None) -> None:
+        """Empty books; the windows are `SeenWindow()` unless given."""
+        self.envelopes = window if window is not None else SeenWindow()
+        """The ``envelope_id`` values seen."""
+        self.event_ids = events if events is not None else SeenWindow()
+        """The Events API ``event_id`` values delivered."""
+        self.acked = SeenWindow(self.envelopes.max_ids, self.envelopes.max_age)
+        """The ``envelope_id`` values acked."""
+        self._waiting: collections.OrderedDict[str, _Waiting] = collections.OrderedDict()
+        self.duplicates = 0
+        """Envelopes dropped as duplicates."""
+
+    @property
+    def waiting(self) -> int:
+        """Envelopes delivered whose ack has not been queued."""
+        return len(self._waiting)
+
+    def arrived(
+        self,
+        envelope: Any,
+        envelope_id: str,
+        event_id: str | None,
+        accepts_payload: bool,
+        now: float,
+    ) -> Arrival:
+        """An envelope came: deliver it, or drop it as a duplicate (see the rules)."""
+        if self.envelopes.check(envelope_id, now):
+            self.duplicates += 1
+            if envelope_id in self._waiting:
+                return Arrival(False, False, f"envelope {envelope_id} again, its ack awaited")
+            return Arrival(False, True, f"envelope {envelope_id} again")
+        if event_id is not None and self.event_ids.check(event_id, now):
+            self.duplicates += 1
+            return Arrival(False, True, f"event {event_id} again, in envelope {envelope_id}")
+        waiting = self._waiting
+        waiting[envelope_id] = _Waiting(envelope, now, accepts_payload)
+        if len(waiting) > WINDOW_IDS:
+            waiting.popitem(last=False)
+        return _NEW
+
+    def ack(self, envelope_id: str, payload: object, now: float) -> bool:
+        """Whether the ack the user asks for goes out (False: acked before, a no-op).
+
+        Raises:
+            AckPayloadRefused: A payload where the envelope accepts none.
+            ValueError: This session never delivered the envelope.
+        """
+        waiting = self._waiting.get(envelope_id)
+        if waiting is None:
+            if envelope_id in self.acked:
+                return False
+            raise ValueError(
+                f"envelope {envelope_id} was not delivered by this session (or left its books "
+                "long ago); acks go through the session that delivered the envelope"
+            )
+        if payload is not None and not waiting.accepts_payload:
+            raise AckPayloadRefused(envelope_id)
+        del self._waiting[envelope_id]
+        self.acked.check(envelope_id, now)
+        return True
+
+    def is_waiting(self, envelope_id: str) -> bool:
+        """Whether the envelope was delivered and its ack not queued yet."""
+        return envelope_id in self._waiting
+
+    def next_deadline(self) -> float | None:
+        """When the oldest envelope not warned about reaches `ACK_WINDOW`; None: none waits."""
+        for waiting in self._waiting.values():
+            if not waiting.warned:
+                return waiting.arrived + ACK_WINDOW
+        return None
+
+    def overdue(self, now: float) -> list[str]:
+        """The ids of envelopes unacked for `ACK_WINDOW` seconds, each reported once."""
+        late: list[str] = []
+        for envelope_id, waiting in self._waiting.items():
+            if waiting.arrived + ACK_WINDOW > now:
+                break  # in arrival order: the rest are younger
+            if not waiting.warned:
+                waiting.warned = True
+                late.append(envelope_id)
+        return late

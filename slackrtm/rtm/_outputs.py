@@ -38,6 +38,7 @@ class EngineOutputs:
     _subscription: tuple[str, ...]
     events: collections.deque[object]
     link: int | None
+    draining: int | None
     connects: int
 
     def take_events(self) -> list[object]:
@@ -55,6 +56,15 @@ class EngineOutputs:
         """The session's health in numbers at `now` (see `RtmStats`)."""
         last = self._keep.last_received if self.link is not None else None
         return self._book.snapshot(now, self._state, self.connects, last)
+
+    @property
+    def write_link(self) -> int | None:
+        """The socket that `data_to_send` frames go to.
+
+        The current one once connected; during a Socket Mode handover, the old one (`draining`)
+        until the new one's ``hello``.
+        """
+        return self.link if self._state is _CONNECTED else self.draining
 
     @property
     def closed(self) -> bool:

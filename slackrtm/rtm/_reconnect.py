@@ -67,18 +67,19 @@ def ends_at_once(error: BaseException, *, stage: str, connects: int) -> bool:
 
     Args:
         error: Why it failed.
-        stage: ``"rtm.connect"`` or ``"socket"``.
+        stage: ``"socket"``, or the Web API method that gives the URL (``"rtm.connect"``,
+            ``"apps.connections.open"``).
         connects: How many times the session has connected so far.
 
     Returns:
         True for an error that trying again cannot help (the schema's ``retry: never``), a
-        closed client, or an ``rtm.connect`` failure before the first ``hello``.
+        closed client, or a failure of the Web API call before the first ``hello``.
     """
     if isinstance(error, ClientClosed) or (
         isinstance(error, SlackApiError) and error.retry_helps is False
     ):
         return True
-    return stage == "rtm.connect" and connects == 0
+    return stage != "socket" and connects == 0
 
 
 class Reconnects:

@@ -183,6 +183,8 @@ class SessionSurface(Generic[_Opener, _Result, _Done]):
     """Whether ``on`` takes coroutine functions (only a session that can await them)."""
     _how_to_connect: ClassVar[str] = "with client.rtm() as rtm"
     """How the user connects this form, for the error of a session used before it connects."""
+    _open_call: ClassVar[str] = "rtm_connect"
+    """The client's method that gives a socket URL (``apps_connections_open`` for Socket Mode)."""
 
     def __init__(
         self,

@@ -75,6 +75,11 @@ class AsyncRtmSession(SessionSurface[AsyncSocketOpener, Awaitable[Any], Awaitabl
         self._linking = False
         self._ws: aiohttp.ClientWebSocketResponse[bool] | None = None
         self._ws_link: int | None = None
+        self._old_ws: aiohttp.ClientWebSocketResponse[bool] | None = None
+        self._old_link: int | None = None
+        """Socket Mode: the socket being handed over (`RtmProtocol.draining`), still read."""
+        self._link_task: asyncio.Task[None] | None = None
+        """The task of the current connection attempt or link (not of a draining socket)."""
         self._writing: aiohttp.ClientWebSocketResponse[bool] | None = None
         """The socket the engine is writing to (`close` aborts it)."""
 
@@ -378,8 +383,8 @@ class AsyncRtmSession(SessionSurface[AsyncSocketOpener, Awaitable[Any], Awaitabl
                     self._space.set()  # an ack awaited now may lift the pause
                 await self._write_frames(frames)
             self._settle()
-            if self._ws is not None and self._ws_link != proto.link:
-                await self._close_socket()
+            if self._ws_link != proto.link or self._old_link != proto.draining:
+                await self._close_stale()
             if proto.closed:
                 return
             if proto.connect_due(now) and not self._linking:
@@ -388,6 +393,7 @@ class AsyncRtmSession(SessionSurface[AsyncSocketOpener, Awaitable[Any], Awaitabl
                 task = asyncio.get_running_loop().create_task(
                     self._link(url), name="slackrtm-rtm-link"
                 )
+                self._link_task = task
                 self._links.add(task)
                 task.add_done_callback(self._link_done)
                 continue
@@ -447,9 +453,10 @@ class AsyncRtmSession(SessionSurface[AsyncSocketOpener, Awaitable[Any], Awaitabl
 
     async def _write_frames(self, frames: list[str]) -> None:
         """Write `frames`, tell the core how many went out, and whether the peer held a write."""
-        ws, link = self._ws, self._ws_link
         proto = self._proto
-        if ws is None or link is None or link != proto.link:
+        link = proto.write_link
+        ws = self._ws if link == self._ws_link else self._old_ws if link == self._old_link else None
+        if ws is None or link is None:
             proto.frames_written(self._clock(), 0)
             return
         self._writing = ws
@@ -462,8 +469,30 @@ class AsyncRtmSession(SessionSurface[AsyncSocketOpener, Awaitable[Any], Awaitabl
             abort(ws)
             proto.socket_ended(link, self._clock(), SocketEnd(write_timed_out=True))
 
+    async def _close_stale(self) -> None:
+        """Close the sockets that are the session's no more; keep one the core drains."""
+        proto = self._proto
+        stale = []
+        if self._ws_link != proto.link:
+            if self._ws is not None and self._ws_link == proto.draining:
+                stale.append(self._old_ws)
+                self._old_ws, self._old_link = self._ws, self._ws_link
+            else:
+                stale.append(self._ws)
+            self._ws, self._ws_link = None, None
+        if self._old_link != proto.draining:
+            stale.append(self._old_ws)
+            self._old_ws, self._old_link = None, None
+        for ws in stale:
+            await self._close_ws(ws)
+
     async def _close_socket(self) -> None:
+        old, self._old_ws, self._old_link = self._old_ws, None, None
+        await self._close_ws(old)
         ws, self._ws, self._ws_link = self._ws, None, None
+        await self._close_ws(ws)
+
+    async def _close_ws(self, ws: aiohttp.ClientWebSocketResponse[bool] | None) -> None:
         if ws is not None and not ws.closed:
             with contextlib.suppress(aiohttp.ClientError, ConnectionError, asyncio.TimeoutError):
                 await ws.close()
@@ -476,8 +505,21 @@ class AsyncRtmSession(SessionSurface[AsyncSocketOpener, Awaitable[Any], Awaitabl
         try:
             await self._connect_and_read(url)
         finally:
-            self._linking = False
+            if self._link_task is asyncio.current_task():
+                self._linking = False  # not when it drained (`_drains`)
             self._wake.set()
+
+    def _drains(self, link: int) -> bool:
+        """Whether `link` is the socket the core drains (its task then reads on).
+
+        That task is no longer the link task: the engine may start the next attempt.
+        """
+        if self._proto.draining != link:
+            return False
+        if self._link_task is asyncio.current_task():
+            self._link_task = None
+            self._linking = False
+        return True
 
     async def _connect_and_read(self, url: str | None) -> None:
         opened = await self._open(url)
@@ -503,10 +545,10 @@ class AsyncRtmSession(SessionSurface[AsyncSocketOpener, Awaitable[Any], Awaitabl
         """
         opener = self._opener
         info = None
-        stage = "rtm.connect"
+        stage = self._proto.dialect.open_method
         try:
             if url is None:
-                info = await opener.web.rtm_connect(**self._connect_args)
+                info = await getattr(opener.web, self._open_call)(**self._connect_args)
                 url = info.url
             stage = "socket"
             handshake = open_socket(await opener.session(), url, opener, self.options)
@@ -569,7 +611,7 @@ class AsyncRtmSession(SessionSurface[AsyncSocketOpener, Awaitable[Any], Awaitabl
                 self._settle()
                 if proto.link != link or proto.engine_due:
                     self._wake.set()
-                    if proto.link != link:
+                    if proto.link != link and not self._drains(link):
                         return DROPPED
             elif self._waiting:
                 # A plain event while connected, nothing queued or completed: the event is in

@@ -79,6 +79,10 @@ class RtmSession(SessionSurface[SyncSocketOpener, Any, None]):
         self._linking = False
         self._ws: ClientConnection | None = None
         self._ws_link: int | None = None
+        self._old_ws: ClientConnection | None = None
+        self._old_link: int | None = None
+        """Socket Mode: the socket being handed over (`RtmProtocol.draining`), still read."""
+        self._draining_thread: threading.Thread | None = None
         self._replay_cv = threading.Condition(self._lock)
         self._replay_thread: threading.Thread | None = None
         self._writing: ClientConnection | None = None
@@ -166,9 +170,9 @@ class RtmSession(SessionSurface[SyncSocketOpener, Any, None]):
             if thread is not None and thread is not current:
                 thread.join()
         self._close_socket()
-        link = self._link_thread
-        if link is not None and link is not current:
-            link.join()
+        for link in (self._link_thread, self._draining_thread):
+            if link is not None and link is not current:
+                link.join()
 
     # -- sending ------------------------------------------------------------------------------
 
@@ -354,7 +358,8 @@ class RtmSession(SessionSurface[SyncSocketOpener, Any, None]):
                     if frames and self._paused:
                         self._space.notify()  # an ack awaited now may lift the pause
                     self._settle()
-                    ws, stale = self._socket_for(proto.link)
+                    ws, stale = self._socket_for(proto.link, proto.draining)
+                    ws = ws if proto.write_link == self._ws_link else self._old_ws
                     closed = proto.closed
                     start = not closed and proto.connect_due(now) and not self._linking
                     url = proto.begin_connect(now) if start else None
@@ -365,8 +370,8 @@ class RtmSession(SessionSurface[SyncSocketOpener, Any, None]):
                 # Unlocked: only this thread writes, so frames keep their order.
                 if frames:
                     self._write_frames(ws, frames)
-                if stale is not None:
-                    close(stale)
+                for old in stale:
+                    close(old)
                 if closed:
                     return
                 if start:
@@ -382,16 +387,25 @@ class RtmSession(SessionSurface[SyncSocketOpener, Any, None]):
             self._died("engine", exc)
 
     def _socket_for(
-        self, link: int | None
-    ) -> tuple[ClientConnection | None, ClientConnection | None]:
-        """The socket to write to for the core's `link`, and a socket of an older link to close.
+        self, link: int | None, draining: int | None
+    ) -> tuple[ClientConnection | None, list[ClientConnection]]:
+        """The socket of the core's `link`, and the sockets to close: the session's no more.
 
-        Either is None when there is none; the older one is the session's no more.
+        A socket the core keeps as `draining` (a Socket Mode handover) is kept apart, open.
         """
-        if self._ws_link == link:
-            return self._ws, None
-        stale, self._ws, self._ws_link = self._ws, None, None
-        return None, stale
+        stale: list[ClientConnection] = []
+        if self._ws_link != link:
+            if self._ws is not None and self._ws_link == draining:
+                if self._old_ws is not None:
+                    stale.append(self._old_ws)
+                self._old_ws, self._old_link = self._ws, self._ws_link
+            elif self._ws is not None:
+                stale.append(self._ws)
+            self._ws, self._ws_link = None, None
+        if self._old_ws is not None and self._old_link != draining:
+            stale.append(self._old_ws)
+            self._old_ws, self._old_link = None, None
+        return self._ws, stale
 
     def _write_frames(self, ws: ClientConnection | None, frames: list[str]) -> None:
         """Write `frames` (unlocked), then tell the core how many went out."""
@@ -435,8 +449,10 @@ class RtmSession(SessionSurface[SyncSocketOpener, Any, None]):
     def _close_socket(self) -> None:
         with self._lock:
             ws, self._ws, self._ws_link = self._ws, None, None
-        if ws is not None:
-            close(ws)
+            old, self._old_ws, self._old_link = self._old_ws, None, None
+        for each in (ws, old):
+            if each is not None:
+                close(each)
 
     # -- one link thread per connection attempt ------------------------------------------------
 
@@ -468,7 +484,8 @@ class RtmSession(SessionSurface[SyncSocketOpener, Any, None]):
             with contextlib.suppress(websockets.exceptions.WebSocketException, OSError):
                 owner.close()
             with self._lock:
-                self._linking = False
+                if self._link_thread is threading.current_thread():
+                    self._linking = False  # not when it drained (`_release`)
                 self._poke()
 
     def _open(
@@ -480,10 +497,10 @@ class RtmSession(SessionSurface[SyncSocketOpener, Any, None]):
         """
         opener = self._opener
         info = None
-        stage = "rtm.connect"
+        stage = self._proto.dialect.open_method
         try:
             if url is None:
-                info = opener.web.rtm_connect(**self._connect_args)
+                info = getattr(opener.web, self._open_call)(**self._connect_args)
                 url = info.url
             stage = "socket"
             ws = open_socket(url, opener, self.options, owner)
@@ -562,10 +579,18 @@ class RtmSession(SessionSurface[SyncSocketOpener, Any, None]):
                 self._settle()
                 if proto.link != link:
                     self._poke()
-                    return False
+                    if proto.draining != link:
+                        return False
+                    self._release()
                 if proto.engine_due:
                     self._poke()
         return True
+
+    def _release(self) -> None:
+        """This link thread reads on a draining socket: the engine may start the next attempt."""
+        if self._link_thread is threading.current_thread():
+            self._draining_thread, self._link_thread = self._link_thread, None
+            self._linking = False
 
     def _backpressure(self) -> None:
         """Stop reading while the buffer is full (the lock held): TCP holds the frames back."""

@@ -43,6 +43,8 @@ if TYPE_CHECKING:
     from ._web.policy import RetryPolicy as RetryPolicy
     from ._workspace import Workspace as Workspace
     from .aio import AsyncClient as AsyncClient
+    from .rtm._envelopes import AckPayloadRefused as AckPayloadRefused
+    from .rtm._socket_mode import SocketModeLinkDisabled as SocketModeLinkDisabled
     from .sync import Client as Client
 
 _MODULES = {
@@ -72,6 +74,8 @@ _MODULES = {
     "SlackResponseError": "._exceptions",
     "SlackRtmError": "._exceptions",
     "SlackTimeoutError": "._exceptions",
+    "SocketModeLinkDisabled": ".rtm._socket_mode",
+    "AckPayloadRefused": ".rtm._envelopes",
     "Team": "._generated",
     "User": "._generated",
     "WarningCode": "._generated",

@@ -49,7 +49,7 @@ from ._workspace import AsyncWorkspace
 
 if TYPE_CHECKING:
     from ._spec import MethodSpec
-    from .rtm import AsyncRtmSession, ReplayOptions, RtmOptions
+    from .rtm import AsyncRtmSession, AsyncSocketModeSession, ReplayOptions, RtmOptions
 
 __all__ = ["AsyncClient"]
 
@@ -306,6 +306,39 @@ class AsyncClient(ClientBase, AsyncWorkspace):
             options=options,
             replay=replay,
             workspace=workspace,
+        )
+        self._sessions.add(session)
+        return session
+
+    def socket_mode(
+        self,
+        *,
+        ack: str = "after",
+        debug_reconnects: bool | None = None,
+        options: RtmOptions | None = None,
+    ) -> AsyncSocketModeSession:
+        """A Socket Mode session on this client's app-level token; ``async with`` connects it.
+
+        The same session as `rtm` (notices, options, ``on``/``run``/iteration, ``close``,
+        errors, ``stats``) on ``apps.connections.open`` and Socket Mode's frames: envelopes
+        delivered once and acked, handovers without a gap (the README's "Socket Mode").
+
+        Args:
+            ack: When envelopes are acked by the session: ``"after"`` their handlers return
+                (iteration: when the next event is asked for), ``"before"`` they run, or
+                ``"manual"`` (only ``session.ack(envelope)``).
+            debug_reconnects: Passed to ``apps.connections.open``: short-lived connections.
+            options: Timings and reconnects; `RtmOptions` with pacing off by default.
+
+        Raises:
+            TypeError, ValueError: A bad argument, before any I/O.
+        """
+        from .rtm._sm_aio import (
+            AsyncSocketModeSession,  # loaded on first use: `import slackrtm` stays light
+        )
+
+        session = AsyncSocketModeSession(
+            self._socket_opener(), ack=ack, debug_reconnects=debug_reconnects, options=options
         )
         self._sessions.add(session)
         return session

@@ -25,12 +25,24 @@ from ._replay import ReplayOptions, ReplaySkipped
 from ._stats import RtmStats
 
 if TYPE_CHECKING:
+    from ._envelopes import AckPayloadRefused as AckPayloadRefused
     from ._picture import WorkspaceChanged as WorkspaceChanged
+    from ._sm_aio import AsyncSocketModeSession as AsyncSocketModeSession
+    from ._sm_sync import SocketModeSession as SocketModeSession
+    from ._socket_mode import SocketModeLinkDisabled as SocketModeLinkDisabled
     from .aio import AsyncRtmSession as AsyncRtmSession
     from .sync import RtmSession as RtmSession
 
 # Each driver loads its own I/O library (websockets, aiohttp) only when it is used.
-_LAZY = {"AsyncRtmSession": ".aio", "RtmSession": ".sync", "WorkspaceChanged": "._picture"}
+_LAZY = {
+    "AsyncRtmSession": ".aio",
+    "AsyncSocketModeSession": "._sm_aio",
+    "RtmSession": ".sync",
+    "SocketModeSession": "._sm_sync",
+    "WorkspaceChanged": "._picture",
+    "SocketModeLinkDisabled": "._socket_mode",
+    "AckPayloadRefused": "._envelopes",
+}
 
 __all__ = [
     "DEFAULT_RECONNECT",

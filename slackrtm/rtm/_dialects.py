@@ -78,7 +78,9 @@ class Dialect:
     """
 
     kind_by_class = False
-    envelopes = False
+    has_envelopes = False
+    keepalive = True
+    """Whether the engine keeps the socket alive with frames (`ping`): RTM's JSON pings."""
     """Whether frames come in envelopes to ack (Socket Mode): the engine keeps their books."""
     open_method = "rtm.connect"
     """The Web API method that gives a socket URL (the stage named when it fails)."""
@@ -148,6 +150,10 @@ class Dialect:
     def ack_command(self, envelope_id: str, payload: Any) -> Any:
         """The command that acks an envelope, with a response `payload` (or None)."""
         raise TypeError("this protocol has no envelopes")
+
+    def inner_event(self, frame: Any) -> Any:
+        """The event an envelope carries (Events API), for the handlers of its class; or None."""
+        return None
 
     def disconnect_reason(self, frame: Any) -> str:
         """The reason of a frame of kind `Kind.DISCONNECT`."""

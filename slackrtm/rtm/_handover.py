@@ -2,7 +2,7 @@
 
 `SocketModeParts` is a base of `RtmProtocol` (as `_outputs.EngineOutputs` is): the engine is
 one class in three modules, and this one holds what only a dialect with envelopes uses
-(`Dialect.envelopes`). Nothing here runs for RTM.
+(`Dialect.has_envelopes`). Nothing here runs for RTM.
 
 The rules:
 

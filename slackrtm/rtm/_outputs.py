@@ -13,6 +13,7 @@ import collections
 import math
 from typing import Any
 
+from ._dialects import Dialect
 from ._keepalive import Keepalive
 from ._sends import Outbox, Pending
 from ._state import State
@@ -28,6 +29,7 @@ class EngineOutputs:
 
     # Set by `RtmProtocol.__init__`; declared here for what reads them.
     _state: State
+    dialect: Dialect
     _out: Outbox
     _queue: collections.deque[Pending]
     _completed: Any
@@ -117,7 +119,7 @@ class EngineOutputs:
             ready = None if keep.ping_due else self._out.pacing_ready()
             if ready is not None:
                 times.append(ready)
-            alive = keep.deadline()
+            alive = keep.deadline() if self.dialect.keepalive else None
             if alive is not None:
                 times.append(alive)
         # An infinite timeout is no deadline at all.

@@ -123,7 +123,7 @@ class RtmProtocol(SocketModeParts):
         self.draining: int | None = None
         """In a Socket Mode handover, the old socket: still read, and written to until the new
         one's ``hello``; a driver closes it once this stops naming it (`_handover`)."""
-        self.envelopes = EnvelopeBook() if dialect.envelopes else None
+        self.envelopes = EnvelopeBook() if dialect.has_envelopes else None
         """Socket Mode's books of envelopes (duplicates, acks); None for RTM."""
 
     def __repr__(self) -> str:
@@ -460,7 +460,7 @@ class RtmProtocol(SocketModeParts):
         if state is State.OPEN:
             if self._hello_deadline is not None and now >= self._hello_deadline:
                 self._lost(now, f"no hello within {self.options.hello_timeout:g} s")
-        elif state is State.CONNECTED:
+        elif state is State.CONNECTED and self.dialect.keepalive:
             stalled = self._keep.tick(now)
             if stalled is not None:
                 self._drop(now, stalled)

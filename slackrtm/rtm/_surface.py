@@ -28,6 +28,7 @@ import attrs
 
 from .._socket import SocketOpener
 from ._arguments import checked_command, message_command, presence_command, typing_command
+from ._dialects import RTM_DIALECT, Dialect
 from ._options import RtmOptions, check_seconds
 from ._picture import Picture
 from ._protocol import RtmProtocol
@@ -123,13 +124,20 @@ class Handlers:
         else:
             self._by_class.append((kind, handler))
 
-    def matching(self, event: object) -> list[Handler]:
-        """The handlers for one event: by class, by wire type, then ``"*"`` (each in order)."""
+    def matching(self, event: object, *, every: bool = True) -> list[Handler]:
+        """The handlers for one event: by class, by wire type, then ``"*"`` (each in order).
+
+        Args:
+            event: The event.
+            every: Whether the handlers of ``"*"`` are among them (not for the inner event of
+                a Socket Mode envelope: they get the envelope).
+        """
         found = [handler for cls, handler in self._by_class if isinstance(event, cls)]
         wire = getattr(event, "type", None)
         if isinstance(wire, str):
             found.extend(self._by_type.get(wire, ()))
-        found.extend(self._any)
+        if every:
+            found.extend(self._any)
         return found
 
 
@@ -215,7 +223,10 @@ class SessionSurface(Generic[_Opener, _Result, _Done]):
         }
         self._clock = clock
         self._proto = RtmProtocol(
-            options, logger=opener.logger, allow_insecure=opener.allow_insecure
+            options,
+            dialect=self._dialect(),
+            logger=opener.logger,
+            allow_insecure=opener.allow_insecure,
         )
         self.options = self._proto.options
         self._replay = Replay(replaying, self._proto._log) if replaying is not None else None
@@ -231,6 +242,11 @@ class SessionSurface(Generic[_Opener, _Result, _Done]):
         """Set up the driver's own state: how it waits and where its events wait."""
         raise NotImplementedError
 
+    @classmethod
+    def _dialect(cls) -> Dialect:
+        """What the session's frames mean (Socket Mode's sessions give theirs)."""
+        return RTM_DIALECT
+
     def __repr__(self) -> str:
         return f"<{type(self).__name__} state={self._proto.state}>"
 
@@ -239,12 +255,12 @@ class SessionSurface(Generic[_Opener, _Result, _Done]):
     @property
     def self_(self) -> Any:
         """The connecting user (``self`` in the latest ``rtm.connect`` answer)."""
-        return self._proto.info.self_ if self._proto.info is not None else None
+        return getattr(self._proto.info, "self_", None)
 
     @property
     def team(self) -> Any:
         """The workspace, from the latest ``rtm.connect`` answer."""
-        return self._proto.info.team if self._proto.info is not None else None
+        return getattr(self._proto.info, "team", None)
 
     @property
     def state(self) -> str:

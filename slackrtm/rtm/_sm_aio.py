@@ -1,0 +1,108 @@
+"""`AsyncSocketModeSession`: the async RTM session (`aio.AsyncRtmSession`) on Socket Mode.
+
+Only what waits differently lives here: iteration and ``run`` apply the ack mode
+(`_sm_surface`), and an ack wakes the engine task. Every rule is in
+`_sm_surface.SocketModeRules` and the engine (`_handover`, `_envelopes`).
+"""
+
+from __future__ import annotations
+
+import inspect
+import time
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+
+from .._exceptions import RtmSessionClosed
+from .._socket import AsyncSocketOpener
+from ._options import RtmOptions
+from ._sm_surface import SocketModeRules, check_ack_mode, socket_mode_options
+from ._surface import surface_doc
+from .aio import AsyncRtmSession
+
+__all__ = ["AsyncSocketModeSession"]
+
+
+class AsyncSocketModeSession(SocketModeRules, AsyncRtmSession):
+    """One Socket Mode session over aiohttp: `SocketModeSession` with ``await``.
+
+    Made by `AsyncClient.socket_mode`; ``async with`` connects and closes; ``async for`` and
+    ``run`` as in the sync form. `ack` does not wait, in both forms.
+
+    Args:
+        opener: What the client hands a socket session (``client._socket_opener()``).
+        ack: The ack mode: ``"after"`` (default), ``"before"`` or ``"manual"``.
+        debug_reconnects: Ask Slack for short-lived connections (to exercise handovers).
+        options: Timings and reconnects (`RtmOptions`; pacing is off by default).
+        clock: A monotonic clock in seconds.
+    """
+
+    _how_to_connect = "async with client.socket_mode() as session"
+
+    def __init__(
+        self,
+        opener: AsyncSocketOpener,
+        *,
+        ack: str = "after",
+        debug_reconnects: bool | None = None,
+        options: RtmOptions | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        """Prepare a session; nothing is opened until `connect`.
+
+        Raises:
+            TypeError, ValueError: A bad ack mode, `debug_reconnects` or `options`.
+        """
+        mode = check_ack_mode(ack)
+        super().__init__(opener, options=socket_mode_options(options), clock=clock)
+        self._ack_mode = mode
+        self._connect_args = self._open_args(debug_reconnects)
+
+    @surface_doc
+    async def next_event(self, timeout: float | None = None) -> Any:
+        self._ack_previous()
+        return self._handed_out(await super().next_event(timeout))
+
+    def __aiter__(self) -> AsyncIterator[Any]:
+        """Events and lifecycle notices in arrival order, each as from `next_event`."""
+        return self._socket_mode_events()
+
+    async def _socket_mode_events(self) -> AsyncIterator[Any]:
+        while True:
+            try:
+                event = await self.__anext__()
+            except StopAsyncIteration:
+                return
+            yield event
+
+    async def __anext__(self) -> Any:
+        """The next event or lifecycle notice, in arrival order (the ack mode applied).
+
+        Raises:
+            StopAsyncIteration: The session was closed.
+            SlackError: The error that ended the session (once, after the buffered events).
+        """
+        try:
+            return await self.next_event()
+        except RtmSessionClosed as exc:
+            if exc is self._proto.error:
+                raise
+            raise StopAsyncIteration from None
+
+    @surface_doc
+    async def run(self) -> None:
+        async for event in self:
+            for handler, argument in self._targets(event):
+                try:
+                    result = handler(argument)
+                    if inspect.isawaitable(result):
+                        await result
+                except Exception:
+                    self._handler_failed(handler, argument)
+            self._ack_previous()
+
+    def _queue_ack(self, envelope: Any, payload: Any) -> bool:
+        self._check_started()
+        queued = self._proto.ack(envelope, payload, self._clock())
+        if queued:
+            self._wake.set()
+        return queued

@@ -1,0 +1,205 @@
+"""The Socket Mode surface both forms share: `SocketModeRules`, beside `SessionSurface`.
+
+`SocketModeSession` (``_sm_sync.py``) and `AsyncSocketModeSession` (``_sm_aio.py``) are the RTM
+sessions of ``sync.py`` and ``aio.py`` on the Socket Mode dialect: the same engine, drivers,
+notices, options, ``on``/``run``/iteration, ``close``, errors and ``stats``. What differs is
+written once, here:
+
+- the socket URL comes from ``apps.connections.open`` (the client's app-level token);
+- ``ack(envelope, payload=None)`` queues an envelope's ack without waiting (the engine writes
+  it); the automatic acks follow the session's ack mode (`ACK_MODES`):
+
+  - ``"after"`` (the default): ``run`` acks an envelope once its handlers have returned, a
+    handler that raised included (its error is logged; a retry would be dropped as a
+    duplicate anyway, so not acking would only make Slack send it again for nothing);
+    iteration acks an envelope when the next event is asked for;
+  - ``"before"``: an envelope is acked as it is handed out, before any handler runs, so that
+    a slow handler never causes a retry;
+  - ``"manual"``: only ``ack`` acks;
+
+- ``run`` hands an Events API envelope's inner event to the handlers registered for its class
+  or wire type (``on(events.Message, ...)`` works on either transport), the envelope itself
+  to those registered for the envelope's class, its type or ``"*"``;
+- nothing is sent on a Socket Mode socket but acks: the RTM send methods raise `TypeError`
+  (a bot replies through the Web API, ``chat.postMessage``).
+
+What must not live here: anything that waits, a lock, a thread, a task, a socket.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from ._dialects import Dialect, Kind
+from ._options import RtmOptions
+from ._socket_mode import SOCKET_MODE_DIALECT
+
+if TYPE_CHECKING:
+    from ._protocol import RtmProtocol
+    from ._surface import Handlers
+
+__all__ = ["ACK_MODES", "SocketModeRules", "check_ack_mode", "socket_mode_options"]
+
+ACK_MODES = ("after", "before", "manual")
+"""When a Socket Mode session acks an envelope by itself (see the module's rules)."""
+
+_NO_SENDS = (
+    "a Socket Mode session sends nothing on its socket but acks: reply through the Web API "
+    "(client.chat_postMessage), ack envelopes with session.ack(envelope)"
+)
+
+
+def check_ack_mode(ack: object) -> str:
+    """The ack mode, checked.
+
+    Raises:
+        TypeError, ValueError: Not one of `ACK_MODES`.
+    """
+    if not isinstance(ack, str):
+        raise TypeError(f"ack must be a str, one of {', '.join(ACK_MODES)}; got {ack!r}")
+    if ack not in ACK_MODES:
+        raise ValueError(f"ack must be one of {', '.join(ACK_MODES)}; got {ack!r}")
+    return ack
+
+
+def socket_mode_options(options: RtmOptions | None) -> RtmOptions:
+    """The session's options: `RtmOptions` with pacing off when none are given.
+
+    Acks are not paced: Slack's one message a second is RTM's rule for messages, and an ack
+    held back by pacing could miss its 3 s. Given options are taken as they are.
+
+    Raises:
+        TypeError: `options` is not an `RtmOptions`.
+    """
+    if options is None:
+        return RtmOptions(send_rate=None)
+    if not isinstance(options, RtmOptions):
+        raise TypeError("options must be an RtmOptions")
+    return options
+
+
+class SocketModeRules:
+    """What a Socket Mode session adds to (and refuses of) the RTM session's surface."""
+
+    _open_call: ClassVar[str] = "apps_connections_open"
+    _how_to_connect: ClassVar[str] = "with client.socket_mode() as session"
+
+    if TYPE_CHECKING:  # the session's (`SessionSurface` and the driver)
+        _proto: RtmProtocol
+        _handlers: Handlers
+        _clock: Callable[[], float]
+
+        def _queue_ack(self, envelope: Any, payload: Any) -> bool: ...
+
+    _ack_mode: str = "after"
+    _unacked: Any = None
+    """The envelope handed out last in mode ``"after"``, acked at the next request."""
+
+    @classmethod
+    def _dialect(cls) -> Dialect:
+        return SOCKET_MODE_DIALECT
+
+    @staticmethod
+    def _open_args(debug_reconnects: object) -> dict[str, Any]:
+        """The arguments of ``apps.connections.open`` at every connection.
+
+        Raises:
+            TypeError: `debug_reconnects` is neither None nor a bool.
+        """
+        if debug_reconnects is not None and not isinstance(debug_reconnects, bool):
+            raise TypeError(f"debug_reconnects must be a bool, got {debug_reconnects!r}")
+        return {} if debug_reconnects is None else {"debug_reconnects": debug_reconnects}
+
+    def _is_envelope(self, event: object) -> bool:
+        dialect = self._proto.dialect
+        return dialect.kind(event) == Kind.ENVELOPE
+
+    # -- acks ---------------------------------------------------------------------------------
+
+    def ack(self, envelope: Any, payload: Any = None) -> bool:
+        """Acknowledge an envelope, with a response `payload` where it accepts one.
+
+        It does not wait: the ack is queued and written by the session at once (or after
+        the next ``hello``). The first ack of an envelope counts; a later one does nothing.
+
+        Args:
+            envelope: An envelope this session delivered.
+            payload: A JSON-able response (a slash command's or an interaction's answer);
+                only where the envelope's ``accepts_response_payload`` is true.
+
+        Returns:
+            True when the ack was queued; False when the envelope was acked before.
+
+        Raises:
+            AckPayloadRefused: A payload where the envelope accepts none; nothing is sent.
+            TypeError: Not an envelope, or a payload that is not JSON-able.
+            ValueError: An envelope this session did not deliver.
+            RtmSessionClosed: The session has ended.
+        """
+        return self._queue_ack(envelope, payload)
+
+    def _handed_out(self, event: Any) -> Any:
+        """An event handed to the user: acked now (``"before"``), or at the next request."""
+        mode = self._ack_mode
+        if mode != "manual" and self._is_envelope(event):
+            if mode == "before":
+                self._auto_ack(event)
+            else:
+                self._unacked = event
+        return event
+
+    def _ack_previous(self) -> None:
+        """Ack the envelope handed out last (mode ``"after"``), if it is not acked yet."""
+        envelope, self._unacked = self._unacked, None
+        if envelope is not None:
+            self._auto_ack(envelope)
+
+    def _auto_ack(self, envelope: Any) -> None:
+        if not self._proto.closed:
+            self._queue_ack(envelope, None)
+
+    # -- run's dispatch -----------------------------------------------------------------------
+
+    def _targets(self, event: Any) -> list[tuple[Callable[[Any], Any], Any]]:
+        """Each handler for `event` with what it is called with (see the module's rules)."""
+        handlers = self._handlers
+        found = [(handler, event) for handler in handlers.matching(event)]
+        inner = self._proto.dialect.inner_event(event)
+        if inner is not None:
+            found[:0] = [(handler, inner) for handler in handlers.matching(inner, every=False)]
+        return found
+
+    # -- the RTM sends, refused ---------------------------------------------------------------
+
+    def send_message(self, *args: Any, **kwargs: Any) -> Any:
+        """Refused: Socket Mode posts through the Web API (``chat.postMessage``).
+
+        Raises:
+            TypeError: Always.
+        """
+        raise TypeError(_NO_SENDS)
+
+    def typing(self, *args: Any, **kwargs: Any) -> Any:
+        """Refused: Socket Mode has no typing indicator.
+
+        Raises:
+            TypeError: Always.
+        """
+        raise TypeError(_NO_SENDS)
+
+    def subscribe_presence(self, *args: Any, **kwargs: Any) -> Any:
+        """Refused: Socket Mode has no presence subscription.
+
+        Raises:
+            TypeError: Always.
+        """
+        raise TypeError(_NO_SENDS)
+
+    def send(self, *args: Any, **kwargs: Any) -> Any:
+        """Refused: Socket Mode sends nothing but acks (`ack`).
+
+        Raises:
+            TypeError: Always.
+        """
+        raise TypeError(_NO_SENDS)

@@ -1,0 +1,130 @@
+"""Socket Mode's frames to the engine: `SocketModeDialect`, and `SocketModeLinkDisabled`.
+
+The frames are decoded by the generated `slackrtm.envelopes` (from ``schema/socket/``): ``hello``,
+``disconnect`` and the envelopes (``events_api``, ``slash_commands``, ``interactive``), whose
+Events API payload carries its inner event decoded with the same `slackrtm.events` classes as
+RTM. This dialect says what each means to the engine:
+
+- ``hello`` is `Kind.HELLO`; an envelope is `Kind.ENVELOPE` (the engine's books in
+  `_envelopes`); ``disconnect`` is `Kind.DISCONNECT`, and its reason says what to do
+  (`DISCONNECT_ACTIONS`): ``warning`` and ``refresh_requested`` hand over to a new connection
+  without a gap, ``link_disabled`` ends the session with `SocketModeLinkDisabled`,
+  ``too_many_websockets`` backs off, any other reason reconnects;
+- an ack is a command without an id that completes once written: nothing answers it;
+- Slack keeps the socket alive with WebSocket pings of its own, not JSON pings: the engine's
+  JSON keepalive is off for this dialect (`keepalive`), and a silent socket is judged by the
+  WebSocket layer's end.
+
+No state of a session lives here: a dialect is a table of meanings, built once.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .. import envelopes, events
+from .._exceptions import SlackRtmError
+from ._dialects import Dialect, Kind
+
+__all__ = [
+    "DISCONNECT_ACTIONS",
+    "SOCKET_MODE_DIALECT",
+    "SocketModeDialect",
+    "SocketModeLinkDisabled",
+]
+
+DISCONNECT_ACTIONS = {
+    "warning": "handover",
+    "refresh_requested": "handover",
+    "link_disabled": "end",
+    "too_many_websockets": "backoff",
+}
+"""What each ``disconnect`` reason asks of the engine; any other reason reconnects."""
+
+
+class SocketModeLinkDisabled(SlackRtmError):
+    """Slack ended Socket Mode for the app (``disconnect`` with reason ``link_disabled``).
+
+    Socket Mode was turned off in the app's settings (or the app was removed): no new
+    connection would be accepted, so the session ends. Attributes: ``reason``.
+    """
+
+    def __init__(self, reason: str = "link_disabled") -> None:
+        """Name the reason Slack gave."""
+        self.reason = reason
+        super().__init__(
+            f"Slack disabled the Socket Mode link (disconnect reason {reason}): turn Socket "
+            "Mode on in the app's settings, then start a new session"
+        )
+
+
+class SocketModeDialect(Dialect):
+    """Slack's Socket Mode, through the generated `slackrtm.envelopes`."""
+
+    kind_by_class = True  # pragma: no mutate (a speed-up only)
+    has_envelopes = True
+    keepalive = False
+    open_method = "apps.connections.open"
+
+    def __init__(self) -> None:
+        """Build the type table once."""
+        self._kinds: dict[type, Kind] = {
+            envelopes.Hello: Kind.HELLO,
+            envelopes.Disconnect: Kind.DISCONNECT,
+            envelopes.EventsApiEnvelope: Kind.ENVELOPE,
+            envelopes.SlashCommandsEnvelope: Kind.ENVELOPE,
+            envelopes.InteractiveEnvelope: Kind.ENVELOPE,
+            events.FallbackEvent: Kind.FALLBACK,
+        }
+
+    decode = staticmethod(envelopes.decode)
+
+    def encode(self, command: Any, id: int | None) -> str:
+        return envelopes.encode(command)
+
+    def kind(self, frame: object) -> Kind:
+        return self._kinds.get(type(frame), Kind.EVENT)
+
+    def wants_id(self, command: Any) -> bool:
+        return False  # an ack names its envelope; nothing answers it
+
+    def expects_ack(self, command: Any) -> bool:
+        return False
+
+    def ping(self) -> Any:
+        raise TypeError("Socket Mode keeps alive with WebSocket pings, not frames")
+
+    def presence_sub(self, ids: tuple[str, ...]) -> Any:
+        raise TypeError("Socket Mode has no presence subscription")
+
+    def presence_ids(self, command: Any) -> tuple[str, ...] | None:
+        return None
+
+    def envelope_facts(self, frame: Any) -> tuple[str, str | None, bool]:
+        if self._kinds.get(type(frame)) is not Kind.ENVELOPE:
+            raise TypeError(f"not a Socket Mode envelope: {type(frame).__name__}")
+        event_id = None
+        if isinstance(frame, envelopes.EventsApiEnvelope):
+            event_id = getattr(frame.payload, "event_id", None)
+        return frame.envelope_id, event_id, bool(frame.accepts_response_payload)
+
+    def ack_command(self, envelope_id: str, payload: Any) -> Any:
+        return envelopes.Ack(envelope_id=envelope_id, payload=payload)
+
+    def inner_event(self, frame: Any) -> Any:
+        if isinstance(frame, envelopes.EventsApiEnvelope):
+            return getattr(frame.payload, "event", None)
+        return None
+
+    def disconnect_reason(self, frame: Any) -> str:
+        return str(frame.reason)
+
+    def disconnect_action(self, reason: str) -> str:
+        return DISCONNECT_ACTIONS.get(reason, "reconnect")
+
+    def disconnect_error(self, reason: str) -> BaseException:
+        return SocketModeLinkDisabled(reason)
+
+
+SOCKET_MODE_DIALECT: Dialect = SocketModeDialect()
+"""The dialect of Slack's Socket Mode, shared by every session (it holds no session's state)."""

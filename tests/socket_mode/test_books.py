@@ -1,0 +1,114 @@
+"""The sans-I/O books of Socket Mode: the window of ids seen, and the envelopes' acks.
+
+No socket and no clock: every call takes ``now``.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from slackrtm import AckPayloadRefused
+from slackrtm.rtm._dedupe import WINDOW_IDS, WINDOW_SECONDS, SeenWindow
+from slackrtm.rtm._envelopes import ACK_WINDOW, EnvelopeBook
+
+
+def test_an_id_is_seen_once_within_the_window() -> None:
+    window = SeenWindow()
+    assert window.check("a", 0.0) is False
+    assert window.check("a", 1.0) is True
+    assert window.check("b", 1.0) is False
+    assert len(window) == 2
+
+
+def test_the_window_is_bounded_by_count_oldest_first() -> None:
+    window = SeenWindow(max_ids=3, max_age=100.0)
+    for key in "abcd":
+        assert window.check(key, 0.0) is False
+    assert len(window) == 3
+    assert "a" not in window
+    assert window.check("b", 0.0) is True
+    assert window.check("a", 0.0) is False  # forgotten: seen as new
+
+
+def test_the_window_is_bounded_by_age_from_the_first_sighting() -> None:
+    window = SeenWindow(max_ids=10, max_age=10.0)
+    window.check("a", 0.0)
+    assert window.check("a", 9.0) is True  # a sighting does not renew it
+    assert window.check("a", 10.0) is False
+    assert window.check("a", 15.0) is True
+
+
+def test_the_default_window_is_ten_thousand_ids_and_an_hour() -> None:
+    window = SeenWindow()
+    assert (window.max_ids, window.max_age) == (WINDOW_IDS, WINDOW_SECONDS) == (10_000, 3600.0)
+    for n in range(WINDOW_IDS + 500):
+        window.check(str(n), 0.0)
+    assert len(window) == WINDOW_IDS
+
+
+@pytest.mark.parametrize(("ids", "age"), [(0, 1.0), (1, 0.0), (1, float("nan"))])
+def test_a_window_that_keeps_nothing_is_refused(ids: int, age: float) -> None:
+    with pytest.raises(ValueError, match="at least one id"):
+        SeenWindow(ids, age)
+
+
+def test_a_new_envelope_is_delivered_and_its_retry_waits_for_the_first_ack() -> None:
+    book = EnvelopeBook()
+    first = book.arrived(object(), "E1", None, False, 0.0)
+    assert first.deliver
+    retry = book.arrived(object(), "E1", None, False, 3.5)
+    assert (retry.deliver, retry.ack_now) == (False, False)  # the user's ack answers both
+    assert book.ack("E1", None, 4.0) is True
+    again = book.arrived(object(), "E1", None, False, 60.0)
+    assert (again.deliver, again.ack_now) == (False, True)  # acked: the copy is acked at once
+    assert book.duplicates == 2
+
+
+def test_the_same_event_in_a_new_envelope_is_acked_and_not_delivered() -> None:
+    book = EnvelopeBook()
+    assert book.arrived(object(), "E1", "Ev1", False, 0.0).deliver
+    copy = book.arrived(object(), "E2", "Ev1", False, 0.1)
+    assert (copy.deliver, copy.ack_now) == (False, True)
+    assert "Ev1" in copy.why and "E2" in copy.why
+
+
+def test_a_payload_is_refused_where_none_is_accepted_and_nothing_counts_as_acked() -> None:
+    book = EnvelopeBook()
+    book.arrived(object(), "E1", None, False, 0.0)
+    with pytest.raises(AckPayloadRefused, match="E1 does not accept a response payload"):
+        book.ack("E1", {"text": "hi"}, 0.1)
+    assert book.is_waiting("E1")
+    assert book.ack("E1", None, 0.2) is True
+
+
+def test_a_payload_is_taken_where_one_is_accepted() -> None:
+    book = EnvelopeBook()
+    book.arrived(object(), "E1", None, True, 0.0)
+    assert book.ack("E1", {"text": "hi"}, 0.1) is True
+
+
+def test_the_first_ack_counts_and_a_second_is_a_no_op() -> None:
+    book = EnvelopeBook()
+    book.arrived(object(), "E1", None, False, 0.0)
+    assert book.ack("E1", None, 0.1) is True
+    assert book.ack("E1", None, 0.2) is False
+
+
+def test_an_envelope_never_delivered_is_refused() -> None:
+    with pytest.raises(ValueError, match="E9 was not delivered by this session"):
+        EnvelopeBook().ack("E9", None, 0.0)
+
+
+def test_an_unacked_envelope_is_reported_once_after_three_seconds() -> None:
+    book = EnvelopeBook()
+    book.arrived(object(), "E1", None, False, 0.0)
+    book.arrived(object(), "E2", None, False, 1.0)
+    assert book.next_deadline() == ACK_WINDOW == 3.0
+    assert book.overdue(2.9) == []
+    assert book.overdue(3.0) == ["E1"]
+    assert book.next_deadline() == 4.0
+    assert book.overdue(10.0) == ["E2"]
+    assert book.overdue(20.0) == []
+    assert book.next_deadline() is None
+    book.ack("E1", None, 21.0)
+    assert book.waiting == 1

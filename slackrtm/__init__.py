@@ -13,6 +13,8 @@ from ._lazy import lazy_names
 from ._version import __version__
 
 if TYPE_CHECKING:
+    from ._exceptions import AckPayloadRefused as AckPayloadRefused
+
     # For mypy and IDEs, which cannot read `_MODULES`: ``X as X`` marks an explicit re-export.
     from ._exceptions import ClientClosed as ClientClosed
     from ._exceptions import RateLimited as RateLimited
@@ -30,6 +32,7 @@ if TYPE_CHECKING:
     from ._exceptions import SlackResponseError as SlackResponseError
     from ._exceptions import SlackRtmError as SlackRtmError
     from ._exceptions import SlackTimeoutError as SlackTimeoutError
+    from ._exceptions import SocketModeLinkDisabled as SocketModeLinkDisabled
     from ._generated import Conversation as Conversation
     from ._generated import ErrorCode as ErrorCode
     from ._generated import RtmConnectArgs as RtmConnectArgs
@@ -43,8 +46,6 @@ if TYPE_CHECKING:
     from ._web.policy import RetryPolicy as RetryPolicy
     from ._workspace import Workspace as Workspace
     from .aio import AsyncClient as AsyncClient
-    from .rtm._envelopes import AckPayloadRefused as AckPayloadRefused
-    from .rtm._socket_mode import SocketModeLinkDisabled as SocketModeLinkDisabled
     from .sync import Client as Client
 
 _MODULES = {
@@ -74,8 +75,8 @@ _MODULES = {
     "SlackResponseError": "._exceptions",
     "SlackRtmError": "._exceptions",
     "SlackTimeoutError": "._exceptions",
-    "SocketModeLinkDisabled": ".rtm._socket_mode",
-    "AckPayloadRefused": ".rtm._envelopes",
+    "SocketModeLinkDisabled": "._exceptions",
+    "AckPayloadRefused": "._exceptions",
     "Team": "._generated",
     "User": "._generated",
     "WarningCode": "._generated",

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from ._response import SlackResponse
 
 __all__ = [
+    "AckPayloadRefused",
     "ClientClosed",
     "RateLimited",
     "RtmConnectionLost",
@@ -33,6 +34,7 @@ __all__ = [
     "SlackResponseError",
     "SlackRtmError",
     "SlackTimeoutError",
+    "SocketModeLinkDisabled",
 ]
 
 # `SlackResponse` is an attrs class of its own module, loaded with the first error that carries
@@ -312,3 +314,34 @@ class RtmFrameTooLarge(SlackRtmError, ValueError):
         self.size = size
         self.limit = limit
         super().__init__(f"frame of {size} bytes is over the {limit}-byte limit; nothing was sent")
+
+
+class AckPayloadRefused(SlackRtmError, ValueError):
+    """An ack with a ``payload`` for an envelope whose ``accepts_response_payload`` is false.
+
+    Nothing was sent: Slack would drop the payload. Attributes: ``envelope_id``.
+    """
+
+    def __init__(self, envelope_id: str) -> None:
+        """Name the envelope by its id, never its content."""
+        self.envelope_id = envelope_id
+        super().__init__(
+            f"envelope {envelope_id} does not accept a response payload "
+            "(accepts_response_payload is false); ack it without one"
+        )
+
+
+class SocketModeLinkDisabled(SlackRtmError):
+    """Slack ended Socket Mode for the app (``disconnect`` with reason ``link_disabled``).
+
+    Socket Mode was turned off in the app's settings (or the app was removed): no new
+    connection would be accepted, so the session ends. Attributes: ``reason``.
+    """
+
+    def __init__(self, reason: str = "link_disabled") -> None:
+        """Name the reason Slack gave."""
+        self.reason = reason
+        super().__init__(
+            f"Slack disabled the Socket Mode link (disconnect reason {reason}): turn Socket "
+            "Mode on in the app's settings, then start a new session"
+        )

@@ -5,6 +5,7 @@ all subclasses of `SlackApiError`; ``ERROR_CLASSES`` maps each wire code to its 
 """
 
 from slackrtm._exceptions import (
+    AckPayloadRefused,
     ClientClosed,
     RateLimited,
     RtmConnectionLost,
@@ -22,6 +23,7 @@ from slackrtm._exceptions import (
     SlackResponseError,
     SlackRtmError,
     SlackTimeoutError,
+    SocketModeLinkDisabled,
 )
 from slackrtm._generated.codes import (
     ERROR_DESCRIPTIONS,
@@ -35,6 +37,7 @@ from slackrtm._generated.errors import __all__ as _generated_errors
 __all__ = [
     "ERROR_DESCRIPTIONS",
     "WARNING_DESCRIPTIONS",
+    "AckPayloadRefused",
     "ClientClosed",
     "ErrorCode",
     "RateLimited",
@@ -53,6 +56,7 @@ __all__ = [
     "SlackResponseError",
     "SlackRtmError",
     "SlackTimeoutError",
+    "SocketModeLinkDisabled",
     "WarningCode",
 ]
 __all__ += _generated_errors

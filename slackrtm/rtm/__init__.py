@@ -25,11 +25,9 @@ from ._replay import ReplayOptions, ReplaySkipped
 from ._stats import RtmStats
 
 if TYPE_CHECKING:
-    from ._envelopes import AckPayloadRefused as AckPayloadRefused
     from ._picture import WorkspaceChanged as WorkspaceChanged
     from ._sm_aio import AsyncSocketModeSession as AsyncSocketModeSession
     from ._sm_sync import SocketModeSession as SocketModeSession
-    from ._socket_mode import SocketModeLinkDisabled as SocketModeLinkDisabled
     from .aio import AsyncRtmSession as AsyncRtmSession
     from .sync import RtmSession as RtmSession
 
@@ -40,8 +38,6 @@ _LAZY = {
     "RtmSession": ".sync",
     "SocketModeSession": "._sm_sync",
     "WorkspaceChanged": "._picture",
-    "SocketModeLinkDisabled": "._socket_mode",
-    "AckPayloadRefused": "._envelopes",
 }
 
 __all__ = [

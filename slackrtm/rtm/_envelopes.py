@@ -32,28 +32,13 @@ from typing import Any
 
 import attrs
 
-from .._exceptions import SlackRtmError
+from .._exceptions import AckPayloadRefused
 from ._dedupe import WINDOW_IDS, SeenWindow
 
 __all__ = ["ACK_WINDOW", "AckPayloadRefused", "Arrival", "EnvelopeBook"]
 
 ACK_WINDOW = 3.0
 """Seconds Slack waits for an envelope's ack before it sends the envelope again."""
-
-
-class AckPayloadRefused(SlackRtmError, ValueError):
-    """An ack with a ``payload`` for an envelope whose ``accepts_response_payload`` is false.
-
-    Nothing was sent: Slack would drop the payload. Attributes: ``envelope_id``.
-    """
-
-    def __init__(self, envelope_id: str) -> None:
-        """Name the envelope by its id, never its content."""
-        self.envelope_id = envelope_id
-        super().__init__(
-            f"envelope {envelope_id} does not accept a response payload "
-            "(accepts_response_payload is false); ack it without one"
-        )
 
 
 @attrs.frozen

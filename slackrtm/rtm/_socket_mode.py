@@ -23,7 +23,7 @@ from __future__ import annotations
 from typing import Any
 
 from .. import envelopes, events
-from .._exceptions import SlackRtmError
+from .._exceptions import SocketModeLinkDisabled
 from ._dialects import Dialect, Kind
 
 __all__ = [
@@ -40,22 +40,6 @@ DISCONNECT_ACTIONS = {
     "too_many_websockets": "backoff",
 }
 """What each ``disconnect`` reason asks of the engine; any other reason reconnects."""
-
-
-class SocketModeLinkDisabled(SlackRtmError):
-    """Slack ended Socket Mode for the app (``disconnect`` with reason ``link_disabled``).
-
-    Socket Mode was turned off in the app's settings (or the app was removed): no new
-    connection would be accepted, so the session ends. Attributes: ``reason``.
-    """
-
-    def __init__(self, reason: str = "link_disabled") -> None:
-        """Name the reason Slack gave."""
-        self.reason = reason
-        super().__init__(
-            f"Slack disabled the Socket Mode link (disconnect reason {reason}): turn Socket "
-            "Mode on in the app's settings, then start a new session"
-        )
 
 
 class SocketModeDialect(Dialect):

@@ -19,7 +19,7 @@ from typing import Any
 from .. import events
 from .._exceptions import RtmErrorAck, SlackError
 
-__all__ = ["RTM_DIALECT", "Dialect", "Kind", "RtmDialect", "note_fallback"]
+__all__ = ["RTM_DIALECT", "WS_PING", "Dialect", "Kind", "RtmDialect", "note_fallback"]
 
 
 @enum.unique
@@ -43,6 +43,10 @@ class Kind(enum.IntEnum):
     DISCONNECT = 9  # pragma: no mutate (any value unlike the others)
     """Socket Mode: ``disconnect``, whose reason says hand over, end or back off."""
 
+
+WS_PING = "\x00a WebSocket ping\x00"
+"""The frame text that stands for a WebSocket ping (`Dialect.websocket_pings`): the drivers
+compare by identity (``frame is WS_PING``) and write a ping frame instead."""
 
 _DELIVERED = frozenset(
     {Kind.EVENT, Kind.HELLO, Kind.RECONNECT, Kind.ERROR, Kind.FALLBACK, Kind.DISCONNECT}
@@ -79,8 +83,10 @@ class Dialect:
 
     kind_by_class = False
     has_envelopes = False
-    keepalive = True
-    """Whether the engine keeps the socket alive with frames (`ping`): RTM's JSON pings."""
+    websocket_pings = False
+    """Whether the engine's ping is a WebSocket ping: `ping` is then encoded as `WS_PING`,
+    which the drivers write as a WebSocket ping frame, and the drivers report the pings and
+    pongs that come (`RtmProtocol.control_received`) as proof of liveness (Socket Mode)."""
     """Whether frames come in envelopes to ack (Socket Mode): the engine keeps their books."""
     open_method = "rtm.connect"
     """The Web API method that gives a socket URL (the stage named when it fails)."""

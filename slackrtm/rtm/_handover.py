@@ -71,6 +71,16 @@ class SocketModeParts(EngineOutputs):
         else:
             self._disconnect(frame, now)
 
+    def control_received(self, link: int | None, now: float) -> None:
+        """A WebSocket ping or pong came on `link`: proof of liveness, as a frame is.
+
+        Only for a dialect with `Dialect.websocket_pings` (the drivers report them then).
+        """
+        if link is not None and link == self.link:
+            keep = self._keep
+            self._book.pong(keep.pong_for(None), now)
+            keep.received(now)
+
     def _overdue(self, now: float) -> None:
         """Log each envelope whose 3 s have passed without an ack, once."""
         if self.envelopes is not None:

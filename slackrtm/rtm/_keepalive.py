@@ -101,7 +101,7 @@ class Keepalive:
     def received(self, now: float) -> None:
         """An inbound frame came at `now`."""
         self.last_received = now
-        if self.ping_id is not None or self.ping_due:
+        if self.pong_deadline is not None or self.ping_due:
             self.reset()
 
     def ping_sent(self, ping_id: int | None, now: float) -> None:

@@ -119,7 +119,7 @@ class EngineOutputs:
             ready = None if keep.ping_due else self._out.pacing_ready()
             if ready is not None:
                 times.append(ready)
-            alive = keep.deadline() if self.dialect.keepalive else None
+            alive = keep.deadline()
             if alive is not None:
                 times.append(alive)
         # An infinite timeout is no deadline at all.

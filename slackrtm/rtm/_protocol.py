@@ -226,7 +226,7 @@ class RtmProtocol(SocketModeParts):
         keep = self._keep
         keep.last_received = now
         self._book.events_in += 1
-        if keep.ping_id is not None or keep.ping_due:
+        if keep.pong_deadline is not None or keep.ping_due:
             keep.reset()
         try:
             frame = self._decode(text)
@@ -460,7 +460,7 @@ class RtmProtocol(SocketModeParts):
         if state is State.OPEN:
             if self._hello_deadline is not None and now >= self._hello_deadline:
                 self._lost(now, f"no hello within {self.options.hello_timeout:g} s")
-        elif state is State.CONNECTED and self.dialect.keepalive:
+        elif state is State.CONNECTED:
             stalled = self._keep.tick(now)
             if stalled is not None:
                 self._drop(now, stalled)

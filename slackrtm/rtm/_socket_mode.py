@@ -11,9 +11,10 @@ RTM. This dialect says what each means to the engine:
   without a gap, ``link_disabled`` ends the session with `SocketModeLinkDisabled`,
   ``too_many_websockets`` backs off, any other reason reconnects;
 - an ack is a command without an id that completes once written: nothing answers it;
-- Slack keeps the socket alive with WebSocket pings of its own, not JSON pings: the engine's
-  JSON keepalive is off for this dialect (`keepalive`), and a silent socket is judged by the
-  WebSocket layer's end.
+- Slack pings at the WebSocket level and answers WebSocket pings, not JSON ones: the engine's
+  keepalive ping is a WebSocket ping here (`WS_PING`), and the WebSocket pings and pongs that
+  come count as frames do (`websocket_pings`). So a stall is judged by the engine's one rule:
+  no frame, ping or pong within ``ping_interval + pong_timeout``.
 
 No state of a session lives here: a dialect is a table of meanings, built once.
 """
@@ -24,7 +25,7 @@ from typing import Any
 
 from .. import envelopes, events
 from .._exceptions import SocketModeLinkDisabled
-from ._dialects import Dialect, Kind
+from ._dialects import WS_PING, Dialect, Kind
 
 __all__ = [
     "DISCONNECT_ACTIONS",
@@ -42,12 +43,16 @@ DISCONNECT_ACTIONS = {
 """What each ``disconnect`` reason asks of the engine; any other reason reconnects."""
 
 
+_PING = object()
+"""The engine's keepalive ping, encoded as `WS_PING`."""
+
+
 class SocketModeDialect(Dialect):
     """Slack's Socket Mode, through the generated `slackrtm.envelopes`."""
 
     kind_by_class = True  # pragma: no mutate (a speed-up only)
     has_envelopes = True
-    keepalive = False
+    websocket_pings = True
     open_method = "apps.connections.open"
 
     def __init__(self) -> None:
@@ -64,6 +69,8 @@ class SocketModeDialect(Dialect):
     decode = staticmethod(envelopes.decode)
 
     def encode(self, command: Any, id: int | None) -> str:
+        if command is _PING:
+            return WS_PING
         return envelopes.encode(command)
 
     def kind(self, frame: object) -> Kind:
@@ -76,7 +83,7 @@ class SocketModeDialect(Dialect):
         return False
 
     def ping(self) -> Any:
-        raise TypeError("Socket Mode keeps alive with WebSocket pings, not frames")
+        return _PING
 
     def presence_sub(self, ids: tuple[str, ...]) -> Any:
         raise TypeError("Socket Mode has no presence subscription")

@@ -18,10 +18,11 @@ from typing import Any
 import aiohttp
 
 from .._socket import AsyncSocketOpener
+from ._dialects import WS_PING
 from ._endings import NO_CODE, SocketEnd
 from ._options import RtmOptions
 
-__all__ = ["DROPPED", "abort", "ending", "open_socket", "write"]
+__all__ = ["DROPPED", "abort", "control", "ending", "open_socket", "write"]
 
 _NO_LIMIT = 1e9
 """Seconds beyond which a write timeout counts as none."""
@@ -33,15 +34,21 @@ Socket = aiohttp.ClientWebSocketResponse[bool]
 
 
 def open_socket(
-    session: aiohttp.ClientSession, url: str, opener: AsyncSocketOpener, options: RtmOptions
+    session: aiohttp.ClientSession,
+    url: str,
+    opener: AsyncSocketOpener,
+    options: RtmOptions,
+    *,
+    watch_pings: bool = False,
 ) -> Awaitable[Socket]:
     """The handshake at `url` on the client's socket session, with its TLS and proxy settings.
 
-    The caller bounds it by `RtmOptions.connect_timeout`.
+    The caller bounds it by `RtmOptions.connect_timeout`. With `watch_pings`, WebSocket pings
+    and pongs reach the reader (which answers the pings: `control`).
     """
     return session.ws_connect(
         url,
-        autoping=True,
+        autoping=not watch_pings,
         heartbeat=None,
         # The same TLS settings as the client's Web API calls (True: aiohttp's default).
         ssl=True if opener.ssl_context is None else opener.ssl_context,
@@ -79,7 +86,10 @@ async def write(ws: Socket, frames: list[str], seconds: float) -> tuple[int, boo
     try:
         for frame in frames:
             started = loop.time()
-            await ws.send_str(frame)
+            if frame is WS_PING:
+                await ws.ping()
+            else:
+                await ws.send_str(frame)
             count += 1
     except asyncio.CancelledError:
         if not overdue:
@@ -115,6 +125,15 @@ def ending(kind: aiohttp.WSMsgType, data: object) -> SocketEnd | None:
     if kind is aiohttp.WSMsgType.CLOSED or kind is aiohttp.WSMsgType.CLOSING:
         return DROPPED  # no close frame from Slack (aiohttp's own code 1006), or ours
     return None
+
+
+async def control(ws: Socket, kind: aiohttp.WSMsgType, data: object) -> bool:
+    """Whether a message is a WebSocket ping or pong (a ping is answered here)."""
+    if kind is aiohttp.WSMsgType.PING:
+        with contextlib.suppress(aiohttp.ClientError, ConnectionError, RuntimeError):
+            await ws.pong(data if isinstance(data, bytes) else b"")
+        return True
+    return kind is aiohttp.WSMsgType.PONG
 
 
 def abort(ws: Socket) -> None:

@@ -14,15 +14,16 @@ import socket
 from typing import Any
 
 import websockets.exceptions
-from websockets.frames import CloseCode
+from websockets.frames import CloseCode, Opcode
 from websockets.sync.client import ClientConnection
 from websockets.sync.client import connect as ws_connect
 
 from .._socket import SyncSocketOpener
+from ._dialects import WS_PING
 from ._endings import SocketEnd
 from ._options import RtmOptions
 
-__all__ = ["DROPPED", "abort", "close", "end_of", "open_socket", "write"]
+__all__ = ["DROPPED", "abort", "close", "controls", "end_of", "open_socket", "write"]
 
 _NO_LIMIT = 1e9
 """Seconds beyond which a socket timeout counts as none (sockets refuse about 1e10)."""
@@ -46,8 +47,33 @@ class _Redacting(logging.LoggerAdapter):  # type: ignore[type-arg]
 _WS_LOGGER = _Redacting(logging.getLogger("websockets.client"), {})
 
 
+class _Watched(ClientConnection):
+    """A connection that counts the WebSocket pings and pongs it receives (`controls`).
+
+    The library answers pings itself and keeps pongs from ``recv``; the engine thread reads
+    the count and reports a change to the core (`Dialect.websocket_pings`: Socket Mode).
+    """
+
+    controls = 0
+
+    def process_event(self, event: Any) -> None:
+        if event.opcode is Opcode.PING or event.opcode is Opcode.PONG:
+            self.controls += 1
+        super().process_event(event)
+
+
+def controls(ws: ClientConnection | None) -> int:
+    """How many WebSocket pings and pongs `ws` has received (0 unless it counts them)."""
+    return getattr(ws, "controls", 0)
+
+
 def open_socket(
-    url: str, opener: SyncSocketOpener, options: RtmOptions, owner: contextlib.ExitStack
+    url: str,
+    opener: SyncSocketOpener,
+    options: RtmOptions,
+    owner: contextlib.ExitStack,
+    *,
+    watch_pings: bool = False,
 ) -> ClientConnection:
     """The socket at `url`, open, with the client's TLS and proxy settings (`owner` closes it).
 
@@ -68,6 +94,7 @@ def open_socket(
         compression=None,
         max_size=options.max_inbound_bytes,
         logger=_WS_LOGGER,
+        create_connection=_Watched if watch_pings else None,
     )
     ws = owner.enter_context(connecting)
     # Closed already (the peer said hello and hung up): its reader reports that.
@@ -108,7 +135,10 @@ def write(ws: ClientConnection, frames: list[str]) -> int:
     count = 0
     try:
         for frame in frames:
-            ws.send(frame)
+            if frame is WS_PING:
+                ws.ping()
+            else:
+                ws.send(frame)
             count += 1
     except (websockets.exceptions.WebSocketException, OSError):
         # The socket is going away; its link thread reports how. The core fails the frame

@@ -27,7 +27,7 @@ from ._endings import SocketEnd
 from ._picture import SNAPSHOT_TYPES
 from ._replay_loops import replay_task
 from ._surface import SessionSurface, outcome, surface_doc
-from ._ws_aio import DROPPED, abort, ending, open_socket, write
+from ._ws_aio import DROPPED, abort, control, ending, open_socket, write
 
 __all__ = ["AsyncRtmSession"]
 
@@ -551,7 +551,10 @@ class AsyncRtmSession(SessionSurface[AsyncSocketOpener, Awaitable[Any], Awaitabl
                 info = await getattr(opener.web, self._open_call)(**self._connect_args)
                 url = info.url
             stage = "socket"
-            handshake = open_socket(await opener.session(), url, opener, self.options)
+            watch = self._proto.dialect.websocket_pings
+            handshake = open_socket(
+                await opener.session(), url, opener, self.options, watch_pings=watch
+            )
             return await asyncio.wait_for(handshake, self.options.connect_timeout), info
         except SlackError as exc:
             error: SlackError = exc
@@ -599,7 +602,7 @@ class AsyncRtmSession(SessionSurface[AsyncSocketOpener, Awaitable[Any], Awaitabl
             msg = await ws.receive()
             kind = msg.type
             if kind is not text and kind is not binary:
-                ended = ending(kind, msg.data)
+                ended = await self._not_text(ws, link, kind, msg.data)
                 if ended is not None:
                     return ended
                 continue
@@ -621,6 +624,16 @@ class AsyncRtmSession(SessionSurface[AsyncSocketOpener, Awaitable[Any], Awaitabl
             if unyielded >= _BATCH:
                 unyielded = 0
                 await asyncio.sleep(0)  # the iterator's turn (see _BATCH)
+
+    async def _not_text(
+        self, ws: aiohttp.ClientWebSocketResponse[bool], link: int, kind: Any, data: object
+    ) -> SocketEnd | None:
+        """A message that is not a frame: a ping or pong (Socket Mode), or maybe the end."""
+        if await control(ws, kind, data):
+            self._proto.control_received(link, self._clock())
+            self._wake.set()  # the keepalive's deadline moved
+            return None
+        return ending(kind, data)
 
     async def _backpressure(self) -> None:
         """Stop reading while the buffer is full: TCP holds the frames back."""

@@ -27,7 +27,7 @@ from ._picture import SNAPSHOT_TYPES
 from ._replay_loops import replay_thread
 from ._sends import Pending
 from ._surface import SessionSurface, outcome, surface_doc
-from ._ws_sync import DROPPED, abort, close, end_of, open_socket, write
+from ._ws_sync import DROPPED, abort, close, controls, end_of, open_socket, write
 
 __all__ = ["RtmSession"]
 
@@ -83,6 +83,8 @@ class RtmSession(SessionSurface[SyncSocketOpener, Any, None]):
         self._old_link: int | None = None
         """Socket Mode: the socket being handed over (`RtmProtocol.draining`), still read."""
         self._draining_thread: threading.Thread | None = None
+        self._controls = 0
+        """WebSocket pings and pongs of the current socket already reported (Socket Mode)."""
         self._replay_cv = threading.Condition(self._lock)
         self._replay_thread: threading.Thread | None = None
         self._writing: ClientConnection | None = None
@@ -353,6 +355,7 @@ class RtmSession(SessionSurface[SyncSocketOpener, Any, None]):
                 with self._lock:
                     self._dirty = False
                     now = clock()
+                    self._note_controls(now)
                     proto.tick(now)
                     frames = proto.data_to_send(now)
                     if frames and self._paused:
@@ -385,6 +388,13 @@ class RtmSession(SessionSurface[SyncSocketOpener, Any, None]):
                     self._sleep()
         except BaseException as exc:
             self._died("engine", exc)
+
+    def _note_controls(self, now: float) -> None:
+        """Report WebSocket pings and pongs received since the last look (the lock held)."""
+        seen = controls(self._ws)
+        if seen != self._controls:
+            self._controls = seen
+            self._proto.control_received(self._ws_link, now)
 
     def _socket_for(
         self, link: int | None, draining: int | None
@@ -503,7 +513,8 @@ class RtmSession(SessionSurface[SyncSocketOpener, Any, None]):
                 info = getattr(opener.web, self._open_call)(**self._connect_args)
                 url = info.url
             stage = "socket"
-            ws = open_socket(url, opener, self.options, owner)
+            watch = self._proto.dialect.websocket_pings
+            ws = open_socket(url, opener, self.options, owner, watch_pings=watch)
             return ws, info
         except SlackError as exc:
             error: SlackError = exc

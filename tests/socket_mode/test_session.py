@@ -234,8 +234,7 @@ def test_link_disabled_ends_the_session_with_its_typed_error(sm: Sm) -> None:
     with SocketModeSlack(script) as slack:
         sm.open(slack.base_url)
         with pytest.raises(SocketModeLinkDisabled) as ended:
-            while True:
-                sm.next_event()
+            sm.wait_for(lambda _event: False)
         assert str(ended.value) == (
             "Slack disabled the Socket Mode link (disconnect reason link_disabled): turn Socket "
             "Mode on in the app's settings, then start a new session"

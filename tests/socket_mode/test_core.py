@@ -11,8 +11,8 @@ import logging
 
 import pytest
 
-from slackrtm import SocketModeLinkDisabled
-from slackrtm.rtm import Connected, Disconnected, Reconnecting, RetryPolicy, RtmOptions
+from slackrtm import RetryPolicy, SocketModeLinkDisabled
+from slackrtm.rtm import Connected, Disconnected, Reconnecting, RtmOptions
 from slackrtm.rtm._dialects import WS_PING
 from slackrtm.rtm._protocol import RtmProtocol
 from slackrtm.rtm._socket_mode import SOCKET_MODE_DIALECT

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -274,4 +275,86 @@ def test_the_rtm_send_methods_are_refused_with_the_way_to_reply(sm: Sm) -> None:
         session = sm.open(slack.base_url)
         with pytest.raises(TypeError, match=r"reply through the Web API \(client.chat_postMessage"):
             session.send_message("C1", "hi")
+        sm.close()
+
+
+def test_one_handler_serves_an_rtm_message_and_an_events_api_message(sm: Sm) -> None:
+    """The same function, registered for `events.Message` on an RTM and a Socket Mode session."""
+    from tests.rtm.conftest import Rtm
+    from tests.rtm.hostile_ws import HostileSlack, client_options
+
+    texts: list[str] = []
+
+    def handle(message: events.Message) -> None:
+        texts.append(f"{message.channel} {message.text}")
+
+    def socket_mode(peer: Peer, _n: int) -> None:
+        hello(peer)
+        peer.send_text(message_envelope("E1", "Ev1", "over socket mode"))
+        acks(peer, 1)
+        peer.hold(WAIT)
+
+    def rtm(peer: Peer, _n: int) -> None:
+        peer.hello()
+        peer.send_text(json.dumps({"type": "message", "channel": "C0EMU0001", "text": "over rtm"}))
+        peer.hold(WAIT)
+
+    with SocketModeSlack(socket_mode) as slack, HostileSlack(rtm) as classic:
+        session = sm.make(slack.base_url)
+        session.on(events.Message, handle)
+        sm.call("connect")
+        ran = _run(sm)
+        other = Rtm(sm.kind, SimpleNamespace(**client_options(classic)))  # type: ignore[arg-type]
+        try:
+            other.open(token=client_options(classic)["token"])
+            other.session.on(events.Message, handle)
+            other_ran = _run(other)  # type: ignore[arg-type]
+            deadline = threading.Event()
+            for _ in range(100):
+                if len(texts) == 2:
+                    break
+                deadline.wait(0.1)
+            other.close()
+            other_ran.join(WAIT) if sm.kind == "sync" else other_ran.result(WAIT)
+        finally:
+            other.finish()
+        sm.close()
+        ran.join(WAIT) if sm.kind == "sync" else ran.result(WAIT)
+    assert sorted(texts) == ["C0EMU0001 over rtm", "C0EMU0001 over socket mode"]
+
+
+def _answer_pings(peer: Peer, answer: bool) -> None:
+    for opcode, data in peer.frames():
+        if opcode == 0x8:
+            return
+        if opcode == 0x9 and answer:
+            peer._frame(0xA, data)
+
+
+@pytest.mark.parametrize("answers", [True, False])
+def test_a_quiet_socket_is_kept_by_websocket_pongs_and_replaced_without_them(
+    sm: Sm, answers: bool
+) -> None:
+    from slackrtm import RetryPolicy
+    from slackrtm.rtm import RtmOptions
+
+    def script(peer: Peer, n: int) -> None:
+        hello(peer)
+        _answer_pings(peer, answers or n > 1)
+
+    options = RtmOptions(
+        ping_interval=0.3,
+        pong_timeout=0.3,
+        send_rate=None,
+        reconnect=RetryPolicy(backoff_base=0.05, backoff_max=0.1),
+    )
+    with SocketModeSlack(script) as slack:
+        sm.open(slack.base_url, options=options)
+        if answers:
+            with pytest.raises(TimeoutError):
+                sm.wait_for(lambda e: isinstance(e, Disconnected), timeout=1.5)
+            assert sm.session.stats.ping_rtt is not None
+        else:
+            lost = sm.notices(timeout=WAIT)
+            assert lost == Disconnected("stalled: no frame within 0.6 s")
         sm.close()

@@ -54,6 +54,7 @@ class SocketModeParts(EngineOutputs):
         dialect: Dialect
         envelopes: EnvelopeBook | None
         draining: int | None
+        handovers: int
         _log: Logger
         _cause: str
         _fallbacks: set[str]
@@ -146,6 +147,7 @@ class SocketModeParts(EngineOutputs):
         `Disconnected` is told, as there is no gap; `Reconnecting` (no wait) and `Connected`
         are.
         """
+        self.handovers += 1
         self.draining = self.link
         self.link = None
         self._hello_deadline = None

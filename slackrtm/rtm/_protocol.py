@@ -123,6 +123,8 @@ class RtmProtocol(SocketModeParts):
         self.draining: int | None = None
         """In a Socket Mode handover, the old socket: still read, and written to until the new
         one's ``hello``; a driver closes it once this stops naming it (`_handover`)."""
+        self.handovers = 0
+        """Socket Mode: connections replaced without a gap (`_handover`)."""
         self.envelopes = EnvelopeBook() if dialect.has_envelopes else None
         """Socket Mode's books of envelopes (duplicates, acks); None for RTM."""
 

@@ -31,9 +31,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
 
+import attrs
+
 from ._dialects import Dialect, Kind
 from ._options import RtmOptions
 from ._socket_mode import SOCKET_MODE_DIALECT
+from ._stats import RtmStats
 
 if TYPE_CHECKING:
     from ._protocol import RtmProtocol
@@ -114,6 +117,19 @@ class SocketModeRules:
     def _is_envelope(self, event: object) -> bool:
         dialect = self._proto.dialect
         return dialect.kind(event) == Kind.ENVELOPE
+
+    @property
+    def stats(self) -> RtmStats:
+        """The session's health in numbers now, as an `RtmStats` snapshot.
+
+        As the RTM session's, with Socket Mode's counts: ``duplicates`` (envelopes dropped as
+        copies) and ``handovers`` (connections replaced without a gap).
+        """
+        proto = self._proto
+        stats = proto.stats(self._clock())
+        book = proto.envelopes
+        duplicates = book.duplicates if book is not None else 0
+        return attrs.evolve(stats, duplicates=duplicates, handovers=proto.handovers)
 
     # -- acks ---------------------------------------------------------------------------------
 

@@ -51,6 +51,8 @@ class RtmStats:
         failed: Sends that failed: refused by Slack, timed out, lost with their socket, or
             ended with the session.
         replayed: Messages delivered by replay after a reconnect (0 without replay).
+        duplicates: Socket Mode: envelopes dropped as copies of one delivered (0 for RTM).
+        handovers: Socket Mode: connections replaced without a gap (0 for RTM).
     """
 
     state: str
@@ -68,6 +70,8 @@ class RtmStats:
     written: int
     failed: int
     replayed: int = 0
+    duplicates: int = 0
+    handovers: int = 0
 
 
 class StatsBook:

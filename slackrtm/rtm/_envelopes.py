@@ -113,6 +113,20 @@ class EnvelopeBook:
     def ack(self, envelope_id: str, payload: object, now: float) -> bool:
         """Whether the ack the user asks for goes out (False: acked before, a no-op).
 
+        If it does, the envelope counts as acked from `now`.
+
+        Raises:
+            AckPayloadRefused: A payload where the envelope accepts none.
+            ValueError: This session never delivered the envelope.
+        """
+        if not self.may_ack(envelope_id, payload):
+            return False
+        self.mark_acked(envelope_id, now)
+        return True
+
+    def may_ack(self, envelope_id: str, payload: object) -> bool:
+        """`ack` without marking anything: whether the ack goes out, or why not.
+
         Raises:
             AckPayloadRefused: A payload where the envelope accepts none.
             ValueError: This session never delivered the envelope.
@@ -127,9 +141,12 @@ class EnvelopeBook:
             )
         if payload is not None and not waiting.accepts_payload:
             raise AckPayloadRefused(envelope_id)
-        del self._waiting[envelope_id]
-        self.acked.check(envelope_id, now)
         return True
+
+    def mark_acked(self, envelope_id: str, now: float) -> None:
+        """The envelope's ack is queued: it waits no more (see `may_ack`)."""
+        self._waiting.pop(envelope_id, None)
+        self.acked.check(envelope_id, now)
 
     def is_waiting(self, envelope_id: str) -> bool:
         """Whether the envelope was delivered and its ack not queued yet."""

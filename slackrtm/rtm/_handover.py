@@ -110,7 +110,9 @@ class SocketModeParts(EngineOutputs):
             True when queued; False for an envelope acked before (a no-op).
 
         Raises:
-            TypeError: Not an envelope, or not a Socket Mode session.
+            TypeError: Not an envelope, not a Socket Mode session, or a payload JSON cannot
+                carry; nothing queued.
+            RtmFrameTooLarge: The ack is over `RtmOptions.max_frame_bytes`; nothing queued.
             AckPayloadRefused: A payload where the envelope accepts none; nothing queued.
             ValueError: An envelope this session did not deliver.
             RtmSessionClosed: The session has ended.
@@ -121,10 +123,13 @@ class SocketModeParts(EngineOutputs):
         envelope_id = self.dialect.envelope_facts(envelope)[0]
         if self._state is State.CLOSED:
             raise self.closed_error()
-        command = self.dialect.ack_command(envelope_id, payload)  # checks the payload's type
-        if not book.ack(envelope_id, payload, now):
+        if not book.may_ack(envelope_id, payload):
             return False
+        command = self.dialect.ack_command(envelope_id, payload)
+        # Encoded and measured before the envelope counts as acked: a payload JSON cannot
+        # carry, or one over the frame limit, leaves it waiting for a good ack.
         self._out.add(command, now, ACK_WINDOW)
+        book.mark_acked(envelope_id, now)
         return True
 
     def _disconnect(self, frame: Any, now: float) -> None:

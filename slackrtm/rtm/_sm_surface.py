@@ -172,8 +172,12 @@ class SocketModeRules:
             self._auto_ack(envelope)
 
     def _auto_ack(self, envelope: Any) -> None:
-        if not self._proto.closed:
+        if self._proto.closed:
+            return
+        try:
             self._queue_ack(envelope, None)
+        except ValueError as exc:  # it left the books (10,000 waiting): Slack sends it again
+            self._proto._log.warning("Socket Mode: could not ack: %s", exc)
 
     # -- run's dispatch -----------------------------------------------------------------------
 

@@ -15,7 +15,8 @@ Rows (``--rows`` picks some by key):
 - ``inbound``: a 50,000-message RTM burst, async and sync, on the lean server: our sessions'
   typed events beside raw clients and slack_sdk (`bench.inbound`).
 - ``decode``: `slackrtm.events.decode` per frame, in process, with and without orjson, beside
-  ``json.loads`` (`bench.decode`).
+  ``json.loads`` (`bench.decode`); and `slackrtm.envelopes.decode` of a Socket Mode
+  ``events_api`` envelope carrying a message (`bench.envelopes`).
 - ``outbound``: ``send_message`` with acks, pacing off, sync and async (`bench.outbound`).
 - ``workspace``: ``workspace()`` on a 10,000-user workspace, sync and async (`bench.workspace`).
 - ``import``: import time, the median of 10 fresh interpreters, bytecode compiled; and the same
@@ -39,7 +40,7 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
-from . import connect, decode, imports, inbound, memory, outbound, picture, workspace
+from . import connect, decode, envelopes, imports, inbound, memory, outbound, picture, workspace
 from ._harness import Row, Server, emulator, lean, markdown, render, unpaced_emulator
 
 RESULTS = Path(__file__).parent / "results.json"
@@ -118,7 +119,7 @@ def run(options: argparse.Namespace) -> list[Row]:
             rows.append(asyncio.run(inbound.async_row(server, **burst)))
             rows.append(inbound.sync_row(server, **burst))
         if "decode" in keys:
-            rows += [decode.row(shape=shape) for shape in decode.SHAPES]
+            rows += [decode.row(shape=shape) for shape in decode.SHAPES] + [envelopes.row()]
         if unpaced is not None and "outbound" in keys:
             sends = {"messages": options.messages, "rounds": options.burst_rounds}
             rows.append(asyncio.run(outbound.async_row(unpaced, **sends)))

@@ -12,9 +12,11 @@ import time
 from pathlib import Path
 
 from .emit import emit
+from .emit_envelopes import emit_envelopes
 from .emit_events import emit_events
 from .load import SchemaProblem, load
 from .rtm import load_frames
+from .socket import load_socket
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -25,6 +27,9 @@ def generate(schema_dir: Path) -> dict[str, str]:
     frames = load_frames(schema_dir)
     if frames is not None:
         files.update(emit_events(frames))
+    socket = load_socket(schema_dir)
+    if socket is not None:
+        files.update(emit_envelopes(socket))
     return files
 
 

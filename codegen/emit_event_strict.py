@@ -43,12 +43,16 @@ def _check(field: FrameField, var: str, where: str, frame: str, indent: str) -> 
         if field.item_kind == "object":
             # A loop, not a generator: a generator too long for one line cannot be exploded.
             out += [f"{indent}items_ = []", f"{indent}for i_, {item} in enumerate({var}):"]
-            out += call_lines(
-                indent + "    ",
-                f"items_.append({strict_reader_name(field.item_reader)}(",
-                [item, f'{where} + f"[{{i_}}]"', frame],
-                "))",
-            )
+            read = strict_reader_name(field.item_reader)
+            args = [item, f'{where} + f"[{{i_}}]"', frame]
+            lines = call_lines(indent + "    ", f"items_.append({read}(", args, "))")
+            if len(lines) > 1:  # the formatter breaks the outer call first
+                lines = [
+                    f"{indent}    items_.append(",
+                    *call_lines(indent + "        ", f"{read}(", args),
+                    f"{indent}    )",
+                ]
+            out += lines
             out.append(f"{indent}{var} = tuple(items_)")
             return out
         if field.item_kind != "any":

@@ -46,7 +46,7 @@ from .text import (
     strict_reader_name,
 )
 
-__all__ = ["emit_events"]
+__all__ = ["class_lines", "emit_events", "frame_readers", "object_readers", "table_lines"]
 
 _VALIDATORS = {"string": "string", "boolean": "boolean", "integer": "integer", "number": "number"}
 """The strict validator of a command field (`slackrtm._spec.strict`), by its schema kind."""
@@ -94,9 +94,14 @@ _EXTRA_FIELD = [
 ]
 
 
-def _class(
+def class_lines(
     name: str, base: str | None, doc: str, consts: list[str], fields: tuple[FrameField, ...]
 ) -> list[str]:
+    """A frame's or object's class: its decorators, docstring, constants and fields.
+
+    A ``Command`` is checked when made; anything else is what the server sends, built by the
+    fast readers (without slots). Without a ``base`` the class declares ``extra`` itself.
+    """
     if base == "Command":
         decorators = ["@attrs.frozen(kw_only=True)"]
     else:
@@ -118,7 +123,7 @@ def _class(
 # --------------------------------------------------------------------------- decoding
 
 
-def _object_reader(model: ObjectModel) -> list[str]:
+def object_readers(model: ObjectModel) -> list[str]:
     """A shared object's tables and its two decoders (objects have no ``_read_``)."""
     out = ["", ""]
     out += known_table(model.name, model.fields, ())
@@ -129,7 +134,7 @@ def _object_reader(model: ObjectModel) -> list[str]:
     return out
 
 
-def _frame_reader(
+def frame_readers(
     name: str, returns: str, fields: tuple[FrameField, ...], frame: str, discriminator: str
 ) -> list[str]:
     """A server frame's tables, its two decoders and ``_read_<name>``, which joins them."""
@@ -265,7 +270,8 @@ _TABLES = [
 """The module-level names of events.py besides its classes."""
 
 
-def _table(head: str, entries: list[str]) -> list[str]:
+def table_lines(head: str, entries: list[str]) -> list[str]:
+    """A module-level table: ``head``, one entry a line, the closing brace."""
     return ["", "", head, *(f"    {e}," for e in entries), "}"]
 
 
@@ -279,11 +285,11 @@ def _constants(frames: Frames) -> list[str]:
     )
     out += ["", "", f"MAX_FRAME_BYTES: Final = {frames.max_frame_bytes}"]
     out += paragraph_docstring("The largest client frame Slack accepts, in bytes of UTF-8.", "")
-    out += _table(
+    out += table_lines(
         "RTM_ERROR_DESCRIPTIONS: Final[Mapping[int, str]] = {",
         [f"{e.code}: {quote(e.description)}" for e in frames.errors],
     )
-    out += _table(
+    out += table_lines(
         "RTM_ERROR_MESSAGES: Final[Mapping[int, str]] = {",
         [f"{e.code}: {quote(e.msg)}" for e in frames.errors],
     )
@@ -306,7 +312,7 @@ def _frame_class(frame: Frame, base: str) -> list[str]:
     else:
         consts = [f"    TYPE: ClassVar[str] = {quote(frame.discriminator)}"]
         fields = frame.fields
-    out = _class(frame.class_name, base, _frame_doc(frame), consts, fields)
+    out = class_lines(frame.class_name, base, _frame_doc(frame), consts, fields)
     for name, description in frame.marks:
         # Set by the session, never read: the readers' tables know wire names only.
         out.append(f'    {name}: bool = attrs.field(default=False, metadata={{"role": "mark"}})')
@@ -328,7 +334,9 @@ def _frame_doc(frame: Frame) -> str:
 
 def _classes(frames: Frames) -> list[str]:
     """Every class, shared objects and frames alike, sorted by name."""
-    classes = [(m.name, _class(m.name, None, m.description, [], m.fields)) for m in frames.objects]
+    classes = [
+        (m.name, class_lines(m.name, None, m.description, [], m.fields)) for m in frames.objects
+    ]
     for kind, base in (
         (frames.events, "Event"),
         (frames.acks, "Ack"),
@@ -345,18 +353,18 @@ def _functions(frames: Frames) -> list[str]:
     """The decoders of the shared objects and the server frames, the commands' encoders."""
     out: list[str] = []
     for model in frames.objects:
-        out += _object_reader(model)
+        out += object_readers(model)
     for union in frames.unions:
         out += _union_reader(union)
     by_class = {f.class_name: f for f in frames.events}
     for name in frames.nested:
         out += _nested_reader(by_class[name])
     for frame in frames.events:
-        out += _frame_reader(
+        out += frame_readers(
             frame.class_name, frame.class_name, frame.fields, quote(frame.discriminator), "type"
         )
     for frame in frames.acks:
-        out += _frame_reader(frame.class_name, frame.class_name, frame.fields, '"ack"', "ok")
+        out += frame_readers(frame.class_name, frame.class_name, frame.fields, '"ack"', "ok")
     for frame in frames.commands:
         out += _encoder(frame.class_name, frame.discriminator, frame.fields)
     return out
@@ -364,17 +372,17 @@ def _functions(frames: Frames) -> list[str]:
 
 def _decoder_tables(frames: Frames) -> list[str]:
     """``DECODERS``, ``ACK_DECODERS`` and their fast-path-only twins."""
-    out = _table(
+    out = table_lines(
         "DECODERS: Final[Mapping[str, Callable[[dict[str, Any]], Event]]] = {",
         [f"{quote(f.discriminator)}: {frame_reader_name(f.class_name)}" for f in frames.events],
     )
     out += paragraph_docstring("The decoder of each server event, by wire ``type``.", "")
-    out += _table(
+    out += table_lines(
         "ACK_DECODERS: Final[Mapping[bool, Callable[[dict[str, Any]], Ack]]] = {",
         [f"{f.discriminator == 'true'}: {frame_reader_name(f.class_name)}" for f in frames.acks],
     )
     out += paragraph_docstring("The decoder of each acknowledgement, by wire ``ok``.", "")
-    out += _table(
+    out += table_lines(
         "FAST_DECODERS: Final[Mapping[str, Callable[[dict[str, Any]], Event | None]]] = {",
         [f"{quote(f.discriminator)}: {fast_reader_name(f.class_name)}" for f in frames.events],
     )
@@ -383,12 +391,12 @@ def _decoder_tables(frames: Frames) -> list[str]:
         " as it is (see `DECODERS` for one that explains it).",
         "",
     )
-    out += _table(
+    out += table_lines(
         "FAST_ACK_DECODERS: Final[Mapping[bool, Callable[[dict[str, Any]], Ack | None]]] = {",
         [f"{f.discriminator == 'true'}: {fast_reader_name(f.class_name)}" for f in frames.acks],
     )
     out += paragraph_docstring("The fast path alone of each acknowledgement's decoder.", "")
-    out += _table(
+    out += table_lines(
         "STRICT_DECODERS: Final[Mapping[str, Callable[[dict[str, Any]], Event]]] = {",
         [f"{quote(f.discriminator)}: {strict_reader_name(f.class_name)}" for f in frames.events],
     )
@@ -397,7 +405,7 @@ def _decoder_tables(frames: Frames) -> list[str]:
         " up on (it reads the dict without changing it, and explains a refusal).",
         "",
     )
-    out += _table(
+    out += table_lines(
         "STRICT_ACK_DECODERS: Final[Mapping[bool, Callable[[dict[str, Any]], Ack]]] = {",
         [f"{f.discriminator == 'true'}: {strict_reader_name(f.class_name)}" for f in frames.acks],
     )
@@ -407,12 +415,12 @@ def _decoder_tables(frames: Frames) -> list[str]:
 
 def _type_tables(frames: Frames) -> list[str]:
     """``EVENT_TYPES`` and ``COMMAND_ENCODERS``: the classes by wire type, the encoders by class."""
-    out = _table(
+    out = table_lines(
         "EVENT_TYPES: Final[Mapping[str, type[Event]]] = {",
         [f"{quote(f.discriminator)}: {f.class_name}" for f in frames.events],
     )
     out += paragraph_docstring("The class of each server event, by wire ``type``.", "")
-    out += _table(
+    out += table_lines(
         "COMMAND_ENCODERS: Final[Mapping[type[Command], Callable[[Any], dict[str, Any]]]] = {",
         [f"{f.class_name}: _write_{snake_case(f.class_name)}" for f in frames.commands],
     )

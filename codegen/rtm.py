@@ -13,6 +13,7 @@ The first problem found becomes one `SchemaProblem` naming the file and the JSON
 `codegen.instance` turns a frame description back into a JSON Schema for the frames
 themselves, so that tests can hold the emulator's traffic against the schema directly.
 
+The model's classes live in frame_model.py (and are offered here too, as before).
 What must not live here: writing Python text (emit_events.py and the modules it names).
 """
 
@@ -20,13 +21,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import jsonschema
 
 from .catalogue import CATALOGUE_DISPLAY, coverage
+from .frame_model import Frame, FrameField, Frames, ObjectModel, SocketError, UnionModel
 from .load import SchemaProblem, pascal, python_name
 
 __all__ = [
@@ -36,7 +38,13 @@ __all__ = [
     "ObjectModel",
     "SocketError",
     "UnionModel",
+    "frame_fields",
+    "frame_of",
     "load_frames",
+    "load_objects",
+    "read_json",
+    "resolve_refs",
+    "validate",
 ]
 
 FRAME_DIRS = ("events", "commands", "acks")
@@ -44,133 +52,14 @@ FRAME_DIRS = ("events", "commands", "acks")
 DISCRIMINATORS = frozenset({"type", "ok"})
 # Python names the generated classes use for themselves.
 RESERVED = frozenset({"extra", "raw", "TYPE", "OK"})
-SCALARS = {"string": "str", "boolean": "bool", "integer": "int", "number": "float", "any": "Any"}
 
 
-@dataclass(frozen=True)
-class FrameField:
-    """One field of a frame or shared object.
+def read_json(path: Path, display: str) -> Any:
+    """A schema file's JSON.
 
-    ``kind`` is the schema type; for arrays ``item_kind`` / ``item_ref`` describe the items, for
-    objects ``ref`` names the shared object. ``single`` is the wire name that may carry one item.
+    Raises:
+        SchemaProblem: It is not valid JSON (named ``display``).
     """
-
-    wire: str
-    attr: str
-    kind: str
-    required: bool
-    description: str
-    secret: bool = False
-    ref: str | None = None
-    item_kind: str | None = None
-    item_ref: str | None = None
-    single: str | None = None
-    nested: bool = False
-    """``ref`` (or ``item_ref``) names an event's class: that event, nested in this one."""
-    union_on: str | None = None
-    """When ``ref`` names a union: the field of its members that tells them apart."""
-    union_members: tuple[tuple[str, str], ...] = ()
-    """When ``ref`` names a union: its members, by the value of ``union_on``."""
-
-    @property
-    def reader(self) -> str:
-        """The name the readers of ``ref`` are called by (a nested event has its own)."""
-        assert self.ref is not None
-        return f"Nested{self.ref}" if self.nested else self.ref
-
-    @property
-    def item_reader(self) -> str:
-        """The name the readers of ``item_ref`` are called by."""
-        assert self.item_ref is not None
-        return f"Nested{self.item_ref}" if self.nested else self.item_ref
-
-    @property
-    def py_type(self) -> str:
-        """The annotation, without ``| None``."""
-        if self.kind == "object":
-            assert self.ref is not None
-            return self.ref
-        if self.kind == "array":
-            item = self.item_ref if self.item_kind == "object" else SCALARS[str(self.item_kind)]
-            return f"tuple[{item}, ...]"
-        return SCALARS[self.kind]
-
-
-@dataclass(frozen=True)
-class ObjectModel:
-    """A shared object of rtm/objects.json, which frames name by ``ref``."""
-
-    name: str
-    description: str
-    fields: tuple[FrameField, ...]
-
-
-@dataclass(frozen=True)
-class UnionModel:
-    """A union of rtm/objects.json: one of its member objects, chosen by the value of ``on``."""
-
-    name: str
-    description: str
-    on: str
-    members: tuple[tuple[str, str], ...]
-    """(value of ``on``, member class), in the schema's order (the most common first)."""
-
-
-@dataclass(frozen=True)
-class Frame:
-    """One frame kind. ``discriminator`` is the wire type, or ``"true"``/``"false"`` for acks."""
-
-    direction: str
-    kind: str
-    """``event``, ``command`` or ``ack``."""
-    discriminator: str
-    class_name: str
-    summary: str
-    fields: tuple[FrameField, ...]
-    source_file: str
-    documentation: str
-    marks: tuple[tuple[str, str], ...] = ()
-    """Booleans the session sets, never read from the wire: (Python name, description)."""
-    scopes: tuple[str, ...] | None = None
-    """The scopes Slack's Events API catalogue asks for; None for a type it does not list."""
-    tokens: tuple[str, ...] = ()
-    """The token types the catalogue allows the event for."""
-
-    @property
-    def wire_type(self) -> str:
-        """The frame's wire ``type`` (for an ack, ``"true"`` or ``"false"``)."""
-        return self.discriminator
-
-
-@dataclass(frozen=True)
-class SocketError:
-    """An error code the socket may send (rtm/socket.json), with its message and meaning."""
-
-    code: int
-    msg: str
-    description: str
-    ends_connection: bool
-
-
-@dataclass(frozen=True)
-class Frames:
-    """The whole RTM schema: frames by kind (each sorted), shared objects, socket facts."""
-
-    events: tuple[Frame, ...]
-    commands: tuple[Frame, ...]
-    acks: tuple[Frame, ...]
-    objects: tuple[ObjectModel, ...]
-    errors: tuple[SocketError, ...]
-    max_frame_bytes: int
-    sources: tuple[str, ...]
-    unions: tuple[UnionModel, ...] = ()
-    nested: tuple[str, ...] = ()
-    """The event classes some field holds nested, sorted."""
-    not_applicable: tuple[tuple[str, str], ...] = ()
-    """The catalogue's types that have no class, each with why, sorted."""
-
-
-def _read(path: Path, display: str) -> Any:
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as exc:
@@ -179,7 +68,12 @@ def _read(path: Path, display: str) -> Any:
         ) from None
 
 
-def _validate(instance: Any, meta: Mapping[str, Any], definition: str, display: str) -> None:
+def validate(instance: Any, meta: Mapping[str, Any], definition: str, display: str) -> None:
+    """Hold a file's JSON against a definition of the frames' meta-schema.
+
+    Raises:
+        SchemaProblem: The best-matching error, with its JSON path in ``display``.
+    """
     schema = {"$defs": meta["$defs"], "$ref": f"#/$defs/{definition}"}
     validator = jsonschema.Draft202012Validator(schema)
     errors = list(validator.iter_errors(instance))
@@ -191,7 +85,7 @@ def _validate(instance: Any, meta: Mapping[str, Any], definition: str, display: 
         raise SchemaProblem(display, path, best.message)
 
 
-def _fields(
+def frame_fields(
     spec: Mapping[str, Any], display: str, path: str, objects: set[str] | None
 ) -> tuple[FrameField, ...]:
     """The fields of a frame or object, sorted by Python name, checked for collisions.
@@ -321,9 +215,9 @@ def load_frames(schema_dir: Path) -> Frames | None:
     rtm = schema_dir / "rtm"
     if not rtm.is_dir():
         return None
-    meta = _read(schema_dir / "frame.schema.json", "schema/frame.schema.json")
+    meta = read_json(schema_dir / "frame.schema.json", "schema/frame.schema.json")
     jsonschema.Draft202012Validator.check_schema(meta)
-    objects, unions = _load_objects(rtm, meta)
+    objects, unions = load_objects(rtm, meta)
     socket_doc, errors = _load_socket(rtm, meta)
     shared: dict[str, UnionModel | None] = {o.name: None for o in objects}
     shared.update((u.name, u) for u in unions)
@@ -353,7 +247,7 @@ def _resolve_all(
     shared: Mapping[str, UnionModel | None],
     event_classes: Collection[str],
 ) -> tuple[tuple[ObjectModel, ...], list[str]]:
-    """Every field's references checked (`_resolve`), ``found`` updated in place.
+    """Every field's references checked (`resolve_refs`), ``found`` updated in place.
 
     Returns:
         The shared objects with their fields resolved, and the event classes nested somewhere.
@@ -361,7 +255,7 @@ def _resolve_all(
     objects = tuple(
         replace(
             o,
-            fields=_resolve(
+            fields=resolve_refs(
                 o.fields, _OBJECTS_DISPLAY, f"$.objects.{o.name}", shared, event_classes
             ),
         )
@@ -369,7 +263,7 @@ def _resolve_all(
     )
     for folder in FRAME_DIRS:
         found[folder] = [
-            replace(f, fields=_resolve(f.fields, f.source_file, "$", shared, event_classes))
+            replace(f, fields=resolve_refs(f.fields, f.source_file, "$", shared, event_classes))
             for f in found[folder]
         ]
     nested = {
@@ -390,8 +284,8 @@ def _catalogued(
     Raises:
         SchemaProblem: The catalogue is invalid, or a type it names is not covered.
     """
-    doc = _read(rtm / "catalogue.json", CATALOGUE_DISPLAY)
-    _validate(doc, meta, "catalogue", CATALOGUE_DISPLAY)
+    doc = read_json(rtm / "catalogue.json", CATALOGUE_DISPLAY)
+    validate(doc, meta, "catalogue", CATALOGUE_DISPLAY)
     facts, not_applicable = coverage(doc, {f.discriminator for f in events})
     covered = [
         replace(f, scopes=facts[f.discriminator][0], tokens=facts[f.discriminator][1])
@@ -413,7 +307,7 @@ def _all_fields(
     return fields + [f for frames in found.values() for frame in frames for f in frame.fields]
 
 
-def _resolve(
+def resolve_refs(
     fields: tuple[FrameField, ...],
     display: str,
     path: str,
@@ -442,22 +336,22 @@ def _resolve(
     return tuple(out)
 
 
-def _load_objects(
-    rtm: Path, meta: Mapping[str, Any]
+def load_objects(
+    rtm: Path, meta: Mapping[str, Any], display: str = _OBJECTS_DISPLAY
 ) -> tuple[tuple[ObjectModel, ...], tuple[UnionModel, ...]]:
-    """The shared objects and unions of rtm/objects.json, each sorted by name.
+    """The shared objects and unions of an objects.json (rtm/'s, or ``display``'s), sorted.
 
     Raises:
         SchemaProblem: A name used twice, or a union member that is not an object with its
             ``on`` field a required string.
     """
-    objects_doc = _read(rtm / "objects.json", _OBJECTS_DISPLAY)
-    _validate(objects_doc, meta, "objects", _OBJECTS_DISPLAY)
+    objects_doc = read_json(rtm / "objects.json", display)
+    validate(objects_doc, meta, "objects", display)
     objects = tuple(
         ObjectModel(
             name=name,
             description=spec["description"],
-            fields=_fields(spec, _OBJECTS_DISPLAY, f"$.objects.{name}", None),
+            fields=frame_fields(spec, display, f"$.objects.{name}", None),
         )
         for name, spec in sorted(objects_doc["objects"].items())
     )
@@ -466,7 +360,7 @@ def _load_objects(
     for name, spec in sorted(objects_doc.get("unions", {}).items()):
         where = f"$.unions.{name}"
         if name in by_name:
-            raise SchemaProblem(_OBJECTS_DISPLAY, where, f"{name} is also a shared object")
+            raise SchemaProblem(display, where, f"{name} is also a shared object")
         for value, member in sorted(spec["members"].items()):
             model = by_name.get(member)
             on = (
@@ -476,7 +370,7 @@ def _load_objects(
             )
             if on is None or on.kind != "string" or not on.required:
                 raise SchemaProblem(
-                    _OBJECTS_DISPLAY,
+                    display,
                     f"{where}.members.{value}",
                     f"{member!r} is not a shared object with a required string {spec['on']!r}",
                 )
@@ -488,8 +382,8 @@ def _load_objects(
 
 def _load_socket(rtm: Path, meta: Mapping[str, Any]) -> tuple[Any, list[SocketError]]:
     """rtm/socket.json as read, and its error codes (each code once)."""
-    socket_doc = _read(rtm / "socket.json", _SOCKET_DISPLAY)
-    _validate(socket_doc, meta, "socket", _SOCKET_DISPLAY)
+    socket_doc = read_json(rtm / "socket.json", _SOCKET_DISPLAY)
+    validate(socket_doc, meta, "socket", _SOCKET_DISPLAY)
     errors: list[SocketError] = []
     for index, entry in enumerate(socket_doc["errors"]):
         if any(e.code == entry["code"] for e in errors):
@@ -517,9 +411,9 @@ def _load_frame_files(
     for folder in FRAME_DIRS:
         for path in sorted((rtm / folder).glob("*.json")):
             display = f"schema/rtm/{folder}/{path.name}"
-            doc = _read(path, display)
-            _validate(doc, meta, "frame", display)
-            frame = _frame(doc, folder, display, objects)
+            doc = read_json(path, display)
+            validate(doc, meta, "frame", display)
+            frame = frame_of(doc, folder, display, objects)
             key = (frame.direction, frame.discriminator)
             if key in seen:
                 raise SchemaProblem(
@@ -545,7 +439,13 @@ _EXPECTED = {
 }
 
 
-def _frame(doc: Mapping[str, Any], folder: str, display: str, objects: set[str]) -> Frame:
+def frame_of(doc: Mapping[str, Any], folder: str, display: str, objects: set[str]) -> Frame:
+    """A frame file's `Frame`, as a file in ``folder`` (events, commands or acks) must be.
+
+    Raises:
+        SchemaProblem: The wrong direction or discriminator, a field the generator writes itself,
+            a command field that is not a scalar, an ack without its ``reply_to``.
+    """
     direction, key = _EXPECTED[folder]
     if doc["direction"] != direction:
         raise SchemaProblem(
@@ -558,8 +458,8 @@ def _frame(doc: Mapping[str, Any], folder: str, display: str, objects: set[str])
             raise SchemaProblem(
                 display, f"$.properties.{wire}", f"{wire!r} is written by the generator itself"
             )
-    # References are checked once every frame is known (`_resolve`): a field may nest an event.
-    fields = _fields(doc, display, "$", None)
+    # References are checked once every frame is known (`resolve_refs`): a field may nest an event.
+    fields = frame_fields(doc, display, "$", None)
     if folder == "commands":
         for field in fields:
             if field.kind in ("any", "object") or (

@@ -34,6 +34,7 @@ RUN_ELSEWHERE = (
     "for event in rtm:",  # rtm/test_readme_session (sync and async)
     "s = rtm.stats",  # rtm/test_session_stats (sync and async)
     "client.rtm(replay=ReplayOptions(max_messages=500))",  # rtm/test_replay
+    "frame = envelopes.decode(",  # socket_wire/test_envelopes
 )
 
 

@@ -49,6 +49,7 @@ if TYPE_CHECKING:
     from .sync import Client as Client
 
 _MODULES = {
+    "AckPayloadRefused": "._exceptions",
     "AsyncClient": ".aio",
     "Client": ".sync",
     "ClientClosed": "._exceptions",
@@ -76,7 +77,6 @@ _MODULES = {
     "SlackRtmError": "._exceptions",
     "SlackTimeoutError": "._exceptions",
     "SocketModeLinkDisabled": "._exceptions",
-    "AckPayloadRefused": "._exceptions",
     "Team": "._generated",
     "User": "._generated",
     "WarningCode": "._generated",

@@ -27,6 +27,7 @@ SANS_IO_CORES = (
     "slackrtm.rtm._handover",
     "slackrtm.rtm._envelopes",
     "slackrtm.rtm._dedupe",
+    "slackrtm.rtm._sockets",
     "slackrtm.rtm._options",
     "slackrtm.rtm._dialects",
     "slackrtm.rtm._sends",

@@ -33,12 +33,13 @@ from typing import Any
 import attrs
 
 from .._exceptions import AckPayloadRefused
+from .._generated.envelopes import ACK_SECONDS
 from ._dedupe import WINDOW_IDS, SeenWindow
 
 __all__ = ["ACK_WINDOW", "AckPayloadRefused", "Arrival", "EnvelopeBook"]
 
-ACK_WINDOW = 3.0
-"""Seconds Slack waits for an envelope's ack before it sends the envelope again."""
+ACK_WINDOW = float(ACK_SECONDS)
+"""Seconds Slack waits for an envelope's ack before it sends the envelope again (the schema's)."""
 
 
 @attrs.frozen

@@ -7,8 +7,9 @@ RTM. This dialect says what each means to the engine:
 
 - ``hello`` is `Kind.HELLO`; an envelope is `Kind.ENVELOPE` (the engine's books in
   `_envelopes`); ``disconnect`` is `Kind.DISCONNECT`, and its reason says what to do
-  (`DISCONNECT_ACTIONS`): ``warning`` and ``refresh_requested`` hand over to a new connection
-  without a gap, ``link_disabled`` ends the session with `SocketModeLinkDisabled`,
+  (`disconnect_action`): ``warning`` and ``refresh_requested`` hand over to a new connection
+  without a gap, ``link_disabled`` (the schema's reason that ends a session) ends it with
+  `SocketModeLinkDisabled`,
   ``too_many_websockets`` backs off, any other reason reconnects;
 - an ack is a command without an id that completes once written: nothing answers it;
 - Slack pings at the WebSocket level and answers WebSocket pings, not JSON ones: the engine's
@@ -23,25 +24,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from .. import envelopes, events
+from .. import envelopes
 from .._exceptions import SocketModeLinkDisabled
 from ._dialects import WS_PING, Dialect, Kind
 
 __all__ = [
-    "DISCONNECT_ACTIONS",
+    "BACKOFF_REASONS",
+    "HANDOVER_REASONS",
     "SOCKET_MODE_DIALECT",
     "SocketModeDialect",
     "SocketModeLinkDisabled",
 ]
 
-DISCONNECT_ACTIONS = {
-    "warning": "handover",
-    "refresh_requested": "handover",
-    "link_disabled": "end",
-    "too_many_websockets": "backoff",
-}
-"""What each ``disconnect`` reason asks of the engine; any other reason reconnects."""
-
+HANDOVER_REASONS = frozenset({"warning", "refresh_requested"})
+"""``disconnect`` reasons answered by a handover without a gap."""
+BACKOFF_REASONS = frozenset({"too_many_websockets"})
+"""``disconnect`` reasons counted as a failed attempt (the backoff grows)."""
 
 _PING = object()
 """The engine's keepalive ping, encoded as `WS_PING`."""
@@ -50,7 +48,6 @@ _PING = object()
 class SocketModeDialect(Dialect):
     """Slack's Socket Mode, through the generated `slackrtm.envelopes`."""
 
-    kind_by_class = True  # pragma: no mutate (a speed-up only)
     has_envelopes = True
     websocket_pings = True
     open_method = "apps.connections.open"
@@ -60,11 +57,9 @@ class SocketModeDialect(Dialect):
         self._kinds: dict[type, Kind] = {
             envelopes.Hello: Kind.HELLO,
             envelopes.Disconnect: Kind.DISCONNECT,
-            envelopes.EventsApiEnvelope: Kind.ENVELOPE,
-            envelopes.SlashCommandsEnvelope: Kind.ENVELOPE,
-            envelopes.InteractiveEnvelope: Kind.ENVELOPE,
-            events.FallbackEvent: Kind.FALLBACK,
         }
+        for kind in (envelopes.EventsApi, envelopes.SlashCommands, envelopes.Interactive):
+            self._kinds[kind] = Kind.ENVELOPE
 
     decode = staticmethod(envelopes.decode)
 
@@ -74,7 +69,16 @@ class SocketModeDialect(Dialect):
         return envelopes.encode(command)
 
     def kind(self, frame: object) -> Kind:
-        return self._kinds.get(type(frame), Kind.EVENT)
+        kind = self._kinds.get(type(frame))
+        if kind is not None:
+            return kind
+        if isinstance(frame, envelopes.UnknownFrame):
+            # Kept whole; one with an envelope_id is still an envelope, to deliver once and ack.
+            if frame.envelope_id is not None:
+                return Kind.ENVELOPE
+            if isinstance(frame, envelopes.FallbackFrame):
+                return Kind.FALLBACK
+        return Kind.EVENT
 
     def wants_id(self, command: Any) -> bool:
         return False  # an ack names its envelope; nothing answers it
@@ -92,26 +96,33 @@ class SocketModeDialect(Dialect):
         return None
 
     def envelope_facts(self, frame: Any) -> tuple[str, str | None, bool]:
-        if self._kinds.get(type(frame)) is not Kind.ENVELOPE:
-            raise TypeError(f"not a Socket Mode envelope: {type(frame).__name__}")
-        event_id = None
-        if isinstance(frame, envelopes.EventsApiEnvelope):
-            event_id = getattr(frame.payload, "event_id", None)
-        return frame.envelope_id, event_id, bool(frame.accepts_response_payload)
+        if isinstance(frame, envelopes.Envelope):
+            payload = frame.payload
+            event_id = payload.event_id if isinstance(frame, envelopes.EventsApi) else None
+            return frame.envelope_id, event_id, frame.accepts_response_payload is True
+        if isinstance(frame, envelopes.UnknownFrame) and frame.envelope_id is not None:
+            accepts = frame.raw.get("accepts_response_payload") is True
+            return frame.envelope_id, None, accepts
+        raise TypeError(f"not a Socket Mode envelope: {type(frame).__name__}")
 
     def ack_command(self, envelope_id: str, payload: Any) -> Any:
-        return envelopes.Ack(envelope_id=envelope_id, payload=payload)
+        return envelopes.EnvelopeAck(envelope_id=envelope_id, payload=payload)
 
     def inner_event(self, frame: Any) -> Any:
-        if isinstance(frame, envelopes.EventsApiEnvelope):
-            return getattr(frame.payload, "event", None)
+        if isinstance(frame, envelopes.EventsApi):
+            return frame.payload.event
         return None
 
     def disconnect_reason(self, frame: Any) -> str:
-        return str(frame.reason)
+        reason = frame.reason
+        return reason if isinstance(reason, str) else "no reason"
 
     def disconnect_action(self, reason: str) -> str:
-        return DISCONNECT_ACTIONS.get(reason, "reconnect")
+        if reason in envelopes.DISCONNECT_REASONS_ENDING_SESSION:
+            return "end"
+        if reason in HANDOVER_REASONS:
+            return "handover"
+        return "backoff" if reason in BACKOFF_REASONS else "reconnect"
 
     def disconnect_error(self, reason: str) -> BaseException:
         return SocketModeLinkDisabled(reason)

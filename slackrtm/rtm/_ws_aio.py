@@ -22,7 +22,7 @@ from ._dialects import WS_PING
 from ._endings import NO_CODE, SocketEnd
 from ._options import RtmOptions
 
-__all__ = ["DROPPED", "abort", "control", "ending", "open_socket", "write"]
+__all__ = ["DROPPED", "abort", "close", "control", "ending", "open_socket", "write"]
 
 _NO_LIMIT = 1e9
 """Seconds beyond which a write timeout counts as none."""
@@ -134,6 +134,18 @@ async def control(ws: Socket, kind: aiohttp.WSMsgType, data: object) -> bool:
             await ws.pong(data if isinstance(data, bytes) else b"")
         return True
     return kind is aiohttp.WSMsgType.PONG
+
+
+async def close(ws: Socket) -> None:
+    """Close `ws` with a close frame, then abort it.
+
+    A close frame that could not go out (a peer that stopped reading) would keep the transport
+    open until its buffer drains: never.
+    """
+    if not ws.closed:
+        with contextlib.suppress(aiohttp.ClientError, ConnectionError, asyncio.TimeoutError):
+            await ws.close()
+    abort(ws)
 
 
 def abort(ws: Socket) -> None:

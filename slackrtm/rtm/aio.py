@@ -14,20 +14,22 @@ import collections
 import contextlib
 import inspect
 import time
-from collections.abc import AsyncIterator, Awaitable, Iterable
+from collections.abc import AsyncIterator
 from types import TracebackType
 from typing import Any, cast
 
 import aiohttp
 
 from .._exceptions import RtmSessionClosed, SlackError
-from .._socket import AsyncSocketOpener, client_closed, connect_error
+from .._socket import client_closed, connect_error
 from .._workspace import AsyncWorkspace
+from ._aio_sends import AsyncSends
 from ._endings import SocketEnd
 from ._picture import SNAPSHOT_TYPES
 from ._replay_loops import replay_task
-from ._surface import SessionSurface, outcome, surface_doc
-from ._ws_aio import DROPPED, abort, control, ending, open_socket, write
+from ._sockets import Sockets
+from ._surface import surface_doc
+from ._ws_aio import DROPPED, abort, close, control, ending, open_socket, write
 
 __all__ = ["AsyncRtmSession"]
 
@@ -40,7 +42,7 @@ buffer of thousands of live events costs more in collections than the yields) an
 ones are not held back."""
 
 
-class AsyncRtmSession(SessionSurface[AsyncSocketOpener, Awaitable[Any], Awaitable[None]]):
+class AsyncRtmSession(AsyncSends):
     """One RTM session over aiohttp: `RtmSession` with ``await`` (see `SessionSurface`).
 
     Made by `AsyncClient.rtm`; ``async with`` connects (``rtm.connect``, the socket, Slack's
@@ -73,11 +75,8 @@ class AsyncRtmSession(SessionSurface[AsyncSocketOpener, Awaitable[Any], Awaitabl
         self._engine: asyncio.Task[None] | None = None
         self._links: set[asyncio.Task[None]] = set()
         self._linking = False
-        self._ws: aiohttp.ClientWebSocketResponse[bool] | None = None
-        self._ws_link: int | None = None
-        self._old_ws: aiohttp.ClientWebSocketResponse[bool] | None = None
-        self._old_link: int | None = None
-        """Socket Mode: the socket being handed over (`RtmProtocol.draining`), still read."""
+        self._sockets: Sockets[aiohttp.ClientWebSocketResponse[bool]] = Sockets()
+        """The current socket, and in a Socket Mode handover the one the core drains."""
         self._link_task: asyncio.Task[None] | None = None
         """The task of the current connection attempt or link (not of a draining socket)."""
         self._writing: aiohttp.ClientWebSocketResponse[bool] | None = None
@@ -167,56 +166,6 @@ class AsyncRtmSession(SessionSurface[AsyncSocketOpener, Awaitable[Any], Awaitabl
             task.cancel()
         if links:
             await asyncio.wait(links)
-
-    # -- sending ------------------------------------------------------------------------------
-
-    # The public send methods: the base's checks and docs (`help()` shows them), awaited.
-
-    @surface_doc
-    async def send_message(
-        self,
-        channel: str,
-        text: str,
-        *,
-        thread_ts: str | None = None,
-        reply_broadcast: bool | None = None,
-        timeout: float | None = None,
-    ) -> Any:
-        return await super().send_message(
-            channel, text, thread_ts=thread_ts, reply_broadcast=reply_broadcast, timeout=timeout
-        )
-
-    @surface_doc
-    async def typing(self, channel: str, *, timeout: float | None = None) -> None:
-        await super().typing(channel, timeout=timeout)
-
-    @surface_doc
-    async def subscribe_presence(
-        self, user_ids: Iterable[str], *, timeout: float | None = None
-    ) -> None:
-        await super().subscribe_presence(user_ids, timeout=timeout)
-
-    @surface_doc
-    async def send(self, command: Any, *, timeout: float | None = None) -> Any:
-        return await super().send(command, timeout=timeout)
-
-    async def _send(self, command: Any, timeout: float | None) -> Any:
-        self._check_started()
-        pending = self._proto.send(command, self._clock(), timeout=timeout)
-        waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        pending.waiter = waiter
-        self._wake.set()
-        try:
-            await waiter
-        except asyncio.CancelledError:
-            # The caller gave up (asyncio.wait_for, a cancelled task): a send not written yet
-            # is withdrawn, never written later, as a sync send at its timeout.
-            self._proto.cancel(pending)
-            raise
-        return outcome(pending)
-
-    async def _send_written(self, command: Any, timeout: float | None) -> None:
-        await self._send(command, timeout)
 
     # -- events -------------------------------------------------------------------------------
 
@@ -383,8 +332,9 @@ class AsyncRtmSession(SessionSurface[AsyncSocketOpener, Awaitable[Any], Awaitabl
                     self._space.set()  # an ack awaited now may lift the pause
                 await self._write_frames(frames)
             self._settle()
-            if self._ws_link != proto.link or self._old_link != proto.draining:
-                await self._close_stale()
+            if not self._sockets.follows(proto.link, proto.draining):
+                for stale in self._sockets.follow(proto.link, proto.draining):
+                    await close(stale)
             if proto.closed:
                 return
             if proto.connect_due(now) and not self._linking:
@@ -455,7 +405,7 @@ class AsyncRtmSession(SessionSurface[AsyncSocketOpener, Awaitable[Any], Awaitabl
         """Write `frames`, tell the core how many went out, and whether the peer held a write."""
         proto = self._proto
         link = proto.write_link
-        ws = self._ws if link == self._ws_link else self._old_ws if link == self._old_link else None
+        ws = self._sockets.for_link(link)
         if ws is None or link is None:
             proto.frames_written(self._clock(), 0)
             return
@@ -469,37 +419,9 @@ class AsyncRtmSession(SessionSurface[AsyncSocketOpener, Awaitable[Any], Awaitabl
             abort(ws)
             proto.socket_ended(link, self._clock(), SocketEnd(write_timed_out=True))
 
-    async def _close_stale(self) -> None:
-        """Close the sockets that are the session's no more; keep one the core drains."""
-        proto = self._proto
-        stale = []
-        if self._ws_link != proto.link:
-            if self._ws is not None and self._ws_link == proto.draining:
-                stale.append(self._old_ws)
-                self._old_ws, self._old_link = self._ws, self._ws_link
-            else:
-                stale.append(self._ws)
-            self._ws, self._ws_link = None, None
-        if self._old_link != proto.draining:
-            stale.append(self._old_ws)
-            self._old_ws, self._old_link = None, None
-        for ws in stale:
-            await self._close_ws(ws)
-
     async def _close_socket(self) -> None:
-        old, self._old_ws, self._old_link = self._old_ws, None, None
-        await self._close_ws(old)
-        ws, self._ws, self._ws_link = self._ws, None, None
-        await self._close_ws(ws)
-
-    async def _close_ws(self, ws: aiohttp.ClientWebSocketResponse[bool] | None) -> None:
-        if ws is not None and not ws.closed:
-            with contextlib.suppress(aiohttp.ClientError, ConnectionError, asyncio.TimeoutError):
-                await ws.close()
-        if ws is not None:
-            # A close frame that could not go out (a peer that stopped reading) would keep
-            # the transport open until its buffer drains: never.
-            abort(ws)
+        for ws in self._sockets.take_all():
+            await close(ws)
 
     async def _link(self, url: str | None) -> None:
         try:
@@ -532,7 +454,7 @@ class AsyncRtmSession(SessionSurface[AsyncSocketOpener, Awaitable[Any], Awaitabl
             with contextlib.suppress(aiohttp.ClientError, ConnectionError, asyncio.TimeoutError):
                 await ws.close()
             return
-        self._ws, self._ws_link = ws, link
+        self._sockets.opened(ws, link)
         self._wake.set()
         await self._read(ws, link)
 

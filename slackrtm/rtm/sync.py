@@ -26,6 +26,7 @@ from .._workspace import SyncWorkspace
 from ._picture import SNAPSHOT_TYPES
 from ._replay_loops import replay_thread
 from ._sends import Pending
+from ._sockets import Sockets
 from ._surface import SessionSurface, outcome, surface_doc
 from ._ws_sync import DROPPED, abort, close, controls, end_of, open_socket, write
 
@@ -77,11 +78,8 @@ class RtmSession(SessionSurface[SyncSocketOpener, Any, None]):
         self._engine: threading.Thread | None = None
         self._link_thread: threading.Thread | None = None
         self._linking = False
-        self._ws: ClientConnection | None = None
-        self._ws_link: int | None = None
-        self._old_ws: ClientConnection | None = None
-        self._old_link: int | None = None
-        """Socket Mode: the socket being handed over (`RtmProtocol.draining`), still read."""
+        self._sockets: Sockets[ClientConnection] = Sockets()
+        """The current socket, and in a Socket Mode handover the one the core drains."""
         self._draining_thread: threading.Thread | None = None
         self._controls = 0
         """WebSocket pings and pongs of the current socket already reported (Socket Mode)."""
@@ -361,8 +359,8 @@ class RtmSession(SessionSurface[SyncSocketOpener, Any, None]):
                     if frames and self._paused:
                         self._space.notify()  # an ack awaited now may lift the pause
                     self._settle()
-                    ws, stale = self._socket_for(proto.link, proto.draining)
-                    ws = ws if proto.write_link == self._ws_link else self._old_ws
+                    stale = self._sockets.follow(proto.link, proto.draining)
+                    ws = self._sockets.for_link(proto.write_link)
                     closed = proto.closed
                     start = not closed and proto.connect_due(now) and not self._linking
                     url = proto.begin_connect(now) if start else None
@@ -391,31 +389,11 @@ class RtmSession(SessionSurface[SyncSocketOpener, Any, None]):
 
     def _note_controls(self, now: float) -> None:
         """Report WebSocket pings and pongs received since the last look (the lock held)."""
-        seen = controls(self._ws)
+        sockets = self._sockets
+        seen = controls(sockets.current)
         if seen != self._controls:
             self._controls = seen
-            self._proto.control_received(self._ws_link, now)
-
-    def _socket_for(
-        self, link: int | None, draining: int | None
-    ) -> tuple[ClientConnection | None, list[ClientConnection]]:
-        """The socket of the core's `link`, and the sockets to close: the session's no more.
-
-        A socket the core keeps as `draining` (a Socket Mode handover) is kept apart, open.
-        """
-        stale: list[ClientConnection] = []
-        if self._ws_link != link:
-            if self._ws is not None and self._ws_link == draining:
-                if self._old_ws is not None:
-                    stale.append(self._old_ws)
-                self._old_ws, self._old_link = self._ws, self._ws_link
-            elif self._ws is not None:
-                stale.append(self._ws)
-            self._ws, self._ws_link = None, None
-        if self._old_ws is not None and self._old_link != draining:
-            stale.append(self._old_ws)
-            self._old_ws, self._old_link = None, None
-        return self._ws, stale
+            self._proto.control_received(sockets.link, now)
 
     def _write_frames(self, ws: ClientConnection | None, frames: list[str]) -> None:
         """Write `frames` (unlocked), then tell the core how many went out."""
@@ -458,11 +436,9 @@ class RtmSession(SessionSurface[SyncSocketOpener, Any, None]):
 
     def _close_socket(self) -> None:
         with self._lock:
-            ws, self._ws, self._ws_link = self._ws, None, None
-            old, self._old_ws, self._old_link = self._old_ws, None, None
-        for each in (ws, old):
-            if each is not None:
-                close(each)
+            held = self._sockets.take_all()
+        for ws in held:
+            close(ws)
 
     # -- one link thread per connection attempt ------------------------------------------------
 
@@ -484,7 +460,7 @@ class RtmSession(SessionSurface[SyncSocketOpener, Any, None]):
                 link = proto.socket_opened(self._clock(), info)
                 current = proto.link == link
                 if current:
-                    self._ws, self._ws_link = ws, link
+                    self._sockets.opened(ws, link)
                     self._poke()
             if current:
                 self._read(ws, link)

@@ -47,7 +47,7 @@ class Sm:
 
     def make(self, base_url: str, options: RtmOptions | None = FAST, **args: Any) -> Any:
         """A client and a session, not connected."""
-        copts = {"token": BOT_TOKEN, "app_token": APP_TOKEN, "base_url": base_url}
+        copts: dict[str, Any] = {"token": BOT_TOKEN, "app_token": APP_TOKEN, "base_url": base_url}
         if self.kind == "sync":
             self.client = Client(**copts)
             self.session = self.client.socket_mode(options=options, **args)

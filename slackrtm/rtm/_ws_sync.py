@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import socket
+import threading
 from typing import Any
 
 import websockets.exceptions
@@ -23,7 +24,7 @@ from ._dialects import WS_PING
 from ._endings import SocketEnd
 from ._options import RtmOptions
 
-__all__ = ["DROPPED", "abort", "close", "controls", "end_of", "open_socket", "write"]
+__all__ = ["DROPPED", "abort", "close", "close_all", "controls", "end_of", "open_socket", "write"]
 
 _NO_LIMIT = 1e9
 """Seconds beyond which a socket timeout counts as none (sockets refuse about 1e10)."""
@@ -57,7 +58,8 @@ class _Watched(ClientConnection):
     controls = 0
 
     def process_event(self, event: Any) -> None:
-        if event.opcode is Opcode.PING or event.opcode is Opcode.PONG:
+        opcode = getattr(event, "opcode", None)  # the handshake's response has none
+        if opcode is Opcode.PING or opcode is Opcode.PONG:
             self.controls += 1
         super().process_event(event)
 
@@ -145,6 +147,19 @@ def write(ws: ClientConnection, frames: list[str]) -> int:
         # that was being written and those after it ("delivery unknown").
         pass
     return count
+
+
+def close_all(sockets: list[ClientConnection], *, aside: bool) -> None:
+    """Close `sockets`; `aside`: each on a thread of its own, not waited for.
+
+    A close waits up to a second for the peer's answer; in Socket Mode the engine must go on
+    writing acks meanwhile (a handover's old socket).
+    """
+    for ws in sockets:
+        if aside:
+            threading.Thread(target=close, args=(ws,), daemon=True).start()
+        else:
+            close(ws)
 
 
 def close(ws: ClientConnection) -> None:

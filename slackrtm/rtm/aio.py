@@ -333,8 +333,7 @@ class AsyncRtmSession(AsyncSends):
                 await self._write_frames(frames)
             self._settle()
             if not self._sockets.follows(proto.link, proto.draining):
-                for stale in self._sockets.follow(proto.link, proto.draining):
-                    await close(stale)
+                await self._close_stale(self._sockets.follow(proto.link, proto.draining))
             if proto.closed:
                 return
             if proto.connect_due(now) and not self._linking:
@@ -419,6 +418,20 @@ class AsyncRtmSession(AsyncSends):
             abort(ws)
             proto.socket_ended(link, self._clock(), SocketEnd(write_timed_out=True))
 
+    async def _close_stale(self, stale: list[aiohttp.ClientWebSocketResponse[bool]]) -> None:
+        """Close sockets that are the session's no more.
+
+        In Socket Mode on a task of their own: a close waits up to a second for the peer's
+        answer, and the engine must go on writing acks meanwhile (a handover's old socket).
+        """
+        for ws in stale:
+            if not self._proto.dialect.has_envelopes:
+                await close(ws)
+                continue
+            task = asyncio.get_running_loop().create_task(close(ws))
+            self._links.add(task)  # close() waits for it
+            task.add_done_callback(self._links.discard)
+
     async def _close_socket(self) -> None:
         for ws in self._sockets.take_all():
             await close(ws)
@@ -454,7 +467,7 @@ class AsyncRtmSession(AsyncSends):
             with contextlib.suppress(aiohttp.ClientError, ConnectionError, asyncio.TimeoutError):
                 await ws.close()
             return
-        self._sockets.opened(ws, link)
+        await self._close_stale(self._sockets.opened(ws, link, proto.draining))
         self._wake.set()
         await self._read(ws, link)
 

@@ -28,7 +28,7 @@ from ._replay_loops import replay_thread
 from ._sends import Pending
 from ._sockets import Sockets
 from ._surface import SessionSurface, outcome, surface_doc
-from ._ws_sync import DROPPED, abort, close, controls, end_of, open_socket, write
+from ._ws_sync import DROPPED, abort, close, close_all, controls, end_of, open_socket, write
 
 __all__ = ["RtmSession"]
 
@@ -371,8 +371,7 @@ class RtmSession(SessionSurface[SyncSocketOpener, Any, None]):
                 # Unlocked: only this thread writes, so frames keep their order.
                 if frames:
                     self._write_frames(ws, frames)
-                for old in stale:
-                    close(old)
+                close_all(stale, aside=proto.dialect.has_envelopes)
                 if closed:
                     return
                 if start:
@@ -459,9 +458,10 @@ class RtmSession(SessionSurface[SyncSocketOpener, Any, None]):
             with self._lock:
                 link = proto.socket_opened(self._clock(), info)
                 current = proto.link == link
+                stale = self._sockets.opened(ws, link, proto.draining) if current else []
                 if current:
-                    self._sockets.opened(ws, link)
                     self._poke()
+            close_all(stale, aside=proto.dialect.has_envelopes)
             if current:
                 self._read(ws, link)
         except BaseException as exc:

@@ -184,6 +184,11 @@ def test_an_unacked_envelope_is_logged_once(caplog: pytest.LogCaptureFixture) ->
     link = connected(proto)
     proto_envelope(proto, link, "E1", 1.0)
     assert proto.next_deadline() == 2.0  # the keepalive's ping comes first
+    proto.control_received(link, 1.5)
+    proto.control_received(link, 2.4)
+    assert proto.next_deadline() == 3.4
+    proto.control_received(link, 3.0)
+    assert proto.next_deadline() == 4.0  # the envelope's 3 s
     with caplog.at_level(logging.WARNING, "slackrtm"):
         proto.tick(4.0)
         proto.tick(5.0)

@@ -41,6 +41,7 @@ from .slack import (
 
 def test_each_envelope_type_comes_typed_and_is_acked_before_it_is_handed_out(sm: Sm) -> None:
     written: list[dict[str, Any]] = []
+    read = threading.Event()
 
     def script(peer: Peer, _n: int) -> None:
         hello(peer)
@@ -48,6 +49,8 @@ def test_each_envelope_type_comes_typed_and_is_acked_before_it_is_handed_out(sm:
         peer.send_text(slash_envelope("E2"))
         peer.send_text(interactive_envelope("E3"))
         written.extend(acks(peer, 3))
+        read.set()
+        peer.hold(WAIT)
 
     with SocketModeSlack(script) as slack:
         sm.open(slack.base_url, ack="before")
@@ -61,6 +64,7 @@ def test_each_envelope_type_comes_typed_and_is_acked_before_it_is_handed_out(sm:
         assert first.payload.event.text == "hi"
         assert second.accepts_response_payload is True
         assert second.payload.command == "/deploy"
+        assert read.wait(WAIT)
         sm.close()
     assert [ack["envelope_id"] for ack in written] == ["E1", "E2", "E3"]
     assert all("payload" not in ack for ack in written)
@@ -125,10 +129,14 @@ def test_a_payload_is_refused_where_none_is_accepted_and_a_second_ack_does_nothi
 ) -> None:
     written: list[dict[str, Any]] = []
 
-    def script(peer: Peer, _n: int) -> None:
+    read = threading.Event()
+
+    def script(peer: Peer, n: int) -> None:
         hello(peer)
-        peer.send_text(message_envelope("E1", "Ev1", "hi"))
-        written.extend(acks(peer, 1))
+        if n == 1:
+            peer.send_text(message_envelope("E1", "Ev1", "hi"))
+            written.extend(acks(peer, 1))
+            read.set()
         peer.hold(WAIT)
 
     with SocketModeSlack(script) as slack:
@@ -149,6 +157,7 @@ def test_a_payload_is_refused_where_none_is_accepted_and_a_second_ack_does_nothi
                 other.ack(envelope)
         finally:
             other.finish()
+        assert read.wait(WAIT)
         sm.close()
     assert written == [{"envelope_id": "E1"}]
 
@@ -158,6 +167,7 @@ def test_an_unacked_envelope_is_logged_once_and_its_retry_is_not_delivered_again
 ) -> None:
     written: list[dict[str, Any]] = []
     warned = threading.Event()
+    read = threading.Event()
 
     def script(peer: Peer, _n: int) -> None:
         hello(peer)
@@ -166,6 +176,7 @@ def test_an_unacked_envelope_is_logged_once_and_its_retry_is_not_delivered_again
         peer.send_text(message_envelope("E1", "Ev1", "secret text", retry=1))
         peer.send_text(message_envelope("E2", "Ev2", "next"))
         written.extend(acks(peer, 2))
+        read.set()
         peer.hold(WAIT)
 
     with SocketModeSlack(script) as slack, caplog.at_level(logging.WARNING, "slackrtm"):
@@ -178,6 +189,7 @@ def test_an_unacked_envelope_is_logged_once_and_its_retry_is_not_delivered_again
         assert second.envelope_id == "E2"  # the retry of E1 was not delivered
         sm.ack(first)
         sm.ack(second)
+        assert read.wait(WAIT)
         sm.close()
     assert sorted(ack["envelope_id"] for ack in written) == ["E1", "E2"]
     lines = [r.getMessage() for r in caplog.records if "not acked" in r.getMessage()]
@@ -216,6 +228,7 @@ def test_a_refresh_requested_handover_loses_nothing_and_delivers_nothing_twice(s
 
     with SocketModeSlack(script) as slack:
         sm.open(slack.base_url, ack="before")
+        assert isinstance(sm.notices(), Connected)  # the first connection's
         got: list[str] = []
         notices: list[Any] = []
         while len(got) < 5:
@@ -264,6 +277,7 @@ def test_too_many_websockets_backs_off_then_connects_again(sm: Sm) -> None:
 
     with SocketModeSlack(script) as slack:
         sm.open(slack.base_url)
+        assert isinstance(sm.notices(), Connected)  # the first connection's
         lost = sm.notices()
         assert isinstance(lost, Disconnected)
         assert lost.cause == "disconnect: too_many_websockets"
@@ -306,7 +320,8 @@ def test_one_handler_serves_an_rtm_message_and_an_events_api_message(sm: Sm) -> 
 
     def rtm(peer: Peer, _n: int) -> None:
         peer.hello()
-        peer.send_text(json.dumps({"type": "message", "channel": "C0EMU0001", "text": "over rtm"}))
+        message = {"type": "message", "channel": "C0EMU0001", "text": "over rtm", "ts": "1.2"}
+        peer.send_text(json.dumps(message))
         peer.hold(WAIT)
 
     with SocketModeSlack(socket_mode) as slack, HostileSlack(rtm) as classic:
@@ -360,6 +375,7 @@ def test_a_quiet_socket_is_kept_by_websocket_pongs_and_replaced_without_them(
     )
     with SocketModeSlack(script) as slack:
         sm.open(slack.base_url, options=options)
+        assert isinstance(sm.notices(), Connected)  # the first connection's
         if answers:
             with pytest.raises(TimeoutError):
                 sm.wait_for(lambda e: isinstance(e, Disconnected), timeout=1.5)

@@ -131,7 +131,7 @@ def break_writes(rtm: Rtm) -> None:
 
     The emulator cannot fail a write on cue: a real failure races with the reader noticing.
     """
-    ws = rtm.session._ws
+    ws = rtm.session._sockets.current
     assert ws is not None
     if rtm.kind == "sync":
 

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from ._exceptions import SlackResponseError as SlackResponseError
     from ._exceptions import SlackRtmError as SlackRtmError
     from ._exceptions import SlackTimeoutError as SlackTimeoutError
+    from ._exceptions import SlackTokenTypeError as SlackTokenTypeError
     from ._generated import Conversation as Conversation
     from ._generated import ErrorCode as ErrorCode
     from ._generated import RtmConnectArgs as RtmConnectArgs
@@ -72,6 +73,7 @@ _MODULES = {
     "SlackResponseError": "._exceptions",
     "SlackRtmError": "._exceptions",
     "SlackTimeoutError": "._exceptions",
+    "SlackTokenTypeError": "._exceptions",
     "Team": "._generated",
     "User": "._generated",
     "WarningCode": "._generated",

@@ -22,6 +22,7 @@ from slackrtm._exceptions import (
     SlackResponseError,
     SlackRtmError,
     SlackTimeoutError,
+    SlackTokenTypeError,
 )
 from slackrtm._generated.codes import (
     ERROR_DESCRIPTIONS,
@@ -53,6 +54,7 @@ __all__ = [
     "SlackResponseError",
     "SlackRtmError",
     "SlackTimeoutError",
+    "SlackTokenTypeError",
     "WarningCode",
 ]
 __all__ += _generated_errors

@@ -176,8 +176,9 @@ class OutcomeUnknown(SlackError):
     Attributes:
         method: The Web API method that was called.
         cause: The error the call would have raised for an idempotent method (a
-            `SlackTimeoutError`, a `SlackConnectionError` or a `SlackHttpError`); also its
-            ``__cause__``.
+            `SlackTimeoutError` or another `SlackConnectionError`; for a 5xx, the
+            `SlackApiError` its body names, such as ``fatal_error``, or a `SlackHttpError`);
+            also its ``__cause__``.
     """
 
     def __init__(self, *, method: str, cause: SlackError) -> None:

@@ -21,6 +21,7 @@ from slackrtm._generated import (
     ReactionsAddResponse,
 )
 from slackrtm.emulator import Emulator
+from slackrtm.emulator._history import History
 
 from .conftest import ALICE, ALICE_TOKEN, BOB_TOKEN, BOT, GENERAL, RANDOM, Twin
 
@@ -248,3 +249,23 @@ def test_a_refused_reaction_raises_its_typed_error(
         twin.call("reactions_add", **call)
     [kept] = twin.history()
     assert "reactions" not in kept.extra
+
+
+# ---------------------------------------------------------------------------- the history kept
+
+
+def test_a_message_of_a_burst_is_changed_and_removed_alone() -> None:
+    history = History()
+    history.add(GENERAL, 100, {"user": ALICE, "text": "burst"}, count=5)
+    assert history.replace(GENERAL, 102, {"user": ALICE, "text": "changed", "ts": "x"})
+    assert history.replace(GENERAL, 104, None)
+    assert not history.replace(GENERAL, 104, None) and not history.replace(RANDOM, 100, None)
+    page, more = history.page(GENERAL, 0, None, 10)
+    assert [(m["_us"], m["text"]) for m in page] == [
+        (103, "burst"),
+        (102, "changed"),
+        (101, "burst"),
+        (100, "burst"),
+    ]
+    assert more is None and history.get(GENERAL, 102) == {"user": ALICE, "text": "changed"}
+    assert history.get(GENERAL, 104) is None and history.count(GENERAL) == 4

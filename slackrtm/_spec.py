@@ -49,7 +49,7 @@ def json_field(value: object) -> str:
 
 
 def _check_json(wire: str, kind: str, value: object, optional: bool) -> None:
-    if not isinstance(value, _JSON_KINDS[kind]) or (kind == "array" and isinstance(value, str)):
+    if not isinstance(value, _JSON_KINDS[kind]):  # a str is no list: JSON text is refused
         shape = "a list or tuple" if kind == "array" else "a mapping"
         raise TypeError(
             f"argument {wire!r} must be {shape} of JSON values"

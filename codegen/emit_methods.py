@@ -98,6 +98,8 @@ def _method_spec(method: Method) -> list[str]:
     body += _codes_table("warnings", method.warnings)
     body.append(f"    rate_limit_tier={method.rate_limit_tier},")
     body += _pagination(method)
+    if not method.idempotent:
+        body.append("    idempotent=False,")
     if len(head + "MethodSpec(") <= WIDTH:
         out += [head + "MethodSpec(", *body, ")"]
     else:

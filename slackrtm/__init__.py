@@ -15,6 +15,7 @@ from ._version import __version__
 if TYPE_CHECKING:
     # For mypy and IDEs, which cannot read `_MODULES`: ``X as X`` marks an explicit re-export.
     from ._exceptions import ClientClosed as ClientClosed
+    from ._exceptions import OutcomeUnknown as OutcomeUnknown
     from ._exceptions import RateLimited as RateLimited
     from ._exceptions import RtmConnectionLost as RtmConnectionLost
     from ._exceptions import RtmErrorAck as RtmErrorAck
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
     from ._exceptions import SlackResponseError as SlackResponseError
     from ._exceptions import SlackRtmError as SlackRtmError
     from ._exceptions import SlackTimeoutError as SlackTimeoutError
+    from ._generated import ChatMessage as ChatMessage
     from ._generated import Conversation as Conversation
     from ._generated import ErrorCode as ErrorCode
     from ._generated import RtmConnectArgs as RtmConnectArgs
@@ -47,10 +49,12 @@ if TYPE_CHECKING:
 
 _MODULES = {
     "AsyncClient": ".aio",
+    "ChatMessage": "._generated",
     "Client": ".sync",
     "ClientClosed": "._exceptions",
     "Conversation": "._generated",
     "ErrorCode": "._generated",
+    "OutcomeUnknown": "._exceptions",
     "RateLimited": "._exceptions",
     "RetryPolicy": "._web.policy",
     "RtmConnectArgs": "._generated",

@@ -6,6 +6,7 @@ all subclasses of `SlackApiError`; ``ERROR_CLASSES`` maps each wire code to its 
 
 from slackrtm._exceptions import (
     ClientClosed,
+    OutcomeUnknown,
     RateLimited,
     RtmConnectionLost,
     RtmErrorAck,
@@ -37,6 +38,7 @@ __all__ = [
     "WARNING_DESCRIPTIONS",
     "ClientClosed",
     "ErrorCode",
+    "OutcomeUnknown",
     "RateLimited",
     "RtmConnectionLost",
     "RtmErrorAck",

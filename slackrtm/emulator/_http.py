@@ -27,6 +27,7 @@ from slackrtm._spec import MethodSpec
 
 from ._control import ControlTarget, add_control_routes
 from ._methods import ANSWERS, Caller, read_args, synthesize
+from ._posting import POSTING_METHODS
 from ._socket_errors import EXPIRED_FRAME
 from ._state import ServerState
 from ._webapi import (
@@ -238,6 +239,12 @@ class _Handlers:
             if spec is RTM_CONNECT:
                 assert call.token is not None  # `_caller` took it
                 return self._connect(request, caller, values, call.token, call.warnings)
+            if spec.name in POSTING_METHODS:
+                status, payload, headers = self._state.posting.answer(
+                    spec.name, caller.user.id, values
+                )
+                self._state.stats.rate_limited += status == 429
+                return _Answer(status, with_warnings(payload, call.warnings), headers=headers)
             return _Answer(200, with_warnings(self._method(spec, caller, values), call.warnings))
         except CallError as exc:
             return _Answer(200, error_body(exc.code, exc.warnings or call.warnings))

@@ -21,6 +21,7 @@ import time
 
 import attrs
 
+from ._posting import Posting
 from ._rtm import Hub, Stats
 from .faults import Faults
 from .records import Counters, Limits, RecordedRequest
@@ -66,6 +67,8 @@ class ServerState:
         self.port: int | None = None
         self.stats = Stats()
         self.hub = Hub(self.workspace, lambda: self.limits, self.stats)
+        self.posting = Posting(self.hub)
+        """The posting methods' side: reactions kept, the posting limit (`_posting`)."""
         self.stopping: asyncio.Event | None = None
         # Appended on the loop, read from any thread (`Emulator.requests`): hence the lock.
         self._requests: list[RecordedRequest] = []
@@ -104,6 +107,7 @@ class ServerState:
         for field in attrs.fields(Stats):
             setattr(self.stats, field.name, 0)
         self._windows.clear()
+        self.posting.reset()
         self.hub.stall_pings = False
         self.hub.reply_delay = 0.0
         self.hub.expire_next = 0

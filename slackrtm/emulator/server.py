@@ -362,6 +362,17 @@ class Emulator:
         """
         return self._call(lambda: self._hub.post_message(channel, text, user))
 
+    def set_posting_limit(self, per_second: float | None, channel: str | None = None) -> None:
+        """Enforce Slack's posting limit, off by default; None turns it (in `channel`) off.
+
+        chat.postMessage in `channel` (every channel when None) past `per_second` messages a
+        second answers HTTP 429 with Retry-After (whole seconds), and posts nothing.
+
+        Raises:
+            ValueError: `per_second` is not a positive number.
+        """
+        self._call(lambda: self._state.posting.set_rate(per_second, channel))
+
     def outage(self, seconds: float) -> int:
         """An outage of `seconds`: every socket drops now, new ones are refused until it ends.
 

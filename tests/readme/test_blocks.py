@@ -34,6 +34,10 @@ RUN_ELSEWHERE = (
     "for event in rtm:",  # rtm/test_readme_session (sync and async)
     "s = rtm.stats",  # rtm/test_session_stats (sync and async)
     "client.rtm(replay=ReplayOptions(max_messages=500))",  # rtm/test_replay
+    'text="Deploy finished",',  # posting/test_posting_readme
+    'name="wave")',  # posting/test_posting_readme
+    "    def reply(event: events.Message) -> None:",  # posting/test_posting_readme
+    "    async def reply(event: events.Message) -> None:",  # posting/test_posting_readme
 )
 
 

@@ -27,8 +27,11 @@ typecheck: $(STAMP)
 drift: $(STAMP)
 	$(PY) -m codegen --check
 
+# One worker per core: most tests wait on sockets and timers, so two workers on 2 cores halve
+# the run (`-n 0` for one process, e.g. `make pytest XDIST=0`).
+XDIST ?= auto
 pytest: $(STAMP)
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n $(XDIST)
 
 check: lint typecheck drift pytest
 

@@ -99,6 +99,8 @@ def _method_spec(method: Method) -> list[str]:
     body.append(f"    rate_limit_tier={method.rate_limit_tier},")
     body += _tuple("token_kinds", map(quote, method.tokens))
     body += _pagination(method)
+    if not method.idempotent:
+        body.append("    idempotent=False,")
     if len(head + "MethodSpec(") <= WIDTH:
         out += [head + "MethodSpec(", *body, ")"]
     else:

@@ -182,6 +182,8 @@ class Method:
     pagination: Pagination | None = None
     tokens: tuple[str, ...] = ("bot", "user")
     """The kinds of token the method takes (the schema's ``tokens``; bot and user if absent)."""
+    idempotent: bool = True
+    """False for a method whose repeat is a second effect: retried only where nothing was sent."""
 
 
 @dataclass(frozen=True)
@@ -203,6 +205,8 @@ _ACCEPTED: dict[str, tuple[type, ...]] = {
     "boolean": (bool,),
     "integer": (int,),
     "number": (int, float),
+    "array": (),
+    "object": (),
 }
 
 
@@ -404,6 +408,7 @@ class _MethodReader:
             taken=doc["source"]["taken"],
             pagination=self.pagination(arguments),
             tokens=tuple(doc.get("tokens", ("bot", "user"))),
+            idempotent=bool(doc.get("idempotent", True)),
         )
 
 
@@ -422,8 +427,10 @@ def error_class_name(code: str) -> str:
     return "".join(part[:1].upper() + part[1:] for part in code.split("_") if part)
 
 
-# Names the generated errors module defines beside the per-code classes, or imports.
-_RESERVED_CLASSES = frozenset({"SlackApiError", "ErrorCode", "Final", "Mapping"})
+# Names the generated errors module defines beside the per-code classes, or imports; and the
+# hand-written errors `slackrtm.errors` exports beside them (``rate_limited`` would shadow
+# `RateLimited`, the HTTP 429 error).
+_RESERVED_CLASSES = frozenset({"SlackApiError", "ErrorCode", "Final", "Mapping", "RateLimited"})
 
 
 def _merge(methods: tuple[Method, ...], kind: str) -> tuple[Code, ...]:

@@ -42,8 +42,16 @@ __all__ = [
 WIDTH = 100
 """The line length of the generated code (ruff's, from pyproject.toml)."""
 
-ARG_TYPES = {"string": "str", "boolean": "bool", "integer": "int", "number": "float"}
-"""The Python annotation of a Web API argument, by its schema type."""
+ARG_TYPES = {
+    "string": "str",
+    "boolean": "bool",
+    "integer": "int",
+    "number": "float",
+    "array": "list[Any] | tuple[Any, ...]",
+    "object": "Mapping[str, Any]",
+}
+"""The Python annotation of a Web API argument, by its schema type (array and object: JSON-able
+values, sent JSON-encoded)."""
 
 
 # --------------------------------------------------------------------------- names

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
     # For mypy and IDEs, which cannot read `_MODULES`: ``X as X`` marks an explicit re-export.
     from ._exceptions import ClientClosed as ClientClosed
+    from ._exceptions import OutcomeUnknown as OutcomeUnknown
     from ._exceptions import RateLimited as RateLimited
     from ._exceptions import RtmConnectionLost as RtmConnectionLost
     from ._exceptions import RtmErrorAck as RtmErrorAck
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
     from ._exceptions import SlackTimeoutError as SlackTimeoutError
     from ._exceptions import SlackTokenTypeError as SlackTokenTypeError
     from ._exceptions import SocketModeLinkDisabled as SocketModeLinkDisabled
+    from ._generated import ChatMessage as ChatMessage
     from ._generated import Conversation as Conversation
     from ._generated import ErrorCode as ErrorCode
     from ._generated import RtmConnectArgs as RtmConnectArgs
@@ -52,10 +54,12 @@ if TYPE_CHECKING:
 _MODULES = {
     "AckPayloadRefused": "._exceptions",
     "AsyncClient": ".aio",
+    "ChatMessage": "._generated",
     "Client": ".sync",
     "ClientClosed": "._exceptions",
     "Conversation": "._generated",
     "ErrorCode": "._generated",
+    "OutcomeUnknown": "._exceptions",
     "RateLimited": "._exceptions",
     "RetryPolicy": "._web.policy",
     "RtmConnectArgs": "._generated",

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 __all__ = [
     "AckPayloadRefused",
     "ClientClosed",
+    "OutcomeUnknown",
     "RateLimited",
     "RtmConnectionLost",
     "RtmErrorAck",
@@ -187,6 +188,31 @@ class SlackTokenTypeError(SlackError, ValueError):
         self.accepted = accepted
         self.given = given
         super().__init__(message)
+
+
+class OutcomeUnknown(SlackError):
+    """A call that must not run twice was sent, and whether it took effect is unknown.
+
+    Raised for a method whose repeat is a second effect (``chat.postMessage`` posts again,
+    ``reactions.add`` reacts again) when the request left and no usable answer came back: a
+    timeout, a connection that broke or closed, or an HTTP 5xx. Such a call is never retried
+    (an HTTP 429 is: Slack took nothing). Look before calling again: the message may be in
+    ``conversations.history``.
+
+    Attributes:
+        method: The Web API method that was called.
+        cause: The error the call would have raised for an idempotent method (a
+            `SlackTimeoutError` or another `SlackConnectionError`; for a 5xx, the
+            `SlackApiError` its body names, such as ``fatal_error``, or a `SlackHttpError`);
+            also its ``__cause__``.
+    """
+
+    def __init__(self, *, method: str, cause: SlackError) -> None:
+        self.method = method
+        self.cause = cause
+        super().__init__(
+            f"{method}: outcome unknown, not retried (it may have taken effect): {cause}"
+        )
 
 
 class ClientClosed(SlackError, RuntimeError):

@@ -2,11 +2,13 @@
 
 What lives here: the description of a method (`MethodSpec`, `ArgSpec`) that the generator emits
 into `_generated/methods.py`, the strict argument validator the generated argument classes use,
-and the redacting repr for secret fields. Nothing here performs I/O or knows a method by name.
+the JSON encoding of array and object arguments (`json_field`), and the redacting repr for secret
+fields. Nothing here performs I/O or knows a method by name.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping
 from typing import Any, Generic, Literal, TypeVar
 
@@ -14,9 +16,9 @@ import attrs
 
 from ._web.redact import redacted  # the generated models' secret fields use it
 
-__all__ = ["ArgKind", "ArgSpec", "MethodSpec", "PageSpec", "redacted", "strict"]
+__all__ = ["ArgKind", "ArgSpec", "MethodSpec", "PageSpec", "json_field", "redacted", "strict"]
 
-ArgKind = Literal["string", "boolean", "integer", "number"]
+ArgKind = Literal["string", "boolean", "integer", "number", "array", "object"]
 
 A = TypeVar("A")
 R = TypeVar("R")
@@ -30,6 +32,33 @@ _ACCEPTED: Mapping[str, tuple[type, ...]] = {
     "integer": (int,),
     "number": (int, float),
 }
+# JSON-able kinds: checked by instance (a subclass of list or dict is still a list or dict), and
+# by encoding them, so that a value JSON cannot carry fails before any I/O.
+_JSON_KINDS: Mapping[str, tuple[type, ...]] = {"array": (list, tuple), "object": (Mapping,)}
+_ENCODE = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode
+
+
+def json_field(value: object) -> str:
+    """An array or object argument as its form field carries it: compact JSON, UTF-8 kept.
+
+    Raises:
+        TypeError: A value JSON cannot carry (a set, a date, a key that is not a string...).
+        ValueError: A float that JSON has no word for (NaN, infinity), or a circular value.
+    """
+    return _ENCODE(value)
+
+
+def _check_json(wire: str, kind: str, value: object, optional: bool) -> None:
+    if not isinstance(value, _JSON_KINDS[kind]):  # a str is no list: JSON text is refused
+        shape = "a list or tuple" if kind == "array" else "a mapping"
+        raise TypeError(
+            f"argument {wire!r} must be {shape} of JSON values"
+            f"{' or None' if optional else ''}, got {type(value).__name__}"
+        )
+    try:
+        json_field(value)
+    except (TypeError, ValueError) as exc:
+        raise type(exc)(f"argument {wire!r} cannot be sent as JSON: {exc}") from None
 
 
 def strict(kind: ArgKind, *, optional: bool) -> Any:
@@ -42,6 +71,14 @@ def strict(kind: ArgKind, *, optional: bool) -> Any:
     Returns:
         A validator raising TypeError that names the argument by its wire name.
     """
+    if kind in _JSON_KINDS:
+
+        def check_json(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+            if value is None and optional:
+                return
+            _check_json(attribute.metadata.get("wire", attribute.name), kind, value, optional)
+
+        return check_json
     accepted = _ACCEPTED[kind]
 
     def check(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -116,3 +153,7 @@ class MethodSpec(Generic[A, R]):
     """The kinds of token the method takes: ``bot``, ``user``, ``app`` (an app-level token);
     the client picks its token by them, and refuses the call before any I/O when it has none
     of them (`SlackTokenTypeError`)."""
+    idempotent: bool = True
+    """False for a method whose repeat is a second effect (chat.postMessage posts again): it is
+    retried only where nothing can have reached Slack (`slackrtm._web.retry`), and a timeout or a
+    5xx after sending is reported as `OutcomeUnknown`."""

@@ -416,7 +416,7 @@ class AsyncClient(ClientBase, AsyncWorkspace):
             session = await self._open()
         config = self._config
         request = build_request(method, args, config)
-        attempts = Attempts(config.retry)
+        attempts = Attempts(config.retry, idempotent=method.idempotent)
         while True:
             outcome = await self._send(session, request, attempts.retries + 1)
             if self._closed:

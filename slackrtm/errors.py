@@ -7,6 +7,7 @@ all subclasses of `SlackApiError`; ``ERROR_CLASSES`` maps each wire code to its 
 from slackrtm._exceptions import (
     AckPayloadRefused,
     ClientClosed,
+    OutcomeUnknown,
     RateLimited,
     RtmConnectionLost,
     RtmErrorAck,
@@ -41,6 +42,7 @@ __all__ = [
     "AckPayloadRefused",
     "ClientClosed",
     "ErrorCode",
+    "OutcomeUnknown",
     "RateLimited",
     "RtmConnectionLost",
     "RtmErrorAck",

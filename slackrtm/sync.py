@@ -368,7 +368,7 @@ class Client(ClientBase, SyncWorkspace):
             raise closed(method.name, "before")
         config = self._config
         request = build_request(method, args, config)
-        attempts = Attempts(config.retry)
+        attempts = Attempts(config.retry, idempotent=method.idempotent)
         while True:
             outcome = self._send(request, attempts.retries + 1)
             if self._closing.is_set():

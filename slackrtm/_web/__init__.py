@@ -4,7 +4,7 @@ Both transports (`slackrtm.sync` over urllib3, `slackrtm.aio` over aiohttp) are 
 around these functions that only moves bytes:
 
     request = build_request(spec, args, config)
-    attempts = Attempts(config.retry)
+    attempts = Attempts(config.retry, idempotent=spec.idempotent)
     while True:
         outcome = send(request)               # Answer(status, headers, body) or Failure(error)
         wait = attempts.next_wait(outcome)    # seconds to sleep, or None: stop here

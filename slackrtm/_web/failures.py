@@ -46,12 +46,19 @@ CLOSED = "closed"
 
 
 class Failure:
-    """No usable answer came; ``error`` is already the typed exception to raise."""
+    """No usable answer came; ``error`` is already the typed exception to raise.
 
-    __slots__ = ("error",)
+    ``sent`` is False only when the request cannot have reached the server (the connection was
+    refused, the name not resolved, TLS failed): a method that must not run twice is retried
+    only then. A timeout counts as sent, even one while connecting: the transports cannot
+    always tell the two apart, and a second post is worse than a reported doubt.
+    """
 
-    def __init__(self, error: SlackConnectionError) -> None:
+    __slots__ = ("error", "sent")
+
+    def __init__(self, error: SlackConnectionError, *, sent: bool = True) -> None:
         self.error = error
+        self.sent = sent
 
     def __repr__(self) -> str:
         return f"Failure({self.error!r})"
@@ -88,6 +95,10 @@ def untrusted_certificate(error: ssl.SSLCertVerificationError) -> str:
 def tls_failed(reason: str) -> str:
     """The words for any other TLS failure, the same everywhere: ``"TLS failed (<reason>)"``."""
     return f"TLS failed ({reason})"
+
+
+_NOT_SENT = ("host name not resolved", "connection refused", "TLS certificate not trusted")
+"""How the reasons of a failure before the request left begin (`_reason` words them)."""
 
 
 def _reason(exc: BaseException | None, config: Config) -> str:
@@ -148,7 +159,9 @@ def failure(
     elif kind == CLOSED:
         text = f"{name}: no answer from {where}: the connection closed"
     else:
-        text = f"{name}: no answer from {where}: {_reason(exc, config)}"
+        reason = _reason(exc, config)
+        text = f"{name}: no answer from {where}: {reason}"
+        return Failure(SlackConnectionError(text), sent=not reason.startswith(_NOT_SENT))
     return Failure(SlackConnectionError(text))
 
 

@@ -16,6 +16,7 @@ import json
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from .._exceptions import (
+    OutcomeUnknown,
     RateLimited,
     SlackApiError,
     SlackError,
@@ -97,6 +98,9 @@ def finish(spec: MethodSpec[Any, R], outcome: Outcome, config: Config, *, caller
     Raises:
         SlackConnectionError: No usable answer came: none, one that is not valid HTTP, or
             one that broke off (SlackTimeoutError for a timeout).
+        OutcomeUnknown: For a method that must not run twice (``spec.idempotent`` False): no
+            usable answer after the request left, or an HTTP 5xx; the error it stands for is
+            its ``cause``.
         RateLimited: HTTP 429.
         SlackApiError: ``ok: false``; the generated subclass for a documented code.
         SlackHttpError: Another non-200 status, or a body that is not a usable JSON object:
@@ -107,6 +111,8 @@ def finish(spec: MethodSpec[Any, R], outcome: Outcome, config: Config, *, caller
             that is not ``wss://`` (``ws://`` only on loopback or with ``allow_insecure``).
     """
     if isinstance(outcome, Failure):
+        if outcome.sent and not spec.idempotent:
+            raise OutcomeUnknown(method=spec.name, cause=outcome.error) from outcome.error
         raise outcome.error
     body: Any = None
     problem = outcome.problem
@@ -124,7 +130,10 @@ def finish(spec: MethodSpec[Any, R], outcome: Outcome, config: Config, *, caller
         # The common case first. A missing or non-boolean `ok` is judged by the structuring
         # pass like any other field.
         return _model(spec, body, config, caller)
-    raise _refusal(spec, outcome, body, problem, config, caller)
+    error = _refusal(spec, outcome, body, problem, config, caller)
+    if outcome.status >= 500 and not spec.idempotent:
+        raise OutcomeUnknown(method=spec.name, cause=error) from error
+    raise error
 
 
 def _model(spec: MethodSpec[Any, R], body: dict[str, Any], config: Config, caller: FindCaller) -> R:

@@ -44,7 +44,13 @@ def _wire_value(value: object) -> str:
         return "1"
     if value is False:
         return "0"
-    return str(value)
+    if isinstance(value, (str, int, float)):
+        return str(value)
+    # An array or object argument (blocks, attachments, metadata): one form field holding its
+    # JSON, as Slack reads it; the body stays form-encoded. Lazy: `_spec` loads attrs.
+    from .._spec import json_field
+
+    return json_field(value)
 
 
 def build_request(spec: MethodSpec[Any, Any], args: object, config: Config) -> Request:
@@ -52,7 +58,8 @@ def build_request(spec: MethodSpec[Any, Any], args: object, config: Config) -> R
 
     The token is the client's first of a kind the method takes (`tokens.headers_for`).
 
-    Arguments left as None are not sent, so Slack's defaults apply; booleans go as 1/0.
+    Arguments left as None are not sent, so Slack's defaults apply; booleans go as 1/0; an array
+    or object (blocks, attachments) goes as its JSON text in one form field.
 
     Args:
         spec: The method.

@@ -73,6 +73,9 @@ class Attempts:
 
     Args:
         policy: The retry policy.
+        idempotent: False for a method whose repeat is a second effect (`MethodSpec`): it is
+            retried only after an HTTP 429 or a failure before the request left, never after a
+            timeout, a broken answer or a 5xx, whatever the policy says.
         clock: A monotonic clock in seconds (injectable for tests of the policy alone).
         rng: The random source of the jitter.
         wall: The wall clock, for a Retry-After given as an HTTP date.
@@ -82,11 +85,13 @@ class Attempts:
         self,
         policy: RetryPolicy,
         *,
+        idempotent: bool = True,
         clock: Callable[[], float] = time.monotonic,
         rng: Callable[[], float] = random.random,
         wall: Callable[[], float] = time.time,
     ) -> None:
         self.policy = policy
+        self.idempotent = idempotent
         self._wall = wall
         self.retries = 0
         self.waited = 0.0
@@ -103,7 +108,7 @@ class Attempts:
         if self.retries >= policy.max_retries:
             return None
         if isinstance(outcome, Failure):
-            if not policy.connection_errors:
+            if not policy.connection_errors or (outcome.sent and not self.idempotent):
                 return None
             wait = self._backoff()
         elif outcome.status == 429:
@@ -112,7 +117,7 @@ class Attempts:
             after = retry_after(outcome.headers, now=self._wall)
             wait = max(MIN_RATE_LIMIT_WAIT, after if after is not None else 1.0)
         elif 500 <= outcome.status <= 599:
-            if not policy.server_errors:
+            if not policy.server_errors or not self.idempotent:
                 return None
             wait = self._backoff()
         else:

@@ -59,6 +59,7 @@ class ControlTarget(Protocol):
     def send_raw(self, data: str | bytes, user_id: str | None = None) -> int: ...
     def post_message(self, channel: str, text: str, *, user: str = SLACKBOT_ID) -> str: ...
     def outage(self, seconds: float) -> int: ...
+    def set_posting_limit(self, per_second: float | None, channel: str | None = None) -> None: ...
     def send_event(self, event: Mapping[str, Any], user_id: str | None = None) -> int: ...
     def react(
         self, user_id: str, channel: str, ts: str, reaction: str, *, removed: bool = False
@@ -245,6 +246,12 @@ def _post(emu: ControlTarget, data: Mapping[str, Any]) -> Answer:
     return {"ts": ts}
 
 
+def _posting_limit(emu: ControlTarget, data: Mapping[str, Any]) -> Answer:
+    per_second = _get(data, "per_second", (int, float))
+    emu.set_posting_limit(per_second, _get(data, "channel", str))
+    return {}
+
+
 def _outage(emu: ControlTarget, data: Mapping[str, Any]) -> Answer:
     return {"connections": emu.outage(_get(data, "seconds", (int, float), required=True))}
 
@@ -357,6 +364,7 @@ ROUTES: Mapping[tuple[str, str], Route] = {
     ("POST", "rtm/broadcast"): _broadcast,
     ("POST", "messages"): _post,
     ("POST", "rtm/outage"): _outage,
+    ("POST", "posting/limit"): _posting_limit,
     ("POST", "reaction"): _reaction,
     ("POST", "pin"): _pin,
     ("POST", "file_share"): _file_share,

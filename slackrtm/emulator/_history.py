@@ -21,6 +21,9 @@ import attrs
 
 __all__ = ["History", "parse_ts"]
 
+_KEYS = ("ts", "channel")
+"""What a message's place says, so its kept fields never repeat it."""
+
 
 def parse_ts(value: str) -> int | None:
     """A ``ts`` (``"1700000000.000100"``) as microseconds; None when it is not one."""
@@ -57,9 +60,41 @@ class History:
 
     def add(self, channel: str, ts_us: int, fields: Mapping[str, Any], count: int = 1) -> None:
         """Keep `count` messages in `channel` from `ts_us`: `fields` without ``ts``/``channel``."""
-        kept = {k: v for k, v in fields.items() if k not in ("ts", "channel")}
+        kept = {k: v for k, v in fields.items() if k not in _KEYS}
         with self._lock:
             self._runs.setdefault(channel, []).append(_Run(ts_us, count, kept))
+
+    def get(self, channel: str, ts_us: int) -> dict[str, Any] | None:
+        """The fields of the message `ts_us` of `channel` (without ``ts``), or None."""
+        with self._lock:
+            for run in reversed(self._runs.get(channel, ())):
+                if run.first <= ts_us <= run.last:
+                    return dict(run.fields)
+                if run.last < ts_us:
+                    break
+        return None
+
+    def replace(self, channel: str, ts_us: int, fields: Mapping[str, Any] | None) -> bool:
+        """Give the message `ts_us` new `fields`, or (None) remove it; False when it is absent.
+
+        A message of a burst is cut out of its run, the rest of the run kept as it was.
+        """
+        kept = None if fields is None else {k: v for k, v in fields.items() if k not in _KEYS}
+        with self._lock:
+            runs = self._runs.get(channel, [])
+            for index in range(len(runs) - 1, -1, -1):
+                run = runs[index]
+                if run.first <= ts_us <= run.last:
+                    pieces = [
+                        _Run(run.first, ts_us - run.first, run.fields),
+                        _Run(ts_us, 1, kept) if kept is not None else None,
+                        _Run(ts_us + 1, run.last - ts_us, run.fields),
+                    ]
+                    runs[index : index + 1] = [p for p in pieces if p is not None and p.count]
+                    return True
+                if run.last < ts_us:
+                    break
+        return False
 
     def count(self, channel: str) -> int:
         """How many messages `channel` holds."""

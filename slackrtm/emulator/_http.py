@@ -28,6 +28,7 @@ from slackrtm._web.limits import APP_TOKEN_PREFIX
 
 from ._control import ControlTarget, add_control_routes
 from ._methods import ANSWERS, Caller, read_args, synthesize
+from ._posting import POSTING_METHODS
 from ._socket_errors import EXPIRED_FRAME
 from ._socket_mode import LINK_PREFIX
 from ._state import ServerState
@@ -245,6 +246,12 @@ class _Handlers:
                 return self._connect(request, caller, values, call.token, call.warnings)
             if spec is APPS_CONNECTIONS_OPEN:
                 return self._open_link(request, caller, call)
+            if spec.name in POSTING_METHODS:
+                status, payload, headers = self._state.posting.answer(
+                    spec.name, caller.user.id, values
+                )
+                self._state.stats.rate_limited += status == 429
+                return _Answer(status, with_warnings(payload, call.warnings), headers=headers)
             return _Answer(200, with_warnings(self._method(spec, caller, values), call.warnings))
         except CallError as exc:
             return _Answer(200, error_body(exc.code, exc.warnings or call.warnings))

@@ -442,11 +442,16 @@ class Hub:
         self.workspace.history.add(channel.id, us, event)
         self.deliver(event, channel.members, skip=conn)
 
-    def post_message(self, channel_id: str, text: str, user_id: str) -> str:
-        """Post a message as `user_id`: kept in history, sent to the members' sockets; its ts."""
+    def post_message(
+        self, channel_id: str, text: str, user_id: str, *, fields: Mapping[str, Any] | None = None
+    ) -> str:
+        """Post a message as `user_id`: kept in history, sent to the members' sockets; its ts.
+
+        `fields` adds to the event (blocks, thread_ts, subtype...: chat.postMessage's).
+        """
         channel = self.workspace.channels[channel_id]
         us = self.clock.reserve()
-        event = {
+        event: dict[str, Any] = {
             "type": "message",
             "channel": channel.id,
             "user": user_id,
@@ -454,6 +459,8 @@ class Hub:
             "ts": format_ts(us),
             "team": channel.team_id,
         }
+        if fields:
+            event.update(fields)
         self.workspace.history.add(channel.id, us, event)
         self.deliver(event, channel.members)
         return str(event["ts"])

@@ -21,6 +21,7 @@ import time
 
 import attrs
 
+from ._posting import Posting
 from ._rtm import Hub, Stats
 from ._socket_mode import SocketModeHub
 from .faults import Faults
@@ -69,6 +70,8 @@ class ServerState:
         self.stats = Stats()
         self.hub = Hub(self.workspace, lambda: self.limits, self.stats)
         self.socket_mode = SocketModeHub(self.hub, self.workspace)
+        self.posting = Posting(self.hub)
+        """The posting methods' side: reactions kept, the posting limit (`_posting`)."""
         self.stopping: asyncio.Event | None = None
         # Appended on the loop, read from any thread (`Emulator.requests`): hence the lock.
         self._requests: list[RecordedRequest] = []
@@ -107,6 +110,7 @@ class ServerState:
         for field in attrs.fields(Stats):
             setattr(self.stats, field.name, 0)
         self._windows.clear()
+        self.posting.reset()
         self.hub.stall_pings = False
         self.hub.reply_delay = 0.0
         self.hub.expire_next = 0

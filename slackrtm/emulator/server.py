@@ -375,6 +375,14 @@ class Emulator:
         """
         return self._call(lambda: self._hub.post_message(channel, text, user))
 
+    def set_posting_limit(self, per_second: float | None, channel: str | None = None) -> None:
+        """Enforce Slack's posting limit in `channel` (every one when None); None turns it off.
+
+        Off by default. Past `per_second` messages a second, chat.postMessage answers HTTP 429
+        with Retry-After (whole seconds) and posts nothing. Not a positive number: ValueError.
+        """
+        self._call(lambda: self._state.posting.set_rate(per_second, channel))
+
     def outage(self, seconds: float) -> int:
         """An outage of `seconds`: every socket drops now, new ones are refused until it ends.
 

@@ -143,7 +143,7 @@ def test_the_bad_file_is_named_not_its_valid_neighbour(
     assert status == 2
     assert lines == [
         "codegen: invalid schema: schema/methods/auth.test.json: at $.arguments.limit.type: "
-        "'date' is not one of ['string', 'boolean', 'integer', 'number']"
+        "'date' is not one of ['string', 'boolean', 'integer', 'number', 'array', 'object']"
     ]
 
 

@@ -22,10 +22,13 @@ from slackrtm._generated import METHODS, RTM_CONNECT, USERS_LIST
 from slackrtm._spec import MethodSpec
 from slackrtm.emulator import EmulatedWorkspace, Emulator
 from slackrtm.emulator._methods import ANSWERS, read_args, synthesize
+from slackrtm.emulator._posting import POSTING_METHODS
 
 from .emulator_suite import ALICE, BOT_TOKEN, call, payload, token_for
 
 WORKSPACE_METHODS = sorted(name for name in METHODS if name != RTM_CONNECT.name)
+# The posting methods need text or a message to act on: tests/posting answers each of them.
+ANSWERED = sorted(name for name in WORKSPACE_METHODS if name not in POSTING_METHODS)
 
 
 def _required(spec: MethodSpec[Any, Any]) -> dict[str, str]:
@@ -36,7 +39,7 @@ def _required(spec: MethodSpec[Any, Any]) -> dict[str, str]:
     }
 
 
-@pytest.mark.parametrize("method", WORKSPACE_METHODS)
+@pytest.mark.parametrize("method", ANSWERED)
 def test_every_schema_method_answers_what_its_model_reads(
     emulator: Emulator, http: urllib3.PoolManager, method: str
 ) -> None:

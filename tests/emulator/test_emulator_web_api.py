@@ -152,9 +152,9 @@ def test_socket_url_carries_a_ticket_never_the_token(
 
 
 def test_unknown_method(emulator: Emulator, http: urllib3.PoolManager) -> None:
-    response = call(http, emulator, token=BOT_TOKEN, api="chat.postMessage")
+    response = call(http, emulator, token=BOT_TOKEN, api="chat.meMessage")
     assert_error(response, "unknown_method")
-    assert emulator.requests[0].path == "/api/chat.postMessage"
+    assert emulator.requests[0].path == "/api/chat.meMessage"
 
 
 # -- auth errors ----------------------------------------------------------------------------------

@@ -36,6 +36,10 @@ RUN_ELSEWHERE = (
     "client.rtm(replay=ReplayOptions(max_messages=500))",  # rtm/test_replay
     "frame = envelopes.decode(",  # socket_wire/test_envelopes
     "sm = emu.socket_mode",  # socket_wire/test_emulator_socket_mode
+    'text="Deploy finished",',  # posting/test_posting_readme
+    'name="wave")',  # posting/test_posting_readme
+    "    def reply(event: events.Message) -> None:",  # posting/test_posting_readme
+    "    async def reply(event: events.Message) -> None:",  # posting/test_posting_readme
 )
 
 

@@ -20,7 +20,12 @@ from typing import NoReturn
 from .. import __version__
 from .._exceptions import SlackApiWarning
 from .._generated import RTM_CONNECT
-from .._web.limits import BASE_URL_ENVIRONMENT, DEFAULT_BASE_URL, TOKEN_ENVIRONMENT
+from .._web.limits import (
+    APP_TOKEN_ENVIRONMENT,
+    BASE_URL_ENVIRONMENT,
+    DEFAULT_BASE_URL,
+    TOKEN_ENVIRONMENT,
+)
 from ._commands import connect, emulator, listen, send
 from ._demo import DEMO_TIMEOUT, demo
 from ._errors import CliError, ExitCode, classify
@@ -175,7 +180,13 @@ def _add_slack_commands(command: _Command) -> None:
     )
     sub.set_defaults(run=connect)
 
-    sub = command("listen", "open an RTM session and print its events", "client", "rtm", "json")
+    sub = command(
+        "listen",
+        "open an RTM (or Socket Mode) session and print its events",
+        "client",
+        "rtm",
+        "json",
+    )
     sub.add_argument(
         "--presence",
         metavar="USER",
@@ -190,6 +201,12 @@ def _add_slack_commands(command: _Command) -> None:
         type=_positive,
         metavar="SECONDS",
         help="print the session's health (rtm.stats) every SECONDS seconds",
+    )
+    sub.add_argument(
+        "--socket-mode",
+        action="store_true",
+        help="a Socket Mode session instead (app-level token from $SLACK_APP_TOKEN): print "
+        "its envelopes, each acked as it comes",
     )
     sub.set_defaults(run=listen)
 
@@ -221,7 +238,7 @@ def _add_local_commands(command: _Command) -> None:
 
 def _secrets(args: argparse.Namespace) -> list[str]:
     found = [getattr(args, "token", None) or ""]
-    found += [os.environ.get(name, "") for name in TOKEN_ENVIRONMENT]
+    found += [os.environ.get(name, "") for name in (*TOKEN_ENVIRONMENT, APP_TOKEN_ENVIRONMENT)]
     return [s for s in found if s]
 
 

@@ -26,7 +26,7 @@ import attrs
 
 from .._exceptions import RtmSessionClosed
 from .._generated import RtmConnectResponse
-from .._web.limits import TOKEN_ENVIRONMENT
+from .._web.limits import APP_TOKEN_ENVIRONMENT, TOKEN_ENVIRONMENT
 from .._web.policy import RetryPolicy
 from ..sync import Client
 from ._errors import CliError, ExitCode, usage_error
@@ -35,11 +35,11 @@ from ._output import Output, event_json, redact_url, stats_line, to_wire
 __all__ = ["connect", "emulator", "listen", "make_client", "send", "show_connection"]
 
 
-def token_from(args: argparse.Namespace) -> str:
+def token_from(args: argparse.Namespace, *, required: bool = True) -> str | None:
     """The token: ``--token``, else the environment (``SLACK_BOT_TOKEN``, then ``SLACK_TOKEN``).
 
     Raises:
-        CliError: There is none.
+        CliError: There is none, and one is `required`.
     """
     token: str | None = getattr(args, "token", None)
     if token:
@@ -48,6 +48,8 @@ def token_from(args: argparse.Namespace) -> str:
         value = os.environ.get(name)
         if value:
             return value
+    if not required:
+        return None
     names = " or ".join(TOKEN_ENVIRONMENT)
     raise CliError(ExitCode.USAGE, f"no Slack token: pass --token or set {names}")
 
@@ -55,10 +57,19 @@ def token_from(args: argparse.Namespace) -> str:
 def make_client(args: argparse.Namespace) -> Client:
     """A `Client` from the command line's options.
 
+    With ``--socket-mode`` the client needs an app-level token (``SLACK_APP_TOKEN``, which the
+    client reads itself); a bot token beside it is optional.
+
     Raises:
         CliError: No token, or an option the client refuses (a malformed token or base URL).
     """
-    token = token_from(args)
+    socket_mode = getattr(args, "socket_mode", False)
+    if socket_mode and not os.environ.get(APP_TOKEN_ENVIRONMENT):
+        raise CliError(
+            ExitCode.USAGE,
+            f"--socket-mode needs an app-level token (xapp-...): set {APP_TOKEN_ENVIRONMENT}",
+        )
+    token = token_from(args, required=not socket_mode)
     try:
         return Client(
             token=token,
@@ -151,24 +162,45 @@ def _show_stats(stats: Any, args: argparse.Namespace, out: Output) -> None:
         out.note(stats_line(stats))
 
 
+_RTM_ONLY = ("presence", "batch_presence_aware", "no_presence_sub")
+"""``listen``'s options that mean something on RTM only."""
+
+
+@contextmanager
+def _session(client: Client, args: argparse.Namespace, out: Output) -> Iterator[Any]:
+    """The session ``listen`` reads: Socket Mode's with ``--socket-mode``, else RTM's."""
+    if args.socket_mode:
+        given = [name for name in _RTM_ONLY if getattr(args, name)]
+        if given:
+            flag = "--" + given[0].replace("_", "-")
+            raise CliError(ExitCode.USAGE, f"{flag} is for RTM sessions, not --socket-mode")
+        # "before": each envelope is acked as it is handed out, so one printed is one acked
+        # (with "after", the last of `--count` would be left to Slack's retry).
+        with client.socket_mode(ack="before") as session:
+            out.note("listening on Socket Mode, each envelope acked as it comes; Ctrl-C to stop")
+            yield session
+        return
+    with client.rtm(**connect_options(args)) as rtm:
+        if args.presence:
+            try:
+                rtm.subscribe_presence(args.presence)
+            except (TypeError, ValueError) as exc:  # an empty --presence
+                raise usage_error(exc, args.command) from exc
+        out.note(
+            f"listening as {rtm.self_.name} ({rtm.self_.id}) on {rtm.team.name}; Ctrl-C to stop"
+        )
+        yield rtm
+
+
 def listen(args: argparse.Namespace, out: Output) -> int:
     """`slackrtm listen`: stream events until Ctrl-C, SIGTERM or ``--count`` events."""
     seen = 0
     with make_client(args) as client, _sigterm_as_interrupt():
         try:
-            with client.rtm(**connect_options(args)) as rtm:
-                if args.presence:
-                    try:
-                        rtm.subscribe_presence(args.presence)
-                    except (TypeError, ValueError) as exc:  # an empty --presence
-                        raise usage_error(exc, args.command) from exc
-                out.note(
-                    f"listening as {rtm.self_.name} ({rtm.self_.id}) on {rtm.team.name}; "
-                    "Ctrl-C to stop"
-                )
-                for event in _events(rtm, args.stats):
+            with _session(client, args, out) as session:
+                for event in _events(session, args.stats):
                     if event is _STATS_DUE:
-                        _show_stats(rtm.stats, args, out)
+                        _show_stats(session.stats, args, out)
                         continue
                     # Counted before it is written: once a reader sees a line, Ctrl-C's
                     # "closed after N events" counts it.

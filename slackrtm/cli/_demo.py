@@ -3,7 +3,9 @@
 What lives here: the demo's steps, in order. It starts the emulator in-process (on a thread),
 calls ``rtm.connect`` with `Client` and `AsyncClient`, shows the workspace picture
 (``client.workspace()``), then opens two RTM sessions (``client.rtm()``): presence, messages
-with their acks, and a ``goodbye`` the session recovers from by itself.
+with their acks, and a ``goodbye`` the session recovers from by itself. Last, a Socket Mode app
+(``client.socket_mode()``) beside an RTM session: a message posted with ``chat.postMessage``
+reaching both, a slash command answered in its ack, and a handover.
 """
 
 from __future__ import annotations
@@ -39,6 +41,15 @@ def _some(names: Iterable[str], shown: int = 6) -> str:
     ordered = sorted(names)
     more = f", … {len(ordered) - shown} more" if len(ordered) > shown else ""
     return f"{len(ordered)}: {', '.join(ordered[:shown])}{more}"
+
+
+def _carries(kind: type[events.Event]) -> Callable[[object], bool]:
+    """Whether a Socket Mode frame is an Events API envelope carrying an event of `kind`."""
+    return lambda e: isinstance(getattr(getattr(e, "payload", None), "event", None), kind)
+
+
+def _of_type(wire: str) -> Callable[[object], bool]:
+    return lambda e: getattr(e, "type", None) == wire and hasattr(e, "envelope_id")
 
 
 class _Demo:
@@ -112,9 +123,7 @@ class _Demo:
         )
         return first.token, second.token, shared
 
-    def _until(
-        self, who: str, rtm: RtmSession, wanted: Callable[[object], bool], what: str
-    ) -> object:
+    def _until(self, who: str, rtm: Any, wanted: Callable[[object], bool], what: str) -> Any:
         # Show every event and lifecycle notice up to the wanted one: the transcript is what
         # the user sees, reconnects included.
         while True:
@@ -162,11 +171,38 @@ class _Demo:
             self.detail(b, event_line(bob.send_message(channel, f"back, {a}"), self.out))
             self._next(a, alice, events.Message)
 
+    def socket_mode(self) -> None:
+        first, _, channel = self._people()
+        where = f"#{self.emu.workspace.channels[channel].name}"
+        bot = Client(
+            token=self.emu.bot_token, app_token=self.emu.app_token, base_url=self.emu.base_url
+        )
+        with bot, bot.socket_mode(ack="manual") as app, self.client(first) as person:
+            with person.rtm() as alice:
+                a = alice.self_.name
+                self.step("a Socket Mode app beside an RTM session: apps.connections.open, xapp-")
+                self._until("app", app, lambda e: isinstance(e, Connected), "connection")
+                self._until(a, alice, lambda e: isinstance(e, Connected), "connection")
+                self.step(f"{a} posts in {where} with chat.postMessage; both sessions get it")
+                person.chat_post_message(channel=channel, text="deploy, please")
+                self._next(a, alice, events.Message)
+                posted = self._until("app", app, _carries(events.Message), "events_api envelope")
+                app.ack(posted)
+            self.step("a slash command comes in an envelope; the app answers in its ack")
+            self.emu.socket_mode.push_slash_command("/deploy", "now", channel_id=channel)
+            command = self._until("app", app, _of_type("slash_commands"), "slash command")
+            app.ack(command, payload={"text": "deploying now"})
+            self.step("Slack asks for a refresh: the next socket opens before the old one closes")
+            self.emu.socket_mode.disconnect("refresh_requested")
+            self._until(
+                "app", app, lambda e: isinstance(e, Connected) and e.connects > 1, "handover"
+            )
+
     def run(self, started: float) -> None:
         title = "slackrtm demo: the SDK against a local Slack, no token or network needed"
         self.out.line(self.out.paint(title, "bold"))
         for step in (self.start, self.connect_sync, self.connect_async, self.workspace,
-                     self.sessions):  # fmt: skip
+                     self.sessions, self.socket_mode):  # fmt: skip
             step()
         self.out.line(
             self.out.paint(f"done in {time.monotonic() - started:.2f} s", "green", "bold")

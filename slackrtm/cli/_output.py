@@ -219,6 +219,18 @@ def event_line(event: Any, out: Output | None = None) -> str:
         The line, without a newline.
     """
     paint = out.paint if out is not None else (lambda text, *styles, err=False: text)
+    envelope_id = getattr(event, "envelope_id", None)
+    payload = getattr(event, "payload", None)
+    if isinstance(envelope_id, str) and attrs.has(type(payload)):
+        # A Socket Mode envelope: its id, then what it carries (an Events API envelope's event,
+        # as an RTM session shows it), not the delivery's bookkeeping around it.
+        inner = getattr(payload, "event", None)
+        head = f"{paint(_event_type(event), 'bold', 'magenta')} {paint('envelope_id=', 'dim')}"
+        retry = (
+            f" retry_attempt={event.retry_attempt}" if getattr(event, "retry_attempt", 0) else ""
+        )
+        body = inner if attrs.has(type(inner)) else payload
+        return f"{head}{envelope_id}{retry} {event_line(body, out)}"
     data = to_wire(event)
     kind = _event_type(event)
     if data.get("type") == kind:  # an unknown event's raw frame repeats it

@@ -20,6 +20,55 @@ from typing import TYPE_CHECKING
 from slackrtm._lazy import lazy_names
 
 if TYPE_CHECKING:
+    from ._m_auth_test import (
+        AUTH_TEST,
+        AuthTestArgs,
+        AuthTestResponse,
+    )
+    from ._m_conversations_history import (
+        CONVERSATIONS_HISTORY,
+        ConversationsHistoryArgs,
+        ConversationsHistoryResponse,
+        ConversationsHistoryResponseMetadata,
+    )
+    from ._m_conversations_list import (
+        CONVERSATIONS_LIST,
+        ConversationsListArgs,
+        ConversationsListResponse,
+        ConversationsListResponseMetadata,
+    )
+    from ._m_rtm_connect import (
+        RTM_CONNECT,
+        RtmConnectArgs,
+        RtmConnectResponse,
+        RtmConnectSelf,
+        RtmConnectTeam,
+    )
+    from ._m_team_info import (
+        TEAM_INFO,
+        TeamInfoArgs,
+        TeamInfoResponse,
+    )
+    from ._m_users_info import (
+        USERS_INFO,
+        UsersInfoArgs,
+        UsersInfoResponse,
+    )
+    from ._m_users_list import (
+        USERS_LIST,
+        UsersListArgs,
+        UsersListResponse,
+        UsersListResponseMetadata,
+    )
+    from ._shared import (
+        Conversation,
+        ConversationPurpose,
+        ConversationTopic,
+        HistoryMessage,
+        Team,
+        User,
+        UserProfile,
+    )
     from .api import (
         AsyncMethods,
         SyncMethods,
@@ -76,42 +125,7 @@ if TYPE_CHECKING:
         UserNotVisible,
     )
     from .methods import (
-        AUTH_TEST,
-        CONVERSATIONS_HISTORY,
-        CONVERSATIONS_LIST,
         METHODS,
-        RTM_CONNECT,
-        TEAM_INFO,
-        USERS_INFO,
-        USERS_LIST,
-    )
-    from .models import (
-        AuthTestArgs,
-        AuthTestResponse,
-        Conversation,
-        ConversationPurpose,
-        ConversationsHistoryArgs,
-        ConversationsHistoryResponse,
-        ConversationsHistoryResponseMetadata,
-        ConversationsListArgs,
-        ConversationsListResponse,
-        ConversationsListResponseMetadata,
-        ConversationTopic,
-        HistoryMessage,
-        RtmConnectArgs,
-        RtmConnectResponse,
-        RtmConnectSelf,
-        RtmConnectTeam,
-        Team,
-        TeamInfoArgs,
-        TeamInfoResponse,
-        User,
-        UserProfile,
-        UsersInfoArgs,
-        UsersInfoResponse,
-        UsersListArgs,
-        UsersListResponse,
-        UsersListResponseMetadata,
     )
 
 __all__ = [
@@ -201,6 +215,39 @@ __all__ = [
 ]
 
 _MODULES = {
+    "AUTH_TEST": "._m_auth_test",
+    "AuthTestArgs": "._m_auth_test",
+    "AuthTestResponse": "._m_auth_test",
+    "CONVERSATIONS_HISTORY": "._m_conversations_history",
+    "ConversationsHistoryArgs": "._m_conversations_history",
+    "ConversationsHistoryResponse": "._m_conversations_history",
+    "ConversationsHistoryResponseMetadata": "._m_conversations_history",
+    "CONVERSATIONS_LIST": "._m_conversations_list",
+    "ConversationsListArgs": "._m_conversations_list",
+    "ConversationsListResponse": "._m_conversations_list",
+    "ConversationsListResponseMetadata": "._m_conversations_list",
+    "RTM_CONNECT": "._m_rtm_connect",
+    "RtmConnectArgs": "._m_rtm_connect",
+    "RtmConnectResponse": "._m_rtm_connect",
+    "RtmConnectSelf": "._m_rtm_connect",
+    "RtmConnectTeam": "._m_rtm_connect",
+    "TEAM_INFO": "._m_team_info",
+    "TeamInfoArgs": "._m_team_info",
+    "TeamInfoResponse": "._m_team_info",
+    "USERS_INFO": "._m_users_info",
+    "UsersInfoArgs": "._m_users_info",
+    "UsersInfoResponse": "._m_users_info",
+    "USERS_LIST": "._m_users_list",
+    "UsersListArgs": "._m_users_list",
+    "UsersListResponse": "._m_users_list",
+    "UsersListResponseMetadata": "._m_users_list",
+    "Conversation": "._shared",
+    "ConversationPurpose": "._shared",
+    "ConversationTopic": "._shared",
+    "HistoryMessage": "._shared",
+    "Team": "._shared",
+    "User": "._shared",
+    "UserProfile": "._shared",
     "AsyncMethods": ".api",
     "SyncMethods": ".api",
     "ERROR_DESCRIPTIONS": ".codes",
@@ -250,43 +297,10 @@ _MODULES = {
     "UpgradeRequired": ".errors",
     "UserNotFound": ".errors",
     "UserNotVisible": ".errors",
-    "AUTH_TEST": ".methods",
-    "CONVERSATIONS_HISTORY": ".methods",
-    "CONVERSATIONS_LIST": ".methods",
     "METHODS": ".methods",
-    "RTM_CONNECT": ".methods",
-    "TEAM_INFO": ".methods",
-    "USERS_INFO": ".methods",
-    "USERS_LIST": ".methods",
-    "AuthTestArgs": ".models",
-    "AuthTestResponse": ".models",
-    "Conversation": ".models",
-    "ConversationPurpose": ".models",
-    "ConversationTopic": ".models",
-    "ConversationsHistoryArgs": ".models",
-    "ConversationsHistoryResponse": ".models",
-    "ConversationsHistoryResponseMetadata": ".models",
-    "ConversationsListArgs": ".models",
-    "ConversationsListResponse": ".models",
-    "ConversationsListResponseMetadata": ".models",
-    "HistoryMessage": ".models",
-    "RtmConnectArgs": ".models",
-    "RtmConnectResponse": ".models",
-    "RtmConnectSelf": ".models",
-    "RtmConnectTeam": ".models",
-    "Team": ".models",
-    "TeamInfoArgs": ".models",
-    "TeamInfoResponse": ".models",
-    "User": ".models",
-    "UserProfile": ".models",
-    "UsersInfoArgs": ".models",
-    "UsersInfoResponse": ".models",
-    "UsersListArgs": ".models",
-    "UsersListResponse": ".models",
-    "UsersListResponseMetadata": ".models",
 }
 """Where each name lives: it is imported from there when first asked for."""
 
 # Nothing loads with the package: a client built and never called needs no models,
-# no method table and no attrs.
+# no method table and no attrs; a name loads only its own method's module.
 __getattr__, __dir__ = lazy_names(__name__, _MODULES)

@@ -121,3 +121,49 @@ def close(ws: ClientConnection) -> None:
     """Close `ws` with a close frame, whatever state it is in."""
     with contextlib.suppress(websockets.exceptions.WebSocketException, OSError):
         ws.close()
+
+
+def take_frames(session: Any, now: float) -> tuple[ClientConnection | None, list[str]]:
+    """The socket and the frames a sender writes itself, or None and the engine poked.
+
+    `RtmSession` calls it from a send, its lock held. When nothing is being written, the sender
+    writes what the core gives now, as the engine thread would (`write_now`): the send then
+    costs no wake-up of the engine thread, one of the round trip's costs (issue 23).
+    """
+    proto = session._proto
+    ws = session._ws
+    frames: list[str] = []
+    if session._writing is None and ws is not None and session._ws_link == proto.link:
+        with contextlib.suppress(Exception):  # a bug of the core: the engine meets it too
+            frames = proto.data_to_send(now)
+    if not frames:
+        session._poke()
+        return None, frames
+    session._writing = ws
+    if session._paused:
+        session._space.notify()  # an ack awaited now may lift the pause
+    return ws, frames
+
+
+def write_now(session: Any, ws: ClientConnection, frames: list[str]) -> None:
+    """Write a sender's frames (`take_frames`; unlocked), then poke the engine if it has work.
+
+    It has work when frames are left, or a deadline earlier than the one it sleeps until.
+    """
+    done = False
+    try:
+        session._write_frames(ws, frames)
+        done = True
+    finally:
+        with session._lock:
+            session._writing = None
+            proto = session._proto
+            idle, until = session._idle
+            due = proto.next_deadline()
+            if (
+                not done
+                or proto.engine_due
+                or proto.closed
+                or (idle and due is not None and (until is None or due < until))
+            ):
+                session._poke()

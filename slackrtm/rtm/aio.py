@@ -27,7 +27,7 @@ from ._endings import SocketEnd
 from ._picture import SNAPSHOT_TYPES
 from ._replay_loops import replay_task
 from ._surface import SessionSurface, outcome, surface_doc
-from ._ws_aio import DROPPED, abort, ending, open_socket, write, write_now
+from ._ws_aio import DROPPED, abort, ending, open_socket, write
 
 __all__ = ["AsyncRtmSession"]
 
@@ -70,7 +70,6 @@ class AsyncRtmSession(SessionSurface[AsyncSocketOpener, Awaitable[Any], Awaitabl
         self._resume_at = self._proto.reading_bounds()[1]
         """The buffer's length at or below which a paused link task reads again."""
         self._wake = asyncio.Event()
-        self._idle: tuple[bool, float | None] = (False, None)  # asleep, until (None: woken)
         self._engine: asyncio.Task[None] | None = None
         self._links: set[asyncio.Task[None]] = set()
         self._linking = False
@@ -198,11 +197,10 @@ class AsyncRtmSession(SessionSurface[AsyncSocketOpener, Awaitable[Any], Awaitabl
 
     async def _send(self, command: Any, timeout: float | None) -> Any:
         self._check_started()
-        now = self._clock()
-        pending = self._proto.send(command, now, timeout=timeout)
+        pending = self._proto.send(command, self._clock(), timeout=timeout)
         waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         pending.waiter = waiter
-        await write_now(self, now)  # or wakes the engine to write it
+        self._wake.set()
         try:
             await waiter
         except asyncio.CancelledError:
@@ -374,7 +372,7 @@ class AsyncRtmSession(SessionSurface[AsyncSocketOpener, Awaitable[Any], Awaitabl
             self._wake.clear()
             now = clock()
             proto.tick(now)
-            frames = proto.data_to_send(now) if self._writing is None else []  # see write_now
+            frames = proto.data_to_send(now)
             if frames:
                 if self._paused:
                     self._space.set()  # an ack awaited now may lift the pause
@@ -396,7 +394,6 @@ class AsyncRtmSession(SessionSurface[AsyncSocketOpener, Awaitable[Any], Awaitabl
             deadline = proto.next_deadline()
             if self._linking and proto.connect_due(now):
                 deadline = None  # the link task wakes the engine when it ends
-            self._idle = (True, deadline)
             if deadline is None:
                 await self._wake.wait()
             else:
@@ -404,7 +401,6 @@ class AsyncRtmSession(SessionSurface[AsyncSocketOpener, Awaitable[Any], Awaitabl
                 # spin the loop and starve the link task.
                 with contextlib.suppress(asyncio.TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), max(deadline - now, _MIN_WAIT))
-            self._idle = (False, None)
 
     def _replayed(self, found: list[object]) -> None:
         """Hand the replay's events to the iterator."""

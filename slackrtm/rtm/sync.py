@@ -27,7 +27,7 @@ from ._picture import SNAPSHOT_TYPES
 from ._replay_loops import replay_thread
 from ._sends import Pending
 from ._surface import SessionSurface, outcome, surface_doc
-from ._ws_sync import DROPPED, abort, close, end_of, open_socket, take_frames, write, write_now
+from ._ws_sync import DROPPED, abort, close, end_of, open_socket, write
 
 __all__ = ["RtmSession"]
 
@@ -82,8 +82,7 @@ class RtmSession(SessionSurface[SyncSocketOpener, Any, None]):
         self._replay_cv = threading.Condition(self._lock)
         self._replay_thread: threading.Thread | None = None
         self._writing: ClientConnection | None = None
-        """The socket the engine (or a sender) is writing to, unlocked (`close` aborts it)."""
-        self._idle: tuple[bool, float | None] = (False, None)  # asleep, until (None: poked)
+        """The socket the engine is writing to, unlocked (`close` aborts it)."""
 
     # -- lifecycle ----------------------------------------------------------------------------
 
@@ -178,12 +177,9 @@ class RtmSession(SessionSurface[SyncSocketOpener, Any, None]):
     def _send(self, command: Any, timeout: float | None) -> Any:
         with self._lock:
             self._check_started()
-            now = self._clock()
-            pending = self._proto.send(command, now, timeout=timeout)
+            pending = self._proto.send(command, self._clock(), timeout=timeout)
             pending.waiter = threading.Event()
-            ws, frames = take_frames(self, now)
-        if ws is not None:
-            write_now(self, ws, frames)
+            self._poke()
         try:
             self._wait_for(pending)
         except BaseException:
@@ -354,8 +350,7 @@ class RtmSession(SessionSurface[SyncSocketOpener, Any, None]):
                     self._dirty = False
                     now = clock()
                     proto.tick(now)
-                    # A sender writing (`write_now`) pokes the engine for what is left.
-                    frames = proto.data_to_send(now) if self._writing is None else []
+                    frames = proto.data_to_send(now)
                     if frames and self._paused:
                         self._space.notify()  # an ack awaited now may lift the pause
                     self._settle()
@@ -413,7 +408,6 @@ class RtmSession(SessionSurface[SyncSocketOpener, Any, None]):
         deadline = proto.next_deadline()
         if self._linking and proto.connect_due(clock()):
             deadline = None  # the link thread pokes when it ends
-        self._idle = (True, deadline)
         while not self._dirty:
             if deadline is None:
                 self._engine_cv.wait()
@@ -423,7 +417,6 @@ class RtmSession(SessionSurface[SyncSocketOpener, Any, None]):
                 self._engine_cv.wait(min(max(left, _MIN_WAIT), _MAX_WAIT))
                 if left <= _MIN_WAIT:
                     break
-        self._idle = (False, None)
 
     def _died(self, what: str, exc: BaseException) -> None:
         """A thread of the session failed of a bug: end the session with that error.

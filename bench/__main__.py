@@ -22,6 +22,9 @@ Rows (``--rows`` picks some by key):
 - ``import``: import time, the median of 10 fresh interpreters, bytecode compiled; and the same
   with the first ``rtm.connect`` call counted (`bench.imports`).
 - ``memory``: the RSS of 1 and of 100 idle async sessions (`bench.memory`).
+- ``scale``: how cost grows: ``workspace()`` at 1,000, 10,000 and 100,000 users (time and peak
+  memory, an emulator of each size), and inbound on 1, 10 and 100 concurrent async sessions
+  (a lean server of its own, 2,000 messages a session) (`bench.scale`).
 - ``picture``: the live picture of 10,000 users and 2,000 channels: the time to the first
   consistent picture, sync and async, and its memory, each beside ``workspace()`` alone
   (`bench.picture`; an emulator of its own with those channels).
@@ -40,7 +43,18 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
-from . import connect, decode, envelopes, imports, inbound, memory, outbound, picture, workspace
+from . import (
+    connect,
+    decode,
+    envelopes,
+    imports,
+    inbound,
+    memory,
+    outbound,
+    picture,
+    scale,
+    workspace,
+)
 from ._harness import Row, Server, emulator, lean, markdown, render, unpaced_emulator
 
 RESULTS = Path(__file__).parent / "results.json"
@@ -52,6 +66,7 @@ ROW_KEYS = (
     "workspace",
     "import",
     "memory",
+    "scale",
     "picture",
 )
 WORKSPACE_USERS = 10_000
@@ -105,41 +120,81 @@ def run(options: argparse.Namespace) -> list[Row]:
         if "connect" in keys and not options.lean_only:
             servers.append(stack.enter_context(emulator()))
         unpaced = None
-        if keys & {"outbound", "workspace", "memory"}:
+        if keys & {"outbound", "workspace", "memory", "scale"}:
             unpaced = stack.enter_context(unpaced_emulator(users=WORKSPACE_USERS))
         if "connect" in keys:
             rows += _connect_rows(servers, options)
         if "inbound" in keys:
-            server = servers[0]
-            burst = {
-                "events": options.events,
-                "rounds": options.burst_rounds,
-                "timeout": options.burst_timeout,
-            }
-            rows.append(asyncio.run(inbound.async_row(server, **burst)))
-            rows.append(inbound.sync_row(server, **burst))
+            rows += _inbound_rows(servers[0], options)
         if "decode" in keys:
             rows += [decode.row(shape=shape) for shape in decode.SHAPES] + [envelopes.row()]
-        if unpaced is not None and "outbound" in keys:
-            sends = {"messages": options.messages, "rounds": options.burst_rounds}
-            rows.append(asyncio.run(outbound.async_row(unpaced, **sends)))
-            rows.append(outbound.sync_row(unpaced, **sends))
-        if unpaced is not None and "workspace" in keys:
-            sync = workspace.sync_row(unpaced, rounds=options.burst_rounds)
-            rows.append(sync)
-            expected = sync.samples[next(iter(sync.samples))][0].expected or 0
-            rows.append(
-                asyncio.run(
-                    workspace.async_row(unpaced, expected=expected, rounds=options.burst_rounds)
-                )
-            )
+        if unpaced is not None:
+            rows += _unpaced_rows(unpaced, keys, options)
         if "import" in keys:
             rows.append(imports.row(repetitions=options.imports))
             rows.append(imports.first_call_row(servers[0], repetitions=options.imports))
-        if unpaced is not None and "memory" in keys:
-            rows.append(memory.row(unpaced))
+        if "scale" in keys:
+            rows += _scale_rows(stack, unpaced, options)
         if "picture" in keys:
             rows += _picture_rows(stack, options)
+    return rows
+
+
+def _inbound_rows(server: Server, options: argparse.Namespace) -> list[Row]:
+    """The 50,000-event burst, async then sync, on the lean server."""
+    burst = {
+        "events": options.events,
+        "rounds": options.burst_rounds,
+        "timeout": options.burst_timeout,
+    }
+    return [asyncio.run(inbound.async_row(server, **burst)), inbound.sync_row(server, **burst)]
+
+
+def _unpaced_rows(unpaced: Server, keys: set[str], options: argparse.Namespace) -> list[Row]:
+    """The rows on the 10,000-user unpaced emulator: outbound, workspace() and memory."""
+    rows: list[Row] = []
+    if "outbound" in keys:
+        sends = {"messages": options.messages, "rounds": options.burst_rounds}
+        rows.append(asyncio.run(outbound.async_row(unpaced, **sends)))
+        rows.append(outbound.sync_row(unpaced, **sends))
+    if "workspace" in keys:
+        sync = workspace.sync_row(unpaced, rounds=options.burst_rounds)
+        expected = sync.samples[next(iter(sync.samples))][0].expected or 0
+        rows.append(sync)
+        rows.append(
+            asyncio.run(
+                workspace.async_row(unpaced, expected=expected, rounds=options.burst_rounds)
+            )
+        )
+    if "memory" in keys:
+        rows.append(memory.row(unpaced))
+    return rows
+
+
+def _scale_rows(stack: ExitStack, unpaced: Server | None, options: argparse.Namespace) -> list[Row]:
+    """The scale rows: workspace() by size (an emulator each), inbound by concurrent sessions."""
+    rows: list[Row] = []
+    for users in scale.SIZES:
+        with ExitStack() as own:
+            server = unpaced if users == WORKSPACE_USERS else None
+            if server is None:
+                server = own.enter_context(unpaced_emulator(users=users))
+            # The 100,000-user snapshot takes seconds: fewer rounds there.
+            rounds = options.burst_rounds if users <= WORKSPACE_USERS else 1
+            rows.append(scale.workspace_time_row(server, users=users, rounds=rounds))
+            rows.append(scale.workspace_memory_row(server, users=users))
+    server = stack.enter_context(lean(burst=scale.PER_SESSION))
+    for sessions in scale.SESSIONS:
+        rows.append(
+            asyncio.run(
+                scale.sessions_row(
+                    server,
+                    sessions=sessions,
+                    rounds=options.burst_rounds,
+                    timeout=options.burst_timeout,
+                )
+            )
+        )
     return rows
 
 

@@ -125,6 +125,13 @@ SHAPES: dict[str, tuple[str, Callable[[int], str]]] = {
 }
 """The frames each decode row reads, by its key: what the row is called, and one frame's maker."""
 
+TARGETS = {
+    "plain": "a typed event for about what json.loads costs for a dict",
+    "rich": "slackrtm <= 1.0x with orjson (issue 23)",
+    "reaction": "at most a plain message's ratio, both parsers (issue 21)",
+}
+"""Each row's target, by its key."""
+
 
 def orjson_available() -> bool:
     return events._orjson_loads is not None
@@ -139,7 +146,7 @@ def row(*, frames: int = 10_000, rounds: int = 31, shape: str = "plain") -> Row:
         unit="frame",
         server="none",
         ops=frames,
-        target="a typed event for about what json.loads costs for a dict",
+        target=TARGETS[shape],
     )
     contenders: list[_Decoder] = [_Decoder("json.loads (untyped dict)", texts, json.loads)]
     if orjson_available():

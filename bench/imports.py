@@ -140,7 +140,7 @@ def first_call_row(server: Server, *, repetitions: int = 10) -> Row:
         unit="import",
         server=server.name,
         ops=1,
-        target="(the issue's import row, with the first call counted)",
+        target="slackrtm < slack_sdk.web (issue 23)",
     )
     aiohttp_seen = _measure(result, FIRST_CALL, repetitions, server)
     result.notes.append(

@@ -17,9 +17,8 @@ emit_events.py) and the helpers they share (text.py).
 from __future__ import annotations
 
 from .emit_api import emit_api
-from .emit_methods import emit_methods
-from .emit_models import emit_codes, emit_errors, emit_models
-from .emit_readers import emit_readers
+from .emit_groups import SHARED, emit_groups, group_module, methods_face, models_face, readers_face
+from .emit_models import emit_codes, emit_errors
 from .load import Api, error_class_name
 from .text import dunder_all, file_text, header, quote
 
@@ -29,18 +28,18 @@ __all__ = ["emit"]
 def _init_groups(api: Api) -> list[tuple[str, list[str]]]:
     """Every name the package offers, by the module it lives in."""
     errors = sorted(["ERROR_CLASSES", *(error_class_name(c.code) for c in api.errors)])
-    models = sorted(
-        {m.args_class for m in api.methods}
-        | {x.name for m in api.methods for x in m.models}
-        | {x.name for x in api.shared_models}
-    )
-    consts = sorted(["METHODS", *(m.const_name for m in api.methods)])
+    groups = [
+        (f".{group_module(m)}", [m.const_name, m.args_class, *(x.name for x in m.models)])
+        for m in api.methods
+    ]
+    if api.shared_models:
+        groups.append((f".{SHARED}", [x.name for x in api.shared_models]))
     return [
+        *sorted(groups),
         (".api", ["AsyncMethods", "SyncMethods"]),
         (".codes", ["ERROR_DESCRIPTIONS", "WARNING_DESCRIPTIONS", "ErrorCode", "WarningCode"]),
         (".errors", errors),
-        (".methods", consts),
-        (".models", models),
+        (".methods", ["METHODS"]),
     ]
 
 
@@ -64,7 +63,7 @@ def _init(api: Api) -> str:
         '"""Where each name lives: it is imported from there when first asked for."""',
         "",
         "# Nothing loads with the package: a client built and never called needs no models,",
-        "# no method table and no attrs.",
+        "# no method table and no attrs; a name loads only its own method's module.",
         "__getattr__, __dir__ = lazy_names(__name__, _MODULES)",
     ]
     return file_text(out)
@@ -84,7 +83,8 @@ def emit(api: Api) -> dict[str, str]:
         "api.py": emit_api(api),
         "codes.py": emit_codes(api),
         "errors.py": emit_errors(api),
-        "methods.py": emit_methods(api),
-        "models.py": emit_models(api),
-        "readers.py": emit_readers(api),
+        "methods.py": methods_face(api),
+        "models.py": models_face(api),
+        "readers.py": readers_face(api),
+        **emit_groups(api),
     }

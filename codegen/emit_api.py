@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import textwrap
 
+from .emit_groups import group_module
 from .load import Api, Argument, Method
 from .text import ARG_TYPES, WIDTH, argument_doc, docstring, dunder_all, file_text, header, quote
 
@@ -210,7 +211,8 @@ def _imports(api: Api) -> list[str]:
     abc = "AsyncIterator, Iterator, Mapping" if paged else "Mapping"
     return [
         f"from collections.abc import {abc}",
-        "from typing import TYPE_CHECKING, Any, TypeVar",
+        "from importlib import import_module",
+        "from typing import TYPE_CHECKING, Any, Final, TypeVar",
         "",
         "if TYPE_CHECKING:",
         "    from slackrtm._spec import MethodSpec",
@@ -222,26 +224,45 @@ def _imports(api: Api) -> list[str]:
     ]
 
 
-def _table_loader() -> list[str]:
-    """``_table()``: the method table, imported at the first call of a wrapper.
+def _table_loader(api: Api) -> list[str]:
+    """``_table()``: the specs by method name, each imported at the first call of its wrapper.
 
-    It imports ``.methods`` itself, never the package (``from . import methods`` would import
-    ``slackrtm._generated`` back from a module its ``__init__`` imports: a circle).
+    A method's spec comes from its own group module (`codegen.emit_groups`), with its models,
+    its readers and attrs, which building a client does not need; a first ``rtm.connect``
+    builds none of the other methods' models. The modules are imported by name, never through
+    the package (``from . import ...`` would import ``slackrtm._generated`` back from a module
+    its ``__init__`` imports: a circle).
     """
-    return [
-        "_TABLE: list[Mapping[str, MethodSpec[Any, Any]]] = []",
+    out = ["_HOMES: Final[Mapping[str, tuple[str, str]]] = {"]
+    out += [
+        f"    {quote(m.name)}: ({quote('.' + group_module(m))}, {quote(m.const_name)}),"
+        for m in api.methods
+    ]
+    out += [
+        "}",
+        '"""Each method\'s group module and the name of its spec there."""',
+        "",
+        "",
+        "class _Specs(dict[str, Any]):",
+        '    """The specs imported so far, by method name; a missing one is imported."""',
+        "",
+        "    __slots__ = ()",
+        "",
+        "    def __missing__(self, name: str) -> MethodSpec[Any, Any]:",
+        "        module, const = _HOMES[name]",
+        "        spec: MethodSpec[Any, Any] = getattr(import_module(module, __package__), const)",
+        "        self[name] = spec",
+        "        return spec",
+        "",
+        "",
+        "_SPECS: Final = _Specs()",
         "",
         "",
         "def _table() -> Mapping[str, MethodSpec[Any, Any]]:",
-        '    """The method table (`methods.METHODS`), imported at the first call of a wrapper:',
-        "    with it come the models and attrs, which building a client does not need.",
-        '    """',
-        "    if not _TABLE:",
-        "        from .methods import METHODS",
-        "",
-        "        _TABLE.append(METHODS)",
-        "    return _TABLE[0]",
+        '    """The specs by name: a group module is imported at its method\'s first call."""',
+        "    return _SPECS",
     ]
+    return out
 
 
 def _wrappers_class(api: Api, cls: str, what: str, *, is_async: bool) -> list[str]:
@@ -281,7 +302,7 @@ def emit_api(api: Api) -> str:
     out += _imports(api)
     out += dunder_all(["AsyncMethods", "SyncMethods"])
     out += ["", '_R = TypeVar("_R")']
-    out += _table_loader()
+    out += _table_loader(api)
     out += _wrappers_class(api, "AsyncMethods", "AsyncClient", is_async=True)
     out += _wrappers_class(api, "SyncMethods", "Client", is_async=False)
     return file_text(out)

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from .load import Api, Code, Method
-from .text import WIDTH, dunder_all, file_text, header, quote, reader_name
+from .load import Code, Method
+from .text import WIDTH, quote, reader_name
 
-__all__ = ["emit_methods"]
+__all__ = ["method_spec"]
 
 
 def _codes_table(name: str, codes: tuple[Code, ...]) -> list[str]:
@@ -81,7 +81,8 @@ def _pagination(method: Method) -> list[str]:
     ]
 
 
-def _method_spec(method: Method) -> list[str]:
+def method_spec(method: Method) -> list[str]:
+    """The lines of a method's `MethodSpec` constant (its group module holds it)."""
     spec_type = f"MethodSpec[{method.args_class}, {method.response_class}]"
     head = f"{method.const_name}: Final[{spec_type}] = "
     out = ["", ""]
@@ -107,41 +108,3 @@ def _method_spec(method: Method) -> list[str]:
         # The formatter wraps a long right-hand side in parentheses, one level deeper.
         out += [head + "(", "    MethodSpec(", *(f"    {line}" for line in body), "    )", ")"]
     return out
-
-
-def emit_methods(api: Api) -> str:
-    """The text of methods.py: a `MethodSpec` per method and the ``METHODS`` table.
-
-    Args:
-        api: The loaded schema.
-
-    Returns:
-        The file's text.
-    """
-    out = header(api.sources, "The method table: how each Web API method is called and read.")
-    models = sorted(
-        {m.args_class for m in api.methods} | {m.response_class for m in api.methods},
-        key=str.lower,  # the order ruff's isort keeps: case-insensitive
-    )
-    out += [
-        "from collections.abc import Mapping",
-        "from typing import Any, Final",
-        "",
-        "from slackrtm._spec import ArgSpec, MethodSpec"
-        + (", PageSpec" if any(m.pagination for m in api.methods) else ""),
-        "",
-        "from .models import (",
-        *(f"    {name}," for name in models),
-        ")",
-        "from .readers import (",
-        *(f"    {reader_name(name)}," for name in sorted({m.response_class for m in api.methods})),
-        ")",
-        "",
-    ]
-    out += dunder_all(["METHODS", *(m.const_name for m in api.methods)])
-    for method in api.methods:
-        out += _method_spec(method)
-    out += ["", "", "METHODS: Final[Mapping[str, MethodSpec[Any, Any]]] = {"]
-    out += [f"    {quote(m.name)}: {m.const_name}," for m in api.methods]
-    out.append("}")
-    return file_text(out)

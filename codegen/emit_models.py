@@ -25,7 +25,7 @@ from .text import (
     quote,
 )
 
-__all__ = ["emit_codes", "emit_errors", "emit_models"]
+__all__ = ["args_class", "emit_codes", "emit_errors", "model_class"]
 
 
 # --------------------------------------------------------------------------- codes.py
@@ -126,7 +126,8 @@ def _metadata(wire: str, secret: bool) -> str:
     return "metadata={" + ", ".join(entries) + "}"
 
 
-def _args_class(method: Method) -> list[str]:
+def args_class(method: Method) -> list[str]:
+    """The lines of a method's arguments class (the token is the client's, never a field)."""
     out = ["", "", "@attrs.frozen(kw_only=True)", f"class {method.args_class}:"]
     out += docstring(
         f"The arguments of `{method.name}` other than the token (which the client sends in "
@@ -152,7 +153,8 @@ def _args_class(method: Method) -> list[str]:
     return out
 
 
-def _model_class(model: Model) -> list[str]:
+def model_class(model: Model) -> list[str]:
+    """The lines of a model's attrs class: its fields, ``extra``, and a response's ``warnings``."""
     out = ["", "", "@attrs.frozen(kw_only=True)", f"class {model.name}:"]
     out += docstring(model.description, "    ")
     out.append("")
@@ -180,34 +182,3 @@ def _model_class(model: Model) -> list[str]:
             "Warnings Slack attached to the answer; unknown codes are kept as strings.", "    "
         )
     return out
-
-
-def emit_models(api: Api) -> str:
-    """The text of models.py: the attrs classes of arguments, responses and shared models.
-
-    Args:
-        api: The loaded schema.
-
-    Returns:
-        The file's text, classes sorted by name.
-    """
-    out = header(api.sources, "attrs models of each method's arguments and response.")
-    out += [
-        "from collections.abc import Mapping",
-        "from typing import Any",
-        "",
-        "import attrs",
-        "",
-        "from slackrtm._spec import redacted, strict",
-        "",
-        "from .codes import WarningCode",
-        "",
-    ]
-    classes: list[tuple[str, list[str]]] = [(m.name, _model_class(m)) for m in api.shared_models]
-    for method in api.methods:
-        classes.append((method.args_class, _args_class(method)))
-        classes += [(model.name, _model_class(model)) for model in method.models]
-    out += dunder_all(name for name, _ in classes)
-    for _, lines in sorted(classes):
-        out += lines
-    return file_text(out)

@@ -20,9 +20,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from .load import Api, Field, Model
-from .text import WIDTH, dunder_all, file_text, header, quote, reader_name, snake_case
+from .text import WIDTH, quote, reader_name, snake_case
 
-__all__ = ["emit_readers"]
+__all__ = ["array_types", "model_reader", "tuple_reader"]
 
 _SCALAR_CHECKS = {"str": "str", "bool": "bool", "int": "int"}
 
@@ -84,7 +84,8 @@ def _value_lines(py_type: str, var: str, required: bool, indent: str) -> list[st
     ]
 
 
-def _tuple_reader(py_type: str) -> list[str]:
+def tuple_reader(py_type: str) -> list[str]:
+    """The lines of the helper reading an array type (``_tuple_of_<item>``)."""
     inner = _inner(py_type)
     assert inner is not None
     out = [
@@ -147,7 +148,8 @@ def _setters(model: Model) -> str:
     return f"_SET_{snake_case(model.name).upper()}"
 
 
-def _model_reader(model: Model) -> list[str]:
+def model_reader(model: Model) -> list[str]:
+    """The lines of a model's fast reader, with its known-field set and slot setters."""
     known = [f.wire for f in model.fields] + (["warning"] if model.is_response else [])
     out = _set(_known(model), known)
     names = [field.attr for field in model.fields] + ["extra"]
@@ -195,7 +197,8 @@ def _all_models(api: Api) -> list[Model]:
     return [models[name] for name in sorted(models)]
 
 
-def _array_types(models: list[Model]) -> list[str]:
+def array_types(models: list[Model]) -> list[str]:
+    """The array types the fields of `models` hold, nested ones too, in their helpers' order."""
     found: set[str] = set()
     for model in models:
         for field in model.fields:
@@ -204,30 +207,3 @@ def _array_types(models: list[Model]) -> list[str]:
                 found.add(py_type)
                 py_type = _inner(py_type)
     return sorted(found, key=_tuple_name)
-
-
-def emit_readers(api: Api) -> str:
-    """The text of readers.py."""
-    models = _all_models(api)
-    out = header(
-        api.sources,
-        "Fast readers of the response models: the model, or None for the core's detailed path.",
-    )
-    out += [
-        "from typing import Any, Final",
-        "",
-        "from slackrtm._convert import parse_warnings, slot_setters, unknown_fields",
-        "",
-        "from .codes import WarningCode",
-        "from .models import (",
-        *(f"    {m.name}," for m in sorted(models, key=lambda m: m.name.lower())),
-        ")",
-        "",
-    ]
-    out += dunder_all(reader_name(m.name) for m in models)
-    out += ["", "_new: Final = object.__new__"]
-    for model in models:
-        out += _model_reader(model)
-    for py_type in _array_types(models):
-        out += _tuple_reader(py_type)
-    return file_text(out)

@@ -22,7 +22,8 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator, Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from importlib import import_module
+from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 if TYPE_CHECKING:
     from slackrtm._spec import MethodSpec
@@ -63,18 +64,41 @@ __all__ = [
 ]
 
 _R = TypeVar("_R")
-_TABLE: list[Mapping[str, MethodSpec[Any, Any]]] = []
+_HOMES: Final[Mapping[str, tuple[str, str]]] = {
+    "apps.connections.open": ("._m_apps_connections_open", "APPS_CONNECTIONS_OPEN"),
+    "auth.test": ("._m_auth_test", "AUTH_TEST"),
+    "chat.delete": ("._m_chat_delete", "CHAT_DELETE"),
+    "chat.postMessage": ("._m_chat_postmessage", "CHAT_POST_MESSAGE"),
+    "chat.update": ("._m_chat_update", "CHAT_UPDATE"),
+    "conversations.history": ("._m_conversations_history", "CONVERSATIONS_HISTORY"),
+    "conversations.list": ("._m_conversations_list", "CONVERSATIONS_LIST"),
+    "reactions.add": ("._m_reactions_add", "REACTIONS_ADD"),
+    "rtm.connect": ("._m_rtm_connect", "RTM_CONNECT"),
+    "team.info": ("._m_team_info", "TEAM_INFO"),
+    "users.info": ("._m_users_info", "USERS_INFO"),
+    "users.list": ("._m_users_list", "USERS_LIST"),
+}
+"""Each method's group module and the name of its spec there."""
+
+
+class _Specs(dict[str, Any]):
+    """The specs imported so far, by method name; a missing one is imported."""
+
+    __slots__ = ()
+
+    def __missing__(self, name: str) -> MethodSpec[Any, Any]:
+        module, const = _HOMES[name]
+        spec: MethodSpec[Any, Any] = getattr(import_module(module, __package__), const)
+        self[name] = spec
+        return spec
+
+
+_SPECS: Final = _Specs()
 
 
 def _table() -> Mapping[str, MethodSpec[Any, Any]]:
-    """The method table (`methods.METHODS`), imported at the first call of a wrapper:
-    with it come the models and attrs, which building a client does not need.
-    """
-    if not _TABLE:
-        from .methods import METHODS
-
-        _TABLE.append(METHODS)
-    return _TABLE[0]
+    """The specs by name: a group module is imported at its method's first call."""
+    return _SPECS
 
 
 class AsyncMethods:

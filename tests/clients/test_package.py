@@ -135,6 +135,40 @@ def test_a_valid_answer_is_read_without_loading_cattrs() -> None:
     assert out == ["False", "self", "True"]
 
 
+def test_a_first_call_builds_only_its_own_methods_models() -> None:
+    # Each method's models, readers and spec live in a module of their own: a bot's first
+    # rtm.connect (sync) or auth.test (async) imports that one, never the faces that import every
+    # method (models, readers, methods) nor another method's module.
+    from slackrtm.emulator import Emulator
+
+    probe = (
+        "print(sorted(m.rsplit('.', 1)[1] for m in sys.modules"
+        " if m.startswith('slackrtm._generated.') and m.rsplit('.', 1)[1] != 'events'))\n"
+    )
+    with Emulator() as emu:
+        code = (
+            "import asyncio, sys, slackrtm\n"
+            f"base, token = {emu.base_url!r}, {emu.bot_token!r}\n"
+            "with slackrtm.Client(token=token, base_url=base) as client:\n"
+            "    assert client.rtm_connect().ok\n"
+            f"{probe}"
+            "async def main():\n"
+            "    async with slackrtm.AsyncClient(token=token, base_url=base) as client:\n"
+            "        assert (await client.auth_test()).ok\n"
+            "asyncio.run(main())\n"
+            f"{probe}"
+            "print(type(slackrtm.User).__name__, 'slackrtm._generated.models' in sys.modules)\n"
+        )
+        out = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        ).stdout.splitlines()
+    assert out == [
+        "['_m_rtm_connect', 'api', 'codes']",
+        "['_m_auth_test', '_m_rtm_connect', 'api', 'codes']",
+        "type False",  # a public model is imported from its own module too
+    ]
+
+
 def test_the_table_all_and_the_type_checking_imports_agree() -> None:
     # One list of public names (`_MODULES`); `__all__` is made from it, and the imports mypy
     # reads must name the same names from the same modules.

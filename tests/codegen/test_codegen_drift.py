@@ -35,7 +35,7 @@ def test_an_unchanged_copy_has_no_drift(copy: Path, capsys: pytest.CaptureFixtur
 
 
 def test_a_hand_edited_file_is_reported(copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    models = copy / "models.py"
+    models = copy / "_m_rtm_connect.py"  # rtm.connect's models, readers and spec
     text = models.read_text(encoding="utf-8")
     edited = text.replace('"""The user\'s name."""', '"""The user\'s name (edited)."""')
     assert edited != text
@@ -43,7 +43,7 @@ def test_a_hand_edited_file_is_reported(copy: Path, capsys: pytest.CaptureFixtur
     status, lines = _check(copy, capsys)
     assert status == 1
     assert "differs" in lines[0]
-    assert _listed(lines) == ["models.py"]
+    assert _listed(lines) == ["_m_rtm_connect.py"]
     assert str(models) in lines[1]
     # --check only reports: the edit is still there.
     assert models.read_text(encoding="utf-8") == edited

@@ -144,7 +144,8 @@ def test_a_general_text_settles_two_descriptions(
     }
     status, lines, out = _run(_schema(tmp_path, probe), tmp_path, capsys)
     assert (status, lines) == (0, [])
-    text = (out / "methods.py").read_text(encoding="utf-8")
+    # The spec lives in the method's own module (`_m_<method>.py`), which methods.py imports.
+    text = (out / "_m_fictitious_listing.py").read_text(encoding="utf-8")
     assert '"not_allowed_token_type": "The fictitious method takes only user tokens."' in text
 
 

@@ -80,7 +80,7 @@ def _values(tp: Any) -> st.SearchStrategy[Any]:
 
 
 def _bodies(cls: type) -> st.SearchStrategy[dict[str, Any]]:
-    hints = typing.get_type_hints(cls, vars(models))
+    hints = typing.get_type_hints(cls)  # in its own module: the method's, or _shared
     required: dict[str, st.SearchStrategy[Any]] = {}
     optional: dict[str, st.SearchStrategy[Any]] = {}
     for field in attrs.fields(cls):

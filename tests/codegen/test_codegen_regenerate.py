@@ -320,8 +320,10 @@ def test_new_typed_wrappers(gen: Generated) -> None:
         assert [p.name for p in params] == ["self", "class_", "label", "limit"]
         assert all(p.kind is inspect.Parameter.KEYWORD_ONLY for p in params[1:])
         assert [p.default for p in params[1:]] == [None, inspect.Parameter.empty, None]
-        # api.py names the models for type checkers only; they resolve in the models module.
-        assert typing.get_type_hints(method, vars(pkg.models)) == expected_hints
+        # api.py names the models for type checkers only; they resolve in the models module
+        # (the face that imports every method's module; a name alone loads only its own).
+        models = importlib.import_module(f"{pkg.__name__}.models")
+        assert typing.get_type_hints(method, vars(models)) == expected_hints
         assert hasattr(cls, "rtm_connect")
     assert inspect.iscoroutinefunction(pkg.AsyncMethods.probe_echo)
 

@@ -34,7 +34,9 @@ from ._ws_aio import DROPPED, abort, close, control, ending, open_socket, write
 __all__ = ["AsyncRtmSession"]
 
 _MIN_WAIT = 0.001
-_A = TypeVar("_A", bound="AsyncRtmSession")  # a Socket Mode session's `async with` gives it
+_Session = TypeVar(
+    "_Session", bound="AsyncRtmSession"
+)  # a Socket Mode session's `async with` gives it
 _BATCH = 256
 """The most frames the link task reads without letting the iterator run. aiohttp hands over
 everything it holds (thousands of frames in a burst) without suspending, so the link task
@@ -86,7 +88,7 @@ class AsyncRtmSession(AsyncSends):
     # -- lifecycle ----------------------------------------------------------------------------
 
     @surface_doc
-    async def connect(self: _A) -> _A:
+    async def connect(self: _Session) -> _Session:
         self._start()
         self._engine = asyncio.get_running_loop().create_task(
             self._run(), name="slackrtm-rtm-engine"
@@ -121,7 +123,7 @@ class AsyncRtmSession(AsyncSends):
             raise picture_error or self._connect_error()
         return self
 
-    async def __aenter__(self: _A) -> _A:
+    async def __aenter__(self: _Session) -> _Session:
         return await self.connect()
 
     async def __aexit__(

@@ -42,7 +42,9 @@ _BATCH = 256
 websockets has already received, taken without waiting, so that a burst costs one lock, one
 clock read and one wake-up of the iterator per batch rather than per frame; bounded so that
 the first events of a burst are not held back for long."""
-_S = TypeVar("_S", bound="RtmSession")  # a Socket Mode session's `with` gives that session
+_Session = TypeVar(
+    "_Session", bound="RtmSession"
+)  # a Socket Mode session's `with` gives that session
 
 _WAIT_MARGIN = 5.0
 """Seconds a sender waits beyond its send's own deadline before assuming the engine is gone."""
@@ -91,7 +93,7 @@ class RtmSession(SessionSurface[SyncSocketOpener, Any, None]):
     # -- lifecycle ----------------------------------------------------------------------------
 
     @surface_doc
-    def connect(self: _S) -> _S:
+    def connect(self: _Session) -> _Session:
         with self._lock:
             self._start()
         self._engine = threading.Thread(target=self._run, name="slackrtm-rtm-engine", daemon=True)
@@ -123,7 +125,7 @@ class RtmSession(SessionSurface[SyncSocketOpener, Any, None]):
             raise picture_error or self._connect_error()
         return self
 
-    def __enter__(self: _S) -> _S:
+    def __enter__(self: _Session) -> _Session:
         return self.connect()
 
     def __exit__(
@@ -218,7 +220,7 @@ class RtmSession(SessionSurface[SyncSocketOpener, Any, None]):
 
     # -- events -------------------------------------------------------------------------------
 
-    def __iter__(self: _S) -> _S:
+    def __iter__(self: _Session) -> _Session:
         return self
 
     def __next__(self) -> Any:

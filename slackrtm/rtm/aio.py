@@ -34,9 +34,7 @@ from ._ws_aio import DROPPED, abort, close, control, ending, open_socket, write
 __all__ = ["AsyncRtmSession"]
 
 _MIN_WAIT = 0.001
-_Session = TypeVar(
-    "_Session", bound="AsyncRtmSession"
-)  # a Socket Mode session's `async with` gives it
+_Session = TypeVar("_Session", bound="AsyncRtmSession")  # `with` gives a subclass its own
 _BATCH = 256
 """The most frames the link task reads without letting the iterator run. aiohttp hands over
 everything it holds (thousands of frames in a burst) without suspending, so the link task

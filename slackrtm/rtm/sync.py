@@ -42,9 +42,7 @@ _BATCH = 256
 websockets has already received, taken without waiting, so that a burst costs one lock, one
 clock read and one wake-up of the iterator per batch rather than per frame; bounded so that
 the first events of a burst are not held back for long."""
-_Session = TypeVar(
-    "_Session", bound="RtmSession"
-)  # a Socket Mode session's `with` gives that session
+_Session = TypeVar("_Session", bound="RtmSession")  # `with` gives a subclass its own
 
 _WAIT_MARGIN = 5.0
 """Seconds a sender waits beyond its send's own deadline before assuming the engine is gone."""

@@ -52,12 +52,14 @@ fuzz: $(STAMP)
 
 # The fault soak: both RTM sessions for SOAK_SECONDS under random faults; exits 1 if anything
 # was lost, untyped, posted twice or leaked. SOAK_SEED repeats a run's fault plan. SOAK_OUTAGES=1
-# adds outages with replay on, and checks every message of the channel arrived once.
+# adds outages with replay on, and checks every message of the channel arrived once. Then the
+# Socket Mode soak: two apps under handovers and faults, each pushed message handled once.
 SOAK_SECONDS ?= 60
 SOAK_SEED ?=
 SOAK_OUTAGES ?=
 soak: $(STAMP)
 	$(PY) -m tests.reliability.soak --duration $(SOAK_SECONDS) $(if $(SOAK_SEED),--seed $(SOAK_SEED)) $(if $(SOAK_OUTAGES),--outages --json bench/soak_outages.json,--json bench/soak.json)
+	$(PY) -m tests.reliability.soak_socket --duration $(SOAK_SECONDS) $(if $(SOAK_SEED),--seed $(SOAK_SEED)) --json bench/soak_socket.json
 
 # Mutation testing of one module (one file a run: the tool rewrites that file only), e.g.
 # `make mutate MODULE=slackrtm/_web/retry.py TESTS="tests/web/test_retry.py tests/clients"`.

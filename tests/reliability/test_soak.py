@@ -1,11 +1,12 @@
-"""The fault soak's short form: one round of every fault against both sessions.
+"""The fault soaks' short forms: one round of every fault, RTM's sessions and Socket Mode's.
 
-``make soak`` runs the same for a minute; see `tests.reliability.soak` for what it checks.
+``make soak`` runs the same for a minute; `tests.reliability.soak` and `soak_socket` say what
+they check.
 """
 
 from __future__ import annotations
 
-from tests.reliability import soak
+from tests.reliability import soak, soak_socket
 
 
 def test_a_short_soak_loses_nothing_and_leaks_nothing() -> None:
@@ -42,6 +43,25 @@ def test_a_short_soak_with_outages_loses_no_message_and_posts_none_twice() -> No
     assert report.missed == 0
     assert report.duplicated == 0
     assert report.lost == 0
+    assert report.leaked_threads == []
+    assert report.leaked_tasks == 0
+    assert report.leaked_fds == 0
+    assert report.ok
+
+
+def test_a_short_socket_mode_soak_loses_nothing_and_delivers_nothing_twice() -> None:
+    report = soak_socket.run(duration=14.0, seed=20261204)
+    print(report.text())
+    # Every kind of fault was injected, and both apps came through handovers and reconnects.
+    assert set(report.faults) == set(soak_socket.FAULTS), report.faults
+    assert report.handovers["sync"] >= 2 and report.handovers["async"] >= 2, report.handovers
+    assert report.connects["sync"] >= 5 and report.connects["async"] >= 5, report.connects
+    assert report.pushed["sync"] >= 100 and report.pushed["async"] >= 100, report.pushed
+    # The invariants: each pushed message handled once, none given up, nothing leaked.
+    assert report.lost == {"sync": 0, "async": 0}
+    assert report.duplicated == {"sync": 0, "async": 0}
+    assert report.given_up == 0
+    assert report.errors == []
     assert report.leaked_threads == []
     assert report.leaked_tasks == 0
     assert report.leaked_fds == 0

@@ -14,6 +14,9 @@ Rows (``--rows`` picks some by key):
   both servers (`bench.connect`).
 - ``inbound``: a 50,000-message RTM burst, async and sync, on the lean server: our sessions'
   typed events beside raw clients and slack_sdk (`bench.inbound`).
+- ``socket``: a 50,000-envelope Socket Mode burst, each envelope acked, async and sync, on the
+  lean server: our sessions beside a raw loop that does ``json.loads`` and writes the ack
+  (`bench.socket_mode`).
 - ``decode``: `slackrtm.events.decode` per frame, in process, with and without orjson, beside
   ``json.loads`` (`bench.decode`); and `slackrtm.envelopes.decode` of a Socket Mode
   ``events_api`` envelope carrying a message (`bench.envelopes`).
@@ -53,6 +56,7 @@ from . import (
     outbound,
     picture,
     scale,
+    socket_mode,
     workspace,
 )
 from ._harness import Row, Server, emulator, lean, markdown, render, unpaced_emulator
@@ -61,6 +65,7 @@ RESULTS = Path(__file__).parent / "results.json"
 ROW_KEYS = (
     "connect",
     "inbound",
+    "socket",
     "decode",
     "outbound",
     "workspace",
@@ -115,7 +120,7 @@ def run(options: argparse.Namespace) -> list[Row]:
     rows: list[Row] = []
     with ExitStack() as stack:
         servers: list[Server] = []
-        if keys & {"connect", "inbound", "import"}:
+        if keys & {"connect", "inbound", "socket", "import"}:
             servers.append(stack.enter_context(lean(burst=options.events)))
         if "connect" in keys and not options.lean_only:
             servers.append(stack.enter_context(emulator()))
@@ -126,6 +131,8 @@ def run(options: argparse.Namespace) -> list[Row]:
             rows += _connect_rows(servers, options)
         if "inbound" in keys:
             rows += _inbound_rows(servers[0], options)
+        if "socket" in keys:
+            rows += _inbound_rows(servers[0], options, module=socket_mode)
         if "decode" in keys:
             rows += [decode.row(shape=shape) for shape in decode.SHAPES] + [envelopes.row()]
         if unpaced is not None:
@@ -140,14 +147,14 @@ def run(options: argparse.Namespace) -> list[Row]:
     return rows
 
 
-def _inbound_rows(server: Server, options: argparse.Namespace) -> list[Row]:
-    """The 50,000-event burst, async then sync, on the lean server."""
+def _inbound_rows(server: Server, options: argparse.Namespace, module: Any = inbound) -> list[Row]:
+    """The 50,000-event burst (RTM events, or Socket Mode envelopes), async then sync."""
     burst = {
         "events": options.events,
         "rounds": options.burst_rounds,
         "timeout": options.burst_timeout,
     }
-    return [asyncio.run(inbound.async_row(server, **burst)), inbound.sync_row(server, **burst)]
+    return [asyncio.run(module.async_row(server, **burst)), module.sync_row(server, **burst)]
 
 
 def _unpaced_rows(unpaced: Server, keys: set[str], options: argparse.Namespace) -> list[Row]:

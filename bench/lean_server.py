@@ -9,7 +9,11 @@ this one does as little as a server can. Raw asyncio on one port:
 - a WebSocket upgrade to ``/burst/N`` (``/burst/``: N from ``--burst``) is accepted (handshake
   and framing by the ``websockets`` sans-I/O protocol, never by hand), then gets ``hello`` at
   once and, 50 ms later, N ``message`` events in one write: the frames are built once per N and
-  kept. The socket stays open until the client goes.
+  kept. The socket stays open until the client goes;
+- Socket Mode the same way: ``apps.connections.open`` points at ``/smburst/N``, whose socket
+  gets Socket Mode's ``hello`` and then N ``events_api`` envelopes, each carrying a message;
+  the acks the client writes are counted, and after the N-th the server sends one
+  ``{"type": "bench_done"}`` frame, so that a client's time runs until all N are acked.
 
 The request parsing is the bare minimum a benchmark peer needs (find the end of the head, read
 Content-Length), not an HTTP server: it only ever talks to the benchmark's own clients.
@@ -82,6 +86,37 @@ def message(index: int) -> str:
 
 
 HELLO = json.dumps({"type": "hello"}, separators=(",", ":"))
+SM_HELLO = json.dumps(
+    {"type": "hello", "num_connections": 1, "connection_info": {"app_id": "A0BENCH01"}},
+    separators=(",", ":"),
+)
+DONE = Frame(Opcode.TEXT, b'{"type":"bench_done"}').serialize(mask=False)
+
+
+def envelope(index: int) -> str:
+    """The ``index``-th envelope of a Socket Mode burst: an Events API ``message``."""
+    payload = {
+        "token": "bench-verification",
+        "team_id": "T0BENCH01",
+        "api_app_id": "A0BENCH01",
+        "event": json.loads(message(index)),
+        "type": "event_callback",
+        "event_id": f"Ev{index:08d}",
+        "event_time": 1700000000,
+    }
+    return json.dumps(
+        {
+            "envelope_id": f"e{index:08d}",
+            "payload": payload,
+            "type": "events_api",
+            "accepts_response_payload": False,
+            "retry_attempt": 0,
+            "retry_reason": "",
+        },
+        separators=(",", ":"),
+    )
+
+
 BURST_DELAY = 0.05
 """Seconds between hello and the burst."""
 
@@ -92,6 +127,8 @@ class _Connection(asyncio.Protocol):
         self.buffer = bytearray()
         self.transport: asyncio.Transport | None = None
         self.ws: ServerProtocol | None = None
+        self.acks_awaited = 0
+        """Socket Mode: the acks still to come before ``bench_done`` (0: not counting)."""
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         assert isinstance(transport, asyncio.Transport)
@@ -120,7 +157,9 @@ class _Connection(asyncio.Protocol):
             del self.buffer[: end + 4 + length]
             # slack_sdk's sync RTM client asks auth.test for its bot id before rtm.connect.
             auth = head.startswith((b"post /api/auth.test", b"get /api/auth.test"))
-            self.transport.write(self.server.auth_answer if auth else self.server.answer)
+            sm = head.startswith(b"post /api/apps.connections.open")
+            answer = self.server.sm_answer if sm else self.server.answer
+            self.transport.write(self.server.auth_answer if auth else answer)
 
     # --------------------------------------------------------------- WebSocket burst
 
@@ -144,9 +183,17 @@ class _Connection(asyncio.Protocol):
                 ws.send_response(ws.accept(event))
                 # Like Slack: hello right after the handshake. The burst follows a moment later,
                 # so that a client's handshake reading never sees more than hello behind it.
-                self.transport.write(b"".join(ws.data_to_send()) + self.server.hello)
-                burst = self.server.burst(self.server.size(event.path))
+                n = self.server.size(event.path)
+                sm = event.path.startswith("/smburst/")
+                self.acks_awaited = n if sm else 0
+                hello = self.server.sm_hello if sm else self.server.hello
+                self.transport.write(b"".join(ws.data_to_send()) + hello)
+                burst = self.server.burst(n, envelopes=sm)
                 asyncio.get_running_loop().call_later(BURST_DELAY, self._write, burst)
+            elif self.acks_awaited and isinstance(event, Frame) and event.opcode is Opcode.TEXT:
+                self.acks_awaited -= 1
+                if not self.acks_awaited:
+                    self.transport.write(DONE)
         for chunk in ws.data_to_send():
             if chunk:
                 self.transport.write(chunk)
@@ -160,25 +207,27 @@ class LeanServer:
     def __init__(self, default_burst: int = 0) -> None:
         self.answer = b""
         self.auth_answer = b""
+        self.sm_answer = b""
         self.hello = Frame(Opcode.TEXT, HELLO.encode()).serialize(mask=False)
+        self.sm_hello = Frame(Opcode.TEXT, SM_HELLO.encode()).serialize(mask=False)
         self.default_burst = default_burst
-        self._bursts: dict[int, bytes] = {}
+        self._bursts: dict[tuple[int, bool], bytes] = {}
 
     def size(self, path: str) -> int:
         """The burst size a socket path asks for: ``/burst/N``, else the server's default."""
         tail = path.rstrip("/").rsplit("/", 1)[-1]
         return int(tail) if tail.isdigit() else self.default_burst
 
-    def burst(self, n: int) -> bytes:
-        """The bytes of n message frames, built once per n."""
-        cached = self._bursts.get(n)
+    def burst(self, n: int, *, envelopes: bool = False) -> bytes:
+        """The bytes of n message frames (Socket Mode envelopes), built once per n."""
+        cached = self._bursts.get((n, envelopes))
         if cached is None:
-            frames = [message(i) for i in range(n)]
+            frames = [(envelope if envelopes else message)(i) for i in range(n)]
             # Frame serialisation by websockets: server frames are not masked.
             cached = b"".join(
                 Frame(Opcode.TEXT, text.encode()).serialize(mask=False) for text in frames
             )
-            self._bursts[n] = cached
+            self._bursts[n, envelopes] = cached
         return cached
 
     async def serve(self, port: int = 0) -> None:
@@ -188,6 +237,7 @@ class LeanServer:
         bound = server.sockets[0].getsockname()[1]
         self.answer = canned_answer(bound)
         self.auth_answer = _http_json(AUTH_ANSWER_BODY)
+        self.sm_answer = _http_json({"ok": True, "url": f"ws://127.0.0.1:{bound}/smburst/"})
         print(f"base_url=http://127.0.0.1:{bound}/api/", flush=True)
         print(f"bot_token={TOKEN}", flush=True)
         async with server:

@@ -116,10 +116,10 @@ class _Envelope:
             "payload": self.payload,
             "type": self.kind,
             "accepts_response_payload": self.accepts,
+            # As Slack writes them: 0 and "" on the first delivery.
+            "retry_attempt": self.attempt,
+            "retry_reason": "timeout" if self.attempt else "",
         }
-        if self.attempt:
-            out["retry_attempt"] = self.attempt
-            out["retry_reason"] = "timeout"
         return _dumps(out)
 
 

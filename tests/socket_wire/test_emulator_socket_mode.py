@@ -143,11 +143,8 @@ async def test_a_pushed_event_is_acked_once_and_not_retried(
     envelope_id = emu.socket_mode.push_event({**event, "ts": "1700000000.000100"})
     got = await frame(ws)
     assert isinstance(got, envelopes.EventsApi)
-    assert (got.envelope_id, got.retry_attempt, got.accepts_response_payload) == (
-        envelope_id,
-        None,
-        False,
-    )
+    assert (got.envelope_id, got.retry_attempt, got.retry_reason) == (envelope_id, 0, "")
+    assert got.accepts_response_payload is False
     assert type(got.payload.event) is events.Message
     assert got.payload.event.text == "hi"
     assert got.payload.event_id is not None and got.payload.api_app_id == "A0EMUAPP1"
@@ -173,7 +170,7 @@ async def test_an_unacked_envelope_is_retried_three_times_then_dropped(
     attempts = [
         (f.retry_attempt, f.retry_reason) for f in seen if isinstance(f, envelopes.Envelope)
     ]
-    assert attempts == [(None, None), (1, "timeout"), (2, "timeout"), (3, "timeout")]
+    assert attempts == [(0, ""), (1, "timeout"), (2, "timeout"), (3, "timeout")]
     await asyncio.sleep(0.3)
     assert emu.socket_mode.dropped == [envelope_id]
     assert emu.socket_mode.pending == []
@@ -264,7 +261,13 @@ async def test_what_the_rtm_side_sends_reaches_the_app_as_events_api(
 
 @pytest.mark.parametrize(
     ("reason", "closes"),
-    [("warning", "later"), ("refresh_requested", "later"), ("link_disabled", "now"), ("odd", "no")],
+    [
+        ("warning", "later"),
+        ("refresh_requested", "later"),
+        ("link_disabled", "now"),
+        ("too_many_websockets", "now"),
+        ("odd", "no"),
+    ],
 )
 async def test_each_disconnect_reason(
     emu: Emulator, http: aiohttp.ClientSession, reason: str, closes: str
@@ -349,6 +352,15 @@ async def test_faults_drop_close_without_a_code_no_hello_stalls_and_delays(
     await ws.close()
 
 
+async def test_a_slow_answer_of_apps_connections_open(
+    emu: Emulator, http: aiohttp.ClientSession
+) -> None:
+    emu.faults.web(delay=0.3, method="apps.connections.open")
+    started = asyncio.get_running_loop().time()
+    assert (await open_url(http, emu))["ok"] is True
+    assert asyncio.get_running_loop().time() - started >= 0.3
+
+
 async def test_an_outage_refuses_the_link_and_its_method(
     emu: Emulator, http: aiohttp.ClientSession
 ) -> None:
@@ -375,7 +387,7 @@ async def test_an_envelope_waits_for_a_connection(
     await frame(ws)
     got = await frame(ws)
     assert isinstance(got, envelopes.EventsApi) and got.envelope_id == envelope_id
-    assert got.retry_attempt is None
+    assert got.retry_attempt == 0
     await ws.close()
 
 

@@ -97,6 +97,7 @@ def _method_spec(method: Method) -> list[str]:
     body += _codes_table("errors", method.errors)
     body += _codes_table("warnings", method.warnings)
     body.append(f"    rate_limit_tier={method.rate_limit_tier},")
+    body += _tuple("token_kinds", map(quote, method.tokens))
     body += _pagination(method)
     if len(head + "MethodSpec(") <= WIDTH:
         out += [head + "MethodSpec(", *body, ")"]

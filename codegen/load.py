@@ -180,6 +180,8 @@ class Method:
     documentation: str
     taken: str
     pagination: Pagination | None = None
+    tokens: tuple[str, ...] = ("bot", "user")
+    """The kinds of token the method takes (the schema's ``tokens``; bot and user if absent)."""
 
 
 @dataclass(frozen=True)
@@ -401,6 +403,7 @@ class _MethodReader:
             documentation=doc["source"]["documentation"],
             taken=doc["source"]["taken"],
             pagination=self.pagination(arguments),
+            tokens=tuple(doc.get("tokens", ("bot", "user"))),
         )
 
 

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from ._exceptions import SlackResponseError as SlackResponseError
     from ._exceptions import SlackRtmError as SlackRtmError
     from ._exceptions import SlackTimeoutError as SlackTimeoutError
+    from ._exceptions import SlackTokenTypeError as SlackTokenTypeError
     from ._exceptions import SocketModeLinkDisabled as SocketModeLinkDisabled
     from ._generated import Conversation as Conversation
     from ._generated import ErrorCode as ErrorCode
@@ -76,6 +77,7 @@ _MODULES = {
     "SlackResponseError": "._exceptions",
     "SlackRtmError": "._exceptions",
     "SlackTimeoutError": "._exceptions",
+    "SlackTokenTypeError": "._exceptions",
     "SocketModeLinkDisabled": "._exceptions",
     "Team": "._generated",
     "User": "._generated",

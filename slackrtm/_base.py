@@ -32,6 +32,7 @@ class ClientBase:
         self,
         token: str | None = None,
         *,
+        app_token: str | None = None,
         base_url: str | None = None,
         timeout: float = 30.0,
         retry: RetryPolicy | None = None,
@@ -45,8 +46,10 @@ class ClientBase:
         """Check every option; open nothing yet.
 
         Args:
-            token: The token; else ``SLACK_BOT_TOKEN``, then ``SLACK_TOKEN`` from the
-                environment.
+            token: The bot or user token; else ``SLACK_BOT_TOKEN``, then ``SLACK_TOKEN`` from
+                the environment.
+            app_token: The app-level token (``xapp-...``) Socket Mode needs; else
+                ``SLACK_APP_TOKEN``. A call lacking its kind raises `SlackTokenTypeError`.
             base_url: The Web API root, ending in ``/api/``; else ``SLACK_API_URL`` from the
                 environment, else ``https://slack.com/api/``.
             timeout: Seconds one attempt may take in all: connecting, sending, and reading
@@ -64,11 +67,13 @@ class ClientBase:
                 host that is not loopback (the token then travels in clear text).
 
         Raises:
-            ValueError: No token, a malformed token, or a bad option; before any I/O.
+            ValueError: No token at all, a malformed token (an ``app_token`` that is not
+                ``xapp-...``), or a bad option; before any I/O.
             TypeError: An option of the wrong type.
         """
         self._config = make_config(
             token=token,
+            app_token=app_token,
             base_url=base_url,
             timeout=timeout,
             retry=retry,
@@ -90,5 +95,6 @@ class ClientBase:
     def __repr__(self) -> str:
         return (
             f"{type(self).__name__}(base_url={hide_userinfo(self._config.base_url)!r}, "
-            f"token={redacted(self._config.token)})"
+            f"token={redacted(self._config.token)}"
+            + (", app_token='<redacted>')" if self._config.app_token else ")")
         )

@@ -34,6 +34,7 @@ __all__ = [
     "SlackResponseError",
     "SlackRtmError",
     "SlackTimeoutError",
+    "SlackTokenTypeError",
     "SocketModeLinkDisabled",
 ]
 
@@ -163,6 +164,29 @@ class SlackTimeoutError(SlackConnectionError, TimeoutError):
     Also a `TimeoutError`, as `RtmSendTimeout` is, so that ``except TimeoutError`` catches
     every deadline the SDK keeps.
     """
+
+
+class SlackTokenTypeError(SlackError, ValueError):
+    """The client has no token of a kind the method takes; raised before any I/O.
+
+    ``apps.connections.open`` takes an app-level token (``xapp-...``, ``app_token=``); the other
+    methods take a bot or user token (``token=``). Slack would answer
+    ``not_allowed_token_type``. The message names the method, the kinds it takes and the kinds
+    the client has, never a token.
+
+    Attributes:
+        method: The Web API method, such as ``rtm.connect``.
+        accepted: The kinds of token it takes (``bot``, ``user``, ``app``).
+        given: The kinds of token the client has.
+    """
+
+    def __init__(
+        self, message: str, *, method: str, accepted: tuple[str, ...], given: tuple[str, ...]
+    ) -> None:
+        self.method = method
+        self.accepted = accepted
+        self.given = given
+        super().__init__(message)
 
 
 class ClientClosed(SlackError, RuntimeError):

@@ -112,3 +112,7 @@ class MethodSpec(Generic[A, R]):
     rate_limit_tier: int | None = None
     pagination: PageSpec | None = None
     """How the method pages; None for a method that does not."""
+    token_kinds: tuple[str, ...] = ("bot", "user")
+    """The kinds of token the method takes: ``bot``, ``user``, ``app`` (an app-level token);
+    the client picks its token by them, and refuses the call before any I/O when it has none
+    of them (`SlackTokenTypeError`)."""

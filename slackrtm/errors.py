@@ -23,6 +23,7 @@ from slackrtm._exceptions import (
     SlackResponseError,
     SlackRtmError,
     SlackTimeoutError,
+    SlackTokenTypeError,
     SocketModeLinkDisabled,
 )
 from slackrtm._generated.codes import (
@@ -56,6 +57,7 @@ __all__ = [
     "SlackResponseError",
     "SlackRtmError",
     "SlackTimeoutError",
+    "SlackTokenTypeError",
     "SocketModeLinkDisabled",
     "WarningCode",
 ]

@@ -1,6 +1,7 @@
 """A client's settings, checked and resolved once before any I/O: `Config` and `make_config`.
 
-What lives here: the token (given or from the environment), the base URL and its rules, the
+What lives here: the tokens (given or from the environment: a bot or user token, an app-level
+token, or both; which one a call carries is for `tokens` to say), the base URL and its rules, the
 proxy (given, from the environment, or none for loopback), the timeout and body cap, the
 User-Agent, the headers every request carries, and the secrets every text is scrubbed of.
 What must not: anything read per call (`request`, `finish`), or an import of `policy` at the
@@ -19,6 +20,8 @@ from urllib.parse import urlsplit
 from .._version import __version__
 from .limits import (
     ACCEPT_ENCODING,
+    APP_TOKEN_ENVIRONMENT,
+    APP_TOKEN_PREFIX,
     BASE_URL_ENVIRONMENT,
     DEFAULT_BASE_URL,
     DEFAULT_MAX_BODY,
@@ -59,21 +62,23 @@ class Config:
     __slots__ = (
         "_retry",
         "allow_insecure",
+        "app_token",
         "base_url",
-        "headers",
         "logger",
         "max_body",
         "proxy",
         "secrets",
         "timeout",
         "token",
+        "token_headers",
         "user_agent",
     )
 
     def __init__(
         self,
         *,
-        token: str,
+        token: str | None,
+        app_token: str | None = None,
         base_url: str,
         timeout: float,
         retry: RetryPolicy | None,
@@ -84,6 +89,9 @@ class Config:
         allow_insecure: bool,
     ) -> None:
         self.token = token
+        """The bot or user token (``token=``), if the client has one."""
+        self.app_token = app_token
+        """The app-level token (``app_token=``), if the client has one."""
         self.base_url = base_url
         self.timeout = timeout
         self._retry = retry
@@ -92,10 +100,19 @@ class Config:
         self.logger = logger
         self.max_body = max_body
         self.allow_insecure = allow_insecure
-        self.secrets: tuple[str, ...] = _secrets(token, base_url, proxy)
+        tokens = [t for t in (token, app_token) if t is not None]
+        self.secrets: tuple[str, ...] = _secrets(tokens, base_url, proxy)
         """Every secret this client knows, to scrub from any text built from an answer."""
-        self.headers: Mapping[str, str] = _headers(token, user_agent)
-        """The headers every request carries (every `Request` shares this mapping)."""
+        self.token_headers: tuple[tuple[str, Mapping[str, str]], ...] = tuple(
+            (t, _headers(t, user_agent)) for t in tokens
+        )
+        """Each token, first ``token`` then ``app_token``, with the headers every request that
+        carries it shares (see `tokens.headers_for`)."""
+
+    @property
+    def headers(self) -> Mapping[str, str]:
+        """The headers of the client's first token (``token``, else ``app_token``)."""
+        return self.token_headers[0][1]
 
     @property
     def retry(self) -> RetryPolicy:
@@ -107,16 +124,18 @@ class Config:
     def __repr__(self) -> str:
         proxy = "None" if self.proxy is None else "'<set>'"
         return (
-            f"Config(token={redacted(self.token)}, base_url={hide_userinfo(self.base_url)!r}, "
+            f"Config(token={redacted(self.token)}, "
+            + ("app_token='<redacted>', " if self.app_token else "")
+            + f"base_url={hide_userinfo(self.base_url)!r}, "
             f"timeout={self.timeout!r}, retry={self.retry!r}, proxy={proxy}, "
             f"user_agent={self.user_agent!r}, max_body={self.max_body!r}, "
             f"allow_insecure={self.allow_insecure!r})"
         )
 
 
-def _secrets(token: str, base_url: str, proxy: str | None) -> tuple[str, ...]:
+def _secrets(tokens: list[str], base_url: str, proxy: str | None) -> tuple[str, ...]:
     # Once per client: `finish` asks for them on every answer, and a client's never change.
-    found = [token]
+    found = list(tokens)
     for url in (base_url, proxy):
         parts = urlsplit(url or "")
         found += [part for part in (parts.username, parts.password) if part]
@@ -135,21 +154,34 @@ def _headers(token: str, user_agent: str) -> dict[str, str]:
     }
 
 
-def _resolve_token(token: str | None) -> str:
+def _resolve_tokens(token: str | None, app_token: str | None) -> tuple[str | None, str | None]:
+    """The token and the app-level token, each given or from the environment; one at least."""
     if token is None:
-        for name in TOKEN_ENVIRONMENT:
-            token = os.environ.get(name) or None
-            if token:
-                break
-        else:
-            raise ValueError("no Slack token: pass token=... or set SLACK_BOT_TOKEN or SLACK_TOKEN")
+        token = next((t for t in map(os.environ.get, TOKEN_ENVIRONMENT) if t), None)
+    if app_token is None:
+        app_token = os.environ.get(APP_TOKEN_ENVIRONMENT) or None
+    if token is None and app_token is None:
+        raise ValueError(
+            "no Slack token: pass token=... or set SLACK_BOT_TOKEN or SLACK_TOKEN "
+            f"(for Socket Mode, app_token=... or {APP_TOKEN_ENVIRONMENT})"
+        )
+    for name, value in (("token", token), ("app_token", app_token)):
+        if value is not None:
+            _check_token(name, value)
+    if app_token is not None and not app_token.startswith(APP_TOKEN_PREFIX):
+        raise ValueError(f"app_token must be an app-level token ({APP_TOKEN_PREFIX}...)")
+    return token, app_token
+
+
+def _check_token(name: str, token: object) -> None:
     if not isinstance(token, str):
-        raise TypeError(f"token must be a string, got {type(token).__name__}")
+        raise TypeError(f"{name} must be a string, got {type(token).__name__}")
     # It goes in an HTTP header: printable ASCII only, no space, no control character.
     if not token or not all("!" <= c <= "~" for c in token):
         # Never echo the value: it is a secret, even a malformed one.
-        raise ValueError("token must be a non-empty string of printable ASCII without white space")
-    return token
+        raise ValueError(
+            f"{name} must be a non-empty string of printable ASCII without white space"
+        )
 
 
 def _resolve_base_url(base_url: str | None, allow_insecure: bool) -> str:
@@ -232,16 +264,18 @@ def make_config(
     transport: str,
     max_body: int = DEFAULT_MAX_BODY,
     allow_insecure: bool = False,
+    app_token: str | None = None,
 ) -> Config:
     """Check and resolve a client's options before any I/O.
 
     Raises:
-        ValueError: No token anywhere, a malformed token, or a bad base URL, proxy, timeout or
+        ValueError: No token anywhere, a malformed token (an ``app_token`` not ``xapp-``), or a
+            bad base URL, proxy, timeout or
             body cap; an ``http://`` base URL on a host that is not loopback without
             ``allow_insecure``.
         TypeError: An option of the wrong type.
     """
-    resolved = _resolve_token(token)
+    resolved, resolved_app = _resolve_tokens(token, app_token)
     if not isinstance(allow_insecure, bool):
         raise TypeError("allow_insecure must be a bool")
     base_url = _resolve_base_url(base_url, allow_insecure)
@@ -251,6 +285,7 @@ def make_config(
     _check_retry(retry)
     return Config(
         token=resolved,
+        app_token=resolved_app,
         base_url=base_url,
         timeout=float(timeout),
         retry=retry,

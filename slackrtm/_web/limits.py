@@ -9,6 +9,8 @@ from __future__ import annotations
 
 __all__ = [
     "ACCEPT_ENCODING",
+    "APP_TOKEN_ENVIRONMENT",
+    "APP_TOKEN_PREFIX",
     "BASE_URL_ENVIRONMENT",
     "DEFAULT_BASE_URL",
     "DEFAULT_MAX_BODY",
@@ -24,6 +26,10 @@ BASE_URL_ENVIRONMENT = "SLACK_API_URL"
 """Read for the Web API root when a client gets no ``base_url=`` (e.g. to use the emulator)."""
 TOKEN_ENVIRONMENT = ("SLACK_BOT_TOKEN", "SLACK_TOKEN")
 """Read, in this order, for the token when a client gets no ``token=``."""
+APP_TOKEN_ENVIRONMENT = "SLACK_APP_TOKEN"
+"""Read for the app-level token when a client gets no ``app_token=`` (Socket Mode's)."""
+APP_TOKEN_PREFIX = "xapp-"
+"""How an app-level token begins; ``xoxb-`` is a bot's, ``xoxp-`` a user's."""
 EXCERPT = 200
 """How many characters of an unreadable body an error keeps, for diagnosis."""
 DEFAULT_MAX_BODY = 8 * 1024 * 1024

@@ -44,7 +44,10 @@ def _escaped(text: str) -> str:
 _SOCKET_URL = re.compile(
     _escaped("ws") + _char("s") + "?" + _escaped("://") + r"[^\s\"'<>]*", re.IGNORECASE
 )
-_SLACK_TOKEN = re.compile(rf"xox[a-z]{_char('-')}(?:[A-Za-z0-9]|{_char('-')})+", re.IGNORECASE)
+_SLACK_TOKEN = re.compile(
+    rf"(?:xox[a-z]|xapp){_char('-')}(?:[A-Za-z0-9]|{_char('-')})+", re.IGNORECASE
+)
+"""A Slack token's shape: ``xoxb-``, ``xoxp-``, ... and the app-level ``xapp-``."""
 _BEARER = re.compile(r"(Bearer\s+)\S+", re.IGNORECASE)
 
 

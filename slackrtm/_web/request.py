@@ -10,6 +10,8 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
+from .tokens import headers_for
+
 if TYPE_CHECKING:  # imports for the type checker only: dropping one changes nothing
     from .._spec import MethodSpec  # pragma: no mutate
     from .config import Config  # pragma: no mutate
@@ -48,6 +50,8 @@ def _wire_value(value: object) -> str:
 def build_request(spec: MethodSpec[Any, Any], args: object, config: Config) -> Request:
     """Encode a method call: a form POST, no charset, the token in the Authorization header.
 
+    The token is the client's first of a kind the method takes (`tokens.headers_for`).
+
     Arguments left as None are not sent, so Slack's defaults apply; booleans go as 1/0.
 
     Args:
@@ -56,7 +60,10 @@ def build_request(spec: MethodSpec[Any, Any], args: object, config: Config) -> R
         config: The client's settings (the base URL, the headers).
 
     Returns:
-        The request; its headers are the client's shared mapping.
+        The request; its headers are the client's shared mapping for that token.
+
+    Raises:
+        SlackTokenTypeError: The client has no token the method takes (before any I/O).
     """
     fields = []
     for arg in spec.arguments:
@@ -69,6 +76,7 @@ def build_request(spec: MethodSpec[Any, Any], args: object, config: Config) -> R
         method_name=spec.name,
         verb="POST",
         url=config.base_url + spec.name,
-        headers=config.headers,  # shared: neither library changes the mapping it is given
+        # shared: neither library changes the mapping it is given
+        headers=headers_for(spec.name, spec.token_kinds, config),
         body=urlencode(fields).encode("ascii") if fields else b"",
     )

@@ -25,7 +25,7 @@ from .._spec import redacted
 __all__ = ["Output", "RedactingFormatter", "event_line", "redact", "redact_url", "to_wire"]
 
 REDACTED = "<redacted>"
-_TOKEN = re.compile(r"\bxox[a-z]-[A-Za-z0-9-]+")
+_TOKEN = re.compile(r"\b(?:xox[a-z]|xapp)-[A-Za-z0-9-]+")  # app-level tokens too
 _SOCKET_URL = re.compile(r"\bwss?://[^\s'\"<>]+")
 
 _STYLES = {

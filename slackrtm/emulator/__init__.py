@@ -1,4 +1,4 @@
-"""A local Slack for tests, demos and benchmarks: the schema's Web API methods and the RTM socket.
+"""A local Slack for tests, demos and benchmarks: the Web API, the RTM and Socket Mode sockets.
 
 What lives here: the public names only. Start with `Emulator`::
 
@@ -7,6 +7,7 @@ What lives here: the public names only. Start with `Emulator`::
     with Emulator() as emu:
         emu.base_url      # "http://127.0.0.1:<port>/api/": point any Slack client here
         emu.bot_token     # a token the default workspace accepts
+        emu.app_token     # its app-level token, for Socket Mode (emu.socket_mode)
 
 Importing this package is cheap; aiohttp loads with `Emulator`. The SDK's sync client never
 imports it.
@@ -30,6 +31,8 @@ if TYPE_CHECKING:
     from .records import RecordedRequest as RecordedRequest
     from .records import TokenSource as TokenSource
     from .server import Emulator as Emulator
+    from .socket_mode import AckRecord as AckRecord
+    from .socket_mode import SocketMode as SocketMode
     from .workspace import Channel as Channel
     from .workspace import EmulatedWorkspace as EmulatedWorkspace
     from .workspace import Presence as Presence
@@ -51,6 +54,8 @@ _HOMES = {
     "RecordedRequest": ".records",
     "TokenSource": ".records",
     "Emulator": ".server",
+    "AckRecord": ".socket_mode",
+    "SocketMode": ".socket_mode",
     "Channel": ".workspace",
     "EmulatedWorkspace": ".workspace",
     "Presence": ".workspace",

@@ -43,6 +43,8 @@ def _to_team(hub: Hub, team_id: str, event: Frame | Callable[[Connection], Frame
         if conn.team_id == team_id:
             conn.send_json(event(conn) if callable(event) else event)
             sent += 1
+    if hub.mirror is not None:  # Socket Mode's apps of the team get it too
+        hub.mirror(event, lambda c: c.team_id == team_id)
     return sent
 
 
@@ -92,6 +94,7 @@ def join_channel(hub: Hub, channel_id: str, user_id: str) -> int:
     if user_id in channel.members:
         raise ValueError(f"{user_id!r} is in {channel_id!r} already")
     ws.join(channel_id, user_id)
+    members = channel.members
     sent = 0
     for conn in list(hub.connections.values()):
         if conn.user_id == user_id:
@@ -101,6 +104,14 @@ def join_channel(hub: Hub, channel_id: str, user_id: str) -> int:
             }
             conn.send_json({"type": "channel_joined", "channel": whole})
             sent += 1
+    if hub.mirror is not None:
+        hub.mirror(
+            lambda c: {
+                "type": "channel_joined",
+                "channel": {**channel_json(channel, _caller(hub, c)), "members": sorted(members)},
+            },
+            lambda c: c.user_id == user_id,
+        )
     joined = {"user": user_id, "channel": channel_id, "channel_type": "C", "team": channel.team_id}
     return sent + _to_team(hub, channel.team_id, {"type": "member_joined_channel", **joined})
 
@@ -121,6 +132,9 @@ def leave_channel(hub: Hub, channel_id: str, user_id: str) -> int:
         if conn.user_id == user_id:
             conn.send_json({"type": "channel_left", "channel": channel_id, "actor_id": user_id})
             sent += 1
+    if hub.mirror is not None:
+        left_event = {"type": "channel_left", "channel": channel_id, "actor_id": user_id}
+        hub.mirror(left_event, lambda c: c.user_id == user_id)
     left = {"user": user_id, "channel": channel_id, "channel_type": "C", "team": channel.team_id}
     return sent + _to_team(hub, channel.team_id, {"type": "member_left_channel", **left})
 

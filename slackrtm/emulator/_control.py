@@ -22,6 +22,7 @@ from aiohttp import web
 from ._rtm import SLACKBOT_ID
 from .faults import Faults
 from .records import Counters, RecordedRequest
+from .socket_mode import SOCKET_MODE_ROUTES, SocketMode
 from .workspace import EmulatedWorkspace, Presence
 
 __all__ = ["CONTROL_PREFIX", "ROUTES", "BadControl", "ControlTarget", "add_control_routes"]
@@ -44,6 +45,8 @@ class ControlTarget(Protocol):
     def counters(self) -> Counters: ...
     @property
     def workspace(self) -> EmulatedWorkspace: ...
+    @property
+    def socket_mode(self) -> SocketMode: ...
     def reset(self) -> None: ...
     def set_presence(self, user_id: str, presence: Presence, *, manual: bool = True) -> int: ...
     def send_goodbye(self, user_id: str | None = None, *, close: bool = False) -> int: ...
@@ -365,6 +368,7 @@ ROUTES: Mapping[tuple[str, str], Route] = {
     ("POST", "workspace/channels/join"): _join_channel,
     ("POST", "workspace/channels/leave"): _leave_channel,
     ("POST", "workspace/team/rename"): _rename_team,
+    **SOCKET_MODE_ROUTES,  # socket_mode/...: emu.socket_mode over HTTP
 }
 """Every control route: (verb, path under `CONTROL_PREFIX`) -> the function that answers it."""
 

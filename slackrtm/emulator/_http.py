@@ -22,12 +22,14 @@ from typing import Any
 import attrs
 from aiohttp import BodyPartReader, web
 
-from slackrtm._generated import METHODS, RTM_CONNECT, ErrorCode
+from slackrtm._generated import APPS_CONNECTIONS_OPEN, METHODS, RTM_CONNECT, ErrorCode
 from slackrtm._spec import MethodSpec
+from slackrtm._web.limits import APP_TOKEN_PREFIX
 
 from ._control import ControlTarget, add_control_routes
 from ._methods import ANSWERS, Caller, read_args, synthesize
 from ._socket_errors import EXPIRED_FRAME
+from ._socket_mode import LINK_PREFIX
 from ._state import ServerState
 from ._webapi import (
     BodyPlan,
@@ -80,6 +82,7 @@ async def listen(state: ServerState, control: ControlTarget, port: int) -> web.A
     app.router.add_route("GET", API_PREFIX + "{method}", handlers.api)
     app.router.add_route("POST", API_PREFIX + "{method}", handlers.api)
     app.router.add_get(SOCKET_PREFIX + "{ticket}", handlers.socket)
+    app.router.add_get(LINK_PREFIX, state.socket_mode.serve)
     add_control_routes(app, control)
     runner = web.AppRunner(app, access_log=None, handle_signals=False, shutdown_timeout=1.0)
     await runner.setup()
@@ -99,7 +102,7 @@ async def _log_middleware(
     handler: Callable[[web.Request], Awaitable[web.StreamResponse]],
 ) -> web.StreamResponse:
     path = request.path
-    if path.startswith((SOCKET_PREFIX, API_PREFIX)):
+    if path.startswith((SOCKET_PREFIX, API_PREFIX, LINK_PREFIX)):
         return await handler(request)  # these log themselves, with what matters
     try:
         response = await handler(request)
@@ -234,10 +237,14 @@ class _Handlers:
                 raise call.early
             check_arg_names(call.names, self._state.limits.max_arg_name_length)
             caller = self._caller(call.token, call.warnings)
+            assert call.token is not None  # `_caller` took it
+            if ("app" in spec.token_kinds) != call.token.startswith(APP_TOKEN_PREFIX):
+                raise CallError(ErrorCode.NOT_ALLOWED_TOKEN_TYPE.value, call.warnings)
             values = read_args(spec, call.args)
             if spec is RTM_CONNECT:
-                assert call.token is not None  # `_caller` took it
                 return self._connect(request, caller, values, call.token, call.warnings)
+            if spec is APPS_CONNECTIONS_OPEN:
+                return self._open_link(request, caller, call)
             return _Answer(200, with_warnings(self._method(spec, caller, values), call.warnings))
         except CallError as exc:
             return _Answer(200, error_body(exc.code, exc.warnings or call.warnings))
@@ -301,6 +308,21 @@ class _Handlers:
             "url": f"{scheme}://{state.socket_host(request.host)}{SOCKET_PREFIX}{ticket}",
         }
         return _Answer(200, with_warnings(payload, warnings))
+
+    def _open_link(self, request: web.Request, caller: Caller, call: _Call) -> _Answer:
+        """apps.connections.open: a single-use Socket Mode URL for the token's app."""
+        state = self._state
+        if state.hub.in_outage:
+            return _Answer(503, error_body(ErrorCode.SERVICE_UNAVAILABLE.value, call.warnings))
+        assert call.token is not None
+        debug = call.args.get("debug_reconnects", "").lower() in ("1", "true")
+        ticket, app_id = state.socket_mode.issue_ticket(
+            call.token, caller.user.id, debug_reconnects=debug
+        )
+        scheme = "wss" if state.ssl_context else "ws"
+        host = state.socket_host(request.host)
+        url = f"{scheme}://{host}{LINK_PREFIX}?ticket={ticket}&app_id={app_id}"
+        return _Answer(200, with_warnings({"ok": True, "url": url}, call.warnings))
 
     async def socket(self, request: web.Request) -> web.StreamResponse:
         """The RTM socket: a ticket taken once, then the `Hub` serves it until it closes."""

@@ -108,6 +108,9 @@ class _Close:
 
 _Item = str | bytes | _Burst | _Close
 
+Mirror = Callable[[Any, Callable[["Connection"], bool]], None]
+"""What else gets an event: the event (or its maker, per connection), and a test of whom for."""
+
 
 class _Bucket:
     """A token bucket: `rate` per second sustained, `burst` at once."""
@@ -281,6 +284,9 @@ class Hub:
         self.expire_next = 0
         self.outage_until = 0.0
         """Until when (monotonic) an outage refuses sockets and ``rtm.connect``."""
+        self.mirror: Mirror | None = None
+        """Also gets every event delivered, while Socket Mode has sockets: the event, and whom
+        it is for (a test of a connection)."""
         self._numbers = 0
 
     @property
@@ -482,6 +488,8 @@ class Hub:
         for conn in list(self.connections.values()):
             if conn is not skip and conn.user_id in wanted:
                 conn.send(frame)
+        if self.mirror is not None:
+            self.mirror(event, lambda c: c.user_id in wanted)
 
     # -- presence -----------------------------------------------------------------------------
 
@@ -526,6 +534,7 @@ class Hub:
     ) -> int:
         """Queue `n` synthetic message events to every connection in the channel (or all)."""
         channels = self.workspace.channels
+        everyone = channel_id is None or channel_id not in channels
         if channel_id is None:
             targets = list(self.connections.values())
             channel_id = next(iter(channels), "C0000000000")
@@ -546,6 +555,14 @@ class Hub:
                 self.workspace.history.add(channel_id, first, fields, count=n)
             for conn in targets:
                 conn.send_burst(burst)
+            if self.mirror is not None:
+                event = {"type": "message", "channel": channel_id, "user": user_id, "text": text}
+                among = None if everyone else channels[channel_id].members
+                for us in range(first, first + n):
+                    self.mirror(
+                        {**event, "ts": format_ts(us), "team": team_id},
+                        lambda c: among is None or c.user_id in among,
+                    )
         return len(targets)
 
     async def close_all(self, timeout: float) -> None:

@@ -22,6 +22,7 @@ import time
 import attrs
 
 from ._rtm import Hub, Stats
+from ._socket_mode import SocketModeHub
 from .faults import Faults
 from .records import Counters, Limits, RecordedRequest
 from .workspace import EmulatedWorkspace
@@ -46,6 +47,7 @@ class ServerState:
         port: The port it listens on; None until it listens.
         stats: The counters the RTM side and the Web API handler bump.
         hub: The RTM side: tickets, sockets, routing.
+        socket_mode: The Socket Mode side: app tickets, sockets, envelopes, acks.
         stopping: Set when the server stops, so that waits end with it; None until it starts.
     """
 
@@ -66,6 +68,7 @@ class ServerState:
         self.port: int | None = None
         self.stats = Stats()
         self.hub = Hub(self.workspace, lambda: self.limits, self.stats)
+        self.socket_mode = SocketModeHub(self.hub, self.workspace)
         self.stopping: asyncio.Event | None = None
         # Appended on the loop, read from any thread (`Emulator.requests`): hence the lock.
         self._requests: list[RecordedRequest] = []
@@ -108,6 +111,7 @@ class ServerState:
         self.hub.reply_delay = 0.0
         self.hub.expire_next = 0
         self.hub.outage_until = 0.0
+        self.socket_mode.reset()
 
     # -- the Web API's rules that need the state ---------------------------------------------------
 

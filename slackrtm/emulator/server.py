@@ -31,6 +31,7 @@ from ._state import ServerState, bracketed
 from ._thread import call_on, start_thread, stop_thread
 from .faults import Faults
 from .records import Counters, Limits, RecordedRequest
+from .socket_mode import SocketMode
 from .workspace import EmulatedWorkspace, Presence
 
 __all__ = ["SLACKBOT_ID", "Emulator"]
@@ -79,6 +80,7 @@ class Emulator:
         self._loop_thread: int | None = None
         self._thread: threading.Thread | None = None
         self._started = False
+        self._socket_mode = SocketMode(self._state.socket_mode, self._call)
 
     def __repr__(self) -> str:
         where = self.url if self._state.port is not None else "not started"
@@ -154,6 +156,16 @@ class Emulator:
         """The workspace's first active user token (``xoxp-``)."""
         return self.workspace.user_token
 
+    @property
+    def app_token(self) -> str:
+        """The workspace's first active app-level token (``xapp-``), for Socket Mode."""
+        return self.workspace.first_token("xapp-")
+
+    @property
+    def socket_mode(self) -> SocketMode:
+        """Socket Mode, driven by tests: push envelopes, ``disconnect``, faults, the acks."""
+        return self._socket_mode
+
     # -- lifecycle ----------------------------------------------------------------------------
 
     async def start(self) -> None:
@@ -177,6 +189,7 @@ class Emulator:
         if self._state.stopping is not None:
             self._state.stopping.set()
         await self._hub.close_all(timeout=1.0)
+        await self._state.socket_mode.close_all(timeout=1.0)
         if self._runner is not None:
             runner, self._runner = self._runner, None
             await runner.cleanup()

@@ -258,7 +258,9 @@ class EmulatedWorkspace:
         """Add (or replace) a token.
 
         Args:
-            token: The token string, e.g. ``xoxb-...`` for a bot or ``xoxp-...`` for a person.
+            token: The token string, e.g. ``xoxb-...`` for a bot or ``xoxp-...`` for a person;
+                an app-level ``xapp-1-<app ID>-...`` token is Socket Mode's, for the app whose
+                bot is `user_id`.
             user_id: An existing user's ID.
             state: What `rtm.connect` answers: ``active`` succeeds; ``inactive`` gives
                 account_inactive, ``revoked`` token_revoked, and ``no_permission``,
@@ -367,7 +369,9 @@ class EmulatedWorkspace:
         ``xoxp-emulator-user-token``) and ``U0EMU0002`` bob (``xoxp-emulator-bob-token``), in
         channels ``C0EMU0001`` (general: all three) and ``C0EMU0002`` (random: the bot and
         alice). Team ``T0EMUGRID`` is on Enterprise Grid ``E0EMU0001``, with carol
-        ``U0EMUGRID`` (token ``xoxp-emulator-grid-token``) in channel ``C0EMUGRID``.
+        ``U0EMUGRID`` (token ``xoxp-emulator-grid-token``) in channel ``C0EMUGRID``. The app
+        ``A0EMUAPP1``, whose bot is ``U0EMUBOT1``, has the app-level token
+        ``xapp-1-A0EMUAPP1-1-emulator-app-token`` (Socket Mode).
 
         Args:
             users: Made-up users to add to team ``T0EMU0001`` (see `seed`).
@@ -521,5 +525,6 @@ _DEFAULT: Mapping[str, Any] = {
         {"token": "xoxp-emulator-user-token", "user_id": "U0EMU0001"},
         {"token": "xoxp-emulator-bob-token", "user_id": "U0EMU0002"},
         {"token": "xoxp-emulator-grid-token", "user_id": "U0EMUGRID"},
+        {"token": "xapp-1-A0EMUAPP1-1-emulator-app-token", "user_id": "U0EMUBOT1"},
     ],
 }

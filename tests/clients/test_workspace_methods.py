@@ -78,7 +78,12 @@ class Twin:
         self.emu = emu
 
     def options(self, **overrides: Any) -> dict[str, Any]:
-        return {"token": self.emu.bot_token, "base_url": self.emu.base_url, **overrides}
+        return {
+            "token": self.emu.bot_token,
+            "app_token": self.emu.app_token,  # for Socket Mode's apps.connections.open
+            "base_url": self.emu.base_url,
+            **overrides,
+        }
 
     def call(
         self, py_name: str, *, client_options: dict[str, Any] | None = None, **args: Any
@@ -163,8 +168,9 @@ def test_every_method_answers_its_typed_response(twin: Twin, emu: Emulator, meth
 @pytest.mark.parametrize("method", PLAIN)
 def test_every_method_rejects_an_unknown_token(twin: Twin, method: str) -> None:
     spec = METHODS[method]
+    unknown = {"token": "xoxb-nobody", "app_token": "xapp-1-A0NOBODY-1-x"}
     with pytest.raises(slackrtm.errors.InvalidAuth) as info:
-        twin.call(_attr(method), client_options={"token": "xoxb-nobody"}, **_required_args(spec))
+        twin.call(_attr(method), client_options=unknown, **_required_args(spec))
     assert info.value.method == method
     assert info.value.description == spec.errors.get(
         "invalid_auth", slackrtm.errors.InvalidAuth.default_description

@@ -26,6 +26,14 @@ BOT_TOKEN = "xoxb-emulator-bot-token"
 ALICE_TOKEN = "xoxp-emulator-user-token"
 BOB_TOKEN = "xoxp-emulator-bob-token"
 CAROL_TOKEN = "xoxp-emulator-grid-token"
+APP_TOKEN = "xapp-1-A0EMUAPP1-1-emulator-app-token"
+
+
+def token_for(method: str) -> str:
+    """The default workspace's token a method takes: the app's for Socket Mode's, else the bot's."""
+    from slackrtm._generated import METHODS
+
+    return APP_TOKEN if METHODS[method].token_kinds == ("app",) else BOT_TOKEN
 
 
 def call(

@@ -23,7 +23,7 @@ from slackrtm._spec import MethodSpec
 from slackrtm.emulator import EmulatedWorkspace, Emulator
 from slackrtm.emulator._methods import ANSWERS, read_args, synthesize
 
-from .emulator_suite import ALICE, BOT_TOKEN, call, payload
+from .emulator_suite import ALICE, BOT_TOKEN, call, payload, token_for
 
 WORKSPACE_METHODS = sorted(name for name in METHODS if name != RTM_CONNECT.name)
 
@@ -41,7 +41,8 @@ def test_every_schema_method_answers_what_its_model_reads(
     emulator: Emulator, http: urllib3.PoolManager, method: str
 ) -> None:
     spec = METHODS[method]
-    response = call(http, emulator, "POST", token=BOT_TOKEN, fields=_required(spec), api=method)
+    token = token_for(method)
+    response = call(http, emulator, "POST", token=token, fields=_required(spec), api=method)
     assert response.status == 200
     body = payload(response)
     assert body["ok"] is True, body

@@ -35,6 +35,7 @@ RUN_ELSEWHERE = (
     "s = rtm.stats",  # rtm/test_session_stats (sync and async)
     "client.rtm(replay=ReplayOptions(max_messages=500))",  # rtm/test_replay
     "frame = envelopes.decode(",  # socket_wire/test_envelopes
+    "sm = emu.socket_mode",  # socket_wire/test_emulator_socket_mode
 )
 
 

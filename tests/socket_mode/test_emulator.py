@@ -63,23 +63,21 @@ def test_each_envelope_type_is_typed_and_acked(sm: Sm, emu: Emulator) -> None:
     assert [type(e).__name__ for e in got] == ["EventsApi", "SlashCommands", "Interactive"]
     assert isinstance(got[0].payload.event, events.Message)
     assert [e.envelope_id for e in got] == ids
-    until(lambda: len(emu.socket_mode.acks()) == 3)
-    assert [(a.envelope_id, a.retry_attempt) for a in emu.socket_mode.acks()] == [
-        (i, 0) for i in ids
-    ]
+    until(lambda: len(emu.socket_mode.acks) == 3)
+    assert [(a.envelope_id, a.retry_attempt) for a in emu.socket_mode.acks] == [(i, 0) for i in ids]
 
 
 def test_an_unacked_envelope_is_retried_then_delivered_once(sm: Sm, emu: Emulator) -> None:
-    emu.socket_mode.set_timing(ack_seconds=0.2)
+    emu.socket_mode.set_timing(ack_seconds=0.5)  # retries at 0.5, 1.0, 1.5 s; dropped at 2
     opened(sm, emu, ack="manual")
     sent = emu.socket_mode.push_event(message("once"))
     (envelope,) = sm.envelopes(1)
-    time.sleep(0.7)  # two retries come (retry_attempt 1 and 2): neither is delivered
+    until(lambda: sm.session.stats.duplicates >= 1)  # the retry came, and was not delivered
     with pytest.raises(TimeoutError):
-        sm.next_event(0.2)
+        sm.next_event(0.1)
     assert sm.ack(envelope) is True
-    until(lambda: len(emu.socket_mode.acks()) == 1)
-    (ack,) = emu.socket_mode.acks()
+    until(lambda: len(emu.socket_mode.acks) == 1)
+    (ack,) = emu.socket_mode.acks
     assert ack.envelope_id == sent and ack.retry_attempt is not None and ack.retry_attempt >= 1
     assert sm.session.stats.duplicates >= 1
 
@@ -110,7 +108,7 @@ def test_a_refresh_requested_handover_with_events_pushed_during_it(sm: Sm, emu: 
     assert sorted(got) == sorted(texts)  # 0 lost
     assert len(got) == len(set(got))  # 0 twice
     assert not any(isinstance(n, Disconnected) for n in notices)  # no gap
-    until(lambda: len(emu.socket_mode.acks()) >= len(texts))
+    until(lambda: len(emu.socket_mode.acks) >= len(texts))
 
 
 def test_link_disabled_ends_the_session(sm: Sm, emu: Emulator) -> None:
@@ -120,9 +118,7 @@ def test_link_disabled_ends_the_session(sm: Sm, emu: Emulator) -> None:
         sm.wait_for(lambda _event: False)
 
 
-def test_debug_reconnects_gives_short_connections_and_loses_nothing(
-    sm: Sm, emu: Emulator
-) -> None:
+def test_debug_reconnects_gives_short_connections_and_loses_nothing(sm: Sm, emu: Emulator) -> None:
     emu.socket_mode.set_timing(debug_life=0.4, disconnect_grace=0.3)
     opened(sm, emu, debug_reconnects=True)
     until(lambda: sm.session.stats.handovers >= 2)

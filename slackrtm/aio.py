@@ -327,7 +327,8 @@ class AsyncClient(ClientBase, AsyncWorkspace):
             ack: When envelopes are acked by the session: ``"after"`` their handlers return
                 (iteration: when the next event is asked for), ``"before"`` they run, or
                 ``"manual"`` (only ``session.ack(envelope)``).
-            debug_reconnects: Passed to ``apps.connections.open``: short-lived connections.
+            debug_reconnects: Ask Slack for short-lived connections (``debug_reconnects=true``
+                on each socket URL ``apps.connections.open`` gives), to exercise handovers.
             options: Timings and reconnects; `RtmOptions` with pacing off by default.
 
         Raises:

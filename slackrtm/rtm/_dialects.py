@@ -3,9 +3,9 @@
 `RtmDialect` is Slack's RTM API: acks matched by ``id`` / ``reply_to``, ``goodbye`` to reconnect.
 
 The engine (`_protocol.py`) knows only the answers a dialect gives: which `Kind` a decoded
-frame is, how a command is encoded, which commands carry an id and await an ack. A Socket Mode
+frame is, how a command is encoded, which commands carry an id and await an ack. Socket Mode's
 dialect (envelopes acknowledged by ``envelope_id``, a ``disconnect`` frame instead of
-``goodbye``) would be another class here, on the same engine.
+``goodbye``, WebSocket pings) is `_socket_mode.SocketModeDialect`, on the same engine.
 
 No state of a session lives here, and no timing: a dialect is a table of meanings, built once.
 """

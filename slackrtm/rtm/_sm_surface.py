@@ -103,16 +103,28 @@ class SocketModeRules:
     def _dialect(cls) -> Dialect:
         return SOCKET_MODE_DIALECT
 
-    @staticmethod
-    def _open_args(debug_reconnects: object) -> dict[str, Any]:
-        """The arguments of ``apps.connections.open`` at every connection.
+    _debug_reconnects = False
+
+    def _open_args(self, debug_reconnects: object) -> dict[str, Any]:
+        """The arguments of ``apps.connections.open`` at every connection (none but the token).
 
         Raises:
             TypeError: `debug_reconnects` is neither None nor a bool.
         """
         if debug_reconnects is not None and not isinstance(debug_reconnects, bool):
             raise TypeError(f"debug_reconnects must be a bool, got {debug_reconnects!r}")
-        return {} if debug_reconnects is None else {"debug_reconnects": debug_reconnects}
+        self._debug_reconnects = bool(debug_reconnects)
+        return {}
+
+    def _socket_url(self, url: str) -> str:
+        """The socket URL, with ``debug_reconnects=true`` in its query when asked for.
+
+        ``apps.connections.open`` takes no argument but the token; Slack reads the flag from
+        the socket URL (and gives short-lived connections then).
+        """
+        if not self._debug_reconnects:
+            return url
+        return f"{url}{'&' if '?' in url else '?'}debug_reconnects=true"
 
     def _is_envelope(self, event: object) -> bool:
         dialect = self._proto.dialect

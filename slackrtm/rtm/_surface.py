@@ -242,6 +242,10 @@ class SessionSurface(Generic[_Opener, _Result, _Done]):
         """Set up the driver's own state: how it waits and where its events wait."""
         raise NotImplementedError
 
+    def _socket_url(self, url: str) -> str:
+        """The socket URL to open, from the one the Web API call gave (Socket Mode adds to it)."""
+        return url
+
     @classmethod
     def _dialect(cls) -> Dialect:
         """What the session's frames mean (Socket Mode's sessions give theirs)."""

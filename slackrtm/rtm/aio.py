@@ -485,7 +485,7 @@ class AsyncRtmSession(AsyncSends):
         try:
             if url is None:
                 info = await getattr(opener.web, self._open_call)(**self._connect_args)
-                url = info.url
+                url = self._socket_url(info.url)
             stage = "socket"
             watch = self._proto.dialect.websocket_pings
             handshake = open_socket(

@@ -487,7 +487,7 @@ class RtmSession(SessionSurface[SyncSocketOpener, Any, None]):
         try:
             if url is None:
                 info = getattr(opener.web, self._open_call)(**self._connect_args)
-                url = info.url
+                url = self._socket_url(info.url)
             stage = "socket"
             watch = self._proto.dialect.websocket_pings
             ws = open_socket(url, opener, self.options, owner, watch_pings=watch)

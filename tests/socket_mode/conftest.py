@@ -45,9 +45,16 @@ class Sm:
         assert self.loop is not None
         return self.loop.run(coro)
 
-    def make(self, base_url: str, options: RtmOptions | None = FAST, **args: Any) -> Any:
-        """A client and a session, not connected."""
+    def make(
+        self,
+        base_url: str,
+        options: RtmOptions | None = FAST,
+        client: dict[str, Any] | None = None,
+        **args: Any,
+    ) -> Any:
+        """A client (`client` overrides its arguments) and a session, not connected."""
         copts: dict[str, Any] = {"token": BOT_TOKEN, "app_token": APP_TOKEN, "base_url": base_url}
+        copts.update(client or {})
         if self.kind == "sync":
             self.client = Client(**copts)
             self.session = self.client.socket_mode(options=options, **args)
@@ -60,9 +67,15 @@ class Sm:
 
         return self.run(make())
 
-    def open(self, base_url: str, options: RtmOptions | None = FAST, **args: Any) -> Any:
+    def open(
+        self,
+        base_url: str,
+        options: RtmOptions | None = FAST,
+        client: dict[str, Any] | None = None,
+        **args: Any,
+    ) -> Any:
         """Make a client and a session and connect; returns the session."""
-        self.make(base_url, options, **args)
+        self.make(base_url, options, client, **args)
         return self.call("connect")
 
     def call(self, name: str, *args: Any, **kwargs: Any) -> Any:

@@ -288,6 +288,7 @@ CHECKED_HERE = {
         "slackrtm connect  [",
         "schema/                     the single source of truth",
         "fault soak: ",  # tests/reliability/test_readme_reliability.py
+        "Socket Mode soak: ",  # tests/reliability/test_readme_reliability.py
     ],
     "python": [*RUN_ELSEWHERE, *RUN_HERE],
 }

@@ -99,7 +99,8 @@ class Report:
                 f"  given up by Slack {self.given_up}",
                 f"  handovers         {sum(self.handovers.values())}  {each(self.handovers)}",
                 f"  connects          {sum(self.connects.values())}  {each(self.connects)}",
-                f"  session errors    {len(self.errors)}  {'; '.join(self.errors)}",
+                f"  session errors    {len(self.errors)}"
+                + (f"  {'; '.join(self.errors)}" if self.errors else ""),
                 f"  leaked threads    {len(self.leaked_threads)}",
                 f"  leaked tasks      {self.leaked_tasks}",
                 f"  leaked fds        {self.leaked_fds}",

@@ -35,6 +35,8 @@ RUN_ELSEWHERE = (
     "s = rtm.stats",  # rtm/test_session_stats (sync and async)
     "client.rtm(replay=ReplayOptions(max_messages=500))",  # rtm/test_replay
     "frame = envelopes.decode(",  # socket_wire/test_envelopes
+    "def ping_pong(client: Client)",  # socket_mode/test_one_bot (both transports)
+    '        session = client.socket_mode() if "--socket-mode" in sys.argv',  # the same, async
     "sm = emu.socket_mode",  # socket_wire/test_emulator_socket_mode
     'text="Deploy finished",',  # posting/test_posting_readme
     'name="wave")',  # posting/test_posting_readme

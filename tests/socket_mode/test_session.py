@@ -269,6 +269,7 @@ def test_link_disabled_ends_the_session_with_its_typed_error(sm: Sm) -> None:
         assert ended.value.reason == "link_disabled"
         assert sm.session.state == "closed"
         assert slack.sockets == 1
+        sm.close()
 
 
 def test_too_many_websockets_backs_off_then_connects_again(sm: Sm) -> None:

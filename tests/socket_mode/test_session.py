@@ -388,3 +388,23 @@ def test_a_quiet_socket_is_kept_by_websocket_pongs_and_replaced_without_them(
             lost = sm.notices(timeout=WAIT)
             assert lost == Disconnected("stalled: no frame within 0.6 s")
         sm.close()
+
+
+def test_a_client_without_an_app_token_fails_to_connect_before_any_io(
+    sm: Sm, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from slackrtm import SlackTokenTypeError
+
+    monkeypatch.delenv("SLACK_APP_TOKEN", raising=False)
+
+    def script(peer: Peer, _n: int) -> None:
+        hello(peer)
+
+    with SocketModeSlack(script) as slack:
+        with pytest.raises(SlackTokenTypeError) as refused:
+            sm.open(slack.base_url, client={"app_token": None})
+        assert str(refused.value) == (
+            "apps.connections.open takes an app-level token (xapp-...), and this client has only "
+            "a bot token: pass app_token=... or set SLACK_APP_TOKEN"
+        )
+        assert (slack.opens, slack.sockets) == ([], 0)

@@ -142,7 +142,8 @@ class SocketModeSlack(HostileSlack):
 
     def _one(self, conn: socket.socket) -> None:
         with contextlib.suppress(OSError), conn:
-            conn.settimeout(10.0)
+            # Short: a client's idle keep-alive connection must not hold the server's exit.
+            conn.settimeout(1.0)
             while not self.stop.is_set():
                 head, body = _read_request(conn)
                 if not head:

@@ -269,6 +269,7 @@ def test_link_disabled_ends_the_session_with_its_typed_error(sm: Sm) -> None:
         assert ended.value.reason == "link_disabled"
         assert sm.session.state == "closed"
         assert slack.sockets == 1
+        sm.close()
 
 
 def test_too_many_websockets_backs_off_then_connects_again(sm: Sm) -> None:
@@ -387,3 +388,23 @@ def test_a_quiet_socket_is_kept_by_websocket_pongs_and_replaced_without_them(
             lost = sm.notices(timeout=WAIT)
             assert lost == Disconnected("stalled: no frame within 0.6 s")
         sm.close()
+
+
+def test_a_client_without_an_app_token_fails_to_connect_before_any_io(
+    sm: Sm, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from slackrtm import SlackTokenTypeError
+
+    monkeypatch.delenv("SLACK_APP_TOKEN", raising=False)
+
+    def script(peer: Peer, _n: int) -> None:
+        hello(peer)
+
+    with SocketModeSlack(script) as slack:
+        with pytest.raises(SlackTokenTypeError) as refused:
+            sm.open(slack.base_url, client={"app_token": None})
+        assert str(refused.value) == (
+            "apps.connections.open takes an app-level token (xapp-...), and this client has only "
+            "a bot token: pass app_token=... or set SLACK_APP_TOKEN"
+        )
+        assert (slack.opens, slack.sockets) == ([], 0)

@@ -19,6 +19,7 @@ No clock of its own (every call takes ``now``), no I/O, no state of the session.
 from __future__ import annotations
 
 import collections
+import math
 
 __all__ = ["WINDOW_IDS", "WINDOW_SECONDS", "SeenWindow"]
 
@@ -37,7 +38,7 @@ class SeenWindow:
         max_age: Seconds an id is kept after it was first seen (`WINDOW_SECONDS`).
     """
 
-    __slots__ = ("_seen", "max_age", "max_ids")
+    __slots__ = ("_oldest", "_seen", "max_age", "max_ids")
 
     def __init__(self, max_ids: int = WINDOW_IDS, max_age: float = WINDOW_SECONDS) -> None:
         """Empty."""
@@ -45,7 +46,12 @@ class SeenWindow:
             raise ValueError("a window keeps at least one id for more than no time")
         self.max_ids = max_ids
         self.max_age = max_age
+        # Insertion order, and `now` never goes back: the first key is the oldest. An OrderedDict
+        # (a linked list) and not a dict: a dict emptied from the front scans its holes.
         self._seen: collections.OrderedDict[str, float] = collections.OrderedDict()
+        self._oldest = math.inf
+        """When the oldest id kept was first seen (infinity when none is): asked per id, the
+        window does no more than one comparison until something is old enough to forget."""
 
     def __len__(self) -> int:
         return len(self._seen)
@@ -55,13 +61,18 @@ class SeenWindow:
 
     def forget_old(self, now: float) -> None:
         """Forget the ids first seen `max_age` seconds or more before `now`."""
-        seen = self._seen
         horizon = now - self.max_age
+        if self._oldest > horizon:
+            return
+        seen = self._seen
         while seen:
-            oldest, first = next(iter(seen.items()))
+            oldest, first = seen.popitem(last=False)
             if first > horizon:
+                seen[oldest] = first
+                seen.move_to_end(oldest, last=False)
+                self._oldest = first
                 return
-            del seen[oldest]
+        self._oldest = math.inf
 
     def check(self, key: str, now: float) -> bool:
         """Whether `key` was seen within the window; it is remembered from `now` if it was not."""
@@ -69,7 +80,10 @@ class SeenWindow:
         seen = self._seen
         if key in seen:
             return True
+        if not seen:
+            self._oldest = now
         seen[key] = now
         if len(seen) > self.max_ids:
             seen.popitem(last=False)
+            self._oldest = next(iter(seen.values()))
         return False

@@ -38,6 +38,17 @@ def test_the_window_is_bounded_by_age_from_the_first_sighting() -> None:
     assert window.check("a", 15.0) is True
 
 
+def test_after_the_count_bound_the_age_bound_counts_from_the_new_oldest() -> None:
+    window = SeenWindow(max_ids=2, max_age=10.0)
+    for key, at in (("a", 0.0), ("b", 5.0), ("c", 6.0)):  # "c" pushes "a" out
+        assert window.check(key, at) is False
+    assert window.check("b", 14.9) is True  # b, first seen at 5, is kept until 15
+    assert window.check("b", 15.0) is False  # forgotten at 15, seen as new (and kept anew)
+    assert "c" in window  # first seen at 6: kept until 16
+    assert window.check("c", 16.0) is False
+    assert len(window) == 2
+
+
 def test_the_default_window_is_ten_thousand_ids_and_an_hour() -> None:
     window = SeenWindow()
     assert (window.max_ids, window.max_age) == (WINDOW_IDS, WINDOW_SECONDS) == (10_000, 3600.0)

@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import slackrtm.envelopes as envelopes_module
 from slackrtm import envelopes, events
@@ -211,6 +213,17 @@ def test_the_ack_is_written_without_a_type() -> None:
         "envelope_id": "e1",
         "payload": {"text": "Thanks, \u00e9"},
     }
+
+
+@given(st.text(min_size=1, max_size=40))
+@settings(max_examples=300, deadline=None)
+def test_an_ack_without_payload_is_the_text_the_json_encoder_writes(envelope_id: str) -> None:
+    # Plain ids skip the encoder; any id (quotes, backslashes, controls, non-ASCII, surrogates
+    # aside) gives the same text as the encoder, and reads back as itself.
+    ack = envelopes.EnvelopeAck(envelope_id=envelope_id)
+    text = envelopes.encode(ack)
+    assert text == envelopes_module._dumps({"envelope_id": envelope_id})
+    assert json.loads(text) == {"envelope_id": envelope_id}
 
 
 @pytest.mark.parametrize(

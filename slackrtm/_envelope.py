@@ -21,7 +21,6 @@ import attrs
 from ._event import Event, FallbackEvent, UnknownEvent, absent_is_none, frame_error
 from ._exceptions import SlackFrameError
 from ._generated.events import DECODERS, FAST_DECODERS
-from .events import _exact
 
 __all__ = [
     "Envelope",
@@ -135,7 +134,9 @@ def json_object(instance: object, attribute: attrs.Attribute[Any], value: object
 def fast_any_event(data: Any) -> Event | None:
     """The inner event by the RTM fast readers, or None for the strict path to read or explain.
 
-    A copy is read: the envelope's strict reader may read the frame again.
+    A copy is read: the envelope's strict reader may read the frame again. A float in the
+    event's ``extra`` that orjson made of a long integer is `slackrtm.envelopes.decode`'s to
+    catch, from the frame's text (``json`` then reads the whole frame again).
     """
     if type(data) is not dict:
         return None
@@ -143,10 +144,7 @@ def fast_any_event(data: Any) -> Event | None:
     read = FAST_DECODERS.get(kind) if type(kind) is str else None
     if read is None:
         return None
-    event = read(data.copy())
-    if event is None or (event.extra and not _exact(event.extra)):
-        return None  # a float that may have been a long integer: ``json`` reads it again
-    return event
+    return read(data.copy())
 
 
 def strict_any_event(data: Any, path: str, frame: str) -> Event:

@@ -35,7 +35,7 @@ from ._exceptions import SlackFrameError
 from ._generated.envelopes import *  # noqa: F403 - one class per frame in the schema
 from ._generated.envelopes import ACK_WRITER, FAST_DECODERS, STRICT_DECODERS, EnvelopeAck, EventsApi
 from ._generated.envelopes import __all__ as _generated_all
-from .events import _exact, _kind, _load
+from .events import _exact_text, _kind, _load
 
 __all__ = [
     "Envelope",
@@ -82,7 +82,8 @@ def decode(frame: str | bytes, *, strict: bool = False) -> SocketFrame:
     loads = _orjson_loads
     if loads is not None:
         # The fast path: orjson and the generated fast reader; what it does not take as it is
-        # (or holds a float that may have been a long integer) is read again by ``json``.
+        # (or whose text has 19 digits in a row: a float that may have been a long integer, in
+        # the envelope's or its event's ``extra``) is read again by ``json``.
         try:
             data = loads(frame)
         except ValueError:
@@ -95,7 +96,7 @@ def decode(frame: str | bytes, *, strict: bool = False) -> SocketFrame:
                     out = fast(data)
                 except RecursionError:
                     out = None
-                if out is not None and (not out.extra or _exact(out.extra)):
+                if out is not None and _exact_text(frame):
                     return out
     data = _load(frame)
     if type(data) is not dict:

@@ -26,15 +26,15 @@ Speed (a burst is tens of thousands of frames): with orjson installed (``pip ins
 (``FAST_DECODERS``: one pass, exact types, no ``__init__``); everything else, and every
 frame without orjson, goes through the standard library's ``json`` (its C scanner called
 directly) and the generated decoders, whose strict half explains a bad frame. orjson reads an
-integer beyond 64 bits as a float where ``json`` keeps it exact, so a value kept as it came
-(``extra``, an `UnknownEvent`'s ``raw``) holding such a float sends the frame to ``json`` too:
-both ways give the same classes, values and errors.
+integer beyond 64 bits as a float where ``json`` keeps it exact, so a frame that keeps values
+as they came (``extra``, an `UnknownEvent`'s ``raw``) and has 19 digits in a row anywhere in
+its text goes to ``json`` too: both ways give the same classes, values and errors.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable
 from functools import partial
 from typing import Any
 
@@ -82,34 +82,30 @@ else:
 
 _fast_decoder = FAST_DECODERS.get
 
-_BEYOND_64_BITS = 2.0**63
-"""orjson gives a float for an integer outside [-2**63, 2**64): its magnitude is at least this."""
+_DIGIT_MARKS = bytes(48 if 48 <= byte <= 57 else 32 for byte in range(256))
+"""A `bytes.translate` table: every ASCII digit to ``0``, every other byte to a space."""
+_LONG_DIGIT_RUN = b"0" * 19
+"""An integer orjson reads as a float (outside [-2**63, 2**64)) has 19 digits or more."""
 
 
-def _exact(values: Mapping[str, Any]) -> bool:
-    """Whether orjson read these values as ``json`` would: no float that may be a long integer.
+def _exact_text(frame: str | bytes | bytearray | memoryview) -> bool:
+    """Whether orjson read this frame as ``json`` does: no run of 19 digits anywhere in its text.
 
-    A float of magnitude 2**63 or more may have been written as an integer (``json`` keeps it an
-    `int`); other values, and such floats written as floats, read the same either way.
+    orjson reads an integer outside [-2**63, 2**64) as a float where ``json`` keeps it an `int`,
+    and such an integer is written with 19 digits at least; every other value reads the same
+    either way (a number with a fraction or an exponent is a float to both). Two passes over
+    the bytes in C, asked only of a frame that keeps values as they came (``extra``, ``raw``):
+    cheaper than walking those values (a message's ``blocks``) in Python. 19 digits in a row
+    inside a string only cost that frame a second parse, by ``json``.
     """
-    try:
-        return _exact_items(values.values())
-    except RecursionError:  # nested too deeply to walk here: let ``json`` read it
-        return False
-
-
-def _exact_items(values: Iterable[Any]) -> bool:
-    for value in values:
-        kind = type(value)
-        if kind is dict:
-            if not _exact_items(value.values()):
-                return False
-        elif kind is list:
-            if not _exact_items(value):
-                return False
-        elif kind is float and not -_BEYOND_64_BITS < value < _BEYOND_64_BITS:
+    if isinstance(frame, str):
+        try:
+            raw = frame.encode()
+        except UnicodeEncodeError:  # a lone surrogate (orjson refuses those): ``json`` reads it
             return False
-    return True
+    else:
+        raw = bytes(frame)
+    return raw.translate(_DIGIT_MARKS).find(_LONG_DIGIT_RUN) < 0  # find: cheaper than ``in``
 
 
 def _load(frame: str | bytes) -> Any:
@@ -182,7 +178,7 @@ def decode(frame: str | bytes, *, strict: bool = False) -> Event | Ack:  # noqa:
             if type(kind) is str:
                 fast = _fast_decoder(kind)
                 if fast is None:
-                    if _exact(data):
+                    if _exact_text(frame):
                         return UnknownEvent(raw=data)
                     event = None
                 else:
@@ -194,8 +190,8 @@ def decode(frame: str | bytes, *, strict: bool = False) -> Event | Ack:  # noqa:
                 ok = data["ok"]
                 event = FAST_ACK_DECODERS[ok](data) if type(ok) is bool else None
             else:
-                event = UnknownEvent(raw=data) if _exact(data) else None
-            if event is not None and (not event.extra or _exact(event.extra)):
+                event = UnknownEvent(raw=data) if _exact_text(frame) else None
+            if event is not None and (not event.extra or _exact_text(frame)):
                 return event
     data = _load(frame)
     if type(data) is not dict:

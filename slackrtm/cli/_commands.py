@@ -166,24 +166,6 @@ _RTM_ONLY = ("presence", "batch_presence_aware", "no_presence_sub")
 """``listen``'s options that mean something on RTM only."""
 
 
-ACKS_SETTLE = 2.0
-"""Seconds ``listen --socket-mode`` waits at its end for the acks it queued to be written."""
-
-
-def _written(session: Any) -> None:
-    """Wait, a bounded time, until every ack the session queued is written.
-
-    Closing a session drops the acks not written yet (Slack then sends those envelopes again):
-    ``listen`` printed them, so it lets their acks go out first.
-    """
-    deadline = time.monotonic() + ACKS_SETTLE
-    while time.monotonic() < deadline:
-        stats = session.stats
-        if stats.written + stats.failed >= stats.sends:
-            return
-        time.sleep(0.005)
-
-
 @contextmanager
 def _session(client: Client, args: argparse.Namespace, out: Output) -> Iterator[Any]:
     """The session ``listen`` reads: Socket Mode's with ``--socket-mode``, else RTM's."""
@@ -196,10 +178,7 @@ def _session(client: Client, args: argparse.Namespace, out: Output) -> Iterator[
         # (with "after", the last of `--count` would be left to Slack's retry).
         with client.socket_mode(ack="before") as session:
             out.note("listening on Socket Mode, each envelope acked as it comes; Ctrl-C to stop")
-            try:
-                yield session
-            finally:
-                _written(session)
+            yield session  # its close writes the acks it queued first
         return
     with client.rtm(**connect_options(args)) as rtm:
         if args.presence:

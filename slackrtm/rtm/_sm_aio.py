@@ -7,6 +7,7 @@ Only what waits differently lives here: iteration and ``run`` apply the ack mode
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 import time
 from collections.abc import AsyncIterator, Callable
@@ -15,7 +16,7 @@ from typing import Any
 from .._exceptions import RtmSessionClosed
 from .._socket import AsyncSocketOpener
 from ._options import RtmOptions
-from ._sm_surface import SocketModeRules, check_ack_mode, socket_mode_options
+from ._sm_surface import ACKS_AT_CLOSE, SocketModeRules, check_ack_mode, socket_mode_options
 from ._surface import surface_doc
 from .aio import AsyncRtmSession
 
@@ -99,6 +100,17 @@ class AsyncSocketModeSession(SocketModeRules, AsyncRtmSession):
                 except Exception:
                     self._handler_failed(handler, argument)
             self._ack_previous()
+
+    async def close(self) -> None:
+        """As `AsyncRtmSession.close`, once the acks already queued are written.
+
+        While connected it waits for them at most `ACKS_AT_CLOSE` seconds; acks not written by
+        then are dropped (Slack sends those envelopes again).
+        """
+        deadline = time.monotonic() + ACKS_AT_CLOSE
+        while self._acks_unwritten() and time.monotonic() < deadline:
+            await asyncio.sleep(0.001)
+        await super().close()
 
     def _queue_ack(self, envelope: Any, payload: Any) -> bool:
         self._check_started()

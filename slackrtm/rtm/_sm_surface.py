@@ -44,6 +44,9 @@ if TYPE_CHECKING:
 
 __all__ = ["ACK_MODES", "SocketModeRules", "check_ack_mode", "socket_mode_options"]
 
+ACKS_AT_CLOSE = 1.0
+"""Seconds `close` waits, while connected, for the acks already queued to be written."""
+
 ACK_MODES = ("after", "before", "manual")
 """When a Socket Mode session acks an envelope by itself (see the module's rules)."""
 
@@ -142,6 +145,16 @@ class SocketModeRules:
         book = proto.envelopes
         duplicates = book.duplicates if book is not None else 0
         return attrs.evolve(stats, duplicates=duplicates, handovers=proto.handovers)
+
+    def _acks_unwritten(self) -> bool:
+        """Whether acks wait to be written on a connection that can still write them.
+
+        `close` waits for these (at most `ACKS_AT_CLOSE`): an ack dropped at close has Slack
+        send its envelope again, to the app's next connection, as a duplicate of one handled.
+        """
+        stats = self.stats
+        done = stats.acked + stats.written + stats.failed
+        return stats.state == "connected" and done < stats.sends
 
     # -- acks ---------------------------------------------------------------------------------
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from .._socket import SyncSocketOpener
 from ._options import RtmOptions
-from ._sm_surface import SocketModeRules, check_ack_mode, socket_mode_options
+from ._sm_surface import ACKS_AT_CLOSE, SocketModeRules, check_ack_mode, socket_mode_options
 from ._surface import surface_doc
 from .sync import RtmSession
 
@@ -69,6 +69,17 @@ class SocketModeSession(SocketModeRules, RtmSession):
                 except Exception:
                     self._handler_failed(handler, argument)
             self._ack_previous()
+
+    def close(self) -> None:
+        """As `RtmSession.close`, once the acks already queued are written.
+
+        While connected it waits for them at most `ACKS_AT_CLOSE` seconds; acks not written by
+        then are dropped (Slack sends those envelopes again).
+        """
+        deadline = time.monotonic() + ACKS_AT_CLOSE
+        while self._acks_unwritten() and time.monotonic() < deadline:
+            time.sleep(0.001)
+        super().close()
 
     def _queue_ack(self, envelope: Any, payload: Any) -> bool:
         with self._lock:

@@ -147,3 +147,24 @@ def test_one_bot_function_on_rtm_and_socket_mode(sm: Sm, emu: Emulator) -> None:
     (envelope,) = sm.envelopes(1)
     bot(envelope.payload.event)
     assert seen == [(events.Message, GENERAL, "hello both")] * 2
+
+
+def test_close_writes_the_acks_already_queued(sm: Sm, emu: Emulator) -> None:
+    """An ack queued right before ``close()`` reaches Slack: Slack does not send it again."""
+    session = opened(sm, emu, ack="manual")
+    pushed = [emu.socket_mode.push_event(message(f"c{n}")) for n in range(20)]
+    got = sm.envelopes(20)
+    if sm.kind == "sync":
+        for envelope in got:
+            session.ack(envelope)
+        session.close()
+    else:
+
+        async def ack_and_close() -> None:
+            for envelope in got:
+                session.ack(envelope)
+            await session.close()
+
+        sm.run(ack_and_close())
+    until(lambda: len(emu.socket_mode.acks) >= 20, timeout=3.0)
+    assert [a.envelope_id for a in emu.socket_mode.acks] == pushed

@@ -590,9 +590,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--outages", action="store_true", help="outages, replay, a 3rd party")
     args = parser.parse_args(argv)
     report = run(args.duration, args.seed, out=sys.stdout, outages=args.outages)
+    return finish(report, args.json)
+
+
+def finish(report: Any, json_path: str | None) -> int:
+    """Print a soak's report, write its figures as JSON when asked; the exit status."""
     print(report.text())
-    if args.json:
-        with open(args.json, "w", encoding="utf-8") as f:
+    if json_path:
+        with open(json_path, "w", encoding="utf-8") as f:
             json.dump(attrs.asdict(report) | {"ok": report.ok}, f, indent=2)
             f.write("\n")
     return 0 if report.ok else 1

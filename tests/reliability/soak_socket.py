@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import collections
-import json
 import random
 import sys
 import threading
@@ -32,7 +31,7 @@ from slackrtm import AsyncClient, Client, RetryPolicy, events
 from slackrtm.emulator import Emulator
 from slackrtm.rtm import Connected, RtmOptions
 
-from .soak import _fds, _settle, _threads_left
+from .soak import _fds, _settle, _threads_left, finish
 
 SECOND_APP = "xapp-1-A0SOAKAPP2-1-soak-second-app"
 CHANNEL = "C0EMU0001"
@@ -309,13 +308,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=None, help="the fault plan's seed")
     parser.add_argument("--json", metavar="FILE", help="also write the figures as JSON here")
     args = parser.parse_args(argv)
-    report = run(args.duration, args.seed, out=sys.stdout)
-    print(report.text())
-    if args.json:
-        with open(args.json, "w", encoding="utf-8") as f:
-            json.dump(attrs.asdict(report) | {"ok": report.ok}, f, indent=2)
-            f.write("\n")
-    return 0 if report.ok else 1
+    return finish(run(args.duration, args.seed, out=sys.stdout), args.json)
 
 
 if __name__ == "__main__":

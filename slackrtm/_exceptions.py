@@ -239,7 +239,9 @@ class SlackResponseError(SlackError):
 
 
 class SlackFrameError(SlackError):
-    """An RTM frame that cannot be read: not JSON, not an object, or a known type with bad fields.
+    """A frame that cannot be read: not JSON, not an object, or a known type with bad fields.
+
+    The same error serves RTM frames and Socket Mode envelopes, so its words name neither.
 
     The fields of a known frame type are bad when one has the wrong JSON type or a required one
     is missing: `slackrtm.events.decode` then gives a ``FallbackEvent`` (the frame whole, with
@@ -258,7 +260,7 @@ class SlackFrameError(SlackError):
         self.reason = reason
         self.frame_type = frame_type
         what = f"{frame_type} frame" if frame_type else "frame"
-        super().__init__(f"unreadable RTM {what} at {path}: {reason}")
+        super().__init__(f"unreadable {what} at {path}: {reason}")
 
 
 class SlackApiWarning(UserWarning):

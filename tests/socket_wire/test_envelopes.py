@@ -162,6 +162,10 @@ def test_a_known_frame_that_does_not_fit_falls_back_or_raises(reader: str) -> No
     with pytest.raises(envelopes.SlackFrameError) as caught:
         envelopes.decode(text, strict=True)
     assert caught.value.path == "payload.command"
+    # The words name the envelope's type, not the RTM protocol it did not come over.
+    assert str(caught.value) == (
+        "unreadable slash_commands frame at payload.command: expected string, got number"
+    )
     missing = envelopes.decode('{"type": "events_api", "payload": {"type": "event_callback"}}')
     assert type(missing) is envelopes.FallbackFrame
     assert missing.envelope_id is None

@@ -240,6 +240,12 @@ def _until_all_seen(
         time.sleep(0.1)
 
 
+def _threads_settled(before: set[int | None]) -> list[str]:
+    """The threads left over once they stop ending (a closed client's timer thread ends soon)."""
+    _settle(lambda: len(_threads_left(before)), 0)
+    return _threads_left(before)
+
+
 def run(duration: float, seed: int | None = None, out: Any = None) -> Report:
     """Soak both Socket Mode sessions for `duration` seconds of faults; returns the figures."""
     seed = seed if seed is not None else random.randrange(1 << 30)
@@ -296,7 +302,7 @@ def run(duration: float, seed: int | None = None, out: Any = None) -> Report:
         handovers={name: getattr(s, "handovers", 0) for name, s in stats.items()},
         connects={name: t.connects for name, t in tallies.items()},
         errors=[t.error for t in tallies.values() if t.error],
-        leaked_threads=_threads_left(threads_before),
+        leaked_threads=_threads_settled(threads_before),
         leaked_tasks=async_app.leftover_tasks,
         leaked_fds=_settle(_fds, fds_before),
     )

@@ -123,7 +123,8 @@ def test_debug_reconnects_gives_short_connections_and_loses_nothing(sm: Sm, emu:
     opened(sm, emu, debug_reconnects=True)
     until(lambda: sm.session.stats.handovers >= 2)
     sent = [emu.socket_mode.push_event(message(f"d{n}")) for n in range(5)]
-    assert [e.envelope_id for e in sm.envelopes(5)] == sent
+    # Each once. Their order holds on one socket, not across the two a handover holds open.
+    assert sorted(e.envelope_id for e in sm.envelopes(5)) == sorted(sent)
 
 
 def test_one_bot_function_on_rtm_and_socket_mode(sm: Sm, emu: Emulator) -> None:

@@ -61,16 +61,24 @@ def open_socket(
     )
 
 
-async def write(ws: Socket, frames: list[str], seconds: float) -> tuple[int, bool]:
-    """Write `frames` in order: how many went out, and whether one outlived `seconds`.
+async def write(
+    ws: Socket, frames: list[str], seconds: float
+) -> tuple[int, bool, asyncio.CancelledError | None]:
+    """Write `frames` in order: how many went out, whether one outlived `seconds`, a cancel.
 
     A timer cancels the writing task once one frame has taken `seconds` (a cancel it takes
-    back); the frame being written and those after it are then not written.
+    back); the frame being written and those after it are then not written. A cancel from
+    outside (a sender's task given up on, `_aio_sends`) does not stop the write: the frame
+    it meets was handed to the transport already (with compression off aiohttp writes the
+    frame before its only wait, for the drain), and the frames after it, taken from the
+    core's queue, would otherwise be neither written nor sent again. The caller reports the
+    count, then raises the cancel returned.
     """
     loop = asyncio.get_running_loop()
     task = asyncio.current_task()
     count, overdue, started = 0, False, loop.time()
     timer: asyncio.TimerHandle | None = None
+    cancel: asyncio.CancelledError | None = None
 
     def check() -> None:
         nonlocal overdue, timer
@@ -86,10 +94,15 @@ async def write(ws: Socket, frames: list[str], seconds: float) -> tuple[int, boo
     try:
         for frame in frames:
             started = loop.time()
-            if frame is WS_PING:
-                await ws.ping()
-            else:
-                await ws.send_str(frame)
+            try:
+                if frame is WS_PING:
+                    await ws.ping()
+                else:
+                    await ws.send_str(frame)
+            except asyncio.CancelledError as exc:
+                if overdue:
+                    raise
+                cancel = exc  # from outside: raised by the caller once the rest is written
             count += 1
     except asyncio.CancelledError:
         if not overdue:
@@ -102,7 +115,7 @@ async def write(ws: Socket, frames: list[str], seconds: float) -> tuple[int, boo
     finally:
         if timer is not None:
             timer.cancel()
-    return count, overdue
+    return count, overdue, cancel
 
 
 def ending(kind: aiohttp.WSMsgType, data: object) -> SocketEnd | None:

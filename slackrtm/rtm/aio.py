@@ -73,6 +73,7 @@ class AsyncRtmSession(AsyncSends):
         self._resume_at = self._proto.reading_bounds()[1]
         """The buffer's length at or below which a paused link task reads again."""
         self._wake = asyncio.Event()
+        self._idle: tuple[bool, float | None] = (False, None)  # asleep, until (None: woken)
         self._engine: asyncio.Task[None] | None = None
         self._links: set[asyncio.Task[None]] = set()
         self._linking = False
@@ -327,7 +328,7 @@ class AsyncRtmSession(AsyncSends):
             self._wake.clear()
             now = clock()
             proto.tick(now)
-            frames = proto.data_to_send(now)
+            frames = proto.data_to_send(now) if self._writing is None else []  # `_write_now`
             if frames:
                 if self._paused:
                     self._space.set()  # an ack awaited now may lift the pause
@@ -350,6 +351,7 @@ class AsyncRtmSession(AsyncSends):
             deadline = proto.next_deadline()
             if self._linking and proto.connect_due(now):
                 deadline = None  # the link task wakes the engine when it ends
+            self._idle = (True, deadline)
             if deadline is None:
                 await self._wake.wait()
             else:
@@ -357,6 +359,7 @@ class AsyncRtmSession(AsyncSends):
                 # spin the loop and starve the link task.
                 with contextlib.suppress(asyncio.TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), max(deadline - now, _MIN_WAIT))
+            self._idle = (False, None)
 
     def _replayed(self, found: list[object]) -> None:
         """Hand the replay's events to the iterator."""
@@ -411,13 +414,15 @@ class AsyncRtmSession(AsyncSends):
             return
         self._writing = ws
         try:
-            count, overdue = await write(ws, frames, self.options.write_timeout)
+            count, overdue, cancel = await write(ws, frames, self.options.write_timeout)
         finally:
             self._writing = None
         proto.frames_written(self._clock(), count)
         if overdue:
             abort(ws)
             proto.socket_ended(link, self._clock(), SocketEnd(write_timed_out=True))
+        if cancel is not None:
+            raise cancel
 
     async def _close_stale(self, stale: list[aiohttp.ClientWebSocketResponse[bool]]) -> None:
         """Close sockets that are the session's no more.

@@ -95,10 +95,7 @@ async def write(
         for frame in frames:
             started = loop.time()
             try:
-                if frame is WS_PING:
-                    await ws.ping()
-                else:
-                    await ws.send_str(frame)
+                await (ws.ping() if frame is WS_PING else ws.send_str(frame))
             except asyncio.CancelledError as exc:
                 if overdue:
                     raise

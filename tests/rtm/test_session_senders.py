@@ -44,7 +44,7 @@ def _send_all(rtm: Rtm, sends: list[list[tuple[str, str]]]) -> list[list[Any]]:
             thread.join(60)
         return results
 
-    async def sender(index: int) -> None:
+    async def async_sender(index: int) -> None:
         session = rtm.session
         for kind, text in sends[index]:
             if kind == "typing":
@@ -53,7 +53,7 @@ def _send_all(rtm: Rtm, sends: list[list[tuple[str, str]]]) -> list[list[Any]]:
                 results[index].append(await session.send_message(GENERAL, text))
 
     async def all_senders() -> None:
-        await asyncio.gather(*(sender(i) for i in range(len(sends))))
+        await asyncio.gather(*(async_sender(i) for i in range(len(sends))))
 
     rtm.run(all_senders())
     return results

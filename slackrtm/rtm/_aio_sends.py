@@ -11,6 +11,7 @@ not written yet. Only the waiting and the writing live here; the rules are the c
 from __future__ import annotations
 
 import asyncio
+import math
 from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
@@ -73,7 +74,7 @@ class AsyncSends(SessionSurface[AsyncSocketOpener, Awaitable[Any], Awaitable[Non
         pending = self._proto.send(command, now, timeout=timeout)
         waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         pending.waiter = waiter
-        await self._write_now(now)  # or wakes the engine to write it
+        await self._write_now(now, pending.deadline)  # or wakes the engine to write it
         try:
             await waiter
         except asyncio.CancelledError:
@@ -86,15 +87,17 @@ class AsyncSends(SessionSurface[AsyncSocketOpener, Awaitable[Any], Awaitable[Non
     async def _send_written(self, command: Any, timeout: float | None) -> None:
         await self._send(command, timeout)
 
-    async def _write_now(self, now: float) -> None:
+    async def _write_now(self, now: float, due: float) -> None:
         """Write what the core gives now in the sender's task, as the engine would.
 
         While the engine sleeps and nothing is being written, the sender writes: a send then
         costs no wake-up of the engine (its turns of the loop, the timer of its wait: issue
         23). The frames, and the socket (`_write_frames`: the one the core names, the old one
         during a Socket Mode handover), are the engine's own; the engine takes none while a
-        sender writes. It is woken when it has work left, or a deadline earlier than the one
-        it sleeps until; and, not asleep or while another write is on, to write this one.
+        sender writes. It is woken when it has work left, or when the send's deadline `due`
+        comes before the one it sleeps until (every other deadline is as it was when it fell
+        asleep, or was checked by the sender that set it); and, not asleep or while another
+        write is on, to write this one.
         """
         if not self._idle[0] or self._writing is not None:
             self._wake.set()
@@ -115,11 +118,10 @@ class AsyncSends(SessionSurface[AsyncSocketOpener, Awaitable[Any], Awaitable[Non
             done = True
         finally:
             until = self._idle[1]
-            due = proto.next_deadline()
             if (
                 not done  # a failure or a cancel: the engine sees to what is left
                 or proto.engine_due
                 or proto.closed
-                or (due is not None and (until is None or due < until))
+                or (due < math.inf and (until is None or due < until))
             ):
                 self._wake.set()

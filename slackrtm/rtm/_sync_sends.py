@@ -13,6 +13,7 @@ one's ``hello``).
 from __future__ import annotations
 
 import contextlib
+import math
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -59,7 +60,7 @@ class SyncSends(SessionSurface[SyncSocketOpener, Any, None]):
             pending.waiter = threading.Event()
             ws, frames = self._take_frames(now)
         if ws is not None:
-            self._write_taken(ws, frames)
+            self._write_taken(ws, frames, pending.deadline)
         try:
             self._wait_for(pending)
         except BaseException:
@@ -94,10 +95,12 @@ class SyncSends(SessionSurface[SyncSocketOpener, Any, None]):
             self._space.notify()  # an ack awaited now may lift the pause
         return ws, frames
 
-    def _write_taken(self, ws: ClientConnection, frames: list[str]) -> None:
+    def _write_taken(self, ws: ClientConnection, frames: list[str], due: float) -> None:
         """Write a sender's frames (unlocked), report them, and poke the engine if it has work.
 
-        It has work when frames are left, or a deadline earlier than the one it sleeps until.
+        It has work when frames are left, or when the send's deadline `due` comes before the
+        one it sleeps until (every other deadline is as it was when it fell asleep, or was
+        checked by the sender that set it).
         """
         count = 0
         try:
@@ -109,11 +112,10 @@ class SyncSends(SessionSurface[SyncSocketOpener, Any, None]):
                 proto.frames_written(self._clock(), count)
                 self._settle()
                 idle, until = self._idle
-                due = proto.next_deadline()
                 if (
                     proto.engine_due
                     or proto.closed
-                    or (idle and due is not None and (until is None or due < until))
+                    or (idle and due < math.inf and (until is None or due < until))
                 ):
                     self._poke()
 

@@ -29,7 +29,7 @@ from ._picture import SNAPSHOT_TYPES
 from ._replay_loops import replay_task
 from ._sockets import Sockets
 from ._surface import surface_doc
-from ._ws_aio import DROPPED, abort, close, control, ending, open_socket, write
+from ._ws_aio import DROPPED, WriteWatch, abort, close, control, ending, open_socket, write
 
 __all__ = ["AsyncRtmSession"]
 
@@ -82,7 +82,8 @@ class AsyncRtmSession(AsyncSends):
         self._link_task: asyncio.Task[None] | None = None
         """The task of the current connection attempt or link (not of a draining socket)."""
         self._writing: aiohttp.ClientWebSocketResponse[bool] | None = None
-        """The socket the engine is writing to (`close` aborts it)."""
+        """The socket the engine (or a sender) is writing to (`close` aborts it)."""
+        self._watch = WriteWatch(self.options.write_timeout)
 
     # -- lifecycle ----------------------------------------------------------------------------
 
@@ -414,7 +415,7 @@ class AsyncRtmSession(AsyncSends):
             return
         self._writing = ws
         try:
-            count, overdue, cancel = await write(ws, frames, self.options.write_timeout)
+            count, overdue, cancel = await write(ws, frames, self._watch)
         finally:
             self._writing = None
         proto.frames_written(self._clock(), count)

@@ -522,6 +522,7 @@ class AsyncRtmSession(AsyncSends):
         clock = self._clock
         buffer = self._buffer
         bounds = proto.reading_bounds
+        floor = self.options.max_buffered  # the bounds are never lower (`_keepalive`)
         receive_text = proto.receive_text
         readable = self._readable
         unyielded = 0
@@ -539,7 +540,7 @@ class AsyncRtmSession(AsyncSends):
         text, binary = aiohttp.WSMsgType.TEXT, aiohttp.WSMsgType.BINARY
         moving = self._moving  # every event goes through `_settle`: to the picture, the replay
         while True:
-            if len(buffer) >= bounds()[0]:
+            if len(buffer) >= floor and len(buffer) >= bounds()[0]:
                 await self._backpressure()
             msg = await ws.receive()
             kind = msg.type

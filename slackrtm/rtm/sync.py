@@ -14,6 +14,7 @@ import collections
 import contextlib
 import threading
 import time
+from collections.abc import Callable
 from types import TracebackType
 from typing import Any, TypeVar, cast
 
@@ -28,7 +29,17 @@ from ._replay_loops import replay_thread
 from ._sockets import Sockets
 from ._surface import surface_doc
 from ._sync_sends import MAX_WAIT, SyncSends
-from ._ws_sync import DROPPED, abort, close, close_all, controls, end_of, open_socket, write
+from ._ws_sync import (
+    DROPPED,
+    abort,
+    close,
+    close_all,
+    controls,
+    end_of,
+    holds_frames,
+    open_socket,
+    write,
+)
 
 __all__ = ["RtmSession"]
 
@@ -462,13 +473,14 @@ class RtmSession(SyncSends):
         """Read frames into the core until the socket ends or is not the session's any more."""
         buffer = self._buffer
         bounds = self._proto.reading_bounds
+        held = holds_frames(ws)
         end = DROPPED
         try:
             while True:
                 if len(buffer) >= bounds()[0]:
                     with self._lock:
                         self._backpressure()
-                batch, ended = self._receive(ws)
+                batch, ended = self._receive(ws, held)
                 if batch and not self._hand_over(batch, link):
                     return
                 if ended is not None:
@@ -482,12 +494,14 @@ class RtmSession(SyncSends):
                 self._settle()
                 self._poke()
 
-    def _receive(self, ws: ClientConnection) -> tuple[list[str | bytes], BaseException | None]:
+    def _receive(
+        self, ws: ClientConnection, held: Callable[[], bool]
+    ) -> tuple[list[str | bytes], BaseException | None]:
         """The next frame (waiting for it), then the frames websockets already holds.
 
-        Those are taken without waiting, never more than the buffer has room for (backpressure
-        stays as it was, frame by frame); and the end met on the way, if one was (it comes after
-        them).
+        Those are taken without waiting while `held` says there are (`holds_frames`), never
+        more than the buffer has room for (backpressure stays as it was, frame by frame); and
+        the end met on the way, if one was (it comes after them).
 
         Raises:
             OSError: The first read failed.
@@ -498,7 +512,7 @@ class RtmSession(SyncSends):
         except websockets.exceptions.ConnectionClosed as exc:
             return [], exc
         room = min(self._proto.reading_bounds()[0] - len(self._buffer), _BATCH)
-        while len(batch) < room:
+        while len(batch) < room and held():
             try:
                 batch.append(recv(timeout=0))
             except TimeoutError:

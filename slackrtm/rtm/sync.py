@@ -499,7 +499,7 @@ class RtmSession(SyncSends):
     ) -> tuple[list[str | bytes], BaseException | None]:
         """The next frame (waiting for it), then the frames websockets already holds.
 
-        Those are taken without waiting while `held` says there are (`holds_frames`), never
+        Those are taken without waiting if `held` says there are any (`holds_frames`), never
         more than the buffer has room for (backpressure stays as it was, frame by frame); and
         the end met on the way, if one was (it comes after them).
 
@@ -512,7 +512,9 @@ class RtmSession(SyncSends):
         except websockets.exceptions.ConnectionClosed as exc:
             return [], exc
         room = min(self._proto.reading_bounds()[0] - len(self._buffer), _BATCH)
-        while len(batch) < room and held():
+        if not held():
+            return batch, None  # the common case after an ack: no recv(timeout=0) to fail
+        while len(batch) < room:
             try:
                 batch.append(recv(timeout=0))
             except TimeoutError:

@@ -1,16 +1,18 @@
 """The async session's send methods: `AsyncSends`, the base of `AsyncRtmSession`.
 
 Each public send method is the surface's (`_surface.SessionSurface`: its checks and docs),
-awaited: the base's send methods call `_send`, which hands the command to the core, wakes the
-engine task and waits for the send's completion on a future. A send whose ``await`` is
-cancelled is withdrawn if it was not written yet. Only the waiting lives here; the rules are
-the core's (`_sends`).
+awaited: the base's send methods call `_send`, which hands the command to the core, writes
+its frame in the sender's own task (`_write_now`) or wakes the engine task to, and waits for
+the send's completion on a future. A send whose ``await`` is cancelled is withdrawn if it was
+not written yet. Only the waiting and the writing live here; the rules are the core's
+(`_sends`), and the socket written to is the one the core names (`write_link`).
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Iterable
+import math
+from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
 from .._socket import AsyncSocketOpener
@@ -22,8 +24,17 @@ __all__ = ["AsyncSends"]
 class AsyncSends(SessionSurface[AsyncSocketOpener, Awaitable[Any], Awaitable[None]]):
     """The send methods of `AsyncRtmSession`, with ``await``."""
 
+    # The driver's (`aio.AsyncRtmSession`), declared for `_write_now`.
     _wake: asyncio.Event
-    """Set to wake the engine task (the driver's)."""
+    """Set to wake the engine task."""
+    _idle: tuple[bool, float | None]
+    """Whether the engine task sleeps, and until when (None: until woken)."""
+    _writing: Any
+    """The socket being written to (by the engine or a sender), or None."""
+    _paused: bool
+    _space: asyncio.Event
+    _write_frames: Callable[[list[str]], Awaitable[None]]
+    _settle: Callable[[], None]
 
     # -- sending ------------------------------------------------------------------------------
 
@@ -59,10 +70,11 @@ class AsyncSends(SessionSurface[AsyncSocketOpener, Awaitable[Any], Awaitable[Non
 
     async def _send(self, command: Any, timeout: float | None) -> Any:
         self._check_started()
-        pending = self._proto.send(command, self._clock(), timeout=timeout)
+        now = self._clock()
+        pending = self._proto.send(command, now, timeout=timeout)
         waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         pending.waiter = waiter
-        self._wake.set()
+        await self._write_now(now, pending.deadline)  # or wakes the engine to write it
         try:
             await waiter
         except asyncio.CancelledError:
@@ -74,3 +86,42 @@ class AsyncSends(SessionSurface[AsyncSocketOpener, Awaitable[Any], Awaitable[Non
 
     async def _send_written(self, command: Any, timeout: float | None) -> None:
         await self._send(command, timeout)
+
+    async def _write_now(self, now: float, due: float) -> None:
+        """Write what the core gives now in the sender's task, as the engine would.
+
+        While the engine sleeps and nothing is being written, the sender writes: a send then
+        costs no wake-up of the engine (its turns of the loop, the timer of its wait: issue
+        23). The frames, and the socket (`_write_frames`: the one the core names, the old one
+        during a Socket Mode handover), are the engine's own; the engine takes none while a
+        sender writes. It is woken when it has work left, or when the send's deadline `due`
+        comes before the one it sleeps until (every other deadline is as it was when it fell
+        asleep, or was checked by the sender that set it); and, not asleep or while another
+        write is on, to write this one.
+        """
+        if not self._idle[0] or self._writing is not None:
+            self._wake.set()
+            return
+        proto = self._proto
+        try:
+            frames = proto.data_to_send(now)
+        except Exception:  # a bug of the core: the engine meets it too, and ends the session
+            self._wake.set()
+            return
+        done = False
+        try:
+            if frames:
+                if self._paused:
+                    self._space.set()  # an ack awaited now may lift the pause
+                await self._write_frames(frames)
+            self._settle()
+            done = True
+        finally:
+            until = self._idle[1]
+            if (
+                not done  # a failure or a cancel: the engine sees to what is left
+                or proto.engine_due
+                or proto.closed
+                or (due < math.inf and (until is None or due < until))
+            ):
+                self._wake.set()

@@ -22,7 +22,16 @@ from ._dialects import WS_PING
 from ._endings import NO_CODE, SocketEnd
 from ._options import RtmOptions
 
-__all__ = ["DROPPED", "abort", "close", "control", "ending", "open_socket", "write"]
+__all__ = [
+    "DROPPED",
+    "WriteWatch",
+    "abort",
+    "close",
+    "control",
+    "ending",
+    "open_socket",
+    "write",
+]
 
 _NO_LIMIT = 1e9
 """Seconds beyond which a write timeout counts as none."""
@@ -61,48 +70,88 @@ def open_socket(
     )
 
 
-async def write(ws: Socket, frames: list[str], seconds: float) -> tuple[int, bool]:
-    """Write `frames` in order: how many went out, and whether one outlived `seconds`.
+class WriteWatch:
+    """The write timeout of one session's writes (`RtmOptions.write_timeout`), on one timer.
 
-    A timer cancels the writing task once one frame has taken `seconds` (a cancel it takes
-    back); the frame being written and those after it are then not written.
+    One write at a time (the engine's or a sender's: `_writing` in the driver). A timer armed
+    and cancelled per write cost a tenth of a send's own work (issue 23); the watch keeps at
+    most one. A write notes when its frame started; the timer, when it fires, cancels the
+    writing task if that frame has outlived the timeout, comes back at the frame's deadline
+    if one is being written, and lapses when none is (the next write arms it again).
     """
-    loop = asyncio.get_running_loop()
-    task = asyncio.current_task()
-    count, overdue, started = 0, False, loop.time()
-    timer: asyncio.TimerHandle | None = None
 
-    def check() -> None:
-        nonlocal overdue, timer
-        due = started + seconds
+    __slots__ = ("_seconds", "_timer", "overdue", "started", "task")
+
+    def __init__(self, seconds: float) -> None:
+        """No timer yet; `seconds` beyond `_NO_LIMIT` are none."""
+        self._seconds = seconds
+        self._timer: asyncio.TimerHandle | None = None
+        self.task: asyncio.Task[Any] | None = None
+        """The task writing now; None between writes."""
+        self.started = 0.0
+        """When the frame being written started (the loop's clock)."""
+        self.overdue = False
+        """Whether the watch cancelled the current write."""
+
+    def begin(self, loop: asyncio.AbstractEventLoop) -> None:
+        """A write starts in the current task."""
+        self.task = asyncio.current_task()
+        self.overdue = False
+        self.started = loop.time()
+        if self._timer is None and self._seconds < _NO_LIMIT:
+            self._timer = loop.call_at(self.started + self._seconds, self._check, loop)
+
+    def _check(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._timer = None
+        task = self.task
+        if task is None:
+            return  # nothing written now: the next write arms the timer
+        due = self.started + self._seconds
         if loop.time() < due:
-            timer = loop.call_at(due, check)  # a later frame: its own deadline
-        elif task is not None:
-            overdue = True
+            self._timer = loop.call_at(due, self._check, loop)  # a later frame's deadline
+        else:
+            self.overdue = True
             task.cancel()
 
-    if seconds < _NO_LIMIT:
-        timer = loop.call_at(started + seconds, check)
+
+async def write(
+    ws: Socket, frames: list[str], watch: WriteWatch
+) -> tuple[int, bool, asyncio.CancelledError | None]:
+    """Write `frames` in order: how many went out, whether one was overdue, a cancel.
+
+    The `watch` cancels the writing task once one frame has taken the write timeout (a cancel
+    taken back here); the frame being written and those after it are then not written. A
+    cancel from outside (a sender's task given up on, `_aio_sends`) does not stop the write:
+    the frame it meets was handed to the transport already (with compression off aiohttp
+    writes the frame before its only wait, for the drain), and the frames after it, taken
+    from the core's queue, would otherwise be neither written nor sent again. The caller
+    reports the count, then raises the cancel returned.
+    """
+    loop = asyncio.get_running_loop()
+    watch.begin(loop)
+    count = 0
+    cancel: asyncio.CancelledError | None = None
     try:
         for frame in frames:
-            started = loop.time()
-            if frame is WS_PING:
-                await ws.ping()
-            else:
-                await ws.send_str(frame)
+            watch.started = loop.time()
+            try:
+                await (ws.ping() if frame is WS_PING else ws.send_str(frame))
+            except asyncio.CancelledError as exc:
+                if watch.overdue:
+                    raise
+                cancel = exc  # from outside: raised by the caller once the rest is written
             count += 1
     except asyncio.CancelledError:
-        if not overdue:
+        if not watch.overdue:
             raise
-        _uncancel(task)
+        _uncancel(watch.task)
     except (aiohttp.ClientError, ConnectionError, RuntimeError):
         # The socket is going away; its link task reports how. The core fails the frame that
         # was being written and those after it ("delivery unknown").
         pass
     finally:
-        if timer is not None:
-            timer.cancel()
-    return count, overdue
+        watch.task = None
+    return count, watch.overdue, cancel
 
 
 def ending(kind: aiohttp.WSMsgType, data: object) -> SocketEnd | None:

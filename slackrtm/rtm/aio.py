@@ -29,7 +29,7 @@ from ._picture import SNAPSHOT_TYPES
 from ._replay_loops import replay_task
 from ._sockets import Sockets
 from ._surface import surface_doc
-from ._ws_aio import DROPPED, abort, close, control, ending, open_socket, write
+from ._ws_aio import DROPPED, WriteWatch, abort, close, control, ending, open_socket, write
 
 __all__ = ["AsyncRtmSession"]
 
@@ -73,6 +73,7 @@ class AsyncRtmSession(AsyncSends):
         self._resume_at = self._proto.reading_bounds()[1]
         """The buffer's length at or below which a paused link task reads again."""
         self._wake = asyncio.Event()
+        self._idle: tuple[bool, float | None] = (False, None)  # asleep, until (None: woken)
         self._engine: asyncio.Task[None] | None = None
         self._links: set[asyncio.Task[None]] = set()
         self._linking = False
@@ -81,7 +82,8 @@ class AsyncRtmSession(AsyncSends):
         self._link_task: asyncio.Task[None] | None = None
         """The task of the current connection attempt or link (not of a draining socket)."""
         self._writing: aiohttp.ClientWebSocketResponse[bool] | None = None
-        """The socket the engine is writing to (`close` aborts it)."""
+        """The socket the engine (or a sender) is writing to (`close` aborts it)."""
+        self._watch = WriteWatch(self.options.write_timeout)
 
     # -- lifecycle ----------------------------------------------------------------------------
 
@@ -327,7 +329,7 @@ class AsyncRtmSession(AsyncSends):
             self._wake.clear()
             now = clock()
             proto.tick(now)
-            frames = proto.data_to_send(now)
+            frames = proto.data_to_send(now) if self._writing is None else []  # `_write_now`
             if frames:
                 if self._paused:
                     self._space.set()  # an ack awaited now may lift the pause
@@ -350,6 +352,7 @@ class AsyncRtmSession(AsyncSends):
             deadline = proto.next_deadline()
             if self._linking and proto.connect_due(now):
                 deadline = None  # the link task wakes the engine when it ends
+            self._idle = (True, deadline)
             if deadline is None:
                 await self._wake.wait()
             else:
@@ -357,6 +360,7 @@ class AsyncRtmSession(AsyncSends):
                 # spin the loop and starve the link task.
                 with contextlib.suppress(asyncio.TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), max(deadline - now, _MIN_WAIT))
+            self._idle = (False, None)
 
     def _replayed(self, found: list[object]) -> None:
         """Hand the replay's events to the iterator."""
@@ -411,13 +415,15 @@ class AsyncRtmSession(AsyncSends):
             return
         self._writing = ws
         try:
-            count, overdue = await write(ws, frames, self.options.write_timeout)
+            count, overdue, cancel = await write(ws, frames, self._watch)
         finally:
             self._writing = None
         proto.frames_written(self._clock(), count)
         if overdue:
             abort(ws)
             proto.socket_ended(link, self._clock(), SocketEnd(write_timed_out=True))
+        if cancel is not None:
+            raise cancel
 
     async def _close_stale(self, stale: list[aiohttp.ClientWebSocketResponse[bool]]) -> None:
         """Close sockets that are the session's no more.
@@ -516,6 +522,7 @@ class AsyncRtmSession(AsyncSends):
         clock = self._clock
         buffer = self._buffer
         bounds = proto.reading_bounds
+        floor = self.options.max_buffered  # the bounds are never lower (`_keepalive`)
         receive_text = proto.receive_text
         readable = self._readable
         unyielded = 0
@@ -533,7 +540,7 @@ class AsyncRtmSession(AsyncSends):
         text, binary = aiohttp.WSMsgType.TEXT, aiohttp.WSMsgType.BINARY
         moving = self._moving  # every event goes through `_settle`: to the picture, the replay
         while True:
-            if len(buffer) >= bounds()[0]:
+            if len(buffer) >= floor and len(buffer) >= bounds()[0]:
                 await self._backpressure()
             msg = await ws.receive()
             kind = msg.type

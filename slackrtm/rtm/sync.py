@@ -14,6 +14,7 @@ import collections
 import contextlib
 import threading
 import time
+from collections.abc import Callable
 from types import TracebackType
 from typing import Any, TypeVar, cast
 
@@ -21,22 +22,28 @@ import websockets.exceptions
 from websockets.sync.client import ClientConnection
 
 from .._exceptions import RtmSessionClosed, SlackError
-from .._socket import SyncSocketOpener, client_closed, connect_error
+from .._socket import client_closed, connect_error
 from .._workspace import SyncWorkspace
 from ._picture import SNAPSHOT_TYPES
 from ._replay_loops import replay_thread
-from ._sends import Pending
 from ._sockets import Sockets
-from ._surface import SessionSurface, outcome, surface_doc
-from ._ws_sync import DROPPED, abort, close, close_all, controls, end_of, open_socket, write
+from ._surface import surface_doc
+from ._sync_sends import MAX_WAIT, SyncSends
+from ._ws_sync import (
+    DROPPED,
+    abort,
+    close,
+    close_all,
+    controls,
+    end_of,
+    holds_frames,
+    open_socket,
+    write,
+)
 
 __all__ = ["RtmSession"]
 
 _MIN_WAIT = 0.001
-_MAX_WAIT = 3600.0
-"""The longest single wait on a lock or an event: the platform refuses much longer ones
-(``OverflowError``), and a wake-up an hour costs nothing. A longer wait (``math.inf``: no
-limit) is made of several."""
 _BATCH = 256
 """The most frames the link thread hands the core under one hold of the lock: the frames
 websockets has already received, taken without waiting, so that a burst costs one lock, one
@@ -44,11 +51,8 @@ clock read and one wake-up of the iterator per batch rather than per frame; boun
 the first events of a burst are not held back for long."""
 _Session = TypeVar("_Session", bound="RtmSession")  # `with` gives a subclass its own
 
-_WAIT_MARGIN = 5.0
-"""Seconds a sender waits beyond its send's own deadline before assuming the engine is gone."""
 
-
-class RtmSession(SessionSurface[SyncSocketOpener, Any, None]):
+class RtmSession(SyncSends):
     """One RTM session over the websockets library's sync client (see `SessionSurface`).
 
     Made by `Client.rtm`; ``with`` connects (``rtm.connect``, the socket, Slack's ``hello``)
@@ -86,7 +90,8 @@ class RtmSession(SessionSurface[SyncSocketOpener, Any, None]):
         self._replay_cv = threading.Condition(self._lock)
         self._replay_thread: threading.Thread | None = None
         self._writing: ClientConnection | None = None
-        """The socket the engine is writing to, unlocked (`close` aborts it)."""
+        """The socket the engine (or a sender) is writing to, unlocked (`close` aborts it)."""
+        self._idle: tuple[bool, float | None] = (False, None)  # asleep, until (None: poked)
 
     # -- lifecycle ----------------------------------------------------------------------------
 
@@ -174,47 +179,7 @@ class RtmSession(SessionSurface[SyncSocketOpener, Any, None]):
             if link is not None and link is not current:
                 link.join()
 
-    # -- sending ------------------------------------------------------------------------------
-
-    # The public send methods are the base's; they call these.
-
-    def _send(self, command: Any, timeout: float | None) -> Any:
-        with self._lock:
-            self._check_started()
-            pending = self._proto.send(command, self._clock(), timeout=timeout)
-            pending.waiter = threading.Event()
-            self._poke()
-        try:
-            self._wait_for(pending)
-        except BaseException:
-            # Given up on (KeyboardInterrupt, ...): a send not written yet is withdrawn, as
-            # an async send whose await is cancelled.
-            with self._lock:
-                self._proto.cancel(pending)
-            raise
-        return outcome(pending)
-
-    def _send_written(self, command: Any, timeout: float | None) -> None:
-        self._send(command, timeout)
-
-    def _wait_for(self, pending: Pending) -> None:
-        """Wait until the engine completes `pending`, which it does by the send's deadline.
-
-        The margin beyond it, and the check that the engine still runs, only guard against an
-        engine gone for a reason it could not report.
-        """
-        clock = self._clock
-        # The engine may be held in a write for up to write_timeout before it expires sends.
-        end = clock() + pending.timeout + self.options.write_timeout + _WAIT_MARGIN
-        waiter = pending.waiter
-        while not waiter.wait(min(max(end - clock(), 0.0), _MAX_WAIT)):
-            engine = self._engine
-            if clock() >= end or engine is None or not engine.is_alive():
-                with self._lock:
-                    if not pending.done:
-                        self._proto.close(clock(), "the session's engine stopped")
-                        self._settle()
-                return
+    # -- sending: the base's (`_sync_sends`) ----------------------------------------------
 
     # -- events -------------------------------------------------------------------------------
 
@@ -265,7 +230,7 @@ class RtmSession(SessionSurface[SyncSocketOpener, Any, None]):
                 if deadline is None:
                     self._wait_readable(None)
                 else:
-                    self._wait_readable(min(self._time_left(deadline, timeout), _MAX_WAIT))
+                    self._wait_readable(min(self._time_left(deadline, timeout), MAX_WAIT))
             event = buffer.popleft()
             if self._paused and len(buffer) <= self._resume_at:
                 self._space.notify()
@@ -355,7 +320,8 @@ class RtmSession(SessionSurface[SyncSocketOpener, Any, None]):
                     now = clock()
                     self._note_controls(now)
                     proto.tick(now)
-                    frames = proto.data_to_send(now)
+                    # Not while a sender writes (`_sync_sends`): it pokes for what is left.
+                    frames = proto.data_to_send(now) if self._writing is None else []
                     if frames and self._paused:
                         self._space.notify()  # an ack awaited now may lift the pause
                     self._settle()
@@ -409,15 +375,17 @@ class RtmSession(SessionSurface[SyncSocketOpener, Any, None]):
         deadline = proto.next_deadline()
         if self._linking and proto.connect_due(clock()):
             deadline = None  # the link thread pokes when it ends
+        self._idle = (True, deadline)
         while not self._dirty:
             if deadline is None:
                 self._engine_cv.wait()
             else:
                 # At least a millisecond: a deadline the core failed to clear must not spin.
                 left = deadline - clock()
-                self._engine_cv.wait(min(max(left, _MIN_WAIT), _MAX_WAIT))
+                self._engine_cv.wait(min(max(left, _MIN_WAIT), MAX_WAIT))
                 if left <= _MIN_WAIT:
                     break
+        self._idle = (False, None)
 
     def _died(self, what: str, exc: BaseException) -> None:
         """A thread of the session failed of a bug: end the session with that error.
@@ -505,13 +473,14 @@ class RtmSession(SessionSurface[SyncSocketOpener, Any, None]):
         """Read frames into the core until the socket ends or is not the session's any more."""
         buffer = self._buffer
         bounds = self._proto.reading_bounds
+        held = holds_frames(ws)
         end = DROPPED
         try:
             while True:
                 if len(buffer) >= bounds()[0]:
                     with self._lock:
                         self._backpressure()
-                batch, ended = self._receive(ws)
+                batch, ended = self._receive(ws, held)
                 if batch and not self._hand_over(batch, link):
                     return
                 if ended is not None:
@@ -525,12 +494,14 @@ class RtmSession(SessionSurface[SyncSocketOpener, Any, None]):
                 self._settle()
                 self._poke()
 
-    def _receive(self, ws: ClientConnection) -> tuple[list[str | bytes], BaseException | None]:
+    def _receive(
+        self, ws: ClientConnection, held: Callable[[], bool]
+    ) -> tuple[list[str | bytes], BaseException | None]:
         """The next frame (waiting for it), then the frames websockets already holds.
 
-        Those are taken without waiting, never more than the buffer has room for (backpressure
-        stays as it was, frame by frame); and the end met on the way, if one was (it comes after
-        them).
+        Those are taken without waiting if `held` says there are any (`holds_frames`), never
+        more than the buffer has room for (backpressure stays as it was, frame by frame); and
+        the end met on the way, if one was (it comes after them).
 
         Raises:
             OSError: The first read failed.
@@ -541,6 +512,8 @@ class RtmSession(SessionSurface[SyncSocketOpener, Any, None]):
         except websockets.exceptions.ConnectionClosed as exc:
             return [], exc
         room = min(self._proto.reading_bounds()[0] - len(self._buffer), _BATCH)
+        if not held():
+            return batch, None  # the common case after an ack: no recv(timeout=0) to fail
         while len(batch) < room:
             try:
                 batch.append(recv(timeout=0))

@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import itertools
 import json
+import queue
 from collections.abc import Callable
-from typing import Any
+from types import SimpleNamespace
+from typing import Any, cast
 
 import attrs
 import pytest
@@ -27,8 +29,10 @@ from slackrtm import events
 from slackrtm._exceptions import RtmSessionClosed
 from slackrtm.emulator import Emulator
 from slackrtm.rtm import Connected, Disconnected, Reconnecting, RtmOptions
+from slackrtm.rtm import sync as sync_driver
 from slackrtm.rtm._dialects import RTM_DIALECT, Dialect, Kind, RtmDialect
 from slackrtm.rtm._protocol import RtmProtocol
+from slackrtm.rtm._ws_sync import holds_frames
 
 from ..fuzzing import examples
 from .conftest import FAST, GENERAL, WAIT, Rtm, connected, eventually
@@ -313,6 +317,28 @@ def test_a_burst_then_a_goodbye_and_a_close_come_in_order_and_complete(
     assert isinstance(after[2], Reconnecting)
     assert after[-1].connects == 2
     assert rtm.send_message().ts
+
+
+def test_the_sync_reader_looks_at_what_websockets_holds_or_else_tries() -> None:
+    held: queue.SimpleQueue[object] = queue.SimpleQueue()
+    ws: Any = SimpleNamespace(recv_messages=SimpleNamespace(frames=held))
+    look = holds_frames(ws)
+    assert not look()
+    held.put("frame")
+    assert look()
+    assert holds_frames(cast(Any, SimpleNamespace()))()  # other insides: recv(timeout=0) tries
+
+
+def test_the_sync_reader_without_its_look_still_reads_a_burst_a_goodbye_and_a_close(
+    emu: Emulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The path for other insides of websockets (`holds_frames` always yes), as before it."""
+    monkeypatch.setattr(sync_driver, "holds_frames", lambda ws: lambda: True)
+    rtm = Rtm("sync", emu)
+    try:
+        test_a_burst_then_a_goodbye_and_a_close_come_in_order_and_complete(rtm, emu)
+    finally:
+        rtm.finish()
 
 
 def test_an_ack_behind_a_burst_completes_its_send_while_nobody_iterates(

@@ -96,6 +96,7 @@ from slackrtm._event import (
     dict_setter,
     extra_fields,
     frame_error,
+    holds_float,
     nested_event,
     owned,
     string_tuple,
@@ -3508,7 +3509,12 @@ def _fast_nested_message(data_: Any) -> Message | None:
         return None
     data_ = data_.copy()  # the caller's, which the strict reader may read again
     data_["type"] = "message"
-    return _fast_message(data_)
+    event_ = _fast_message(data_)
+    if event_ is not None and event_.extra and holds_float(event_.extra):
+        # orjson may have made it of a long integer, and `decode` checks the text only
+        # for the outer frame's own extra: the strict reader, on json's parse, decides.
+        return None
+    return event_
 
 
 def _strict_nested_message(data_: Any, path_: str, frame_: str) -> Message:

@@ -83,7 +83,10 @@ def decode(frame: str | bytes, *, strict: bool = False) -> SocketFrame:
     if loads is not None:
         # The fast path: orjson and the generated fast reader; what it does not take as it is
         # (or whose text has 19 digits in a row: a float that may have been a long integer, in
-        # the envelope's or its event's ``extra``) is read again by ``json``.
+        # the envelope's or its event's ``extra``) is read again by ``json``. Those two ``extra``
+        # are all a frame read this way keeps as it came (the fast readers of the objects
+        # within refuse unknown fields, an event nested in the event refuses floats in its
+        # own), so a frame without either needs no look at its text.
         try:
             data = loads(frame)
         except ValueError:
@@ -96,7 +99,10 @@ def decode(frame: str | bytes, *, strict: bool = False) -> SocketFrame:
                     out = fast(data)
                 except RecursionError:
                     out = None
-                if out is not None and _exact_text(frame):
+                if out is not None and (
+                    not (out.extra or (type(out) is EventsApi and out.payload.event.extra))
+                    or _exact_text(frame)
+                ):
                     return out
     data = _load(frame)
     if type(data) is not dict:

@@ -157,6 +157,18 @@ def test_a_message_with_blocks_and_short_numbers_is_parsed_once(
     assert isinstance(envelopes.decode(_envelope("-123456789012345678")), envelopes.EventsApi)
     assert isinstance(events.decode(_changed("123456789012345678")), events.Message)
     assert again == []
+    # Nothing kept as it came (no extra in the envelope nor in its event): 19 digits in a row
+    # (here in a string) send nothing to json either.
+    plain = (
+        '{"type":"events_api","envelope_id":"e1","payload":{"type":"event_callback",'
+        '"event_id":"Ev1","event":{"type":"message","channel":"C1","user":"U1",'
+        '"text":"1234567890123456789012","ts":"1700000000.000100"}}}'
+    )
+    decoded = envelopes.decode(plain)
+    assert isinstance(decoded, envelopes.EventsApi)
+    assert isinstance(decoded.payload.event, events.Message)
+    assert decoded.payload.event.text == "1234567890123456789012"
+    assert again == []
     # 19 digits (2**63 - 1, which orjson keeps exact): read again by json all the same.
     assert isinstance(events.decode(_message(str(2**63 - 1))), events.Message)
     assert len(again) == 1

@@ -99,8 +99,10 @@ def decode(frame: str | bytes, *, strict: bool = False) -> SocketFrame:
                     out = fast(data)
                 except RecursionError:
                     out = None
+                # ``data`` is ``out``'s own ``__dict__`` now (the fast readers take it over), and
+                # its ``payload`` the callback: cheaper to ask than their attributes.
                 if out is not None and (
-                    not (out.extra or (type(out) is EventsApi and out.payload.event.extra))
+                    not ("extra" in data or (kind == "events_api" and data["payload"].event.extra))
                     or _exact_text(frame)
                 ):
                     return out

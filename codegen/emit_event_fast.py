@@ -16,6 +16,8 @@ layout (emit_events.py), and helpers another emitter needs (text.py).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from .rtm import FrameField, ObjectModel
 from .text import WIDTH, fast_reader_name, paragraph_docstring, quote, snake_case
 
@@ -83,7 +85,7 @@ def types_table(name: str, fields: tuple[FrameField, ...], discriminator: str | 
     for field in fields:
         # In a frame, the fields the fast path converts have a table of their own (see
         # `_one_pass`): a frame without them then pays nothing for them.
-        into = converted if discriminator is not None and _convertible(field) else entries
+        into = converted if discriminator is not None and _flagged(field) else entries
         exact = _exact(field)
         if exact is not None:
             into[field.wire] = exact
@@ -110,17 +112,40 @@ def _convertible(field: FrameField) -> bool:
     return field.single is not None or field.kind == "object" or field.kind == "array"
 
 
-def _convert(fields: tuple[FrameField, ...]) -> list[str]:
+def _always(field: FrameField) -> bool:
+    """Whether a frame's reader converts a field unconditionally: one every frame must have.
+
+    Such a field (a reaction's ``item``) is checked in the one pass by its container type, like
+    any scalar, and needs neither ``convert_`` nor ``conv_``: a call and a branch less a frame.
+    """
+    return _convertible(field) and field.required and field.single is None
+
+
+def _flagged(field: FrameField) -> bool:
+    """Whether a frame's reader converts a field only when the one pass saw it (``conv_``)."""
+    return _convertible(field) and not _always(field)
+
+
+def _convert(
+    fields: tuple[FrameField, ...], only: Callable[[FrameField], bool] = _convertible
+) -> list[str]:
     """Lines that check and build the values of nested objects and arrays into ``valueN_``.
 
     Nothing is changed in ``data_`` yet: a None returned here leaves the frame as it came,
-    for the strict reader.
+    for the strict reader. ``only`` picks the fields written here (``N`` counts them all).
     """
     out: list[str] = []
     for index, field in enumerate(f for f in fields if _convertible(f)):
+        if not only(field):
+            continue
         var = f"value{index}_"
         wire = quote(field.wire)
         out.append(f"    {var} = data_.get({wire})")
+        if _always(field) and only is _always:
+            # Checked as a dict (a list) by the one pass, and required: present, or refused.
+            out += [f"    if {var} is None:", "        return None"]
+            out += _build_one(field, var, "    ")
+            continue
         if field.single is not None:
             single = quote(field.single)
             out += [
@@ -133,35 +158,37 @@ def _convert(fields: tuple[FrameField, ...]) -> list[str]:
                 out += ["        else:", "            return None"]
             out += ["    else:"]
             out += _array_items(field, var, "        ")
-        elif field.union_members:
-            out += [f"    if {var} is not None:"]
-            out += _union_inline(field, var)
-        elif field.kind == "object":
-            out += [
-                f"    if {var} is not None:",
-                f"        {var} = {fast_reader_name(field.reader)}({var})",
-                f"        if {var} is None:",
-                "            return None",
-            ]
         else:
-            out += [f"    if {var} is not None:"]
-            out += _array_items(field, var, "        ")
+            out += [f"    if {var} is not None:", *_build_one(field, var, "        ")]
     return out
 
 
-def _union_inline(field: FrameField, var: str) -> list[str]:
+def _build_one(field: FrameField, var: str, indent: str) -> list[str]:
+    """Lines that check and build one value ``var`` (not None), or return None."""
+    if field.union_members:
+        return _union_inline(field, var, indent)
+    if field.kind == "object":
+        return [
+            f"{indent}{var} = {fast_reader_name(field.reader)}({var})",
+            f"{indent}if {var} is None:",
+            f"{indent}    return None",
+        ]
+    return _array_items(field, var, indent)
+
+
+def _union_inline(field: FrameField, var: str, indent: str) -> list[str]:
     """The union's dispatch, written in place (a call less per frame): its member's reader.
 
     ``var`` is a dict already (the one pass took the field's value only as one).
     """
-    out = [f"        kind_ = {var}.get({quote(str(field.union_on))})"]
+    out = [f"{indent}kind_ = {var}.get({quote(str(field.union_on))})"]
     for number, (value, member) in enumerate(field.union_members):
         out += [
-            f"        {'if' if number == 0 else 'elif'} kind_ == {quote(value)}:",
-            f"            {var} = {fast_reader_name(member)}({var})",
+            f"{indent}{'if' if number == 0 else 'elif'} kind_ == {quote(value)}:",
+            f"{indent}    {var} = {fast_reader_name(member)}({var})",
         ]
-    out += ["        else:", "            return None", f"        if {var} is None:"]
-    return [*out, "            return None"]
+    out += [f"{indent}else:", f"{indent}    return None", f"{indent}if {var} is None:"]
+    return [*out, f"{indent}    return None"]
 
 
 def _store(fields: tuple[FrameField, ...]) -> list[str]:
@@ -169,14 +196,33 @@ def _store(fields: tuple[FrameField, ...]) -> list[str]:
     return _store_built(fields) + _store_names(fields)
 
 
-def _store_built(fields: tuple[FrameField, ...]) -> list[str]:
-    """Lines that put the values `_convert` built into ``data_``."""
+def _store_built(
+    fields: tuple[FrameField, ...], only: Callable[[FrameField], bool] = _convertible
+) -> list[str]:
+    """Lines that put the values `_convert` built into ``data_`` (``only``: as there)."""
     out: list[str] = []
     for index, field in enumerate(f for f in fields if _convertible(f)):
+        if not only(field):
+            continue
         var = f"value{index}_"
         if field.single is not None:
             out.append(f"    data_.pop({quote(field.single)}, None)")
         out += [f"    if {var} is not None:", f"        data_[{quote(field.wire)}] = {var}"]
+    return out
+
+
+def _store_frame_built(fields: tuple[FrameField, ...], converts: bool) -> list[str]:
+    """A frame's `_store_built`: the `_always` values stored as they are, the others if built."""
+    out: list[str] = []
+    for index, field in enumerate(f for f in fields if _convertible(f)):
+        if _always(field):
+            out.append(f"    data_[{quote(field.wire)}] = value{index}_")
+    if converts:
+        built = _store_built(fields, _flagged)
+        if len(built) == 2:  # one value: one condition (ruff's SIM102)
+            out += [built[0].replace("    if ", "    if conv_ and ", 1), built[1]]
+        else:
+            out += ["    if conv_:", *(f"    {line}" for line in built)]
     return out
 
 
@@ -215,10 +261,14 @@ def _array_items(field: FrameField, var: str, indent: str) -> list[str]:
     ]
 
 
-def _required(fields: tuple[FrameField, ...]) -> list[str]:
+def _required(fields: tuple[FrameField, ...], converted: bool = False) -> list[str]:
+    """Lines that refuse a frame without a required field.
+
+    With ``converted`` (a frame's reader), not those `_always` converts: it refuses them there.
+    """
     out: list[str] = []
     for field in fields:
-        if field.required and field.single is None:
+        if field.required and field.single is None and not (converted and _always(field)):
             out += [f"    if {quote(field.wire)} not in data_:", "        return None"]
     return out
 
@@ -283,16 +333,17 @@ def fast_frame(name: str, fields: tuple[FrameField, ...], discriminator: str) ->
         f"    types_ = _TYPES_{upper}",
         f"    known_ = _KNOWN_{upper}",
     ]
-    converts = any(_convertible(f) for f in fields)
+    converts = any(_flagged(f) for f in fields)
     if nullable:
         out.append(f"    nullable_ = _NULLABLE_{upper}")
     if converts:
         out.append(f"    convert_ = _CONVERT_{upper}")
     out += _one_pass(nullable, converts)
     out += [f"    if {quote(discriminator)} not in data_:", "        return None"]
-    out += _required(fields)
+    out += _required(fields, converted=True)
+    out += _convert(fields, _always)
     if converts:
-        out += ["    if conv_:", *(f"    {line}" for line in _convert(fields))]
+        out += ["    if conv_:", *(f"    {line}" for line in _convert(fields, _flagged))]
         if any(f.required and f.single is not None for f in fields):
             out += ["    else:", "        return None  # neither of a required field's names"]
     # Without unknown fields, ``extra`` is left to the class (NO_EXTRA): see absent_is_none.
@@ -302,12 +353,7 @@ def fast_frame(name: str, fields: tuple[FrameField, ...], discriminator: str) ->
         "            del data_[key_]",
         f"    del data_[{quote(discriminator)}]",
     ]
-    if converts:
-        built = _store_built(fields)
-        if len(built) == 2:  # one value: one condition (ruff's SIM102)
-            out += [built[0].replace("    if ", "    if conv_ and ", 1), built[1]]
-        else:
-            out += ["    if conv_:", *(f"    {line}" for line in built)]
+    out += _store_frame_built(fields, converts)
     out += _store_names(fields)
     out += [
         "    if extra_ is not None:",

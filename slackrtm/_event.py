@@ -36,6 +36,7 @@ __all__ = [
     "dict_setter",
     "extra_fields",
     "frame_error",
+    "holds_float",
     "json_type",
     "nested_event",
     "owned",
@@ -278,6 +279,27 @@ def nested_event(
         raise SlackFrameError(
             path=f"{path}.{exc.path}", reason=exc.reason, frame_type=frame_type
         ) from None
+
+
+def holds_float(value: Any) -> bool:
+    """Whether a float is anywhere in a decoded value, its lists and dicts walked (no recursion).
+
+    The fast reader of an event nested in another (a changed message's ``message``) asks it of
+    the nested event's ``extra``: orjson makes a float of an integer beyond 64 bits, and
+    `slackrtm.events.decode` reads the text again for that only when the outer frame keeps
+    values of its own.
+    """
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        kind = type(item)
+        if kind is float:
+            return True
+        if kind is dict:
+            pending.extend(item.values())
+        elif kind is list:
+            pending.extend(item)
+    return False
 
 
 def owned(data: dict[str, Any]) -> dict[str, Any]:

@@ -83,7 +83,10 @@ def decode(frame: str | bytes, *, strict: bool = False) -> SocketFrame:
     if loads is not None:
         # The fast path: orjson and the generated fast reader; what it does not take as it is
         # (or whose text has 19 digits in a row: a float that may have been a long integer, in
-        # the envelope's or its event's ``extra``) is read again by ``json``.
+        # the envelope's or its event's ``extra``) is read again by ``json``. Those two ``extra``
+        # are all a frame read this way keeps as it came (the fast readers of the objects
+        # within refuse unknown fields, an event nested in the event refuses floats in its
+        # own), so a frame without either needs no look at its text.
         try:
             data = loads(frame)
         except ValueError:
@@ -96,7 +99,12 @@ def decode(frame: str | bytes, *, strict: bool = False) -> SocketFrame:
                     out = fast(data)
                 except RecursionError:
                     out = None
-                if out is not None and _exact_text(frame):
+                # ``data`` is ``out``'s own ``__dict__`` now (the fast readers take it over), and
+                # its ``payload`` the callback: cheaper to ask than their attributes.
+                if out is not None and (
+                    not ("extra" in data or (kind == "events_api" and data["payload"].event.extra))
+                    or _exact_text(frame)
+                ):
                     return out
     data = _load(frame)
     if type(data) is not dict:

@@ -1286,14 +1286,12 @@ _NULLABLE_EVENTS_API: Final = frozenset(
 _TYPES_EVENTS_API: Final[Mapping[str, type]] = {
     "accepts_response_payload": bool,
     "envelope_id": str,
+    "payload": dict,
     "retry_attempt": int,
     "retry_reason": str,
     "type": str,
 }
 _DICT_EVENTS_API: Final = dict_setter(EventsApi)
-_CONVERT_EVENTS_API: Final[Mapping[str, type]] = {
-    "payload": dict,
-}
 
 
 def _fast_events_api(data_: dict[str, Any]) -> EventsApi | None:
@@ -1303,9 +1301,7 @@ def _fast_events_api(data_: dict[str, Any]) -> EventsApi | None:
     types_ = _TYPES_EVENTS_API
     known_ = _KNOWN_EVENTS_API
     nullable_ = _NULLABLE_EVENTS_API
-    convert_ = _CONVERT_EVENTS_API
     extra_: dict[str, Any] | None = None
-    conv_ = False
     for key_, value_ in data_.items():
         if types_.get(key_) is not type(value_):
             if key_ not in known_:
@@ -1313,28 +1309,23 @@ def _fast_events_api(data_: dict[str, Any]) -> EventsApi | None:
                     extra_ = {key_: value_}
                 else:
                     extra_[key_] = value_
-            elif convert_.get(key_) is type(value_):
-                conv_ = True
             elif value_ is not None or key_ not in nullable_:
                 return None
     if "type" not in data_:
         return None
     if "envelope_id" not in data_:
         return None
-    if "payload" not in data_:
+    value0_ = data_.get("payload")
+    if value0_ is None:
         return None
-    if conv_:
-        value0_ = data_.get("payload")
-        if value0_ is not None:
-            value0_ = _fast_event_callback(value0_)
-            if value0_ is None:
-                return None
+    value0_ = _fast_event_callback(value0_)
+    if value0_ is None:
+        return None
     if extra_ is not None:
         for key_ in extra_:
             del data_[key_]
     del data_["type"]
-    if conv_ and value0_ is not None:
-        data_["payload"] = value0_
+    data_["payload"] = value0_
     if extra_ is not None:
         data_["extra"] = extra_
     event_ = _new(EventsApi)
@@ -1489,14 +1480,12 @@ _NULLABLE_INTERACTIVE: Final = frozenset(
 _TYPES_INTERACTIVE: Final[Mapping[str, type]] = {
     "accepts_response_payload": bool,
     "envelope_id": str,
+    "payload": dict,
     "retry_attempt": int,
     "retry_reason": str,
     "type": str,
 }
 _DICT_INTERACTIVE: Final = dict_setter(Interactive)
-_CONVERT_INTERACTIVE: Final[Mapping[str, type]] = {
-    "payload": dict,
-}
 
 
 def _fast_interactive(data_: dict[str, Any]) -> Interactive | None:
@@ -1506,9 +1495,7 @@ def _fast_interactive(data_: dict[str, Any]) -> Interactive | None:
     types_ = _TYPES_INTERACTIVE
     known_ = _KNOWN_INTERACTIVE
     nullable_ = _NULLABLE_INTERACTIVE
-    convert_ = _CONVERT_INTERACTIVE
     extra_: dict[str, Any] | None = None
-    conv_ = False
     for key_, value_ in data_.items():
         if types_.get(key_) is not type(value_):
             if key_ not in known_:
@@ -1516,28 +1503,23 @@ def _fast_interactive(data_: dict[str, Any]) -> Interactive | None:
                     extra_ = {key_: value_}
                 else:
                     extra_[key_] = value_
-            elif convert_.get(key_) is type(value_):
-                conv_ = True
             elif value_ is not None or key_ not in nullable_:
                 return None
     if "type" not in data_:
         return None
     if "envelope_id" not in data_:
         return None
-    if "payload" not in data_:
+    value0_ = data_.get("payload")
+    if value0_ is None:
         return None
-    if conv_:
-        value0_ = data_.get("payload")
-        if value0_ is not None:
-            value0_ = _fast_interaction(value0_)
-            if value0_ is None:
-                return None
+    value0_ = _fast_interaction(value0_)
+    if value0_ is None:
+        return None
     if extra_ is not None:
         for key_ in extra_:
             del data_[key_]
     del data_["type"]
-    if conv_ and value0_ is not None:
-        data_["payload"] = value0_
+    data_["payload"] = value0_
     if extra_ is not None:
         data_["extra"] = extra_
     event_ = _new(Interactive)
@@ -1603,14 +1585,12 @@ _NULLABLE_SLASH_COMMANDS: Final = frozenset(
 _TYPES_SLASH_COMMANDS: Final[Mapping[str, type]] = {
     "accepts_response_payload": bool,
     "envelope_id": str,
+    "payload": dict,
     "retry_attempt": int,
     "retry_reason": str,
     "type": str,
 }
 _DICT_SLASH_COMMANDS: Final = dict_setter(SlashCommands)
-_CONVERT_SLASH_COMMANDS: Final[Mapping[str, type]] = {
-    "payload": dict,
-}
 
 
 def _fast_slash_commands(data_: dict[str, Any]) -> SlashCommands | None:
@@ -1620,9 +1600,7 @@ def _fast_slash_commands(data_: dict[str, Any]) -> SlashCommands | None:
     types_ = _TYPES_SLASH_COMMANDS
     known_ = _KNOWN_SLASH_COMMANDS
     nullable_ = _NULLABLE_SLASH_COMMANDS
-    convert_ = _CONVERT_SLASH_COMMANDS
     extra_: dict[str, Any] | None = None
-    conv_ = False
     for key_, value_ in data_.items():
         if types_.get(key_) is not type(value_):
             if key_ not in known_:
@@ -1630,28 +1608,23 @@ def _fast_slash_commands(data_: dict[str, Any]) -> SlashCommands | None:
                     extra_ = {key_: value_}
                 else:
                     extra_[key_] = value_
-            elif convert_.get(key_) is type(value_):
-                conv_ = True
             elif value_ is not None or key_ not in nullable_:
                 return None
     if "type" not in data_:
         return None
     if "envelope_id" not in data_:
         return None
-    if "payload" not in data_:
+    value0_ = data_.get("payload")
+    if value0_ is None:
         return None
-    if conv_:
-        value0_ = data_.get("payload")
-        if value0_ is not None:
-            value0_ = _fast_slash_command(value0_)
-            if value0_ is None:
-                return None
+    value0_ = _fast_slash_command(value0_)
+    if value0_ is None:
+        return None
     if extra_ is not None:
         for key_ in extra_:
             del data_[key_]
     del data_["type"]
-    if conv_ and value0_ is not None:
-        data_["payload"] = value0_
+    data_["payload"] = value0_
     if extra_ is not None:
         data_["extra"] = extra_
     event_ = _new(SlashCommands)

@@ -96,6 +96,7 @@ from slackrtm._event import (
     dict_setter,
     extra_fields,
     frame_error,
+    holds_float,
     nested_event,
     owned,
     string_tuple,
@@ -3508,7 +3509,12 @@ def _fast_nested_message(data_: Any) -> Message | None:
         return None
     data_ = data_.copy()  # the caller's, which the strict reader may read again
     data_["type"] = "message"
-    return _fast_message(data_)
+    event_ = _fast_message(data_)
+    if event_ is not None and event_.extra and holds_float(event_.extra):
+        # orjson may have made it of a long integer, and `decode` checks the text only
+        # for the outer frame's own extra: the strict reader, on json's parse, decides.
+        return None
+    return event_
 
 
 def _strict_nested_message(data_: Any, path_: str, frame_: str) -> Message:
@@ -3928,12 +3934,10 @@ _KNOWN_CHANNEL_CREATED: Final = frozenset({"channel", "type"})
 
 
 _TYPES_CHANNEL_CREATED: Final[Mapping[str, type]] = {
+    "channel": dict,
     "type": str,
 }
 _DICT_CHANNEL_CREATED: Final = dict_setter(ChannelCreated)
-_CONVERT_CHANNEL_CREATED: Final[Mapping[str, type]] = {
-    "channel": dict,
-}
 
 
 def _fast_channel_created(data_: dict[str, Any]) -> ChannelCreated | None:
@@ -3942,9 +3946,7 @@ def _fast_channel_created(data_: dict[str, Any]) -> ChannelCreated | None:
     """
     types_ = _TYPES_CHANNEL_CREATED
     known_ = _KNOWN_CHANNEL_CREATED
-    convert_ = _CONVERT_CHANNEL_CREATED
     extra_: dict[str, Any] | None = None
-    conv_ = False
     for key_, value_ in data_.items():
         if types_.get(key_) is not type(value_):
             if key_ not in known_:
@@ -3952,26 +3954,21 @@ def _fast_channel_created(data_: dict[str, Any]) -> ChannelCreated | None:
                     extra_ = {key_: value_}
                 else:
                     extra_[key_] = value_
-            elif convert_.get(key_) is type(value_):
-                conv_ = True
             else:
                 return None
     if "type" not in data_:
         return None
-    if "channel" not in data_:
+    value0_ = data_.get("channel")
+    if value0_ is None:
         return None
-    if conv_:
-        value0_ = data_.get("channel")
-        if value0_ is not None:
-            value0_ = _fast_event_channel(value0_)
-            if value0_ is None:
-                return None
+    value0_ = _fast_event_channel(value0_)
+    if value0_ is None:
+        return None
     if extra_ is not None:
         for key_ in extra_:
             del data_[key_]
     del data_["type"]
-    if conv_ and value0_ is not None:
-        data_["channel"] = value0_
+    data_["channel"] = value0_
     if extra_ is not None:
         data_["extra"] = extra_
     event_ = _new(ChannelCreated)
@@ -4129,12 +4126,10 @@ _KNOWN_CHANNEL_JOINED: Final = frozenset({"channel", "type"})
 
 
 _TYPES_CHANNEL_JOINED: Final[Mapping[str, type]] = {
+    "channel": dict,
     "type": str,
 }
 _DICT_CHANNEL_JOINED: Final = dict_setter(ChannelJoined)
-_CONVERT_CHANNEL_JOINED: Final[Mapping[str, type]] = {
-    "channel": dict,
-}
 
 
 def _fast_channel_joined(data_: dict[str, Any]) -> ChannelJoined | None:
@@ -4143,9 +4138,7 @@ def _fast_channel_joined(data_: dict[str, Any]) -> ChannelJoined | None:
     """
     types_ = _TYPES_CHANNEL_JOINED
     known_ = _KNOWN_CHANNEL_JOINED
-    convert_ = _CONVERT_CHANNEL_JOINED
     extra_: dict[str, Any] | None = None
-    conv_ = False
     for key_, value_ in data_.items():
         if types_.get(key_) is not type(value_):
             if key_ not in known_:
@@ -4153,26 +4146,21 @@ def _fast_channel_joined(data_: dict[str, Any]) -> ChannelJoined | None:
                     extra_ = {key_: value_}
                 else:
                     extra_[key_] = value_
-            elif convert_.get(key_) is type(value_):
-                conv_ = True
             else:
                 return None
     if "type" not in data_:
         return None
-    if "channel" not in data_:
+    value0_ = data_.get("channel")
+    if value0_ is None:
         return None
-    if conv_:
-        value0_ = data_.get("channel")
-        if value0_ is not None:
-            value0_ = _fast_event_channel(value0_)
-            if value0_ is None:
-                return None
+    value0_ = _fast_event_channel(value0_)
+    if value0_ is None:
+        return None
     if extra_ is not None:
         for key_ in extra_:
             del data_[key_]
     del data_["type"]
-    if conv_ and value0_ is not None:
-        data_["channel"] = value0_
+    data_["channel"] = value0_
     if extra_ is not None:
         data_["extra"] = extra_
     event_ = _new(ChannelJoined)
@@ -4261,13 +4249,11 @@ _NULLABLE_CHANNEL_RENAME: Final = frozenset({"event_ts"})
 
 
 _TYPES_CHANNEL_RENAME: Final[Mapping[str, type]] = {
+    "channel": dict,
     "event_ts": str,
     "type": str,
 }
 _DICT_CHANNEL_RENAME: Final = dict_setter(ChannelRename)
-_CONVERT_CHANNEL_RENAME: Final[Mapping[str, type]] = {
-    "channel": dict,
-}
 
 
 def _fast_channel_rename(data_: dict[str, Any]) -> ChannelRename | None:
@@ -4277,9 +4263,7 @@ def _fast_channel_rename(data_: dict[str, Any]) -> ChannelRename | None:
     types_ = _TYPES_CHANNEL_RENAME
     known_ = _KNOWN_CHANNEL_RENAME
     nullable_ = _NULLABLE_CHANNEL_RENAME
-    convert_ = _CONVERT_CHANNEL_RENAME
     extra_: dict[str, Any] | None = None
-    conv_ = False
     for key_, value_ in data_.items():
         if types_.get(key_) is not type(value_):
             if key_ not in known_:
@@ -4287,26 +4271,21 @@ def _fast_channel_rename(data_: dict[str, Any]) -> ChannelRename | None:
                     extra_ = {key_: value_}
                 else:
                     extra_[key_] = value_
-            elif convert_.get(key_) is type(value_):
-                conv_ = True
             elif value_ is not None or key_ not in nullable_:
                 return None
     if "type" not in data_:
         return None
-    if "channel" not in data_:
+    value0_ = data_.get("channel")
+    if value0_ is None:
         return None
-    if conv_:
-        value0_ = data_.get("channel")
-        if value0_ is not None:
-            value0_ = _fast_event_channel(value0_)
-            if value0_ is None:
-                return None
+    value0_ = _fast_event_channel(value0_)
+    if value0_ is None:
+        return None
     if extra_ is not None:
         for key_ in extra_:
             del data_[key_]
     del data_["type"]
-    if conv_ and value0_ is not None:
-        data_["channel"] = value0_
+    data_["channel"] = value0_
     if extra_ is not None:
         data_["extra"] = extra_
     event_ = _new(ChannelRename)
@@ -4760,12 +4739,10 @@ _KNOWN_ERROR: Final = frozenset({"error", "type"})
 
 
 _TYPES_ERROR: Final[Mapping[str, type]] = {
+    "error": dict,
     "type": str,
 }
 _DICT_ERROR: Final = dict_setter(Error)
-_CONVERT_ERROR: Final[Mapping[str, type]] = {
-    "error": dict,
-}
 
 
 def _fast_error(data_: dict[str, Any]) -> Error | None:
@@ -4774,9 +4751,7 @@ def _fast_error(data_: dict[str, Any]) -> Error | None:
     """
     types_ = _TYPES_ERROR
     known_ = _KNOWN_ERROR
-    convert_ = _CONVERT_ERROR
     extra_: dict[str, Any] | None = None
-    conv_ = False
     for key_, value_ in data_.items():
         if types_.get(key_) is not type(value_):
             if key_ not in known_:
@@ -4784,26 +4759,21 @@ def _fast_error(data_: dict[str, Any]) -> Error | None:
                     extra_ = {key_: value_}
                 else:
                     extra_[key_] = value_
-            elif convert_.get(key_) is type(value_):
-                conv_ = True
             else:
                 return None
     if "type" not in data_:
         return None
-    if "error" not in data_:
+    value0_ = data_.get("error")
+    if value0_ is None:
         return None
-    if conv_:
-        value0_ = data_.get("error")
-        if value0_ is not None:
-            value0_ = _fast_error_info(value0_)
-            if value0_ is None:
-                return None
+    value0_ = _fast_error_info(value0_)
+    if value0_ is None:
+        return None
     if extra_ is not None:
         for key_ in extra_:
             del data_[key_]
     del data_["type"]
-    if conv_ and value0_ is not None:
-        data_["error"] = value0_
+    data_["error"] = value0_
     if extra_ is not None:
         data_["extra"] = extra_
     event_ = _new(Error)
@@ -5757,12 +5727,10 @@ _KNOWN_GROUP_JOINED: Final = frozenset({"channel", "type"})
 
 
 _TYPES_GROUP_JOINED: Final[Mapping[str, type]] = {
+    "channel": dict,
     "type": str,
 }
 _DICT_GROUP_JOINED: Final = dict_setter(GroupJoined)
-_CONVERT_GROUP_JOINED: Final[Mapping[str, type]] = {
-    "channel": dict,
-}
 
 
 def _fast_group_joined(data_: dict[str, Any]) -> GroupJoined | None:
@@ -5771,9 +5739,7 @@ def _fast_group_joined(data_: dict[str, Any]) -> GroupJoined | None:
     """
     types_ = _TYPES_GROUP_JOINED
     known_ = _KNOWN_GROUP_JOINED
-    convert_ = _CONVERT_GROUP_JOINED
     extra_: dict[str, Any] | None = None
-    conv_ = False
     for key_, value_ in data_.items():
         if types_.get(key_) is not type(value_):
             if key_ not in known_:
@@ -5781,26 +5747,21 @@ def _fast_group_joined(data_: dict[str, Any]) -> GroupJoined | None:
                     extra_ = {key_: value_}
                 else:
                     extra_[key_] = value_
-            elif convert_.get(key_) is type(value_):
-                conv_ = True
             else:
                 return None
     if "type" not in data_:
         return None
-    if "channel" not in data_:
+    value0_ = data_.get("channel")
+    if value0_ is None:
         return None
-    if conv_:
-        value0_ = data_.get("channel")
-        if value0_ is not None:
-            value0_ = _fast_event_channel(value0_)
-            if value0_ is None:
-                return None
+    value0_ = _fast_event_channel(value0_)
+    if value0_ is None:
+        return None
     if extra_ is not None:
         for key_ in extra_:
             del data_[key_]
     del data_["type"]
-    if conv_ and value0_ is not None:
-        data_["channel"] = value0_
+    data_["channel"] = value0_
     if extra_ is not None:
         data_["extra"] = extra_
     event_ = _new(GroupJoined)
@@ -5963,13 +5924,11 @@ _NULLABLE_GROUP_RENAME: Final = frozenset({"event_ts"})
 
 
 _TYPES_GROUP_RENAME: Final[Mapping[str, type]] = {
+    "channel": dict,
     "event_ts": str,
     "type": str,
 }
 _DICT_GROUP_RENAME: Final = dict_setter(GroupRename)
-_CONVERT_GROUP_RENAME: Final[Mapping[str, type]] = {
-    "channel": dict,
-}
 
 
 def _fast_group_rename(data_: dict[str, Any]) -> GroupRename | None:
@@ -5979,9 +5938,7 @@ def _fast_group_rename(data_: dict[str, Any]) -> GroupRename | None:
     types_ = _TYPES_GROUP_RENAME
     known_ = _KNOWN_GROUP_RENAME
     nullable_ = _NULLABLE_GROUP_RENAME
-    convert_ = _CONVERT_GROUP_RENAME
     extra_: dict[str, Any] | None = None
-    conv_ = False
     for key_, value_ in data_.items():
         if types_.get(key_) is not type(value_):
             if key_ not in known_:
@@ -5989,26 +5946,21 @@ def _fast_group_rename(data_: dict[str, Any]) -> GroupRename | None:
                     extra_ = {key_: value_}
                 else:
                     extra_[key_] = value_
-            elif convert_.get(key_) is type(value_):
-                conv_ = True
             elif value_ is not None or key_ not in nullable_:
                 return None
     if "type" not in data_:
         return None
-    if "channel" not in data_:
+    value0_ = data_.get("channel")
+    if value0_ is None:
         return None
-    if conv_:
-        value0_ = data_.get("channel")
-        if value0_ is not None:
-            value0_ = _fast_event_channel(value0_)
-            if value0_ is None:
-                return None
+    value0_ = _fast_event_channel(value0_)
+    if value0_ is None:
+        return None
     if extra_ is not None:
         for key_ in extra_:
             del data_[key_]
     del data_["type"]
-    if conv_ and value0_ is not None:
-        data_["channel"] = value0_
+    data_["channel"] = value0_
     if extra_ is not None:
         data_["extra"] = extra_
     event_ = _new(GroupRename)
@@ -7191,15 +7143,13 @@ _TYPES_PIN_ADDED: Final[Mapping[str, type]] = {
     "channel_id": str,
     "event_ts": str,
     "has_pins": bool,
+    "item": dict,
     "item_user": str,
     "pin_count": int,
     "type": str,
     "user": str,
 }
 _DICT_PIN_ADDED: Final = dict_setter(PinAdded)
-_CONVERT_PIN_ADDED: Final[Mapping[str, type]] = {
-    "item": dict,
-}
 
 
 def _fast_pin_added(data_: dict[str, Any]) -> PinAdded | None:
@@ -7209,9 +7159,7 @@ def _fast_pin_added(data_: dict[str, Any]) -> PinAdded | None:
     types_ = _TYPES_PIN_ADDED
     known_ = _KNOWN_PIN_ADDED
     nullable_ = _NULLABLE_PIN_ADDED
-    convert_ = _CONVERT_PIN_ADDED
     extra_: dict[str, Any] | None = None
-    conv_ = False
     for key_, value_ in data_.items():
         if types_.get(key_) is not type(value_):
             if key_ not in known_:
@@ -7219,34 +7167,29 @@ def _fast_pin_added(data_: dict[str, Any]) -> PinAdded | None:
                     extra_ = {key_: value_}
                 else:
                     extra_[key_] = value_
-            elif convert_.get(key_) is type(value_):
-                conv_ = True
             elif value_ is not None or key_ not in nullable_:
                 return None
     if "type" not in data_:
         return None
-    if "item" not in data_:
+    value0_ = data_.get("item")
+    if value0_ is None:
         return None
-    if conv_:
-        value0_ = data_.get("item")
-        if value0_ is not None:
-            kind_ = value0_.get("type")
-            if kind_ == "message":
-                value0_ = _fast_saved_message(value0_)
-            elif kind_ == "file":
-                value0_ = _fast_saved_file(value0_)
-            elif kind_ == "file_comment":
-                value0_ = _fast_saved_file_comment(value0_)
-            else:
-                return None
-            if value0_ is None:
-                return None
+    kind_ = value0_.get("type")
+    if kind_ == "message":
+        value0_ = _fast_saved_message(value0_)
+    elif kind_ == "file":
+        value0_ = _fast_saved_file(value0_)
+    elif kind_ == "file_comment":
+        value0_ = _fast_saved_file_comment(value0_)
+    else:
+        return None
+    if value0_ is None:
+        return None
     if extra_ is not None:
         for key_ in extra_:
             del data_[key_]
     del data_["type"]
-    if conv_ and value0_ is not None:
-        data_["item"] = value0_
+    data_["item"] = value0_
     if extra_ is not None:
         data_["extra"] = extra_
     event_ = _new(PinAdded)
@@ -7325,15 +7268,13 @@ _TYPES_PIN_REMOVED: Final[Mapping[str, type]] = {
     "channel_id": str,
     "event_ts": str,
     "has_pins": bool,
+    "item": dict,
     "item_user": str,
     "pin_count": int,
     "type": str,
     "user": str,
 }
 _DICT_PIN_REMOVED: Final = dict_setter(PinRemoved)
-_CONVERT_PIN_REMOVED: Final[Mapping[str, type]] = {
-    "item": dict,
-}
 
 
 def _fast_pin_removed(data_: dict[str, Any]) -> PinRemoved | None:
@@ -7343,9 +7284,7 @@ def _fast_pin_removed(data_: dict[str, Any]) -> PinRemoved | None:
     types_ = _TYPES_PIN_REMOVED
     known_ = _KNOWN_PIN_REMOVED
     nullable_ = _NULLABLE_PIN_REMOVED
-    convert_ = _CONVERT_PIN_REMOVED
     extra_: dict[str, Any] | None = None
-    conv_ = False
     for key_, value_ in data_.items():
         if types_.get(key_) is not type(value_):
             if key_ not in known_:
@@ -7353,34 +7292,29 @@ def _fast_pin_removed(data_: dict[str, Any]) -> PinRemoved | None:
                     extra_ = {key_: value_}
                 else:
                     extra_[key_] = value_
-            elif convert_.get(key_) is type(value_):
-                conv_ = True
             elif value_ is not None or key_ not in nullable_:
                 return None
     if "type" not in data_:
         return None
-    if "item" not in data_:
+    value0_ = data_.get("item")
+    if value0_ is None:
         return None
-    if conv_:
-        value0_ = data_.get("item")
-        if value0_ is not None:
-            kind_ = value0_.get("type")
-            if kind_ == "message":
-                value0_ = _fast_saved_message(value0_)
-            elif kind_ == "file":
-                value0_ = _fast_saved_file(value0_)
-            elif kind_ == "file_comment":
-                value0_ = _fast_saved_file_comment(value0_)
-            else:
-                return None
-            if value0_ is None:
-                return None
+    kind_ = value0_.get("type")
+    if kind_ == "message":
+        value0_ = _fast_saved_message(value0_)
+    elif kind_ == "file":
+        value0_ = _fast_saved_file(value0_)
+    elif kind_ == "file_comment":
+        value0_ = _fast_saved_file_comment(value0_)
+    else:
+        return None
+    if value0_ is None:
+        return None
     if extra_ is not None:
         for key_ in extra_:
             del data_[key_]
     del data_["type"]
-    if conv_ and value0_ is not None:
-        data_["item"] = value0_
+    data_["item"] = value0_
     if extra_ is not None:
         data_["extra"] = extra_
     event_ = _new(PinRemoved)
@@ -7658,15 +7592,13 @@ _NULLABLE_REACTION_ADDED: Final = frozenset({"event_ts", "item_user"})
 
 _TYPES_REACTION_ADDED: Final[Mapping[str, type]] = {
     "event_ts": str,
+    "item": dict,
     "item_user": str,
     "reaction": str,
     "type": str,
     "user": str,
 }
 _DICT_REACTION_ADDED: Final = dict_setter(ReactionAdded)
-_CONVERT_REACTION_ADDED: Final[Mapping[str, type]] = {
-    "item": dict,
-}
 
 
 def _fast_reaction_added(data_: dict[str, Any]) -> ReactionAdded | None:
@@ -7676,9 +7608,7 @@ def _fast_reaction_added(data_: dict[str, Any]) -> ReactionAdded | None:
     types_ = _TYPES_REACTION_ADDED
     known_ = _KNOWN_REACTION_ADDED
     nullable_ = _NULLABLE_REACTION_ADDED
-    convert_ = _CONVERT_REACTION_ADDED
     extra_: dict[str, Any] | None = None
-    conv_ = False
     for key_, value_ in data_.items():
         if types_.get(key_) is not type(value_):
             if key_ not in known_:
@@ -7686,38 +7616,33 @@ def _fast_reaction_added(data_: dict[str, Any]) -> ReactionAdded | None:
                     extra_ = {key_: value_}
                 else:
                     extra_[key_] = value_
-            elif convert_.get(key_) is type(value_):
-                conv_ = True
             elif value_ is not None or key_ not in nullable_:
                 return None
     if "type" not in data_:
-        return None
-    if "item" not in data_:
         return None
     if "reaction" not in data_:
         return None
     if "user" not in data_:
         return None
-    if conv_:
-        value0_ = data_.get("item")
-        if value0_ is not None:
-            kind_ = value0_.get("type")
-            if kind_ == "message":
-                value0_ = _fast_reaction_item_message(value0_)
-            elif kind_ == "file":
-                value0_ = _fast_reaction_item_file(value0_)
-            elif kind_ == "file_comment":
-                value0_ = _fast_reaction_item_file_comment(value0_)
-            else:
-                return None
-            if value0_ is None:
-                return None
+    value0_ = data_.get("item")
+    if value0_ is None:
+        return None
+    kind_ = value0_.get("type")
+    if kind_ == "message":
+        value0_ = _fast_reaction_item_message(value0_)
+    elif kind_ == "file":
+        value0_ = _fast_reaction_item_file(value0_)
+    elif kind_ == "file_comment":
+        value0_ = _fast_reaction_item_file_comment(value0_)
+    else:
+        return None
+    if value0_ is None:
+        return None
     if extra_ is not None:
         for key_ in extra_:
             del data_[key_]
     del data_["type"]
-    if conv_ and value0_ is not None:
-        data_["item"] = value0_
+    data_["item"] = value0_
     if extra_ is not None:
         data_["extra"] = extra_
     event_ = _new(ReactionAdded)
@@ -7771,15 +7696,13 @@ _NULLABLE_REACTION_REMOVED: Final = frozenset({"event_ts", "item_user"})
 
 _TYPES_REACTION_REMOVED: Final[Mapping[str, type]] = {
     "event_ts": str,
+    "item": dict,
     "item_user": str,
     "reaction": str,
     "type": str,
     "user": str,
 }
 _DICT_REACTION_REMOVED: Final = dict_setter(ReactionRemoved)
-_CONVERT_REACTION_REMOVED: Final[Mapping[str, type]] = {
-    "item": dict,
-}
 
 
 def _fast_reaction_removed(data_: dict[str, Any]) -> ReactionRemoved | None:
@@ -7789,9 +7712,7 @@ def _fast_reaction_removed(data_: dict[str, Any]) -> ReactionRemoved | None:
     types_ = _TYPES_REACTION_REMOVED
     known_ = _KNOWN_REACTION_REMOVED
     nullable_ = _NULLABLE_REACTION_REMOVED
-    convert_ = _CONVERT_REACTION_REMOVED
     extra_: dict[str, Any] | None = None
-    conv_ = False
     for key_, value_ in data_.items():
         if types_.get(key_) is not type(value_):
             if key_ not in known_:
@@ -7799,38 +7720,33 @@ def _fast_reaction_removed(data_: dict[str, Any]) -> ReactionRemoved | None:
                     extra_ = {key_: value_}
                 else:
                     extra_[key_] = value_
-            elif convert_.get(key_) is type(value_):
-                conv_ = True
             elif value_ is not None or key_ not in nullable_:
                 return None
     if "type" not in data_:
-        return None
-    if "item" not in data_:
         return None
     if "reaction" not in data_:
         return None
     if "user" not in data_:
         return None
-    if conv_:
-        value0_ = data_.get("item")
-        if value0_ is not None:
-            kind_ = value0_.get("type")
-            if kind_ == "message":
-                value0_ = _fast_reaction_item_message(value0_)
-            elif kind_ == "file":
-                value0_ = _fast_reaction_item_file(value0_)
-            elif kind_ == "file_comment":
-                value0_ = _fast_reaction_item_file_comment(value0_)
-            else:
-                return None
-            if value0_ is None:
-                return None
+    value0_ = data_.get("item")
+    if value0_ is None:
+        return None
+    kind_ = value0_.get("type")
+    if kind_ == "message":
+        value0_ = _fast_reaction_item_message(value0_)
+    elif kind_ == "file":
+        value0_ = _fast_reaction_item_file(value0_)
+    elif kind_ == "file_comment":
+        value0_ = _fast_reaction_item_file_comment(value0_)
+    else:
+        return None
+    if value0_ is None:
+        return None
     if extra_ is not None:
         for key_ in extra_:
             del data_[key_]
     del data_["type"]
-    if conv_ and value0_ is not None:
-        data_["item"] = value0_
+    data_["item"] = value0_
     if extra_ is not None:
         data_["extra"] = extra_
     event_ = _new(ReactionRemoved)
@@ -8042,13 +7958,11 @@ _NULLABLE_SCOPE_DENIED: Final = frozenset({"event_ts", "trigger_id"})
 
 _TYPES_SCOPE_DENIED: Final[Mapping[str, type]] = {
     "event_ts": str,
+    "scopes": list,
     "trigger_id": str,
     "type": str,
 }
 _DICT_SCOPE_DENIED: Final = dict_setter(ScopeDenied)
-_CONVERT_SCOPE_DENIED: Final[Mapping[str, type]] = {
-    "scopes": list,
-}
 
 
 def _fast_scope_denied(data_: dict[str, Any]) -> ScopeDenied | None:
@@ -8058,9 +7972,7 @@ def _fast_scope_denied(data_: dict[str, Any]) -> ScopeDenied | None:
     types_ = _TYPES_SCOPE_DENIED
     known_ = _KNOWN_SCOPE_DENIED
     nullable_ = _NULLABLE_SCOPE_DENIED
-    convert_ = _CONVERT_SCOPE_DENIED
     extra_: dict[str, Any] | None = None
-    conv_ = False
     for key_, value_ in data_.items():
         if types_.get(key_) is not type(value_):
             if key_ not in known_:
@@ -8068,27 +7980,22 @@ def _fast_scope_denied(data_: dict[str, Any]) -> ScopeDenied | None:
                     extra_ = {key_: value_}
                 else:
                     extra_[key_] = value_
-            elif convert_.get(key_) is type(value_):
-                conv_ = True
             elif value_ is not None or key_ not in nullable_:
                 return None
     if "type" not in data_:
         return None
-    if "scopes" not in data_:
+    value0_ = data_.get("scopes")
+    if value0_ is None:
         return None
-    if conv_:
-        value0_ = data_.get("scopes")
-        if value0_ is not None:
-            for item_ in value0_:
-                if type(item_) is not str:
-                    return None
-            value0_ = tuple(value0_)
+    for item_ in value0_:
+        if type(item_) is not str:
+            return None
+    value0_ = tuple(value0_)
     if extra_ is not None:
         for key_ in extra_:
             del data_[key_]
     del data_["type"]
-    if conv_ and value0_ is not None:
-        data_["scopes"] = value0_
+    data_["scopes"] = value0_
     if extra_ is not None:
         data_["extra"] = extra_
     event_ = _new(ScopeDenied)
@@ -8130,13 +8037,11 @@ _NULLABLE_SCOPE_GRANTED: Final = frozenset({"event_ts", "trigger_id"})
 
 _TYPES_SCOPE_GRANTED: Final[Mapping[str, type]] = {
     "event_ts": str,
+    "scopes": list,
     "trigger_id": str,
     "type": str,
 }
 _DICT_SCOPE_GRANTED: Final = dict_setter(ScopeGranted)
-_CONVERT_SCOPE_GRANTED: Final[Mapping[str, type]] = {
-    "scopes": list,
-}
 
 
 def _fast_scope_granted(data_: dict[str, Any]) -> ScopeGranted | None:
@@ -8146,9 +8051,7 @@ def _fast_scope_granted(data_: dict[str, Any]) -> ScopeGranted | None:
     types_ = _TYPES_SCOPE_GRANTED
     known_ = _KNOWN_SCOPE_GRANTED
     nullable_ = _NULLABLE_SCOPE_GRANTED
-    convert_ = _CONVERT_SCOPE_GRANTED
     extra_: dict[str, Any] | None = None
-    conv_ = False
     for key_, value_ in data_.items():
         if types_.get(key_) is not type(value_):
             if key_ not in known_:
@@ -8156,27 +8059,22 @@ def _fast_scope_granted(data_: dict[str, Any]) -> ScopeGranted | None:
                     extra_ = {key_: value_}
                 else:
                     extra_[key_] = value_
-            elif convert_.get(key_) is type(value_):
-                conv_ = True
             elif value_ is not None or key_ not in nullable_:
                 return None
     if "type" not in data_:
         return None
-    if "scopes" not in data_:
+    value0_ = data_.get("scopes")
+    if value0_ is None:
         return None
-    if conv_:
-        value0_ = data_.get("scopes")
-        if value0_ is not None:
-            for item_ in value0_:
-                if type(item_) is not str:
-                    return None
-            value0_ = tuple(value0_)
+    for item_ in value0_:
+        if type(item_) is not str:
+            return None
+    value0_ = tuple(value0_)
     if extra_ is not None:
         for key_ in extra_:
             del data_[key_]
     del data_["type"]
-    if conv_ and value0_ is not None:
-        data_["scopes"] = value0_
+    data_["scopes"] = value0_
     if extra_ is not None:
         data_["extra"] = extra_
     event_ = _new(ScopeGranted)
@@ -8218,13 +8116,11 @@ _NULLABLE_STAR_ADDED: Final = frozenset({"event_ts", "user"})
 
 _TYPES_STAR_ADDED: Final[Mapping[str, type]] = {
     "event_ts": str,
+    "item": dict,
     "type": str,
     "user": str,
 }
 _DICT_STAR_ADDED: Final = dict_setter(StarAdded)
-_CONVERT_STAR_ADDED: Final[Mapping[str, type]] = {
-    "item": dict,
-}
 
 
 def _fast_star_added(data_: dict[str, Any]) -> StarAdded | None:
@@ -8234,9 +8130,7 @@ def _fast_star_added(data_: dict[str, Any]) -> StarAdded | None:
     types_ = _TYPES_STAR_ADDED
     known_ = _KNOWN_STAR_ADDED
     nullable_ = _NULLABLE_STAR_ADDED
-    convert_ = _CONVERT_STAR_ADDED
     extra_: dict[str, Any] | None = None
-    conv_ = False
     for key_, value_ in data_.items():
         if types_.get(key_) is not type(value_):
             if key_ not in known_:
@@ -8244,34 +8138,29 @@ def _fast_star_added(data_: dict[str, Any]) -> StarAdded | None:
                     extra_ = {key_: value_}
                 else:
                     extra_[key_] = value_
-            elif convert_.get(key_) is type(value_):
-                conv_ = True
             elif value_ is not None or key_ not in nullable_:
                 return None
     if "type" not in data_:
         return None
-    if "item" not in data_:
+    value0_ = data_.get("item")
+    if value0_ is None:
         return None
-    if conv_:
-        value0_ = data_.get("item")
-        if value0_ is not None:
-            kind_ = value0_.get("type")
-            if kind_ == "message":
-                value0_ = _fast_saved_message(value0_)
-            elif kind_ == "file":
-                value0_ = _fast_saved_file(value0_)
-            elif kind_ == "file_comment":
-                value0_ = _fast_saved_file_comment(value0_)
-            else:
-                return None
-            if value0_ is None:
-                return None
+    kind_ = value0_.get("type")
+    if kind_ == "message":
+        value0_ = _fast_saved_message(value0_)
+    elif kind_ == "file":
+        value0_ = _fast_saved_file(value0_)
+    elif kind_ == "file_comment":
+        value0_ = _fast_saved_file_comment(value0_)
+    else:
+        return None
+    if value0_ is None:
+        return None
     if extra_ is not None:
         for key_ in extra_:
             del data_[key_]
     del data_["type"]
-    if conv_ and value0_ is not None:
-        data_["item"] = value0_
+    data_["item"] = value0_
     if extra_ is not None:
         data_["extra"] = extra_
     event_ = _new(StarAdded)
@@ -8308,13 +8197,11 @@ _NULLABLE_STAR_REMOVED: Final = frozenset({"event_ts", "user"})
 
 _TYPES_STAR_REMOVED: Final[Mapping[str, type]] = {
     "event_ts": str,
+    "item": dict,
     "type": str,
     "user": str,
 }
 _DICT_STAR_REMOVED: Final = dict_setter(StarRemoved)
-_CONVERT_STAR_REMOVED: Final[Mapping[str, type]] = {
-    "item": dict,
-}
 
 
 def _fast_star_removed(data_: dict[str, Any]) -> StarRemoved | None:
@@ -8324,9 +8211,7 @@ def _fast_star_removed(data_: dict[str, Any]) -> StarRemoved | None:
     types_ = _TYPES_STAR_REMOVED
     known_ = _KNOWN_STAR_REMOVED
     nullable_ = _NULLABLE_STAR_REMOVED
-    convert_ = _CONVERT_STAR_REMOVED
     extra_: dict[str, Any] | None = None
-    conv_ = False
     for key_, value_ in data_.items():
         if types_.get(key_) is not type(value_):
             if key_ not in known_:
@@ -8334,34 +8219,29 @@ def _fast_star_removed(data_: dict[str, Any]) -> StarRemoved | None:
                     extra_ = {key_: value_}
                 else:
                     extra_[key_] = value_
-            elif convert_.get(key_) is type(value_):
-                conv_ = True
             elif value_ is not None or key_ not in nullable_:
                 return None
     if "type" not in data_:
         return None
-    if "item" not in data_:
+    value0_ = data_.get("item")
+    if value0_ is None:
         return None
-    if conv_:
-        value0_ = data_.get("item")
-        if value0_ is not None:
-            kind_ = value0_.get("type")
-            if kind_ == "message":
-                value0_ = _fast_saved_message(value0_)
-            elif kind_ == "file":
-                value0_ = _fast_saved_file(value0_)
-            elif kind_ == "file_comment":
-                value0_ = _fast_saved_file_comment(value0_)
-            else:
-                return None
-            if value0_ is None:
-                return None
+    kind_ = value0_.get("type")
+    if kind_ == "message":
+        value0_ = _fast_saved_message(value0_)
+    elif kind_ == "file":
+        value0_ = _fast_saved_file(value0_)
+    elif kind_ == "file_comment":
+        value0_ = _fast_saved_file_comment(value0_)
+    else:
+        return None
+    if value0_ is None:
+        return None
     if extra_ is not None:
         for key_ in extra_:
             del data_[key_]
     del data_["type"]
-    if conv_ and value0_ is not None:
-        data_["item"] = value0_
+    data_["item"] = value0_
     if extra_ is not None:
         data_["extra"] = extra_
     event_ = _new(StarRemoved)
@@ -8398,12 +8278,10 @@ _NULLABLE_SUBTEAM_CREATED: Final = frozenset({"event_ts"})
 
 _TYPES_SUBTEAM_CREATED: Final[Mapping[str, type]] = {
     "event_ts": str,
+    "subteam": dict,
     "type": str,
 }
 _DICT_SUBTEAM_CREATED: Final = dict_setter(SubteamCreated)
-_CONVERT_SUBTEAM_CREATED: Final[Mapping[str, type]] = {
-    "subteam": dict,
-}
 
 
 def _fast_subteam_created(data_: dict[str, Any]) -> SubteamCreated | None:
@@ -8413,9 +8291,7 @@ def _fast_subteam_created(data_: dict[str, Any]) -> SubteamCreated | None:
     types_ = _TYPES_SUBTEAM_CREATED
     known_ = _KNOWN_SUBTEAM_CREATED
     nullable_ = _NULLABLE_SUBTEAM_CREATED
-    convert_ = _CONVERT_SUBTEAM_CREATED
     extra_: dict[str, Any] | None = None
-    conv_ = False
     for key_, value_ in data_.items():
         if types_.get(key_) is not type(value_):
             if key_ not in known_:
@@ -8423,26 +8299,21 @@ def _fast_subteam_created(data_: dict[str, Any]) -> SubteamCreated | None:
                     extra_ = {key_: value_}
                 else:
                     extra_[key_] = value_
-            elif convert_.get(key_) is type(value_):
-                conv_ = True
             elif value_ is not None or key_ not in nullable_:
                 return None
     if "type" not in data_:
         return None
-    if "subteam" not in data_:
+    value0_ = data_.get("subteam")
+    if value0_ is None:
         return None
-    if conv_:
-        value0_ = data_.get("subteam")
-        if value0_ is not None:
-            value0_ = _fast_event_subteam(value0_)
-            if value0_ is None:
-                return None
+    value0_ = _fast_event_subteam(value0_)
+    if value0_ is None:
+        return None
     if extra_ is not None:
         for key_ in extra_:
             del data_[key_]
     del data_["type"]
-    if conv_ and value0_ is not None:
-        data_["subteam"] = value0_
+    data_["subteam"] = value0_
     if extra_ is not None:
         data_["extra"] = extra_
     event_ = _new(SubteamCreated)
@@ -8785,12 +8656,10 @@ _NULLABLE_SUBTEAM_UPDATED: Final = frozenset({"event_ts"})
 
 _TYPES_SUBTEAM_UPDATED: Final[Mapping[str, type]] = {
     "event_ts": str,
+    "subteam": dict,
     "type": str,
 }
 _DICT_SUBTEAM_UPDATED: Final = dict_setter(SubteamUpdated)
-_CONVERT_SUBTEAM_UPDATED: Final[Mapping[str, type]] = {
-    "subteam": dict,
-}
 
 
 def _fast_subteam_updated(data_: dict[str, Any]) -> SubteamUpdated | None:
@@ -8800,9 +8669,7 @@ def _fast_subteam_updated(data_: dict[str, Any]) -> SubteamUpdated | None:
     types_ = _TYPES_SUBTEAM_UPDATED
     known_ = _KNOWN_SUBTEAM_UPDATED
     nullable_ = _NULLABLE_SUBTEAM_UPDATED
-    convert_ = _CONVERT_SUBTEAM_UPDATED
     extra_: dict[str, Any] | None = None
-    conv_ = False
     for key_, value_ in data_.items():
         if types_.get(key_) is not type(value_):
             if key_ not in known_:
@@ -8810,26 +8677,21 @@ def _fast_subteam_updated(data_: dict[str, Any]) -> SubteamUpdated | None:
                     extra_ = {key_: value_}
                 else:
                     extra_[key_] = value_
-            elif convert_.get(key_) is type(value_):
-                conv_ = True
             elif value_ is not None or key_ not in nullable_:
                 return None
     if "type" not in data_:
         return None
-    if "subteam" not in data_:
+    value0_ = data_.get("subteam")
+    if value0_ is None:
         return None
-    if conv_:
-        value0_ = data_.get("subteam")
-        if value0_ is not None:
-            value0_ = _fast_event_subteam(value0_)
-            if value0_ is None:
-                return None
+    value0_ = _fast_event_subteam(value0_)
+    if value0_ is None:
+        return None
     if extra_ is not None:
         for key_ in extra_:
             del data_[key_]
     del data_["type"]
-    if conv_ and value0_ is not None:
-        data_["subteam"] = value0_
+    data_["subteam"] = value0_
     if extra_ is not None:
         data_["extra"] = extra_
     event_ = _new(SubteamUpdated)
@@ -8928,11 +8790,9 @@ _KNOWN_TEAM_JOIN: Final = frozenset({"type", "user"})
 
 _TYPES_TEAM_JOIN: Final[Mapping[str, type]] = {
     "type": str,
-}
-_DICT_TEAM_JOIN: Final = dict_setter(TeamJoin)
-_CONVERT_TEAM_JOIN: Final[Mapping[str, type]] = {
     "user": dict,
 }
+_DICT_TEAM_JOIN: Final = dict_setter(TeamJoin)
 
 
 def _fast_team_join(data_: dict[str, Any]) -> TeamJoin | None:
@@ -8941,9 +8801,7 @@ def _fast_team_join(data_: dict[str, Any]) -> TeamJoin | None:
     """
     types_ = _TYPES_TEAM_JOIN
     known_ = _KNOWN_TEAM_JOIN
-    convert_ = _CONVERT_TEAM_JOIN
     extra_: dict[str, Any] | None = None
-    conv_ = False
     for key_, value_ in data_.items():
         if types_.get(key_) is not type(value_):
             if key_ not in known_:
@@ -8951,26 +8809,21 @@ def _fast_team_join(data_: dict[str, Any]) -> TeamJoin | None:
                     extra_ = {key_: value_}
                 else:
                     extra_[key_] = value_
-            elif convert_.get(key_) is type(value_):
-                conv_ = True
             else:
                 return None
     if "type" not in data_:
         return None
-    if "user" not in data_:
+    value0_ = data_.get("user")
+    if value0_ is None:
         return None
-    if conv_:
-        value0_ = data_.get("user")
-        if value0_ is not None:
-            value0_ = _fast_event_user(value0_)
-            if value0_ is None:
-                return None
+    value0_ = _fast_event_user(value0_)
+    if value0_ is None:
+        return None
     if extra_ is not None:
         for key_ in extra_:
             del data_[key_]
     del data_["type"]
-    if conv_ and value0_ is not None:
-        data_["user"] = value0_
+    data_["user"] = value0_
     if extra_ is not None:
         data_["extra"] = extra_
     event_ = _new(TeamJoin)
@@ -9102,12 +8955,10 @@ _NULLABLE_TOKENS_REVOKED: Final = frozenset({"event_ts"})
 
 _TYPES_TOKENS_REVOKED: Final[Mapping[str, type]] = {
     "event_ts": str,
+    "tokens": dict,
     "type": str,
 }
 _DICT_TOKENS_REVOKED: Final = dict_setter(TokensRevoked)
-_CONVERT_TOKENS_REVOKED: Final[Mapping[str, type]] = {
-    "tokens": dict,
-}
 
 
 def _fast_tokens_revoked(data_: dict[str, Any]) -> TokensRevoked | None:
@@ -9117,9 +8968,7 @@ def _fast_tokens_revoked(data_: dict[str, Any]) -> TokensRevoked | None:
     types_ = _TYPES_TOKENS_REVOKED
     known_ = _KNOWN_TOKENS_REVOKED
     nullable_ = _NULLABLE_TOKENS_REVOKED
-    convert_ = _CONVERT_TOKENS_REVOKED
     extra_: dict[str, Any] | None = None
-    conv_ = False
     for key_, value_ in data_.items():
         if types_.get(key_) is not type(value_):
             if key_ not in known_:
@@ -9127,26 +8976,21 @@ def _fast_tokens_revoked(data_: dict[str, Any]) -> TokensRevoked | None:
                     extra_ = {key_: value_}
                 else:
                     extra_[key_] = value_
-            elif convert_.get(key_) is type(value_):
-                conv_ = True
             elif value_ is not None or key_ not in nullable_:
                 return None
     if "type" not in data_:
         return None
-    if "tokens" not in data_:
+    value0_ = data_.get("tokens")
+    if value0_ is None:
         return None
-    if conv_:
-        value0_ = data_.get("tokens")
-        if value0_ is not None:
-            value0_ = _fast_revoked_tokens(value0_)
-            if value0_ is None:
-                return None
+    value0_ = _fast_revoked_tokens(value0_)
+    if value0_ is None:
+        return None
     if extra_ is not None:
         for key_ in extra_:
             del data_[key_]
     del data_["type"]
-    if conv_ and value0_ is not None:
-        data_["tokens"] = value0_
+    data_["tokens"] = value0_
     if extra_ is not None:
         data_["extra"] = extra_
     event_ = _new(TokensRevoked)
@@ -9176,11 +9020,9 @@ _KNOWN_USER_CHANGE: Final = frozenset({"type", "user"})
 
 _TYPES_USER_CHANGE: Final[Mapping[str, type]] = {
     "type": str,
-}
-_DICT_USER_CHANGE: Final = dict_setter(UserChange)
-_CONVERT_USER_CHANGE: Final[Mapping[str, type]] = {
     "user": dict,
 }
+_DICT_USER_CHANGE: Final = dict_setter(UserChange)
 
 
 def _fast_user_change(data_: dict[str, Any]) -> UserChange | None:
@@ -9189,9 +9031,7 @@ def _fast_user_change(data_: dict[str, Any]) -> UserChange | None:
     """
     types_ = _TYPES_USER_CHANGE
     known_ = _KNOWN_USER_CHANGE
-    convert_ = _CONVERT_USER_CHANGE
     extra_: dict[str, Any] | None = None
-    conv_ = False
     for key_, value_ in data_.items():
         if types_.get(key_) is not type(value_):
             if key_ not in known_:
@@ -9199,26 +9039,21 @@ def _fast_user_change(data_: dict[str, Any]) -> UserChange | None:
                     extra_ = {key_: value_}
                 else:
                     extra_[key_] = value_
-            elif convert_.get(key_) is type(value_):
-                conv_ = True
             else:
                 return None
     if "type" not in data_:
         return None
-    if "user" not in data_:
+    value0_ = data_.get("user")
+    if value0_ is None:
         return None
-    if conv_:
-        value0_ = data_.get("user")
-        if value0_ is not None:
-            value0_ = _fast_event_user(value0_)
-            if value0_ is None:
-                return None
+    value0_ = _fast_event_user(value0_)
+    if value0_ is None:
+        return None
     if extra_ is not None:
         for key_ in extra_:
             del data_[key_]
     del data_["type"]
-    if conv_ and value0_ is not None:
-        data_["user"] = value0_
+    data_["user"] = value0_
     if extra_ is not None:
         data_["extra"] = extra_
     event_ = _new(UserChange)
@@ -9298,13 +9133,11 @@ _KNOWN_ERROR_ACK: Final = frozenset({"error", "ok", "reply_to"})
 
 
 _TYPES_ERROR_ACK: Final[Mapping[str, type]] = {
+    "error": dict,
     "ok": bool,
     "reply_to": int,
 }
 _DICT_ERROR_ACK: Final = dict_setter(ErrorAck)
-_CONVERT_ERROR_ACK: Final[Mapping[str, type]] = {
-    "error": dict,
-}
 
 
 def _fast_error_ack(data_: dict[str, Any]) -> ErrorAck | None:
@@ -9313,9 +9146,7 @@ def _fast_error_ack(data_: dict[str, Any]) -> ErrorAck | None:
     """
     types_ = _TYPES_ERROR_ACK
     known_ = _KNOWN_ERROR_ACK
-    convert_ = _CONVERT_ERROR_ACK
     extra_: dict[str, Any] | None = None
-    conv_ = False
     for key_, value_ in data_.items():
         if types_.get(key_) is not type(value_):
             if key_ not in known_:
@@ -9323,28 +9154,23 @@ def _fast_error_ack(data_: dict[str, Any]) -> ErrorAck | None:
                     extra_ = {key_: value_}
                 else:
                     extra_[key_] = value_
-            elif convert_.get(key_) is type(value_):
-                conv_ = True
             else:
                 return None
     if "ok" not in data_:
         return None
-    if "error" not in data_:
-        return None
     if "reply_to" not in data_:
         return None
-    if conv_:
-        value0_ = data_.get("error")
-        if value0_ is not None:
-            value0_ = _fast_error_info(value0_)
-            if value0_ is None:
-                return None
+    value0_ = data_.get("error")
+    if value0_ is None:
+        return None
+    value0_ = _fast_error_info(value0_)
+    if value0_ is None:
+        return None
     if extra_ is not None:
         for key_ in extra_:
             del data_[key_]
     del data_["ok"]
-    if conv_ and value0_ is not None:
-        data_["error"] = value0_
+    data_["error"] = value0_
     if extra_ is not None:
         data_["extra"] = extra_
     event_ = _new(ErrorAck)

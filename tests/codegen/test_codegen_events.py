@@ -361,6 +361,50 @@ def test_a_new_frame_file_gives_a_class_and_a_decoder(tmp_path: Path) -> None:
     assert generate(schema) == files  # deterministic
 
 
+def test_a_frame_with_a_required_and_an_optional_object_reads_both_ways(tmp_path: Path) -> None:
+    # The fast reader converts a required object unconditionally and an optional one only when
+    # the one pass saw it (``conv_``); no frame of the schema has both, this one does.
+    schema = _copy_schema(tmp_path)
+    (schema / "rtm" / "events" / "thing_moved.json").write_text(
+        json.dumps(
+            {
+                "type": "thing_moved",
+                "direction": "server",
+                "summary": "A thing moved.",
+                "source": {"documentation": "test", "taken": "2026-12-04"},
+                "properties": {
+                    "channel": {"type": "object", "ref": "EventChannel", "description": "To."},
+                    "edited": {"type": "object", "ref": "MessageEdited", "description": "By."},
+                    "user": {"type": "string", "description": "Who moved it."},
+                },
+                "required": ["channel", "user"],
+            }
+        ),
+        encoding="utf-8",
+    )
+    text = generate(schema)["events.py"]
+    namespace: dict[str, Any] = {}
+    exec(compile(text, "events.py", "exec"), namespace)
+    fast, read = namespace["_fast_thing_moved"], namespace["DECODERS"]["thing_moved"]
+    channel = {"id": "C1", "name": "general", "created": 1, "creator": "U1"}
+    edited = {"user": "U2", "ts": "1.5"}
+    both = {"type": "thing_moved", "channel": channel, "edited": edited, "user": "U1", "x": 1}
+    event = fast(json.loads(json.dumps(both)))
+    assert event is not None and event == read(both)
+    assert (event.channel.id, event.edited.user, event.extra) == ("C1", "U2", {"x": 1})
+    alone = fast({"type": "thing_moved", "channel": dict(channel), "user": "U1"})
+    assert alone is not None and alone.edited is None and alone.channel.name == "general"
+    for refused in (
+        {"type": "thing_moved", "user": "U1"},  # the required object missing
+        {"type": "thing_moved", "channel": None, "user": "U1"},
+        {"type": "thing_moved", "channel": "C1", "user": "U1"},
+        {"type": "thing_moved", "channel": {**channel, "id": 5}, "user": "U1"},
+        {"type": "thing_moved", "channel": channel, "edited": {"user": 5}, "user": "U1"},
+    ):
+        kept = json.loads(json.dumps(refused))
+        assert fast(kept) is None and kept == refused  # refused, and left as it came
+
+
 def _frame_problem(tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, doc: Any) -> str:
     schema = _copy_schema(tmp_path)
     (schema / "rtm" / "events" / name).write_text(json.dumps(doc), encoding="utf-8")

@@ -57,6 +57,16 @@ def _reaction(number: str) -> str:
     )
 
 
+def _changed(number: str) -> str:
+    """A message_changed whose messages (not the frame itself) keep ``number`` in ``extra``."""
+    new, old = _message(number), _message(number).replace('"text":"hi"', '"text":"old"', 1)
+    return (
+        '{"type":"message","subtype":"message_changed","channel":"C1","hidden":true,'
+        f'"ts":"1700000000.000200","event_ts":"1700000000.000200","message":{new},'
+        f'"previous_message":{old}}}'
+    )
+
+
 def _envelope(number: str) -> str:
     """An events_api envelope whose message event has ``number`` in its blocks and its own."""
     event = _message(number)
@@ -77,6 +87,10 @@ def _values(number: str) -> list[tuple[str, Any]]:
     assert isinstance(envelope, envelopes.EventsApi)
     inner = envelope.payload.event
     assert isinstance(inner, events.Message)
+    changed = events.decode(_changed(number))
+    assert isinstance(changed, events.Message)
+    assert changed.message is not None and changed.previous_message is not None
+    assert changed.extra == {}  # only the nested messages keep values
     unknown = events.decode(f'{{"type":"brand_new","n":[{number}]}}')
     assert isinstance(unknown, events.UnknownEvent)
     places = {
@@ -87,6 +101,9 @@ def _values(number: str) -> list[tuple[str, Any]]:
         "envelope's event": inner.extra["n"],
         "envelope's block": _in_block(inner),
         "raw": unknown.raw["n"][0],
+        "changed message": changed.message.extra["n"],
+        "changed message's block": _in_block(changed.message),
+        "previous message": changed.previous_message.extra["n"],
     }
     return [(place, (value, type(value))) for place, value in places.items()]
 
@@ -138,6 +155,19 @@ def test_a_message_with_blocks_and_short_numbers_is_parsed_once(
     # 18 digits at most in a row: orjson's parse is kept, blocks and all.
     assert isinstance(events.decode(_message("123456789012345678")), events.Message)
     assert isinstance(envelopes.decode(_envelope("-123456789012345678")), envelopes.EventsApi)
+    assert isinstance(events.decode(_changed("123456789012345678")), events.Message)
+    assert again == []
+    # Nothing kept as it came (no extra in the envelope nor in its event): 19 digits in a row
+    # (here in a string) send nothing to json either.
+    plain = (
+        '{"type":"events_api","envelope_id":"e1","payload":{"type":"event_callback",'
+        '"event_id":"Ev1","event":{"type":"message","channel":"C1","user":"U1",'
+        '"text":"1234567890123456789012","ts":"1700000000.000100"}}}'
+    )
+    decoded = envelopes.decode(plain)
+    assert isinstance(decoded, envelopes.EventsApi)
+    assert isinstance(decoded.payload.event, events.Message)
+    assert decoded.payload.event.text == "1234567890123456789012"
     assert again == []
     # 19 digits (2**63 - 1, which orjson keeps exact): read again by json all the same.
     assert isinstance(events.decode(_message(str(2**63 - 1))), events.Message)

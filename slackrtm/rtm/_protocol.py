@@ -46,6 +46,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from .._exceptions import RtmSessionClosed, SlackFrameError
+from ._acks import AckOutbox
 from ._dialects import RTM_DIALECT, Dialect, Kind, note_fallback
 from ._endings import SocketEnd, lost_cause
 from ._envelopes import EnvelopeBook
@@ -102,7 +103,9 @@ class RtmProtocol(SocketModeParts):
         self._log = logger if logger is not None else log
         self._links = 0  # pragma: no mutate (link numbers are opaque, only compared)
         self._book = StatsBook()
-        self._out = Outbox(dialect, self.options, self._book)
+        # Socket Mode's acks go through an outbox of their own (`_acks`).
+        self._acks = AckOutbox(dialect, self.options, self._book) if dialect.has_envelopes else None
+        self._out = self._acks or Outbox(dialect, self.options, self._book)
         # The outbox's queue and completions (never replaced), read per frame without a hop.
         self._queue = self._out.queue
         self._completed = self._out.completed

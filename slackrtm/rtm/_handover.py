@@ -88,21 +88,26 @@ class SocketModeParts(EngineOutputs):
             for envelope_id in self.envelopes.overdue(now):
                 self._log.warning(_UNACKED, envelope_id, ACK_WINDOW)
 
-    def _envelope(self, frame: Any, now: float) -> None:
-        """An envelope: delivered if new; a duplicate is dropped, and acked if it must be."""
+    def _envelope(self, frame: Any, now: float) -> bool:
+        """An envelope: delivered if new; a duplicate is dropped, and acked if it must be.
+
+        Returns:
+            Whether it was delivered (then nothing else changed: the engine's burst path).
+        """
         book = self.envelopes
         if book is None:  # pragma: no cover (only a Socket Mode dialect has envelopes)
             self.events.append(frame)
-            return
+            return True
         envelope_id, event_id, accepts = self.dialect.envelope_facts(frame)
         arrival = book.arrived(frame, envelope_id, event_id, accepts, now)
         if arrival.deliver:
             self.events.append(frame)
-            return
+            return True
         self._log.debug("Socket Mode: dropped a duplicate: %s", arrival.why)
         acks = self._acks
         if arrival.ack_now and self._state is not State.CLOSED and acks is not None:
             acks.add_ack(envelope_id, None, now)
+        return False
 
     def ack(self, envelope: Any, payload: Any, now: float) -> bool:
         """Queue the ack of a delivered envelope (see `_envelopes` for the rules).

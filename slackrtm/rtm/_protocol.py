@@ -65,6 +65,7 @@ log = logging.getLogger("slackrtm")
 # Names for the members compared per frame: `State.CONNECTED` is a metaclass lookup (0.1 µs).
 _CONNECTED = State.CONNECTED
 _EVENT = Kind.EVENT
+_ENVELOPE = Kind.ENVELOPE
 _IGNORED_URL = "RTM: ignored a reconnect_url from Slack (%s); the next reconnect calls rtm.connect"
 
 
@@ -246,6 +247,11 @@ class RtmProtocol(SocketModeParts):
             # The burst path: one event, nothing else changes.
             self.events.append(frame)
             return not (self._state is _CONNECTED and not self._queue and not self._completed)
+        if kind == _ENVELOPE:
+            # Socket Mode's burst path: a new envelope is delivered as an event is.
+            if self._envelope(frame, now):
+                return not (self._state is _CONNECTED and not self._queue and not self._completed)
+            return True
         self._receive_other(frame, kind, now)
         return True
 
@@ -288,6 +294,10 @@ class RtmProtocol(SocketModeParts):
             if kind == _EVENT:
                 append(frame)
                 continue
+            if kind == _ENVELOPE:
+                if self._envelope(frame, now):
+                    continue  # delivered: nothing else changed, as for an event
+                break
             self._receive_other(frame, kind, now)
             break
         self._book.events_in += index - start

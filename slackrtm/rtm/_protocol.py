@@ -33,7 +33,8 @@ of it between calls: events, completions, deadlines); `_state.py` (`State`, `MOV
 `_keepalive.py` (liveness), `_sends.py` (the books of every send), `_reconnect.py` (waits,
 limits, fatal errors, the offered URL), `_options.py` (`RtmOptions`, the notices), `_stats.py`
 (the health counts), `_endings.py` (a socket's end in words), `_dialects.py` (what a frame
-means), `_handover.py` (Socket Mode's half: envelopes, acks, the handover without a gap).
+means), `_handover.py` (Socket Mode's half: envelopes, acks, the handover without a gap;
+its acks are written from `_acks.py`).
 None imports aiohttp, websockets or urllib3.
 """
 

@@ -30,9 +30,12 @@ import collections
 from typing import Any
 
 from .._exceptions import RtmFrameTooLarge, SlackError
+from ._dialects import Dialect
 from ._envelopes import ACK_WINDOW
+from ._options import RtmOptions
 from ._sends import Outbox
 from ._socket_mode import ack_text
+from ._stats import StatsBook
 
 __all__ = ["AckOutbox"]
 
@@ -40,9 +43,11 @@ __all__ = ["AckOutbox"]
 class AckOutbox(Outbox):
     """`Outbox` with the acks of a Socket Mode session in a FIFO of their own (see the module)."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, dialect: Dialect, options: RtmOptions, book: StatsBook | None = None
+    ) -> None:
         """As `Outbox`; no ack queued."""
-        super().__init__(*args, **kwargs)
+        super().__init__(dialect, options, book)
         self.acks: collections.deque[str] = collections.deque()
         """Ack frames not written yet, oldest first."""
         self._ack_deadlines: collections.deque[float] = collections.deque()

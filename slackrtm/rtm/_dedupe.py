@@ -76,7 +76,8 @@ class SeenWindow:
 
     def check(self, key: str, now: float) -> bool:
         """Whether `key` was seen within the window; it is remembered from `now` if it was not."""
-        self.forget_old(now)
+        if self._oldest <= now - self.max_age:  # `forget_old`'s first test, without its call
+            self.forget_old(now)
         seen = self._seen
         if key in seen:
             return True

@@ -28,6 +28,7 @@ The rules:
 from __future__ import annotations
 
 import collections
+import math
 from typing import Any
 
 import attrs
@@ -60,14 +61,6 @@ class Arrival:
 _NEW = Arrival(deliver=True)
 
 
-@attrs.define
-class _Waiting:
-    envelope: Any
-    arrived: float
-    accepts_payload: bool
-    warned: bool = False
-
-
 class EnvelopeBook:
     """Every envelope delivered and not acked yet, and the ids seen lately."""
 
@@ -79,7 +72,12 @@ class EnvelopeBook:
         """The Events API ``event_id`` values delivered."""
         self.acked = SeenWindow(self.envelopes.max_ids, self.envelopes.max_age)
         """The ``envelope_id`` values acked."""
-        self._waiting: collections.OrderedDict[str, _Waiting] = collections.OrderedDict()
+        # By id, when each arrived, in arrival order (one float each: a burst adds one per
+        # envelope). Those whose ack may carry a payload are the few in `_accepting`; those
+        # warned about are the ones that arrived up to `_warned_to` (`overdue` warns in order).
+        self._waiting: collections.OrderedDict[str, float] = collections.OrderedDict()
+        self._accepting: set[str] = set()
+        self._warned_to = -math.inf
         self.duplicates = 0
         """Envelopes dropped as duplicates."""
 
@@ -106,9 +104,11 @@ class EnvelopeBook:
             self.duplicates += 1
             return Arrival(False, True, f"event {event_id} again, in envelope {envelope_id}")
         waiting = self._waiting
-        waiting[envelope_id] = _Waiting(envelope, now, accepts_payload)
+        waiting[envelope_id] = now
+        if accepts_payload:
+            self._accepting.add(envelope_id)
         if len(waiting) > WINDOW_IDS:
-            waiting.popitem(last=False)
+            self._accepting.discard(waiting.popitem(last=False)[0])
         return _NEW
 
     def ack(self, envelope_id: str, payload: object, now: float) -> bool:
@@ -132,21 +132,22 @@ class EnvelopeBook:
             AckPayloadRefused: A payload where the envelope accepts none.
             ValueError: This session never delivered the envelope.
         """
-        waiting = self._waiting.get(envelope_id)
-        if waiting is None:
+        if envelope_id not in self._waiting:
             if envelope_id in self.acked:
                 return False
             raise ValueError(
                 f"envelope {envelope_id} was not delivered by this session (or left its books "
                 "long ago); acks go through the session that delivered the envelope"
             )
-        if payload is not None and not waiting.accepts_payload:
+        if payload is not None and envelope_id not in self._accepting:
             raise AckPayloadRefused(envelope_id)
         return True
 
     def mark_acked(self, envelope_id: str, now: float) -> None:
         """The envelope's ack is queued: it waits no more (see `may_ack`)."""
         self._waiting.pop(envelope_id, None)
+        if self._accepting:
+            self._accepting.discard(envelope_id)
         self.acked.check(envelope_id, now)
 
     def is_waiting(self, envelope_id: str) -> bool:
@@ -155,18 +156,23 @@ class EnvelopeBook:
 
     def next_deadline(self) -> float | None:
         """When the oldest envelope not warned about reaches `ACK_WINDOW`; None: none waits."""
-        for waiting in self._waiting.values():
-            if not waiting.warned:
-                return waiting.arrived + ACK_WINDOW
+        warned_to = self._warned_to
+        for arrived in self._waiting.values():
+            if arrived > warned_to:
+                return arrived + ACK_WINDOW
         return None
 
     def overdue(self, now: float) -> list[str]:
         """The ids of envelopes unacked for `ACK_WINDOW` seconds, each reported once."""
         late: list[str] = []
-        for envelope_id, waiting in self._waiting.items():
-            if waiting.arrived + ACK_WINDOW > now:
+        warned_to = self._warned_to
+        for envelope_id, arrived in self._waiting.items():
+            if arrived + ACK_WINDOW > now:
                 break  # in arrival order: the rest are younger
-            if not waiting.warned:
-                waiting.warned = True
+            if arrived > warned_to:
                 late.append(envelope_id)
+        if late:
+            # Every envelope that arrives from now on arrives after this (the clock never goes
+            # back), so "arrived by then" is "warned about".
+            self._warned_to = self._waiting[late[-1]]
         return late

@@ -8,7 +8,7 @@ The rules:
 
 - an envelope goes through `_envelopes.EnvelopeBook`: delivered once (by ``envelope_id`` and
   ``event_id``, within a bounded window), a duplicate dropped and acked when it must be; an ack
-  is a command without an id that completes once written;
+  is a frame without an id, queued in order in `_acks.AckOutbox`, complete once written;
 - ``disconnect`` with reason ``warning`` or ``refresh_requested`` starts a handover: the
   current socket becomes `draining` (still read; frames to write go to it while no other socket
   is connected), the next connection is opened at once (a fresh ``apps.connections.open``, a new
@@ -88,20 +88,26 @@ class SocketModeParts(EngineOutputs):
             for envelope_id in self.envelopes.overdue(now):
                 self._log.warning(_UNACKED, envelope_id, ACK_WINDOW)
 
-    def _envelope(self, frame: Any, now: float) -> None:
-        """An envelope: delivered if new; a duplicate is dropped, and acked if it must be."""
+    def _envelope(self, frame: Any, now: float) -> bool:
+        """An envelope: delivered if new; a duplicate is dropped, and acked if it must be.
+
+        Returns:
+            Whether it was delivered (then nothing else changed: the engine's burst path).
+        """
         book = self.envelopes
         if book is None:  # pragma: no cover (only a Socket Mode dialect has envelopes)
             self.events.append(frame)
-            return
+            return True
         envelope_id, event_id, accepts = self.dialect.envelope_facts(frame)
         arrival = book.arrived(frame, envelope_id, event_id, accepts, now)
         if arrival.deliver:
             self.events.append(frame)
-            return
+            return True
         self._log.debug("Socket Mode: dropped a duplicate: %s", arrival.why)
-        if arrival.ack_now and self._state is not State.CLOSED:
-            self._out.add(self.dialect.ack_command(envelope_id, None), now, ACK_WINDOW)
+        acks = self._acks
+        if arrival.ack_now and self._state is not State.CLOSED and acks is not None:
+            acks.add_ack(envelope_id, None, now)
+        return False
 
     def ack(self, envelope: Any, payload: Any, now: float) -> bool:
         """Queue the ack of a delivered envelope (see `_envelopes` for the rules).
@@ -118,17 +124,20 @@ class SocketModeParts(EngineOutputs):
             RtmSessionClosed: The session has ended.
         """
         book = self.envelopes
-        if book is None:
+        acks = self._acks
+        if book is None or acks is None:
             raise TypeError("acks are Socket Mode's: an RTM session has nothing to ack")
         envelope_id = self.dialect.envelope_facts(envelope)[0]
         if self._state is State.CLOSED:
             raise self.closed_error()
-        if not book.may_ack(envelope_id, payload):
+        # Without a payload, an envelope still waiting needs no other check (the common ack).
+        if not (payload is None and book.is_waiting(envelope_id)) and not book.may_ack(
+            envelope_id, payload
+        ):
             return False
-        command = self.dialect.ack_command(envelope_id, payload)
         # Encoded and measured before the envelope counts as acked: a payload JSON cannot
         # carry, or one over the frame limit, leaves it waiting for a good ack.
-        self._out.add(command, now, ACK_WINDOW)
+        acks.add_ack(envelope_id, payload, now)
         book.mark_acked(envelope_id, now)
         return True
 

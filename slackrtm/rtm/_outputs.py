@@ -13,6 +13,7 @@ import collections
 import math
 from typing import Any
 
+from ._acks import AckOutbox
 from ._dialects import Dialect
 from ._envelopes import EnvelopeBook
 from ._keepalive import Keepalive
@@ -32,6 +33,7 @@ class EngineOutputs:
     _state: State
     dialect: Dialect
     _out: Outbox
+    _acks: AckOutbox | None
     _queue: collections.deque[Pending]
     _completed: Any
     _keep: Keepalive
@@ -77,8 +79,9 @@ class EngineOutputs:
 
     @property
     def queued(self) -> int:
-        """Frames waiting to be written."""
-        return len(self._queue)
+        """Frames waiting to be written (Socket Mode's acks included)."""
+        acks = self._acks
+        return len(self._queue) + (len(acks.acks) if acks is not None else 0)
 
     @property
     def subscription(self) -> tuple[str, ...]:
@@ -89,11 +92,18 @@ class EngineOutputs:
     def engine_due(self) -> bool:
         """Whether the engine must run now rather than at the deadline it sleeps until.
 
-        True while frames wait to be written, while not connected, and after ``hello`` or a
-        frame that ended a wait for a pong (the next ping may then be due before that deadline:
-        see `_keepalive`). A driver's reader wakes the engine on it after handing frames over.
+        True while frames (or Socket Mode's acks) wait to be written, while not connected, and
+        after ``hello`` or a frame that ended a wait for a pong (the next ping may then be due
+        before that deadline: see `_keepalive`). A driver's reader wakes the engine on it after
+        handing frames over.
         """
-        return bool(self._queue) or self._state is not _CONNECTED or self._keep.rearmed
+        acks = self._acks
+        return (
+            bool(self._queue)
+            or self._state is not _CONNECTED
+            or self._keep.rearmed
+            or (acks is not None and bool(acks.acks))
+        )
 
     def connect_due(self, now: float) -> bool:
         """Whether the driver should start a connection attempt now (`begin_connect`)."""

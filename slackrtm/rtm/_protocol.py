@@ -33,7 +33,8 @@ of it between calls: events, completions, deadlines); `_state.py` (`State`, `MOV
 `_keepalive.py` (liveness), `_sends.py` (the books of every send), `_reconnect.py` (waits,
 limits, fatal errors, the offered URL), `_options.py` (`RtmOptions`, the notices), `_stats.py`
 (the health counts), `_endings.py` (a socket's end in words), `_dialects.py` (what a frame
-means), `_handover.py` (Socket Mode's half: envelopes, acks, the handover without a gap).
+means), `_handover.py` (Socket Mode's half: envelopes, acks, the handover without a gap;
+its acks are written from `_acks.py`).
 None imports aiohttp, websockets or urllib3.
 """
 
@@ -46,6 +47,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from .._exceptions import RtmSessionClosed, SlackFrameError
+from ._acks import AckOutbox
 from ._dialects import RTM_DIALECT, Dialect, Kind, note_fallback
 from ._endings import SocketEnd, lost_cause
 from ._envelopes import EnvelopeBook
@@ -64,6 +66,7 @@ log = logging.getLogger("slackrtm")
 # Names for the members compared per frame: `State.CONNECTED` is a metaclass lookup (0.1 µs).
 _CONNECTED = State.CONNECTED
 _EVENT = Kind.EVENT
+_ENVELOPE = Kind.ENVELOPE
 _IGNORED_URL = "RTM: ignored a reconnect_url from Slack (%s); the next reconnect calls rtm.connect"
 
 
@@ -102,7 +105,9 @@ class RtmProtocol(SocketModeParts):
         self._log = logger if logger is not None else log
         self._links = 0  # pragma: no mutate (link numbers are opaque, only compared)
         self._book = StatsBook()
-        self._out = Outbox(dialect, self.options, self._book)
+        # Socket Mode's acks go through an outbox of their own (`_acks`).
+        self._acks = AckOutbox(dialect, self.options, self._book) if dialect.has_envelopes else None
+        self._out = self._acks or Outbox(dialect, self.options, self._book)
         # The outbox's queue and completions (never replaced), read per frame without a hop.
         self._queue = self._out.queue
         self._completed = self._out.completed
@@ -243,6 +248,11 @@ class RtmProtocol(SocketModeParts):
             # The burst path: one event, nothing else changes.
             self.events.append(frame)
             return not (self._state is _CONNECTED and not self._queue and not self._completed)
+        if kind == _ENVELOPE:
+            # Socket Mode's burst path: a new envelope is delivered as an event is.
+            if self._envelope(frame, now):
+                return not (self._state is _CONNECTED and not self._queue and not self._completed)
+            return True
         self._receive_other(frame, kind, now)
         return True
 
@@ -285,6 +295,10 @@ class RtmProtocol(SocketModeParts):
             if kind == _EVENT:
                 append(frame)
                 continue
+            if kind == _ENVELOPE:
+                if self._envelope(frame, now):
+                    continue  # delivered: nothing else changed, as for an event
+                break
             self._receive_other(frame, kind, now)
             break
         self._book.events_in += index - start

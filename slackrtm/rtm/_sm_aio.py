@@ -68,11 +68,21 @@ class AsyncSocketModeSession(SocketModeRules, AsyncRtmSession):
         return self._socket_mode_events()
 
     async def _socket_mode_events(self) -> AsyncIterator[Any]:
+        # As the RTM session's `_events`: an event already buffered is taken here, with the
+        # ack mode applied as `next_event` applies it, without a coroutine per event.
+        buffer = self._buffer
+        resume_at = self._resume_at
         while True:
-            try:
-                event = await self.__anext__()
-            except StopAsyncIteration:
-                return
+            if buffer:
+                self._ack_previous()
+                event = self._handed_out(buffer.popleft())
+                if self._paused and len(buffer) <= resume_at:
+                    self._space.set()
+            else:
+                try:
+                    event = await self.__anext__()
+                except StopAsyncIteration:
+                    return
             yield event
 
     async def __anext__(self) -> Any:

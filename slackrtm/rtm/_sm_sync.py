@@ -85,6 +85,6 @@ class SocketModeSession(SocketModeRules, RtmSession):
         with self._lock:
             self._check_started()
             queued = self._proto.ack(envelope, payload, self._clock())
-            if queued:
+            if queued and not self._dirty:  # else the engine is to run anyway: it takes them all
                 self._poke()
         return queued

@@ -34,6 +34,7 @@ __all__ = [
     "SOCKET_MODE_DIALECT",
     "SocketModeDialect",
     "SocketModeLinkDisabled",
+    "ack_text",
 ]
 
 HANDOVER_REASONS = frozenset({"warning", "refresh_requested"})
@@ -43,6 +44,23 @@ BACKOFF_REASONS = frozenset({"too_many_websockets"})
 
 _PING = object()
 """The engine's keepalive ping, encoded as `WS_PING`."""
+
+
+def ack_text(envelope_id: str) -> str | None:
+    """The frame of an ack without a payload, made without an `EnvelopeAck`; None: encode one.
+
+    Only for an id JSON writes as it is (printable ASCII, no quote, no backslash): the same
+    text `slackrtm.envelopes.encode` gives for it (a test holds that), for the one ack per
+    envelope of a burst.
+    """
+    if (
+        envelope_id.isascii()
+        and envelope_id.isprintable()
+        and '"' not in envelope_id
+        and "\\" not in envelope_id
+    ):
+        return '{"envelope_id":"' + envelope_id + '"}'
+    return None
 
 
 class SocketModeDialect(Dialect):

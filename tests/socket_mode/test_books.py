@@ -123,3 +123,33 @@ def test_an_unacked_envelope_is_reported_once_after_three_seconds() -> None:
     assert book.next_deadline() is None
     book.ack("E1", None, 21.0)
     assert book.waiting == 1
+
+
+def test_a_warned_envelope_acked_leaves_the_next_one_s_deadline_and_warning() -> None:
+    book = EnvelopeBook()
+    book.arrived(object(), "E1", None, False, 0.0)
+    book.arrived(object(), "E2", None, False, 0.0)  # the same instant: warned together
+    book.arrived(object(), "E3", None, False, 2.0)
+    assert book.overdue(3.0) == ["E1", "E2"]
+    assert book.ack("E1", None, 3.1) is True
+    assert book.next_deadline() == 5.0
+    book.arrived(object(), "E4", None, False, 3.2)
+    assert book.overdue(5.0) == ["E3"]
+    assert book.overdue(6.2) == ["E4"]
+    assert book.overdue(9.0) == []
+    assert book.next_deadline() is None
+    assert book.waiting == 3
+
+
+def test_an_envelope_dropped_from_the_books_is_refused_and_forgotten_whole() -> None:
+    book = EnvelopeBook()
+    book.arrived(object(), "S0", None, True, 0.0)  # accepts a payload
+    for n in range(WINDOW_IDS):
+        book.arrived(object(), f"E{n}", None, n % 2 == 0, 0.0)
+    assert book.waiting == WINDOW_IDS
+    with pytest.raises(ValueError, match="S0 was not delivered by this session"):
+        book.ack("S0", {"text": "late"}, 1.0)
+    assert book.ack("E0", {"text": "ok"}, 1.0) is True
+    with pytest.raises(AckPayloadRefused):
+        book.ack("E1", {"text": "no"}, 1.0)
+    assert len(book._accepting) == WINDOW_IDS // 2 - 1  # bounded with the waiting ones

@@ -198,3 +198,35 @@ def test_an_unacked_envelope_is_logged_once(caplog: pytest.LogCaptureFixture) ->
         )
         == 1
     )
+
+
+def test_a_new_envelope_takes_the_burst_path_and_a_duplicate_acked_by_the_engine_does_not() -> None:
+    proto = make()
+    link = connected(proto)
+    # New envelopes change nothing but the events: the driver need not wake the engine.
+    assert proto.receive_text(link, message_envelope("E1", "Ev1", "a"), 1.0) is False
+    (first,) = proto.take_events()
+    assert proto.ack(first, None, 1.0) is True
+    assert proto.engine_due  # the ack waits: whoever queued it wakes the engine
+    acks(proto, 1.0)
+    # A copy of an acked envelope is acked by the engine: the driver wakes it.
+    assert proto.receive_text(link, message_envelope("E1", "Ev1", "a", retry=1), 2.0) is True
+    assert proto.engine_due
+    assert acks(proto, 2.0) == [{"envelope_id": "E1"}]
+
+
+def test_a_batch_of_new_envelopes_is_taken_at_once_up_to_a_duplicate() -> None:
+    proto = make()
+    link = connected(proto)
+    batch = [
+        message_envelope("E1", "Ev1", "a"),
+        message_envelope("E2", "Ev2", "b"),
+        message_envelope("E3", "Ev1", "a"),  # Ev1 again, in a new envelope: acked at once
+        message_envelope("E4", "Ev4", "d"),
+    ]
+    assert proto.receive_texts(link, batch, 0, 1.0) == 3
+    assert proto.engine_due
+    assert proto.receive_texts(link, batch, 3, 1.0) == 4
+    assert envelope_ids(proto) == ["E1", "E2", "E4"]
+    assert acks(proto, 1.0) == [{"envelope_id": "E3"}]
+    assert proto.stats(1.0).events_in == 5  # the hello and four envelopes

@@ -43,7 +43,7 @@ _CANDIDATES = (
     ("collections.abc", ("Mapping",)),
     ("typing", ("Any", "Final")),
     ("attrs", ()),
-    ("slackrtm._convert", ("parse_warnings", "slot_setters", "unknown_fields")),
+    ("slackrtm._convert", ("NO_EXTRA", "filler", "parse_warnings", "unknown_fields")),
     ("slackrtm._spec", ("ArgSpec", "MethodSpec", "PageSpec", "redacted", "strict")),
 )
 

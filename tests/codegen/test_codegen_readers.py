@@ -166,14 +166,16 @@ def test_a_model_without_unknowns_shares_one_read_only_empty_extra() -> None:
     assert first is not None and second is not None
     assert first.extra is second.extra is NO_EXTRA
     assert first.extra == {} and not first.extra
-    for change in (
-        lambda extra: extra.__setitem__("x", 1),
-        lambda extra: extra.update(x=1),
-        lambda extra: extra.setdefault("x", 1),
-        lambda extra: extra.clear(),
-    ):
+    extra: Any = first.extra
+    changes: list[Callable[[], object]] = [
+        lambda: extra.__setitem__("x", 1),
+        lambda: extra.update(x=1),
+        lambda: extra.setdefault("x", 1),
+        lambda: extra.clear(),
+    ]
+    for change in changes:
         with pytest.raises(TypeError, match="read-only"):
-            change(first.extra)
+            change()
     assert first.extra == {}
     # Copied and pickled as the one instance, so a copied model still shares it.
     assert copy.deepcopy(first).extra is NO_EXTRA

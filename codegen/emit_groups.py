@@ -96,7 +96,7 @@ def _imports(body: str, shared: list[Model]) -> list[str]:
     if borrowed:
         ours += import_lines(f".{SHARED}", borrowed)
     if _used(body, "WarningCode"):
-        ours.append("from .codes import WarningCode")
+        ours.append("from ._warning_codes import WarningCode")
     if ours:
         out += [*ours, ""]
     return out

@@ -29,7 +29,7 @@ import attrs
 from slackrtm._convert import NO_EXTRA, filler, parse_warnings, unknown_fields
 from slackrtm._spec import ArgSpec, MethodSpec, redacted
 
-from .codes import WarningCode
+from ._warning_codes import WarningCode
 
 __all__ = [
     "APPS_CONNECTIONS_OPEN",

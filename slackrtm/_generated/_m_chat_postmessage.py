@@ -33,7 +33,7 @@ from ._shared import (
     ChatMessage,
     read_chat_message,
 )
-from .codes import WarningCode
+from ._warning_codes import WarningCode
 
 __all__ = [
     "CHAT_POST_MESSAGE",

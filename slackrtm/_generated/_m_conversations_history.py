@@ -33,7 +33,7 @@ from ._shared import (
     HistoryMessage,
     read_history_message,
 )
-from .codes import WarningCode
+from ._warning_codes import WarningCode
 
 __all__ = [
     "CONVERSATIONS_HISTORY",

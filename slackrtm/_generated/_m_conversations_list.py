@@ -33,7 +33,7 @@ from ._shared import (
     Conversation,
     read_conversation,
 )
-from .codes import WarningCode
+from ._warning_codes import WarningCode
 
 __all__ = [
     "CONVERSATIONS_LIST",

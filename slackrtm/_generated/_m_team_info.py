@@ -33,7 +33,7 @@ from ._shared import (
     Team,
     read_team,
 )
-from .codes import WarningCode
+from ._warning_codes import WarningCode
 
 __all__ = [
     "TEAM_INFO",

@@ -33,7 +33,7 @@ from ._shared import (
     User,
     read_user,
 )
-from .codes import WarningCode
+from ._warning_codes import WarningCode
 
 __all__ = [
     "USERS_LIST",

@@ -192,8 +192,8 @@ def test_a_first_call_builds_only_its_own_methods_models() -> None:
             [sys.executable, "-c", code], capture_output=True, text=True, check=True
         ).stdout.splitlines()
     assert out == [
-        "['_m_rtm_connect', 'api', 'codes']",
-        "['_m_auth_test', '_m_rtm_connect', 'api', 'codes']",
+        "['_m_rtm_connect', '_warning_codes', 'api']",
+        "['_m_auth_test', '_m_rtm_connect', '_warning_codes', 'api']",
         "type False",  # a public model is imported from its own module too
     ]
 

@@ -68,7 +68,7 @@ def emit_warning_codes(api: Api) -> str:
     """The text of _warning_codes.py: `WarningCode` and its descriptions.
 
     Apart from `ErrorCode`, whose enum of every documented code costs a fresh interpreter's
-    first call about 6M instructions to build: every answer's reader needs `WarningCode`, only
+    first call 7-10M instructions to build: every answer's reader needs `WarningCode`, only
     an error needs `ErrorCode`.
 
     Args:

@@ -46,7 +46,7 @@ def _shapes() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     """The secrets known by shape: a socket URL, a Slack token, a bearer value.
 
     Compiled on the first scrub, not at import: only an error or a warning scrubs, and the three
-    patterns cost a fresh interpreter's first call about 8M instructions (2%) to compile.
+    patterns cost a fresh interpreter's first call 5-8M instructions (1-2%) to compile.
     A Slack token's shape: ``xoxb-``, ``xoxp-``, ... and the app-level ``xapp-``.
     """
     socket_url = _escaped("ws") + _char("s") + "?" + _escaped("://") + r"[^\s\"'<>]*"

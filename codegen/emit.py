@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from .emit_api import emit_api
 from .emit_groups import SHARED, emit_groups, group_module, methods_face, models_face, readers_face
-from .emit_models import emit_codes, emit_errors
+from .emit_models import emit_codes, emit_errors, emit_warning_codes
 from .load import Api, error_class_name
 from .text import dunder_all, file_text, header, quote
 
@@ -82,6 +82,7 @@ def emit(api: Api) -> dict[str, str]:
         "__init__.py": _init(api),
         "api.py": emit_api(api),
         "codes.py": emit_codes(api),
+        "_warning_codes.py": emit_warning_codes(api),
         "errors.py": emit_errors(api),
         "methods.py": methods_face(api),
         "models.py": models_face(api),

@@ -43,7 +43,7 @@ _CANDIDATES = (
     ("collections.abc", ("Mapping",)),
     ("typing", ("Any", "Final")),
     ("attrs", ()),
-    ("slackrtm._convert", ("parse_warnings", "slot_setters", "unknown_fields")),
+    ("slackrtm._convert", ("NO_EXTRA", "filler", "parse_warnings", "unknown_fields")),
     ("slackrtm._spec", ("ArgSpec", "MethodSpec", "PageSpec", "redacted", "strict")),
 )
 
@@ -96,7 +96,7 @@ def _imports(body: str, shared: list[Model]) -> list[str]:
     if borrowed:
         ours += import_lines(f".{SHARED}", borrowed)
     if _used(body, "WarningCode"):
-        ours.append("from .codes import WarningCode")
+        ours.append("from ._warning_codes import WarningCode")
     if ours:
         out += [*ours, ""]
     return out

@@ -12,7 +12,7 @@ the fast readers (emit_readers.py), and helpers another emitter needs (text.py).
 
 from __future__ import annotations
 
-from .load import Api, Method, Model, error_class_name
+from .load import Api, Code, Method, Model, error_class_name
 from .text import (
     ARG_TYPES,
     WIDTH,
@@ -25,14 +25,30 @@ from .text import (
     quote,
 )
 
-__all__ = ["args_class", "emit_codes", "emit_errors", "model_class"]
+__all__ = ["args_class", "emit_codes", "emit_errors", "emit_warning_codes", "model_class"]
 
 
 # --------------------------------------------------------------------------- codes.py
 
 
+def _codes(enum_name: str, table: str, codes: tuple[Code, ...], what: str) -> list[str]:
+    """An enum of codes and its table of descriptions."""
+    out = ["", "", f"class {enum_name}(str, enum.Enum):"]
+    out += docstring(f"Every documented {what} code; the value is the wire code.", "    ")
+    out.append("")
+    out += [f"    {constant_name(c.code)} = {quote(c.code)}" for c in codes]
+    out += ["", "    def __str__(self) -> str:", "        return self.value"]
+    out += ["", "", f"{table}: Final[Mapping[{enum_name}, str]] = {{"]
+    out += [f"    {enum_name}.{constant_name(c.code)}: {quote(c.description)}," for c in codes]
+    out.append("}")
+    return out
+
+
+_STANDARD = ["import enum", "from collections.abc import Mapping", "from typing import Final", ""]
+
+
 def emit_codes(api: Api) -> str:
-    """The text of codes.py: `ErrorCode`, `WarningCode` and their description tables.
+    """The text of codes.py: `ErrorCode` and its descriptions; `WarningCode`'s, re-exported.
 
     Args:
         api: The loaded schema.
@@ -41,24 +57,30 @@ def emit_codes(api: Api) -> str:
         The file's text.
     """
     out = header(api.sources, "Error and warning codes documented by the Web API methods.")
-    out += ["import enum", "from collections.abc import Mapping", "from typing import Final", ""]
+    out += _STANDARD
+    out += ["from ._warning_codes import WARNING_DESCRIPTIONS, WarningCode", ""]
     out += dunder_all(["ErrorCode", "WarningCode", "ERROR_DESCRIPTIONS", "WARNING_DESCRIPTIONS"])
-    for enum_name, codes, what in (
-        ("ErrorCode", api.errors, "error"),
-        ("WarningCode", api.warnings, "warning"),
-    ):
-        out += ["", "", f"class {enum_name}(str, enum.Enum):"]
-        out += docstring(f"Every documented {what} code; the value is the wire code.", "    ")
-        out.append("")
-        out += [f"    {constant_name(c.code)} = {quote(c.code)}" for c in codes]
-        out += ["", "    def __str__(self) -> str:", "        return self.value"]
-    for table, enum_name, codes in (
-        ("ERROR_DESCRIPTIONS", "ErrorCode", api.errors),
-        ("WARNING_DESCRIPTIONS", "WarningCode", api.warnings),
-    ):
-        out += ["", "", f"{table}: Final[Mapping[{enum_name}, str]] = {{"]
-        out += [f"    {enum_name}.{constant_name(c.code)}: {quote(c.description)}," for c in codes]
-        out.append("}")
+    out += _codes("ErrorCode", "ERROR_DESCRIPTIONS", api.errors, "error")
+    return file_text(out)
+
+
+def emit_warning_codes(api: Api) -> str:
+    """The text of _warning_codes.py: `WarningCode` and its descriptions.
+
+    Apart from `ErrorCode`, whose enum of every documented code costs a fresh interpreter's
+    first call 7-10M instructions to build: every answer's reader needs `WarningCode`, only
+    an error needs `ErrorCode`.
+
+    Args:
+        api: The loaded schema.
+
+    Returns:
+        The file's text.
+    """
+    out = header(api.sources, "Warning codes documented by the Web API methods.")
+    out += _STANDARD
+    out += dunder_all(["WarningCode", "WARNING_DESCRIPTIONS"])
+    out += _codes("WarningCode", "WARNING_DESCRIPTIONS", api.warnings, "warning")
     return file_text(out)
 
 

@@ -144,19 +144,15 @@ def _local(field: Field) -> str:
     return f"v_{field.attr}"
 
 
-def _setters(model: Model) -> str:
-    return f"_SET_{snake_case(model.name).upper()}"
+def _filler(model: Model) -> str:
+    return f"_FILL_{snake_case(model.name).upper()}"
 
 
 def model_reader(model: Model) -> list[str]:
-    """The lines of a model's fast reader, with its known-field set and slot setters."""
+    """The lines of a model's fast reader, with its known-field set and filler class."""
     known = [f.wire for f in model.fields] + (["warning"] if model.is_response else [])
     out = _set(_known(model), known)
-    names = [field.attr for field in model.fields] + ["extra"]
-    names += ["warnings"] if model.is_response else []
-    out += ["", "", f"{_setters(model)}: Final = slot_setters(", f"    {model.name},", "    ("]
-    out += [f"        {quote(name)}," for name in names]
-    out += ["    ),", ")"]
+    out += ["", "", f"{_filler(model)}: Final = filler({model.name})"]
     out += [
         "",
         "",
@@ -174,19 +170,21 @@ def model_reader(model: Model) -> list[str]:
             '    if "warning" in data_ or "response_metadata" in data_:',
             "        warnings_ = parse_warnings(data_, WarningCode)",
         ]
-    # Most objects hold only known fields: the superset test (in C) spares a call for them.
+    # Most objects hold only known fields: the superset test (in C) spares a call for them,
+    # and they share the one read-only empty extra.
     out += [
-        "    extra_: dict[str, Any] = {}",
+        "    extra_ = NO_EXTRA",
         f"    if not {_known(model)}.issuperset(data_):",
         f"        extra_ = unknown_fields(data_, {_known(model)})",
     ]
-    out += [f"    object_ = _new({model.name})", f"    set_ = {_setters(model)}"]
-    values = [_local(field) for field in model.fields]
-    values.append("extra_")
+    # Filled through its filler class (plain slot stores), then made the model itself.
+    out.append(f"    object_: Any = _new({_filler(model)})")
+    out += [f"    object_.{field.attr} = {_local(field)}" for field in model.fields]
+    out.append("    object_.extra = extra_")
     if model.is_response:
-        values.append("warnings_")
-    out += [f"    set_[{index}](object_, {value})" for index, value in enumerate(values)]
-    out.append("    return object_")
+        out.append("    object_.warnings = warnings_")
+    out += [f"    object_.__class__ = {model.name}", f"    done_: {model.name} = object_"]
+    out.append("    return done_")
     return out
 
 

@@ -8,8 +8,8 @@ Rules (DESIGN principles 4 and 5):
 - Warnings (``warning`` and ``response_metadata.warnings``) land on a response's ``warnings``.
 
 Every answer is first read by its model's generated reader (`_generated/readers.py`, which
-builds on `unknown_fields`, `parse_warnings` and `slot_setters` here); `structure` runs only for
-a body the reader refuses. Two converters are built once, on the first call of `structure`
+builds on `unknown_fields`, `parse_warnings`, `filler` and `NO_EXTRA` here); `structure` runs
+only for a body the reader refuses. Two converters are built once, on the first call of `structure`
 (cattrs is imported then, not with the package, nor with a valid answer). The fast one (no
 detailed validation) structures the body; only when it fails is the input structured again with
 the detailed one, whose error tree gives the wire path of the first offending value.
@@ -31,11 +31,12 @@ if TYPE_CHECKING:
 
 __all__ = [
     "EXTRA",
+    "NO_EXTRA",
     "ROLE",
     "WARNINGS",
     "WIRE",
+    "filler",
     "parse_warnings",
-    "slot_setters",
     "structure",
     "unknown_fields",
 ]
@@ -116,22 +117,58 @@ def unknown_fields(data: Mapping[str, Any], known: frozenset[str]) -> dict[str, 
     return {key: value for key, value in data.items() if key not in known}
 
 
-def slot_setters(cls: type, names: tuple[str, ...]) -> tuple[Callable[[Any, Any], None], ...]:
-    """The setters of the named slots of a frozen slotted attrs class, in the order named.
+_new: Any = object.__new__
 
-    A generated reader fills a new instance (``object.__new__``) with them, at C speed, instead
-    of calling ``__init__``: these models have no validators, converters or post-init.
+
+class _NoExtra(dict[str, Any]):
+    """The type of `NO_EXTRA`: an empty dict that refuses to change."""
+
+    __slots__ = ()
+
+    def _refuse(self, *args: object, **kwargs: object) -> Any:
+        raise TypeError("the extra of a model without unknown fields is read-only")
+
+    __setitem__ = __delitem__ = __ior__ = _refuse
+    clear = pop = popitem = setdefault = update = _refuse
+
+    def __reduce__(self) -> str:
+        return "NO_EXTRA"  # pickled and copied as the one instance
+
+
+NO_EXTRA: Mapping[str, Any] = _NoExtra()
+"""The ``extra`` of every model a reader makes from an object without unknown fields.
+
+One shared, read-only, empty dict, equal to ``{}``: a snapshot of 10,000 users does not hold
+20,000 empty dicts, nor pay for making them."""
+
+
+def filler(cls: type[T]) -> type[Any]:
+    """The class a generated reader fills an instance of `cls` through, without ``__init__``.
+
+    `cls` is a frozen slotted attrs model (no validators, converters or post-init). The filler
+    is a subclass that adds nothing but plain attribute setting, so a reader sets each slot with
+    one plain assignment (a specialized store, not a call), then assigns ``__class__ = cls``: the
+    layouts are the same, so the instance becomes an ordinary, frozen `cls`. That switch is
+    tried once here, so a model it cannot apply to fails at import, not on an answer.
 
     Raises:
-        TypeError: A name is not a field of ``cls``.
+        TypeError: `cls` is not a slotted attrs class, or its instances cannot take the switch.
     """
-    fields = attrs.fields_dict(cls)
-    setters = []
-    for name in names:
-        if name not in fields:
-            raise TypeError(f"{cls.__name__} has no field {name!r}")
-        setters.append(vars(cls)[name].__set__)
-    return tuple(setters)
+    if not attrs.has(cls) or "__slots__" not in vars(cls) or hasattr(_new(cls), "__dict__"):
+        raise TypeError(f"{cls.__name__} is not a slotted attrs class")
+    namespace = {
+        "__slots__": (),
+        "__module__": cls.__module__,
+        "__qualname__": f"{cls.__qualname__}.filler",
+        # Both: a class's attribute setting is plain (and specializable) only when neither of
+        # the two names resolves to Python code, and attrs' frozen classes define both.
+        "__setattr__": object.__setattr__,
+        "__delattr__": object.__delattr__,
+    }
+    made = type(f"{cls.__name__}Filler", (cls,), namespace)
+    probe = _new(made)
+    probe.__class__ = cls  # raises TypeError now if the layouts differ
+    return made
 
 
 def _model_hook_factory(converter: cattrs.Converter) -> Callable[[type[Any]], Any]:

@@ -26,10 +26,10 @@ from typing import Any, Final
 
 import attrs
 
-from slackrtm._convert import parse_warnings, slot_setters, unknown_fields
+from slackrtm._convert import NO_EXTRA, filler, parse_warnings, unknown_fields
 from slackrtm._spec import ArgSpec, MethodSpec, redacted
 
-from .codes import WarningCode
+from ._warning_codes import WarningCode
 
 __all__ = [
     "APPS_CONNECTIONS_OPEN",
@@ -77,15 +77,7 @@ _KNOWN_APPS_CONNECTIONS_OPEN_RESPONSE: Final = frozenset(
 )
 
 
-_SET_APPS_CONNECTIONS_OPEN_RESPONSE: Final = slot_setters(
-    AppsConnectionsOpenResponse,
-    (
-        "ok",
-        "url",
-        "extra",
-        "warnings",
-    ),
-)
+_FILL_APPS_CONNECTIONS_OPEN_RESPONSE: Final = filler(AppsConnectionsOpenResponse)
 
 
 def read_apps_connections_open_response(data_: Any) -> AppsConnectionsOpenResponse | None:
@@ -100,16 +92,17 @@ def read_apps_connections_open_response(data_: Any) -> AppsConnectionsOpenRespon
     warnings_: tuple[WarningCode | str, ...] = ()
     if "warning" in data_ or "response_metadata" in data_:
         warnings_ = parse_warnings(data_, WarningCode)
-    extra_: dict[str, Any] = {}
+    extra_ = NO_EXTRA
     if not _KNOWN_APPS_CONNECTIONS_OPEN_RESPONSE.issuperset(data_):
         extra_ = unknown_fields(data_, _KNOWN_APPS_CONNECTIONS_OPEN_RESPONSE)
-    object_ = _new(AppsConnectionsOpenResponse)
-    set_ = _SET_APPS_CONNECTIONS_OPEN_RESPONSE
-    set_[0](object_, v_ok)
-    set_[1](object_, v_url)
-    set_[2](object_, extra_)
-    set_[3](object_, warnings_)
-    return object_
+    object_: Any = _new(_FILL_APPS_CONNECTIONS_OPEN_RESPONSE)
+    object_.ok = v_ok
+    object_.url = v_url
+    object_.extra = extra_
+    object_.warnings = warnings_
+    object_.__class__ = AppsConnectionsOpenResponse
+    done_: AppsConnectionsOpenResponse = object_
+    return done_
 
 
 APPS_CONNECTIONS_OPEN: Final[MethodSpec[AppsConnectionsOpenArgs, AppsConnectionsOpenResponse]] = (

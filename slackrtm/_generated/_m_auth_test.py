@@ -26,10 +26,10 @@ from typing import Any, Final
 
 import attrs
 
-from slackrtm._convert import parse_warnings, slot_setters, unknown_fields
+from slackrtm._convert import NO_EXTRA, filler, parse_warnings, unknown_fields
 from slackrtm._spec import ArgSpec, MethodSpec
 
-from .codes import WarningCode
+from ._warning_codes import WarningCode
 
 __all__ = [
     "AUTH_TEST",
@@ -99,22 +99,7 @@ _KNOWN_AUTH_TEST_RESPONSE: Final = frozenset(
 )
 
 
-_SET_AUTH_TEST_RESPONSE: Final = slot_setters(
-    AuthTestResponse,
-    (
-        "bot_id",
-        "enterprise_id",
-        "is_enterprise_install",
-        "ok",
-        "team",
-        "team_id",
-        "url",
-        "user",
-        "user_id",
-        "extra",
-        "warnings",
-    ),
-)
+_FILL_AUTH_TEST_RESPONSE: Final = filler(AuthTestResponse)
 
 
 def read_auth_test_response(data_: Any) -> AuthTestResponse | None:
@@ -150,23 +135,24 @@ def read_auth_test_response(data_: Any) -> AuthTestResponse | None:
     warnings_: tuple[WarningCode | str, ...] = ()
     if "warning" in data_ or "response_metadata" in data_:
         warnings_ = parse_warnings(data_, WarningCode)
-    extra_: dict[str, Any] = {}
+    extra_ = NO_EXTRA
     if not _KNOWN_AUTH_TEST_RESPONSE.issuperset(data_):
         extra_ = unknown_fields(data_, _KNOWN_AUTH_TEST_RESPONSE)
-    object_ = _new(AuthTestResponse)
-    set_ = _SET_AUTH_TEST_RESPONSE
-    set_[0](object_, v_bot_id)
-    set_[1](object_, v_enterprise_id)
-    set_[2](object_, v_is_enterprise_install)
-    set_[3](object_, v_ok)
-    set_[4](object_, v_team)
-    set_[5](object_, v_team_id)
-    set_[6](object_, v_url)
-    set_[7](object_, v_user)
-    set_[8](object_, v_user_id)
-    set_[9](object_, extra_)
-    set_[10](object_, warnings_)
-    return object_
+    object_: Any = _new(_FILL_AUTH_TEST_RESPONSE)
+    object_.bot_id = v_bot_id
+    object_.enterprise_id = v_enterprise_id
+    object_.is_enterprise_install = v_is_enterprise_install
+    object_.ok = v_ok
+    object_.team = v_team
+    object_.team_id = v_team_id
+    object_.url = v_url
+    object_.user = v_user
+    object_.user_id = v_user_id
+    object_.extra = extra_
+    object_.warnings = warnings_
+    object_.__class__ = AuthTestResponse
+    done_: AuthTestResponse = object_
+    return done_
 
 
 AUTH_TEST: Final[MethodSpec[AuthTestArgs, AuthTestResponse]] = MethodSpec(

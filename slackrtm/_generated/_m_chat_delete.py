@@ -26,10 +26,10 @@ from typing import Any, Final
 
 import attrs
 
-from slackrtm._convert import parse_warnings, slot_setters, unknown_fields
+from slackrtm._convert import NO_EXTRA, filler, parse_warnings, unknown_fields
 from slackrtm._spec import ArgSpec, MethodSpec, strict
 
-from .codes import WarningCode
+from ._warning_codes import WarningCode
 
 __all__ = [
     "CHAT_DELETE",
@@ -92,16 +92,7 @@ _KNOWN_CHAT_DELETE_RESPONSE: Final = frozenset(
 )
 
 
-_SET_CHAT_DELETE_RESPONSE: Final = slot_setters(
-    ChatDeleteResponse,
-    (
-        "channel",
-        "ok",
-        "ts",
-        "extra",
-        "warnings",
-    ),
-)
+_FILL_CHAT_DELETE_RESPONSE: Final = filler(ChatDeleteResponse)
 
 
 def read_chat_delete_response(data_: Any) -> ChatDeleteResponse | None:
@@ -119,17 +110,18 @@ def read_chat_delete_response(data_: Any) -> ChatDeleteResponse | None:
     warnings_: tuple[WarningCode | str, ...] = ()
     if "warning" in data_ or "response_metadata" in data_:
         warnings_ = parse_warnings(data_, WarningCode)
-    extra_: dict[str, Any] = {}
+    extra_ = NO_EXTRA
     if not _KNOWN_CHAT_DELETE_RESPONSE.issuperset(data_):
         extra_ = unknown_fields(data_, _KNOWN_CHAT_DELETE_RESPONSE)
-    object_ = _new(ChatDeleteResponse)
-    set_ = _SET_CHAT_DELETE_RESPONSE
-    set_[0](object_, v_channel)
-    set_[1](object_, v_ok)
-    set_[2](object_, v_ts)
-    set_[3](object_, extra_)
-    set_[4](object_, warnings_)
-    return object_
+    object_: Any = _new(_FILL_CHAT_DELETE_RESPONSE)
+    object_.channel = v_channel
+    object_.ok = v_ok
+    object_.ts = v_ts
+    object_.extra = extra_
+    object_.warnings = warnings_
+    object_.__class__ = ChatDeleteResponse
+    done_: ChatDeleteResponse = object_
+    return done_
 
 
 CHAT_DELETE: Final[MethodSpec[ChatDeleteArgs, ChatDeleteResponse]] = MethodSpec(

@@ -26,14 +26,14 @@ from typing import Any, Final
 
 import attrs
 
-from slackrtm._convert import parse_warnings, slot_setters, unknown_fields
+from slackrtm._convert import NO_EXTRA, filler, parse_warnings, unknown_fields
 from slackrtm._spec import ArgSpec, MethodSpec, strict
 
 from ._shared import (
     ChatMessage,
     read_chat_message,
 )
-from .codes import WarningCode
+from ._warning_codes import WarningCode
 
 __all__ = [
     "CHAT_UPDATE",
@@ -151,18 +151,7 @@ _KNOWN_CHAT_UPDATE_RESPONSE: Final = frozenset(
 )
 
 
-_SET_CHAT_UPDATE_RESPONSE: Final = slot_setters(
-    ChatUpdateResponse,
-    (
-        "channel",
-        "message",
-        "ok",
-        "text",
-        "ts",
-        "extra",
-        "warnings",
-    ),
-)
+_FILL_CHAT_UPDATE_RESPONSE: Final = filler(ChatUpdateResponse)
 
 
 def read_chat_update_response(data_: Any) -> ChatUpdateResponse | None:
@@ -188,19 +177,20 @@ def read_chat_update_response(data_: Any) -> ChatUpdateResponse | None:
     warnings_: tuple[WarningCode | str, ...] = ()
     if "warning" in data_ or "response_metadata" in data_:
         warnings_ = parse_warnings(data_, WarningCode)
-    extra_: dict[str, Any] = {}
+    extra_ = NO_EXTRA
     if not _KNOWN_CHAT_UPDATE_RESPONSE.issuperset(data_):
         extra_ = unknown_fields(data_, _KNOWN_CHAT_UPDATE_RESPONSE)
-    object_ = _new(ChatUpdateResponse)
-    set_ = _SET_CHAT_UPDATE_RESPONSE
-    set_[0](object_, v_channel)
-    set_[1](object_, v_message)
-    set_[2](object_, v_ok)
-    set_[3](object_, v_text)
-    set_[4](object_, v_ts)
-    set_[5](object_, extra_)
-    set_[6](object_, warnings_)
-    return object_
+    object_: Any = _new(_FILL_CHAT_UPDATE_RESPONSE)
+    object_.channel = v_channel
+    object_.message = v_message
+    object_.ok = v_ok
+    object_.text = v_text
+    object_.ts = v_ts
+    object_.extra = extra_
+    object_.warnings = warnings_
+    object_.__class__ = ChatUpdateResponse
+    done_: ChatUpdateResponse = object_
+    return done_
 
 
 CHAT_UPDATE: Final[MethodSpec[ChatUpdateArgs, ChatUpdateResponse]] = MethodSpec(

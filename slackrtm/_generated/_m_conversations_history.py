@@ -26,14 +26,14 @@ from typing import Any, Final
 
 import attrs
 
-from slackrtm._convert import parse_warnings, slot_setters, unknown_fields
+from slackrtm._convert import NO_EXTRA, filler, parse_warnings, unknown_fields
 from slackrtm._spec import ArgSpec, MethodSpec, PageSpec, strict
 
 from ._shared import (
     HistoryMessage,
     read_history_message,
 )
-from .codes import WarningCode
+from ._warning_codes import WarningCode
 
 __all__ = [
     "CONVERSATIONS_HISTORY",
@@ -141,18 +141,7 @@ _KNOWN_CONVERSATIONS_HISTORY_RESPONSE: Final = frozenset(
 )
 
 
-_SET_CONVERSATIONS_HISTORY_RESPONSE: Final = slot_setters(
-    ConversationsHistoryResponse,
-    (
-        "has_more",
-        "messages",
-        "ok",
-        "pin_count",
-        "response_metadata",
-        "extra",
-        "warnings",
-    ),
-)
+_FILL_CONVERSATIONS_HISTORY_RESPONSE: Final = filler(ConversationsHistoryResponse)
 
 
 def read_conversations_history_response(data_: Any) -> ConversationsHistoryResponse | None:
@@ -179,19 +168,20 @@ def read_conversations_history_response(data_: Any) -> ConversationsHistoryRespo
     warnings_: tuple[WarningCode | str, ...] = ()
     if "warning" in data_ or "response_metadata" in data_:
         warnings_ = parse_warnings(data_, WarningCode)
-    extra_: dict[str, Any] = {}
+    extra_ = NO_EXTRA
     if not _KNOWN_CONVERSATIONS_HISTORY_RESPONSE.issuperset(data_):
         extra_ = unknown_fields(data_, _KNOWN_CONVERSATIONS_HISTORY_RESPONSE)
-    object_ = _new(ConversationsHistoryResponse)
-    set_ = _SET_CONVERSATIONS_HISTORY_RESPONSE
-    set_[0](object_, v_has_more)
-    set_[1](object_, v_messages)
-    set_[2](object_, v_ok)
-    set_[3](object_, v_pin_count)
-    set_[4](object_, v_response_metadata)
-    set_[5](object_, extra_)
-    set_[6](object_, warnings_)
-    return object_
+    object_: Any = _new(_FILL_CONVERSATIONS_HISTORY_RESPONSE)
+    object_.has_more = v_has_more
+    object_.messages = v_messages
+    object_.ok = v_ok
+    object_.pin_count = v_pin_count
+    object_.response_metadata = v_response_metadata
+    object_.extra = extra_
+    object_.warnings = warnings_
+    object_.__class__ = ConversationsHistoryResponse
+    done_: ConversationsHistoryResponse = object_
+    return done_
 
 
 _KNOWN_CONVERSATIONS_HISTORY_RESPONSE_METADATA: Final = frozenset(
@@ -201,13 +191,7 @@ _KNOWN_CONVERSATIONS_HISTORY_RESPONSE_METADATA: Final = frozenset(
 )
 
 
-_SET_CONVERSATIONS_HISTORY_RESPONSE_METADATA: Final = slot_setters(
-    ConversationsHistoryResponseMetadata,
-    (
-        "next_cursor",
-        "extra",
-    ),
-)
+_FILL_CONVERSATIONS_HISTORY_RESPONSE_METADATA: Final = filler(ConversationsHistoryResponseMetadata)
 
 
 def read_conversations_history_response_metadata(
@@ -218,14 +202,15 @@ def read_conversations_history_response_metadata(
     v_next_cursor = data_.get("next_cursor")
     if v_next_cursor is not None and type(v_next_cursor) is not str:
         return None
-    extra_: dict[str, Any] = {}
+    extra_ = NO_EXTRA
     if not _KNOWN_CONVERSATIONS_HISTORY_RESPONSE_METADATA.issuperset(data_):
         extra_ = unknown_fields(data_, _KNOWN_CONVERSATIONS_HISTORY_RESPONSE_METADATA)
-    object_ = _new(ConversationsHistoryResponseMetadata)
-    set_ = _SET_CONVERSATIONS_HISTORY_RESPONSE_METADATA
-    set_[0](object_, v_next_cursor)
-    set_[1](object_, extra_)
-    return object_
+    object_: Any = _new(_FILL_CONVERSATIONS_HISTORY_RESPONSE_METADATA)
+    object_.next_cursor = v_next_cursor
+    object_.extra = extra_
+    object_.__class__ = ConversationsHistoryResponseMetadata
+    done_: ConversationsHistoryResponseMetadata = object_
+    return done_
 
 
 def _tuple_of_history_message(data_: Any) -> tuple[HistoryMessage, ...] | None:

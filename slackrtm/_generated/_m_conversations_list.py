@@ -26,14 +26,14 @@ from typing import Any, Final
 
 import attrs
 
-from slackrtm._convert import parse_warnings, slot_setters, unknown_fields
+from slackrtm._convert import NO_EXTRA, filler, parse_warnings, unknown_fields
 from slackrtm._spec import ArgSpec, MethodSpec, PageSpec, strict
 
 from ._shared import (
     Conversation,
     read_conversation,
 )
-from .codes import WarningCode
+from ._warning_codes import WarningCode
 
 __all__ = [
     "CONVERSATIONS_LIST",
@@ -130,16 +130,7 @@ _KNOWN_CONVERSATIONS_LIST_RESPONSE: Final = frozenset(
 )
 
 
-_SET_CONVERSATIONS_LIST_RESPONSE: Final = slot_setters(
-    ConversationsListResponse,
-    (
-        "channels",
-        "ok",
-        "response_metadata",
-        "extra",
-        "warnings",
-    ),
-)
+_FILL_CONVERSATIONS_LIST_RESPONSE: Final = filler(ConversationsListResponse)
 
 
 def read_conversations_list_response(data_: Any) -> ConversationsListResponse | None:
@@ -160,17 +151,18 @@ def read_conversations_list_response(data_: Any) -> ConversationsListResponse | 
     warnings_: tuple[WarningCode | str, ...] = ()
     if "warning" in data_ or "response_metadata" in data_:
         warnings_ = parse_warnings(data_, WarningCode)
-    extra_: dict[str, Any] = {}
+    extra_ = NO_EXTRA
     if not _KNOWN_CONVERSATIONS_LIST_RESPONSE.issuperset(data_):
         extra_ = unknown_fields(data_, _KNOWN_CONVERSATIONS_LIST_RESPONSE)
-    object_ = _new(ConversationsListResponse)
-    set_ = _SET_CONVERSATIONS_LIST_RESPONSE
-    set_[0](object_, v_channels)
-    set_[1](object_, v_ok)
-    set_[2](object_, v_response_metadata)
-    set_[3](object_, extra_)
-    set_[4](object_, warnings_)
-    return object_
+    object_: Any = _new(_FILL_CONVERSATIONS_LIST_RESPONSE)
+    object_.channels = v_channels
+    object_.ok = v_ok
+    object_.response_metadata = v_response_metadata
+    object_.extra = extra_
+    object_.warnings = warnings_
+    object_.__class__ = ConversationsListResponse
+    done_: ConversationsListResponse = object_
+    return done_
 
 
 _KNOWN_CONVERSATIONS_LIST_RESPONSE_METADATA: Final = frozenset(
@@ -180,13 +172,7 @@ _KNOWN_CONVERSATIONS_LIST_RESPONSE_METADATA: Final = frozenset(
 )
 
 
-_SET_CONVERSATIONS_LIST_RESPONSE_METADATA: Final = slot_setters(
-    ConversationsListResponseMetadata,
-    (
-        "next_cursor",
-        "extra",
-    ),
-)
+_FILL_CONVERSATIONS_LIST_RESPONSE_METADATA: Final = filler(ConversationsListResponseMetadata)
 
 
 def read_conversations_list_response_metadata(
@@ -197,14 +183,15 @@ def read_conversations_list_response_metadata(
     v_next_cursor = data_.get("next_cursor")
     if v_next_cursor is not None and type(v_next_cursor) is not str:
         return None
-    extra_: dict[str, Any] = {}
+    extra_ = NO_EXTRA
     if not _KNOWN_CONVERSATIONS_LIST_RESPONSE_METADATA.issuperset(data_):
         extra_ = unknown_fields(data_, _KNOWN_CONVERSATIONS_LIST_RESPONSE_METADATA)
-    object_ = _new(ConversationsListResponseMetadata)
-    set_ = _SET_CONVERSATIONS_LIST_RESPONSE_METADATA
-    set_[0](object_, v_next_cursor)
-    set_[1](object_, extra_)
-    return object_
+    object_: Any = _new(_FILL_CONVERSATIONS_LIST_RESPONSE_METADATA)
+    object_.next_cursor = v_next_cursor
+    object_.extra = extra_
+    object_.__class__ = ConversationsListResponseMetadata
+    done_: ConversationsListResponseMetadata = object_
+    return done_
 
 
 def _tuple_of_conversation(data_: Any) -> tuple[Conversation, ...] | None:

@@ -26,10 +26,10 @@ from typing import Any, Final
 
 import attrs
 
-from slackrtm._convert import parse_warnings, slot_setters, unknown_fields
+from slackrtm._convert import NO_EXTRA, filler, parse_warnings, unknown_fields
 from slackrtm._spec import ArgSpec, MethodSpec, strict
 
-from .codes import WarningCode
+from ._warning_codes import WarningCode
 
 __all__ = [
     "REACTIONS_ADD",
@@ -85,14 +85,7 @@ _KNOWN_REACTIONS_ADD_RESPONSE: Final = frozenset(
 )
 
 
-_SET_REACTIONS_ADD_RESPONSE: Final = slot_setters(
-    ReactionsAddResponse,
-    (
-        "ok",
-        "extra",
-        "warnings",
-    ),
-)
+_FILL_REACTIONS_ADD_RESPONSE: Final = filler(ReactionsAddResponse)
 
 
 def read_reactions_add_response(data_: Any) -> ReactionsAddResponse | None:
@@ -104,15 +97,16 @@ def read_reactions_add_response(data_: Any) -> ReactionsAddResponse | None:
     warnings_: tuple[WarningCode | str, ...] = ()
     if "warning" in data_ or "response_metadata" in data_:
         warnings_ = parse_warnings(data_, WarningCode)
-    extra_: dict[str, Any] = {}
+    extra_ = NO_EXTRA
     if not _KNOWN_REACTIONS_ADD_RESPONSE.issuperset(data_):
         extra_ = unknown_fields(data_, _KNOWN_REACTIONS_ADD_RESPONSE)
-    object_ = _new(ReactionsAddResponse)
-    set_ = _SET_REACTIONS_ADD_RESPONSE
-    set_[0](object_, v_ok)
-    set_[1](object_, extra_)
-    set_[2](object_, warnings_)
-    return object_
+    object_: Any = _new(_FILL_REACTIONS_ADD_RESPONSE)
+    object_.ok = v_ok
+    object_.extra = extra_
+    object_.warnings = warnings_
+    object_.__class__ = ReactionsAddResponse
+    done_: ReactionsAddResponse = object_
+    return done_
 
 
 REACTIONS_ADD: Final[MethodSpec[ReactionsAddArgs, ReactionsAddResponse]] = MethodSpec(

@@ -26,10 +26,10 @@ from typing import Any, Final
 
 import attrs
 
-from slackrtm._convert import parse_warnings, slot_setters, unknown_fields
+from slackrtm._convert import NO_EXTRA, filler, parse_warnings, unknown_fields
 from slackrtm._spec import ArgSpec, MethodSpec, redacted, strict
 
-from .codes import WarningCode
+from ._warning_codes import WarningCode
 
 __all__ = [
     "RTM_CONNECT",
@@ -134,17 +134,7 @@ _KNOWN_RTM_CONNECT_RESPONSE: Final = frozenset(
 )
 
 
-_SET_RTM_CONNECT_RESPONSE: Final = slot_setters(
-    RtmConnectResponse,
-    (
-        "ok",
-        "self_",
-        "team",
-        "url",
-        "extra",
-        "warnings",
-    ),
-)
+_FILL_RTM_CONNECT_RESPONSE: Final = filler(RtmConnectResponse)
 
 
 def read_rtm_connect_response(data_: Any) -> RtmConnectResponse | None:
@@ -167,18 +157,19 @@ def read_rtm_connect_response(data_: Any) -> RtmConnectResponse | None:
     warnings_: tuple[WarningCode | str, ...] = ()
     if "warning" in data_ or "response_metadata" in data_:
         warnings_ = parse_warnings(data_, WarningCode)
-    extra_: dict[str, Any] = {}
+    extra_ = NO_EXTRA
     if not _KNOWN_RTM_CONNECT_RESPONSE.issuperset(data_):
         extra_ = unknown_fields(data_, _KNOWN_RTM_CONNECT_RESPONSE)
-    object_ = _new(RtmConnectResponse)
-    set_ = _SET_RTM_CONNECT_RESPONSE
-    set_[0](object_, v_ok)
-    set_[1](object_, v_self_)
-    set_[2](object_, v_team)
-    set_[3](object_, v_url)
-    set_[4](object_, extra_)
-    set_[5](object_, warnings_)
-    return object_
+    object_: Any = _new(_FILL_RTM_CONNECT_RESPONSE)
+    object_.ok = v_ok
+    object_.self_ = v_self_
+    object_.team = v_team
+    object_.url = v_url
+    object_.extra = extra_
+    object_.warnings = warnings_
+    object_.__class__ = RtmConnectResponse
+    done_: RtmConnectResponse = object_
+    return done_
 
 
 _KNOWN_RTM_CONNECT_SELF: Final = frozenset(
@@ -189,14 +180,7 @@ _KNOWN_RTM_CONNECT_SELF: Final = frozenset(
 )
 
 
-_SET_RTM_CONNECT_SELF: Final = slot_setters(
-    RtmConnectSelf,
-    (
-        "id",
-        "name",
-        "extra",
-    ),
-)
+_FILL_RTM_CONNECT_SELF: Final = filler(RtmConnectSelf)
 
 
 def read_rtm_connect_self(data_: Any) -> RtmConnectSelf | None:
@@ -208,15 +192,16 @@ def read_rtm_connect_self(data_: Any) -> RtmConnectSelf | None:
     v_name = data_.get("name")
     if type(v_name) is not str:
         return None
-    extra_: dict[str, Any] = {}
+    extra_ = NO_EXTRA
     if not _KNOWN_RTM_CONNECT_SELF.issuperset(data_):
         extra_ = unknown_fields(data_, _KNOWN_RTM_CONNECT_SELF)
-    object_ = _new(RtmConnectSelf)
-    set_ = _SET_RTM_CONNECT_SELF
-    set_[0](object_, v_id)
-    set_[1](object_, v_name)
-    set_[2](object_, extra_)
-    return object_
+    object_: Any = _new(_FILL_RTM_CONNECT_SELF)
+    object_.id = v_id
+    object_.name = v_name
+    object_.extra = extra_
+    object_.__class__ = RtmConnectSelf
+    done_: RtmConnectSelf = object_
+    return done_
 
 
 _KNOWN_RTM_CONNECT_TEAM: Final = frozenset(
@@ -229,16 +214,7 @@ _KNOWN_RTM_CONNECT_TEAM: Final = frozenset(
 )
 
 
-_SET_RTM_CONNECT_TEAM: Final = slot_setters(
-    RtmConnectTeam,
-    (
-        "domain",
-        "enterprise_id",
-        "id",
-        "name",
-        "extra",
-    ),
-)
+_FILL_RTM_CONNECT_TEAM: Final = filler(RtmConnectTeam)
 
 
 def read_rtm_connect_team(data_: Any) -> RtmConnectTeam | None:
@@ -256,17 +232,18 @@ def read_rtm_connect_team(data_: Any) -> RtmConnectTeam | None:
     v_name = data_.get("name")
     if type(v_name) is not str:
         return None
-    extra_: dict[str, Any] = {}
+    extra_ = NO_EXTRA
     if not _KNOWN_RTM_CONNECT_TEAM.issuperset(data_):
         extra_ = unknown_fields(data_, _KNOWN_RTM_CONNECT_TEAM)
-    object_ = _new(RtmConnectTeam)
-    set_ = _SET_RTM_CONNECT_TEAM
-    set_[0](object_, v_domain)
-    set_[1](object_, v_enterprise_id)
-    set_[2](object_, v_id)
-    set_[3](object_, v_name)
-    set_[4](object_, extra_)
-    return object_
+    object_: Any = _new(_FILL_RTM_CONNECT_TEAM)
+    object_.domain = v_domain
+    object_.enterprise_id = v_enterprise_id
+    object_.id = v_id
+    object_.name = v_name
+    object_.extra = extra_
+    object_.__class__ = RtmConnectTeam
+    done_: RtmConnectTeam = object_
+    return done_
 
 
 RTM_CONNECT: Final[MethodSpec[RtmConnectArgs, RtmConnectResponse]] = MethodSpec(

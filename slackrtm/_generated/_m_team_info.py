@@ -26,14 +26,14 @@ from typing import Any, Final
 
 import attrs
 
-from slackrtm._convert import parse_warnings, slot_setters, unknown_fields
+from slackrtm._convert import NO_EXTRA, filler, parse_warnings, unknown_fields
 from slackrtm._spec import ArgSpec, MethodSpec
 
 from ._shared import (
     Team,
     read_team,
 )
-from .codes import WarningCode
+from ._warning_codes import WarningCode
 
 __all__ = [
     "TEAM_INFO",
@@ -79,15 +79,7 @@ _KNOWN_TEAM_INFO_RESPONSE: Final = frozenset(
 )
 
 
-_SET_TEAM_INFO_RESPONSE: Final = slot_setters(
-    TeamInfoResponse,
-    (
-        "ok",
-        "team",
-        "extra",
-        "warnings",
-    ),
-)
+_FILL_TEAM_INFO_RESPONSE: Final = filler(TeamInfoResponse)
 
 
 def read_team_info_response(data_: Any) -> TeamInfoResponse | None:
@@ -103,16 +95,17 @@ def read_team_info_response(data_: Any) -> TeamInfoResponse | None:
     warnings_: tuple[WarningCode | str, ...] = ()
     if "warning" in data_ or "response_metadata" in data_:
         warnings_ = parse_warnings(data_, WarningCode)
-    extra_: dict[str, Any] = {}
+    extra_ = NO_EXTRA
     if not _KNOWN_TEAM_INFO_RESPONSE.issuperset(data_):
         extra_ = unknown_fields(data_, _KNOWN_TEAM_INFO_RESPONSE)
-    object_ = _new(TeamInfoResponse)
-    set_ = _SET_TEAM_INFO_RESPONSE
-    set_[0](object_, v_ok)
-    set_[1](object_, v_team)
-    set_[2](object_, extra_)
-    set_[3](object_, warnings_)
-    return object_
+    object_: Any = _new(_FILL_TEAM_INFO_RESPONSE)
+    object_.ok = v_ok
+    object_.team = v_team
+    object_.extra = extra_
+    object_.warnings = warnings_
+    object_.__class__ = TeamInfoResponse
+    done_: TeamInfoResponse = object_
+    return done_
 
 
 TEAM_INFO: Final[MethodSpec[TeamInfoArgs, TeamInfoResponse]] = MethodSpec(

@@ -26,14 +26,14 @@ from typing import Any, Final
 
 import attrs
 
-from slackrtm._convert import parse_warnings, slot_setters, unknown_fields
+from slackrtm._convert import NO_EXTRA, filler, parse_warnings, unknown_fields
 from slackrtm._spec import ArgSpec, MethodSpec, strict
 
 from ._shared import (
     User,
     read_user,
 )
-from .codes import WarningCode
+from ._warning_codes import WarningCode
 
 __all__ = [
     "USERS_INFO",
@@ -88,15 +88,7 @@ _KNOWN_USERS_INFO_RESPONSE: Final = frozenset(
 )
 
 
-_SET_USERS_INFO_RESPONSE: Final = slot_setters(
-    UsersInfoResponse,
-    (
-        "ok",
-        "user",
-        "extra",
-        "warnings",
-    ),
-)
+_FILL_USERS_INFO_RESPONSE: Final = filler(UsersInfoResponse)
 
 
 def read_users_info_response(data_: Any) -> UsersInfoResponse | None:
@@ -112,16 +104,17 @@ def read_users_info_response(data_: Any) -> UsersInfoResponse | None:
     warnings_: tuple[WarningCode | str, ...] = ()
     if "warning" in data_ or "response_metadata" in data_:
         warnings_ = parse_warnings(data_, WarningCode)
-    extra_: dict[str, Any] = {}
+    extra_ = NO_EXTRA
     if not _KNOWN_USERS_INFO_RESPONSE.issuperset(data_):
         extra_ = unknown_fields(data_, _KNOWN_USERS_INFO_RESPONSE)
-    object_ = _new(UsersInfoResponse)
-    set_ = _SET_USERS_INFO_RESPONSE
-    set_[0](object_, v_ok)
-    set_[1](object_, v_user)
-    set_[2](object_, extra_)
-    set_[3](object_, warnings_)
-    return object_
+    object_: Any = _new(_FILL_USERS_INFO_RESPONSE)
+    object_.ok = v_ok
+    object_.user = v_user
+    object_.extra = extra_
+    object_.warnings = warnings_
+    object_.__class__ = UsersInfoResponse
+    done_: UsersInfoResponse = object_
+    return done_
 
 
 USERS_INFO: Final[MethodSpec[UsersInfoArgs, UsersInfoResponse]] = MethodSpec(

@@ -26,14 +26,14 @@ from typing import Any, Final
 
 import attrs
 
-from slackrtm._convert import parse_warnings, slot_setters, unknown_fields
+from slackrtm._convert import NO_EXTRA, filler, parse_warnings, unknown_fields
 from slackrtm._spec import ArgSpec, MethodSpec, PageSpec, strict
 
 from ._shared import (
     User,
     read_user,
 )
-from .codes import WarningCode
+from ._warning_codes import WarningCode
 
 __all__ = [
     "USERS_LIST",
@@ -127,17 +127,7 @@ _KNOWN_USERS_LIST_RESPONSE: Final = frozenset(
 )
 
 
-_SET_USERS_LIST_RESPONSE: Final = slot_setters(
-    UsersListResponse,
-    (
-        "cache_ts",
-        "members",
-        "ok",
-        "response_metadata",
-        "extra",
-        "warnings",
-    ),
-)
+_FILL_USERS_LIST_RESPONSE: Final = filler(UsersListResponse)
 
 
 def read_users_list_response(data_: Any) -> UsersListResponse | None:
@@ -161,18 +151,19 @@ def read_users_list_response(data_: Any) -> UsersListResponse | None:
     warnings_: tuple[WarningCode | str, ...] = ()
     if "warning" in data_ or "response_metadata" in data_:
         warnings_ = parse_warnings(data_, WarningCode)
-    extra_: dict[str, Any] = {}
+    extra_ = NO_EXTRA
     if not _KNOWN_USERS_LIST_RESPONSE.issuperset(data_):
         extra_ = unknown_fields(data_, _KNOWN_USERS_LIST_RESPONSE)
-    object_ = _new(UsersListResponse)
-    set_ = _SET_USERS_LIST_RESPONSE
-    set_[0](object_, v_cache_ts)
-    set_[1](object_, v_members)
-    set_[2](object_, v_ok)
-    set_[3](object_, v_response_metadata)
-    set_[4](object_, extra_)
-    set_[5](object_, warnings_)
-    return object_
+    object_: Any = _new(_FILL_USERS_LIST_RESPONSE)
+    object_.cache_ts = v_cache_ts
+    object_.members = v_members
+    object_.ok = v_ok
+    object_.response_metadata = v_response_metadata
+    object_.extra = extra_
+    object_.warnings = warnings_
+    object_.__class__ = UsersListResponse
+    done_: UsersListResponse = object_
+    return done_
 
 
 _KNOWN_USERS_LIST_RESPONSE_METADATA: Final = frozenset(
@@ -182,13 +173,7 @@ _KNOWN_USERS_LIST_RESPONSE_METADATA: Final = frozenset(
 )
 
 
-_SET_USERS_LIST_RESPONSE_METADATA: Final = slot_setters(
-    UsersListResponseMetadata,
-    (
-        "next_cursor",
-        "extra",
-    ),
-)
+_FILL_USERS_LIST_RESPONSE_METADATA: Final = filler(UsersListResponseMetadata)
 
 
 def read_users_list_response_metadata(data_: Any) -> UsersListResponseMetadata | None:
@@ -197,14 +182,15 @@ def read_users_list_response_metadata(data_: Any) -> UsersListResponseMetadata |
     v_next_cursor = data_.get("next_cursor")
     if v_next_cursor is not None and type(v_next_cursor) is not str:
         return None
-    extra_: dict[str, Any] = {}
+    extra_ = NO_EXTRA
     if not _KNOWN_USERS_LIST_RESPONSE_METADATA.issuperset(data_):
         extra_ = unknown_fields(data_, _KNOWN_USERS_LIST_RESPONSE_METADATA)
-    object_ = _new(UsersListResponseMetadata)
-    set_ = _SET_USERS_LIST_RESPONSE_METADATA
-    set_[0](object_, v_next_cursor)
-    set_[1](object_, extra_)
-    return object_
+    object_: Any = _new(_FILL_USERS_LIST_RESPONSE_METADATA)
+    object_.next_cursor = v_next_cursor
+    object_.extra = extra_
+    object_.__class__ = UsersListResponseMetadata
+    done_: UsersListResponseMetadata = object_
+    return done_
 
 
 def _tuple_of_user(data_: Any) -> tuple[User, ...] | None:

@@ -26,7 +26,7 @@ from typing import Any, Final
 
 import attrs
 
-from slackrtm._convert import slot_setters, unknown_fields
+from slackrtm._convert import NO_EXTRA, filler, unknown_fields
 
 __all__ = [
     "ChatMessage",
@@ -305,23 +305,7 @@ _KNOWN_CHAT_MESSAGE: Final = frozenset(
 )
 
 
-_SET_CHAT_MESSAGE: Final = slot_setters(
-    ChatMessage,
-    (
-        "app_id",
-        "bot_id",
-        "parent_user_id",
-        "subtype",
-        "team",
-        "text",
-        "thread_ts",
-        "ts",
-        "type",
-        "user",
-        "username",
-        "extra",
-    ),
-)
+_FILL_CHAT_MESSAGE: Final = filler(ChatMessage)
 
 
 def read_chat_message(data_: Any) -> ChatMessage | None:
@@ -360,24 +344,25 @@ def read_chat_message(data_: Any) -> ChatMessage | None:
     v_username = data_.get("username")
     if v_username is not None and type(v_username) is not str:
         return None
-    extra_: dict[str, Any] = {}
+    extra_ = NO_EXTRA
     if not _KNOWN_CHAT_MESSAGE.issuperset(data_):
         extra_ = unknown_fields(data_, _KNOWN_CHAT_MESSAGE)
-    object_ = _new(ChatMessage)
-    set_ = _SET_CHAT_MESSAGE
-    set_[0](object_, v_app_id)
-    set_[1](object_, v_bot_id)
-    set_[2](object_, v_parent_user_id)
-    set_[3](object_, v_subtype)
-    set_[4](object_, v_team)
-    set_[5](object_, v_text)
-    set_[6](object_, v_thread_ts)
-    set_[7](object_, v_ts)
-    set_[8](object_, v_type)
-    set_[9](object_, v_user)
-    set_[10](object_, v_username)
-    set_[11](object_, extra_)
-    return object_
+    object_: Any = _new(_FILL_CHAT_MESSAGE)
+    object_.app_id = v_app_id
+    object_.bot_id = v_bot_id
+    object_.parent_user_id = v_parent_user_id
+    object_.subtype = v_subtype
+    object_.team = v_team
+    object_.text = v_text
+    object_.thread_ts = v_thread_ts
+    object_.ts = v_ts
+    object_.type = v_type
+    object_.user = v_user
+    object_.username = v_username
+    object_.extra = extra_
+    object_.__class__ = ChatMessage
+    done_: ChatMessage = object_
+    return done_
 
 
 _KNOWN_CONVERSATION: Final = frozenset(
@@ -404,30 +389,7 @@ _KNOWN_CONVERSATION: Final = frozenset(
 )
 
 
-_SET_CONVERSATION: Final = slot_setters(
-    Conversation,
-    (
-        "context_team_id",
-        "created",
-        "creator",
-        "id",
-        "is_archived",
-        "is_channel",
-        "is_general",
-        "is_group",
-        "is_im",
-        "is_member",
-        "is_mpim",
-        "is_private",
-        "is_shared",
-        "name",
-        "num_members",
-        "purpose",
-        "topic",
-        "user",
-        "extra",
-    ),
-)
+_FILL_CONVERSATION: Final = filler(Conversation)
 
 
 def read_conversation(data_: Any) -> Conversation | None:
@@ -491,31 +453,32 @@ def read_conversation(data_: Any) -> Conversation | None:
     v_user = data_.get("user")
     if v_user is not None and type(v_user) is not str:
         return None
-    extra_: dict[str, Any] = {}
+    extra_ = NO_EXTRA
     if not _KNOWN_CONVERSATION.issuperset(data_):
         extra_ = unknown_fields(data_, _KNOWN_CONVERSATION)
-    object_ = _new(Conversation)
-    set_ = _SET_CONVERSATION
-    set_[0](object_, v_context_team_id)
-    set_[1](object_, v_created)
-    set_[2](object_, v_creator)
-    set_[3](object_, v_id)
-    set_[4](object_, v_is_archived)
-    set_[5](object_, v_is_channel)
-    set_[6](object_, v_is_general)
-    set_[7](object_, v_is_group)
-    set_[8](object_, v_is_im)
-    set_[9](object_, v_is_member)
-    set_[10](object_, v_is_mpim)
-    set_[11](object_, v_is_private)
-    set_[12](object_, v_is_shared)
-    set_[13](object_, v_name)
-    set_[14](object_, v_num_members)
-    set_[15](object_, v_purpose)
-    set_[16](object_, v_topic)
-    set_[17](object_, v_user)
-    set_[18](object_, extra_)
-    return object_
+    object_: Any = _new(_FILL_CONVERSATION)
+    object_.context_team_id = v_context_team_id
+    object_.created = v_created
+    object_.creator = v_creator
+    object_.id = v_id
+    object_.is_archived = v_is_archived
+    object_.is_channel = v_is_channel
+    object_.is_general = v_is_general
+    object_.is_group = v_is_group
+    object_.is_im = v_is_im
+    object_.is_member = v_is_member
+    object_.is_mpim = v_is_mpim
+    object_.is_private = v_is_private
+    object_.is_shared = v_is_shared
+    object_.name = v_name
+    object_.num_members = v_num_members
+    object_.purpose = v_purpose
+    object_.topic = v_topic
+    object_.user = v_user
+    object_.extra = extra_
+    object_.__class__ = Conversation
+    done_: Conversation = object_
+    return done_
 
 
 _KNOWN_CONVERSATION_PURPOSE: Final = frozenset(
@@ -527,15 +490,7 @@ _KNOWN_CONVERSATION_PURPOSE: Final = frozenset(
 )
 
 
-_SET_CONVERSATION_PURPOSE: Final = slot_setters(
-    ConversationPurpose,
-    (
-        "creator",
-        "last_set",
-        "value",
-        "extra",
-    ),
-)
+_FILL_CONVERSATION_PURPOSE: Final = filler(ConversationPurpose)
 
 
 def read_conversation_purpose(data_: Any) -> ConversationPurpose | None:
@@ -550,16 +505,17 @@ def read_conversation_purpose(data_: Any) -> ConversationPurpose | None:
     v_value = data_.get("value")
     if v_value is not None and type(v_value) is not str:
         return None
-    extra_: dict[str, Any] = {}
+    extra_ = NO_EXTRA
     if not _KNOWN_CONVERSATION_PURPOSE.issuperset(data_):
         extra_ = unknown_fields(data_, _KNOWN_CONVERSATION_PURPOSE)
-    object_ = _new(ConversationPurpose)
-    set_ = _SET_CONVERSATION_PURPOSE
-    set_[0](object_, v_creator)
-    set_[1](object_, v_last_set)
-    set_[2](object_, v_value)
-    set_[3](object_, extra_)
-    return object_
+    object_: Any = _new(_FILL_CONVERSATION_PURPOSE)
+    object_.creator = v_creator
+    object_.last_set = v_last_set
+    object_.value = v_value
+    object_.extra = extra_
+    object_.__class__ = ConversationPurpose
+    done_: ConversationPurpose = object_
+    return done_
 
 
 _KNOWN_CONVERSATION_TOPIC: Final = frozenset(
@@ -571,15 +527,7 @@ _KNOWN_CONVERSATION_TOPIC: Final = frozenset(
 )
 
 
-_SET_CONVERSATION_TOPIC: Final = slot_setters(
-    ConversationTopic,
-    (
-        "creator",
-        "last_set",
-        "value",
-        "extra",
-    ),
-)
+_FILL_CONVERSATION_TOPIC: Final = filler(ConversationTopic)
 
 
 def read_conversation_topic(data_: Any) -> ConversationTopic | None:
@@ -594,16 +542,17 @@ def read_conversation_topic(data_: Any) -> ConversationTopic | None:
     v_value = data_.get("value")
     if v_value is not None and type(v_value) is not str:
         return None
-    extra_: dict[str, Any] = {}
+    extra_ = NO_EXTRA
     if not _KNOWN_CONVERSATION_TOPIC.issuperset(data_):
         extra_ = unknown_fields(data_, _KNOWN_CONVERSATION_TOPIC)
-    object_ = _new(ConversationTopic)
-    set_ = _SET_CONVERSATION_TOPIC
-    set_[0](object_, v_creator)
-    set_[1](object_, v_last_set)
-    set_[2](object_, v_value)
-    set_[3](object_, extra_)
-    return object_
+    object_: Any = _new(_FILL_CONVERSATION_TOPIC)
+    object_.creator = v_creator
+    object_.last_set = v_last_set
+    object_.value = v_value
+    object_.extra = extra_
+    object_.__class__ = ConversationTopic
+    done_: ConversationTopic = object_
+    return done_
 
 
 _KNOWN_HISTORY_MESSAGE: Final = frozenset(
@@ -624,24 +573,7 @@ _KNOWN_HISTORY_MESSAGE: Final = frozenset(
 )
 
 
-_SET_HISTORY_MESSAGE: Final = slot_setters(
-    HistoryMessage,
-    (
-        "bot_id",
-        "client_msg_id",
-        "parent_user_id",
-        "reply_count",
-        "subtype",
-        "team",
-        "text",
-        "thread_ts",
-        "ts",
-        "type",
-        "user",
-        "username",
-        "extra",
-    ),
-)
+_FILL_HISTORY_MESSAGE: Final = filler(HistoryMessage)
 
 
 def read_history_message(data_: Any) -> HistoryMessage | None:
@@ -683,25 +615,26 @@ def read_history_message(data_: Any) -> HistoryMessage | None:
     v_username = data_.get("username")
     if v_username is not None and type(v_username) is not str:
         return None
-    extra_: dict[str, Any] = {}
+    extra_ = NO_EXTRA
     if not _KNOWN_HISTORY_MESSAGE.issuperset(data_):
         extra_ = unknown_fields(data_, _KNOWN_HISTORY_MESSAGE)
-    object_ = _new(HistoryMessage)
-    set_ = _SET_HISTORY_MESSAGE
-    set_[0](object_, v_bot_id)
-    set_[1](object_, v_client_msg_id)
-    set_[2](object_, v_parent_user_id)
-    set_[3](object_, v_reply_count)
-    set_[4](object_, v_subtype)
-    set_[5](object_, v_team)
-    set_[6](object_, v_text)
-    set_[7](object_, v_thread_ts)
-    set_[8](object_, v_ts)
-    set_[9](object_, v_type)
-    set_[10](object_, v_user)
-    set_[11](object_, v_username)
-    set_[12](object_, extra_)
-    return object_
+    object_: Any = _new(_FILL_HISTORY_MESSAGE)
+    object_.bot_id = v_bot_id
+    object_.client_msg_id = v_client_msg_id
+    object_.parent_user_id = v_parent_user_id
+    object_.reply_count = v_reply_count
+    object_.subtype = v_subtype
+    object_.team = v_team
+    object_.text = v_text
+    object_.thread_ts = v_thread_ts
+    object_.ts = v_ts
+    object_.type = v_type
+    object_.user = v_user
+    object_.username = v_username
+    object_.extra = extra_
+    object_.__class__ = HistoryMessage
+    done_: HistoryMessage = object_
+    return done_
 
 
 _KNOWN_TEAM: Final = frozenset(
@@ -716,18 +649,7 @@ _KNOWN_TEAM: Final = frozenset(
 )
 
 
-_SET_TEAM: Final = slot_setters(
-    Team,
-    (
-        "domain",
-        "email_domain",
-        "enterprise_id",
-        "enterprise_name",
-        "id",
-        "name",
-        "extra",
-    ),
-)
+_FILL_TEAM: Final = filler(Team)
 
 
 def read_team(data_: Any) -> Team | None:
@@ -751,19 +673,20 @@ def read_team(data_: Any) -> Team | None:
     v_name = data_.get("name")
     if v_name is not None and type(v_name) is not str:
         return None
-    extra_: dict[str, Any] = {}
+    extra_ = NO_EXTRA
     if not _KNOWN_TEAM.issuperset(data_):
         extra_ = unknown_fields(data_, _KNOWN_TEAM)
-    object_ = _new(Team)
-    set_ = _SET_TEAM
-    set_[0](object_, v_domain)
-    set_[1](object_, v_email_domain)
-    set_[2](object_, v_enterprise_id)
-    set_[3](object_, v_enterprise_name)
-    set_[4](object_, v_id)
-    set_[5](object_, v_name)
-    set_[6](object_, extra_)
-    return object_
+    object_: Any = _new(_FILL_TEAM)
+    object_.domain = v_domain
+    object_.email_domain = v_email_domain
+    object_.enterprise_id = v_enterprise_id
+    object_.enterprise_name = v_enterprise_name
+    object_.id = v_id
+    object_.name = v_name
+    object_.extra = extra_
+    object_.__class__ = Team
+    done_: Team = object_
+    return done_
 
 
 _KNOWN_USER: Final = frozenset(
@@ -788,28 +711,7 @@ _KNOWN_USER: Final = frozenset(
 )
 
 
-_SET_USER: Final = slot_setters(
-    User,
-    (
-        "deleted",
-        "id",
-        "is_admin",
-        "is_app_user",
-        "is_bot",
-        "is_owner",
-        "is_restricted",
-        "is_ultra_restricted",
-        "locale",
-        "name",
-        "profile",
-        "real_name",
-        "team_id",
-        "tz",
-        "tz_offset",
-        "updated",
-        "extra",
-    ),
-)
+_FILL_USER: Final = filler(User)
 
 
 def read_user(data_: Any) -> User | None:
@@ -865,29 +767,30 @@ def read_user(data_: Any) -> User | None:
     v_updated = data_.get("updated")
     if v_updated is not None and type(v_updated) is not int:
         return None
-    extra_: dict[str, Any] = {}
+    extra_ = NO_EXTRA
     if not _KNOWN_USER.issuperset(data_):
         extra_ = unknown_fields(data_, _KNOWN_USER)
-    object_ = _new(User)
-    set_ = _SET_USER
-    set_[0](object_, v_deleted)
-    set_[1](object_, v_id)
-    set_[2](object_, v_is_admin)
-    set_[3](object_, v_is_app_user)
-    set_[4](object_, v_is_bot)
-    set_[5](object_, v_is_owner)
-    set_[6](object_, v_is_restricted)
-    set_[7](object_, v_is_ultra_restricted)
-    set_[8](object_, v_locale)
-    set_[9](object_, v_name)
-    set_[10](object_, v_profile)
-    set_[11](object_, v_real_name)
-    set_[12](object_, v_team_id)
-    set_[13](object_, v_tz)
-    set_[14](object_, v_tz_offset)
-    set_[15](object_, v_updated)
-    set_[16](object_, extra_)
-    return object_
+    object_: Any = _new(_FILL_USER)
+    object_.deleted = v_deleted
+    object_.id = v_id
+    object_.is_admin = v_is_admin
+    object_.is_app_user = v_is_app_user
+    object_.is_bot = v_is_bot
+    object_.is_owner = v_is_owner
+    object_.is_restricted = v_is_restricted
+    object_.is_ultra_restricted = v_is_ultra_restricted
+    object_.locale = v_locale
+    object_.name = v_name
+    object_.profile = v_profile
+    object_.real_name = v_real_name
+    object_.team_id = v_team_id
+    object_.tz = v_tz
+    object_.tz_offset = v_tz_offset
+    object_.updated = v_updated
+    object_.extra = extra_
+    object_.__class__ = User
+    done_: User = object_
+    return done_
 
 
 _KNOWN_USER_PROFILE: Final = frozenset(
@@ -904,20 +807,7 @@ _KNOWN_USER_PROFILE: Final = frozenset(
 )
 
 
-_SET_USER_PROFILE: Final = slot_setters(
-    UserProfile,
-    (
-        "bot_id",
-        "display_name",
-        "email",
-        "image_72",
-        "real_name",
-        "status_emoji",
-        "status_text",
-        "title",
-        "extra",
-    ),
-)
+_FILL_USER_PROFILE: Final = filler(UserProfile)
 
 
 def read_user_profile(data_: Any) -> UserProfile | None:
@@ -947,18 +837,19 @@ def read_user_profile(data_: Any) -> UserProfile | None:
     v_title = data_.get("title")
     if v_title is not None and type(v_title) is not str:
         return None
-    extra_: dict[str, Any] = {}
+    extra_ = NO_EXTRA
     if not _KNOWN_USER_PROFILE.issuperset(data_):
         extra_ = unknown_fields(data_, _KNOWN_USER_PROFILE)
-    object_ = _new(UserProfile)
-    set_ = _SET_USER_PROFILE
-    set_[0](object_, v_bot_id)
-    set_[1](object_, v_display_name)
-    set_[2](object_, v_email)
-    set_[3](object_, v_image_72)
-    set_[4](object_, v_real_name)
-    set_[5](object_, v_status_emoji)
-    set_[6](object_, v_status_text)
-    set_[7](object_, v_title)
-    set_[8](object_, extra_)
-    return object_
+    object_: Any = _new(_FILL_USER_PROFILE)
+    object_.bot_id = v_bot_id
+    object_.display_name = v_display_name
+    object_.email = v_email
+    object_.image_72 = v_image_72
+    object_.real_name = v_real_name
+    object_.status_emoji = v_status_emoji
+    object_.status_text = v_status_text
+    object_.title = v_title
+    object_.extra = extra_
+    object_.__class__ = UserProfile
+    done_: UserProfile = object_
+    return done_

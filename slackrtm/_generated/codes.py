@@ -25,6 +25,8 @@ import enum
 from collections.abc import Mapping
 from typing import Final
 
+from ._warning_codes import WARNING_DESCRIPTIONS, WarningCode
+
 __all__ = [
     "ERROR_DESCRIPTIONS",
     "WARNING_DESCRIPTIONS",
@@ -122,16 +124,6 @@ class ErrorCode(str, enum.Enum):
         return self.value
 
 
-class WarningCode(str, enum.Enum):
-    """Every documented warning code; the value is the wire code."""
-
-    MISSING_CHARSET = "missing_charset"
-    SUPERFLUOUS_CHARSET = "superfluous_charset"
-
-    def __str__(self) -> str:
-        return self.value
-
-
 ERROR_DESCRIPTIONS: Final[Mapping[ErrorCode, str]] = {
     ErrorCode.ACCESS_DENIED: "The workspace or its administrators refused this caller access to the method.",
     ErrorCode.ACCESSLIMITED: "This method cannot be called from here: the workspace limits where it may be used.",
@@ -214,10 +206,4 @@ ERROR_DESCRIPTIONS: Final[Mapping[ErrorCode, str]] = {
     ErrorCode.UPGRADE_REQUIRED: "The client's API version is too old for the server; upgrade the client.",
     ErrorCode.USER_NOT_FOUND: "No user has this ID.",
     ErrorCode.USER_NOT_VISIBLE: "The caller may not see this user.",
-}
-
-
-WARNING_DESCRIPTIONS: Final[Mapping[WarningCode, str]] = {
-    WarningCode.MISSING_CHARSET: "A POST of a non-form content type (such as text/plain) declared no charset, where one is recommended.",
-    WarningCode.SUPERFLUOUS_CHARSET: "A POST of a form content type (such as multipart/form-data or application/x-www-form-urlencoded) declared a charset it does not use.",
 }

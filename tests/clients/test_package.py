@@ -135,6 +135,35 @@ def test_a_valid_answer_is_read_without_loading_cattrs() -> None:
     assert out == ["False", "self", "True"]
 
 
+def test_a_valid_answer_compiles_no_scrubbing_pattern() -> None:
+    # The patterns that find a secret by its shape are compiled by the first scrub (an error,
+    # a warning), not at import: a first successful call does not pay for them, in either form.
+    from slackrtm.emulator import Emulator
+
+    probe = "print(slackrtm._web.redact._shapes.cache_info().currsize)\n"
+    with Emulator() as emu:
+        code = (
+            "import asyncio, sys, slackrtm, slackrtm._web.redact\n"
+            f"base, token = {emu.base_url!r}, {emu.bot_token!r}\n"
+            "with slackrtm.Client(token=token, base_url=base) as client:\n"
+            "    assert client.rtm_connect().ok\n"
+            "async def main():\n"
+            "    async with slackrtm.AsyncClient(token=token, base_url=base) as client:\n"
+            "        assert (await client.users_list()).ok\n"
+            "asyncio.run(main())\n"
+            f"{probe}"
+            "try:\n"
+            "    slackrtm.Client(token='xoxb-nope', base_url=base).auth_test()\n"
+            "except slackrtm.SlackApiError as exc:\n"
+            "    print(exc.code, 'xoxb-nope' in repr(exc.response))\n"
+            f"{probe}"
+        )
+        out = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        ).stdout.split()
+    assert out == ["0", "invalid_auth", "False", "1"]
+
+
 def test_a_first_call_builds_only_its_own_methods_models() -> None:
     # Each method's models, readers and spec live in a module of their own: a bot's first
     # rtm.connect (sync) or auth.test (async) imports that one, never the faces that import every
@@ -163,8 +192,8 @@ def test_a_first_call_builds_only_its_own_methods_models() -> None:
             [sys.executable, "-c", code], capture_output=True, text=True, check=True
         ).stdout.splitlines()
     assert out == [
-        "['_m_rtm_connect', 'api', 'codes']",
-        "['_m_auth_test', '_m_rtm_connect', 'api', 'codes']",
+        "['_m_rtm_connect', '_warning_codes', 'api']",
+        "['_m_auth_test', '_m_rtm_connect', '_warning_codes', 'api']",
         "type False",  # a public model is imported from its own module too
     ]
 

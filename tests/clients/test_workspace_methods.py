@@ -28,6 +28,7 @@ from slackrtm import (
     User,
     Workspace,
 )
+from slackrtm._convert import NO_EXTRA
 from slackrtm._generated import METHODS
 from slackrtm._spec import MethodSpec
 from slackrtm.emulator import EmulatedWorkspace, Emulator, Limits
@@ -352,6 +353,20 @@ def test_workspace_is_one_snapshot_over_many_pages(twin: Twin, emu: Emulator) ->
     with pytest.raises(TypeError):
         ws.users["U0X"] = ws.user("U0EMU0001")  # type: ignore[index]
     assert "users=" in repr(ws)
+
+
+def test_a_snapshots_users_share_one_read_only_empty_extra(twin: Twin, emu: Emulator) -> None:
+    # The emulator's users carry no field the schema does not know: not one of them (nor its
+    # profile) holds an empty dict of its own, in either form; each is its model's own class.
+    ws = twin.workspace(page_size=PAGE)
+    users = list(ws.users.values())
+    assert len(users) == 3 + SEEDED_USERS
+    assert all(type(u) is User and u.extra is NO_EXTRA for u in users)
+    profiles = [u.profile for u in users if u.profile is not None]
+    assert profiles and all(p.extra is NO_EXTRA for p in profiles)
+    with pytest.raises(TypeError, match="read-only"):
+        users[0].extra["x"] = 1  # type: ignore[index]
+    assert users[0].extra == {}
 
 
 def test_workspace_checks_its_page_size_before_any_call(twin: Twin, emu: Emulator) -> None:

@@ -9,6 +9,8 @@ out or null, unknown keys, and warnings in both places.
 
 from __future__ import annotations
 
+import copy
+import pickle
 import types
 import typing
 from collections.abc import Callable
@@ -19,7 +21,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from slackrtm._convert import EXTRA, ROLE, WIRE, _get_converters, structure
+from slackrtm._convert import EXTRA, NO_EXTRA, ROLE, WIRE, _get_converters, filler, structure
 from slackrtm._exceptions import SlackResponseError
 from slackrtm._generated import models, readers
 from slackrtm._generated.methods import METHODS, RTM_CONNECT
@@ -155,4 +157,50 @@ def test_a_number_read_from_an_integer_is_a_float_and_unknowns_stay_apart() -> N
     other = readers.read_team({"id": "T2"})
     assert other is not None
     assert other.extra == {}
-    assert other.extra is not readers.read_team({"id": "T3"}).extra  # type: ignore[union-attr]
+    assert team.extra is not readers.read_team(body).extra  # type: ignore[union-attr]
+
+
+def test_a_model_without_unknowns_shares_one_read_only_empty_extra() -> None:
+    # A snapshot of 10,000 users holds no 20,000 empty dicts: one shared, which refuses change.
+    first, second = readers.read_team({"id": "T2"}), readers.read_user({"id": "U1"})
+    assert first is not None and second is not None
+    assert first.extra is second.extra is NO_EXTRA
+    assert first.extra == {} and not first.extra
+    extra: Any = first.extra
+    changes: list[Callable[[], object]] = [
+        lambda: extra.__setitem__("x", 1),
+        lambda: extra.update(x=1),
+        lambda: extra.setdefault("x", 1),
+        lambda: extra.clear(),
+    ]
+    for change in changes:
+        with pytest.raises(TypeError, match="read-only"):
+            change()
+    assert first.extra == {}
+    # Copied and pickled as the one instance, so a copied model still shares it.
+    assert copy.deepcopy(first).extra is NO_EXTRA
+    assert pickle.loads(pickle.dumps(first)).extra is NO_EXTRA
+    assert pickle.loads(pickle.dumps(first)) == first
+
+
+def test_a_read_model_is_its_own_frozen_class() -> None:
+    # The reader fills a filler subclass, then makes the instance the model's own class.
+    user = readers.read_user({"id": "U1", "name": "ann", "profile": {"title": "t"}})
+    assert user is not None and user.profile is not None
+    assert type(user) is models.User and type(user.profile) is models.UserProfile
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        user.name = "bob"  # type: ignore[misc]
+    assert user == models.User(id="U1", name="ann", profile=models.UserProfile(title="t"))
+    assert attrs.evolve(user, name="bob").name == "bob"
+    assert repr(user).startswith("User(deleted=None, id='U1'")
+
+
+def test_a_filler_refuses_a_class_it_cannot_fill() -> None:
+    @attrs.frozen(slots=False)
+    class Unslotted:
+        x: int = 0
+
+    with pytest.raises(TypeError, match="not a slotted attrs class"):
+        filler(Unslotted)
+    with pytest.raises(TypeError, match="not a slotted attrs class"):
+        filler(int)

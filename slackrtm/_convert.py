@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, Union
 import attrs
 
 from ._exceptions import SlackResponseError
+from ._no_extra import NO_EXTRA
 
 if TYPE_CHECKING:
     import cattrs
@@ -118,28 +119,6 @@ def unknown_fields(data: Mapping[str, Any], known: frozenset[str]) -> dict[str, 
 
 
 _new: Any = object.__new__
-
-
-class _NoExtra(dict[str, Any]):
-    """The type of `NO_EXTRA`: an empty dict that refuses to change."""
-
-    __slots__ = ()
-
-    def _refuse(self, *args: object, **kwargs: object) -> Any:
-        raise TypeError("the extra of a model without unknown fields is read-only")
-
-    __setitem__ = __delitem__ = __ior__ = _refuse
-    clear = pop = popitem = setdefault = update = _refuse
-
-    def __reduce__(self) -> str:
-        return "NO_EXTRA"  # pickled and copied as the one instance
-
-
-NO_EXTRA: Mapping[str, Any] = _NoExtra()
-"""The ``extra`` of every model a reader makes from an object without unknown fields.
-
-One shared, read-only, empty dict, equal to ``{}``: a snapshot of 10,000 users does not hold
-20,000 empty dicts, nor pay for making them."""
 
 
 def filler(cls: type[T]) -> type[Any]:

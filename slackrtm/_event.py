@@ -23,6 +23,7 @@ from typing import Any, ClassVar, TypeVar
 import attrs
 
 from ._exceptions import SlackFrameError
+from ._no_extra import NO_EXTRA
 
 __all__ = [
     "NO_EXTRA",
@@ -42,29 +43,6 @@ __all__ = [
     "owned",
     "string_tuple",
 ]
-
-
-class _NoExtra(dict[str, Any]):
-    """The type of `NO_EXTRA`: an empty dict that refuses to change."""
-
-    __slots__ = ()
-
-    def _refuse(self, *args: object, **kwargs: object) -> Any:
-        raise TypeError("the extra of a decoded frame without unknown fields is read-only")
-
-    __setitem__ = __delitem__ = __ior__ = _refuse
-    clear = pop = popitem = setdefault = update = _refuse
-
-    def __reduce__(self) -> str:
-        return "NO_EXTRA"  # pickled and copied as the one instance
-
-
-NO_EXTRA: Mapping[str, Any] = _NoExtra()
-"""The ``extra`` of every decoded frame (and nested object) without unknown fields.
-
-One shared, read-only, empty dict: equal to ``{}``, and kept on the class rather than in each
-instance, so that an instance's ``__dict__`` holds strings only and the garbage collector
-need not track it (a burst of events costs less collection)."""
 
 
 _C = TypeVar("_C", bound=type)

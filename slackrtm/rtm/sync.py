@@ -279,8 +279,9 @@ class RtmSession(SyncSends):
         elif proto.closed and self._waiting:
             self._readable.notify_all()
         for pending in proto.take_completed():
-            if pending.waiter is not None:
-                pending.waiter.set()
+            waiter = pending.waiter  # a held lock (`_sync_sends`); a send completes once
+            if waiter is not None and waiter.locked():
+                waiter.release()
         if picture is not None and picture.snapshot_due and not proto.closed:
             picture.snapshot_started()
             threading.Thread(

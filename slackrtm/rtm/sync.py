@@ -502,10 +502,9 @@ class RtmSession(SyncSends):
     ) -> tuple[list[str | bytes], BaseException | None]:
         """The next frame (waiting for it), then the frames websockets already holds.
 
-        Those are taken without waiting (while a send awaits its ack, only if `held` says
-        websockets holds any: `holds_frames`), never more than the buffer has room for
-        (backpressure stays as it was, frame by frame); and the end met on the way, if one was
-        (it comes after them).
+        Those are taken without waiting if `held` says there are any (`holds_frames`), never
+        more than the buffer has room for (backpressure stays as it was, frame by frame); and
+        the end met on the way, if one was (it comes after them).
 
         Raises:
             OSError: The first read failed.
@@ -515,14 +514,9 @@ class RtmSession(SyncSends):
             batch = [recv()]
         except websockets.exceptions.ConnectionClosed as exc:
             return [], exc
-        bound = self._proto.reading_bounds()[0]
-        if bound > self.options.max_buffered and not held():
-            # A send awaits its ack (the bounds are doubled then): the ack goes to its sender
-            # at once, without a recv(timeout=0) to fail. In a burst the try stays: without it
-            # the burst rows ran slower (paired runs, issue 23), the reader back sooner in a
-            # blocking recv that waits for websockets' thread frame by frame.
-            return batch, None
-        room = min(bound - len(self._buffer), _BATCH)
+        if not held():
+            return batch, None  # the common case after an ack: no recv(timeout=0) to fail
+        room = min(self._proto.reading_bounds()[0] - len(self._buffer), _BATCH)
         while len(batch) < room:
             try:
                 batch.append(recv(timeout=0))

@@ -57,7 +57,7 @@ class Pending:
             (neither for a frame without an ack, or a send withdrawn by `RtmProtocol.cancel`).
         result: The ack (or None for a frame without one).
         error: Why it failed.
-        waiter: Free for the driver (an event or a future to wake).
+        waiter: Free for the driver (a lock to release or a future to wake).
     """
 
     id: int | None

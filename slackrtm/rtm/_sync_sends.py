@@ -3,11 +3,11 @@
 The public send methods are the surface's (`_surface.SessionSurface`: checks and docs); they
 call `_send` here, which hands the command to the core under the session's lock, writes the
 frames the core gives in the sender's own thread when nothing else is being written (or pokes
-the engine thread to), and waits for the send's completion on an event. A send given up on
-(KeyboardInterrupt, ...) is withdrawn if it was not written yet. Only the waiting and the
-writing live here; the rules are the core's (`_sends`), and the socket written to is the one
-the core names (`write_link`: the old one during a Socket Mode handover, until the new
-one's ``hello``).
+the engine thread to), and waits for the send's completion on a lock that the completion
+releases. A send given up on (KeyboardInterrupt, ...) is withdrawn if it was not written yet.
+Only the waiting and the writing live here; the rules are the core's (`_sends`), and the
+socket written to is the one the core names (`write_link`: the old one during a Socket Mode
+handover, until the new one's ``hello``).
 """
 
 from __future__ import annotations
@@ -57,7 +57,10 @@ class SyncSends(SessionSurface[SyncSocketOpener, Any, None]):
             self._check_started()
             now = self._clock()
             pending = self._proto.send(command, now, timeout=timeout)
-            pending.waiter = threading.Event()
+            # A lock held until the completion releases it (`_settle`): the waiter's wake-up
+            # with no Condition around it (an Event's wait and set each take its lock too).
+            pending.waiter = waiter = threading.Lock()
+            waiter.acquire()
             ws, frames = self._take_frames(now)
         if ws is not None:
             self._write_taken(ws, frames, pending.deadline)
@@ -129,7 +132,7 @@ class SyncSends(SessionSurface[SyncSocketOpener, Any, None]):
         # The engine may be held in a write for up to write_timeout before it expires sends.
         end = clock() + pending.timeout + self.options.write_timeout + _WAIT_MARGIN
         waiter = pending.waiter
-        while not waiter.wait(min(max(end - clock(), 0.0), MAX_WAIT)):
+        while not waiter.acquire(timeout=min(max(end - clock(), 0.0), MAX_WAIT)):
             engine = self._engine
             if clock() >= end or engine is None or not engine.is_alive():
                 with self._lock:

@@ -279,8 +279,9 @@ class RtmSession(SyncSends):
         elif proto.closed and self._waiting:
             self._readable.notify_all()
         for pending in proto.take_completed():
-            if pending.waiter is not None:
-                pending.waiter.set()
+            waiter = pending.waiter  # a held lock (`_sync_sends`); a send completes once
+            if waiter is not None and waiter.locked():
+                waiter.release()
         if picture is not None and picture.snapshot_due and not proto.closed:
             picture.snapshot_started()
             threading.Thread(
@@ -474,10 +475,12 @@ class RtmSession(SyncSends):
         buffer = self._buffer
         bounds = self._proto.reading_bounds
         held = holds_frames(ws)
+        # The bounds are never below max_buffered: below it they are not asked (two calls).
+        floor = self.options.max_buffered
         end = DROPPED
         try:
             while True:
-                if len(buffer) >= bounds()[0]:
+                if len(buffer) >= floor and len(buffer) >= bounds()[0]:
                     with self._lock:
                         self._backpressure()
                 batch, ended = self._receive(ws, held)
@@ -511,9 +514,9 @@ class RtmSession(SyncSends):
             batch = [recv()]
         except websockets.exceptions.ConnectionClosed as exc:
             return [], exc
-        room = min(self._proto.reading_bounds()[0] - len(self._buffer), _BATCH)
         if not held():
             return batch, None  # the common case after an ack: no recv(timeout=0) to fail
+        room = min(self._proto.reading_bounds()[0] - len(self._buffer), _BATCH)
         while len(batch) < room:
             try:
                 batch.append(recv(timeout=0))

@@ -128,3 +128,7 @@ class AsyncSocketModeSession(SocketModeRules, AsyncRtmSession):
         if queued:
             self._wake.set()
         return queued
+
+    def _queue_auto_ack(self, envelope: Any) -> None:
+        if self._proto.auto_ack(envelope, self._clock()):
+            self._wake.set()

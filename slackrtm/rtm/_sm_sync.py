@@ -88,3 +88,8 @@ class SocketModeSession(SocketModeRules, RtmSession):
             if queued and not self._dirty:  # else the engine is to run anyway: it takes them all
                 self._poke()
         return queued
+
+    def _queue_auto_ack(self, envelope: Any) -> None:
+        with self._lock:
+            if self._proto.auto_ack(envelope, self._clock()) and not self._dirty:
+                self._poke()

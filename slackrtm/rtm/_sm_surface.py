@@ -130,10 +130,6 @@ class SocketModeRules:
             return url
         return f"{url}{'&' if '?' in url else '?'}debug_reconnects=true"
 
-    def _is_envelope(self, event: object) -> bool:
-        dialect = self._proto.dialect
-        return dialect.kind(event) == Kind.ENVELOPE
-
     @property
     def stats(self) -> RtmStats:
         """The session's health in numbers now, as an `RtmStats` snapshot.
@@ -184,7 +180,7 @@ class SocketModeRules:
     def _handed_out(self, event: Any) -> Any:
         """An event handed to the user: acked now (``"before"``), or at the next request."""
         mode = self._ack_mode
-        if mode != "manual" and self._is_envelope(event):
+        if mode != "manual" and self._proto.dialect.kind(event) is Kind.ENVELOPE:
             if mode == "before":
                 self._auto_ack(event)
             else:

@@ -57,7 +57,10 @@ class SocketModeSession(SocketModeRules, RtmSession):
 
     @surface_doc
     def next_event(self, timeout: float | None = None) -> Any:
-        self._ack_previous()
+        envelope = self._unacked  # `_ack_previous`, inlined: once per event
+        if envelope is not None:
+            self._unacked = None
+            self._auto_ack(envelope)
         return self._handed_out(super().next_event(timeout))
 
     @surface_doc

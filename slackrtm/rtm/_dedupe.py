@@ -50,8 +50,9 @@ class SeenWindow:
         # (a linked list) and not a dict: a dict emptied from the front scans its holes.
         self._seen: collections.OrderedDict[str, float] = collections.OrderedDict()
         self._oldest = math.inf
-        """When the oldest id kept was first seen (infinity when none is): asked per id, the
-        window does no more than one comparison until something is old enough to forget."""
+        """At most when the oldest id kept was first seen (infinity when none is): asked per
+        id, the window does no more than one comparison until something may be old enough to
+        forget."""
 
     def __len__(self) -> int:
         return len(self._seen)
@@ -85,6 +86,7 @@ class SeenWindow:
             self._oldest = now
         seen[key] = now
         if len(seen) > self.max_ids:
+            # `_oldest` is left as it was: a bound below the oldest kept, which `forget_old`
+            # puts right the first time it is asked (no look at the next id per id evicted).
             seen.popitem(last=False)
-            self._oldest = next(iter(seen.values()))
         return False

@@ -70,8 +70,10 @@ class EnvelopeBook:
         """The ``envelope_id`` values seen."""
         self.event_ids = events if events is not None else SeenWindow()
         """The Events API ``event_id`` values delivered."""
-        self.acked = SeenWindow(self.envelopes.max_ids, self.envelopes.max_age)
-        """The ``envelope_id`` values acked."""
+        self._unackable = SeenWindow(self.envelopes.max_ids, self.envelopes.max_age)
+        """The ``envelope_id`` values seen but never waiting for the user's ack: an envelope
+        whose event was a duplicate, one that left `_waiting` unacked (its bound). Every other
+        id of `envelopes` not waiting was acked: no window of acked ids to fill per ack."""
         # By id, when each arrived, in arrival order (one float each: a burst adds one per
         # envelope). Those whose ack may carry a payload are the few in `_accepting`; those
         # warned about are the ones that arrived up to `_warned_to` (`overdue` warns in order).
@@ -102,13 +104,16 @@ class EnvelopeBook:
             return Arrival(False, True, f"envelope {envelope_id} again")
         if event_id is not None and self.event_ids.check(event_id, now):
             self.duplicates += 1
+            self._unackable.check(envelope_id, now)
             return Arrival(False, True, f"event {event_id} again, in envelope {envelope_id}")
         waiting = self._waiting
         waiting[envelope_id] = now
         if accepts_payload:
             self._accepting.add(envelope_id)
         if len(waiting) > WINDOW_IDS:
-            self._accepting.discard(waiting.popitem(last=False)[0])
+            left = waiting.popitem(last=False)[0]
+            self._accepting.discard(left)
+            self._unackable.check(left, now)
         return _NEW
 
     def ack(self, envelope_id: str, payload: object, now: float) -> bool:
@@ -133,8 +138,8 @@ class EnvelopeBook:
             ValueError: This session never delivered the envelope.
         """
         if envelope_id not in self._waiting:
-            if envelope_id in self.acked:
-                return False
+            if envelope_id in self.envelopes and envelope_id not in self._unackable:
+                return False  # acked before
             raise ValueError(
                 f"envelope {envelope_id} was not delivered by this session (or left its books "
                 "long ago); acks go through the session that delivered the envelope"
@@ -148,7 +153,6 @@ class EnvelopeBook:
         self._waiting.pop(envelope_id, None)
         if self._accepting:
             self._accepting.discard(envelope_id)
-        self.acked.check(envelope_id, now)
 
     def is_waiting(self, envelope_id: str) -> bool:
         """Whether the envelope was delivered and its ack not queued yet."""

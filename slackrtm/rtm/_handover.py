@@ -141,6 +141,31 @@ class SocketModeParts(EngineOutputs):
         book.mark_acked(envelope_id, now)
         return True
 
+    def auto_ack(self, envelope: Any, now: float) -> bool:
+        """`ack` without a payload of an envelope the session handed out (the ack modes').
+
+        The common case, an envelope still waiting, takes no other check: it was handed out
+        as one (`Kind.ENVELOPE`), so it has an ``envelope_id``.
+
+        Returns:
+            True when queued; False for an envelope acked before, or a session that has ended
+            (nothing queued then).
+
+        Raises:
+            As `ack`.
+        """
+        if self._state is State.CLOSED:
+            return False
+        book = self.envelopes
+        acks = self._acks
+        if book is not None and acks is not None:
+            envelope_id = envelope.envelope_id
+            if book.is_waiting(envelope_id):
+                acks.add_ack(envelope_id, None, now)
+                book.mark_acked(envelope_id, now)
+                return True
+        return self.ack(envelope, None, now)
+
     def _disconnect(self, frame: Any, now: float) -> None:
         """Slack's ``disconnect``: hand over, end the session, or back off (by its reason)."""
         reason = self.dialect.disconnect_reason(frame)

@@ -15,6 +15,7 @@ from typing import Any
 
 from .._exceptions import RtmSessionClosed
 from .._socket import AsyncSocketOpener
+from ._dialects import Kind
 from ._options import RtmOptions
 from ._sm_surface import ACKS_AT_CLOSE, SocketModeRules, check_ack_mode, socket_mode_options
 from ._surface import surface_doc
@@ -69,13 +70,23 @@ class AsyncSocketModeSession(SocketModeRules, AsyncRtmSession):
 
     async def _socket_mode_events(self) -> AsyncIterator[Any]:
         # As the RTM session's `_events`: an event already buffered is taken here, with the
-        # ack mode applied as `next_event` applies it, without a coroutine per event.
+        # ack mode applied as `next_event` applies it (`_ack_previous`, `_handed_out`, inlined
+        # for mode "after": the burst path), without a coroutine per event.
         buffer = self._buffer
         resume_at = self._resume_at
+        after = self._ack_mode == "after"
+        kind = self._proto.dialect.kind
         while True:
             if buffer:
-                self._ack_previous()
-                event = self._handed_out(buffer.popleft())
+                envelope = self._unacked
+                if envelope is not None:
+                    self._unacked = None
+                    self._auto_ack(envelope)
+                event = buffer.popleft()
+                if not after:
+                    self._handed_out(event)
+                elif kind(event) is Kind.ENVELOPE:
+                    self._unacked = event
                 if self._paused and len(buffer) <= resume_at:
                     self._space.set()
             else:
@@ -128,3 +139,7 @@ class AsyncSocketModeSession(SocketModeRules, AsyncRtmSession):
         if queued:
             self._wake.set()
         return queued
+
+    def _queue_auto_ack(self, envelope: Any) -> None:
+        if self._proto.auto_ack(envelope, self._clock()):
+            self._wake.set()

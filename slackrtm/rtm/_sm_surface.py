@@ -97,6 +97,7 @@ class SocketModeRules:
         _clock: Callable[[], float]
 
         def _queue_ack(self, envelope: Any, payload: Any) -> bool: ...
+        def _queue_auto_ack(self, envelope: Any) -> None: ...
 
     _ack_mode: str = "after"
     _unacked: Any = None
@@ -128,10 +129,6 @@ class SocketModeRules:
         if not self._debug_reconnects:
             return url
         return f"{url}{'&' if '?' in url else '?'}debug_reconnects=true"
-
-    def _is_envelope(self, event: object) -> bool:
-        dialect = self._proto.dialect
-        return dialect.kind(event) == Kind.ENVELOPE
 
     @property
     def stats(self) -> RtmStats:
@@ -183,7 +180,7 @@ class SocketModeRules:
     def _handed_out(self, event: Any) -> Any:
         """An event handed to the user: acked now (``"before"``), or at the next request."""
         mode = self._ack_mode
-        if mode != "manual" and self._is_envelope(event):
+        if mode != "manual" and self._proto.dialect.kind(event) is Kind.ENVELOPE:
             if mode == "before":
                 self._auto_ack(event)
             else:
@@ -192,15 +189,16 @@ class SocketModeRules:
 
     def _ack_previous(self) -> None:
         """Ack the envelope handed out last (mode ``"after"``), if it is not acked yet."""
-        envelope, self._unacked = self._unacked, None
+        envelope = self._unacked
         if envelope is not None:
+            self._unacked = None
             self._auto_ack(envelope)
 
     def _auto_ack(self, envelope: Any) -> None:
-        if self._proto.closed:
-            return
+        # The driver's `_queue_auto_ack`: `RtmProtocol.auto_ack`, which queues nothing once the
+        # session has ended.
         try:
-            self._queue_ack(envelope, None)
+            self._queue_auto_ack(envelope)
         except ValueError as exc:  # it left the books (10,000 waiting): Slack sends it again
             self._proto._log.warning("Socket Mode: could not ack: %s", exc)
 

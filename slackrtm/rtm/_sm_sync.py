@@ -57,7 +57,10 @@ class SocketModeSession(SocketModeRules, RtmSession):
 
     @surface_doc
     def next_event(self, timeout: float | None = None) -> Any:
-        self._ack_previous()
+        envelope = self._unacked  # `_ack_previous`, inlined: once per event
+        if envelope is not None:
+            self._unacked = None
+            self._auto_ack(envelope)
         return self._handed_out(super().next_event(timeout))
 
     @surface_doc
@@ -88,3 +91,8 @@ class SocketModeSession(SocketModeRules, RtmSession):
             if queued and not self._dirty:  # else the engine is to run anyway: it takes them all
                 self._poke()
         return queued
+
+    def _queue_auto_ack(self, envelope: Any) -> None:
+        with self._lock:
+            if self._proto.auto_ack(envelope, self._clock()) and not self._dirty:
+                self._poke()

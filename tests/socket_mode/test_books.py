@@ -83,6 +83,28 @@ def test_the_same_event_in_a_new_envelope_is_acked_and_not_delivered() -> None:
     assert "Ev1" in copy.why and "E2" in copy.why
 
 
+def test_an_envelope_dropped_for_its_event_was_never_delivered_and_is_refused() -> None:
+    # The session acks it itself; the user never had it, so an ack of it is an error (and not
+    # "acked before", though its id was seen and is not waiting).
+    book = EnvelopeBook()
+    book.arrived(object(), "E1", "Ev1", False, 0.0)
+    book.arrived(object(), "E2", "Ev1", False, 0.1)
+    with pytest.raises(ValueError, match="E2 was not delivered by this session"):
+        book.ack("E2", None, 0.2)
+    assert book.ack("E1", None, 0.3) is True
+    assert book.ack("E1", None, 0.4) is False
+
+
+def test_an_ack_after_the_count_bound_evicted_older_ids_still_says_acked_before() -> None:
+    book = EnvelopeBook()
+    for n in range(WINDOW_IDS + 5):
+        book.arrived(object(), f"E{n}", None, False, float(n))
+        assert book.ack(f"E{n}", None, float(n)) is True
+    assert book.ack(f"E{WINDOW_IDS + 4}", None, 1e5) is False
+    with pytest.raises(ValueError, match="E0 was not delivered"):  # forgotten whole
+        book.ack("E0", None, 1e5)
+
+
 def test_a_payload_is_refused_where_none_is_accepted_and_nothing_counts_as_acked() -> None:
     book = EnvelopeBook()
     book.arrived(object(), "E1", None, False, 0.0)

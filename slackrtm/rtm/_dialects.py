@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import enum
 import logging
+from collections.abc import Mapping
 from typing import Any
 
 from .. import events
@@ -82,16 +83,16 @@ class Dialect:
     """
 
     kind_by_class = False
+    """Whether `kind` depends on the frame's class alone: the engine then asks once per class
+    and remembers the answer (an inbound burst is tens of thousands of frames)."""
     has_envelopes = False
+    """Whether frames come in envelopes to ack (Socket Mode): the engine keeps their books."""
     websocket_pings = False
     """Whether the engine's ping is a WebSocket ping: `ping` is then encoded as `WS_PING`,
     which the drivers write as a WebSocket ping frame, and the drivers report the pings and
     pongs that come (`RtmProtocol.control_received`) as proof of liveness (Socket Mode)."""
-    """Whether frames come in envelopes to ack (Socket Mode): the engine keeps their books."""
     open_method = "rtm.connect"
     """The Web API method that gives a socket URL (the stage named when it fails)."""
-    """Whether `kind` depends on the frame's class alone: the engine then asks once per class
-    and remembers the answer (an inbound burst is tens of thousands of frames)."""
 
     def decode(self, frame: str | bytes) -> object:
         """One inbound frame as a typed object; raises `SlackFrameError` on a malformed one."""
@@ -104,6 +105,15 @@ class Dialect:
     def kind(self, frame: object) -> Kind:
         """Which of the engine's kinds a decoded frame is (`Kind.EVENT` for anything else)."""
         raise NotImplementedError
+
+    def class_kinds(self) -> Mapping[type, Kind]:
+        """The classes whose every frame has one kind, known before any frame comes.
+
+        The engine starts its per-class memory of kinds with these, so that a dialect whose
+        `kind` depends on more than the class for a few classes (Socket Mode's kept-whole
+        frames) still costs one lookup per frame of the others.
+        """
+        return {}
 
     def wants_id(self, command: Any) -> bool:
         """Whether the frame carries an ``id`` (and so gets an ack or a pong)."""
@@ -204,6 +214,9 @@ class RtmDialect(Dialect):
     # A bounded set of classes, the generated ones. A speed-up only: asked per frame, the
     # dialect gives the same kinds.
     kind_by_class = True  # pragma: no mutate
+
+    def class_kinds(self) -> Mapping[type, Kind]:
+        return self._kinds
 
     def kind(self, frame: object) -> Kind:
         kind = self._kinds.get(type(frame))

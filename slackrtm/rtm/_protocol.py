@@ -116,8 +116,8 @@ class RtmProtocol(SocketModeParts):
         over by popping from the left (its buffer can be this deque itself); `take_events`
         takes them all at once."""
         self._decode = dialect.decode
-        self._kinds: dict[type, Kind] = {}
-        """The dialect's kind of each class seen, when it depends on the class alone."""
+        self._kinds: dict[type, Kind] = dict(dialect.class_kinds())
+        """The dialect's kind of each class known or seen, when it depends on the class alone."""
         self._fallbacks: set[str] = set()  # the types a FallbackEvent was noted for
         self._keep = Keepalive(self.options, self._log)
         # Set before read: on entering OPEN (its reader); by begin_connect, leaving IDLE.

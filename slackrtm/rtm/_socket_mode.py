@@ -22,6 +22,7 @@ No state of a session lives here: a dialect is a table of meanings, built once.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from .. import envelopes
@@ -85,6 +86,10 @@ class SocketModeDialect(Dialect):
         if command is _PING:
             return WS_PING
         return envelopes.encode(command)
+
+    def class_kinds(self) -> Mapping[type, Kind]:
+        # Not `UnknownFrame` or `FallbackFrame`: their kind depends on their envelope_id.
+        return self._kinds
 
     def kind(self, frame: object) -> Kind:
         kind = self._kinds.get(type(frame))

@@ -17,7 +17,7 @@ from slackrtm.rtm._dialects import WS_PING
 from slackrtm.rtm._protocol import RtmProtocol
 from slackrtm.rtm._socket_mode import SOCKET_MODE_DIALECT
 
-from .slack import message_envelope, slash_envelope
+from .slack import interactive_envelope, message_envelope, slash_envelope
 
 HELLO = json.dumps({"type": "hello", "num_connections": 1, "connection_info": {"app_id": "A1"}})
 OPTIONS = RtmOptions(
@@ -230,3 +230,53 @@ def test_a_batch_of_new_envelopes_is_taken_at_once_up_to_a_duplicate() -> None:
     assert envelope_ids(proto) == ["E1", "E2", "E4"]
     assert acks(proto, 1.0) == [{"envelope_id": "E3"}]
     assert proto.stats(1.0).events_in == 5  # the hello and four envelopes
+
+
+def test_kept_whole_frames_are_judged_each_by_its_envelope_id_in_a_burst() -> None:
+    """An unknown type is an envelope only when it has an id; its class alone does not say.
+
+    The engine starts with the dialect's kinds of the classes that say it alone, and must
+    not remember one for the kept-whole frames' class.
+    """
+    proto = make()
+    link = connected(proto)
+    batch = [
+        json.dumps({"type": "workflow_step", "payload": {}}),  # no id: an event, nothing to ack
+        json.dumps({"type": "workflow_step", "envelope_id": "W1", "payload": {}}),
+        message_envelope("E1", "Ev1", "a"),
+        json.dumps({"type": "workflow_step", "payload": {}}),
+    ]
+    index = 0
+    while index < len(batch):
+        index = proto.receive_texts(link, batch, index, 1.0)
+    got = proto.take_events()
+    assert [getattr(e, "envelope_id", None) for e in got] == [None, "W1", "E1", None]
+    for envelope in got[1:3]:
+        assert proto.ack(envelope, None, 1.0) is True
+    with pytest.raises(TypeError, match="not a Socket Mode envelope"):
+        proto.ack(got[0], None, 1.0)
+    assert acks(proto, 1.0) == [{"envelope_id": "W1"}, {"envelope_id": "E1"}]
+
+
+def test_the_dialects_class_kinds_agree_with_their_kind_of_each_frame() -> None:
+    from slackrtm import envelopes
+
+    samples = [
+        HELLO,
+        disconnect("warning"),
+        message_envelope("E1", "Ev1", "a"),
+        slash_envelope("E2"),
+        interactive_envelope("E3"),
+    ]
+    known = SOCKET_MODE_DIALECT.class_kinds()
+    assert envelopes.UnknownFrame not in known and envelopes.FallbackFrame not in known
+    for text in samples:
+        frame = envelopes.decode(text)
+        assert known[type(frame)] == SOCKET_MODE_DIALECT.kind(frame)
+    assert set(known) == {
+        envelopes.Hello,
+        envelopes.Disconnect,
+        envelopes.EventsApi,
+        envelopes.SlashCommands,
+        envelopes.Interactive,
+    }

@@ -471,6 +471,28 @@ _DICT_AUTHORIZATION: Final = dict_setter(Authorization)
 def _fast_authorization(data_: Any) -> Authorization | None:
     if type(data_) is not dict:
         return None
+    if len(data_) == 5:
+        try:
+            f0_ = data_["enterprise_id"]
+            f1_ = data_["is_bot"]
+            f2_ = data_["is_enterprise_install"]
+            f3_ = data_["team_id"]
+            f4_ = data_["user_id"]
+        except KeyError:  # an unknown field in place of a known one
+            return None
+        if f0_ is not None and type(f0_) is not str:
+            return None
+        if f1_ is not None and type(f1_) is not bool:
+            return None
+        if f2_ is not None and type(f2_) is not bool:
+            return None
+        if f3_ is not None and type(f3_) is not str:
+            return None
+        if f4_ is not None and type(f4_) is not str:
+            return None
+        made_ = _new(Authorization)
+        _DICT_AUTHORIZATION(made_, data_)
+        return made_
     types_ = _TYPES_AUTHORIZATION
     nullable_ = _NULLABLE_AUTHORIZATION
     try:
@@ -532,6 +554,16 @@ _DICT_CONNECTION_INFO: Final = dict_setter(ConnectionInfo)
 def _fast_connection_info(data_: Any) -> ConnectionInfo | None:
     if type(data_) is not dict:
         return None
+    if len(data_) == 1:
+        try:
+            f0_ = data_["app_id"]
+        except KeyError:  # an unknown field in place of a known one
+            return None
+        if f0_ is not None and type(f0_) is not str:
+            return None
+        made_ = _new(ConnectionInfo)
+        _DICT_CONNECTION_INFO(made_, data_)
+        return made_
     types_ = _TYPES_CONNECTION_INFO
     nullable_ = _NULLABLE_CONNECTION_INFO
     try:
@@ -571,6 +603,22 @@ _DICT_DEBUG_INFO: Final = dict_setter(DebugInfo)
 def _fast_debug_info(data_: Any) -> DebugInfo | None:
     if type(data_) is not dict:
         return None
+    if len(data_) == 3:
+        try:
+            f0_ = data_["approximate_connection_time"]
+            f1_ = data_["build_number"]
+            f2_ = data_["host"]
+        except KeyError:  # an unknown field in place of a known one
+            return None
+        if f0_ is not None and type(f0_) is not int:
+            return None
+        if f1_ is not None and type(f1_) is not int:
+            return None
+        if f2_ is not None and type(f2_) is not str:
+            return None
+        made_ = _new(DebugInfo)
+        _DICT_DEBUG_INFO(made_, data_)
+        return made_
     types_ = _TYPES_DEBUG_INFO
     nullable_ = _NULLABLE_DEBUG_INFO
     try:
@@ -842,6 +890,50 @@ _DICT_INTERACTION: Final = dict_setter(Interaction)
 def _fast_interaction(data_: Any) -> Interaction | None:
     if type(data_) is not dict:
         return None
+    if len(data_) == 10:
+        try:
+            f0_ = data_["action_ts"]
+            f1_ = data_["api_app_id"]
+            f2_ = data_["callback_id"]
+            f3_ = data_["is_enterprise_install"]
+            f4_ = data_["response_url"]
+            f5_ = data_["team"]
+            f6_ = data_["token"]
+            f7_ = data_["trigger_id"]
+            f8_ = data_["type"]
+            f9_ = data_["user"]
+        except KeyError:  # an unknown field in place of a known one
+            return None
+        if f0_ is not None and type(f0_) is not str:
+            return None
+        if f1_ is not None and type(f1_) is not str:
+            return None
+        if f2_ is not None and type(f2_) is not str:
+            return None
+        if f3_ is not None and type(f3_) is not bool:
+            return None
+        if f4_ is not None and type(f4_) is not str:
+            return None
+        if f5_ is not None:
+            f5_ = _fast_interactive_team(f5_)
+            if f5_ is None:
+                return None
+        if f6_ is not None and type(f6_) is not str:
+            return None
+        if f7_ is not None and type(f7_) is not str:
+            return None
+        if type(f8_) is not str:
+            return None
+        if f9_ is not None:
+            f9_ = _fast_interactive_user(f9_)
+            if f9_ is None:
+                return None
+        data_ = data_.copy()
+        data_["team"] = f5_
+        data_["user"] = f9_
+        made_ = _new(Interaction)
+        _DICT_INTERACTION(made_, data_)
+        return made_
     types_ = _TYPES_INTERACTION
     nullable_ = _NULLABLE_INTERACTION
     try:
@@ -943,6 +1035,25 @@ _DICT_INTERACTIVE_TEAM: Final = dict_setter(InteractiveTeam)
 def _fast_interactive_team(data_: Any) -> InteractiveTeam | None:
     if type(data_) is not dict:
         return None
+    if len(data_) == 4:
+        try:
+            f0_ = data_["domain"]
+            f1_ = data_["enterprise_id"]
+            f2_ = data_["enterprise_name"]
+            f3_ = data_["id"]
+        except KeyError:  # an unknown field in place of a known one
+            return None
+        if f0_ is not None and type(f0_) is not str:
+            return None
+        if f1_ is not None and type(f1_) is not str:
+            return None
+        if f2_ is not None and type(f2_) is not str:
+            return None
+        if type(f3_) is not str:
+            return None
+        made_ = _new(InteractiveTeam)
+        _DICT_INTERACTIVE_TEAM(made_, data_)
+        return made_
     types_ = _TYPES_INTERACTIVE_TEAM
     nullable_ = _NULLABLE_INTERACTIVE_TEAM
     try:
@@ -1000,6 +1111,25 @@ _DICT_INTERACTIVE_USER: Final = dict_setter(InteractiveUser)
 def _fast_interactive_user(data_: Any) -> InteractiveUser | None:
     if type(data_) is not dict:
         return None
+    if len(data_) == 4:
+        try:
+            f0_ = data_["id"]
+            f1_ = data_["name"]
+            f2_ = data_["team_id"]
+            f3_ = data_["username"]
+        except KeyError:  # an unknown field in place of a known one
+            return None
+        if type(f0_) is not str:
+            return None
+        if f1_ is not None and type(f1_) is not str:
+            return None
+        if f2_ is not None and type(f2_) is not str:
+            return None
+        if f3_ is not None and type(f3_) is not str:
+            return None
+        made_ = _new(InteractiveUser)
+        _DICT_INTERACTIVE_USER(made_, data_)
+        return made_
     types_ = _TYPES_INTERACTIVE_USER
     nullable_ = _NULLABLE_INTERACTIVE_USER
     try:
@@ -1206,6 +1336,27 @@ def _fast_disconnect(data_: dict[str, Any]) -> Disconnect | None:
     """The frame as it is, else None; takes ``data_`` over as the instance's ``__dict__``
     (changed only when it returns the instance).
     """
+    if len(data_) == 3:
+        try:
+            f0_ = data_["type"]
+            f1_ = data_["debug_info"]
+            f2_ = data_["reason"]
+        except KeyError:  # an unknown field instead of a known one: to the loop
+            pass
+        else:
+            if type(f0_) is not str:
+                return None
+            if f1_ is not None:
+                f1_ = _fast_debug_info(f1_)
+                if f1_ is None:
+                    return None
+            if f2_ is not None and type(f2_) is not str:
+                return None
+            del data_["type"]
+            data_["debug_info"] = f1_
+            made_ = _new(Disconnect)
+            _DICT_DISCONNECT(made_, data_)
+            return made_
     types_ = _TYPES_DISCONNECT
     known_ = _KNOWN_DISCONNECT
     nullable_ = _NULLABLE_DISCONNECT
@@ -1298,6 +1449,35 @@ def _fast_events_api(data_: dict[str, Any]) -> EventsApi | None:
     """The frame as it is, else None; takes ``data_`` over as the instance's ``__dict__``
     (changed only when it returns the instance).
     """
+    if len(data_) == 6:
+        try:
+            f0_ = data_["type"]
+            f1_ = data_["accepts_response_payload"]
+            f2_ = data_["envelope_id"]
+            f3_ = data_["payload"]
+            f4_ = data_["retry_attempt"]
+            f5_ = data_["retry_reason"]
+        except KeyError:  # an unknown field instead of a known one: to the loop
+            pass
+        else:
+            if type(f0_) is not str:
+                return None
+            if f1_ is not None and type(f1_) is not bool:
+                return None
+            if type(f2_) is not str:
+                return None
+            f3_ = _fast_event_callback(f3_)
+            if f3_ is None:
+                return None
+            if f4_ is not None and type(f4_) is not int:
+                return None
+            if f5_ is not None and type(f5_) is not str:
+                return None
+            del data_["type"]
+            data_["payload"] = f3_
+            made_ = _new(EventsApi)
+            _DICT_EVENTS_API(made_, data_)
+            return made_
     types_ = _TYPES_EVENTS_API
     known_ = _KNOWN_EVENTS_API
     nullable_ = _NULLABLE_EVENTS_API
@@ -1388,6 +1568,33 @@ def _fast_hello(data_: dict[str, Any]) -> Hello | None:
     """The frame as it is, else None; takes ``data_`` over as the instance's ``__dict__``
     (changed only when it returns the instance).
     """
+    if len(data_) == 4:
+        try:
+            f0_ = data_["type"]
+            f1_ = data_["connection_info"]
+            f2_ = data_["debug_info"]
+            f3_ = data_["num_connections"]
+        except KeyError:  # an unknown field instead of a known one: to the loop
+            pass
+        else:
+            if type(f0_) is not str:
+                return None
+            if f1_ is not None:
+                f1_ = _fast_connection_info(f1_)
+                if f1_ is None:
+                    return None
+            if f2_ is not None:
+                f2_ = _fast_debug_info(f2_)
+                if f2_ is None:
+                    return None
+            if f3_ is not None and type(f3_) is not int:
+                return None
+            del data_["type"]
+            data_["connection_info"] = f1_
+            data_["debug_info"] = f2_
+            made_ = _new(Hello)
+            _DICT_HELLO(made_, data_)
+            return made_
     types_ = _TYPES_HELLO
     known_ = _KNOWN_HELLO
     nullable_ = _NULLABLE_HELLO
@@ -1492,6 +1699,35 @@ def _fast_interactive(data_: dict[str, Any]) -> Interactive | None:
     """The frame as it is, else None; takes ``data_`` over as the instance's ``__dict__``
     (changed only when it returns the instance).
     """
+    if len(data_) == 6:
+        try:
+            f0_ = data_["type"]
+            f1_ = data_["accepts_response_payload"]
+            f2_ = data_["envelope_id"]
+            f3_ = data_["payload"]
+            f4_ = data_["retry_attempt"]
+            f5_ = data_["retry_reason"]
+        except KeyError:  # an unknown field instead of a known one: to the loop
+            pass
+        else:
+            if type(f0_) is not str:
+                return None
+            if f1_ is not None and type(f1_) is not bool:
+                return None
+            if type(f2_) is not str:
+                return None
+            f3_ = _fast_interaction(f3_)
+            if f3_ is None:
+                return None
+            if f4_ is not None and type(f4_) is not int:
+                return None
+            if f5_ is not None and type(f5_) is not str:
+                return None
+            del data_["type"]
+            data_["payload"] = f3_
+            made_ = _new(Interactive)
+            _DICT_INTERACTIVE(made_, data_)
+            return made_
     types_ = _TYPES_INTERACTIVE
     known_ = _KNOWN_INTERACTIVE
     nullable_ = _NULLABLE_INTERACTIVE
@@ -1597,6 +1833,35 @@ def _fast_slash_commands(data_: dict[str, Any]) -> SlashCommands | None:
     """The frame as it is, else None; takes ``data_`` over as the instance's ``__dict__``
     (changed only when it returns the instance).
     """
+    if len(data_) == 6:
+        try:
+            f0_ = data_["type"]
+            f1_ = data_["accepts_response_payload"]
+            f2_ = data_["envelope_id"]
+            f3_ = data_["payload"]
+            f4_ = data_["retry_attempt"]
+            f5_ = data_["retry_reason"]
+        except KeyError:  # an unknown field instead of a known one: to the loop
+            pass
+        else:
+            if type(f0_) is not str:
+                return None
+            if f1_ is not None and type(f1_) is not bool:
+                return None
+            if type(f2_) is not str:
+                return None
+            f3_ = _fast_slash_command(f3_)
+            if f3_ is None:
+                return None
+            if f4_ is not None and type(f4_) is not int:
+                return None
+            if f5_ is not None and type(f5_) is not str:
+                return None
+            del data_["type"]
+            data_["payload"] = f3_
+            made_ = _new(SlashCommands)
+            _DICT_SLASH_COMMANDS(made_, data_)
+            return made_
     types_ = _TYPES_SLASH_COMMANDS
     known_ = _KNOWN_SLASH_COMMANDS
     nullable_ = _NULLABLE_SLASH_COMMANDS

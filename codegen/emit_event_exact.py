@@ -47,12 +47,14 @@ def branches(fields: tuple[FrameField, ...], discriminator: str | None) -> bool:
     """Whether a class's fast reader opens with the branch.
 
     Not for a field with two wire names (``single``): its count would not tell. Not for a
-    required field the fast path never takes (the loop refuses every such frame anyway).
+    field the fast path never takes but as a null when it is required in a frame, or at all in
+    an object: the loop refuses every such frame, and every such object that has the field.
     """
     count = len(fields) + (discriminator is not None)
     if count > EXACT_FIELDS:
         return False
-    return all(f.single is None and not (f.required and _never(f)) for f in fields)
+    frame = discriminator is not None
+    return all(f.single is None and not (_never(f) and (f.required or not frame)) for f in fields)
 
 
 def inlined(model: ObjectModel) -> bool:
@@ -68,7 +70,7 @@ def _check(field: FrameField, var: str, indent: str) -> list[str]:
         return [f"{indent}if {var} is not None:", f"{indent}    return None"]
     wrong = f"type({var}) is not {_SCALARS[field.kind]}"
     if not field.required:
-        wrong = f"{var} is not None and {wrong}"
+        wrong += f" and {var} is not None"  # in this order: one test for a value of the type
     return [f"{indent}if {wrong}:", f"{indent}    return None"]
 
 

@@ -480,15 +480,15 @@ def _fast_authorization(data_: Any) -> Authorization | None:
             f4_ = data_["user_id"]
         except KeyError:  # an unknown field in place of a known one
             return None
-        if f0_ is not None and type(f0_) is not str:
+        if type(f0_) is not str and f0_ is not None:
             return None
-        if f1_ is not None and type(f1_) is not bool:
+        if type(f1_) is not bool and f1_ is not None:
             return None
-        if f2_ is not None and type(f2_) is not bool:
+        if type(f2_) is not bool and f2_ is not None:
             return None
-        if f3_ is not None and type(f3_) is not str:
+        if type(f3_) is not str and f3_ is not None:
             return None
-        if f4_ is not None and type(f4_) is not str:
+        if type(f4_) is not str and f4_ is not None:
             return None
         made_ = _new(Authorization)
         _DICT_AUTHORIZATION(made_, data_)
@@ -559,7 +559,7 @@ def _fast_connection_info(data_: Any) -> ConnectionInfo | None:
             f0_ = data_["app_id"]
         except KeyError:  # an unknown field in place of a known one
             return None
-        if f0_ is not None and type(f0_) is not str:
+        if type(f0_) is not str and f0_ is not None:
             return None
         made_ = _new(ConnectionInfo)
         _DICT_CONNECTION_INFO(made_, data_)
@@ -610,11 +610,11 @@ def _fast_debug_info(data_: Any) -> DebugInfo | None:
             f2_ = data_["host"]
         except KeyError:  # an unknown field in place of a known one
             return None
-        if f0_ is not None and type(f0_) is not int:
+        if type(f0_) is not int and f0_ is not None:
             return None
-        if f1_ is not None and type(f1_) is not int:
+        if type(f1_) is not int and f1_ is not None:
             return None
-        if f2_ is not None and type(f2_) is not str:
+        if type(f2_) is not str and f2_ is not None:
             return None
         made_ = _new(DebugInfo)
         _DICT_DEBUG_INFO(made_, data_)
@@ -904,23 +904,23 @@ def _fast_interaction(data_: Any) -> Interaction | None:
             f9_ = data_["user"]
         except KeyError:  # an unknown field in place of a known one
             return None
-        if f0_ is not None and type(f0_) is not str:
+        if type(f0_) is not str and f0_ is not None:
             return None
-        if f1_ is not None and type(f1_) is not str:
+        if type(f1_) is not str and f1_ is not None:
             return None
-        if f2_ is not None and type(f2_) is not str:
+        if type(f2_) is not str and f2_ is not None:
             return None
-        if f3_ is not None and type(f3_) is not bool:
+        if type(f3_) is not bool and f3_ is not None:
             return None
-        if f4_ is not None and type(f4_) is not str:
+        if type(f4_) is not str and f4_ is not None:
             return None
         if f5_ is not None:
             f5_ = _fast_interactive_team(f5_)
             if f5_ is None:
                 return None
-        if f6_ is not None and type(f6_) is not str:
+        if type(f6_) is not str and f6_ is not None:
             return None
-        if f7_ is not None and type(f7_) is not str:
+        if type(f7_) is not str and f7_ is not None:
             return None
         if type(f8_) is not str:
             return None
@@ -1043,11 +1043,11 @@ def _fast_interactive_team(data_: Any) -> InteractiveTeam | None:
             f3_ = data_["id"]
         except KeyError:  # an unknown field in place of a known one
             return None
-        if f0_ is not None and type(f0_) is not str:
+        if type(f0_) is not str and f0_ is not None:
             return None
-        if f1_ is not None and type(f1_) is not str:
+        if type(f1_) is not str and f1_ is not None:
             return None
-        if f2_ is not None and type(f2_) is not str:
+        if type(f2_) is not str and f2_ is not None:
             return None
         if type(f3_) is not str:
             return None
@@ -1121,11 +1121,11 @@ def _fast_interactive_user(data_: Any) -> InteractiveUser | None:
             return None
         if type(f0_) is not str:
             return None
-        if f1_ is not None and type(f1_) is not str:
+        if type(f1_) is not str and f1_ is not None:
             return None
-        if f2_ is not None and type(f2_) is not str:
+        if type(f2_) is not str and f2_ is not None:
             return None
-        if f3_ is not None and type(f3_) is not str:
+        if type(f3_) is not str and f3_ is not None:
             return None
         made_ = _new(InteractiveUser)
         _DICT_INTERACTIVE_USER(made_, data_)
@@ -1350,7 +1350,7 @@ def _fast_disconnect(data_: dict[str, Any]) -> Disconnect | None:
                 f1_ = _fast_debug_info(f1_)
                 if f1_ is None:
                     return None
-            if f2_ is not None and type(f2_) is not str:
+            if type(f2_) is not str and f2_ is not None:
                 return None
             del data_["type"]
             data_["debug_info"] = f1_
@@ -1462,16 +1462,16 @@ def _fast_events_api(data_: dict[str, Any]) -> EventsApi | None:
         else:
             if type(f0_) is not str:
                 return None
-            if f1_ is not None and type(f1_) is not bool:
+            if type(f1_) is not bool and f1_ is not None:
                 return None
             if type(f2_) is not str:
                 return None
             f3_ = _fast_event_callback(f3_)
             if f3_ is None:
                 return None
-            if f4_ is not None and type(f4_) is not int:
+            if type(f4_) is not int and f4_ is not None:
                 return None
-            if f5_ is not None and type(f5_) is not str:
+            if type(f5_) is not str and f5_ is not None:
                 return None
             del data_["type"]
             data_["payload"] = f3_
@@ -1587,7 +1587,7 @@ def _fast_hello(data_: dict[str, Any]) -> Hello | None:
                 f2_ = _fast_debug_info(f2_)
                 if f2_ is None:
                     return None
-            if f3_ is not None and type(f3_) is not int:
+            if type(f3_) is not int and f3_ is not None:
                 return None
             del data_["type"]
             data_["connection_info"] = f1_
@@ -1712,16 +1712,16 @@ def _fast_interactive(data_: dict[str, Any]) -> Interactive | None:
         else:
             if type(f0_) is not str:
                 return None
-            if f1_ is not None and type(f1_) is not bool:
+            if type(f1_) is not bool and f1_ is not None:
                 return None
             if type(f2_) is not str:
                 return None
             f3_ = _fast_interaction(f3_)
             if f3_ is None:
                 return None
-            if f4_ is not None and type(f4_) is not int:
+            if type(f4_) is not int and f4_ is not None:
                 return None
-            if f5_ is not None and type(f5_) is not str:
+            if type(f5_) is not str and f5_ is not None:
                 return None
             del data_["type"]
             data_["payload"] = f3_
@@ -1846,16 +1846,16 @@ def _fast_slash_commands(data_: dict[str, Any]) -> SlashCommands | None:
         else:
             if type(f0_) is not str:
                 return None
-            if f1_ is not None and type(f1_) is not bool:
+            if type(f1_) is not bool and f1_ is not None:
                 return None
             if type(f2_) is not str:
                 return None
             f3_ = _fast_slash_command(f3_)
             if f3_ is None:
                 return None
-            if f4_ is not None and type(f4_) is not int:
+            if type(f4_) is not int and f4_ is not None:
                 return None
-            if f5_ is not None and type(f5_) is not str:
+            if type(f5_) is not str and f5_ is not None:
                 return None
             del data_["type"]
             data_["payload"] = f3_

@@ -2121,19 +2121,19 @@ def _fast_dnd_status(data_: Any) -> DndStatus | None:
             f6_ = data_["snooze_remaining"]
         except KeyError:  # an unknown field in place of a known one
             return None
-        if f0_ is not None and type(f0_) is not bool:
+        if type(f0_) is not bool and f0_ is not None:
             return None
-        if f1_ is not None and type(f1_) is not int:
+        if type(f1_) is not int and f1_ is not None:
             return None
-        if f2_ is not None and type(f2_) is not int:
+        if type(f2_) is not int and f2_ is not None:
             return None
-        if f3_ is not None and type(f3_) is not bool:
+        if type(f3_) is not bool and f3_ is not None:
             return None
-        if f4_ is not None and type(f4_) is not int:
+        if type(f4_) is not int and f4_ is not None:
             return None
-        if f5_ is not None and type(f5_) is not bool:
+        if type(f5_) is not bool and f5_ is not None:
             return None
-        if f6_ is not None and type(f6_) is not int:
+        if type(f6_) is not int and f6_ is not None:
             return None
         made_ = _new(DndStatus)
         _DICT_DND_STATUS(made_, data_)
@@ -2211,7 +2211,7 @@ def _fast_error_info(data_: Any) -> ErrorInfo | None:
             return None
         if type(f0_) is not int:
             return None
-        if f1_ is not None and type(f1_) is not str:
+        if type(f1_) is not str and f1_ is not None:
             return None
         made_ = _new(ErrorInfo)
         _DICT_ERROR_INFO(made_, data_)
@@ -2298,21 +2298,21 @@ def _fast_event_channel(data_: Any) -> EventChannel | None:
             f7_ = data_["name_normalized"]
         except KeyError:  # an unknown field in place of a known one
             return None
-        if f0_ is not None and type(f0_) is not int:
+        if type(f0_) is not int and f0_ is not None:
             return None
-        if f1_ is not None and type(f1_) is not str:
+        if type(f1_) is not str and f1_ is not None:
             return None
         if type(f2_) is not str:
             return None
-        if f3_ is not None and type(f3_) is not bool:
+        if type(f3_) is not bool and f3_ is not None:
             return None
-        if f4_ is not None and type(f4_) is not bool:
+        if type(f4_) is not bool and f4_ is not None:
             return None
-        if f5_ is not None and type(f5_) is not bool:
+        if type(f5_) is not bool and f5_ is not None:
             return None
-        if f6_ is not None and type(f6_) is not str:
+        if type(f6_) is not str and f6_ is not None:
             return None
-        if f7_ is not None and type(f7_) is not str:
+        if type(f7_) is not str and f7_ is not None:
             return None
         made_ = _new(EventChannel)
         _DICT_EVENT_CHANNEL(made_, data_)
@@ -2435,25 +2435,25 @@ def _fast_event_file(data_: Any) -> EventFile | None:
             f9_ = data_["user"]
         except KeyError:  # an unknown field in place of a known one
             return None
-        if f0_ is not None and type(f0_) is not int:
+        if type(f0_) is not int and f0_ is not None:
             return None
-        if f1_ is not None and type(f1_) is not str:
+        if type(f1_) is not str and f1_ is not None:
             return None
         if type(f2_) is not str:
             return None
-        if f3_ is not None and type(f3_) is not str:
+        if type(f3_) is not str and f3_ is not None:
             return None
-        if f4_ is not None and type(f4_) is not str:
+        if type(f4_) is not str and f4_ is not None:
             return None
-        if f5_ is not None and type(f5_) is not str:
+        if type(f5_) is not str and f5_ is not None:
             return None
-        if f6_ is not None and type(f6_) is not int:
+        if type(f6_) is not int and f6_ is not None:
             return None
-        if f7_ is not None and type(f7_) is not str:
+        if type(f7_) is not str and f7_ is not None:
             return None
-        if f8_ is not None and type(f8_) is not str:
+        if type(f8_) is not str and f8_ is not None:
             return None
-        if f9_ is not None and type(f9_) is not str:
+        if type(f9_) is not str and f9_ is not None:
             return None
         made_ = _new(EventFile)
         _DICT_EVENT_FILE(made_, data_)
@@ -2560,17 +2560,17 @@ def _fast_event_im(data_: Any) -> EventIm | None:
             f5_ = data_["user"]
         except KeyError:  # an unknown field in place of a known one
             return None
-        if f0_ is not None and type(f0_) is not int:
+        if type(f0_) is not int and f0_ is not None:
             return None
-        if f1_ is not None and type(f1_) is not str:
+        if type(f1_) is not str and f1_ is not None:
             return None
-        if f2_ is not None and type(f2_) is not bool:
+        if type(f2_) is not bool and f2_ is not None:
             return None
-        if f3_ is not None and type(f3_) is not bool:
+        if type(f3_) is not bool and f3_ is not None:
             return None
-        if f4_ is not None and type(f4_) is not bool:
+        if type(f4_) is not bool and f4_ is not None:
             return None
-        if f5_ is not None and type(f5_) is not str:
+        if type(f5_) is not str and f5_ is not None:
             return None
         made_ = _new(EventIm)
         _DICT_EVENT_IM(made_, data_)
@@ -2878,43 +2878,6 @@ _DICT_EVENT_USER: Final = dict_setter(EventUser)
 def _fast_event_user(data_: Any) -> EventUser | None:
     if type(data_) is not dict:
         return None
-    if len(data_) == 10:
-        try:
-            f0_ = data_["deleted"]
-            f1_ = data_["id"]
-            f2_ = data_["is_admin"]
-            f3_ = data_["is_bot"]
-            f4_ = data_["name"]
-            f5_ = data_["profile"]
-            f6_ = data_["real_name"]
-            f7_ = data_["team_id"]
-            f8_ = data_["tz"]
-            f9_ = data_["updated"]
-        except KeyError:  # an unknown field in place of a known one
-            return None
-        if f0_ is not None and type(f0_) is not bool:
-            return None
-        if type(f1_) is not str:
-            return None
-        if f2_ is not None and type(f2_) is not bool:
-            return None
-        if f3_ is not None and type(f3_) is not bool:
-            return None
-        if f4_ is not None and type(f4_) is not str:
-            return None
-        if f5_ is not None:
-            return None
-        if f6_ is not None and type(f6_) is not str:
-            return None
-        if f7_ is not None and type(f7_) is not str:
-            return None
-        if f8_ is not None and type(f8_) is not str:
-            return None
-        if f9_ is not None and type(f9_) is not int:
-            return None
-        made_ = _new(EventUser)
-        _DICT_EVENT_USER(made_, data_)
-        return made_
     types_ = _TYPES_EVENT_USER
     nullable_ = _NULLABLE_EVENT_USER
     try:
@@ -2998,9 +2961,9 @@ def _fast_message_edited(data_: Any) -> MessageEdited | None:
             f1_ = data_["user"]
         except KeyError:  # an unknown field in place of a known one
             return None
-        if f0_ is not None and type(f0_) is not str:
+        if type(f0_) is not str and f0_ is not None:
             return None
-        if f1_ is not None and type(f1_) is not str:
+        if type(f1_) is not str and f1_ is not None:
             return None
         made_ = _new(MessageEdited)
         _DICT_MESSAGE_EDITED(made_, data_)
@@ -3052,7 +3015,7 @@ def _fast_reaction_item_file(data_: Any) -> ReactionItemFile | None:
             f1_ = data_["type"]
         except KeyError:  # an unknown field in place of a known one
             return None
-        if f0_ is not None and type(f0_) is not str:
+        if type(f0_) is not str and f0_ is not None:
             return None
         if type(f1_) is not str:
             return None
@@ -3114,9 +3077,9 @@ def _fast_reaction_item_file_comment(data_: Any) -> ReactionItemFileComment | No
             f2_ = data_["type"]
         except KeyError:  # an unknown field in place of a known one
             return None
-        if f0_ is not None and type(f0_) is not str:
+        if type(f0_) is not str and f0_ is not None:
             return None
-        if f1_ is not None and type(f1_) is not str:
+        if type(f1_) is not str and f1_ is not None:
             return None
         if type(f2_) is not str:
             return None
@@ -3184,9 +3147,9 @@ def _fast_reaction_item_message(data_: Any) -> ReactionItemMessage | None:
             f2_ = data_["type"]
         except KeyError:  # an unknown field in place of a known one
             return None
-        if f0_ is not None and type(f0_) is not str:
+        if type(f0_) is not str and f0_ is not None:
             return None
-        if f1_ is not None and type(f1_) is not str:
+        if type(f1_) is not str and f1_ is not None:
             return None
         if type(f2_) is not str:
             return None
@@ -3361,13 +3324,13 @@ def _fast_saved_file(data_: Any) -> SavedFile | None:
             f5_ = data_["type"]
         except KeyError:  # an unknown field in place of a known one
             return None
-        if f0_ is not None and type(f0_) is not str:
+        if type(f0_) is not str and f0_ is not None:
             return None
-        if f1_ is not None and type(f1_) is not int:
+        if type(f1_) is not int and f1_ is not None:
             return None
-        if f2_ is not None and type(f2_) is not str:
+        if type(f2_) is not str and f2_ is not None:
             return None
-        if f3_ is not None and type(f3_) is not int:
+        if type(f3_) is not int and f3_ is not None:
             return None
         if f4_ is not None:
             f4_ = _fast_event_file(f4_)
@@ -3474,38 +3437,6 @@ _DICT_SAVED_FILE_COMMENT: Final = dict_setter(SavedFileComment)
 def _fast_saved_file_comment(data_: Any) -> SavedFileComment | None:
     if type(data_) is not dict:
         return None
-    if len(data_) == 7:
-        try:
-            f0_ = data_["channel"]
-            f1_ = data_["comment"]
-            f2_ = data_["created"]
-            f3_ = data_["created_by"]
-            f4_ = data_["date_create"]
-            f5_ = data_["file"]
-            f6_ = data_["type"]
-        except KeyError:  # an unknown field in place of a known one
-            return None
-        if f0_ is not None and type(f0_) is not str:
-            return None
-        if f1_ is not None:
-            return None
-        if f2_ is not None and type(f2_) is not int:
-            return None
-        if f3_ is not None and type(f3_) is not str:
-            return None
-        if f4_ is not None and type(f4_) is not int:
-            return None
-        if f5_ is not None:
-            f5_ = _fast_event_file(f5_)
-            if f5_ is None:
-                return None
-        if type(f6_) is not str:
-            return None
-        data_ = data_.copy()
-        data_["file"] = f5_
-        made_ = _new(SavedFileComment)
-        _DICT_SAVED_FILE_COMMENT(made_, data_)
-        return made_
     types_ = _TYPES_SAVED_FILE_COMMENT
     nullable_ = _NULLABLE_SAVED_FILE_COMMENT
     try:
@@ -3610,13 +3541,13 @@ def _fast_saved_message(data_: Any) -> SavedMessage | None:
             f5_ = data_["type"]
         except KeyError:  # an unknown field in place of a known one
             return None
-        if f0_ is not None and type(f0_) is not str:
+        if type(f0_) is not str and f0_ is not None:
             return None
-        if f1_ is not None and type(f1_) is not int:
+        if type(f1_) is not int and f1_ is not None:
             return None
-        if f2_ is not None and type(f2_) is not str:
+        if type(f2_) is not str and f2_ is not None:
             return None
-        if f3_ is not None and type(f3_) is not int:
+        if type(f3_) is not int and f3_ is not None:
             return None
         if f4_ is not None:
             f4_ = _fast_nested_message(f4_)
@@ -3706,9 +3637,9 @@ def _fast_shared_link(data_: Any) -> SharedLink | None:
             f1_ = data_["url"]
         except KeyError:  # an unknown field in place of a known one
             return None
-        if f0_ is not None and type(f0_) is not str:
+        if type(f0_) is not str and f0_ is not None:
             return None
-        if f1_ is not None and type(f1_) is not str:
+        if type(f1_) is not str and f1_ is not None:
             return None
         made_ = _new(SharedLink)
         _DICT_SHARED_LINK(made_, data_)
@@ -4146,13 +4077,13 @@ def _fast_app_rate_limited(data_: dict[str, Any]) -> AppRateLimited | None:
         else:
             if type(f0_) is not str:
                 return None
-            if f1_ is not None and type(f1_) is not str:
+            if type(f1_) is not str and f1_ is not None:
                 return None
-            if f2_ is not None and type(f2_) is not int:
+            if type(f2_) is not int and f2_ is not None:
                 return None
-            if f3_ is not None and type(f3_) is not str:
+            if type(f3_) is not str and f3_ is not None:
                 return None
-            if f4_ is not None and type(f4_) is not str:
+            if type(f4_) is not str and f4_ is not None:
                 return None
             del data_["type"]
             made_ = _new(AppRateLimited)
@@ -4236,7 +4167,7 @@ def _fast_app_uninstalled(data_: dict[str, Any]) -> AppUninstalled | None:
         else:
             if type(f0_) is not str:
                 return None
-            if f1_ is not None and type(f1_) is not str:
+            if type(f1_) is not str and f1_ is not None:
                 return None
             del data_["type"]
             made_ = _new(AppUninstalled)
@@ -4313,11 +4244,11 @@ def _fast_channel_archive(data_: dict[str, Any]) -> ChannelArchive | None:
                 return None
             if type(f1_) is not str:
                 return None
-            if f2_ is not None and type(f2_) is not str:
+            if type(f2_) is not str and f2_ is not None:
                 return None
-            if f3_ is not None and type(f3_) is not int:
+            if type(f3_) is not int and f3_ is not None:
                 return None
-            if f4_ is not None and type(f4_) is not str:
+            if type(f4_) is not str and f4_ is not None:
                 return None
             del data_["type"]
             made_ = _new(ChannelArchive)
@@ -4480,11 +4411,11 @@ def _fast_channel_deleted(data_: dict[str, Any]) -> ChannelDeleted | None:
         else:
             if type(f0_) is not str:
                 return None
-            if f1_ is not None and type(f1_) is not str:
+            if type(f1_) is not str and f1_ is not None:
                 return None
             if type(f2_) is not str:
                 return None
-            if f3_ is not None and type(f3_) is not str:
+            if type(f3_) is not str and f3_ is not None:
                 return None
             del data_["type"]
             made_ = _new(ChannelDeleted)
@@ -4570,11 +4501,11 @@ def _fast_channel_history_changed(data_: dict[str, Any]) -> ChannelHistoryChange
         else:
             if type(f0_) is not str:
                 return None
-            if f1_ is not None and type(f1_) is not str:
+            if type(f1_) is not str and f1_ is not None:
                 return None
-            if f2_ is not None and type(f2_) is not str:
+            if type(f2_) is not str and f2_ is not None:
                 return None
-            if f3_ is not None and type(f3_) is not str:
+            if type(f3_) is not str and f3_ is not None:
                 return None
             del data_["type"]
             made_ = _new(ChannelHistoryChanged)
@@ -4729,7 +4660,7 @@ def _fast_channel_left(data_: dict[str, Any]) -> ChannelLeft | None:
         else:
             if type(f0_) is not str:
                 return None
-            if f1_ is not None and type(f1_) is not str:
+            if type(f1_) is not str and f1_ is not None:
                 return None
             if type(f2_) is not str:
                 return None
@@ -4814,7 +4745,7 @@ def _fast_channel_rename(data_: dict[str, Any]) -> ChannelRename | None:
             f1_ = _fast_event_channel(f1_)
             if f1_ is None:
                 return None
-            if f2_ is not None and type(f2_) is not str:
+            if type(f2_) is not str and f2_ is not None:
                 return None
             del data_["type"]
             data_["channel"] = f1_
@@ -4903,9 +4834,9 @@ def _fast_channel_unarchive(data_: dict[str, Any]) -> ChannelUnarchive | None:
                 return None
             if type(f1_) is not str:
                 return None
-            if f2_ is not None and type(f2_) is not str:
+            if type(f2_) is not str and f2_ is not None:
                 return None
-            if f3_ is not None and type(f3_) is not str:
+            if type(f3_) is not str and f3_ is not None:
                 return None
             del data_["type"]
             made_ = _new(ChannelUnarchive)
@@ -4997,7 +4928,7 @@ def _fast_dnd_updated(data_: dict[str, Any]) -> DndUpdated | None:
                 f1_ = _fast_dnd_status(f1_)
                 if f1_ is None:
                     return None
-            if f2_ is not None and type(f2_) is not str:
+            if type(f2_) is not str and f2_ is not None:
                 return None
             if type(f3_) is not str:
                 return None
@@ -5104,7 +5035,7 @@ def _fast_dnd_updated_user(data_: dict[str, Any]) -> DndUpdatedUser | None:
                 f1_ = _fast_dnd_status(f1_)
                 if f1_ is None:
                     return None
-            if f2_ is not None and type(f2_) is not str:
+            if type(f2_) is not str and f2_ is not None:
                 return None
             if type(f3_) is not str:
                 return None
@@ -5203,9 +5134,9 @@ def _fast_email_domain_changed(data_: dict[str, Any]) -> EmailDomainChanged | No
         else:
             if type(f0_) is not str:
                 return None
-            if f1_ is not None and type(f1_) is not str:
+            if type(f1_) is not str and f1_ is not None:
                 return None
-            if f2_ is not None and type(f2_) is not str:
+            if type(f2_) is not str and f2_ is not None:
                 return None
             del data_["type"]
             made_ = _new(EmailDomainChanged)
@@ -5316,9 +5247,9 @@ def _fast_emoji_changed(data_: dict[str, Any]) -> EmojiChanged | None:
         else:
             if type(f0_) is not str:
                 return None
-            if f1_ is not None and type(f1_) is not str:
+            if type(f1_) is not str and f1_ is not None:
                 return None
-            if f2_ is not None and type(f2_) is not str:
+            if type(f2_) is not str and f2_ is not None:
                 return None
             if f3_ is not None:
                 if type(f3_) is not list:
@@ -5327,13 +5258,13 @@ def _fast_emoji_changed(data_: dict[str, Any]) -> EmojiChanged | None:
                     if type(item_) is not str:
                         return None
                 f3_ = tuple(f3_)
-            if f4_ is not None and type(f4_) is not str:
+            if type(f4_) is not str and f4_ is not None:
                 return None
-            if f5_ is not None and type(f5_) is not str:
+            if type(f5_) is not str and f5_ is not None:
                 return None
-            if f6_ is not None and type(f6_) is not str:
+            if type(f6_) is not str and f6_ is not None:
                 return None
-            if f7_ is not None and type(f7_) is not str:
+            if type(f7_) is not str and f7_ is not None:
                 return None
             del data_["type"]
             data_["names"] = f3_
@@ -5527,7 +5458,7 @@ def _fast_file_change(data_: dict[str, Any]) -> FileChange | None:
         else:
             if type(f0_) is not str:
                 return None
-            if f1_ is not None and type(f1_) is not str:
+            if type(f1_) is not str and f1_ is not None:
                 return None
             if f2_ is not None:
                 f2_ = _fast_event_file(f2_)
@@ -5636,7 +5567,7 @@ def _fast_file_created(data_: dict[str, Any]) -> FileCreated | None:
         else:
             if type(f0_) is not str:
                 return None
-            if f1_ is not None and type(f1_) is not str:
+            if type(f1_) is not str and f1_ is not None:
                 return None
             if f2_ is not None:
                 f2_ = _fast_event_file(f2_)
@@ -5644,7 +5575,7 @@ def _fast_file_created(data_: dict[str, Any]) -> FileCreated | None:
                     return None
             if type(f3_) is not str:
                 return None
-            if f4_ is not None and type(f4_) is not str:
+            if type(f4_) is not str and f4_ is not None:
                 return None
             del data_["type"]
             data_["file"] = f2_
@@ -5756,7 +5687,7 @@ def _fast_file_deleted(data_: dict[str, Any]) -> FileDeleted | None:
                     if type(item_) is not str:
                         return None
                 f1_ = tuple(f1_)
-            if f2_ is not None and type(f2_) is not str:
+            if type(f2_) is not str and f2_ is not None:
                 return None
             if type(f3_) is not str:
                 return None
@@ -5867,7 +5798,7 @@ def _fast_file_public(data_: dict[str, Any]) -> FilePublic | None:
         else:
             if type(f0_) is not str:
                 return None
-            if f1_ is not None and type(f1_) is not str:
+            if type(f1_) is not str and f1_ is not None:
                 return None
             if f2_ is not None:
                 f2_ = _fast_event_file(f2_)
@@ -5875,7 +5806,7 @@ def _fast_file_public(data_: dict[str, Any]) -> FilePublic | None:
                     return None
             if type(f3_) is not str:
                 return None
-            if f4_ is not None and type(f4_) is not str:
+            if type(f4_) is not str and f4_ is not None:
                 return None
             del data_["type"]
             data_["file"] = f2_
@@ -5993,9 +5924,9 @@ def _fast_file_shared(data_: dict[str, Any]) -> FileShared | None:
         else:
             if type(f0_) is not str:
                 return None
-            if f1_ is not None and type(f1_) is not str:
+            if type(f1_) is not str and f1_ is not None:
                 return None
-            if f2_ is not None and type(f2_) is not str:
+            if type(f2_) is not str and f2_ is not None:
                 return None
             if f3_ is not None:
                 f3_ = _fast_event_file(f3_)
@@ -6003,7 +5934,7 @@ def _fast_file_shared(data_: dict[str, Any]) -> FileShared | None:
                     return None
             if type(f4_) is not str:
                 return None
-            if f5_ is not None and type(f5_) is not str:
+            if type(f5_) is not str and f5_ is not None:
                 return None
             del data_["type"]
             data_["file"] = f3_
@@ -6125,9 +6056,9 @@ def _fast_file_unshared(data_: dict[str, Any]) -> FileUnshared | None:
         else:
             if type(f0_) is not str:
                 return None
-            if f1_ is not None and type(f1_) is not str:
+            if type(f1_) is not str and f1_ is not None:
                 return None
-            if f2_ is not None and type(f2_) is not str:
+            if type(f2_) is not str and f2_ is not None:
                 return None
             if f3_ is not None:
                 f3_ = _fast_event_file(f3_)
@@ -6135,7 +6066,7 @@ def _fast_file_unshared(data_: dict[str, Any]) -> FileUnshared | None:
                     return None
             if type(f4_) is not str:
                 return None
-            if f5_ is not None and type(f5_) is not str:
+            if type(f5_) is not str and f5_ is not None:
                 return None
             del data_["type"]
             data_["file"] = f3_
@@ -6298,9 +6229,9 @@ def _fast_grid_migration_finished(data_: dict[str, Any]) -> GridMigrationFinishe
         else:
             if type(f0_) is not str:
                 return None
-            if f1_ is not None and type(f1_) is not str:
+            if type(f1_) is not str and f1_ is not None:
                 return None
-            if f2_ is not None and type(f2_) is not str:
+            if type(f2_) is not str and f2_ is not None:
                 return None
             del data_["type"]
             made_ = _new(GridMigrationFinished)
@@ -6378,9 +6309,9 @@ def _fast_grid_migration_started(data_: dict[str, Any]) -> GridMigrationStarted 
         else:
             if type(f0_) is not str:
                 return None
-            if f1_ is not None and type(f1_) is not str:
+            if type(f1_) is not str and f1_ is not None:
                 return None
-            if f2_ is not None and type(f2_) is not str:
+            if type(f2_) is not str and f2_ is not None:
                 return None
             del data_["type"]
             made_ = _new(GridMigrationStarted)
@@ -6464,11 +6395,11 @@ def _fast_group_archive(data_: dict[str, Any]) -> GroupArchive | None:
                 return None
             if type(f1_) is not str:
                 return None
-            if f2_ is not None and type(f2_) is not str:
+            if type(f2_) is not str and f2_ is not None:
                 return None
-            if f3_ is not None and type(f3_) is not int:
+            if type(f3_) is not int and f3_ is not None:
                 return None
-            if f4_ is not None and type(f4_) is not str:
+            if type(f4_) is not str and f4_ is not None:
                 return None
             del data_["type"]
             made_ = _new(GroupArchive)
@@ -6560,9 +6491,9 @@ def _fast_group_close(data_: dict[str, Any]) -> GroupClose | None:
                 return None
             if type(f1_) is not str:
                 return None
-            if f2_ is not None and type(f2_) is not str:
+            if type(f2_) is not str and f2_ is not None:
                 return None
-            if f3_ is not None and type(f3_) is not str:
+            if type(f3_) is not str and f3_ is not None:
                 return None
             del data_["type"]
             made_ = _new(GroupClose)
@@ -6648,11 +6579,11 @@ def _fast_group_history_changed(data_: dict[str, Any]) -> GroupHistoryChanged | 
         else:
             if type(f0_) is not str:
                 return None
-            if f1_ is not None and type(f1_) is not str:
+            if type(f1_) is not str and f1_ is not None:
                 return None
-            if f2_ is not None and type(f2_) is not str:
+            if type(f2_) is not str and f2_ is not None:
                 return None
-            if f3_ is not None and type(f3_) is not str:
+            if type(f3_) is not str and f3_ is not None:
                 return None
             del data_["type"]
             made_ = _new(GroupHistoryChanged)
@@ -6809,11 +6740,11 @@ def _fast_group_left(data_: dict[str, Any]) -> GroupLeft | None:
         else:
             if type(f0_) is not str:
                 return None
-            if f1_ is not None and type(f1_) is not str:
+            if type(f1_) is not str and f1_ is not None:
                 return None
             if type(f2_) is not str:
                 return None
-            if f3_ is not None and type(f3_) is not str:
+            if type(f3_) is not str and f3_ is not None:
                 return None
             del data_["type"]
             made_ = _new(GroupLeft)
@@ -6901,9 +6832,9 @@ def _fast_group_open(data_: dict[str, Any]) -> GroupOpen | None:
                 return None
             if type(f1_) is not str:
                 return None
-            if f2_ is not None and type(f2_) is not str:
+            if type(f2_) is not str and f2_ is not None:
                 return None
-            if f3_ is not None and type(f3_) is not str:
+            if type(f3_) is not str and f3_ is not None:
                 return None
             del data_["type"]
             made_ = _new(GroupOpen)
@@ -6990,7 +6921,7 @@ def _fast_group_rename(data_: dict[str, Any]) -> GroupRename | None:
             f1_ = _fast_event_channel(f1_)
             if f1_ is None:
                 return None
-            if f2_ is not None and type(f2_) is not str:
+            if type(f2_) is not str and f2_ is not None:
                 return None
             del data_["type"]
             data_["channel"] = f1_
@@ -7079,13 +7010,13 @@ def _fast_group_unarchive(data_: dict[str, Any]) -> GroupUnarchive | None:
         else:
             if type(f0_) is not str:
                 return None
-            if f1_ is not None and type(f1_) is not str:
+            if type(f1_) is not str and f1_ is not None:
                 return None
             if type(f2_) is not str:
                 return None
-            if f3_ is not None and type(f3_) is not str:
+            if type(f3_) is not str and f3_ is not None:
                 return None
-            if f4_ is not None and type(f4_) is not str:
+            if type(f4_) is not str and f4_ is not None:
                 return None
             del data_["type"]
             made_ = _new(GroupUnarchive)
@@ -7235,9 +7166,9 @@ def _fast_im_close(data_: dict[str, Any]) -> ImClose | None:
                 return None
             if type(f1_) is not str:
                 return None
-            if f2_ is not None and type(f2_) is not str:
+            if type(f2_) is not str and f2_ is not None:
                 return None
-            if f3_ is not None and type(f3_) is not str:
+            if type(f3_) is not str and f3_ is not None:
                 return None
             del data_["type"]
             made_ = _new(ImClose)
@@ -7329,9 +7260,9 @@ def _fast_im_created(data_: dict[str, Any]) -> ImCreated | None:
                 f1_ = _fast_event_im(f1_)
                 if f1_ is None:
                     return None
-            if f2_ is not None and type(f2_) is not str:
+            if type(f2_) is not str and f2_ is not None:
                 return None
-            if f3_ is not None and type(f3_) is not str:
+            if type(f3_) is not str and f3_ is not None:
                 return None
             del data_["type"]
             data_["channel"] = f1_
@@ -7428,11 +7359,11 @@ def _fast_im_history_changed(data_: dict[str, Any]) -> ImHistoryChanged | None:
         else:
             if type(f0_) is not str:
                 return None
-            if f1_ is not None and type(f1_) is not str:
+            if type(f1_) is not str and f1_ is not None:
                 return None
-            if f2_ is not None and type(f2_) is not str:
+            if type(f2_) is not str and f2_ is not None:
                 return None
-            if f3_ is not None and type(f3_) is not str:
+            if type(f3_) is not str and f3_ is not None:
                 return None
             del data_["type"]
             made_ = _new(ImHistoryChanged)
@@ -7518,9 +7449,9 @@ def _fast_im_open(data_: dict[str, Any]) -> ImOpen | None:
                 return None
             if type(f1_) is not str:
                 return None
-            if f2_ is not None and type(f2_) is not str:
+            if type(f2_) is not str and f2_ is not None:
                 return None
-            if f3_ is not None and type(f3_) is not str:
+            if type(f3_) is not str and f3_ is not None:
                 return None
             del data_["type"]
             made_ = _new(ImOpen)
@@ -7645,11 +7576,11 @@ def _fast_link_shared(data_: dict[str, Any]) -> LinkShared | None:
         else:
             if type(f0_) is not str:
                 return None
-            if f1_ is not None and type(f1_) is not str:
+            if type(f1_) is not str and f1_ is not None:
                 return None
-            if f2_ is not None and type(f2_) is not str:
+            if type(f2_) is not str and f2_ is not None:
                 return None
-            if f3_ is not None and type(f3_) is not bool:
+            if type(f3_) is not bool and f3_ is not None:
                 return None
             if f4_ is not None:
                 if type(f4_) is not list:
@@ -7661,15 +7592,15 @@ def _fast_link_shared(data_: dict[str, Any]) -> LinkShared | None:
                         return None
                     items_.append(item_)
                 f4_ = tuple(items_)
-            if f5_ is not None and type(f5_) is not str:
+            if type(f5_) is not str and f5_ is not None:
                 return None
-            if f6_ is not None and type(f6_) is not str:
+            if type(f6_) is not str and f6_ is not None:
                 return None
-            if f7_ is not None and type(f7_) is not str:
+            if type(f7_) is not str and f7_ is not None:
                 return None
-            if f8_ is not None and type(f8_) is not str:
+            if type(f8_) is not str and f8_ is not None:
                 return None
-            if f9_ is not None and type(f9_) is not str:
+            if type(f9_) is not str and f9_ is not None:
                 return None
             del data_["type"]
             data_["links"] = f4_
@@ -7884,11 +7815,11 @@ def _fast_member_joined_channel(data_: dict[str, Any]) -> MemberJoinedChannel | 
                 return None
             if type(f1_) is not str:
                 return None
-            if f2_ is not None and type(f2_) is not str:
+            if type(f2_) is not str and f2_ is not None:
                 return None
-            if f3_ is not None and type(f3_) is not str:
+            if type(f3_) is not str and f3_ is not None:
                 return None
-            if f4_ is not None and type(f4_) is not str:
+            if type(f4_) is not str and f4_ is not None:
                 return None
             if type(f5_) is not str:
                 return None
@@ -8001,11 +7932,11 @@ def _fast_member_left_channel(data_: dict[str, Any]) -> MemberLeftChannel | None
                 return None
             if type(f1_) is not str:
                 return None
-            if f2_ is not None and type(f2_) is not str:
+            if type(f2_) is not str and f2_ is not None:
                 return None
-            if f3_ is not None and type(f3_) is not str:
+            if type(f3_) is not str and f3_ is not None:
                 return None
-            if f4_ is not None and type(f4_) is not str:
+            if type(f4_) is not str and f4_ is not None:
                 return None
             if type(f5_) is not str:
                 return None
@@ -8474,11 +8405,11 @@ def _fast_pin_added(data_: dict[str, Any]) -> PinAdded | None:
         else:
             if type(f0_) is not str:
                 return None
-            if f1_ is not None and type(f1_) is not str:
+            if type(f1_) is not str and f1_ is not None:
                 return None
-            if f2_ is not None and type(f2_) is not str:
+            if type(f2_) is not str and f2_ is not None:
                 return None
-            if f3_ is not None and type(f3_) is not bool:
+            if type(f3_) is not bool and f3_ is not None:
                 return None
             if type(f4_) is not dict:
                 return None
@@ -8497,13 +8428,13 @@ def _fast_pin_added(data_: dict[str, Any]) -> PinAdded | None:
                     return None
             else:
                 return None
-            if f5_ is not None and type(f5_) is not str:
+            if type(f5_) is not str and f5_ is not None:
                 return None
-            if f6_ is not None and type(f6_) is not int:
+            if type(f6_) is not int and f6_ is not None:
                 return None
             if f7_ is not None:
                 return None
-            if f8_ is not None and type(f8_) is not str:
+            if type(f8_) is not str and f8_ is not None:
                 return None
             del data_["type"]
             data_["item"] = f4_
@@ -8655,11 +8586,11 @@ def _fast_pin_removed(data_: dict[str, Any]) -> PinRemoved | None:
         else:
             if type(f0_) is not str:
                 return None
-            if f1_ is not None and type(f1_) is not str:
+            if type(f1_) is not str and f1_ is not None:
                 return None
-            if f2_ is not None and type(f2_) is not str:
+            if type(f2_) is not str and f2_ is not None:
                 return None
-            if f3_ is not None and type(f3_) is not bool:
+            if type(f3_) is not bool and f3_ is not None:
                 return None
             if type(f4_) is not dict:
                 return None
@@ -8678,13 +8609,13 @@ def _fast_pin_removed(data_: dict[str, Any]) -> PinRemoved | None:
                     return None
             else:
                 return None
-            if f5_ is not None and type(f5_) is not str:
+            if type(f5_) is not str and f5_ is not None:
                 return None
-            if f6_ is not None and type(f6_) is not int:
+            if type(f6_) is not int and f6_ is not None:
                 return None
             if f7_ is not None:
                 return None
-            if f8_ is not None and type(f8_) is not str:
+            if type(f8_) is not str and f8_ is not None:
                 return None
             del data_["type"]
             data_["item"] = f4_
@@ -8801,7 +8732,7 @@ def _fast_pong(data_: dict[str, Any]) -> Pong | None:
         else:
             if type(f0_) is not str:
                 return None
-            if f1_ is not None and type(f1_) is not int:
+            if type(f1_) is not int and f1_ is not None:
                 return None
             del data_["type"]
             made_ = _new(Pong)
@@ -9065,7 +8996,7 @@ def _fast_reaction_added(data_: dict[str, Any]) -> ReactionAdded | None:
         else:
             if type(f0_) is not str:
                 return None
-            if f1_ is not None and type(f1_) is not str:
+            if type(f1_) is not str and f1_ is not None:
                 return None
             if type(f2_) is not dict:
                 return None
@@ -9077,9 +9008,9 @@ def _fast_reaction_added(data_: dict[str, Any]) -> ReactionAdded | None:
                         m1_ = f2_["ts"]
                     except KeyError:  # an unknown field in place of a known one
                         return None
-                    if m0_ is not None and type(m0_) is not str:
+                    if type(m0_) is not str and m0_ is not None:
                         return None
-                    if m1_ is not None and type(m1_) is not str:
+                    if type(m1_) is not str and m1_ is not None:
                         return None
                     reaction_item_message_ = _new(ReactionItemMessage)
                     _DICT_REACTION_ITEM_MESSAGE(reaction_item_message_, f2_)
@@ -9094,7 +9025,7 @@ def _fast_reaction_added(data_: dict[str, Any]) -> ReactionAdded | None:
                         m0_ = f2_["file"]
                     except KeyError:  # an unknown field in place of a known one
                         return None
-                    if m0_ is not None and type(m0_) is not str:
+                    if type(m0_) is not str and m0_ is not None:
                         return None
                     reaction_item_file_ = _new(ReactionItemFile)
                     _DICT_REACTION_ITEM_FILE(reaction_item_file_, f2_)
@@ -9110,9 +9041,9 @@ def _fast_reaction_added(data_: dict[str, Any]) -> ReactionAdded | None:
                         m1_ = f2_["file_comment"]
                     except KeyError:  # an unknown field in place of a known one
                         return None
-                    if m0_ is not None and type(m0_) is not str:
+                    if type(m0_) is not str and m0_ is not None:
                         return None
-                    if m1_ is not None and type(m1_) is not str:
+                    if type(m1_) is not str and m1_ is not None:
                         return None
                     reaction_item_file_comment_ = _new(ReactionItemFileComment)
                     _DICT_REACTION_ITEM_FILE_COMMENT(reaction_item_file_comment_, f2_)
@@ -9123,7 +9054,7 @@ def _fast_reaction_added(data_: dict[str, Any]) -> ReactionAdded | None:
                         return None
             else:
                 return None
-            if f3_ is not None and type(f3_) is not str:
+            if type(f3_) is not str and f3_ is not None:
                 return None
             if type(f4_) is not str:
                 return None
@@ -9164,9 +9095,9 @@ def _fast_reaction_added(data_: dict[str, Any]) -> ReactionAdded | None:
                 m1_ = value0_["ts"]
             except KeyError:  # an unknown field in place of a known one
                 return None
-            if m0_ is not None and type(m0_) is not str:
+            if type(m0_) is not str and m0_ is not None:
                 return None
-            if m1_ is not None and type(m1_) is not str:
+            if type(m1_) is not str and m1_ is not None:
                 return None
             reaction_item_message_ = _new(ReactionItemMessage)
             _DICT_REACTION_ITEM_MESSAGE(reaction_item_message_, value0_)
@@ -9181,7 +9112,7 @@ def _fast_reaction_added(data_: dict[str, Any]) -> ReactionAdded | None:
                 m0_ = value0_["file"]
             except KeyError:  # an unknown field in place of a known one
                 return None
-            if m0_ is not None and type(m0_) is not str:
+            if type(m0_) is not str and m0_ is not None:
                 return None
             reaction_item_file_ = _new(ReactionItemFile)
             _DICT_REACTION_ITEM_FILE(reaction_item_file_, value0_)
@@ -9197,9 +9128,9 @@ def _fast_reaction_added(data_: dict[str, Any]) -> ReactionAdded | None:
                 m1_ = value0_["file_comment"]
             except KeyError:  # an unknown field in place of a known one
                 return None
-            if m0_ is not None and type(m0_) is not str:
+            if type(m0_) is not str and m0_ is not None:
                 return None
-            if m1_ is not None and type(m1_) is not str:
+            if type(m1_) is not str and m1_ is not None:
                 return None
             reaction_item_file_comment_ = _new(ReactionItemFileComment)
             _DICT_REACTION_ITEM_FILE_COMMENT(reaction_item_file_comment_, value0_)
@@ -9294,7 +9225,7 @@ def _fast_reaction_removed(data_: dict[str, Any]) -> ReactionRemoved | None:
         else:
             if type(f0_) is not str:
                 return None
-            if f1_ is not None and type(f1_) is not str:
+            if type(f1_) is not str and f1_ is not None:
                 return None
             if type(f2_) is not dict:
                 return None
@@ -9306,9 +9237,9 @@ def _fast_reaction_removed(data_: dict[str, Any]) -> ReactionRemoved | None:
                         m1_ = f2_["ts"]
                     except KeyError:  # an unknown field in place of a known one
                         return None
-                    if m0_ is not None and type(m0_) is not str:
+                    if type(m0_) is not str and m0_ is not None:
                         return None
-                    if m1_ is not None and type(m1_) is not str:
+                    if type(m1_) is not str and m1_ is not None:
                         return None
                     reaction_item_message_ = _new(ReactionItemMessage)
                     _DICT_REACTION_ITEM_MESSAGE(reaction_item_message_, f2_)
@@ -9323,7 +9254,7 @@ def _fast_reaction_removed(data_: dict[str, Any]) -> ReactionRemoved | None:
                         m0_ = f2_["file"]
                     except KeyError:  # an unknown field in place of a known one
                         return None
-                    if m0_ is not None and type(m0_) is not str:
+                    if type(m0_) is not str and m0_ is not None:
                         return None
                     reaction_item_file_ = _new(ReactionItemFile)
                     _DICT_REACTION_ITEM_FILE(reaction_item_file_, f2_)
@@ -9339,9 +9270,9 @@ def _fast_reaction_removed(data_: dict[str, Any]) -> ReactionRemoved | None:
                         m1_ = f2_["file_comment"]
                     except KeyError:  # an unknown field in place of a known one
                         return None
-                    if m0_ is not None and type(m0_) is not str:
+                    if type(m0_) is not str and m0_ is not None:
                         return None
-                    if m1_ is not None and type(m1_) is not str:
+                    if type(m1_) is not str and m1_ is not None:
                         return None
                     reaction_item_file_comment_ = _new(ReactionItemFileComment)
                     _DICT_REACTION_ITEM_FILE_COMMENT(reaction_item_file_comment_, f2_)
@@ -9352,7 +9283,7 @@ def _fast_reaction_removed(data_: dict[str, Any]) -> ReactionRemoved | None:
                         return None
             else:
                 return None
-            if f3_ is not None and type(f3_) is not str:
+            if type(f3_) is not str and f3_ is not None:
                 return None
             if type(f4_) is not str:
                 return None
@@ -9393,9 +9324,9 @@ def _fast_reaction_removed(data_: dict[str, Any]) -> ReactionRemoved | None:
                 m1_ = value0_["ts"]
             except KeyError:  # an unknown field in place of a known one
                 return None
-            if m0_ is not None and type(m0_) is not str:
+            if type(m0_) is not str and m0_ is not None:
                 return None
-            if m1_ is not None and type(m1_) is not str:
+            if type(m1_) is not str and m1_ is not None:
                 return None
             reaction_item_message_ = _new(ReactionItemMessage)
             _DICT_REACTION_ITEM_MESSAGE(reaction_item_message_, value0_)
@@ -9410,7 +9341,7 @@ def _fast_reaction_removed(data_: dict[str, Any]) -> ReactionRemoved | None:
                 m0_ = value0_["file"]
             except KeyError:  # an unknown field in place of a known one
                 return None
-            if m0_ is not None and type(m0_) is not str:
+            if type(m0_) is not str and m0_ is not None:
                 return None
             reaction_item_file_ = _new(ReactionItemFile)
             _DICT_REACTION_ITEM_FILE(reaction_item_file_, value0_)
@@ -9426,9 +9357,9 @@ def _fast_reaction_removed(data_: dict[str, Any]) -> ReactionRemoved | None:
                 m1_ = value0_["file_comment"]
             except KeyError:  # an unknown field in place of a known one
                 return None
-            if m0_ is not None and type(m0_) is not str:
+            if type(m0_) is not str and m0_ is not None:
                 return None
-            if m1_ is not None and type(m1_) is not str:
+            if type(m1_) is not str and m1_ is not None:
                 return None
             reaction_item_file_comment_ = _new(ReactionItemFileComment)
             _DICT_REACTION_ITEM_FILE_COMMENT(reaction_item_file_comment_, value0_)
@@ -9506,7 +9437,7 @@ def _fast_reconnect_url(data_: dict[str, Any]) -> ReconnectUrl | None:
         else:
             if type(f0_) is not str:
                 return None
-            if f1_ is not None and type(f1_) is not str:
+            if type(f1_) is not str and f1_ is not None:
                 return None
             del data_["type"]
             made_ = _new(ReconnectUrl)
@@ -9722,7 +9653,7 @@ def _fast_scope_denied(data_: dict[str, Any]) -> ScopeDenied | None:
         else:
             if type(f0_) is not str:
                 return None
-            if f1_ is not None and type(f1_) is not str:
+            if type(f1_) is not str and f1_ is not None:
                 return None
             if type(f2_) is not list:
                 return None
@@ -9730,7 +9661,7 @@ def _fast_scope_denied(data_: dict[str, Any]) -> ScopeDenied | None:
                 if type(item_) is not str:
                     return None
             f2_ = tuple(f2_)
-            if f3_ is not None and type(f3_) is not str:
+            if type(f3_) is not str and f3_ is not None:
                 return None
             del data_["type"]
             data_["scopes"] = f2_
@@ -9827,7 +9758,7 @@ def _fast_scope_granted(data_: dict[str, Any]) -> ScopeGranted | None:
         else:
             if type(f0_) is not str:
                 return None
-            if f1_ is not None and type(f1_) is not str:
+            if type(f1_) is not str and f1_ is not None:
                 return None
             if type(f2_) is not list:
                 return None
@@ -9835,7 +9766,7 @@ def _fast_scope_granted(data_: dict[str, Any]) -> ScopeGranted | None:
                 if type(item_) is not str:
                     return None
             f2_ = tuple(f2_)
-            if f3_ is not None and type(f3_) is not str:
+            if type(f3_) is not str and f3_ is not None:
                 return None
             del data_["type"]
             data_["scopes"] = f2_
@@ -9932,7 +9863,7 @@ def _fast_star_added(data_: dict[str, Any]) -> StarAdded | None:
         else:
             if type(f0_) is not str:
                 return None
-            if f1_ is not None and type(f1_) is not str:
+            if type(f1_) is not str and f1_ is not None:
                 return None
             if type(f2_) is not dict:
                 return None
@@ -9951,7 +9882,7 @@ def _fast_star_added(data_: dict[str, Any]) -> StarAdded | None:
                     return None
             else:
                 return None
-            if f3_ is not None and type(f3_) is not str:
+            if type(f3_) is not str and f3_ is not None:
                 return None
             del data_["type"]
             data_["item"] = f2_
@@ -10054,7 +9985,7 @@ def _fast_star_removed(data_: dict[str, Any]) -> StarRemoved | None:
         else:
             if type(f0_) is not str:
                 return None
-            if f1_ is not None and type(f1_) is not str:
+            if type(f1_) is not str and f1_ is not None:
                 return None
             if type(f2_) is not dict:
                 return None
@@ -10073,7 +10004,7 @@ def _fast_star_removed(data_: dict[str, Any]) -> StarRemoved | None:
                     return None
             else:
                 return None
-            if f3_ is not None and type(f3_) is not str:
+            if type(f3_) is not str and f3_ is not None:
                 return None
             del data_["type"]
             data_["item"] = f2_
@@ -10174,7 +10105,7 @@ def _fast_subteam_created(data_: dict[str, Any]) -> SubteamCreated | None:
         else:
             if type(f0_) is not str:
                 return None
-            if f1_ is not None and type(f1_) is not str:
+            if type(f1_) is not str and f1_ is not None:
                 return None
             f2_ = _fast_event_subteam(f2_)
             if f2_ is None:
@@ -10309,13 +10240,13 @@ def _fast_subteam_members_changed(data_: dict[str, Any]) -> SubteamMembersChange
                     if type(item_) is not str:
                         return None
                 f1_ = tuple(f1_)
-            if f2_ is not None and type(f2_) is not int:
+            if type(f2_) is not int and f2_ is not None:
                 return None
-            if f3_ is not None and type(f3_) is not int:
+            if type(f3_) is not int and f3_ is not None:
                 return None
-            if f4_ is not None and type(f4_) is not int:
+            if type(f4_) is not int and f4_ is not None:
                 return None
-            if f5_ is not None and type(f5_) is not str:
+            if type(f5_) is not str and f5_ is not None:
                 return None
             if f6_ is not None:
                 if type(f6_) is not list:
@@ -10324,11 +10255,11 @@ def _fast_subteam_members_changed(data_: dict[str, Any]) -> SubteamMembersChange
                     if type(item_) is not str:
                         return None
                 f6_ = tuple(f6_)
-            if f7_ is not None and type(f7_) is not int:
+            if type(f7_) is not int and f7_ is not None:
                 return None
             if type(f8_) is not str:
                 return None
-            if f9_ is not None and type(f9_) is not str:
+            if type(f9_) is not str and f9_ is not None:
                 return None
             del data_["type"]
             data_["added_users"] = f1_
@@ -10495,7 +10426,7 @@ def _fast_subteam_self_added(data_: dict[str, Any]) -> SubteamSelfAdded | None:
         else:
             if type(f0_) is not str:
                 return None
-            if f1_ is not None and type(f1_) is not str:
+            if type(f1_) is not str and f1_ is not None:
                 return None
             if type(f2_) is not str:
                 return None
@@ -10577,7 +10508,7 @@ def _fast_subteam_self_removed(data_: dict[str, Any]) -> SubteamSelfRemoved | No
         else:
             if type(f0_) is not str:
                 return None
-            if f1_ is not None and type(f1_) is not str:
+            if type(f1_) is not str and f1_ is not None:
                 return None
             if type(f2_) is not str:
                 return None
@@ -10659,7 +10590,7 @@ def _fast_subteam_updated(data_: dict[str, Any]) -> SubteamUpdated | None:
         else:
             if type(f0_) is not str:
                 return None
-            if f1_ is not None and type(f1_) is not str:
+            if type(f1_) is not str and f1_ is not None:
                 return None
             f2_ = _fast_event_subteam(f2_)
             if f2_ is None:
@@ -10751,9 +10682,9 @@ def _fast_team_domain_change(data_: dict[str, Any]) -> TeamDomainChange | None:
                 return None
             if type(f1_) is not str:
                 return None
-            if f2_ is not None and type(f2_) is not str:
+            if type(f2_) is not str and f2_ is not None:
                 return None
-            if f3_ is not None and type(f3_) is not str:
+            if type(f3_) is not str and f3_ is not None:
                 return None
             del data_["type"]
             made_ = _new(TeamDomainChange)
@@ -10968,7 +10899,7 @@ def _fast_team_rename(data_: dict[str, Any]) -> TeamRename | None:
         else:
             if type(f0_) is not str:
                 return None
-            if f1_ is not None and type(f1_) is not str:
+            if type(f1_) is not str and f1_ is not None:
                 return None
             if type(f2_) is not str:
                 return None
@@ -11046,7 +10977,7 @@ def _fast_tokens_revoked(data_: dict[str, Any]) -> TokensRevoked | None:
         else:
             if type(f0_) is not str:
                 return None
-            if f1_ is not None and type(f1_) is not str:
+            if type(f1_) is not str and f1_ is not None:
                 return None
             f2_ = _fast_revoked_tokens(f2_)
             if f2_ is None:
@@ -11369,7 +11300,7 @@ def _fast_message_ack(data_: dict[str, Any]) -> MessageAck | None:
                 return None
             if type(f1_) is not int:
                 return None
-            if f2_ is not None and type(f2_) is not str:
+            if type(f2_) is not str and f2_ is not None:
                 return None
             if type(f3_) is not str:
                 return None

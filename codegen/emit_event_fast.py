@@ -19,7 +19,14 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from types import MappingProxyType
 
-from .emit_event_exact import branches, exact_branch, inlined, member_in_place
+from .emit_event_exact import (
+    branches,
+    exact_branch,
+    inlined,
+    known_branch,
+    known_only,
+    member_in_place,
+)
 from .rtm import FrameField, ObjectModel
 from .text import WIDTH, fast_reader_name, paragraph_docstring, quote, snake_case
 
@@ -429,6 +436,8 @@ def fast_object(model: ObjectModel, members: _Models = _NO_MODELS) -> list[str]:
     ]
     if branches(model.fields, None):
         out += exact_branch(model.name, model.fields, None, _builder(members))
+    if known_only(model):
+        return out + known_branch(model, _builder(members))
     out += [f"    types_ = _TYPES_{upper}"]
     if nullable:
         out.append(f"    nullable_ = _NULLABLE_{upper}")

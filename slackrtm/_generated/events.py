@@ -2138,17 +2138,32 @@ def _fast_dnd_status(data_: Any) -> DndStatus | None:
         made_ = _new(DndStatus)
         _DICT_DND_STATUS(made_, data_)
         return made_
-    types_ = _TYPES_DND_STATUS
-    nullable_ = _NULLABLE_DND_STATUS
-    try:
-        for key_, value_ in data_.items():
-            if types_[key_] is not type(value_) and (value_ is not None or key_ not in nullable_):
-                return None
-    except KeyError:  # a field the schema does not describe: the strict reader keeps it
+    if not _KNOWN_DND_STATUS.issuperset(data_):
+        return None  # a field the schema does not describe: the strict reader keeps it
+    f0_ = data_.get("dnd_enabled")
+    f1_ = data_.get("next_dnd_end_ts")
+    f2_ = data_.get("next_dnd_start_ts")
+    f3_ = data_.get("snooze_enabled")
+    f4_ = data_.get("snooze_endtime")
+    f5_ = data_.get("snooze_is_indefinite")
+    f6_ = data_.get("snooze_remaining")
+    if type(f0_) is not bool and f0_ is not None:
         return None
-    object_ = _new(DndStatus)
-    _DICT_DND_STATUS(object_, data_)
-    return object_
+    if type(f1_) is not int and f1_ is not None:
+        return None
+    if type(f2_) is not int and f2_ is not None:
+        return None
+    if type(f3_) is not bool and f3_ is not None:
+        return None
+    if type(f4_) is not int and f4_ is not None:
+        return None
+    if type(f5_) is not bool and f5_ is not None:
+        return None
+    if type(f6_) is not int and f6_ is not None:
+        return None
+    made_ = _new(DndStatus)
+    _DICT_DND_STATUS(made_, data_)
+    return made_
 
 
 def _strict_dnd_status(data_: Any, path_: str, frame_: str) -> DndStatus:
@@ -2216,19 +2231,17 @@ def _fast_error_info(data_: Any) -> ErrorInfo | None:
         made_ = _new(ErrorInfo)
         _DICT_ERROR_INFO(made_, data_)
         return made_
-    types_ = _TYPES_ERROR_INFO
-    nullable_ = _NULLABLE_ERROR_INFO
-    try:
-        for key_, value_ in data_.items():
-            if types_[key_] is not type(value_) and (value_ is not None or key_ not in nullable_):
-                return None
-    except KeyError:  # a field the schema does not describe: the strict reader keeps it
+    if not _KNOWN_ERROR_INFO.issuperset(data_):
+        return None  # a field the schema does not describe: the strict reader keeps it
+    f0_ = data_.get("code")
+    f1_ = data_.get("msg")
+    if type(f0_) is not int:
         return None
-    if "code" not in data_:
+    if type(f1_) is not str and f1_ is not None:
         return None
-    object_ = _new(ErrorInfo)
-    _DICT_ERROR_INFO(object_, data_)
-    return object_
+    made_ = _new(ErrorInfo)
+    _DICT_ERROR_INFO(made_, data_)
+    return made_
 
 
 def _strict_error_info(data_: Any, path_: str, frame_: str) -> ErrorInfo:
@@ -2317,19 +2330,35 @@ def _fast_event_channel(data_: Any) -> EventChannel | None:
         made_ = _new(EventChannel)
         _DICT_EVENT_CHANNEL(made_, data_)
         return made_
-    types_ = _TYPES_EVENT_CHANNEL
-    nullable_ = _NULLABLE_EVENT_CHANNEL
-    try:
-        for key_, value_ in data_.items():
-            if types_[key_] is not type(value_) and (value_ is not None or key_ not in nullable_):
-                return None
-    except KeyError:  # a field the schema does not describe: the strict reader keeps it
+    if not _KNOWN_EVENT_CHANNEL.issuperset(data_):
+        return None  # a field the schema does not describe: the strict reader keeps it
+    f0_ = data_.get("created")
+    f1_ = data_.get("creator")
+    f2_ = data_.get("id")
+    f3_ = data_.get("is_channel")
+    f4_ = data_.get("is_mpim")
+    f5_ = data_.get("is_private")
+    f6_ = data_.get("name")
+    f7_ = data_.get("name_normalized")
+    if type(f0_) is not int and f0_ is not None:
         return None
-    if "id" not in data_:
+    if type(f1_) is not str and f1_ is not None:
         return None
-    object_ = _new(EventChannel)
-    _DICT_EVENT_CHANNEL(object_, data_)
-    return object_
+    if type(f2_) is not str:
+        return None
+    if type(f3_) is not bool and f3_ is not None:
+        return None
+    if type(f4_) is not bool and f4_ is not None:
+        return None
+    if type(f5_) is not bool and f5_ is not None:
+        return None
+    if type(f6_) is not str and f6_ is not None:
+        return None
+    if type(f7_) is not str and f7_ is not None:
+        return None
+    made_ = _new(EventChannel)
+    _DICT_EVENT_CHANNEL(made_, data_)
+    return made_
 
 
 def _strict_event_channel(data_: Any, path_: str, frame_: str) -> EventChannel:
@@ -2458,19 +2487,41 @@ def _fast_event_file(data_: Any) -> EventFile | None:
         made_ = _new(EventFile)
         _DICT_EVENT_FILE(made_, data_)
         return made_
-    types_ = _TYPES_EVENT_FILE
-    nullable_ = _NULLABLE_EVENT_FILE
-    try:
-        for key_, value_ in data_.items():
-            if types_[key_] is not type(value_) and (value_ is not None or key_ not in nullable_):
-                return None
-    except KeyError:  # a field the schema does not describe: the strict reader keeps it
+    if not _KNOWN_EVENT_FILE.issuperset(data_):
+        return None  # a field the schema does not describe: the strict reader keeps it
+    f0_ = data_.get("created")
+    f1_ = data_.get("filetype")
+    f2_ = data_.get("id")
+    f3_ = data_.get("mimetype")
+    f4_ = data_.get("name")
+    f5_ = data_.get("permalink")
+    f6_ = data_.get("size")
+    f7_ = data_.get("title")
+    f8_ = data_.get("url_private")
+    f9_ = data_.get("user")
+    if type(f0_) is not int and f0_ is not None:
         return None
-    if "id" not in data_:
+    if type(f1_) is not str and f1_ is not None:
         return None
-    object_ = _new(EventFile)
-    _DICT_EVENT_FILE(object_, data_)
-    return object_
+    if type(f2_) is not str:
+        return None
+    if type(f3_) is not str and f3_ is not None:
+        return None
+    if type(f4_) is not str and f4_ is not None:
+        return None
+    if type(f5_) is not str and f5_ is not None:
+        return None
+    if type(f6_) is not int and f6_ is not None:
+        return None
+    if type(f7_) is not str and f7_ is not None:
+        return None
+    if type(f8_) is not str and f8_ is not None:
+        return None
+    if type(f9_) is not str and f9_ is not None:
+        return None
+    made_ = _new(EventFile)
+    _DICT_EVENT_FILE(made_, data_)
+    return made_
 
 
 def _strict_event_file(data_: Any, path_: str, frame_: str) -> EventFile:
@@ -2575,17 +2626,29 @@ def _fast_event_im(data_: Any) -> EventIm | None:
         made_ = _new(EventIm)
         _DICT_EVENT_IM(made_, data_)
         return made_
-    types_ = _TYPES_EVENT_IM
-    nullable_ = _NULLABLE_EVENT_IM
-    try:
-        for key_, value_ in data_.items():
-            if types_[key_] is not type(value_) and (value_ is not None or key_ not in nullable_):
-                return None
-    except KeyError:  # a field the schema does not describe: the strict reader keeps it
+    if not _KNOWN_EVENT_IM.issuperset(data_):
+        return None  # a field the schema does not describe: the strict reader keeps it
+    f0_ = data_.get("created")
+    f1_ = data_.get("id")
+    f2_ = data_.get("is_im")
+    f3_ = data_.get("is_open")
+    f4_ = data_.get("is_user_deleted")
+    f5_ = data_.get("user")
+    if type(f0_) is not int and f0_ is not None:
         return None
-    object_ = _new(EventIm)
-    _DICT_EVENT_IM(object_, data_)
-    return object_
+    if type(f1_) is not str and f1_ is not None:
+        return None
+    if type(f2_) is not bool and f2_ is not None:
+        return None
+    if type(f3_) is not bool and f3_ is not None:
+        return None
+    if type(f4_) is not bool and f4_ is not None:
+        return None
+    if type(f5_) is not str and f5_ is not None:
+        return None
+    made_ = _new(EventIm)
+    _DICT_EVENT_IM(made_, data_)
+    return made_
 
 
 def _strict_event_im(data_: Any, path_: str, frame_: str) -> EventIm:
@@ -2968,17 +3031,17 @@ def _fast_message_edited(data_: Any) -> MessageEdited | None:
         made_ = _new(MessageEdited)
         _DICT_MESSAGE_EDITED(made_, data_)
         return made_
-    types_ = _TYPES_MESSAGE_EDITED
-    nullable_ = _NULLABLE_MESSAGE_EDITED
-    try:
-        for key_, value_ in data_.items():
-            if types_[key_] is not type(value_) and (value_ is not None or key_ not in nullable_):
-                return None
-    except KeyError:  # a field the schema does not describe: the strict reader keeps it
+    if not _KNOWN_MESSAGE_EDITED.issuperset(data_):
+        return None  # a field the schema does not describe: the strict reader keeps it
+    f0_ = data_.get("ts")
+    f1_ = data_.get("user")
+    if type(f0_) is not str and f0_ is not None:
         return None
-    object_ = _new(MessageEdited)
-    _DICT_MESSAGE_EDITED(object_, data_)
-    return object_
+    if type(f1_) is not str and f1_ is not None:
+        return None
+    made_ = _new(MessageEdited)
+    _DICT_MESSAGE_EDITED(made_, data_)
+    return made_
 
 
 def _strict_message_edited(data_: Any, path_: str, frame_: str) -> MessageEdited:
@@ -3022,19 +3085,17 @@ def _fast_reaction_item_file(data_: Any) -> ReactionItemFile | None:
         made_ = _new(ReactionItemFile)
         _DICT_REACTION_ITEM_FILE(made_, data_)
         return made_
-    types_ = _TYPES_REACTION_ITEM_FILE
-    nullable_ = _NULLABLE_REACTION_ITEM_FILE
-    try:
-        for key_, value_ in data_.items():
-            if types_[key_] is not type(value_) and (value_ is not None or key_ not in nullable_):
-                return None
-    except KeyError:  # a field the schema does not describe: the strict reader keeps it
+    if not _KNOWN_REACTION_ITEM_FILE.issuperset(data_):
+        return None  # a field the schema does not describe: the strict reader keeps it
+    f0_ = data_.get("file")
+    f1_ = data_.get("type")
+    if type(f0_) is not str and f0_ is not None:
         return None
-    if "type" not in data_:
+    if type(f1_) is not str:
         return None
-    object_ = _new(ReactionItemFile)
-    _DICT_REACTION_ITEM_FILE(object_, data_)
-    return object_
+    made_ = _new(ReactionItemFile)
+    _DICT_REACTION_ITEM_FILE(made_, data_)
+    return made_
 
 
 def _strict_reaction_item_file(data_: Any, path_: str, frame_: str) -> ReactionItemFile:
@@ -3086,19 +3147,20 @@ def _fast_reaction_item_file_comment(data_: Any) -> ReactionItemFileComment | No
         made_ = _new(ReactionItemFileComment)
         _DICT_REACTION_ITEM_FILE_COMMENT(made_, data_)
         return made_
-    types_ = _TYPES_REACTION_ITEM_FILE_COMMENT
-    nullable_ = _NULLABLE_REACTION_ITEM_FILE_COMMENT
-    try:
-        for key_, value_ in data_.items():
-            if types_[key_] is not type(value_) and (value_ is not None or key_ not in nullable_):
-                return None
-    except KeyError:  # a field the schema does not describe: the strict reader keeps it
+    if not _KNOWN_REACTION_ITEM_FILE_COMMENT.issuperset(data_):
+        return None  # a field the schema does not describe: the strict reader keeps it
+    f0_ = data_.get("file")
+    f1_ = data_.get("file_comment")
+    f2_ = data_.get("type")
+    if type(f0_) is not str and f0_ is not None:
         return None
-    if "type" not in data_:
+    if type(f1_) is not str and f1_ is not None:
         return None
-    object_ = _new(ReactionItemFileComment)
-    _DICT_REACTION_ITEM_FILE_COMMENT(object_, data_)
-    return object_
+    if type(f2_) is not str:
+        return None
+    made_ = _new(ReactionItemFileComment)
+    _DICT_REACTION_ITEM_FILE_COMMENT(made_, data_)
+    return made_
 
 
 def _strict_reaction_item_file_comment(
@@ -3156,19 +3218,20 @@ def _fast_reaction_item_message(data_: Any) -> ReactionItemMessage | None:
         made_ = _new(ReactionItemMessage)
         _DICT_REACTION_ITEM_MESSAGE(made_, data_)
         return made_
-    types_ = _TYPES_REACTION_ITEM_MESSAGE
-    nullable_ = _NULLABLE_REACTION_ITEM_MESSAGE
-    try:
-        for key_, value_ in data_.items():
-            if types_[key_] is not type(value_) and (value_ is not None or key_ not in nullable_):
-                return None
-    except KeyError:  # a field the schema does not describe: the strict reader keeps it
+    if not _KNOWN_REACTION_ITEM_MESSAGE.issuperset(data_):
+        return None  # a field the schema does not describe: the strict reader keeps it
+    f0_ = data_.get("channel")
+    f1_ = data_.get("ts")
+    f2_ = data_.get("type")
+    if type(f0_) is not str and f0_ is not None:
         return None
-    if "type" not in data_:
+    if type(f1_) is not str and f1_ is not None:
         return None
-    object_ = _new(ReactionItemMessage)
-    _DICT_REACTION_ITEM_MESSAGE(object_, data_)
-    return object_
+    if type(f2_) is not str:
+        return None
+    made_ = _new(ReactionItemMessage)
+    _DICT_REACTION_ITEM_MESSAGE(made_, data_)
+    return made_
 
 
 def _strict_reaction_item_message(data_: Any, path_: str, frame_: str) -> ReactionItemMessage:
@@ -3233,34 +3296,32 @@ def _fast_revoked_tokens(data_: Any) -> RevokedTokens | None:
         made_ = _new(RevokedTokens)
         _DICT_REVOKED_TOKENS(made_, data_)
         return made_
-    types_ = _TYPES_REVOKED_TOKENS
-    nullable_ = _NULLABLE_REVOKED_TOKENS
-    try:
-        for key_, value_ in data_.items():
-            if types_[key_] is not type(value_) and (value_ is not None or key_ not in nullable_):
-                return None
-    except KeyError:  # a field the schema does not describe: the strict reader keeps it
-        return None
-    value0_ = data_.get("bot")
-    if value0_ is not None:
-        for item_ in value0_:
+    if not _KNOWN_REVOKED_TOKENS.issuperset(data_):
+        return None  # a field the schema does not describe: the strict reader keeps it
+    f0_ = data_.get("bot")
+    f1_ = data_.get("oauth")
+    if f0_ is not None:
+        if type(f0_) is not list:
+            return None
+        for item_ in f0_:
             if type(item_) is not str:
                 return None
-        value0_ = tuple(value0_)
-    value1_ = data_.get("oauth")
-    if value1_ is not None:
-        for item_ in value1_:
+        f0_ = tuple(f0_)
+    if f1_ is not None:
+        if type(f1_) is not list:
+            return None
+        for item_ in f1_:
             if type(item_) is not str:
                 return None
-        value1_ = tuple(value1_)
+        f1_ = tuple(f1_)
     data_ = data_.copy()
-    if value0_ is not None:
-        data_["bot"] = value0_
-    if value1_ is not None:
-        data_["oauth"] = value1_
-    object_ = _new(RevokedTokens)
-    _DICT_REVOKED_TOKENS(object_, data_)
-    return object_
+    if f0_ is not None:
+        data_["bot"] = f0_
+    if f1_ is not None:
+        data_["oauth"] = f1_
+    made_ = _new(RevokedTokens)
+    _DICT_REVOKED_TOKENS(made_, data_)
+    return made_
 
 
 def _strict_revoked_tokens(data_: Any, path_: str, frame_: str) -> RevokedTokens:
@@ -3343,27 +3404,34 @@ def _fast_saved_file(data_: Any) -> SavedFile | None:
         made_ = _new(SavedFile)
         _DICT_SAVED_FILE(made_, data_)
         return made_
-    types_ = _TYPES_SAVED_FILE
-    nullable_ = _NULLABLE_SAVED_FILE
-    try:
-        for key_, value_ in data_.items():
-            if types_[key_] is not type(value_) and (value_ is not None or key_ not in nullable_):
-                return None
-    except KeyError:  # a field the schema does not describe: the strict reader keeps it
+    if not _KNOWN_SAVED_FILE.issuperset(data_):
+        return None  # a field the schema does not describe: the strict reader keeps it
+    f0_ = data_.get("channel")
+    f1_ = data_.get("created")
+    f2_ = data_.get("created_by")
+    f3_ = data_.get("date_create")
+    f4_ = data_.get("file")
+    f5_ = data_.get("type")
+    if type(f0_) is not str and f0_ is not None:
         return None
-    if "type" not in data_:
+    if type(f1_) is not int and f1_ is not None:
         return None
-    value0_ = data_.get("file")
-    if value0_ is not None:
-        value0_ = _fast_event_file(value0_)
-        if value0_ is None:
+    if type(f2_) is not str and f2_ is not None:
+        return None
+    if type(f3_) is not int and f3_ is not None:
+        return None
+    if f4_ is not None:
+        f4_ = _fast_event_file(f4_)
+        if f4_ is None:
             return None
+    if type(f5_) is not str:
+        return None
     data_ = data_.copy()
-    if value0_ is not None:
-        data_["file"] = value0_
-    object_ = _new(SavedFile)
-    _DICT_SAVED_FILE(object_, data_)
-    return object_
+    if f4_ is not None:
+        data_["file"] = f4_
+    made_ = _new(SavedFile)
+    _DICT_SAVED_FILE(made_, data_)
+    return made_
 
 
 def _strict_saved_file(data_: Any, path_: str, frame_: str) -> SavedFile:
@@ -3560,27 +3628,34 @@ def _fast_saved_message(data_: Any) -> SavedMessage | None:
         made_ = _new(SavedMessage)
         _DICT_SAVED_MESSAGE(made_, data_)
         return made_
-    types_ = _TYPES_SAVED_MESSAGE
-    nullable_ = _NULLABLE_SAVED_MESSAGE
-    try:
-        for key_, value_ in data_.items():
-            if types_[key_] is not type(value_) and (value_ is not None or key_ not in nullable_):
-                return None
-    except KeyError:  # a field the schema does not describe: the strict reader keeps it
+    if not _KNOWN_SAVED_MESSAGE.issuperset(data_):
+        return None  # a field the schema does not describe: the strict reader keeps it
+    f0_ = data_.get("channel")
+    f1_ = data_.get("created")
+    f2_ = data_.get("created_by")
+    f3_ = data_.get("date_create")
+    f4_ = data_.get("message")
+    f5_ = data_.get("type")
+    if type(f0_) is not str and f0_ is not None:
         return None
-    if "type" not in data_:
+    if type(f1_) is not int and f1_ is not None:
         return None
-    value0_ = data_.get("message")
-    if value0_ is not None:
-        value0_ = _fast_nested_message(value0_)
-        if value0_ is None:
+    if type(f2_) is not str and f2_ is not None:
+        return None
+    if type(f3_) is not int and f3_ is not None:
+        return None
+    if f4_ is not None:
+        f4_ = _fast_nested_message(f4_)
+        if f4_ is None:
             return None
+    if type(f5_) is not str:
+        return None
     data_ = data_.copy()
-    if value0_ is not None:
-        data_["message"] = value0_
-    object_ = _new(SavedMessage)
-    _DICT_SAVED_MESSAGE(object_, data_)
-    return object_
+    if f4_ is not None:
+        data_["message"] = f4_
+    made_ = _new(SavedMessage)
+    _DICT_SAVED_MESSAGE(made_, data_)
+    return made_
 
 
 def _strict_saved_message(data_: Any, path_: str, frame_: str) -> SavedMessage:
@@ -3644,17 +3719,17 @@ def _fast_shared_link(data_: Any) -> SharedLink | None:
         made_ = _new(SharedLink)
         _DICT_SHARED_LINK(made_, data_)
         return made_
-    types_ = _TYPES_SHARED_LINK
-    nullable_ = _NULLABLE_SHARED_LINK
-    try:
-        for key_, value_ in data_.items():
-            if types_[key_] is not type(value_) and (value_ is not None or key_ not in nullable_):
-                return None
-    except KeyError:  # a field the schema does not describe: the strict reader keeps it
+    if not _KNOWN_SHARED_LINK.issuperset(data_):
+        return None  # a field the schema does not describe: the strict reader keeps it
+    f0_ = data_.get("domain")
+    f1_ = data_.get("url")
+    if type(f0_) is not str and f0_ is not None:
         return None
-    object_ = _new(SharedLink)
-    _DICT_SHARED_LINK(object_, data_)
-    return object_
+    if type(f1_) is not str and f1_ is not None:
+        return None
+    made_ = _new(SharedLink)
+    _DICT_SHARED_LINK(made_, data_)
+    return made_
 
 
 def _strict_shared_link(data_: Any, path_: str, frame_: str) -> SharedLink:
@@ -3711,34 +3786,32 @@ def _fast_subteam_prefs(data_: Any) -> SubteamPrefs | None:
         made_ = _new(SubteamPrefs)
         _DICT_SUBTEAM_PREFS(made_, data_)
         return made_
-    types_ = _TYPES_SUBTEAM_PREFS
-    nullable_ = _NULLABLE_SUBTEAM_PREFS
-    try:
-        for key_, value_ in data_.items():
-            if types_[key_] is not type(value_) and (value_ is not None or key_ not in nullable_):
-                return None
-    except KeyError:  # a field the schema does not describe: the strict reader keeps it
-        return None
-    value0_ = data_.get("channels")
-    if value0_ is not None:
-        for item_ in value0_:
+    if not _KNOWN_SUBTEAM_PREFS.issuperset(data_):
+        return None  # a field the schema does not describe: the strict reader keeps it
+    f0_ = data_.get("channels")
+    f1_ = data_.get("groups")
+    if f0_ is not None:
+        if type(f0_) is not list:
+            return None
+        for item_ in f0_:
             if type(item_) is not str:
                 return None
-        value0_ = tuple(value0_)
-    value1_ = data_.get("groups")
-    if value1_ is not None:
-        for item_ in value1_:
+        f0_ = tuple(f0_)
+    if f1_ is not None:
+        if type(f1_) is not list:
+            return None
+        for item_ in f1_:
             if type(item_) is not str:
                 return None
-        value1_ = tuple(value1_)
+        f1_ = tuple(f1_)
     data_ = data_.copy()
-    if value0_ is not None:
-        data_["channels"] = value0_
-    if value1_ is not None:
-        data_["groups"] = value1_
-    object_ = _new(SubteamPrefs)
-    _DICT_SUBTEAM_PREFS(object_, data_)
-    return object_
+    if f0_ is not None:
+        data_["channels"] = f0_
+    if f1_ is not None:
+        data_["groups"] = f1_
+    made_ = _new(SubteamPrefs)
+    _DICT_SUBTEAM_PREFS(made_, data_)
+    return made_
 
 
 def _strict_subteam_prefs(data_: Any, path_: str, frame_: str) -> SubteamPrefs:

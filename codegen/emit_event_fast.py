@@ -10,6 +10,10 @@ does not take as it is: a wrong type, a missing field, a number given as an inte
 field, an unknown field inside a nested object. The strict decoder (emit_event_strict.py) then
 explains, or builds the instance after all.
 
+A small class's reader opens with a branch for a frame or object that carries every field, and a
+small object's reads it field by field once it has no unknown one (emit_event_exact.py): both
+accept and build exactly what the loop does.
+
 What must not live here: the strict path (emit_event_strict.py), the classes and the file's
 layout (emit_events.py), and helpers another emitter needs (text.py).
 """

@@ -10,14 +10,27 @@ does not take as it is: a wrong type, a missing field, a number given as an inte
 field, an unknown field inside a nested object. The strict decoder (emit_event_strict.py) then
 explains, or builds the instance after all.
 
+A small class's reader opens with a branch for a frame or object that carries every field, and a
+small object's reads it field by field once it has no unknown one (emit_event_exact.py): both
+accept and build exactly what the loop does.
+
 What must not live here: the strict path (emit_event_strict.py), the classes and the file's
 layout (emit_events.py), and helpers another emitter needs (text.py).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from types import MappingProxyType
 
+from .emit_event_exact import (
+    branches,
+    exact_branch,
+    inlined,
+    known_branch,
+    known_only,
+    member_in_place,
+)
 from .rtm import FrameField, ObjectModel
 from .text import WIDTH, fast_reader_name, paragraph_docstring, quote, snake_case
 
@@ -34,6 +47,9 @@ _EXACT = {
 """The one Python type the fast path takes for a JSON kind (an integer for a number: no)."""
 
 _DISCRIMINATOR_TYPES = {"type": "str", "ok": "bool"}
+
+_Models = Mapping[str, ObjectModel]
+_NO_MODELS: _Models = MappingProxyType({})
 
 
 def _exact(field: FrameField) -> str | None:
@@ -127,7 +143,9 @@ def _flagged(field: FrameField) -> bool:
 
 
 def _convert(
-    fields: tuple[FrameField, ...], only: Callable[[FrameField], bool] = _convertible
+    fields: tuple[FrameField, ...],
+    only: Callable[[FrameField], bool] = _convertible,
+    members: _Models = _NO_MODELS,
 ) -> list[str]:
     """Lines that check and build the values of nested objects and arrays into ``valueN_``.
 
@@ -144,7 +162,7 @@ def _convert(
         if _always(field) and only is _always:
             # Checked as a dict (a list) by the one pass, and required: present, or refused.
             out += [f"    if {var} is None:", "        return None"]
-            out += _build_one(field, var, "    ")
+            out += _build_one(field, var, "    ", members)
             continue
         if field.single is not None:
             single = quote(field.single)
@@ -159,14 +177,16 @@ def _convert(
             out += ["    else:"]
             out += _array_items(field, var, "        ")
         else:
-            out += [f"    if {var} is not None:", *_build_one(field, var, "        ")]
+            out += [f"    if {var} is not None:", *_build_one(field, var, "        ", members)]
     return out
 
 
-def _build_one(field: FrameField, var: str, indent: str) -> list[str]:
+def _build_one(
+    field: FrameField, var: str, indent: str, members: _Models = _NO_MODELS
+) -> list[str]:
     """Lines that check and build one value ``var`` (not None), or return None."""
     if field.union_members:
-        return _union_inline(field, var, indent)
+        return _union_inline(field, var, indent, members)
     if field.kind == "object":
         return [
             f"{indent}{var} = {fast_reader_name(field.reader)}({var})",
@@ -176,19 +196,40 @@ def _build_one(field: FrameField, var: str, indent: str) -> list[str]:
     return _array_items(field, var, indent)
 
 
-def _union_inline(field: FrameField, var: str, indent: str) -> list[str]:
+def _union_inline(field: FrameField, var: str, indent: str, members: _Models) -> list[str]:
     """The union's dispatch, written in place (a call less per frame): its member's reader.
 
-    ``var`` is a dict already (the one pass took the field's value only as one).
+    ``var`` is a dict already (the one pass took the field's value only as one). A member of
+    scalars alone (`_inlined`) is read in place too when the object has all its fields.
     """
     out = [f"{indent}kind_ = {var}.get({quote(str(field.union_on))})"]
     for number, (value, member) in enumerate(field.union_members):
-        out += [
-            f"{indent}{'if' if number == 0 else 'elif'} kind_ == {quote(value)}:",
-            f"{indent}    {var} = {fast_reader_name(member)}({var})",
-        ]
-    out += [f"{indent}else:", f"{indent}    return None", f"{indent}if {var} is None:"]
-    return [*out, f"{indent}    return None"]
+        out.append(f"{indent}{'if' if number == 0 else 'elif'} kind_ == {quote(value)}:")
+        model = members.get(member)
+        if model is not None and inlined(model):
+            out += member_in_place(model, str(field.union_on), var, indent + "    ")
+            out += [f"{indent}    else:"]
+            out += _reader_call(fast_reader_name(member), var, indent + "        ")
+        else:
+            out += _reader_call(fast_reader_name(member), var, indent + "    ")
+    return [*out, f"{indent}else:", f"{indent}    return None"]
+
+
+def _builder(members: _Models) -> Callable[[FrameField, str, str], list[str]]:
+    """`_build_one` for `exact_branch`, with the shared objects a union's reader inlines."""
+
+    def build(field: FrameField, var: str, indent: str) -> list[str]:
+        return _build_one(field, var, indent, members)
+
+    return build
+
+
+def _reader_call(reader: str, var: str, indent: str) -> list[str]:
+    return [
+        f"{indent}{var} = {reader}({var})",
+        f"{indent}if {var} is None:",
+        f"{indent}    return None",
+    ]
 
 
 def _store(fields: tuple[FrameField, ...]) -> list[str]:
@@ -308,13 +349,16 @@ def _one_pass(nullable: bool, converts: bool) -> list[str]:
     return out
 
 
-def fast_frame(name: str, fields: tuple[FrameField, ...], discriminator: str) -> list[str]:
+def fast_frame(
+    name: str, fields: tuple[FrameField, ...], discriminator: str, members: _Models = _NO_MODELS
+) -> list[str]:
     """``_fast_<frame>(data_)``: a server frame in one pass, or None for the strict decoder.
 
     Args:
         name: The frame's class.
         fields: Its fields.
         discriminator: Its discriminating wire name (``type``, or ``ok`` for an ack).
+        members: The shared objects by name: a union's small members are read in place.
 
     Returns:
         The function's lines.
@@ -330,9 +374,10 @@ def fast_frame(name: str, fields: tuple[FrameField, ...], discriminator: str) ->
             " (changed only when it returns the instance).",
             "    ",
         ),
-        f"    types_ = _TYPES_{upper}",
-        f"    known_ = _KNOWN_{upper}",
     ]
+    if branches(fields, discriminator):
+        out += exact_branch(name, fields, discriminator, _builder(members))
+    out += [f"    types_ = _TYPES_{upper}", f"    known_ = _KNOWN_{upper}"]
     converts = any(_flagged(f) for f in fields)
     if nullable:
         out.append(f"    nullable_ = _NULLABLE_{upper}")
@@ -341,9 +386,10 @@ def fast_frame(name: str, fields: tuple[FrameField, ...], discriminator: str) ->
     out += _one_pass(nullable, converts)
     out += [f"    if {quote(discriminator)} not in data_:", "        return None"]
     out += _required(fields, converted=True)
-    out += _convert(fields, _always)
+    out += _convert(fields, _always, members)
     if converts:
-        out += ["    if conv_:", *(f"    {line}" for line in _convert(fields, _flagged))]
+        flagged = _convert(fields, _flagged, members)
+        out += ["    if conv_:", *(f"    {line}" for line in flagged)]
         if any(f.required and f.single is not None for f in fields):
             out += ["    else:", "        return None  # neither of a required field's names"]
     # Without unknown fields, ``extra`` is left to the class (NO_EXTRA): see absent_is_none.
@@ -373,11 +419,12 @@ def _wrong(expected: str, nullable: bool) -> str:
     return condition
 
 
-def fast_object(model: ObjectModel) -> list[str]:
+def fast_object(model: ObjectModel, members: _Models = _NO_MODELS) -> list[str]:
     """``_fast_<object>(data_)``: a shared object inside a frame, or None.
 
     Args:
         model: The shared object.
+        members: The shared objects by name: a union's small members are read in place.
 
     Returns:
         The function's lines.
@@ -390,8 +437,12 @@ def fast_object(model: ObjectModel) -> list[str]:
         f"def {fast_reader_name(model.name)}(data_: Any) -> {model.name} | None:",
         "    if type(data_) is not dict:",
         "        return None",
-        f"    types_ = _TYPES_{upper}",
     ]
+    if branches(model.fields, None):
+        out += exact_branch(model.name, model.fields, None, _builder(members))
+    if known_only(model):
+        return out + known_branch(model, _builder(members))
+    out += [f"    types_ = _TYPES_{upper}"]
     if nullable:
         out.append(f"    nullable_ = _NULLABLE_{upper}")
     out += [

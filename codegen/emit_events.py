@@ -28,6 +28,8 @@ the schema: classes, fields and tables are sorted.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from .emit_event_fast import fast_frame, fast_object, nullable_table, types_table
 from .emit_event_strict import known_table, strict_frame, strict_object
 from .rtm import Frame, FrameField, Frames, ObjectModel, UnionModel
@@ -123,26 +125,39 @@ def class_lines(
 # --------------------------------------------------------------------------- decoding
 
 
-def object_readers(model: ObjectModel) -> list[str]:
-    """A shared object's tables and its two decoders (objects have no ``_read_``)."""
+def object_readers(
+    model: ObjectModel, members: Mapping[str, ObjectModel] | None = None
+) -> list[str]:
+    """A shared object's tables and its two decoders (objects have no ``_read_``).
+
+    ``members``: the shared objects by name, whose small union members are read in place.
+    """
     out = ["", ""]
     out += known_table(model.name, model.fields, ())
     out += nullable_table(model.name, model.fields)
     out += types_table(model.name, model.fields, None)
-    out += fast_object(model)
+    out += fast_object(model, members or {})
     out += strict_object(model)
     return out
 
 
 def frame_readers(
-    name: str, returns: str, fields: tuple[FrameField, ...], frame: str, discriminator: str
+    name: str,
+    returns: str,
+    fields: tuple[FrameField, ...],
+    frame: str,
+    discriminator: str,
+    members: Mapping[str, ObjectModel] | None = None,
 ) -> list[str]:
-    """A server frame's tables, its two decoders and ``_read_<name>``, which joins them."""
+    """A server frame's tables, its two decoders and ``_read_<name>``, which joins them.
+
+    ``members``: the shared objects by name, whose small union members are read in place.
+    """
     out = ["", ""]
     out += known_table(name, fields, (discriminator,))
     out += nullable_table(name, fields)
     out += types_table(name, fields, discriminator)
-    out += fast_frame(name, fields, discriminator)
+    out += fast_frame(name, fields, discriminator, members or {})
     out += strict_frame(name, returns, fields, frame)
     out += [
         "",
@@ -358,19 +373,20 @@ def _classes(frames: Frames) -> list[str]:
 def _functions(frames: Frames) -> list[str]:
     """The decoders of the shared objects and the server frames, the commands' encoders."""
     out: list[str] = []
+    models = {model.name: model for model in frames.objects}
     for model in frames.objects:
-        out += object_readers(model)
+        out += object_readers(model, models)
     for union in frames.unions:
         out += _union_reader(union)
     by_class = {f.class_name: f for f in frames.events}
     for name in frames.nested:
         out += _nested_reader(by_class[name])
     for frame in frames.events:
-        out += frame_readers(
-            frame.class_name, frame.class_name, frame.fields, quote(frame.discriminator), "type"
-        )
+        name = frame.class_name
+        out += frame_readers(name, name, frame.fields, quote(frame.discriminator), "type", models)
     for frame in frames.acks:
-        out += frame_readers(frame.class_name, frame.class_name, frame.fields, '"ack"', "ok")
+        name = frame.class_name
+        out += frame_readers(name, name, frame.fields, '"ack"', "ok", models)
     for frame in frames.commands:
         out += _encoder(frame.class_name, frame.discriminator, frame.fields)
     return out

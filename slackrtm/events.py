@@ -44,7 +44,6 @@ from ._fresh_stack import on_fresh_stack
 from ._generated.events import *  # noqa: F403 - one class per frame in the schema
 from ._generated.events import (
     COMMAND_ENCODERS,
-    DECODERS,
     FAST_ACK_DECODERS,
     FAST_DECODERS,
     STRICT_ACK_DECODERS,
@@ -163,7 +162,7 @@ def _load_carefully(frame: str | bytes) -> Any:
     raise SlackFrameError(path="$", reason=reason)
 
 
-def decode(frame: str | bytes, *, strict: bool = False) -> Event | Ack:  # noqa: C901, PLR0912 -- the fast path is inline: a call less per frame
+def decode(frame: str | bytes, *, strict: bool = False) -> Event | Ack:
     """Read one text frame from the server into its typed class.
 
     Args:
@@ -185,39 +184,63 @@ def decode(frame: str | bytes, *, strict: bool = False) -> Event | Ack:  # noqa:
     if loads is not None:
         # The fast path, inline (a burst is tens of thousands of frames): orjson, the generated
         # fast reader; anything it does not take as it is falls through to the careful path.
+        # A fast reader takes ``data`` over as the instance's ``__dict__``, where it puts
+        # ``extra`` only when the frame has unknown fields: cheaper to ask than the attribute.
         try:
             data = loads(frame)
         except ValueError:  # orjson's JSONDecodeError: the standard library names the problem
             data = None
         if type(data) is dict:
             kind = data.get("type")
-            event: Event | Ack | None
             if type(kind) is str:
                 fast = _fast_decoder(kind)
                 if fast is None:
                     if _exact_text(frame):
                         return UnknownEvent(raw=data)
-                    event = None
                 else:
                     try:
                         event = fast(data)
                     except RecursionError:  # events nested too deeply: the careful path says
                         event = None
+                    if event is not None and ("extra" not in data or _exact_text(frame)):
+                        return event
             elif kind is None and "reply_to" in data and "ok" in data:
                 ok = data["ok"]
-                event = FAST_ACK_DECODERS[ok](data) if type(ok) is bool else None
-            else:
-                event = UnknownEvent(raw=data) if _exact_text(frame) else None
-            if event is not None and (not event.extra or _exact_text(frame)):
-                return event
-    data = _load(frame)
+                ack = FAST_ACK_DECODERS[ok](data) if type(ok) is bool else None
+                if ack is not None and ("extra" not in data or _exact_text(frame)):
+                    return ack
+            elif _exact_text(frame):
+                return UnknownEvent(raw=data)
+    return _decode_carefully(frame, strict)
+
+
+def _decode_carefully(frame: str | bytes, strict: bool) -> Event | Ack:
+    """`decode` by the standard library's ``json``: every frame without orjson, and the rest.
+
+    `_load` and the fast reader's call are written in place (a call less per frame each).
+    """
+    if type(frame) is str:
+        try:
+            data, end = _scan(frame, 0)
+        except (StopIteration, ValueError, RecursionError):
+            data = _load_carefully(frame)  # leading white space, or not JSON: it says which
+        else:
+            if end != len(frame):
+                data = _load_carefully(frame)
+    else:
+        data = _load_carefully(frame)
     if type(data) is not dict:
         raise SlackFrameError(path="$", reason=f"expected an object, got JSON {_kind(data)}")
     kind = data.get("type")
     if type(kind) is str:
-        if kind not in DECODERS:
+        fast = _fast_decoder(kind)
+        if fast is None:
             return UnknownEvent(raw=data)
-        return _typed(kind, data, strict)
+        try:
+            event = fast(data)
+        except RecursionError:
+            event = None  # `_typed` says why
+        return event if event is not None else _typed(kind, data, strict)
     if kind is None and "reply_to" in data and "ok" in data:
         return _ack(data)
     return UnknownEvent(raw=data)

@@ -471,17 +471,48 @@ _DICT_AUTHORIZATION: Final = dict_setter(Authorization)
 def _fast_authorization(data_: Any) -> Authorization | None:
     if type(data_) is not dict:
         return None
-    types_ = _TYPES_AUTHORIZATION
-    nullable_ = _NULLABLE_AUTHORIZATION
-    try:
-        for key_, value_ in data_.items():
-            if types_[key_] is not type(value_) and (value_ is not None or key_ not in nullable_):
-                return None
-    except KeyError:  # a field the schema does not describe: the strict reader keeps it
+    if len(data_) == 5:
+        try:
+            f0_ = data_["enterprise_id"]
+            f1_ = data_["is_bot"]
+            f2_ = data_["is_enterprise_install"]
+            f3_ = data_["team_id"]
+            f4_ = data_["user_id"]
+        except KeyError:  # an unknown field in place of a known one
+            return None
+        if type(f0_) is not str and f0_ is not None:
+            return None
+        if type(f1_) is not bool and f1_ is not None:
+            return None
+        if type(f2_) is not bool and f2_ is not None:
+            return None
+        if type(f3_) is not str and f3_ is not None:
+            return None
+        if type(f4_) is not str and f4_ is not None:
+            return None
+        made_ = _new(Authorization)
+        _DICT_AUTHORIZATION(made_, data_)
+        return made_
+    if not _KNOWN_AUTHORIZATION.issuperset(data_):
+        return None  # a field the schema does not describe: the strict reader keeps it
+    f0_ = data_.get("enterprise_id")
+    f1_ = data_.get("is_bot")
+    f2_ = data_.get("is_enterprise_install")
+    f3_ = data_.get("team_id")
+    f4_ = data_.get("user_id")
+    if type(f0_) is not str and f0_ is not None:
         return None
-    object_ = _new(Authorization)
-    _DICT_AUTHORIZATION(object_, data_)
-    return object_
+    if type(f1_) is not bool and f1_ is not None:
+        return None
+    if type(f2_) is not bool and f2_ is not None:
+        return None
+    if type(f3_) is not str and f3_ is not None:
+        return None
+    if type(f4_) is not str and f4_ is not None:
+        return None
+    made_ = _new(Authorization)
+    _DICT_AUTHORIZATION(made_, data_)
+    return made_
 
 
 def _strict_authorization(data_: Any, path_: str, frame_: str) -> Authorization:
@@ -532,17 +563,24 @@ _DICT_CONNECTION_INFO: Final = dict_setter(ConnectionInfo)
 def _fast_connection_info(data_: Any) -> ConnectionInfo | None:
     if type(data_) is not dict:
         return None
-    types_ = _TYPES_CONNECTION_INFO
-    nullable_ = _NULLABLE_CONNECTION_INFO
-    try:
-        for key_, value_ in data_.items():
-            if types_[key_] is not type(value_) and (value_ is not None or key_ not in nullable_):
-                return None
-    except KeyError:  # a field the schema does not describe: the strict reader keeps it
+    if len(data_) == 1:
+        try:
+            f0_ = data_["app_id"]
+        except KeyError:  # an unknown field in place of a known one
+            return None
+        if type(f0_) is not str and f0_ is not None:
+            return None
+        made_ = _new(ConnectionInfo)
+        _DICT_CONNECTION_INFO(made_, data_)
+        return made_
+    if not _KNOWN_CONNECTION_INFO.issuperset(data_):
+        return None  # a field the schema does not describe: the strict reader keeps it
+    f0_ = data_.get("app_id")
+    if type(f0_) is not str and f0_ is not None:
         return None
-    object_ = _new(ConnectionInfo)
-    _DICT_CONNECTION_INFO(object_, data_)
-    return object_
+    made_ = _new(ConnectionInfo)
+    _DICT_CONNECTION_INFO(made_, data_)
+    return made_
 
 
 def _strict_connection_info(data_: Any, path_: str, frame_: str) -> ConnectionInfo:
@@ -571,17 +609,36 @@ _DICT_DEBUG_INFO: Final = dict_setter(DebugInfo)
 def _fast_debug_info(data_: Any) -> DebugInfo | None:
     if type(data_) is not dict:
         return None
-    types_ = _TYPES_DEBUG_INFO
-    nullable_ = _NULLABLE_DEBUG_INFO
-    try:
-        for key_, value_ in data_.items():
-            if types_[key_] is not type(value_) and (value_ is not None or key_ not in nullable_):
-                return None
-    except KeyError:  # a field the schema does not describe: the strict reader keeps it
+    if len(data_) == 3:
+        try:
+            f0_ = data_["approximate_connection_time"]
+            f1_ = data_["build_number"]
+            f2_ = data_["host"]
+        except KeyError:  # an unknown field in place of a known one
+            return None
+        if type(f0_) is not int and f0_ is not None:
+            return None
+        if type(f1_) is not int and f1_ is not None:
+            return None
+        if type(f2_) is not str and f2_ is not None:
+            return None
+        made_ = _new(DebugInfo)
+        _DICT_DEBUG_INFO(made_, data_)
+        return made_
+    if not _KNOWN_DEBUG_INFO.issuperset(data_):
+        return None  # a field the schema does not describe: the strict reader keeps it
+    f0_ = data_.get("approximate_connection_time")
+    f1_ = data_.get("build_number")
+    f2_ = data_.get("host")
+    if type(f0_) is not int and f0_ is not None:
         return None
-    object_ = _new(DebugInfo)
-    _DICT_DEBUG_INFO(object_, data_)
-    return object_
+    if type(f1_) is not int and f1_ is not None:
+        return None
+    if type(f2_) is not str and f2_ is not None:
+        return None
+    made_ = _new(DebugInfo)
+    _DICT_DEBUG_INFO(made_, data_)
+    return made_
 
 
 def _strict_debug_info(data_: Any, path_: str, frame_: str) -> DebugInfo:
@@ -669,48 +726,73 @@ _DICT_EVENT_CALLBACK: Final = dict_setter(EventCallback)
 def _fast_event_callback(data_: Any) -> EventCallback | None:
     if type(data_) is not dict:
         return None
-    types_ = _TYPES_EVENT_CALLBACK
-    nullable_ = _NULLABLE_EVENT_CALLBACK
-    try:
-        for key_, value_ in data_.items():
-            if types_[key_] is not type(value_) and (value_ is not None or key_ not in nullable_):
-                return None
-    except KeyError:  # a field the schema does not describe: the strict reader keeps it
+    if not _KNOWN_EVENT_CALLBACK.issuperset(data_):
+        return None  # a field the schema does not describe: the strict reader keeps it
+    f0_ = data_.get("api_app_id")
+    f1_ = data_.get("authed_users")
+    f2_ = data_.get("authorizations")
+    f3_ = data_.get("context_enterprise_id")
+    f4_ = data_.get("context_team_id")
+    f5_ = data_.get("enterprise_id")
+    f6_ = data_.get("event")
+    f7_ = data_.get("event_context")
+    f8_ = data_.get("event_id")
+    f9_ = data_.get("event_time")
+    f10_ = data_.get("is_ext_shared_channel")
+    f11_ = data_.get("team_id")
+    f12_ = data_.get("token")
+    f13_ = data_.get("type")
+    if type(f0_) is not str and f0_ is not None:
         return None
-    if "event" not in data_:
-        return None
-    if "type" not in data_:
-        return None
-    value0_ = data_.get("authed_users")
-    if value0_ is not None:
-        for item_ in value0_:
+    if f1_ is not None:
+        if type(f1_) is not list:
+            return None
+        for item_ in f1_:
             if type(item_) is not str:
                 return None
-        value0_ = tuple(value0_)
-    value1_ = data_.get("authorizations")
-    if value1_ is not None:
+        f1_ = tuple(f1_)
+    if f2_ is not None:
+        if type(f2_) is not list:
+            return None
         items_ = []
-        for item_ in value1_:
+        for item_ in f2_:
             item_ = _fast_authorization(item_)
             if item_ is None:
                 return None
             items_.append(item_)
-        value1_ = tuple(items_)
-    value2_ = data_.get("event")
-    if value2_ is not None:
-        value2_ = _fast_event(value2_)
-        if value2_ is None:
-            return None
+        f2_ = tuple(items_)
+    if type(f3_) is not str and f3_ is not None:
+        return None
+    if type(f4_) is not str and f4_ is not None:
+        return None
+    if type(f5_) is not str and f5_ is not None:
+        return None
+    f6_ = _fast_event(f6_)
+    if f6_ is None:
+        return None
+    if type(f7_) is not str and f7_ is not None:
+        return None
+    if type(f8_) is not str and f8_ is not None:
+        return None
+    if type(f9_) is not int and f9_ is not None:
+        return None
+    if type(f10_) is not bool and f10_ is not None:
+        return None
+    if type(f11_) is not str and f11_ is not None:
+        return None
+    if type(f12_) is not str and f12_ is not None:
+        return None
+    if type(f13_) is not str:
+        return None
     data_ = data_.copy()
-    if value0_ is not None:
-        data_["authed_users"] = value0_
-    if value1_ is not None:
-        data_["authorizations"] = value1_
-    if value2_ is not None:
-        data_["event"] = value2_
-    object_ = _new(EventCallback)
-    _DICT_EVENT_CALLBACK(object_, data_)
-    return object_
+    if f1_ is not None:
+        data_["authed_users"] = f1_
+    if f2_ is not None:
+        data_["authorizations"] = f2_
+    data_["event"] = f6_
+    made_ = _new(EventCallback)
+    _DICT_EVENT_CALLBACK(made_, data_)
+    return made_
 
 
 def _strict_event_callback(data_: Any, path_: str, frame_: str) -> EventCallback:
@@ -842,34 +924,94 @@ _DICT_INTERACTION: Final = dict_setter(Interaction)
 def _fast_interaction(data_: Any) -> Interaction | None:
     if type(data_) is not dict:
         return None
-    types_ = _TYPES_INTERACTION
-    nullable_ = _NULLABLE_INTERACTION
-    try:
-        for key_, value_ in data_.items():
-            if types_[key_] is not type(value_) and (value_ is not None or key_ not in nullable_):
-                return None
-    except KeyError:  # a field the schema does not describe: the strict reader keeps it
-        return None
-    if "type" not in data_:
-        return None
-    value0_ = data_.get("team")
-    if value0_ is not None:
-        value0_ = _fast_interactive_team(value0_)
-        if value0_ is None:
+    if len(data_) == 10:
+        try:
+            f0_ = data_["action_ts"]
+            f1_ = data_["api_app_id"]
+            f2_ = data_["callback_id"]
+            f3_ = data_["is_enterprise_install"]
+            f4_ = data_["response_url"]
+            f5_ = data_["team"]
+            f6_ = data_["token"]
+            f7_ = data_["trigger_id"]
+            f8_ = data_["type"]
+            f9_ = data_["user"]
+        except KeyError:  # an unknown field in place of a known one
             return None
-    value1_ = data_.get("user")
-    if value1_ is not None:
-        value1_ = _fast_interactive_user(value1_)
-        if value1_ is None:
+        if type(f0_) is not str and f0_ is not None:
+            return None
+        if type(f1_) is not str and f1_ is not None:
+            return None
+        if type(f2_) is not str and f2_ is not None:
+            return None
+        if type(f3_) is not bool and f3_ is not None:
+            return None
+        if type(f4_) is not str and f4_ is not None:
+            return None
+        if f5_ is not None:
+            f5_ = _fast_interactive_team(f5_)
+            if f5_ is None:
+                return None
+        if type(f6_) is not str and f6_ is not None:
+            return None
+        if type(f7_) is not str and f7_ is not None:
+            return None
+        if type(f8_) is not str:
+            return None
+        if f9_ is not None:
+            f9_ = _fast_interactive_user(f9_)
+            if f9_ is None:
+                return None
+        data_ = data_.copy()
+        data_["team"] = f5_
+        data_["user"] = f9_
+        made_ = _new(Interaction)
+        _DICT_INTERACTION(made_, data_)
+        return made_
+    if not _KNOWN_INTERACTION.issuperset(data_):
+        return None  # a field the schema does not describe: the strict reader keeps it
+    f0_ = data_.get("action_ts")
+    f1_ = data_.get("api_app_id")
+    f2_ = data_.get("callback_id")
+    f3_ = data_.get("is_enterprise_install")
+    f4_ = data_.get("response_url")
+    f5_ = data_.get("team")
+    f6_ = data_.get("token")
+    f7_ = data_.get("trigger_id")
+    f8_ = data_.get("type")
+    f9_ = data_.get("user")
+    if type(f0_) is not str and f0_ is not None:
+        return None
+    if type(f1_) is not str and f1_ is not None:
+        return None
+    if type(f2_) is not str and f2_ is not None:
+        return None
+    if type(f3_) is not bool and f3_ is not None:
+        return None
+    if type(f4_) is not str and f4_ is not None:
+        return None
+    if f5_ is not None:
+        f5_ = _fast_interactive_team(f5_)
+        if f5_ is None:
+            return None
+    if type(f6_) is not str and f6_ is not None:
+        return None
+    if type(f7_) is not str and f7_ is not None:
+        return None
+    if type(f8_) is not str:
+        return None
+    if f9_ is not None:
+        f9_ = _fast_interactive_user(f9_)
+        if f9_ is None:
             return None
     data_ = data_.copy()
-    if value0_ is not None:
-        data_["team"] = value0_
-    if value1_ is not None:
-        data_["user"] = value1_
-    object_ = _new(Interaction)
-    _DICT_INTERACTION(object_, data_)
-    return object_
+    if f5_ is not None:
+        data_["team"] = f5_
+    if f9_ is not None:
+        data_["user"] = f9_
+    made_ = _new(Interaction)
+    _DICT_INTERACTION(made_, data_)
+    return made_
 
 
 def _strict_interaction(data_: Any, path_: str, frame_: str) -> Interaction:
@@ -943,19 +1085,42 @@ _DICT_INTERACTIVE_TEAM: Final = dict_setter(InteractiveTeam)
 def _fast_interactive_team(data_: Any) -> InteractiveTeam | None:
     if type(data_) is not dict:
         return None
-    types_ = _TYPES_INTERACTIVE_TEAM
-    nullable_ = _NULLABLE_INTERACTIVE_TEAM
-    try:
-        for key_, value_ in data_.items():
-            if types_[key_] is not type(value_) and (value_ is not None or key_ not in nullable_):
-                return None
-    except KeyError:  # a field the schema does not describe: the strict reader keeps it
+    if len(data_) == 4:
+        try:
+            f0_ = data_["domain"]
+            f1_ = data_["enterprise_id"]
+            f2_ = data_["enterprise_name"]
+            f3_ = data_["id"]
+        except KeyError:  # an unknown field in place of a known one
+            return None
+        if type(f0_) is not str and f0_ is not None:
+            return None
+        if type(f1_) is not str and f1_ is not None:
+            return None
+        if type(f2_) is not str and f2_ is not None:
+            return None
+        if type(f3_) is not str:
+            return None
+        made_ = _new(InteractiveTeam)
+        _DICT_INTERACTIVE_TEAM(made_, data_)
+        return made_
+    if not _KNOWN_INTERACTIVE_TEAM.issuperset(data_):
+        return None  # a field the schema does not describe: the strict reader keeps it
+    f0_ = data_.get("domain")
+    f1_ = data_.get("enterprise_id")
+    f2_ = data_.get("enterprise_name")
+    f3_ = data_.get("id")
+    if type(f0_) is not str and f0_ is not None:
         return None
-    if "id" not in data_:
+    if type(f1_) is not str and f1_ is not None:
         return None
-    object_ = _new(InteractiveTeam)
-    _DICT_INTERACTIVE_TEAM(object_, data_)
-    return object_
+    if type(f2_) is not str and f2_ is not None:
+        return None
+    if type(f3_) is not str:
+        return None
+    made_ = _new(InteractiveTeam)
+    _DICT_INTERACTIVE_TEAM(made_, data_)
+    return made_
 
 
 def _strict_interactive_team(data_: Any, path_: str, frame_: str) -> InteractiveTeam:
@@ -1000,19 +1165,42 @@ _DICT_INTERACTIVE_USER: Final = dict_setter(InteractiveUser)
 def _fast_interactive_user(data_: Any) -> InteractiveUser | None:
     if type(data_) is not dict:
         return None
-    types_ = _TYPES_INTERACTIVE_USER
-    nullable_ = _NULLABLE_INTERACTIVE_USER
-    try:
-        for key_, value_ in data_.items():
-            if types_[key_] is not type(value_) and (value_ is not None or key_ not in nullable_):
-                return None
-    except KeyError:  # a field the schema does not describe: the strict reader keeps it
+    if len(data_) == 4:
+        try:
+            f0_ = data_["id"]
+            f1_ = data_["name"]
+            f2_ = data_["team_id"]
+            f3_ = data_["username"]
+        except KeyError:  # an unknown field in place of a known one
+            return None
+        if type(f0_) is not str:
+            return None
+        if type(f1_) is not str and f1_ is not None:
+            return None
+        if type(f2_) is not str and f2_ is not None:
+            return None
+        if type(f3_) is not str and f3_ is not None:
+            return None
+        made_ = _new(InteractiveUser)
+        _DICT_INTERACTIVE_USER(made_, data_)
+        return made_
+    if not _KNOWN_INTERACTIVE_USER.issuperset(data_):
+        return None  # a field the schema does not describe: the strict reader keeps it
+    f0_ = data_.get("id")
+    f1_ = data_.get("name")
+    f2_ = data_.get("team_id")
+    f3_ = data_.get("username")
+    if type(f0_) is not str:
         return None
-    if "id" not in data_:
+    if type(f1_) is not str and f1_ is not None:
         return None
-    object_ = _new(InteractiveUser)
-    _DICT_INTERACTIVE_USER(object_, data_)
-    return object_
+    if type(f2_) is not str and f2_ is not None:
+        return None
+    if type(f3_) is not str and f3_ is not None:
+        return None
+    made_ = _new(InteractiveUser)
+    _DICT_INTERACTIVE_USER(made_, data_)
+    return made_
 
 
 def _strict_interactive_user(data_: Any, path_: str, frame_: str) -> InteractiveUser:
@@ -1103,19 +1291,56 @@ _DICT_SLASH_COMMAND: Final = dict_setter(SlashCommand)
 def _fast_slash_command(data_: Any) -> SlashCommand | None:
     if type(data_) is not dict:
         return None
-    types_ = _TYPES_SLASH_COMMAND
-    nullable_ = _NULLABLE_SLASH_COMMAND
-    try:
-        for key_, value_ in data_.items():
-            if types_[key_] is not type(value_) and (value_ is not None or key_ not in nullable_):
-                return None
-    except KeyError:  # a field the schema does not describe: the strict reader keeps it
+    if not _KNOWN_SLASH_COMMAND.issuperset(data_):
+        return None  # a field the schema does not describe: the strict reader keeps it
+    f0_ = data_.get("api_app_id")
+    f1_ = data_.get("channel_id")
+    f2_ = data_.get("channel_name")
+    f3_ = data_.get("command")
+    f4_ = data_.get("enterprise_id")
+    f5_ = data_.get("enterprise_name")
+    f6_ = data_.get("is_enterprise_install")
+    f7_ = data_.get("response_url")
+    f8_ = data_.get("team_domain")
+    f9_ = data_.get("team_id")
+    f10_ = data_.get("text")
+    f11_ = data_.get("token")
+    f12_ = data_.get("trigger_id")
+    f13_ = data_.get("user_id")
+    f14_ = data_.get("user_name")
+    if type(f0_) is not str and f0_ is not None:
         return None
-    if "command" not in data_:
+    if type(f1_) is not str and f1_ is not None:
         return None
-    object_ = _new(SlashCommand)
-    _DICT_SLASH_COMMAND(object_, data_)
-    return object_
+    if type(f2_) is not str and f2_ is not None:
+        return None
+    if type(f3_) is not str:
+        return None
+    if type(f4_) is not str and f4_ is not None:
+        return None
+    if type(f5_) is not str and f5_ is not None:
+        return None
+    if type(f6_) is not str and f6_ is not None:
+        return None
+    if type(f7_) is not str and f7_ is not None:
+        return None
+    if type(f8_) is not str and f8_ is not None:
+        return None
+    if type(f9_) is not str and f9_ is not None:
+        return None
+    if type(f10_) is not str and f10_ is not None:
+        return None
+    if type(f11_) is not str and f11_ is not None:
+        return None
+    if type(f12_) is not str and f12_ is not None:
+        return None
+    if type(f13_) is not str and f13_ is not None:
+        return None
+    if type(f14_) is not str and f14_ is not None:
+        return None
+    made_ = _new(SlashCommand)
+    _DICT_SLASH_COMMAND(made_, data_)
+    return made_
 
 
 def _strict_slash_command(data_: Any, path_: str, frame_: str) -> SlashCommand:
@@ -1206,6 +1431,27 @@ def _fast_disconnect(data_: dict[str, Any]) -> Disconnect | None:
     """The frame as it is, else None; takes ``data_`` over as the instance's ``__dict__``
     (changed only when it returns the instance).
     """
+    if len(data_) == 3:
+        try:
+            f0_ = data_["type"]
+            f1_ = data_["debug_info"]
+            f2_ = data_["reason"]
+        except KeyError:  # an unknown field instead of a known one: to the loop
+            pass
+        else:
+            if type(f0_) is not str:
+                return None
+            if f1_ is not None:
+                f1_ = _fast_debug_info(f1_)
+                if f1_ is None:
+                    return None
+            if type(f2_) is not str and f2_ is not None:
+                return None
+            del data_["type"]
+            data_["debug_info"] = f1_
+            made_ = _new(Disconnect)
+            _DICT_DISCONNECT(made_, data_)
+            return made_
     types_ = _TYPES_DISCONNECT
     known_ = _KNOWN_DISCONNECT
     nullable_ = _NULLABLE_DISCONNECT
@@ -1298,6 +1544,35 @@ def _fast_events_api(data_: dict[str, Any]) -> EventsApi | None:
     """The frame as it is, else None; takes ``data_`` over as the instance's ``__dict__``
     (changed only when it returns the instance).
     """
+    if len(data_) == 6:
+        try:
+            f0_ = data_["type"]
+            f1_ = data_["accepts_response_payload"]
+            f2_ = data_["envelope_id"]
+            f3_ = data_["payload"]
+            f4_ = data_["retry_attempt"]
+            f5_ = data_["retry_reason"]
+        except KeyError:  # an unknown field instead of a known one: to the loop
+            pass
+        else:
+            if type(f0_) is not str:
+                return None
+            if type(f1_) is not bool and f1_ is not None:
+                return None
+            if type(f2_) is not str:
+                return None
+            f3_ = _fast_event_callback(f3_)
+            if f3_ is None:
+                return None
+            if type(f4_) is not int and f4_ is not None:
+                return None
+            if type(f5_) is not str and f5_ is not None:
+                return None
+            del data_["type"]
+            data_["payload"] = f3_
+            made_ = _new(EventsApi)
+            _DICT_EVENTS_API(made_, data_)
+            return made_
     types_ = _TYPES_EVENTS_API
     known_ = _KNOWN_EVENTS_API
     nullable_ = _NULLABLE_EVENTS_API
@@ -1388,6 +1663,33 @@ def _fast_hello(data_: dict[str, Any]) -> Hello | None:
     """The frame as it is, else None; takes ``data_`` over as the instance's ``__dict__``
     (changed only when it returns the instance).
     """
+    if len(data_) == 4:
+        try:
+            f0_ = data_["type"]
+            f1_ = data_["connection_info"]
+            f2_ = data_["debug_info"]
+            f3_ = data_["num_connections"]
+        except KeyError:  # an unknown field instead of a known one: to the loop
+            pass
+        else:
+            if type(f0_) is not str:
+                return None
+            if f1_ is not None:
+                f1_ = _fast_connection_info(f1_)
+                if f1_ is None:
+                    return None
+            if f2_ is not None:
+                f2_ = _fast_debug_info(f2_)
+                if f2_ is None:
+                    return None
+            if type(f3_) is not int and f3_ is not None:
+                return None
+            del data_["type"]
+            data_["connection_info"] = f1_
+            data_["debug_info"] = f2_
+            made_ = _new(Hello)
+            _DICT_HELLO(made_, data_)
+            return made_
     types_ = _TYPES_HELLO
     known_ = _KNOWN_HELLO
     nullable_ = _NULLABLE_HELLO
@@ -1492,6 +1794,35 @@ def _fast_interactive(data_: dict[str, Any]) -> Interactive | None:
     """The frame as it is, else None; takes ``data_`` over as the instance's ``__dict__``
     (changed only when it returns the instance).
     """
+    if len(data_) == 6:
+        try:
+            f0_ = data_["type"]
+            f1_ = data_["accepts_response_payload"]
+            f2_ = data_["envelope_id"]
+            f3_ = data_["payload"]
+            f4_ = data_["retry_attempt"]
+            f5_ = data_["retry_reason"]
+        except KeyError:  # an unknown field instead of a known one: to the loop
+            pass
+        else:
+            if type(f0_) is not str:
+                return None
+            if type(f1_) is not bool and f1_ is not None:
+                return None
+            if type(f2_) is not str:
+                return None
+            f3_ = _fast_interaction(f3_)
+            if f3_ is None:
+                return None
+            if type(f4_) is not int and f4_ is not None:
+                return None
+            if type(f5_) is not str and f5_ is not None:
+                return None
+            del data_["type"]
+            data_["payload"] = f3_
+            made_ = _new(Interactive)
+            _DICT_INTERACTIVE(made_, data_)
+            return made_
     types_ = _TYPES_INTERACTIVE
     known_ = _KNOWN_INTERACTIVE
     nullable_ = _NULLABLE_INTERACTIVE
@@ -1597,6 +1928,35 @@ def _fast_slash_commands(data_: dict[str, Any]) -> SlashCommands | None:
     """The frame as it is, else None; takes ``data_`` over as the instance's ``__dict__``
     (changed only when it returns the instance).
     """
+    if len(data_) == 6:
+        try:
+            f0_ = data_["type"]
+            f1_ = data_["accepts_response_payload"]
+            f2_ = data_["envelope_id"]
+            f3_ = data_["payload"]
+            f4_ = data_["retry_attempt"]
+            f5_ = data_["retry_reason"]
+        except KeyError:  # an unknown field instead of a known one: to the loop
+            pass
+        else:
+            if type(f0_) is not str:
+                return None
+            if type(f1_) is not bool and f1_ is not None:
+                return None
+            if type(f2_) is not str:
+                return None
+            f3_ = _fast_slash_command(f3_)
+            if f3_ is None:
+                return None
+            if type(f4_) is not int and f4_ is not None:
+                return None
+            if type(f5_) is not str and f5_ is not None:
+                return None
+            del data_["type"]
+            data_["payload"] = f3_
+            made_ = _new(SlashCommands)
+            _DICT_SLASH_COMMANDS(made_, data_)
+            return made_
     types_ = _TYPES_SLASH_COMMANDS
     known_ = _KNOWN_SLASH_COMMANDS
     nullable_ = _NULLABLE_SLASH_COMMANDS

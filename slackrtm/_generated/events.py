@@ -2110,17 +2110,60 @@ _DICT_DND_STATUS: Final = dict_setter(DndStatus)
 def _fast_dnd_status(data_: Any) -> DndStatus | None:
     if type(data_) is not dict:
         return None
-    types_ = _TYPES_DND_STATUS
-    nullable_ = _NULLABLE_DND_STATUS
-    try:
-        for key_, value_ in data_.items():
-            if types_[key_] is not type(value_) and (value_ is not None or key_ not in nullable_):
-                return None
-    except KeyError:  # a field the schema does not describe: the strict reader keeps it
+    if len(data_) == 7:
+        try:
+            f0_ = data_["dnd_enabled"]
+            f1_ = data_["next_dnd_end_ts"]
+            f2_ = data_["next_dnd_start_ts"]
+            f3_ = data_["snooze_enabled"]
+            f4_ = data_["snooze_endtime"]
+            f5_ = data_["snooze_is_indefinite"]
+            f6_ = data_["snooze_remaining"]
+        except KeyError:  # an unknown field in place of a known one
+            return None
+        if type(f0_) is not bool and f0_ is not None:
+            return None
+        if type(f1_) is not int and f1_ is not None:
+            return None
+        if type(f2_) is not int and f2_ is not None:
+            return None
+        if type(f3_) is not bool and f3_ is not None:
+            return None
+        if type(f4_) is not int and f4_ is not None:
+            return None
+        if type(f5_) is not bool and f5_ is not None:
+            return None
+        if type(f6_) is not int and f6_ is not None:
+            return None
+        made_ = _new(DndStatus)
+        _DICT_DND_STATUS(made_, data_)
+        return made_
+    if not _KNOWN_DND_STATUS.issuperset(data_):
+        return None  # a field the schema does not describe: the strict reader keeps it
+    f0_ = data_.get("dnd_enabled")
+    f1_ = data_.get("next_dnd_end_ts")
+    f2_ = data_.get("next_dnd_start_ts")
+    f3_ = data_.get("snooze_enabled")
+    f4_ = data_.get("snooze_endtime")
+    f5_ = data_.get("snooze_is_indefinite")
+    f6_ = data_.get("snooze_remaining")
+    if type(f0_) is not bool and f0_ is not None:
         return None
-    object_ = _new(DndStatus)
-    _DICT_DND_STATUS(object_, data_)
-    return object_
+    if type(f1_) is not int and f1_ is not None:
+        return None
+    if type(f2_) is not int and f2_ is not None:
+        return None
+    if type(f3_) is not bool and f3_ is not None:
+        return None
+    if type(f4_) is not int and f4_ is not None:
+        return None
+    if type(f5_) is not bool and f5_ is not None:
+        return None
+    if type(f6_) is not int and f6_ is not None:
+        return None
+    made_ = _new(DndStatus)
+    _DICT_DND_STATUS(made_, data_)
+    return made_
 
 
 def _strict_dnd_status(data_: Any, path_: str, frame_: str) -> DndStatus:
@@ -2175,19 +2218,30 @@ _DICT_ERROR_INFO: Final = dict_setter(ErrorInfo)
 def _fast_error_info(data_: Any) -> ErrorInfo | None:
     if type(data_) is not dict:
         return None
-    types_ = _TYPES_ERROR_INFO
-    nullable_ = _NULLABLE_ERROR_INFO
-    try:
-        for key_, value_ in data_.items():
-            if types_[key_] is not type(value_) and (value_ is not None or key_ not in nullable_):
-                return None
-    except KeyError:  # a field the schema does not describe: the strict reader keeps it
+    if len(data_) == 2:
+        try:
+            f0_ = data_["code"]
+            f1_ = data_["msg"]
+        except KeyError:  # an unknown field in place of a known one
+            return None
+        if type(f0_) is not int:
+            return None
+        if type(f1_) is not str and f1_ is not None:
+            return None
+        made_ = _new(ErrorInfo)
+        _DICT_ERROR_INFO(made_, data_)
+        return made_
+    if not _KNOWN_ERROR_INFO.issuperset(data_):
+        return None  # a field the schema does not describe: the strict reader keeps it
+    f0_ = data_.get("code")
+    f1_ = data_.get("msg")
+    if type(f0_) is not int:
         return None
-    if "code" not in data_:
+    if type(f1_) is not str and f1_ is not None:
         return None
-    object_ = _new(ErrorInfo)
-    _DICT_ERROR_INFO(object_, data_)
-    return object_
+    made_ = _new(ErrorInfo)
+    _DICT_ERROR_INFO(made_, data_)
+    return made_
 
 
 def _strict_error_info(data_: Any, path_: str, frame_: str) -> ErrorInfo:
@@ -2245,19 +2299,66 @@ _DICT_EVENT_CHANNEL: Final = dict_setter(EventChannel)
 def _fast_event_channel(data_: Any) -> EventChannel | None:
     if type(data_) is not dict:
         return None
-    types_ = _TYPES_EVENT_CHANNEL
-    nullable_ = _NULLABLE_EVENT_CHANNEL
-    try:
-        for key_, value_ in data_.items():
-            if types_[key_] is not type(value_) and (value_ is not None or key_ not in nullable_):
-                return None
-    except KeyError:  # a field the schema does not describe: the strict reader keeps it
+    if len(data_) == 8:
+        try:
+            f0_ = data_["created"]
+            f1_ = data_["creator"]
+            f2_ = data_["id"]
+            f3_ = data_["is_channel"]
+            f4_ = data_["is_mpim"]
+            f5_ = data_["is_private"]
+            f6_ = data_["name"]
+            f7_ = data_["name_normalized"]
+        except KeyError:  # an unknown field in place of a known one
+            return None
+        if type(f0_) is not int and f0_ is not None:
+            return None
+        if type(f1_) is not str and f1_ is not None:
+            return None
+        if type(f2_) is not str:
+            return None
+        if type(f3_) is not bool and f3_ is not None:
+            return None
+        if type(f4_) is not bool and f4_ is not None:
+            return None
+        if type(f5_) is not bool and f5_ is not None:
+            return None
+        if type(f6_) is not str and f6_ is not None:
+            return None
+        if type(f7_) is not str and f7_ is not None:
+            return None
+        made_ = _new(EventChannel)
+        _DICT_EVENT_CHANNEL(made_, data_)
+        return made_
+    if not _KNOWN_EVENT_CHANNEL.issuperset(data_):
+        return None  # a field the schema does not describe: the strict reader keeps it
+    f0_ = data_.get("created")
+    f1_ = data_.get("creator")
+    f2_ = data_.get("id")
+    f3_ = data_.get("is_channel")
+    f4_ = data_.get("is_mpim")
+    f5_ = data_.get("is_private")
+    f6_ = data_.get("name")
+    f7_ = data_.get("name_normalized")
+    if type(f0_) is not int and f0_ is not None:
         return None
-    if "id" not in data_:
+    if type(f1_) is not str and f1_ is not None:
         return None
-    object_ = _new(EventChannel)
-    _DICT_EVENT_CHANNEL(object_, data_)
-    return object_
+    if type(f2_) is not str:
+        return None
+    if type(f3_) is not bool and f3_ is not None:
+        return None
+    if type(f4_) is not bool and f4_ is not None:
+        return None
+    if type(f5_) is not bool and f5_ is not None:
+        return None
+    if type(f6_) is not str and f6_ is not None:
+        return None
+    if type(f7_) is not str and f7_ is not None:
+        return None
+    made_ = _new(EventChannel)
+    _DICT_EVENT_CHANNEL(made_, data_)
+    return made_
 
 
 def _strict_event_channel(data_: Any, path_: str, frame_: str) -> EventChannel:
@@ -2349,19 +2450,78 @@ _DICT_EVENT_FILE: Final = dict_setter(EventFile)
 def _fast_event_file(data_: Any) -> EventFile | None:
     if type(data_) is not dict:
         return None
-    types_ = _TYPES_EVENT_FILE
-    nullable_ = _NULLABLE_EVENT_FILE
-    try:
-        for key_, value_ in data_.items():
-            if types_[key_] is not type(value_) and (value_ is not None or key_ not in nullable_):
-                return None
-    except KeyError:  # a field the schema does not describe: the strict reader keeps it
+    if len(data_) == 10:
+        try:
+            f0_ = data_["created"]
+            f1_ = data_["filetype"]
+            f2_ = data_["id"]
+            f3_ = data_["mimetype"]
+            f4_ = data_["name"]
+            f5_ = data_["permalink"]
+            f6_ = data_["size"]
+            f7_ = data_["title"]
+            f8_ = data_["url_private"]
+            f9_ = data_["user"]
+        except KeyError:  # an unknown field in place of a known one
+            return None
+        if type(f0_) is not int and f0_ is not None:
+            return None
+        if type(f1_) is not str and f1_ is not None:
+            return None
+        if type(f2_) is not str:
+            return None
+        if type(f3_) is not str and f3_ is not None:
+            return None
+        if type(f4_) is not str and f4_ is not None:
+            return None
+        if type(f5_) is not str and f5_ is not None:
+            return None
+        if type(f6_) is not int and f6_ is not None:
+            return None
+        if type(f7_) is not str and f7_ is not None:
+            return None
+        if type(f8_) is not str and f8_ is not None:
+            return None
+        if type(f9_) is not str and f9_ is not None:
+            return None
+        made_ = _new(EventFile)
+        _DICT_EVENT_FILE(made_, data_)
+        return made_
+    if not _KNOWN_EVENT_FILE.issuperset(data_):
+        return None  # a field the schema does not describe: the strict reader keeps it
+    f0_ = data_.get("created")
+    f1_ = data_.get("filetype")
+    f2_ = data_.get("id")
+    f3_ = data_.get("mimetype")
+    f4_ = data_.get("name")
+    f5_ = data_.get("permalink")
+    f6_ = data_.get("size")
+    f7_ = data_.get("title")
+    f8_ = data_.get("url_private")
+    f9_ = data_.get("user")
+    if type(f0_) is not int and f0_ is not None:
         return None
-    if "id" not in data_:
+    if type(f1_) is not str and f1_ is not None:
         return None
-    object_ = _new(EventFile)
-    _DICT_EVENT_FILE(object_, data_)
-    return object_
+    if type(f2_) is not str:
+        return None
+    if type(f3_) is not str and f3_ is not None:
+        return None
+    if type(f4_) is not str and f4_ is not None:
+        return None
+    if type(f5_) is not str and f5_ is not None:
+        return None
+    if type(f6_) is not int and f6_ is not None:
+        return None
+    if type(f7_) is not str and f7_ is not None:
+        return None
+    if type(f8_) is not str and f8_ is not None:
+        return None
+    if type(f9_) is not str and f9_ is not None:
+        return None
+    made_ = _new(EventFile)
+    _DICT_EVENT_FILE(made_, data_)
+    return made_
 
 
 def _strict_event_file(data_: Any, path_: str, frame_: str) -> EventFile:
@@ -2441,17 +2601,54 @@ _DICT_EVENT_IM: Final = dict_setter(EventIm)
 def _fast_event_im(data_: Any) -> EventIm | None:
     if type(data_) is not dict:
         return None
-    types_ = _TYPES_EVENT_IM
-    nullable_ = _NULLABLE_EVENT_IM
-    try:
-        for key_, value_ in data_.items():
-            if types_[key_] is not type(value_) and (value_ is not None or key_ not in nullable_):
-                return None
-    except KeyError:  # a field the schema does not describe: the strict reader keeps it
+    if len(data_) == 6:
+        try:
+            f0_ = data_["created"]
+            f1_ = data_["id"]
+            f2_ = data_["is_im"]
+            f3_ = data_["is_open"]
+            f4_ = data_["is_user_deleted"]
+            f5_ = data_["user"]
+        except KeyError:  # an unknown field in place of a known one
+            return None
+        if type(f0_) is not int and f0_ is not None:
+            return None
+        if type(f1_) is not str and f1_ is not None:
+            return None
+        if type(f2_) is not bool and f2_ is not None:
+            return None
+        if type(f3_) is not bool and f3_ is not None:
+            return None
+        if type(f4_) is not bool and f4_ is not None:
+            return None
+        if type(f5_) is not str and f5_ is not None:
+            return None
+        made_ = _new(EventIm)
+        _DICT_EVENT_IM(made_, data_)
+        return made_
+    if not _KNOWN_EVENT_IM.issuperset(data_):
+        return None  # a field the schema does not describe: the strict reader keeps it
+    f0_ = data_.get("created")
+    f1_ = data_.get("id")
+    f2_ = data_.get("is_im")
+    f3_ = data_.get("is_open")
+    f4_ = data_.get("is_user_deleted")
+    f5_ = data_.get("user")
+    if type(f0_) is not int and f0_ is not None:
         return None
-    object_ = _new(EventIm)
-    _DICT_EVENT_IM(object_, data_)
-    return object_
+    if type(f1_) is not str and f1_ is not None:
+        return None
+    if type(f2_) is not bool and f2_ is not None:
+        return None
+    if type(f3_) is not bool and f3_ is not None:
+        return None
+    if type(f4_) is not bool and f4_ is not None:
+        return None
+    if type(f5_) is not str and f5_ is not None:
+        return None
+    made_ = _new(EventIm)
+    _DICT_EVENT_IM(made_, data_)
+    return made_
 
 
 def _strict_event_im(data_: Any, path_: str, frame_: str) -> EventIm:
@@ -2821,17 +3018,30 @@ _DICT_MESSAGE_EDITED: Final = dict_setter(MessageEdited)
 def _fast_message_edited(data_: Any) -> MessageEdited | None:
     if type(data_) is not dict:
         return None
-    types_ = _TYPES_MESSAGE_EDITED
-    nullable_ = _NULLABLE_MESSAGE_EDITED
-    try:
-        for key_, value_ in data_.items():
-            if types_[key_] is not type(value_) and (value_ is not None or key_ not in nullable_):
-                return None
-    except KeyError:  # a field the schema does not describe: the strict reader keeps it
+    if len(data_) == 2:
+        try:
+            f0_ = data_["ts"]
+            f1_ = data_["user"]
+        except KeyError:  # an unknown field in place of a known one
+            return None
+        if type(f0_) is not str and f0_ is not None:
+            return None
+        if type(f1_) is not str and f1_ is not None:
+            return None
+        made_ = _new(MessageEdited)
+        _DICT_MESSAGE_EDITED(made_, data_)
+        return made_
+    if not _KNOWN_MESSAGE_EDITED.issuperset(data_):
+        return None  # a field the schema does not describe: the strict reader keeps it
+    f0_ = data_.get("ts")
+    f1_ = data_.get("user")
+    if type(f0_) is not str and f0_ is not None:
         return None
-    object_ = _new(MessageEdited)
-    _DICT_MESSAGE_EDITED(object_, data_)
-    return object_
+    if type(f1_) is not str and f1_ is not None:
+        return None
+    made_ = _new(MessageEdited)
+    _DICT_MESSAGE_EDITED(made_, data_)
+    return made_
 
 
 def _strict_message_edited(data_: Any, path_: str, frame_: str) -> MessageEdited:
@@ -2862,19 +3072,30 @@ _DICT_REACTION_ITEM_FILE: Final = dict_setter(ReactionItemFile)
 def _fast_reaction_item_file(data_: Any) -> ReactionItemFile | None:
     if type(data_) is not dict:
         return None
-    types_ = _TYPES_REACTION_ITEM_FILE
-    nullable_ = _NULLABLE_REACTION_ITEM_FILE
-    try:
-        for key_, value_ in data_.items():
-            if types_[key_] is not type(value_) and (value_ is not None or key_ not in nullable_):
-                return None
-    except KeyError:  # a field the schema does not describe: the strict reader keeps it
+    if len(data_) == 2:
+        try:
+            f0_ = data_["file"]
+            f1_ = data_["type"]
+        except KeyError:  # an unknown field in place of a known one
+            return None
+        if type(f0_) is not str and f0_ is not None:
+            return None
+        if type(f1_) is not str:
+            return None
+        made_ = _new(ReactionItemFile)
+        _DICT_REACTION_ITEM_FILE(made_, data_)
+        return made_
+    if not _KNOWN_REACTION_ITEM_FILE.issuperset(data_):
+        return None  # a field the schema does not describe: the strict reader keeps it
+    f0_ = data_.get("file")
+    f1_ = data_.get("type")
+    if type(f0_) is not str and f0_ is not None:
         return None
-    if "type" not in data_:
+    if type(f1_) is not str:
         return None
-    object_ = _new(ReactionItemFile)
-    _DICT_REACTION_ITEM_FILE(object_, data_)
-    return object_
+    made_ = _new(ReactionItemFile)
+    _DICT_REACTION_ITEM_FILE(made_, data_)
+    return made_
 
 
 def _strict_reaction_item_file(data_: Any, path_: str, frame_: str) -> ReactionItemFile:
@@ -2910,19 +3131,36 @@ _DICT_REACTION_ITEM_FILE_COMMENT: Final = dict_setter(ReactionItemFileComment)
 def _fast_reaction_item_file_comment(data_: Any) -> ReactionItemFileComment | None:
     if type(data_) is not dict:
         return None
-    types_ = _TYPES_REACTION_ITEM_FILE_COMMENT
-    nullable_ = _NULLABLE_REACTION_ITEM_FILE_COMMENT
-    try:
-        for key_, value_ in data_.items():
-            if types_[key_] is not type(value_) and (value_ is not None or key_ not in nullable_):
-                return None
-    except KeyError:  # a field the schema does not describe: the strict reader keeps it
+    if len(data_) == 3:
+        try:
+            f0_ = data_["file"]
+            f1_ = data_["file_comment"]
+            f2_ = data_["type"]
+        except KeyError:  # an unknown field in place of a known one
+            return None
+        if type(f0_) is not str and f0_ is not None:
+            return None
+        if type(f1_) is not str and f1_ is not None:
+            return None
+        if type(f2_) is not str:
+            return None
+        made_ = _new(ReactionItemFileComment)
+        _DICT_REACTION_ITEM_FILE_COMMENT(made_, data_)
+        return made_
+    if not _KNOWN_REACTION_ITEM_FILE_COMMENT.issuperset(data_):
+        return None  # a field the schema does not describe: the strict reader keeps it
+    f0_ = data_.get("file")
+    f1_ = data_.get("file_comment")
+    f2_ = data_.get("type")
+    if type(f0_) is not str and f0_ is not None:
         return None
-    if "type" not in data_:
+    if type(f1_) is not str and f1_ is not None:
         return None
-    object_ = _new(ReactionItemFileComment)
-    _DICT_REACTION_ITEM_FILE_COMMENT(object_, data_)
-    return object_
+    if type(f2_) is not str:
+        return None
+    made_ = _new(ReactionItemFileComment)
+    _DICT_REACTION_ITEM_FILE_COMMENT(made_, data_)
+    return made_
 
 
 def _strict_reaction_item_file_comment(
@@ -2964,19 +3202,36 @@ _DICT_REACTION_ITEM_MESSAGE: Final = dict_setter(ReactionItemMessage)
 def _fast_reaction_item_message(data_: Any) -> ReactionItemMessage | None:
     if type(data_) is not dict:
         return None
-    types_ = _TYPES_REACTION_ITEM_MESSAGE
-    nullable_ = _NULLABLE_REACTION_ITEM_MESSAGE
-    try:
-        for key_, value_ in data_.items():
-            if types_[key_] is not type(value_) and (value_ is not None or key_ not in nullable_):
-                return None
-    except KeyError:  # a field the schema does not describe: the strict reader keeps it
+    if len(data_) == 3:
+        try:
+            f0_ = data_["channel"]
+            f1_ = data_["ts"]
+            f2_ = data_["type"]
+        except KeyError:  # an unknown field in place of a known one
+            return None
+        if type(f0_) is not str and f0_ is not None:
+            return None
+        if type(f1_) is not str and f1_ is not None:
+            return None
+        if type(f2_) is not str:
+            return None
+        made_ = _new(ReactionItemMessage)
+        _DICT_REACTION_ITEM_MESSAGE(made_, data_)
+        return made_
+    if not _KNOWN_REACTION_ITEM_MESSAGE.issuperset(data_):
+        return None  # a field the schema does not describe: the strict reader keeps it
+    f0_ = data_.get("channel")
+    f1_ = data_.get("ts")
+    f2_ = data_.get("type")
+    if type(f0_) is not str and f0_ is not None:
         return None
-    if "type" not in data_:
+    if type(f1_) is not str and f1_ is not None:
         return None
-    object_ = _new(ReactionItemMessage)
-    _DICT_REACTION_ITEM_MESSAGE(object_, data_)
-    return object_
+    if type(f2_) is not str:
+        return None
+    made_ = _new(ReactionItemMessage)
+    _DICT_REACTION_ITEM_MESSAGE(made_, data_)
+    return made_
 
 
 def _strict_reaction_item_message(data_: Any, path_: str, frame_: str) -> ReactionItemMessage:
@@ -3015,34 +3270,58 @@ _DICT_REVOKED_TOKENS: Final = dict_setter(RevokedTokens)
 def _fast_revoked_tokens(data_: Any) -> RevokedTokens | None:
     if type(data_) is not dict:
         return None
-    types_ = _TYPES_REVOKED_TOKENS
-    nullable_ = _NULLABLE_REVOKED_TOKENS
-    try:
-        for key_, value_ in data_.items():
-            if types_[key_] is not type(value_) and (value_ is not None or key_ not in nullable_):
+    if len(data_) == 2:
+        try:
+            f0_ = data_["bot"]
+            f1_ = data_["oauth"]
+        except KeyError:  # an unknown field in place of a known one
+            return None
+        if f0_ is not None:
+            if type(f0_) is not list:
                 return None
-    except KeyError:  # a field the schema does not describe: the strict reader keeps it
-        return None
-    value0_ = data_.get("bot")
-    if value0_ is not None:
-        for item_ in value0_:
+            for item_ in f0_:
+                if type(item_) is not str:
+                    return None
+            f0_ = tuple(f0_)
+        if f1_ is not None:
+            if type(f1_) is not list:
+                return None
+            for item_ in f1_:
+                if type(item_) is not str:
+                    return None
+            f1_ = tuple(f1_)
+        data_ = data_.copy()
+        data_["bot"] = f0_
+        data_["oauth"] = f1_
+        made_ = _new(RevokedTokens)
+        _DICT_REVOKED_TOKENS(made_, data_)
+        return made_
+    if not _KNOWN_REVOKED_TOKENS.issuperset(data_):
+        return None  # a field the schema does not describe: the strict reader keeps it
+    f0_ = data_.get("bot")
+    f1_ = data_.get("oauth")
+    if f0_ is not None:
+        if type(f0_) is not list:
+            return None
+        for item_ in f0_:
             if type(item_) is not str:
                 return None
-        value0_ = tuple(value0_)
-    value1_ = data_.get("oauth")
-    if value1_ is not None:
-        for item_ in value1_:
+        f0_ = tuple(f0_)
+    if f1_ is not None:
+        if type(f1_) is not list:
+            return None
+        for item_ in f1_:
             if type(item_) is not str:
                 return None
-        value1_ = tuple(value1_)
+        f1_ = tuple(f1_)
     data_ = data_.copy()
-    if value0_ is not None:
-        data_["bot"] = value0_
-    if value1_ is not None:
-        data_["oauth"] = value1_
-    object_ = _new(RevokedTokens)
-    _DICT_REVOKED_TOKENS(object_, data_)
-    return object_
+    if f0_ is not None:
+        data_["bot"] = f0_
+    if f1_ is not None:
+        data_["oauth"] = f1_
+    made_ = _new(RevokedTokens)
+    _DICT_REVOKED_TOKENS(made_, data_)
+    return made_
 
 
 def _strict_revoked_tokens(data_: Any, path_: str, frame_: str) -> RevokedTokens:
@@ -3096,27 +3375,63 @@ _DICT_SAVED_FILE: Final = dict_setter(SavedFile)
 def _fast_saved_file(data_: Any) -> SavedFile | None:
     if type(data_) is not dict:
         return None
-    types_ = _TYPES_SAVED_FILE
-    nullable_ = _NULLABLE_SAVED_FILE
-    try:
-        for key_, value_ in data_.items():
-            if types_[key_] is not type(value_) and (value_ is not None or key_ not in nullable_):
-                return None
-    except KeyError:  # a field the schema does not describe: the strict reader keeps it
-        return None
-    if "type" not in data_:
-        return None
-    value0_ = data_.get("file")
-    if value0_ is not None:
-        value0_ = _fast_event_file(value0_)
-        if value0_ is None:
+    if len(data_) == 6:
+        try:
+            f0_ = data_["channel"]
+            f1_ = data_["created"]
+            f2_ = data_["created_by"]
+            f3_ = data_["date_create"]
+            f4_ = data_["file"]
+            f5_ = data_["type"]
+        except KeyError:  # an unknown field in place of a known one
             return None
+        if type(f0_) is not str and f0_ is not None:
+            return None
+        if type(f1_) is not int and f1_ is not None:
+            return None
+        if type(f2_) is not str and f2_ is not None:
+            return None
+        if type(f3_) is not int and f3_ is not None:
+            return None
+        if f4_ is not None:
+            f4_ = _fast_event_file(f4_)
+            if f4_ is None:
+                return None
+        if type(f5_) is not str:
+            return None
+        data_ = data_.copy()
+        data_["file"] = f4_
+        made_ = _new(SavedFile)
+        _DICT_SAVED_FILE(made_, data_)
+        return made_
+    if not _KNOWN_SAVED_FILE.issuperset(data_):
+        return None  # a field the schema does not describe: the strict reader keeps it
+    f0_ = data_.get("channel")
+    f1_ = data_.get("created")
+    f2_ = data_.get("created_by")
+    f3_ = data_.get("date_create")
+    f4_ = data_.get("file")
+    f5_ = data_.get("type")
+    if type(f0_) is not str and f0_ is not None:
+        return None
+    if type(f1_) is not int and f1_ is not None:
+        return None
+    if type(f2_) is not str and f2_ is not None:
+        return None
+    if type(f3_) is not int and f3_ is not None:
+        return None
+    if f4_ is not None:
+        f4_ = _fast_event_file(f4_)
+        if f4_ is None:
+            return None
+    if type(f5_) is not str:
+        return None
     data_ = data_.copy()
-    if value0_ is not None:
-        data_["file"] = value0_
-    object_ = _new(SavedFile)
-    _DICT_SAVED_FILE(object_, data_)
-    return object_
+    if f4_ is not None:
+        data_["file"] = f4_
+    made_ = _new(SavedFile)
+    _DICT_SAVED_FILE(made_, data_)
+    return made_
 
 
 def _strict_saved_file(data_: Any, path_: str, frame_: str) -> SavedFile:
@@ -3284,27 +3599,63 @@ _DICT_SAVED_MESSAGE: Final = dict_setter(SavedMessage)
 def _fast_saved_message(data_: Any) -> SavedMessage | None:
     if type(data_) is not dict:
         return None
-    types_ = _TYPES_SAVED_MESSAGE
-    nullable_ = _NULLABLE_SAVED_MESSAGE
-    try:
-        for key_, value_ in data_.items():
-            if types_[key_] is not type(value_) and (value_ is not None or key_ not in nullable_):
-                return None
-    except KeyError:  # a field the schema does not describe: the strict reader keeps it
-        return None
-    if "type" not in data_:
-        return None
-    value0_ = data_.get("message")
-    if value0_ is not None:
-        value0_ = _fast_nested_message(value0_)
-        if value0_ is None:
+    if len(data_) == 6:
+        try:
+            f0_ = data_["channel"]
+            f1_ = data_["created"]
+            f2_ = data_["created_by"]
+            f3_ = data_["date_create"]
+            f4_ = data_["message"]
+            f5_ = data_["type"]
+        except KeyError:  # an unknown field in place of a known one
             return None
+        if type(f0_) is not str and f0_ is not None:
+            return None
+        if type(f1_) is not int and f1_ is not None:
+            return None
+        if type(f2_) is not str and f2_ is not None:
+            return None
+        if type(f3_) is not int and f3_ is not None:
+            return None
+        if f4_ is not None:
+            f4_ = _fast_nested_message(f4_)
+            if f4_ is None:
+                return None
+        if type(f5_) is not str:
+            return None
+        data_ = data_.copy()
+        data_["message"] = f4_
+        made_ = _new(SavedMessage)
+        _DICT_SAVED_MESSAGE(made_, data_)
+        return made_
+    if not _KNOWN_SAVED_MESSAGE.issuperset(data_):
+        return None  # a field the schema does not describe: the strict reader keeps it
+    f0_ = data_.get("channel")
+    f1_ = data_.get("created")
+    f2_ = data_.get("created_by")
+    f3_ = data_.get("date_create")
+    f4_ = data_.get("message")
+    f5_ = data_.get("type")
+    if type(f0_) is not str and f0_ is not None:
+        return None
+    if type(f1_) is not int and f1_ is not None:
+        return None
+    if type(f2_) is not str and f2_ is not None:
+        return None
+    if type(f3_) is not int and f3_ is not None:
+        return None
+    if f4_ is not None:
+        f4_ = _fast_nested_message(f4_)
+        if f4_ is None:
+            return None
+    if type(f5_) is not str:
+        return None
     data_ = data_.copy()
-    if value0_ is not None:
-        data_["message"] = value0_
-    object_ = _new(SavedMessage)
-    _DICT_SAVED_MESSAGE(object_, data_)
-    return object_
+    if f4_ is not None:
+        data_["message"] = f4_
+    made_ = _new(SavedMessage)
+    _DICT_SAVED_MESSAGE(made_, data_)
+    return made_
 
 
 def _strict_saved_message(data_: Any, path_: str, frame_: str) -> SavedMessage:
@@ -3355,17 +3706,30 @@ _DICT_SHARED_LINK: Final = dict_setter(SharedLink)
 def _fast_shared_link(data_: Any) -> SharedLink | None:
     if type(data_) is not dict:
         return None
-    types_ = _TYPES_SHARED_LINK
-    nullable_ = _NULLABLE_SHARED_LINK
-    try:
-        for key_, value_ in data_.items():
-            if types_[key_] is not type(value_) and (value_ is not None or key_ not in nullable_):
-                return None
-    except KeyError:  # a field the schema does not describe: the strict reader keeps it
+    if len(data_) == 2:
+        try:
+            f0_ = data_["domain"]
+            f1_ = data_["url"]
+        except KeyError:  # an unknown field in place of a known one
+            return None
+        if type(f0_) is not str and f0_ is not None:
+            return None
+        if type(f1_) is not str and f1_ is not None:
+            return None
+        made_ = _new(SharedLink)
+        _DICT_SHARED_LINK(made_, data_)
+        return made_
+    if not _KNOWN_SHARED_LINK.issuperset(data_):
+        return None  # a field the schema does not describe: the strict reader keeps it
+    f0_ = data_.get("domain")
+    f1_ = data_.get("url")
+    if type(f0_) is not str and f0_ is not None:
         return None
-    object_ = _new(SharedLink)
-    _DICT_SHARED_LINK(object_, data_)
-    return object_
+    if type(f1_) is not str and f1_ is not None:
+        return None
+    made_ = _new(SharedLink)
+    _DICT_SHARED_LINK(made_, data_)
+    return made_
 
 
 def _strict_shared_link(data_: Any, path_: str, frame_: str) -> SharedLink:
@@ -3396,34 +3760,58 @@ _DICT_SUBTEAM_PREFS: Final = dict_setter(SubteamPrefs)
 def _fast_subteam_prefs(data_: Any) -> SubteamPrefs | None:
     if type(data_) is not dict:
         return None
-    types_ = _TYPES_SUBTEAM_PREFS
-    nullable_ = _NULLABLE_SUBTEAM_PREFS
-    try:
-        for key_, value_ in data_.items():
-            if types_[key_] is not type(value_) and (value_ is not None or key_ not in nullable_):
+    if len(data_) == 2:
+        try:
+            f0_ = data_["channels"]
+            f1_ = data_["groups"]
+        except KeyError:  # an unknown field in place of a known one
+            return None
+        if f0_ is not None:
+            if type(f0_) is not list:
                 return None
-    except KeyError:  # a field the schema does not describe: the strict reader keeps it
-        return None
-    value0_ = data_.get("channels")
-    if value0_ is not None:
-        for item_ in value0_:
+            for item_ in f0_:
+                if type(item_) is not str:
+                    return None
+            f0_ = tuple(f0_)
+        if f1_ is not None:
+            if type(f1_) is not list:
+                return None
+            for item_ in f1_:
+                if type(item_) is not str:
+                    return None
+            f1_ = tuple(f1_)
+        data_ = data_.copy()
+        data_["channels"] = f0_
+        data_["groups"] = f1_
+        made_ = _new(SubteamPrefs)
+        _DICT_SUBTEAM_PREFS(made_, data_)
+        return made_
+    if not _KNOWN_SUBTEAM_PREFS.issuperset(data_):
+        return None  # a field the schema does not describe: the strict reader keeps it
+    f0_ = data_.get("channels")
+    f1_ = data_.get("groups")
+    if f0_ is not None:
+        if type(f0_) is not list:
+            return None
+        for item_ in f0_:
             if type(item_) is not str:
                 return None
-        value0_ = tuple(value0_)
-    value1_ = data_.get("groups")
-    if value1_ is not None:
-        for item_ in value1_:
+        f0_ = tuple(f0_)
+    if f1_ is not None:
+        if type(f1_) is not list:
+            return None
+        for item_ in f1_:
             if type(item_) is not str:
                 return None
-        value1_ = tuple(value1_)
+        f1_ = tuple(f1_)
     data_ = data_.copy()
-    if value0_ is not None:
-        data_["channels"] = value0_
-    if value1_ is not None:
-        data_["groups"] = value1_
-    object_ = _new(SubteamPrefs)
-    _DICT_SUBTEAM_PREFS(object_, data_)
-    return object_
+    if f0_ is not None:
+        data_["channels"] = f0_
+    if f1_ is not None:
+        data_["groups"] = f1_
+    made_ = _new(SubteamPrefs)
+    _DICT_SUBTEAM_PREFS(made_, data_)
+    return made_
 
 
 def _strict_subteam_prefs(data_: Any, path_: str, frame_: str) -> SubteamPrefs:
@@ -3750,6 +4138,30 @@ def _fast_app_rate_limited(data_: dict[str, Any]) -> AppRateLimited | None:
     """The frame as it is, else None; takes ``data_`` over as the instance's ``__dict__``
     (changed only when it returns the instance).
     """
+    if len(data_) == 5:
+        try:
+            f0_ = data_["type"]
+            f1_ = data_["api_app_id"]
+            f2_ = data_["minute_rate_limited"]
+            f3_ = data_["team_id"]
+            f4_ = data_["token"]
+        except KeyError:  # an unknown field instead of a known one: to the loop
+            pass
+        else:
+            if type(f0_) is not str:
+                return None
+            if type(f1_) is not str and f1_ is not None:
+                return None
+            if type(f2_) is not int and f2_ is not None:
+                return None
+            if type(f3_) is not str and f3_ is not None:
+                return None
+            if type(f4_) is not str and f4_ is not None:
+                return None
+            del data_["type"]
+            made_ = _new(AppRateLimited)
+            _DICT_APP_RATE_LIMITED(made_, data_)
+            return made_
     types_ = _TYPES_APP_RATE_LIMITED
     known_ = _KNOWN_APP_RATE_LIMITED
     nullable_ = _NULLABLE_APP_RATE_LIMITED
@@ -3819,6 +4231,21 @@ def _fast_app_uninstalled(data_: dict[str, Any]) -> AppUninstalled | None:
     """The frame as it is, else None; takes ``data_`` over as the instance's ``__dict__``
     (changed only when it returns the instance).
     """
+    if len(data_) == 2:
+        try:
+            f0_ = data_["type"]
+            f1_ = data_["event_ts"]
+        except KeyError:  # an unknown field instead of a known one: to the loop
+            pass
+        else:
+            if type(f0_) is not str:
+                return None
+            if type(f1_) is not str and f1_ is not None:
+                return None
+            del data_["type"]
+            made_ = _new(AppUninstalled)
+            _DICT_APP_UNINSTALLED(made_, data_)
+            return made_
     types_ = _TYPES_APP_UNINSTALLED
     known_ = _KNOWN_APP_UNINSTALLED
     nullable_ = _NULLABLE_APP_UNINSTALLED
@@ -3876,6 +4303,30 @@ def _fast_channel_archive(data_: dict[str, Any]) -> ChannelArchive | None:
     """The frame as it is, else None; takes ``data_`` over as the instance's ``__dict__``
     (changed only when it returns the instance).
     """
+    if len(data_) == 5:
+        try:
+            f0_ = data_["type"]
+            f1_ = data_["channel"]
+            f2_ = data_["event_ts"]
+            f3_ = data_["is_moved"]
+            f4_ = data_["user"]
+        except KeyError:  # an unknown field instead of a known one: to the loop
+            pass
+        else:
+            if type(f0_) is not str:
+                return None
+            if type(f1_) is not str:
+                return None
+            if type(f2_) is not str and f2_ is not None:
+                return None
+            if type(f3_) is not int and f3_ is not None:
+                return None
+            if type(f4_) is not str and f4_ is not None:
+                return None
+            del data_["type"]
+            made_ = _new(ChannelArchive)
+            _DICT_CHANNEL_ARCHIVE(made_, data_)
+            return made_
     types_ = _TYPES_CHANNEL_ARCHIVE
     known_ = _KNOWN_CHANNEL_ARCHIVE
     nullable_ = _NULLABLE_CHANNEL_ARCHIVE
@@ -3944,6 +4395,23 @@ def _fast_channel_created(data_: dict[str, Any]) -> ChannelCreated | None:
     """The frame as it is, else None; takes ``data_`` over as the instance's ``__dict__``
     (changed only when it returns the instance).
     """
+    if len(data_) == 2:
+        try:
+            f0_ = data_["type"]
+            f1_ = data_["channel"]
+        except KeyError:  # an unknown field instead of a known one: to the loop
+            pass
+        else:
+            if type(f0_) is not str:
+                return None
+            f1_ = _fast_event_channel(f1_)
+            if f1_ is None:
+                return None
+            del data_["type"]
+            data_["channel"] = f1_
+            made_ = _new(ChannelCreated)
+            _DICT_CHANNEL_CREATED(made_, data_)
+            return made_
     types_ = _TYPES_CHANNEL_CREATED
     known_ = _KNOWN_CHANNEL_CREATED
     extra_: dict[str, Any] | None = None
@@ -4005,6 +4473,27 @@ def _fast_channel_deleted(data_: dict[str, Any]) -> ChannelDeleted | None:
     """The frame as it is, else None; takes ``data_`` over as the instance's ``__dict__``
     (changed only when it returns the instance).
     """
+    if len(data_) == 4:
+        try:
+            f0_ = data_["type"]
+            f1_ = data_["actor_id"]
+            f2_ = data_["channel"]
+            f3_ = data_["event_ts"]
+        except KeyError:  # an unknown field instead of a known one: to the loop
+            pass
+        else:
+            if type(f0_) is not str:
+                return None
+            if type(f1_) is not str and f1_ is not None:
+                return None
+            if type(f2_) is not str:
+                return None
+            if type(f3_) is not str and f3_ is not None:
+                return None
+            del data_["type"]
+            made_ = _new(ChannelDeleted)
+            _DICT_CHANNEL_DELETED(made_, data_)
+            return made_
     types_ = _TYPES_CHANNEL_DELETED
     known_ = _KNOWN_CHANNEL_DELETED
     nullable_ = _NULLABLE_CHANNEL_DELETED
@@ -4074,6 +4563,27 @@ def _fast_channel_history_changed(data_: dict[str, Any]) -> ChannelHistoryChange
     """The frame as it is, else None; takes ``data_`` over as the instance's ``__dict__``
     (changed only when it returns the instance).
     """
+    if len(data_) == 4:
+        try:
+            f0_ = data_["type"]
+            f1_ = data_["event_ts"]
+            f2_ = data_["latest"]
+            f3_ = data_["ts"]
+        except KeyError:  # an unknown field instead of a known one: to the loop
+            pass
+        else:
+            if type(f0_) is not str:
+                return None
+            if type(f1_) is not str and f1_ is not None:
+                return None
+            if type(f2_) is not str and f2_ is not None:
+                return None
+            if type(f3_) is not str and f3_ is not None:
+                return None
+            del data_["type"]
+            made_ = _new(ChannelHistoryChanged)
+            _DICT_CHANNEL_HISTORY_CHANGED(made_, data_)
+            return made_
     types_ = _TYPES_CHANNEL_HISTORY_CHANGED
     known_ = _KNOWN_CHANNEL_HISTORY_CHANGED
     nullable_ = _NULLABLE_CHANNEL_HISTORY_CHANGED
@@ -4136,6 +4646,23 @@ def _fast_channel_joined(data_: dict[str, Any]) -> ChannelJoined | None:
     """The frame as it is, else None; takes ``data_`` over as the instance's ``__dict__``
     (changed only when it returns the instance).
     """
+    if len(data_) == 2:
+        try:
+            f0_ = data_["type"]
+            f1_ = data_["channel"]
+        except KeyError:  # an unknown field instead of a known one: to the loop
+            pass
+        else:
+            if type(f0_) is not str:
+                return None
+            f1_ = _fast_event_channel(f1_)
+            if f1_ is None:
+                return None
+            del data_["type"]
+            data_["channel"] = f1_
+            made_ = _new(ChannelJoined)
+            _DICT_CHANNEL_JOINED(made_, data_)
+            return made_
     types_ = _TYPES_CHANNEL_JOINED
     known_ = _KNOWN_CHANNEL_JOINED
     extra_: dict[str, Any] | None = None
@@ -4196,6 +4723,24 @@ def _fast_channel_left(data_: dict[str, Any]) -> ChannelLeft | None:
     """The frame as it is, else None; takes ``data_`` over as the instance's ``__dict__``
     (changed only when it returns the instance).
     """
+    if len(data_) == 3:
+        try:
+            f0_ = data_["type"]
+            f1_ = data_["actor_id"]
+            f2_ = data_["channel"]
+        except KeyError:  # an unknown field instead of a known one: to the loop
+            pass
+        else:
+            if type(f0_) is not str:
+                return None
+            if type(f1_) is not str and f1_ is not None:
+                return None
+            if type(f2_) is not str:
+                return None
+            del data_["type"]
+            made_ = _new(ChannelLeft)
+            _DICT_CHANNEL_LEFT(made_, data_)
+            return made_
     types_ = _TYPES_CHANNEL_LEFT
     known_ = _KNOWN_CHANNEL_LEFT
     nullable_ = _NULLABLE_CHANNEL_LEFT
@@ -4260,6 +4805,26 @@ def _fast_channel_rename(data_: dict[str, Any]) -> ChannelRename | None:
     """The frame as it is, else None; takes ``data_`` over as the instance's ``__dict__``
     (changed only when it returns the instance).
     """
+    if len(data_) == 3:
+        try:
+            f0_ = data_["type"]
+            f1_ = data_["channel"]
+            f2_ = data_["event_ts"]
+        except KeyError:  # an unknown field instead of a known one: to the loop
+            pass
+        else:
+            if type(f0_) is not str:
+                return None
+            f1_ = _fast_event_channel(f1_)
+            if f1_ is None:
+                return None
+            if type(f2_) is not str and f2_ is not None:
+                return None
+            del data_["type"]
+            data_["channel"] = f1_
+            made_ = _new(ChannelRename)
+            _DICT_CHANNEL_RENAME(made_, data_)
+            return made_
     types_ = _TYPES_CHANNEL_RENAME
     known_ = _KNOWN_CHANNEL_RENAME
     nullable_ = _NULLABLE_CHANNEL_RENAME
@@ -4329,6 +4894,27 @@ def _fast_channel_unarchive(data_: dict[str, Any]) -> ChannelUnarchive | None:
     """The frame as it is, else None; takes ``data_`` over as the instance's ``__dict__``
     (changed only when it returns the instance).
     """
+    if len(data_) == 4:
+        try:
+            f0_ = data_["type"]
+            f1_ = data_["channel"]
+            f2_ = data_["event_ts"]
+            f3_ = data_["user"]
+        except KeyError:  # an unknown field instead of a known one: to the loop
+            pass
+        else:
+            if type(f0_) is not str:
+                return None
+            if type(f1_) is not str:
+                return None
+            if type(f2_) is not str and f2_ is not None:
+                return None
+            if type(f3_) is not str and f3_ is not None:
+                return None
+            del data_["type"]
+            made_ = _new(ChannelUnarchive)
+            _DICT_CHANNEL_UNARCHIVE(made_, data_)
+            return made_
     types_ = _TYPES_CHANNEL_UNARCHIVE
     known_ = _KNOWN_CHANNEL_UNARCHIVE
     nullable_ = _NULLABLE_CHANNEL_UNARCHIVE
@@ -4400,6 +4986,30 @@ def _fast_dnd_updated(data_: dict[str, Any]) -> DndUpdated | None:
     """The frame as it is, else None; takes ``data_`` over as the instance's ``__dict__``
     (changed only when it returns the instance).
     """
+    if len(data_) == 4:
+        try:
+            f0_ = data_["type"]
+            f1_ = data_["dnd_status"]
+            f2_ = data_["event_ts"]
+            f3_ = data_["user"]
+        except KeyError:  # an unknown field instead of a known one: to the loop
+            pass
+        else:
+            if type(f0_) is not str:
+                return None
+            if f1_ is not None:
+                f1_ = _fast_dnd_status(f1_)
+                if f1_ is None:
+                    return None
+            if type(f2_) is not str and f2_ is not None:
+                return None
+            if type(f3_) is not str:
+                return None
+            del data_["type"]
+            data_["dnd_status"] = f1_
+            made_ = _new(DndUpdated)
+            _DICT_DND_UPDATED(made_, data_)
+            return made_
     types_ = _TYPES_DND_UPDATED
     known_ = _KNOWN_DND_UPDATED
     nullable_ = _NULLABLE_DND_UPDATED
@@ -4483,6 +5093,30 @@ def _fast_dnd_updated_user(data_: dict[str, Any]) -> DndUpdatedUser | None:
     """The frame as it is, else None; takes ``data_`` over as the instance's ``__dict__``
     (changed only when it returns the instance).
     """
+    if len(data_) == 4:
+        try:
+            f0_ = data_["type"]
+            f1_ = data_["dnd_status"]
+            f2_ = data_["event_ts"]
+            f3_ = data_["user"]
+        except KeyError:  # an unknown field instead of a known one: to the loop
+            pass
+        else:
+            if type(f0_) is not str:
+                return None
+            if f1_ is not None:
+                f1_ = _fast_dnd_status(f1_)
+                if f1_ is None:
+                    return None
+            if type(f2_) is not str and f2_ is not None:
+                return None
+            if type(f3_) is not str:
+                return None
+            del data_["type"]
+            data_["dnd_status"] = f1_
+            made_ = _new(DndUpdatedUser)
+            _DICT_DND_UPDATED_USER(made_, data_)
+            return made_
     types_ = _TYPES_DND_UPDATED_USER
     known_ = _KNOWN_DND_UPDATED_USER
     nullable_ = _NULLABLE_DND_UPDATED_USER
@@ -4563,6 +5197,24 @@ def _fast_email_domain_changed(data_: dict[str, Any]) -> EmailDomainChanged | No
     """The frame as it is, else None; takes ``data_`` over as the instance's ``__dict__``
     (changed only when it returns the instance).
     """
+    if len(data_) == 3:
+        try:
+            f0_ = data_["type"]
+            f1_ = data_["email_domain"]
+            f2_ = data_["event_ts"]
+        except KeyError:  # an unknown field instead of a known one: to the loop
+            pass
+        else:
+            if type(f0_) is not str:
+                return None
+            if type(f1_) is not str and f1_ is not None:
+                return None
+            if type(f2_) is not str and f2_ is not None:
+                return None
+            del data_["type"]
+            made_ = _new(EmailDomainChanged)
+            _DICT_EMAIL_DOMAIN_CHANGED(made_, data_)
+            return made_
     types_ = _TYPES_EMAIL_DOMAIN_CHANGED
     known_ = _KNOWN_EMAIL_DOMAIN_CHANGED
     nullable_ = _NULLABLE_EMAIL_DOMAIN_CHANGED
@@ -4653,6 +5305,45 @@ def _fast_emoji_changed(data_: dict[str, Any]) -> EmojiChanged | None:
     """The frame as it is, else None; takes ``data_`` over as the instance's ``__dict__``
     (changed only when it returns the instance).
     """
+    if len(data_) == 8:
+        try:
+            f0_ = data_["type"]
+            f1_ = data_["event_ts"]
+            f2_ = data_["name"]
+            f3_ = data_["names"]
+            f4_ = data_["new_name"]
+            f5_ = data_["old_name"]
+            f6_ = data_["subtype"]
+            f7_ = data_["value"]
+        except KeyError:  # an unknown field instead of a known one: to the loop
+            pass
+        else:
+            if type(f0_) is not str:
+                return None
+            if type(f1_) is not str and f1_ is not None:
+                return None
+            if type(f2_) is not str and f2_ is not None:
+                return None
+            if f3_ is not None:
+                if type(f3_) is not list:
+                    return None
+                for item_ in f3_:
+                    if type(item_) is not str:
+                        return None
+                f3_ = tuple(f3_)
+            if type(f4_) is not str and f4_ is not None:
+                return None
+            if type(f5_) is not str and f5_ is not None:
+                return None
+            if type(f6_) is not str and f6_ is not None:
+                return None
+            if type(f7_) is not str and f7_ is not None:
+                return None
+            del data_["type"]
+            data_["names"] = f3_
+            made_ = _new(EmojiChanged)
+            _DICT_EMOJI_CHANGED(made_, data_)
+            return made_
     types_ = _TYPES_EMOJI_CHANGED
     known_ = _KNOWN_EMOJI_CHANGED
     nullable_ = _NULLABLE_EMOJI_CHANGED
@@ -4749,6 +5440,23 @@ def _fast_error(data_: dict[str, Any]) -> Error | None:
     """The frame as it is, else None; takes ``data_`` over as the instance's ``__dict__``
     (changed only when it returns the instance).
     """
+    if len(data_) == 2:
+        try:
+            f0_ = data_["type"]
+            f1_ = data_["error"]
+        except KeyError:  # an unknown field instead of a known one: to the loop
+            pass
+        else:
+            if type(f0_) is not str:
+                return None
+            f1_ = _fast_error_info(f1_)
+            if f1_ is None:
+                return None
+            del data_["type"]
+            data_["error"] = f1_
+            made_ = _new(Error)
+            _DICT_ERROR(made_, data_)
+            return made_
     types_ = _TYPES_ERROR
     known_ = _KNOWN_ERROR
     extra_: dict[str, Any] | None = None
@@ -4812,6 +5520,30 @@ def _fast_file_change(data_: dict[str, Any]) -> FileChange | None:
     """The frame as it is, else None; takes ``data_`` over as the instance's ``__dict__``
     (changed only when it returns the instance).
     """
+    if len(data_) == 4:
+        try:
+            f0_ = data_["type"]
+            f1_ = data_["event_ts"]
+            f2_ = data_["file"]
+            f3_ = data_["file_id"]
+        except KeyError:  # an unknown field instead of a known one: to the loop
+            pass
+        else:
+            if type(f0_) is not str:
+                return None
+            if type(f1_) is not str and f1_ is not None:
+                return None
+            if f2_ is not None:
+                f2_ = _fast_event_file(f2_)
+                if f2_ is None:
+                    return None
+            if type(f3_) is not str:
+                return None
+            del data_["type"]
+            data_["file"] = f2_
+            made_ = _new(FileChange)
+            _DICT_FILE_CHANGE(made_, data_)
+            return made_
     types_ = _TYPES_FILE_CHANGE
     known_ = _KNOWN_FILE_CHANGE
     nullable_ = _NULLABLE_FILE_CHANGE
@@ -4896,6 +5628,33 @@ def _fast_file_created(data_: dict[str, Any]) -> FileCreated | None:
     """The frame as it is, else None; takes ``data_`` over as the instance's ``__dict__``
     (changed only when it returns the instance).
     """
+    if len(data_) == 5:
+        try:
+            f0_ = data_["type"]
+            f1_ = data_["event_ts"]
+            f2_ = data_["file"]
+            f3_ = data_["file_id"]
+            f4_ = data_["user_id"]
+        except KeyError:  # an unknown field instead of a known one: to the loop
+            pass
+        else:
+            if type(f0_) is not str:
+                return None
+            if type(f1_) is not str and f1_ is not None:
+                return None
+            if f2_ is not None:
+                f2_ = _fast_event_file(f2_)
+                if f2_ is None:
+                    return None
+            if type(f3_) is not str:
+                return None
+            if type(f4_) is not str and f4_ is not None:
+                return None
+            del data_["type"]
+            data_["file"] = f2_
+            made_ = _new(FileCreated)
+            _DICT_FILE_CREATED(made_, data_)
+            return made_
     types_ = _TYPES_FILE_CREATED
     known_ = _KNOWN_FILE_CREATED
     nullable_ = _NULLABLE_FILE_CREATED
@@ -4983,6 +5742,33 @@ def _fast_file_deleted(data_: dict[str, Any]) -> FileDeleted | None:
     """The frame as it is, else None; takes ``data_`` over as the instance's ``__dict__``
     (changed only when it returns the instance).
     """
+    if len(data_) == 4:
+        try:
+            f0_ = data_["type"]
+            f1_ = data_["channel_ids"]
+            f2_ = data_["event_ts"]
+            f3_ = data_["file_id"]
+        except KeyError:  # an unknown field instead of a known one: to the loop
+            pass
+        else:
+            if type(f0_) is not str:
+                return None
+            if f1_ is not None:
+                if type(f1_) is not list:
+                    return None
+                for item_ in f1_:
+                    if type(item_) is not str:
+                        return None
+                f1_ = tuple(f1_)
+            if type(f2_) is not str and f2_ is not None:
+                return None
+            if type(f3_) is not str:
+                return None
+            del data_["type"]
+            data_["channel_ids"] = f1_
+            made_ = _new(FileDeleted)
+            _DICT_FILE_DELETED(made_, data_)
+            return made_
     types_ = _TYPES_FILE_DELETED
     known_ = _KNOWN_FILE_DELETED
     nullable_ = _NULLABLE_FILE_DELETED
@@ -5073,6 +5859,33 @@ def _fast_file_public(data_: dict[str, Any]) -> FilePublic | None:
     """The frame as it is, else None; takes ``data_`` over as the instance's ``__dict__``
     (changed only when it returns the instance).
     """
+    if len(data_) == 5:
+        try:
+            f0_ = data_["type"]
+            f1_ = data_["event_ts"]
+            f2_ = data_["file"]
+            f3_ = data_["file_id"]
+            f4_ = data_["user_id"]
+        except KeyError:  # an unknown field instead of a known one: to the loop
+            pass
+        else:
+            if type(f0_) is not str:
+                return None
+            if type(f1_) is not str and f1_ is not None:
+                return None
+            if f2_ is not None:
+                f2_ = _fast_event_file(f2_)
+                if f2_ is None:
+                    return None
+            if type(f3_) is not str:
+                return None
+            if type(f4_) is not str and f4_ is not None:
+                return None
+            del data_["type"]
+            data_["file"] = f2_
+            made_ = _new(FilePublic)
+            _DICT_FILE_PUBLIC(made_, data_)
+            return made_
     types_ = _TYPES_FILE_PUBLIC
     known_ = _KNOWN_FILE_PUBLIC
     nullable_ = _NULLABLE_FILE_PUBLIC
@@ -5171,6 +5984,36 @@ def _fast_file_shared(data_: dict[str, Any]) -> FileShared | None:
     """The frame as it is, else None; takes ``data_`` over as the instance's ``__dict__``
     (changed only when it returns the instance).
     """
+    if len(data_) == 6:
+        try:
+            f0_ = data_["type"]
+            f1_ = data_["channel_id"]
+            f2_ = data_["event_ts"]
+            f3_ = data_["file"]
+            f4_ = data_["file_id"]
+            f5_ = data_["user_id"]
+        except KeyError:  # an unknown field instead of a known one: to the loop
+            pass
+        else:
+            if type(f0_) is not str:
+                return None
+            if type(f1_) is not str and f1_ is not None:
+                return None
+            if type(f2_) is not str and f2_ is not None:
+                return None
+            if f3_ is not None:
+                f3_ = _fast_event_file(f3_)
+                if f3_ is None:
+                    return None
+            if type(f4_) is not str:
+                return None
+            if type(f5_) is not str and f5_ is not None:
+                return None
+            del data_["type"]
+            data_["file"] = f3_
+            made_ = _new(FileShared)
+            _DICT_FILE_SHARED(made_, data_)
+            return made_
     types_ = _TYPES_FILE_SHARED
     known_ = _KNOWN_FILE_SHARED
     nullable_ = _NULLABLE_FILE_SHARED
@@ -5273,6 +6116,36 @@ def _fast_file_unshared(data_: dict[str, Any]) -> FileUnshared | None:
     """The frame as it is, else None; takes ``data_`` over as the instance's ``__dict__``
     (changed only when it returns the instance).
     """
+    if len(data_) == 6:
+        try:
+            f0_ = data_["type"]
+            f1_ = data_["channel_id"]
+            f2_ = data_["event_ts"]
+            f3_ = data_["file"]
+            f4_ = data_["file_id"]
+            f5_ = data_["user_id"]
+        except KeyError:  # an unknown field instead of a known one: to the loop
+            pass
+        else:
+            if type(f0_) is not str:
+                return None
+            if type(f1_) is not str and f1_ is not None:
+                return None
+            if type(f2_) is not str and f2_ is not None:
+                return None
+            if f3_ is not None:
+                f3_ = _fast_event_file(f3_)
+                if f3_ is None:
+                    return None
+            if type(f4_) is not str:
+                return None
+            if type(f5_) is not str and f5_ is not None:
+                return None
+            del data_["type"]
+            data_["file"] = f3_
+            made_ = _new(FileUnshared)
+            _DICT_FILE_UNSHARED(made_, data_)
+            return made_
     types_ = _TYPES_FILE_UNSHARED
     known_ = _KNOWN_FILE_UNSHARED
     nullable_ = _NULLABLE_FILE_UNSHARED
@@ -5356,6 +6229,18 @@ def _fast_goodbye(data_: dict[str, Any]) -> Goodbye | None:
     """The frame as it is, else None; takes ``data_`` over as the instance's ``__dict__``
     (changed only when it returns the instance).
     """
+    if len(data_) == 1:
+        try:
+            f0_ = data_["type"]
+        except KeyError:  # an unknown field instead of a known one: to the loop
+            pass
+        else:
+            if type(f0_) is not str:
+                return None
+            del data_["type"]
+            made_ = _new(Goodbye)
+            _DICT_GOODBYE(made_, data_)
+            return made_
     types_ = _TYPES_GOODBYE
     known_ = _KNOWN_GOODBYE
     extra_: dict[str, Any] | None = None
@@ -5407,6 +6292,24 @@ def _fast_grid_migration_finished(data_: dict[str, Any]) -> GridMigrationFinishe
     """The frame as it is, else None; takes ``data_`` over as the instance's ``__dict__``
     (changed only when it returns the instance).
     """
+    if len(data_) == 3:
+        try:
+            f0_ = data_["type"]
+            f1_ = data_["enterprise_id"]
+            f2_ = data_["event_ts"]
+        except KeyError:  # an unknown field instead of a known one: to the loop
+            pass
+        else:
+            if type(f0_) is not str:
+                return None
+            if type(f1_) is not str and f1_ is not None:
+                return None
+            if type(f2_) is not str and f2_ is not None:
+                return None
+            del data_["type"]
+            made_ = _new(GridMigrationFinished)
+            _DICT_GRID_MIGRATION_FINISHED(made_, data_)
+            return made_
     types_ = _TYPES_GRID_MIGRATION_FINISHED
     known_ = _KNOWN_GRID_MIGRATION_FINISHED
     nullable_ = _NULLABLE_GRID_MIGRATION_FINISHED
@@ -5469,6 +6372,24 @@ def _fast_grid_migration_started(data_: dict[str, Any]) -> GridMigrationStarted 
     """The frame as it is, else None; takes ``data_`` over as the instance's ``__dict__``
     (changed only when it returns the instance).
     """
+    if len(data_) == 3:
+        try:
+            f0_ = data_["type"]
+            f1_ = data_["enterprise_id"]
+            f2_ = data_["event_ts"]
+        except KeyError:  # an unknown field instead of a known one: to the loop
+            pass
+        else:
+            if type(f0_) is not str:
+                return None
+            if type(f1_) is not str and f1_ is not None:
+                return None
+            if type(f2_) is not str and f2_ is not None:
+                return None
+            del data_["type"]
+            made_ = _new(GridMigrationStarted)
+            _DICT_GRID_MIGRATION_STARTED(made_, data_)
+            return made_
     types_ = _TYPES_GRID_MIGRATION_STARTED
     known_ = _KNOWN_GRID_MIGRATION_STARTED
     nullable_ = _NULLABLE_GRID_MIGRATION_STARTED
@@ -5533,6 +6454,30 @@ def _fast_group_archive(data_: dict[str, Any]) -> GroupArchive | None:
     """The frame as it is, else None; takes ``data_`` over as the instance's ``__dict__``
     (changed only when it returns the instance).
     """
+    if len(data_) == 5:
+        try:
+            f0_ = data_["type"]
+            f1_ = data_["channel"]
+            f2_ = data_["event_ts"]
+            f3_ = data_["is_moved"]
+            f4_ = data_["user"]
+        except KeyError:  # an unknown field instead of a known one: to the loop
+            pass
+        else:
+            if type(f0_) is not str:
+                return None
+            if type(f1_) is not str:
+                return None
+            if type(f2_) is not str and f2_ is not None:
+                return None
+            if type(f3_) is not int and f3_ is not None:
+                return None
+            if type(f4_) is not str and f4_ is not None:
+                return None
+            del data_["type"]
+            made_ = _new(GroupArchive)
+            _DICT_GROUP_ARCHIVE(made_, data_)
+            return made_
     types_ = _TYPES_GROUP_ARCHIVE
     known_ = _KNOWN_GROUP_ARCHIVE
     nullable_ = _NULLABLE_GROUP_ARCHIVE
@@ -5606,6 +6551,27 @@ def _fast_group_close(data_: dict[str, Any]) -> GroupClose | None:
     """The frame as it is, else None; takes ``data_`` over as the instance's ``__dict__``
     (changed only when it returns the instance).
     """
+    if len(data_) == 4:
+        try:
+            f0_ = data_["type"]
+            f1_ = data_["channel"]
+            f2_ = data_["event_ts"]
+            f3_ = data_["user"]
+        except KeyError:  # an unknown field instead of a known one: to the loop
+            pass
+        else:
+            if type(f0_) is not str:
+                return None
+            if type(f1_) is not str:
+                return None
+            if type(f2_) is not str and f2_ is not None:
+                return None
+            if type(f3_) is not str and f3_ is not None:
+                return None
+            del data_["type"]
+            made_ = _new(GroupClose)
+            _DICT_GROUP_CLOSE(made_, data_)
+            return made_
     types_ = _TYPES_GROUP_CLOSE
     known_ = _KNOWN_GROUP_CLOSE
     nullable_ = _NULLABLE_GROUP_CLOSE
@@ -5675,6 +6641,27 @@ def _fast_group_history_changed(data_: dict[str, Any]) -> GroupHistoryChanged | 
     """The frame as it is, else None; takes ``data_`` over as the instance's ``__dict__``
     (changed only when it returns the instance).
     """
+    if len(data_) == 4:
+        try:
+            f0_ = data_["type"]
+            f1_ = data_["event_ts"]
+            f2_ = data_["latest"]
+            f3_ = data_["ts"]
+        except KeyError:  # an unknown field instead of a known one: to the loop
+            pass
+        else:
+            if type(f0_) is not str:
+                return None
+            if type(f1_) is not str and f1_ is not None:
+                return None
+            if type(f2_) is not str and f2_ is not None:
+                return None
+            if type(f3_) is not str and f3_ is not None:
+                return None
+            del data_["type"]
+            made_ = _new(GroupHistoryChanged)
+            _DICT_GROUP_HISTORY_CHANGED(made_, data_)
+            return made_
     types_ = _TYPES_GROUP_HISTORY_CHANGED
     known_ = _KNOWN_GROUP_HISTORY_CHANGED
     nullable_ = _NULLABLE_GROUP_HISTORY_CHANGED
@@ -5737,6 +6724,23 @@ def _fast_group_joined(data_: dict[str, Any]) -> GroupJoined | None:
     """The frame as it is, else None; takes ``data_`` over as the instance's ``__dict__``
     (changed only when it returns the instance).
     """
+    if len(data_) == 2:
+        try:
+            f0_ = data_["type"]
+            f1_ = data_["channel"]
+        except KeyError:  # an unknown field instead of a known one: to the loop
+            pass
+        else:
+            if type(f0_) is not str:
+                return None
+            f1_ = _fast_event_channel(f1_)
+            if f1_ is None:
+                return None
+            del data_["type"]
+            data_["channel"] = f1_
+            made_ = _new(GroupJoined)
+            _DICT_GROUP_JOINED(made_, data_)
+            return made_
     types_ = _TYPES_GROUP_JOINED
     known_ = _KNOWN_GROUP_JOINED
     extra_: dict[str, Any] | None = None
@@ -5798,6 +6802,27 @@ def _fast_group_left(data_: dict[str, Any]) -> GroupLeft | None:
     """The frame as it is, else None; takes ``data_`` over as the instance's ``__dict__``
     (changed only when it returns the instance).
     """
+    if len(data_) == 4:
+        try:
+            f0_ = data_["type"]
+            f1_ = data_["actor_id"]
+            f2_ = data_["channel"]
+            f3_ = data_["event_ts"]
+        except KeyError:  # an unknown field instead of a known one: to the loop
+            pass
+        else:
+            if type(f0_) is not str:
+                return None
+            if type(f1_) is not str and f1_ is not None:
+                return None
+            if type(f2_) is not str:
+                return None
+            if type(f3_) is not str and f3_ is not None:
+                return None
+            del data_["type"]
+            made_ = _new(GroupLeft)
+            _DICT_GROUP_LEFT(made_, data_)
+            return made_
     types_ = _TYPES_GROUP_LEFT
     known_ = _KNOWN_GROUP_LEFT
     nullable_ = _NULLABLE_GROUP_LEFT
@@ -5867,6 +6892,27 @@ def _fast_group_open(data_: dict[str, Any]) -> GroupOpen | None:
     """The frame as it is, else None; takes ``data_`` over as the instance's ``__dict__``
     (changed only when it returns the instance).
     """
+    if len(data_) == 4:
+        try:
+            f0_ = data_["type"]
+            f1_ = data_["channel"]
+            f2_ = data_["event_ts"]
+            f3_ = data_["user"]
+        except KeyError:  # an unknown field instead of a known one: to the loop
+            pass
+        else:
+            if type(f0_) is not str:
+                return None
+            if type(f1_) is not str:
+                return None
+            if type(f2_) is not str and f2_ is not None:
+                return None
+            if type(f3_) is not str and f3_ is not None:
+                return None
+            del data_["type"]
+            made_ = _new(GroupOpen)
+            _DICT_GROUP_OPEN(made_, data_)
+            return made_
     types_ = _TYPES_GROUP_OPEN
     known_ = _KNOWN_GROUP_OPEN
     nullable_ = _NULLABLE_GROUP_OPEN
@@ -5935,6 +6981,26 @@ def _fast_group_rename(data_: dict[str, Any]) -> GroupRename | None:
     """The frame as it is, else None; takes ``data_`` over as the instance's ``__dict__``
     (changed only when it returns the instance).
     """
+    if len(data_) == 3:
+        try:
+            f0_ = data_["type"]
+            f1_ = data_["channel"]
+            f2_ = data_["event_ts"]
+        except KeyError:  # an unknown field instead of a known one: to the loop
+            pass
+        else:
+            if type(f0_) is not str:
+                return None
+            f1_ = _fast_event_channel(f1_)
+            if f1_ is None:
+                return None
+            if type(f2_) is not str and f2_ is not None:
+                return None
+            del data_["type"]
+            data_["channel"] = f1_
+            made_ = _new(GroupRename)
+            _DICT_GROUP_RENAME(made_, data_)
+            return made_
     types_ = _TYPES_GROUP_RENAME
     known_ = _KNOWN_GROUP_RENAME
     nullable_ = _NULLABLE_GROUP_RENAME
@@ -6005,6 +7071,30 @@ def _fast_group_unarchive(data_: dict[str, Any]) -> GroupUnarchive | None:
     """The frame as it is, else None; takes ``data_`` over as the instance's ``__dict__``
     (changed only when it returns the instance).
     """
+    if len(data_) == 5:
+        try:
+            f0_ = data_["type"]
+            f1_ = data_["actor_id"]
+            f2_ = data_["channel"]
+            f3_ = data_["event_ts"]
+            f4_ = data_["user"]
+        except KeyError:  # an unknown field instead of a known one: to the loop
+            pass
+        else:
+            if type(f0_) is not str:
+                return None
+            if type(f1_) is not str and f1_ is not None:
+                return None
+            if type(f2_) is not str:
+                return None
+            if type(f3_) is not str and f3_ is not None:
+                return None
+            if type(f4_) is not str and f4_ is not None:
+                return None
+            del data_["type"]
+            made_ = _new(GroupUnarchive)
+            _DICT_GROUP_UNARCHIVE(made_, data_)
+            return made_
     types_ = _TYPES_GROUP_UNARCHIVE
     known_ = _KNOWN_GROUP_UNARCHIVE
     nullable_ = _NULLABLE_GROUP_UNARCHIVE
@@ -6072,6 +7162,18 @@ def _fast_hello(data_: dict[str, Any]) -> Hello | None:
     """The frame as it is, else None; takes ``data_`` over as the instance's ``__dict__``
     (changed only when it returns the instance).
     """
+    if len(data_) == 1:
+        try:
+            f0_ = data_["type"]
+        except KeyError:  # an unknown field instead of a known one: to the loop
+            pass
+        else:
+            if type(f0_) is not str:
+                return None
+            del data_["type"]
+            made_ = _new(Hello)
+            _DICT_HELLO(made_, data_)
+            return made_
     types_ = _TYPES_HELLO
     known_ = _KNOWN_HELLO
     extra_: dict[str, Any] | None = None
@@ -6124,6 +7226,27 @@ def _fast_im_close(data_: dict[str, Any]) -> ImClose | None:
     """The frame as it is, else None; takes ``data_`` over as the instance's ``__dict__``
     (changed only when it returns the instance).
     """
+    if len(data_) == 4:
+        try:
+            f0_ = data_["type"]
+            f1_ = data_["channel"]
+            f2_ = data_["event_ts"]
+            f3_ = data_["user"]
+        except KeyError:  # an unknown field instead of a known one: to the loop
+            pass
+        else:
+            if type(f0_) is not str:
+                return None
+            if type(f1_) is not str:
+                return None
+            if type(f2_) is not str and f2_ is not None:
+                return None
+            if type(f3_) is not str and f3_ is not None:
+                return None
+            del data_["type"]
+            made_ = _new(ImClose)
+            _DICT_IM_CLOSE(made_, data_)
+            return made_
     types_ = _TYPES_IM_CLOSE
     known_ = _KNOWN_IM_CLOSE
     nullable_ = _NULLABLE_IM_CLOSE
@@ -6195,6 +7318,30 @@ def _fast_im_created(data_: dict[str, Any]) -> ImCreated | None:
     """The frame as it is, else None; takes ``data_`` over as the instance's ``__dict__``
     (changed only when it returns the instance).
     """
+    if len(data_) == 4:
+        try:
+            f0_ = data_["type"]
+            f1_ = data_["channel"]
+            f2_ = data_["event_ts"]
+            f3_ = data_["user"]
+        except KeyError:  # an unknown field instead of a known one: to the loop
+            pass
+        else:
+            if type(f0_) is not str:
+                return None
+            if f1_ is not None:
+                f1_ = _fast_event_im(f1_)
+                if f1_ is None:
+                    return None
+            if type(f2_) is not str and f2_ is not None:
+                return None
+            if type(f3_) is not str and f3_ is not None:
+                return None
+            del data_["type"]
+            data_["channel"] = f1_
+            made_ = _new(ImCreated)
+            _DICT_IM_CREATED(made_, data_)
+            return made_
     types_ = _TYPES_IM_CREATED
     known_ = _KNOWN_IM_CREATED
     nullable_ = _NULLABLE_IM_CREATED
@@ -6274,6 +7421,27 @@ def _fast_im_history_changed(data_: dict[str, Any]) -> ImHistoryChanged | None:
     """The frame as it is, else None; takes ``data_`` over as the instance's ``__dict__``
     (changed only when it returns the instance).
     """
+    if len(data_) == 4:
+        try:
+            f0_ = data_["type"]
+            f1_ = data_["event_ts"]
+            f2_ = data_["latest"]
+            f3_ = data_["ts"]
+        except KeyError:  # an unknown field instead of a known one: to the loop
+            pass
+        else:
+            if type(f0_) is not str:
+                return None
+            if type(f1_) is not str and f1_ is not None:
+                return None
+            if type(f2_) is not str and f2_ is not None:
+                return None
+            if type(f3_) is not str and f3_ is not None:
+                return None
+            del data_["type"]
+            made_ = _new(ImHistoryChanged)
+            _DICT_IM_HISTORY_CHANGED(made_, data_)
+            return made_
     types_ = _TYPES_IM_HISTORY_CHANGED
     known_ = _KNOWN_IM_HISTORY_CHANGED
     nullable_ = _NULLABLE_IM_HISTORY_CHANGED
@@ -6341,6 +7509,27 @@ def _fast_im_open(data_: dict[str, Any]) -> ImOpen | None:
     """The frame as it is, else None; takes ``data_`` over as the instance's ``__dict__``
     (changed only when it returns the instance).
     """
+    if len(data_) == 4:
+        try:
+            f0_ = data_["type"]
+            f1_ = data_["channel"]
+            f2_ = data_["event_ts"]
+            f3_ = data_["user"]
+        except KeyError:  # an unknown field instead of a known one: to the loop
+            pass
+        else:
+            if type(f0_) is not str:
+                return None
+            if type(f1_) is not str:
+                return None
+            if type(f2_) is not str and f2_ is not None:
+                return None
+            if type(f3_) is not str and f3_ is not None:
+                return None
+            del data_["type"]
+            made_ = _new(ImOpen)
+            _DICT_IM_OPEN(made_, data_)
+            return made_
     types_ = _TYPES_IM_OPEN
     known_ = _KNOWN_IM_OPEN
     nullable_ = _NULLABLE_IM_OPEN
@@ -6443,6 +7632,54 @@ def _fast_link_shared(data_: dict[str, Any]) -> LinkShared | None:
     """The frame as it is, else None; takes ``data_`` over as the instance's ``__dict__``
     (changed only when it returns the instance).
     """
+    if len(data_) == 10:
+        try:
+            f0_ = data_["type"]
+            f1_ = data_["channel"]
+            f2_ = data_["event_ts"]
+            f3_ = data_["is_bot_user_member"]
+            f4_ = data_["links"]
+            f5_ = data_["message_ts"]
+            f6_ = data_["source"]
+            f7_ = data_["thread_ts"]
+            f8_ = data_["unfurl_id"]
+            f9_ = data_["user"]
+        except KeyError:  # an unknown field instead of a known one: to the loop
+            pass
+        else:
+            if type(f0_) is not str:
+                return None
+            if type(f1_) is not str and f1_ is not None:
+                return None
+            if type(f2_) is not str and f2_ is not None:
+                return None
+            if type(f3_) is not bool and f3_ is not None:
+                return None
+            if f4_ is not None:
+                if type(f4_) is not list:
+                    return None
+                items_ = []
+                for item_ in f4_:
+                    item_ = _fast_shared_link(item_)
+                    if item_ is None:
+                        return None
+                    items_.append(item_)
+                f4_ = tuple(items_)
+            if type(f5_) is not str and f5_ is not None:
+                return None
+            if type(f6_) is not str and f6_ is not None:
+                return None
+            if type(f7_) is not str and f7_ is not None:
+                return None
+            if type(f8_) is not str and f8_ is not None:
+                return None
+            if type(f9_) is not str and f9_ is not None:
+                return None
+            del data_["type"]
+            data_["links"] = f4_
+            made_ = _new(LinkShared)
+            _DICT_LINK_SHARED(made_, data_)
+            return made_
     types_ = _TYPES_LINK_SHARED
     known_ = _KNOWN_LINK_SHARED
     nullable_ = _NULLABLE_LINK_SHARED
@@ -6550,6 +7787,21 @@ def _fast_manual_presence_change(data_: dict[str, Any]) -> ManualPresenceChange 
     """The frame as it is, else None; takes ``data_`` over as the instance's ``__dict__``
     (changed only when it returns the instance).
     """
+    if len(data_) == 2:
+        try:
+            f0_ = data_["type"]
+            f1_ = data_["presence"]
+        except KeyError:  # an unknown field instead of a known one: to the loop
+            pass
+        else:
+            if type(f0_) is not str:
+                return None
+            if type(f1_) is not str:
+                return None
+            del data_["type"]
+            made_ = _new(ManualPresenceChange)
+            _DICT_MANUAL_PRESENCE_CHANGE(made_, data_)
+            return made_
     types_ = _TYPES_MANUAL_PRESENCE_CHANGE
     known_ = _KNOWN_MANUAL_PRESENCE_CHANGE
     extra_: dict[str, Any] | None = None
@@ -6621,6 +7873,33 @@ def _fast_member_joined_channel(data_: dict[str, Any]) -> MemberJoinedChannel | 
     """The frame as it is, else None; takes ``data_`` over as the instance's ``__dict__``
     (changed only when it returns the instance).
     """
+    if len(data_) == 6:
+        try:
+            f0_ = data_["type"]
+            f1_ = data_["channel"]
+            f2_ = data_["channel_type"]
+            f3_ = data_["inviter"]
+            f4_ = data_["team"]
+            f5_ = data_["user"]
+        except KeyError:  # an unknown field instead of a known one: to the loop
+            pass
+        else:
+            if type(f0_) is not str:
+                return None
+            if type(f1_) is not str:
+                return None
+            if type(f2_) is not str and f2_ is not None:
+                return None
+            if type(f3_) is not str and f3_ is not None:
+                return None
+            if type(f4_) is not str and f4_ is not None:
+                return None
+            if type(f5_) is not str:
+                return None
+            del data_["type"]
+            made_ = _new(MemberJoinedChannel)
+            _DICT_MEMBER_JOINED_CHANNEL(made_, data_)
+            return made_
     types_ = _TYPES_MEMBER_JOINED_CHANNEL
     known_ = _KNOWN_MEMBER_JOINED_CHANNEL
     nullable_ = _NULLABLE_MEMBER_JOINED_CHANNEL
@@ -6711,6 +7990,33 @@ def _fast_member_left_channel(data_: dict[str, Any]) -> MemberLeftChannel | None
     """The frame as it is, else None; takes ``data_`` over as the instance's ``__dict__``
     (changed only when it returns the instance).
     """
+    if len(data_) == 6:
+        try:
+            f0_ = data_["type"]
+            f1_ = data_["channel"]
+            f2_ = data_["channel_type"]
+            f3_ = data_["event_ts"]
+            f4_ = data_["team"]
+            f5_ = data_["user"]
+        except KeyError:  # an unknown field instead of a known one: to the loop
+            pass
+        else:
+            if type(f0_) is not str:
+                return None
+            if type(f1_) is not str:
+                return None
+            if type(f2_) is not str and f2_ is not None:
+                return None
+            if type(f3_) is not str and f3_ is not None:
+                return None
+            if type(f4_) is not str and f4_ is not None:
+                return None
+            if type(f5_) is not str:
+                return None
+            del data_["type"]
+            made_ = _new(MemberLeftChannel)
+            _DICT_MEMBER_LEFT_CHANNEL(made_, data_)
+            return made_
     types_ = _TYPES_MEMBER_LEFT_CHANNEL
     known_ = _KNOWN_MEMBER_LEFT_CHANNEL
     nullable_ = _NULLABLE_MEMBER_LEFT_CHANNEL
@@ -7156,6 +8462,58 @@ def _fast_pin_added(data_: dict[str, Any]) -> PinAdded | None:
     """The frame as it is, else None; takes ``data_`` over as the instance's ``__dict__``
     (changed only when it returns the instance).
     """
+    if len(data_) == 9:
+        try:
+            f0_ = data_["type"]
+            f1_ = data_["channel_id"]
+            f2_ = data_["event_ts"]
+            f3_ = data_["has_pins"]
+            f4_ = data_["item"]
+            f5_ = data_["item_user"]
+            f6_ = data_["pin_count"]
+            f7_ = data_["pinned_info"]
+            f8_ = data_["user"]
+        except KeyError:  # an unknown field instead of a known one: to the loop
+            pass
+        else:
+            if type(f0_) is not str:
+                return None
+            if type(f1_) is not str and f1_ is not None:
+                return None
+            if type(f2_) is not str and f2_ is not None:
+                return None
+            if type(f3_) is not bool and f3_ is not None:
+                return None
+            if type(f4_) is not dict:
+                return None
+            kind_ = f4_.get("type")
+            if kind_ == "message":
+                f4_ = _fast_saved_message(f4_)
+                if f4_ is None:
+                    return None
+            elif kind_ == "file":
+                f4_ = _fast_saved_file(f4_)
+                if f4_ is None:
+                    return None
+            elif kind_ == "file_comment":
+                f4_ = _fast_saved_file_comment(f4_)
+                if f4_ is None:
+                    return None
+            else:
+                return None
+            if type(f5_) is not str and f5_ is not None:
+                return None
+            if type(f6_) is not int and f6_ is not None:
+                return None
+            if f7_ is not None:
+                return None
+            if type(f8_) is not str and f8_ is not None:
+                return None
+            del data_["type"]
+            data_["item"] = f4_
+            made_ = _new(PinAdded)
+            _DICT_PIN_ADDED(made_, data_)
+            return made_
     types_ = _TYPES_PIN_ADDED
     known_ = _KNOWN_PIN_ADDED
     nullable_ = _NULLABLE_PIN_ADDED
@@ -7177,13 +8535,17 @@ def _fast_pin_added(data_: dict[str, Any]) -> PinAdded | None:
     kind_ = value0_.get("type")
     if kind_ == "message":
         value0_ = _fast_saved_message(value0_)
+        if value0_ is None:
+            return None
     elif kind_ == "file":
         value0_ = _fast_saved_file(value0_)
+        if value0_ is None:
+            return None
     elif kind_ == "file_comment":
         value0_ = _fast_saved_file_comment(value0_)
+        if value0_ is None:
+            return None
     else:
-        return None
-    if value0_ is None:
         return None
     if extra_ is not None:
         for key_ in extra_:
@@ -7281,6 +8643,58 @@ def _fast_pin_removed(data_: dict[str, Any]) -> PinRemoved | None:
     """The frame as it is, else None; takes ``data_`` over as the instance's ``__dict__``
     (changed only when it returns the instance).
     """
+    if len(data_) == 9:
+        try:
+            f0_ = data_["type"]
+            f1_ = data_["channel_id"]
+            f2_ = data_["event_ts"]
+            f3_ = data_["has_pins"]
+            f4_ = data_["item"]
+            f5_ = data_["item_user"]
+            f6_ = data_["pin_count"]
+            f7_ = data_["pinned_info"]
+            f8_ = data_["user"]
+        except KeyError:  # an unknown field instead of a known one: to the loop
+            pass
+        else:
+            if type(f0_) is not str:
+                return None
+            if type(f1_) is not str and f1_ is not None:
+                return None
+            if type(f2_) is not str and f2_ is not None:
+                return None
+            if type(f3_) is not bool and f3_ is not None:
+                return None
+            if type(f4_) is not dict:
+                return None
+            kind_ = f4_.get("type")
+            if kind_ == "message":
+                f4_ = _fast_saved_message(f4_)
+                if f4_ is None:
+                    return None
+            elif kind_ == "file":
+                f4_ = _fast_saved_file(f4_)
+                if f4_ is None:
+                    return None
+            elif kind_ == "file_comment":
+                f4_ = _fast_saved_file_comment(f4_)
+                if f4_ is None:
+                    return None
+            else:
+                return None
+            if type(f5_) is not str and f5_ is not None:
+                return None
+            if type(f6_) is not int and f6_ is not None:
+                return None
+            if f7_ is not None:
+                return None
+            if type(f8_) is not str and f8_ is not None:
+                return None
+            del data_["type"]
+            data_["item"] = f4_
+            made_ = _new(PinRemoved)
+            _DICT_PIN_REMOVED(made_, data_)
+            return made_
     types_ = _TYPES_PIN_REMOVED
     known_ = _KNOWN_PIN_REMOVED
     nullable_ = _NULLABLE_PIN_REMOVED
@@ -7302,13 +8716,17 @@ def _fast_pin_removed(data_: dict[str, Any]) -> PinRemoved | None:
     kind_ = value0_.get("type")
     if kind_ == "message":
         value0_ = _fast_saved_message(value0_)
+        if value0_ is None:
+            return None
     elif kind_ == "file":
         value0_ = _fast_saved_file(value0_)
+        if value0_ is None:
+            return None
     elif kind_ == "file_comment":
         value0_ = _fast_saved_file_comment(value0_)
+        if value0_ is None:
+            return None
     else:
-        return None
-    if value0_ is None:
         return None
     if extra_ is not None:
         for key_ in extra_:
@@ -7378,6 +8796,21 @@ def _fast_pong(data_: dict[str, Any]) -> Pong | None:
     """The frame as it is, else None; takes ``data_`` over as the instance's ``__dict__``
     (changed only when it returns the instance).
     """
+    if len(data_) == 2:
+        try:
+            f0_ = data_["type"]
+            f1_ = data_["reply_to"]
+        except KeyError:  # an unknown field instead of a known one: to the loop
+            pass
+        else:
+            if type(f0_) is not str:
+                return None
+            if type(f1_) is not int and f1_ is not None:
+                return None
+            del data_["type"]
+            made_ = _new(Pong)
+            _DICT_PONG(made_, data_)
+            return made_
     types_ = _TYPES_PONG
     known_ = _KNOWN_PONG
     nullable_ = _NULLABLE_PONG
@@ -7432,6 +8865,24 @@ def _fast_pref_change(data_: dict[str, Any]) -> PrefChange | None:
     """The frame as it is, else None; takes ``data_`` over as the instance's ``__dict__``
     (changed only when it returns the instance).
     """
+    if len(data_) == 3:
+        try:
+            f0_ = data_["type"]
+            f1_ = data_["name"]
+            f2_ = data_["value"]
+        except KeyError:  # an unknown field instead of a known one: to the loop
+            pass
+        else:
+            if type(f0_) is not str:
+                return None
+            if type(f1_) is not str:
+                return None
+            if f2_ is not None:
+                return None
+            del data_["type"]
+            made_ = _new(PrefChange)
+            _DICT_PREF_CHANGE(made_, data_)
+            return made_
     types_ = _TYPES_PREF_CHANGE
     known_ = _KNOWN_PREF_CHANGE
     nullable_ = _NULLABLE_PREF_CHANGE
@@ -7605,6 +9056,88 @@ def _fast_reaction_added(data_: dict[str, Any]) -> ReactionAdded | None:
     """The frame as it is, else None; takes ``data_`` over as the instance's ``__dict__``
     (changed only when it returns the instance).
     """
+    if len(data_) == 6:
+        try:
+            f0_ = data_["type"]
+            f1_ = data_["event_ts"]
+            f2_ = data_["item"]
+            f3_ = data_["item_user"]
+            f4_ = data_["reaction"]
+            f5_ = data_["user"]
+        except KeyError:  # an unknown field instead of a known one: to the loop
+            pass
+        else:
+            if type(f0_) is not str:
+                return None
+            if type(f1_) is not str and f1_ is not None:
+                return None
+            if type(f2_) is not dict:
+                return None
+            kind_ = f2_.get("type")
+            if kind_ == "message":
+                if len(f2_) == 3:
+                    try:
+                        m0_ = f2_["channel"]
+                        m1_ = f2_["ts"]
+                    except KeyError:  # an unknown field in place of a known one
+                        return None
+                    if type(m0_) is not str and m0_ is not None:
+                        return None
+                    if type(m1_) is not str and m1_ is not None:
+                        return None
+                    reaction_item_message_ = _new(ReactionItemMessage)
+                    _DICT_REACTION_ITEM_MESSAGE(reaction_item_message_, f2_)
+                    f2_ = reaction_item_message_
+                else:
+                    f2_ = _fast_reaction_item_message(f2_)
+                    if f2_ is None:
+                        return None
+            elif kind_ == "file":
+                if len(f2_) == 2:
+                    try:
+                        m0_ = f2_["file"]
+                    except KeyError:  # an unknown field in place of a known one
+                        return None
+                    if type(m0_) is not str and m0_ is not None:
+                        return None
+                    reaction_item_file_ = _new(ReactionItemFile)
+                    _DICT_REACTION_ITEM_FILE(reaction_item_file_, f2_)
+                    f2_ = reaction_item_file_
+                else:
+                    f2_ = _fast_reaction_item_file(f2_)
+                    if f2_ is None:
+                        return None
+            elif kind_ == "file_comment":
+                if len(f2_) == 3:
+                    try:
+                        m0_ = f2_["file"]
+                        m1_ = f2_["file_comment"]
+                    except KeyError:  # an unknown field in place of a known one
+                        return None
+                    if type(m0_) is not str and m0_ is not None:
+                        return None
+                    if type(m1_) is not str and m1_ is not None:
+                        return None
+                    reaction_item_file_comment_ = _new(ReactionItemFileComment)
+                    _DICT_REACTION_ITEM_FILE_COMMENT(reaction_item_file_comment_, f2_)
+                    f2_ = reaction_item_file_comment_
+                else:
+                    f2_ = _fast_reaction_item_file_comment(f2_)
+                    if f2_ is None:
+                        return None
+            else:
+                return None
+            if type(f3_) is not str and f3_ is not None:
+                return None
+            if type(f4_) is not str:
+                return None
+            if type(f5_) is not str:
+                return None
+            del data_["type"]
+            data_["item"] = f2_
+            made_ = _new(ReactionAdded)
+            _DICT_REACTION_ADDED(made_, data_)
+            return made_
     types_ = _TYPES_REACTION_ADDED
     known_ = _KNOWN_REACTION_ADDED
     nullable_ = _NULLABLE_REACTION_ADDED
@@ -7629,14 +9162,57 @@ def _fast_reaction_added(data_: dict[str, Any]) -> ReactionAdded | None:
         return None
     kind_ = value0_.get("type")
     if kind_ == "message":
-        value0_ = _fast_reaction_item_message(value0_)
+        if len(value0_) == 3:
+            try:
+                m0_ = value0_["channel"]
+                m1_ = value0_["ts"]
+            except KeyError:  # an unknown field in place of a known one
+                return None
+            if type(m0_) is not str and m0_ is not None:
+                return None
+            if type(m1_) is not str and m1_ is not None:
+                return None
+            reaction_item_message_ = _new(ReactionItemMessage)
+            _DICT_REACTION_ITEM_MESSAGE(reaction_item_message_, value0_)
+            value0_ = reaction_item_message_
+        else:
+            value0_ = _fast_reaction_item_message(value0_)
+            if value0_ is None:
+                return None
     elif kind_ == "file":
-        value0_ = _fast_reaction_item_file(value0_)
+        if len(value0_) == 2:
+            try:
+                m0_ = value0_["file"]
+            except KeyError:  # an unknown field in place of a known one
+                return None
+            if type(m0_) is not str and m0_ is not None:
+                return None
+            reaction_item_file_ = _new(ReactionItemFile)
+            _DICT_REACTION_ITEM_FILE(reaction_item_file_, value0_)
+            value0_ = reaction_item_file_
+        else:
+            value0_ = _fast_reaction_item_file(value0_)
+            if value0_ is None:
+                return None
     elif kind_ == "file_comment":
-        value0_ = _fast_reaction_item_file_comment(value0_)
+        if len(value0_) == 3:
+            try:
+                m0_ = value0_["file"]
+                m1_ = value0_["file_comment"]
+            except KeyError:  # an unknown field in place of a known one
+                return None
+            if type(m0_) is not str and m0_ is not None:
+                return None
+            if type(m1_) is not str and m1_ is not None:
+                return None
+            reaction_item_file_comment_ = _new(ReactionItemFileComment)
+            _DICT_REACTION_ITEM_FILE_COMMENT(reaction_item_file_comment_, value0_)
+            value0_ = reaction_item_file_comment_
+        else:
+            value0_ = _fast_reaction_item_file_comment(value0_)
+            if value0_ is None:
+                return None
     else:
-        return None
-    if value0_ is None:
         return None
     if extra_ is not None:
         for key_ in extra_:
@@ -7709,6 +9285,88 @@ def _fast_reaction_removed(data_: dict[str, Any]) -> ReactionRemoved | None:
     """The frame as it is, else None; takes ``data_`` over as the instance's ``__dict__``
     (changed only when it returns the instance).
     """
+    if len(data_) == 6:
+        try:
+            f0_ = data_["type"]
+            f1_ = data_["event_ts"]
+            f2_ = data_["item"]
+            f3_ = data_["item_user"]
+            f4_ = data_["reaction"]
+            f5_ = data_["user"]
+        except KeyError:  # an unknown field instead of a known one: to the loop
+            pass
+        else:
+            if type(f0_) is not str:
+                return None
+            if type(f1_) is not str and f1_ is not None:
+                return None
+            if type(f2_) is not dict:
+                return None
+            kind_ = f2_.get("type")
+            if kind_ == "message":
+                if len(f2_) == 3:
+                    try:
+                        m0_ = f2_["channel"]
+                        m1_ = f2_["ts"]
+                    except KeyError:  # an unknown field in place of a known one
+                        return None
+                    if type(m0_) is not str and m0_ is not None:
+                        return None
+                    if type(m1_) is not str and m1_ is not None:
+                        return None
+                    reaction_item_message_ = _new(ReactionItemMessage)
+                    _DICT_REACTION_ITEM_MESSAGE(reaction_item_message_, f2_)
+                    f2_ = reaction_item_message_
+                else:
+                    f2_ = _fast_reaction_item_message(f2_)
+                    if f2_ is None:
+                        return None
+            elif kind_ == "file":
+                if len(f2_) == 2:
+                    try:
+                        m0_ = f2_["file"]
+                    except KeyError:  # an unknown field in place of a known one
+                        return None
+                    if type(m0_) is not str and m0_ is not None:
+                        return None
+                    reaction_item_file_ = _new(ReactionItemFile)
+                    _DICT_REACTION_ITEM_FILE(reaction_item_file_, f2_)
+                    f2_ = reaction_item_file_
+                else:
+                    f2_ = _fast_reaction_item_file(f2_)
+                    if f2_ is None:
+                        return None
+            elif kind_ == "file_comment":
+                if len(f2_) == 3:
+                    try:
+                        m0_ = f2_["file"]
+                        m1_ = f2_["file_comment"]
+                    except KeyError:  # an unknown field in place of a known one
+                        return None
+                    if type(m0_) is not str and m0_ is not None:
+                        return None
+                    if type(m1_) is not str and m1_ is not None:
+                        return None
+                    reaction_item_file_comment_ = _new(ReactionItemFileComment)
+                    _DICT_REACTION_ITEM_FILE_COMMENT(reaction_item_file_comment_, f2_)
+                    f2_ = reaction_item_file_comment_
+                else:
+                    f2_ = _fast_reaction_item_file_comment(f2_)
+                    if f2_ is None:
+                        return None
+            else:
+                return None
+            if type(f3_) is not str and f3_ is not None:
+                return None
+            if type(f4_) is not str:
+                return None
+            if type(f5_) is not str:
+                return None
+            del data_["type"]
+            data_["item"] = f2_
+            made_ = _new(ReactionRemoved)
+            _DICT_REACTION_REMOVED(made_, data_)
+            return made_
     types_ = _TYPES_REACTION_REMOVED
     known_ = _KNOWN_REACTION_REMOVED
     nullable_ = _NULLABLE_REACTION_REMOVED
@@ -7733,14 +9391,57 @@ def _fast_reaction_removed(data_: dict[str, Any]) -> ReactionRemoved | None:
         return None
     kind_ = value0_.get("type")
     if kind_ == "message":
-        value0_ = _fast_reaction_item_message(value0_)
+        if len(value0_) == 3:
+            try:
+                m0_ = value0_["channel"]
+                m1_ = value0_["ts"]
+            except KeyError:  # an unknown field in place of a known one
+                return None
+            if type(m0_) is not str and m0_ is not None:
+                return None
+            if type(m1_) is not str and m1_ is not None:
+                return None
+            reaction_item_message_ = _new(ReactionItemMessage)
+            _DICT_REACTION_ITEM_MESSAGE(reaction_item_message_, value0_)
+            value0_ = reaction_item_message_
+        else:
+            value0_ = _fast_reaction_item_message(value0_)
+            if value0_ is None:
+                return None
     elif kind_ == "file":
-        value0_ = _fast_reaction_item_file(value0_)
+        if len(value0_) == 2:
+            try:
+                m0_ = value0_["file"]
+            except KeyError:  # an unknown field in place of a known one
+                return None
+            if type(m0_) is not str and m0_ is not None:
+                return None
+            reaction_item_file_ = _new(ReactionItemFile)
+            _DICT_REACTION_ITEM_FILE(reaction_item_file_, value0_)
+            value0_ = reaction_item_file_
+        else:
+            value0_ = _fast_reaction_item_file(value0_)
+            if value0_ is None:
+                return None
     elif kind_ == "file_comment":
-        value0_ = _fast_reaction_item_file_comment(value0_)
+        if len(value0_) == 3:
+            try:
+                m0_ = value0_["file"]
+                m1_ = value0_["file_comment"]
+            except KeyError:  # an unknown field in place of a known one
+                return None
+            if type(m0_) is not str and m0_ is not None:
+                return None
+            if type(m1_) is not str and m1_ is not None:
+                return None
+            reaction_item_file_comment_ = _new(ReactionItemFileComment)
+            _DICT_REACTION_ITEM_FILE_COMMENT(reaction_item_file_comment_, value0_)
+            value0_ = reaction_item_file_comment_
+        else:
+            value0_ = _fast_reaction_item_file_comment(value0_)
+            if value0_ is None:
+                return None
     else:
-        return None
-    if value0_ is None:
         return None
     if extra_ is not None:
         for key_ in extra_:
@@ -7800,6 +9501,21 @@ def _fast_reconnect_url(data_: dict[str, Any]) -> ReconnectUrl | None:
     """The frame as it is, else None; takes ``data_`` over as the instance's ``__dict__``
     (changed only when it returns the instance).
     """
+    if len(data_) == 2:
+        try:
+            f0_ = data_["type"]
+            f1_ = data_["url"]
+        except KeyError:  # an unknown field instead of a known one: to the loop
+            pass
+        else:
+            if type(f0_) is not str:
+                return None
+            if type(f1_) is not str and f1_ is not None:
+                return None
+            del data_["type"]
+            made_ = _new(ReconnectUrl)
+            _DICT_RECONNECT_URL(made_, data_)
+            return made_
     types_ = _TYPES_RECONNECT_URL
     known_ = _KNOWN_RECONNECT_URL
     nullable_ = _NULLABLE_RECONNECT_URL
@@ -7853,6 +9569,21 @@ def _fast_resources_added(data_: dict[str, Any]) -> ResourcesAdded | None:
     """The frame as it is, else None; takes ``data_`` over as the instance's ``__dict__``
     (changed only when it returns the instance).
     """
+    if len(data_) == 2:
+        try:
+            f0_ = data_["type"]
+            f1_ = data_["resources"]
+        except KeyError:  # an unknown field instead of a known one: to the loop
+            pass
+        else:
+            if type(f0_) is not str:
+                return None
+            if f1_ is not None:
+                return None
+            del data_["type"]
+            made_ = _new(ResourcesAdded)
+            _DICT_RESOURCES_ADDED(made_, data_)
+            return made_
     types_ = _TYPES_RESOURCES_ADDED
     known_ = _KNOWN_RESOURCES_ADDED
     nullable_ = _NULLABLE_RESOURCES_ADDED
@@ -7908,6 +9639,21 @@ def _fast_resources_removed(data_: dict[str, Any]) -> ResourcesRemoved | None:
     """The frame as it is, else None; takes ``data_`` over as the instance's ``__dict__``
     (changed only when it returns the instance).
     """
+    if len(data_) == 2:
+        try:
+            f0_ = data_["type"]
+            f1_ = data_["resources"]
+        except KeyError:  # an unknown field instead of a known one: to the loop
+            pass
+        else:
+            if type(f0_) is not str:
+                return None
+            if f1_ is not None:
+                return None
+            del data_["type"]
+            made_ = _new(ResourcesRemoved)
+            _DICT_RESOURCES_REMOVED(made_, data_)
+            return made_
     types_ = _TYPES_RESOURCES_REMOVED
     known_ = _KNOWN_RESOURCES_REMOVED
     nullable_ = _NULLABLE_RESOURCES_REMOVED
@@ -7969,6 +9715,32 @@ def _fast_scope_denied(data_: dict[str, Any]) -> ScopeDenied | None:
     """The frame as it is, else None; takes ``data_`` over as the instance's ``__dict__``
     (changed only when it returns the instance).
     """
+    if len(data_) == 4:
+        try:
+            f0_ = data_["type"]
+            f1_ = data_["event_ts"]
+            f2_ = data_["scopes"]
+            f3_ = data_["trigger_id"]
+        except KeyError:  # an unknown field instead of a known one: to the loop
+            pass
+        else:
+            if type(f0_) is not str:
+                return None
+            if type(f1_) is not str and f1_ is not None:
+                return None
+            if type(f2_) is not list:
+                return None
+            for item_ in f2_:
+                if type(item_) is not str:
+                    return None
+            f2_ = tuple(f2_)
+            if type(f3_) is not str and f3_ is not None:
+                return None
+            del data_["type"]
+            data_["scopes"] = f2_
+            made_ = _new(ScopeDenied)
+            _DICT_SCOPE_DENIED(made_, data_)
+            return made_
     types_ = _TYPES_SCOPE_DENIED
     known_ = _KNOWN_SCOPE_DENIED
     nullable_ = _NULLABLE_SCOPE_DENIED
@@ -8048,6 +9820,32 @@ def _fast_scope_granted(data_: dict[str, Any]) -> ScopeGranted | None:
     """The frame as it is, else None; takes ``data_`` over as the instance's ``__dict__``
     (changed only when it returns the instance).
     """
+    if len(data_) == 4:
+        try:
+            f0_ = data_["type"]
+            f1_ = data_["event_ts"]
+            f2_ = data_["scopes"]
+            f3_ = data_["trigger_id"]
+        except KeyError:  # an unknown field instead of a known one: to the loop
+            pass
+        else:
+            if type(f0_) is not str:
+                return None
+            if type(f1_) is not str and f1_ is not None:
+                return None
+            if type(f2_) is not list:
+                return None
+            for item_ in f2_:
+                if type(item_) is not str:
+                    return None
+            f2_ = tuple(f2_)
+            if type(f3_) is not str and f3_ is not None:
+                return None
+            del data_["type"]
+            data_["scopes"] = f2_
+            made_ = _new(ScopeGranted)
+            _DICT_SCOPE_GRANTED(made_, data_)
+            return made_
     types_ = _TYPES_SCOPE_GRANTED
     known_ = _KNOWN_SCOPE_GRANTED
     nullable_ = _NULLABLE_SCOPE_GRANTED
@@ -8127,6 +9925,43 @@ def _fast_star_added(data_: dict[str, Any]) -> StarAdded | None:
     """The frame as it is, else None; takes ``data_`` over as the instance's ``__dict__``
     (changed only when it returns the instance).
     """
+    if len(data_) == 4:
+        try:
+            f0_ = data_["type"]
+            f1_ = data_["event_ts"]
+            f2_ = data_["item"]
+            f3_ = data_["user"]
+        except KeyError:  # an unknown field instead of a known one: to the loop
+            pass
+        else:
+            if type(f0_) is not str:
+                return None
+            if type(f1_) is not str and f1_ is not None:
+                return None
+            if type(f2_) is not dict:
+                return None
+            kind_ = f2_.get("type")
+            if kind_ == "message":
+                f2_ = _fast_saved_message(f2_)
+                if f2_ is None:
+                    return None
+            elif kind_ == "file":
+                f2_ = _fast_saved_file(f2_)
+                if f2_ is None:
+                    return None
+            elif kind_ == "file_comment":
+                f2_ = _fast_saved_file_comment(f2_)
+                if f2_ is None:
+                    return None
+            else:
+                return None
+            if type(f3_) is not str and f3_ is not None:
+                return None
+            del data_["type"]
+            data_["item"] = f2_
+            made_ = _new(StarAdded)
+            _DICT_STAR_ADDED(made_, data_)
+            return made_
     types_ = _TYPES_STAR_ADDED
     known_ = _KNOWN_STAR_ADDED
     nullable_ = _NULLABLE_STAR_ADDED
@@ -8148,13 +9983,17 @@ def _fast_star_added(data_: dict[str, Any]) -> StarAdded | None:
     kind_ = value0_.get("type")
     if kind_ == "message":
         value0_ = _fast_saved_message(value0_)
+        if value0_ is None:
+            return None
     elif kind_ == "file":
         value0_ = _fast_saved_file(value0_)
+        if value0_ is None:
+            return None
     elif kind_ == "file_comment":
         value0_ = _fast_saved_file_comment(value0_)
+        if value0_ is None:
+            return None
     else:
-        return None
-    if value0_ is None:
         return None
     if extra_ is not None:
         for key_ in extra_:
@@ -8208,6 +10047,43 @@ def _fast_star_removed(data_: dict[str, Any]) -> StarRemoved | None:
     """The frame as it is, else None; takes ``data_`` over as the instance's ``__dict__``
     (changed only when it returns the instance).
     """
+    if len(data_) == 4:
+        try:
+            f0_ = data_["type"]
+            f1_ = data_["event_ts"]
+            f2_ = data_["item"]
+            f3_ = data_["user"]
+        except KeyError:  # an unknown field instead of a known one: to the loop
+            pass
+        else:
+            if type(f0_) is not str:
+                return None
+            if type(f1_) is not str and f1_ is not None:
+                return None
+            if type(f2_) is not dict:
+                return None
+            kind_ = f2_.get("type")
+            if kind_ == "message":
+                f2_ = _fast_saved_message(f2_)
+                if f2_ is None:
+                    return None
+            elif kind_ == "file":
+                f2_ = _fast_saved_file(f2_)
+                if f2_ is None:
+                    return None
+            elif kind_ == "file_comment":
+                f2_ = _fast_saved_file_comment(f2_)
+                if f2_ is None:
+                    return None
+            else:
+                return None
+            if type(f3_) is not str and f3_ is not None:
+                return None
+            del data_["type"]
+            data_["item"] = f2_
+            made_ = _new(StarRemoved)
+            _DICT_STAR_REMOVED(made_, data_)
+            return made_
     types_ = _TYPES_STAR_REMOVED
     known_ = _KNOWN_STAR_REMOVED
     nullable_ = _NULLABLE_STAR_REMOVED
@@ -8229,13 +10105,17 @@ def _fast_star_removed(data_: dict[str, Any]) -> StarRemoved | None:
     kind_ = value0_.get("type")
     if kind_ == "message":
         value0_ = _fast_saved_message(value0_)
+        if value0_ is None:
+            return None
     elif kind_ == "file":
         value0_ = _fast_saved_file(value0_)
+        if value0_ is None:
+            return None
     elif kind_ == "file_comment":
         value0_ = _fast_saved_file_comment(value0_)
+        if value0_ is None:
+            return None
     else:
-        return None
-    if value0_ is None:
         return None
     if extra_ is not None:
         for key_ in extra_:
@@ -8288,6 +10168,26 @@ def _fast_subteam_created(data_: dict[str, Any]) -> SubteamCreated | None:
     """The frame as it is, else None; takes ``data_`` over as the instance's ``__dict__``
     (changed only when it returns the instance).
     """
+    if len(data_) == 3:
+        try:
+            f0_ = data_["type"]
+            f1_ = data_["event_ts"]
+            f2_ = data_["subteam"]
+        except KeyError:  # an unknown field instead of a known one: to the loop
+            pass
+        else:
+            if type(f0_) is not str:
+                return None
+            if type(f1_) is not str and f1_ is not None:
+                return None
+            f2_ = _fast_event_subteam(f2_)
+            if f2_ is None:
+                return None
+            del data_["type"]
+            data_["subteam"] = f2_
+            made_ = _new(SubteamCreated)
+            _DICT_SUBTEAM_CREATED(made_, data_)
+            return made_
     types_ = _TYPES_SUBTEAM_CREATED
     known_ = _KNOWN_SUBTEAM_CREATED
     nullable_ = _NULLABLE_SUBTEAM_CREATED
@@ -8389,6 +10289,57 @@ def _fast_subteam_members_changed(data_: dict[str, Any]) -> SubteamMembersChange
     """The frame as it is, else None; takes ``data_`` over as the instance's ``__dict__``
     (changed only when it returns the instance).
     """
+    if len(data_) == 10:
+        try:
+            f0_ = data_["type"]
+            f1_ = data_["added_users"]
+            f2_ = data_["added_users_count"]
+            f3_ = data_["date_previous_update"]
+            f4_ = data_["date_update"]
+            f5_ = data_["event_ts"]
+            f6_ = data_["removed_users"]
+            f7_ = data_["removed_users_count"]
+            f8_ = data_["subteam_id"]
+            f9_ = data_["team_id"]
+        except KeyError:  # an unknown field instead of a known one: to the loop
+            pass
+        else:
+            if type(f0_) is not str:
+                return None
+            if f1_ is not None:
+                if type(f1_) is not list:
+                    return None
+                for item_ in f1_:
+                    if type(item_) is not str:
+                        return None
+                f1_ = tuple(f1_)
+            if type(f2_) is not int and f2_ is not None:
+                return None
+            if type(f3_) is not int and f3_ is not None:
+                return None
+            if type(f4_) is not int and f4_ is not None:
+                return None
+            if type(f5_) is not str and f5_ is not None:
+                return None
+            if f6_ is not None:
+                if type(f6_) is not list:
+                    return None
+                for item_ in f6_:
+                    if type(item_) is not str:
+                        return None
+                f6_ = tuple(f6_)
+            if type(f7_) is not int and f7_ is not None:
+                return None
+            if type(f8_) is not str:
+                return None
+            if type(f9_) is not str and f9_ is not None:
+                return None
+            del data_["type"]
+            data_["added_users"] = f1_
+            data_["removed_users"] = f6_
+            made_ = _new(SubteamMembersChanged)
+            _DICT_SUBTEAM_MEMBERS_CHANGED(made_, data_)
+            return made_
     types_ = _TYPES_SUBTEAM_MEMBERS_CHANGED
     known_ = _KNOWN_SUBTEAM_MEMBERS_CHANGED
     nullable_ = _NULLABLE_SUBTEAM_MEMBERS_CHANGED
@@ -8538,6 +10489,24 @@ def _fast_subteam_self_added(data_: dict[str, Any]) -> SubteamSelfAdded | None:
     """The frame as it is, else None; takes ``data_`` over as the instance's ``__dict__``
     (changed only when it returns the instance).
     """
+    if len(data_) == 3:
+        try:
+            f0_ = data_["type"]
+            f1_ = data_["event_ts"]
+            f2_ = data_["subteam_id"]
+        except KeyError:  # an unknown field instead of a known one: to the loop
+            pass
+        else:
+            if type(f0_) is not str:
+                return None
+            if type(f1_) is not str and f1_ is not None:
+                return None
+            if type(f2_) is not str:
+                return None
+            del data_["type"]
+            made_ = _new(SubteamSelfAdded)
+            _DICT_SUBTEAM_SELF_ADDED(made_, data_)
+            return made_
     types_ = _TYPES_SUBTEAM_SELF_ADDED
     known_ = _KNOWN_SUBTEAM_SELF_ADDED
     nullable_ = _NULLABLE_SUBTEAM_SELF_ADDED
@@ -8602,6 +10571,24 @@ def _fast_subteam_self_removed(data_: dict[str, Any]) -> SubteamSelfRemoved | No
     """The frame as it is, else None; takes ``data_`` over as the instance's ``__dict__``
     (changed only when it returns the instance).
     """
+    if len(data_) == 3:
+        try:
+            f0_ = data_["type"]
+            f1_ = data_["event_ts"]
+            f2_ = data_["subteam_id"]
+        except KeyError:  # an unknown field instead of a known one: to the loop
+            pass
+        else:
+            if type(f0_) is not str:
+                return None
+            if type(f1_) is not str and f1_ is not None:
+                return None
+            if type(f2_) is not str:
+                return None
+            del data_["type"]
+            made_ = _new(SubteamSelfRemoved)
+            _DICT_SUBTEAM_SELF_REMOVED(made_, data_)
+            return made_
     types_ = _TYPES_SUBTEAM_SELF_REMOVED
     known_ = _KNOWN_SUBTEAM_SELF_REMOVED
     nullable_ = _NULLABLE_SUBTEAM_SELF_REMOVED
@@ -8666,6 +10653,26 @@ def _fast_subteam_updated(data_: dict[str, Any]) -> SubteamUpdated | None:
     """The frame as it is, else None; takes ``data_`` over as the instance's ``__dict__``
     (changed only when it returns the instance).
     """
+    if len(data_) == 3:
+        try:
+            f0_ = data_["type"]
+            f1_ = data_["event_ts"]
+            f2_ = data_["subteam"]
+        except KeyError:  # an unknown field instead of a known one: to the loop
+            pass
+        else:
+            if type(f0_) is not str:
+                return None
+            if type(f1_) is not str and f1_ is not None:
+                return None
+            f2_ = _fast_event_subteam(f2_)
+            if f2_ is None:
+                return None
+            del data_["type"]
+            data_["subteam"] = f2_
+            made_ = _new(SubteamUpdated)
+            _DICT_SUBTEAM_UPDATED(made_, data_)
+            return made_
     types_ = _TYPES_SUBTEAM_UPDATED
     known_ = _KNOWN_SUBTEAM_UPDATED
     nullable_ = _NULLABLE_SUBTEAM_UPDATED
@@ -8735,6 +10742,27 @@ def _fast_team_domain_change(data_: dict[str, Any]) -> TeamDomainChange | None:
     """The frame as it is, else None; takes ``data_`` over as the instance's ``__dict__``
     (changed only when it returns the instance).
     """
+    if len(data_) == 4:
+        try:
+            f0_ = data_["type"]
+            f1_ = data_["domain"]
+            f2_ = data_["event_ts"]
+            f3_ = data_["url"]
+        except KeyError:  # an unknown field instead of a known one: to the loop
+            pass
+        else:
+            if type(f0_) is not str:
+                return None
+            if type(f1_) is not str:
+                return None
+            if type(f2_) is not str and f2_ is not None:
+                return None
+            if type(f3_) is not str and f3_ is not None:
+                return None
+            del data_["type"]
+            made_ = _new(TeamDomainChange)
+            _DICT_TEAM_DOMAIN_CHANGE(made_, data_)
+            return made_
     types_ = _TYPES_TEAM_DOMAIN_CHANGE
     known_ = _KNOWN_TEAM_DOMAIN_CHANGE
     nullable_ = _NULLABLE_TEAM_DOMAIN_CHANGE
@@ -8799,6 +10827,23 @@ def _fast_team_join(data_: dict[str, Any]) -> TeamJoin | None:
     """The frame as it is, else None; takes ``data_`` over as the instance's ``__dict__``
     (changed only when it returns the instance).
     """
+    if len(data_) == 2:
+        try:
+            f0_ = data_["type"]
+            f1_ = data_["user"]
+        except KeyError:  # an unknown field instead of a known one: to the loop
+            pass
+        else:
+            if type(f0_) is not str:
+                return None
+            f1_ = _fast_event_user(f1_)
+            if f1_ is None:
+                return None
+            del data_["type"]
+            data_["user"] = f1_
+            made_ = _new(TeamJoin)
+            _DICT_TEAM_JOIN(made_, data_)
+            return made_
     types_ = _TYPES_TEAM_JOIN
     known_ = _KNOWN_TEAM_JOIN
     extra_: dict[str, Any] | None = None
@@ -8854,6 +10899,18 @@ def _fast_team_migration_started(data_: dict[str, Any]) -> TeamMigrationStarted 
     """The frame as it is, else None; takes ``data_`` over as the instance's ``__dict__``
     (changed only when it returns the instance).
     """
+    if len(data_) == 1:
+        try:
+            f0_ = data_["type"]
+        except KeyError:  # an unknown field instead of a known one: to the loop
+            pass
+        else:
+            if type(f0_) is not str:
+                return None
+            del data_["type"]
+            made_ = _new(TeamMigrationStarted)
+            _DICT_TEAM_MIGRATION_STARTED(made_, data_)
+            return made_
     types_ = _TYPES_TEAM_MIGRATION_STARTED
     known_ = _KNOWN_TEAM_MIGRATION_STARTED
     extra_: dict[str, Any] | None = None
@@ -8905,6 +10962,24 @@ def _fast_team_rename(data_: dict[str, Any]) -> TeamRename | None:
     """The frame as it is, else None; takes ``data_`` over as the instance's ``__dict__``
     (changed only when it returns the instance).
     """
+    if len(data_) == 3:
+        try:
+            f0_ = data_["type"]
+            f1_ = data_["event_ts"]
+            f2_ = data_["name"]
+        except KeyError:  # an unknown field instead of a known one: to the loop
+            pass
+        else:
+            if type(f0_) is not str:
+                return None
+            if type(f1_) is not str and f1_ is not None:
+                return None
+            if type(f2_) is not str:
+                return None
+            del data_["type"]
+            made_ = _new(TeamRename)
+            _DICT_TEAM_RENAME(made_, data_)
+            return made_
     types_ = _TYPES_TEAM_RENAME
     known_ = _KNOWN_TEAM_RENAME
     nullable_ = _NULLABLE_TEAM_RENAME
@@ -8965,6 +11040,26 @@ def _fast_tokens_revoked(data_: dict[str, Any]) -> TokensRevoked | None:
     """The frame as it is, else None; takes ``data_`` over as the instance's ``__dict__``
     (changed only when it returns the instance).
     """
+    if len(data_) == 3:
+        try:
+            f0_ = data_["type"]
+            f1_ = data_["event_ts"]
+            f2_ = data_["tokens"]
+        except KeyError:  # an unknown field instead of a known one: to the loop
+            pass
+        else:
+            if type(f0_) is not str:
+                return None
+            if type(f1_) is not str and f1_ is not None:
+                return None
+            f2_ = _fast_revoked_tokens(f2_)
+            if f2_ is None:
+                return None
+            del data_["type"]
+            data_["tokens"] = f2_
+            made_ = _new(TokensRevoked)
+            _DICT_TOKENS_REVOKED(made_, data_)
+            return made_
     types_ = _TYPES_TOKENS_REVOKED
     known_ = _KNOWN_TOKENS_REVOKED
     nullable_ = _NULLABLE_TOKENS_REVOKED
@@ -9029,6 +11124,23 @@ def _fast_user_change(data_: dict[str, Any]) -> UserChange | None:
     """The frame as it is, else None; takes ``data_`` over as the instance's ``__dict__``
     (changed only when it returns the instance).
     """
+    if len(data_) == 2:
+        try:
+            f0_ = data_["type"]
+            f1_ = data_["user"]
+        except KeyError:  # an unknown field instead of a known one: to the loop
+            pass
+        else:
+            if type(f0_) is not str:
+                return None
+            f1_ = _fast_event_user(f1_)
+            if f1_ is None:
+                return None
+            del data_["type"]
+            data_["user"] = f1_
+            made_ = _new(UserChange)
+            _DICT_USER_CHANGE(made_, data_)
+            return made_
     types_ = _TYPES_USER_CHANGE
     known_ = _KNOWN_USER_CHANGE
     extra_: dict[str, Any] | None = None
@@ -9086,6 +11198,24 @@ def _fast_user_typing(data_: dict[str, Any]) -> UserTyping | None:
     """The frame as it is, else None; takes ``data_`` over as the instance's ``__dict__``
     (changed only when it returns the instance).
     """
+    if len(data_) == 3:
+        try:
+            f0_ = data_["type"]
+            f1_ = data_["channel"]
+            f2_ = data_["user"]
+        except KeyError:  # an unknown field instead of a known one: to the loop
+            pass
+        else:
+            if type(f0_) is not str:
+                return None
+            if type(f1_) is not str:
+                return None
+            if type(f2_) is not str:
+                return None
+            del data_["type"]
+            made_ = _new(UserTyping)
+            _DICT_USER_TYPING(made_, data_)
+            return made_
     types_ = _TYPES_USER_TYPING
     known_ = _KNOWN_USER_TYPING
     extra_: dict[str, Any] | None = None
@@ -9144,6 +11274,26 @@ def _fast_error_ack(data_: dict[str, Any]) -> ErrorAck | None:
     """The frame as it is, else None; takes ``data_`` over as the instance's ``__dict__``
     (changed only when it returns the instance).
     """
+    if len(data_) == 3:
+        try:
+            f0_ = data_["ok"]
+            f1_ = data_["error"]
+            f2_ = data_["reply_to"]
+        except KeyError:  # an unknown field instead of a known one: to the loop
+            pass
+        else:
+            if type(f0_) is not bool:
+                return None
+            f1_ = _fast_error_info(f1_)
+            if f1_ is None:
+                return None
+            if type(f2_) is not int:
+                return None
+            del data_["ok"]
+            data_["error"] = f1_
+            made_ = _new(ErrorAck)
+            _DICT_ERROR_ACK(made_, data_)
+            return made_
     types_ = _TYPES_ERROR_ACK
     known_ = _KNOWN_ERROR_ACK
     extra_: dict[str, Any] | None = None
@@ -9210,6 +11360,27 @@ def _fast_message_ack(data_: dict[str, Any]) -> MessageAck | None:
     """The frame as it is, else None; takes ``data_`` over as the instance's ``__dict__``
     (changed only when it returns the instance).
     """
+    if len(data_) == 4:
+        try:
+            f0_ = data_["ok"]
+            f1_ = data_["reply_to"]
+            f2_ = data_["text"]
+            f3_ = data_["ts"]
+        except KeyError:  # an unknown field instead of a known one: to the loop
+            pass
+        else:
+            if type(f0_) is not bool:
+                return None
+            if type(f1_) is not int:
+                return None
+            if type(f2_) is not str and f2_ is not None:
+                return None
+            if type(f3_) is not str:
+                return None
+            del data_["ok"]
+            made_ = _new(MessageAck)
+            _DICT_MESSAGE_ACK(made_, data_)
+            return made_
     types_ = _TYPES_MESSAGE_ACK
     known_ = _KNOWN_MESSAGE_ACK
     nullable_ = _NULLABLE_MESSAGE_ACK

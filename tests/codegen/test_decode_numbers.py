@@ -145,12 +145,17 @@ def test_a_message_with_blocks_and_short_numbers_is_parsed_once(
         pytest.skip("orjson is not installed")
     again: list[object] = []
     load = events._load
+    careful = events._decode_carefully
 
     def counted(frame: str | bytes) -> Any:
         again.append(frame)
         return load(frame)
 
-    monkeypatch.setattr(events, "_load", counted)
+    def counted_decode(frame: str | bytes, strict: bool) -> Any:
+        again.append(frame)
+        return careful(frame, strict)
+
+    monkeypatch.setattr(events, "_decode_carefully", counted_decode)
     monkeypatch.setattr(envelopes_module, "_load", counted)
     # 18 digits at most in a row: orjson's parse is kept, blocks and all.
     assert isinstance(events.decode(_message("123456789012345678")), events.Message)

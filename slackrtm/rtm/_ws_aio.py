@@ -81,7 +81,7 @@ class WriteWatch:
     if one is being written, and lapses when none is (the next write arms it again).
     """
 
-    __slots__ = ("_seconds", "_timer", "overdue", "started", "task")
+    __slots__ = ("_seconds", "_timer", "clock", "overdue", "started", "task")
 
     def __init__(self, seconds: float) -> None:
         """No timer yet; `seconds` beyond `_NO_LIMIT` are none."""
@@ -93,14 +93,20 @@ class WriteWatch:
         """When the frame being written started (the loop's clock)."""
         self.overdue = False
         """Whether the watch cancelled the current write."""
+        self.clock: Callable[[], float] | None = None
+        """The loop's clock (`_loop_clock`), from the first write on."""
 
-    def begin(self, loop: asyncio.AbstractEventLoop) -> None:
-        """A write starts in the current task."""
+    def begin(self, loop: asyncio.AbstractEventLoop) -> Callable[[], float]:
+        """A write starts in the current task; returns the loop's clock."""
+        clock = self.clock
+        if clock is None:
+            clock = self.clock = _loop_clock(loop)
         self.task = asyncio.current_task()
         self.overdue = False
-        self.started = loop.time()
+        self.started = clock()
         if self._timer is None and self._seconds < _NO_LIMIT:
             self._timer = loop.call_at(self.started + self._seconds, self._check, loop)
+        return clock
 
     def _check(self, loop: asyncio.AbstractEventLoop) -> None:
         self._timer = None
@@ -129,8 +135,7 @@ async def write(
     reports the count, then raises the cancel returned.
     """
     loop = asyncio.get_running_loop()
-    watch.begin(loop)
-    clock = _loop_clock(loop)
+    clock = watch.begin(loop)
     count = 0
     cancel: asyncio.CancelledError | None = None
     try:

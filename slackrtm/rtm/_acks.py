@@ -75,6 +75,20 @@ class AckOutbox(Outbox):
         self._ack_deadlines.append(now + ACK_WINDOW)
         self.book.sends += 1
 
+    def add_plain_ack(self, envelope_id: str, now: float) -> bool:
+        """`add_ack` without a payload, for an id whose frame needs no encoder (`ack_text`).
+
+        The ack modes' burst path: one call, nothing raised. False (nothing queued) for an id
+        JSON would escape or a frame over the limit: `add_ack` then says what is wrong.
+        """
+        frame = ack_text(envelope_id)
+        if frame is None or len(frame) > self._max_frame_bytes:  # ASCII: bytes are characters
+            return False
+        self.acks.append(frame)
+        self._ack_deadlines.append(now + ACK_WINDOW)
+        self.book.sends += 1
+        return True
+
     def take_frames(self, now: float, out: list[str]) -> None:
         """As `Outbox.take_frames`, then the queued acks (those the pacing allows)."""
         super().take_frames(now, out)

@@ -29,6 +29,8 @@ from __future__ import annotations
 
 import collections
 import math
+import types
+from collections.abc import Mapping
 from typing import Any
 
 import attrs
@@ -78,6 +80,9 @@ class EnvelopeBook:
         # envelope). Those whose ack may carry a payload are the few in `_accepting`; those
         # warned about are the ones that arrived up to `_warned_to` (`overdue` warns in order).
         self._waiting: collections.OrderedDict[str, float] = collections.OrderedDict()
+        self.waiting_ids: Mapping[str, float] = types.MappingProxyType(self._waiting)
+        """The ids of the envelopes waiting for their ack (read-only; `is_waiting` without a
+        call, for the engine's burst path)."""
         self._accepting: set[str] = set()
         self._warned_to = -math.inf
         self.duplicates = 0

@@ -160,8 +160,7 @@ class SocketModeParts(EngineOutputs):
         acks = self._acks
         if book is not None and acks is not None:
             envelope_id = envelope.envelope_id
-            if book.is_waiting(envelope_id):
-                acks.add_ack(envelope_id, None, now)
+            if envelope_id in book.waiting_ids and acks.add_plain_ack(envelope_id, now):
                 book.mark_acked(envelope_id, now)
                 return True
         return self.ack(envelope, None, now)

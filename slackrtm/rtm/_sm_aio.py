@@ -71,21 +71,32 @@ class AsyncSocketModeSession(SocketModeRules, AsyncRtmSession):
     async def _socket_mode_events(self) -> AsyncIterator[Any]:
         # As the RTM session's `_events`: an event already buffered is taken here, with the
         # ack mode applied as `next_event` applies it (`_ack_previous`, `_handed_out`, inlined
-        # for mode "after": the burst path), without a coroutine per event.
+        # for mode "after": the burst path), without a coroutine per event. The ack goes
+        # straight to the core (`_auto_ack` and `_queue_auto_ack` in one), and wakes the engine
+        # once until the engine next looks at the core (`_ack_woke`), not once per ack.
         buffer = self._buffer
         resume_at = self._resume_at
         after = self._ack_mode == "after"
+        class_kinds = self._proto.dialect.class_kinds().get
         kind = self._proto.dialect.kind
+        auto_ack = self._proto.auto_ack
+        clock = self._clock
+        envelope_kind = Kind.ENVELOPE
         while True:
             if buffer:
                 envelope = self._unacked
                 if envelope is not None:
                     self._unacked = None
-                    self._auto_ack(envelope)
+                    try:
+                        if auto_ack(envelope, clock()) and not self._ack_woke:
+                            self._ack_woke = True
+                            self._wake.set()
+                    except ValueError as exc:
+                        self._ack_failed(exc)
                 event = buffer.popleft()
                 if not after:
                     self._handed_out(event)
-                elif kind(event) is Kind.ENVELOPE:
+                elif class_kinds(type(event)) is envelope_kind or kind(event) is envelope_kind:
                     self._unacked = event
                 if self._paused and len(buffer) <= resume_at:
                     self._space.set()
@@ -141,5 +152,6 @@ class AsyncSocketModeSession(SocketModeRules, AsyncRtmSession):
         return queued
 
     def _queue_auto_ack(self, envelope: Any) -> None:
-        if self._proto.auto_ack(envelope, self._clock()):
+        if self._proto.auto_ack(envelope, self._clock()) and not self._ack_woke:
+            self._ack_woke = True
             self._wake.set()

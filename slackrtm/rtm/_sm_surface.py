@@ -199,8 +199,15 @@ class SocketModeRules:
         # session has ended.
         try:
             self._queue_auto_ack(envelope)
-        except ValueError as exc:  # it left the books (10,000 waiting): Slack sends it again
-            self._proto._log.warning("Socket Mode: could not ack: %s", exc)
+        except ValueError as exc:
+            self._ack_failed(exc)
+
+    def _ack_failed(self, exc: ValueError) -> None:
+        """Log an automatic ack refused: its envelope left the books (10,000 waiting).
+
+        Slack sends that envelope again.
+        """
+        self._proto._log.warning("Socket Mode: could not ack: %s", exc)
 
     # -- run's dispatch -----------------------------------------------------------------------
 

@@ -64,6 +64,9 @@ def ack_text(envelope_id: str) -> str | None:
     return None
 
 
+_EVENTS_API = envelopes.EventsApi
+
+
 class SocketModeDialect(Dialect):
     """Slack's Socket Mode, through the generated `slackrtm.envelopes`."""
 
@@ -119,6 +122,9 @@ class SocketModeDialect(Dialect):
         return None
 
     def envelope_facts(self, frame: Any) -> tuple[str, str | None, bool]:
+        if type(frame) is _EVENTS_API:  # a burst's envelope: the same facts, no isinstance
+            accepts = frame.accepts_response_payload is True
+            return frame.envelope_id, frame.payload.event_id, accepts
         if isinstance(frame, envelopes.Envelope):
             payload = frame.payload
             event_id = payload.event_id if isinstance(frame, envelopes.EventsApi) else None

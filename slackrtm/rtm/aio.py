@@ -73,6 +73,7 @@ class AsyncRtmSession(AsyncSends):
         self._resume_at = self._proto.reading_bounds()[1]
         """The buffer's length at or below which a paused link task reads again."""
         self._wake = asyncio.Event()
+        self._ack_woke = False  # Socket Mode: an ack set `_wake` since the engine cleared it
         self._idle: tuple[bool, float | None] = (False, None)  # asleep, until (None: woken)
         self._engine: asyncio.Task[None] | None = None
         self._links: set[asyncio.Task[None]] = set()
@@ -327,6 +328,7 @@ class AsyncRtmSession(AsyncSends):
         # A failure (or a cancel from outside) ends the session in _engine_done.
         while True:
             self._wake.clear()
+            self._ack_woke = False
             now = clock()
             proto.tick(now)
             frames = proto.data_to_send(now) if self._writing is None else []  # `_write_now`
@@ -532,6 +534,7 @@ class AsyncRtmSession(AsyncSends):
         call_soon = asyncio.get_running_loop().call_soon
         now = 0.0
         fresh = False
+        to_wake = True  # whether `_readable` was not set yet in this turn of the task
 
         def turn_over() -> None:
             nonlocal fresh
@@ -549,9 +552,9 @@ class AsyncRtmSession(AsyncSends):
                 if ended is not None:
                     return ended
                 continue
-            if not fresh:
+            if not fresh:  # the first frame since this task suspended (see `turn_over`)
                 now = clock()
-                fresh = True
+                fresh = to_wake = True
                 call_soon(turn_over)
             if receive_text(link, msg.data, now) or moving:
                 self._settle()
@@ -559,10 +562,12 @@ class AsyncRtmSession(AsyncSends):
                     self._wake.set()
                     if proto.link != link and not self._drains(link):
                         return DROPPED
-            elif self._waiting:
+            elif self._waiting and to_wake:
                 # A plain event while connected, nothing queued or completed: the event is in
-                # the buffer; only a waiting iterator needs waking.
+                # the buffer; only a waiting iterator needs waking, once a turn (it clears
+                # `_readable` only while this task is suspended).
                 readable.set()
+                to_wake = False
             unyielded += 1
             if unyielded >= _BATCH:
                 unyielded = 0

@@ -76,6 +76,23 @@ def test_an_event_that_comes_before_wait_for_starts_its_task_is_not_slept_on(rtm
     assert took < 4.0, f"the event waited {took:.1f} s in the buffer"
 
 
+def test_plain_events_coming_one_at_a_time_each_wake_the_waiting_reader(
+    rtm: Rtm, emu: Emulator
+) -> None:
+    # The async reader wakes a waiting iterator once per turn of its task, not once per frame:
+    # each turn that brings an event must still wake it (no keepalive tick here to rescue it).
+    connected(rtm, options=QUIET)
+    _drain(rtm)
+    for n in range(4):
+        emu.broadcast(1, GENERAL, text=f"one-{n}")
+        started = time.monotonic()
+        event = rtm.next_event(8.0)
+        while not (is_message(event) and event.text == f"one-{n}"):
+            event = rtm.next_event(8.0)
+        took = time.monotonic() - started
+        assert took < 4.0, f"event {n} waited {took:.1f} s in the buffer"
+
+
 # -- 2. the true reason of a send timeout ------------------------------------------------------
 
 

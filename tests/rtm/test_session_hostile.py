@@ -23,6 +23,7 @@ from slackrtm import AsyncClient, Client, ClientClosed
 from slackrtm._exceptions import RtmConnectionLost, RtmSessionClosed
 from slackrtm.emulator import Emulator
 from slackrtm.rtm import Connected, Disconnected
+from slackrtm.rtm._ws_aio import _loop_clock
 
 from .conftest import FAST, Rtm, connected, eventually, rtm_threads
 from .hostile_ws import TOKEN, HostileSlack, Peer
@@ -222,3 +223,21 @@ def test_closing_the_client_ends_its_session_at_once_with_client_closed(
         assert rtm.loop is not None
         assert not [t for t in rtm.loop.tasks() if t.get_name().startswith("slackrtm-rtm")]
     eventually(lambda: emu.counters.connections_open == 0)
+
+
+def test_the_write_watch_reads_the_loop_s_own_clock() -> None:
+    # The async writes note each frame's start by the loop's clock: `time.monotonic` itself
+    # for asyncio's own loops (what their `time` returns), the loop's `time` for any other.
+    class Shifted(asyncio.SelectorEventLoop):
+        def time(self) -> float:
+            return super().time() + 1000.0
+
+    plain, shifted = asyncio.new_event_loop(), Shifted()
+    try:
+        assert _loop_clock(plain) is time.monotonic
+        assert abs(plain.time() - time.monotonic()) < 1.0
+        clock = _loop_clock(shifted)
+        assert clock() - time.monotonic() > 999.0
+    finally:
+        plain.close()
+        shifted.close()

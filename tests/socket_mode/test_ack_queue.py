@@ -154,11 +154,35 @@ def test_an_ack_without_a_payload_is_the_encoder_s_text(envelope_id: str) -> Non
     assert ack_text(envelope_id) == expected
 
 
+@pytest.mark.parametrize("how", ["ack", "auto_ack"])
 @pytest.mark.parametrize("envelope_id", ['a"b', "a\\b", "é", "a\nb", "a\x7fb"])
-def test_an_id_json_must_escape_is_left_to_the_encoder(envelope_id: str) -> None:
+def test_an_id_json_must_escape_is_left_to_the_encoder(envelope_id: str, how: str) -> None:
+    # `auto_ack` (the ack modes') takes a path of its own for plain ids: these leave it.
     assert ack_text(envelope_id) is None
     proto = RtmProtocol(OPTIONS, dialect=SOCKET_MODE_DIALECT)
     link = connected(proto)
     envelope = proto_envelope(proto, link, envelope_id, 1.0)
-    assert proto.ack(envelope, None, 1.0) is True
+    if how == "ack":
+        assert proto.ack(envelope, None, 1.0) is True
+    else:
+        assert proto.auto_ack(envelope, 1.0) is True
     assert acks(proto, 1.0) == [{"envelope_id": envelope_id}]
+    assert counts(proto) == (1, 1, 0)
+
+
+def test_the_automatic_ack_refuses_as_ack_does_and_counts_once() -> None:
+    # The ack modes' path: a plain id's frame is made without the encoder, and still measured
+    # against the limit before the envelope counts as acked; a second ack is a no-op.
+    small = RtmOptions(send_rate=None, max_frame_bytes=30)
+    proto = RtmProtocol(small, dialect=SOCKET_MODE_DIALECT)
+    link = connected(proto)
+    fits = proto_envelope(proto, link, "E" * 12, 1.0)  # '{"envelope_id":"EEEEEEEEEEEE"}': 30
+    long_one = proto_envelope(proto, link, "E" * 13, 1.0)
+    with pytest.raises(RtmFrameTooLarge, match="31 bytes"):
+        proto.auto_ack(long_one, 1.0)
+    assert proto.envelopes is not None and proto.envelopes.is_waiting("E" * 13)
+    assert proto.auto_ack(fits, 1.0) is True
+    assert proto.auto_ack(fits, 1.1) is False
+    assert not proto.envelopes.is_waiting("E" * 12)
+    assert [a["envelope_id"] for a in acks(proto, 1.1)] == ["E" * 12]
+    assert counts(proto) == (1, 1, 0)

@@ -16,7 +16,6 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from ._generated.api import AsyncMethods, SyncMethods, _table
-from ._paging import next_page_args, page_items
 
 if TYPE_CHECKING:
     from ._generated.models import Conversation, Team, User
@@ -218,6 +217,8 @@ class SyncWorkspace(SyncMethods):
 
     def _every_item(self, method: MethodSpec[Any, Any], args: object | None) -> list[Any]:
         """Every item of a listing, page after page, as ``iter_<method>`` gives them."""
+        from ._paging import next_page_args, page_items  # loaded at the first snapshot
+
         items: list[Any] = []
         while args is not None:
             page = self._call(method, args)
@@ -258,6 +259,8 @@ class AsyncWorkspace(AsyncMethods):
 
     async def _every_item(self, method: MethodSpec[Any, Any], args: object | None) -> list[Any]:
         """Every item of a listing, page after page, as ``iter_<method>`` gives them."""
+        from ._paging import next_page_args, page_items  # loaded at the first snapshot
+
         items: list[Any] = []
         while args is not None:
             page = await self._call(method, args)

@@ -57,6 +57,11 @@ def _value_lines(py_type: str, var: str, required: bool, indent: str) -> list[st
     (absent or null).
     """
     guard = "" if required else f"{var} is not None and "
+    if py_type == "bool":
+        # True and False are the only bools: two identity tests, no call of type().
+        tests = [f"{var} is not False", f"{var} is not True"]
+        tests += [] if required else [f"{var} is not None"]
+        return [*_if(tests, indent), f"{indent}    return None"]
     if py_type in _SCALAR_CHECKS:
         return [
             f"{indent}if {guard}type({var}) is not {_SCALAR_CHECKS[py_type]}:",
@@ -82,6 +87,24 @@ def _value_lines(py_type: str, var: str, required: bool, indent: str) -> list[st
         f"{indent}    if {var} is None:",
         f"{indent}        return None",
     ]
+
+
+def _if(tests: list[str], indent: str) -> list[str]:
+    """``if a and b:``; its tests one a line in parentheses when too long (the formatter's way)."""
+    line = f"{indent}if {' and '.join(tests)}:"
+    if len(line) <= WIDTH:
+        return [line]
+    inner = f"{indent}    "
+    rest = [f"{inner}and {test}" for test in tests[1:]]
+    return [f"{indent}if (", f"{inner}{tests[0]}", *rest, f"{indent}):"]
+
+
+def _unknown_test(known: str) -> list[str]:
+    """The test for fields beyond the known, wrapped as the formatter wraps it when too long."""
+    line = f"    if len(data_) != present_ and not {known}.issuperset(data_):"
+    if len(line) <= WIDTH:
+        return [line]
+    return [f"    if len(data_) != present_ and not {known}.issuperset(", "        data_", "    ):"]
 
 
 def tuple_reader(py_type: str) -> list[str]:
@@ -160,21 +183,29 @@ def model_reader(model: Model) -> list[str]:
         "    if type(data_) is not dict:",
         "        return None",
     ]
+    # `present_` counts the known fields the object holds (not null): when that is its size,
+    # it holds nothing else, and the superset test below is spared.
+    out.append(f"    present_ = {sum(field.required for field in model.fields)}")
     for field in model.fields:
         var = _local(field)
         out.append(f"    {var} = data_.get({quote(field.wire)})")
-        out += _value_lines(field.py_type, var, field.required, "    ")
+        if field.required:
+            out += _value_lines(field.py_type, var, True, "    ")
+            continue
+        out.append(f"    if {var} is not None:")
+        out += _value_lines(field.py_type, var, True, "        ")
+        out.append("        present_ += 1")
     if model.is_response:
         out += [
             "    warnings_: tuple[WarningCode | str, ...] = ()",
             '    if "warning" in data_ or "response_metadata" in data_:',
             "        warnings_ = parse_warnings(data_, WarningCode)",
         ]
-    # Most objects hold only known fields: the superset test (in C) spares a call for them,
-    # and they share the one read-only empty extra.
+    # Most objects hold only known fields: the count (or else the superset test, in C) spares
+    # a call for them, and they share the one read-only empty extra.
     out += [
         "    extra_ = NO_EXTRA",
-        f"    if not {_known(model)}.issuperset(data_):",
+        *_unknown_test(_known(model)),
         f"        extra_ = unknown_fields(data_, {_known(model)})",
     ]
     # Filled through its filler class (plain slot stores), then made the model itself.

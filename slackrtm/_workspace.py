@@ -2,21 +2,24 @@
 
 What lives here: the snapshot (team, users and conversations by ID, with lookups by name), its
 sans-I/O builder, and the two thin mixins that fetch the pages for it: `SyncWorkspace` for
-`Client` and `AsyncWorkspace` for `AsyncClient`, which differ only in ``await``. The pages come
-through the generated ``iter_<method>`` iterators, so where the items and the cursor live is
-read from the method table, never typed here.
+`Client` and `AsyncWorkspace` for `AsyncClient`, which differ only in ``await``. The pages are
+read as the generated ``iter_<method>`` iterators read them (`slackrtm._paging` between two
+pages), so where the items and the cursor live is read from the method table, never typed
+here; but a page's items are taken whole, not one by one through an iterator: ten thousand
+resumptions of an (async) generator cost more than the pages' own bookkeeping.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from types import MappingProxyType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from ._generated.api import AsyncMethods, SyncMethods
+from ._generated.api import AsyncMethods, SyncMethods, _table
 
 if TYPE_CHECKING:
     from ._generated.models import Conversation, Team, User
+    from ._spec import MethodSpec
 
 __all__ = ["AsyncWorkspace", "SyncWorkspace", "Workspace", "build_workspace"]
 
@@ -163,6 +166,22 @@ def _check(page_size: int) -> None:
         raise ValueError(f"page_size must be an integer >= 1, got {page_size!r}")
 
 
+def _listings(
+    types: str | None, page_size: int
+) -> tuple[tuple[MethodSpec[Any, Any], object], tuple[MethodSpec[Any, Any], object]]:
+    """The two listings a snapshot reads, each as its method and its first page's arguments.
+
+    The arguments are what ``iter_users_list(limit=...)`` and ``iter_conversations_list(limit=...,
+    types=...)`` would send.
+    """
+    table = _table()
+    users, conversations = table["users.list"], table["conversations.list"]
+    return (
+        (users, users.args_type(limit=page_size)),
+        (conversations, conversations.args_type(limit=page_size, types=types)),
+    )
+
+
 class SyncWorkspace(SyncMethods):
     """``workspace()`` for `Client`."""
 
@@ -189,9 +208,23 @@ class SyncWorkspace(SyncMethods):
         """
         _check(page_size)
         team = self.team_info().team
-        users = list(self.iter_users_list(limit=page_size))
-        conversations = list(self.iter_conversations_list(limit=page_size, types=types))
+        (users_list, users_args), (conversations_list, conversations_args) = _listings(
+            types, page_size
+        )
+        users = self._every_item(users_list, users_args)
+        conversations = self._every_item(conversations_list, conversations_args)
         return build_workspace(team, users, conversations)
+
+    def _every_item(self, method: MethodSpec[Any, Any], args: object | None) -> list[Any]:
+        """Every item of a listing, page after page, as ``iter_<method>`` gives them."""
+        from ._paging import next_page_args, page_items  # loaded at the first snapshot
+
+        items: list[Any] = []
+        while args is not None:
+            page = self._call(method, args)
+            items += page_items(method, page)
+            args = next_page_args(method, args, page)
+        return items
 
 
 class AsyncWorkspace(AsyncMethods):
@@ -217,9 +250,20 @@ class AsyncWorkspace(AsyncMethods):
         """
         _check(page_size)
         team = (await self.team_info()).team
-        users = [user async for user in self.iter_users_list(limit=page_size)]
-        conversations = [
-            conversation
-            async for conversation in self.iter_conversations_list(limit=page_size, types=types)
-        ]
+        (users_list, users_args), (conversations_list, conversations_args) = _listings(
+            types, page_size
+        )
+        users = await self._every_item(users_list, users_args)
+        conversations = await self._every_item(conversations_list, conversations_args)
         return build_workspace(team, users, conversations)
+
+    async def _every_item(self, method: MethodSpec[Any, Any], args: object | None) -> list[Any]:
+        """Every item of a listing, page after page, as ``iter_<method>`` gives them."""
+        from ._paging import next_page_args, page_items  # loaded at the first snapshot
+
+        items: list[Any] = []
+        while args is not None:
+            page = await self._call(method, args)
+            items += page_items(method, page)
+            args = next_page_args(method, args, page)
+        return items

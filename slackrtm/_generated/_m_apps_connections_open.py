@@ -83,8 +83,9 @@ _FILL_APPS_CONNECTIONS_OPEN_RESPONSE: Final = filler(AppsConnectionsOpenResponse
 def read_apps_connections_open_response(data_: Any) -> AppsConnectionsOpenResponse | None:
     if type(data_) is not dict:
         return None
+    present_ = 2
     v_ok = data_.get("ok")
-    if type(v_ok) is not bool:
+    if v_ok is not False and v_ok is not True:
         return None
     v_url = data_.get("url")
     if type(v_url) is not str:
@@ -93,7 +94,7 @@ def read_apps_connections_open_response(data_: Any) -> AppsConnectionsOpenRespon
     if "warning" in data_ or "response_metadata" in data_:
         warnings_ = parse_warnings(data_, WarningCode)
     extra_ = NO_EXTRA
-    if not _KNOWN_APPS_CONNECTIONS_OPEN_RESPONSE.issuperset(data_):
+    if len(data_) != present_ and not _KNOWN_APPS_CONNECTIONS_OPEN_RESPONSE.issuperset(data_):
         extra_ = unknown_fields(data_, _KNOWN_APPS_CONNECTIONS_OPEN_RESPONSE)
     object_: Any = _new(_FILL_APPS_CONNECTIONS_OPEN_RESPONSE)
     object_.ok = v_ok

@@ -105,17 +105,24 @@ _FILL_AUTH_TEST_RESPONSE: Final = filler(AuthTestResponse)
 def read_auth_test_response(data_: Any) -> AuthTestResponse | None:
     if type(data_) is not dict:
         return None
+    present_ = 6
     v_bot_id = data_.get("bot_id")
-    if v_bot_id is not None and type(v_bot_id) is not str:
-        return None
+    if v_bot_id is not None:
+        if type(v_bot_id) is not str:
+            return None
+        present_ += 1
     v_enterprise_id = data_.get("enterprise_id")
-    if v_enterprise_id is not None and type(v_enterprise_id) is not str:
-        return None
+    if v_enterprise_id is not None:
+        if type(v_enterprise_id) is not str:
+            return None
+        present_ += 1
     v_is_enterprise_install = data_.get("is_enterprise_install")
-    if v_is_enterprise_install is not None and type(v_is_enterprise_install) is not bool:
-        return None
+    if v_is_enterprise_install is not None:
+        if v_is_enterprise_install is not False and v_is_enterprise_install is not True:
+            return None
+        present_ += 1
     v_ok = data_.get("ok")
-    if type(v_ok) is not bool:
+    if v_ok is not False and v_ok is not True:
         return None
     v_team = data_.get("team")
     if type(v_team) is not str:
@@ -136,7 +143,7 @@ def read_auth_test_response(data_: Any) -> AuthTestResponse | None:
     if "warning" in data_ or "response_metadata" in data_:
         warnings_ = parse_warnings(data_, WarningCode)
     extra_ = NO_EXTRA
-    if not _KNOWN_AUTH_TEST_RESPONSE.issuperset(data_):
+    if len(data_) != present_ and not _KNOWN_AUTH_TEST_RESPONSE.issuperset(data_):
         extra_ = unknown_fields(data_, _KNOWN_AUTH_TEST_RESPONSE)
     object_: Any = _new(_FILL_AUTH_TEST_RESPONSE)
     object_.bot_id = v_bot_id

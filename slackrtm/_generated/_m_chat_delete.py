@@ -98,11 +98,12 @@ _FILL_CHAT_DELETE_RESPONSE: Final = filler(ChatDeleteResponse)
 def read_chat_delete_response(data_: Any) -> ChatDeleteResponse | None:
     if type(data_) is not dict:
         return None
+    present_ = 3
     v_channel = data_.get("channel")
     if type(v_channel) is not str:
         return None
     v_ok = data_.get("ok")
-    if type(v_ok) is not bool:
+    if v_ok is not False and v_ok is not True:
         return None
     v_ts = data_.get("ts")
     if type(v_ts) is not str:
@@ -111,7 +112,7 @@ def read_chat_delete_response(data_: Any) -> ChatDeleteResponse | None:
     if "warning" in data_ or "response_metadata" in data_:
         warnings_ = parse_warnings(data_, WarningCode)
     extra_ = NO_EXTRA
-    if not _KNOWN_CHAT_DELETE_RESPONSE.issuperset(data_):
+    if len(data_) != present_ and not _KNOWN_CHAT_DELETE_RESPONSE.issuperset(data_):
         extra_ = unknown_fields(data_, _KNOWN_CHAT_DELETE_RESPONSE)
     object_: Any = _new(_FILL_CHAT_DELETE_RESPONSE)
     object_.channel = v_channel

@@ -201,6 +201,7 @@ _FILL_CHAT_POST_MESSAGE_RESPONSE: Final = filler(ChatPostMessageResponse)
 def read_chat_post_message_response(data_: Any) -> ChatPostMessageResponse | None:
     if type(data_) is not dict:
         return None
+    present_ = 4
     v_channel = data_.get("channel")
     if type(v_channel) is not str:
         return None
@@ -209,7 +210,7 @@ def read_chat_post_message_response(data_: Any) -> ChatPostMessageResponse | Non
     if v_message is None:
         return None
     v_ok = data_.get("ok")
-    if type(v_ok) is not bool:
+    if v_ok is not False and v_ok is not True:
         return None
     v_ts = data_.get("ts")
     if type(v_ts) is not str:
@@ -218,7 +219,7 @@ def read_chat_post_message_response(data_: Any) -> ChatPostMessageResponse | Non
     if "warning" in data_ or "response_metadata" in data_:
         warnings_ = parse_warnings(data_, WarningCode)
     extra_ = NO_EXTRA
-    if not _KNOWN_CHAT_POST_MESSAGE_RESPONSE.issuperset(data_):
+    if len(data_) != present_ and not _KNOWN_CHAT_POST_MESSAGE_RESPONSE.issuperset(data_):
         extra_ = unknown_fields(data_, _KNOWN_CHAT_POST_MESSAGE_RESPONSE)
     object_: Any = _new(_FILL_CHAT_POST_MESSAGE_RESPONSE)
     object_.channel = v_channel

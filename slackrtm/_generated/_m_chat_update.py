@@ -157,6 +157,7 @@ _FILL_CHAT_UPDATE_RESPONSE: Final = filler(ChatUpdateResponse)
 def read_chat_update_response(data_: Any) -> ChatUpdateResponse | None:
     if type(data_) is not dict:
         return None
+    present_ = 3
     v_channel = data_.get("channel")
     if type(v_channel) is not str:
         return None
@@ -165,12 +166,15 @@ def read_chat_update_response(data_: Any) -> ChatUpdateResponse | None:
         v_message = read_chat_message(v_message)
         if v_message is None:
             return None
+        present_ += 1
     v_ok = data_.get("ok")
-    if type(v_ok) is not bool:
+    if v_ok is not False and v_ok is not True:
         return None
     v_text = data_.get("text")
-    if v_text is not None and type(v_text) is not str:
-        return None
+    if v_text is not None:
+        if type(v_text) is not str:
+            return None
+        present_ += 1
     v_ts = data_.get("ts")
     if type(v_ts) is not str:
         return None
@@ -178,7 +182,7 @@ def read_chat_update_response(data_: Any) -> ChatUpdateResponse | None:
     if "warning" in data_ or "response_metadata" in data_:
         warnings_ = parse_warnings(data_, WarningCode)
     extra_ = NO_EXTRA
-    if not _KNOWN_CHAT_UPDATE_RESPONSE.issuperset(data_):
+    if len(data_) != present_ and not _KNOWN_CHAT_UPDATE_RESPONSE.issuperset(data_):
         extra_ = unknown_fields(data_, _KNOWN_CHAT_UPDATE_RESPONSE)
     object_: Any = _new(_FILL_CHAT_UPDATE_RESPONSE)
     object_.channel = v_channel

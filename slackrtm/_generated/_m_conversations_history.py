@@ -147,29 +147,35 @@ _FILL_CONVERSATIONS_HISTORY_RESPONSE: Final = filler(ConversationsHistoryRespons
 def read_conversations_history_response(data_: Any) -> ConversationsHistoryResponse | None:
     if type(data_) is not dict:
         return None
+    present_ = 2
     v_has_more = data_.get("has_more")
-    if v_has_more is not None and type(v_has_more) is not bool:
-        return None
+    if v_has_more is not None:
+        if v_has_more is not False and v_has_more is not True:
+            return None
+        present_ += 1
     v_messages = data_.get("messages")
     v_messages = _tuple_of_history_message(v_messages)
     if v_messages is None:
         return None
     v_ok = data_.get("ok")
-    if type(v_ok) is not bool:
+    if v_ok is not False and v_ok is not True:
         return None
     v_pin_count = data_.get("pin_count")
-    if v_pin_count is not None and type(v_pin_count) is not int:
-        return None
+    if v_pin_count is not None:
+        if type(v_pin_count) is not int:
+            return None
+        present_ += 1
     v_response_metadata = data_.get("response_metadata")
     if v_response_metadata is not None:
         v_response_metadata = read_conversations_history_response_metadata(v_response_metadata)
         if v_response_metadata is None:
             return None
+        present_ += 1
     warnings_: tuple[WarningCode | str, ...] = ()
     if "warning" in data_ or "response_metadata" in data_:
         warnings_ = parse_warnings(data_, WarningCode)
     extra_ = NO_EXTRA
-    if not _KNOWN_CONVERSATIONS_HISTORY_RESPONSE.issuperset(data_):
+    if len(data_) != present_ and not _KNOWN_CONVERSATIONS_HISTORY_RESPONSE.issuperset(data_):
         extra_ = unknown_fields(data_, _KNOWN_CONVERSATIONS_HISTORY_RESPONSE)
     object_: Any = _new(_FILL_CONVERSATIONS_HISTORY_RESPONSE)
     object_.has_more = v_has_more
@@ -199,11 +205,16 @@ def read_conversations_history_response_metadata(
 ) -> ConversationsHistoryResponseMetadata | None:
     if type(data_) is not dict:
         return None
+    present_ = 0
     v_next_cursor = data_.get("next_cursor")
-    if v_next_cursor is not None and type(v_next_cursor) is not str:
-        return None
+    if v_next_cursor is not None:
+        if type(v_next_cursor) is not str:
+            return None
+        present_ += 1
     extra_ = NO_EXTRA
-    if not _KNOWN_CONVERSATIONS_HISTORY_RESPONSE_METADATA.issuperset(data_):
+    if len(data_) != present_ and not _KNOWN_CONVERSATIONS_HISTORY_RESPONSE_METADATA.issuperset(
+        data_
+    ):
         extra_ = unknown_fields(data_, _KNOWN_CONVERSATIONS_HISTORY_RESPONSE_METADATA)
     object_: Any = _new(_FILL_CONVERSATIONS_HISTORY_RESPONSE_METADATA)
     object_.next_cursor = v_next_cursor

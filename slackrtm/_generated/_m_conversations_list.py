@@ -136,23 +136,25 @@ _FILL_CONVERSATIONS_LIST_RESPONSE: Final = filler(ConversationsListResponse)
 def read_conversations_list_response(data_: Any) -> ConversationsListResponse | None:
     if type(data_) is not dict:
         return None
+    present_ = 2
     v_channels = data_.get("channels")
     v_channels = _tuple_of_conversation(v_channels)
     if v_channels is None:
         return None
     v_ok = data_.get("ok")
-    if type(v_ok) is not bool:
+    if v_ok is not False and v_ok is not True:
         return None
     v_response_metadata = data_.get("response_metadata")
     if v_response_metadata is not None:
         v_response_metadata = read_conversations_list_response_metadata(v_response_metadata)
         if v_response_metadata is None:
             return None
+        present_ += 1
     warnings_: tuple[WarningCode | str, ...] = ()
     if "warning" in data_ or "response_metadata" in data_:
         warnings_ = parse_warnings(data_, WarningCode)
     extra_ = NO_EXTRA
-    if not _KNOWN_CONVERSATIONS_LIST_RESPONSE.issuperset(data_):
+    if len(data_) != present_ and not _KNOWN_CONVERSATIONS_LIST_RESPONSE.issuperset(data_):
         extra_ = unknown_fields(data_, _KNOWN_CONVERSATIONS_LIST_RESPONSE)
     object_: Any = _new(_FILL_CONVERSATIONS_LIST_RESPONSE)
     object_.channels = v_channels
@@ -180,11 +182,14 @@ def read_conversations_list_response_metadata(
 ) -> ConversationsListResponseMetadata | None:
     if type(data_) is not dict:
         return None
+    present_ = 0
     v_next_cursor = data_.get("next_cursor")
-    if v_next_cursor is not None and type(v_next_cursor) is not str:
-        return None
+    if v_next_cursor is not None:
+        if type(v_next_cursor) is not str:
+            return None
+        present_ += 1
     extra_ = NO_EXTRA
-    if not _KNOWN_CONVERSATIONS_LIST_RESPONSE_METADATA.issuperset(data_):
+    if len(data_) != present_ and not _KNOWN_CONVERSATIONS_LIST_RESPONSE_METADATA.issuperset(data_):
         extra_ = unknown_fields(data_, _KNOWN_CONVERSATIONS_LIST_RESPONSE_METADATA)
     object_: Any = _new(_FILL_CONVERSATIONS_LIST_RESPONSE_METADATA)
     object_.next_cursor = v_next_cursor

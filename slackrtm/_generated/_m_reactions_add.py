@@ -91,14 +91,15 @@ _FILL_REACTIONS_ADD_RESPONSE: Final = filler(ReactionsAddResponse)
 def read_reactions_add_response(data_: Any) -> ReactionsAddResponse | None:
     if type(data_) is not dict:
         return None
+    present_ = 1
     v_ok = data_.get("ok")
-    if type(v_ok) is not bool:
+    if v_ok is not False and v_ok is not True:
         return None
     warnings_: tuple[WarningCode | str, ...] = ()
     if "warning" in data_ or "response_metadata" in data_:
         warnings_ = parse_warnings(data_, WarningCode)
     extra_ = NO_EXTRA
-    if not _KNOWN_REACTIONS_ADD_RESPONSE.issuperset(data_):
+    if len(data_) != present_ and not _KNOWN_REACTIONS_ADD_RESPONSE.issuperset(data_):
         extra_ = unknown_fields(data_, _KNOWN_REACTIONS_ADD_RESPONSE)
     object_: Any = _new(_FILL_REACTIONS_ADD_RESPONSE)
     object_.ok = v_ok

@@ -140,8 +140,9 @@ _FILL_RTM_CONNECT_RESPONSE: Final = filler(RtmConnectResponse)
 def read_rtm_connect_response(data_: Any) -> RtmConnectResponse | None:
     if type(data_) is not dict:
         return None
+    present_ = 4
     v_ok = data_.get("ok")
-    if type(v_ok) is not bool:
+    if v_ok is not False and v_ok is not True:
         return None
     v_self_ = data_.get("self")
     v_self_ = read_rtm_connect_self(v_self_)
@@ -158,7 +159,7 @@ def read_rtm_connect_response(data_: Any) -> RtmConnectResponse | None:
     if "warning" in data_ or "response_metadata" in data_:
         warnings_ = parse_warnings(data_, WarningCode)
     extra_ = NO_EXTRA
-    if not _KNOWN_RTM_CONNECT_RESPONSE.issuperset(data_):
+    if len(data_) != present_ and not _KNOWN_RTM_CONNECT_RESPONSE.issuperset(data_):
         extra_ = unknown_fields(data_, _KNOWN_RTM_CONNECT_RESPONSE)
     object_: Any = _new(_FILL_RTM_CONNECT_RESPONSE)
     object_.ok = v_ok
@@ -186,6 +187,7 @@ _FILL_RTM_CONNECT_SELF: Final = filler(RtmConnectSelf)
 def read_rtm_connect_self(data_: Any) -> RtmConnectSelf | None:
     if type(data_) is not dict:
         return None
+    present_ = 2
     v_id = data_.get("id")
     if type(v_id) is not str:
         return None
@@ -193,7 +195,7 @@ def read_rtm_connect_self(data_: Any) -> RtmConnectSelf | None:
     if type(v_name) is not str:
         return None
     extra_ = NO_EXTRA
-    if not _KNOWN_RTM_CONNECT_SELF.issuperset(data_):
+    if len(data_) != present_ and not _KNOWN_RTM_CONNECT_SELF.issuperset(data_):
         extra_ = unknown_fields(data_, _KNOWN_RTM_CONNECT_SELF)
     object_: Any = _new(_FILL_RTM_CONNECT_SELF)
     object_.id = v_id
@@ -220,12 +222,15 @@ _FILL_RTM_CONNECT_TEAM: Final = filler(RtmConnectTeam)
 def read_rtm_connect_team(data_: Any) -> RtmConnectTeam | None:
     if type(data_) is not dict:
         return None
+    present_ = 3
     v_domain = data_.get("domain")
     if type(v_domain) is not str:
         return None
     v_enterprise_id = data_.get("enterprise_id")
-    if v_enterprise_id is not None and type(v_enterprise_id) is not str:
-        return None
+    if v_enterprise_id is not None:
+        if type(v_enterprise_id) is not str:
+            return None
+        present_ += 1
     v_id = data_.get("id")
     if type(v_id) is not str:
         return None
@@ -233,7 +238,7 @@ def read_rtm_connect_team(data_: Any) -> RtmConnectTeam | None:
     if type(v_name) is not str:
         return None
     extra_ = NO_EXTRA
-    if not _KNOWN_RTM_CONNECT_TEAM.issuperset(data_):
+    if len(data_) != present_ and not _KNOWN_RTM_CONNECT_TEAM.issuperset(data_):
         extra_ = unknown_fields(data_, _KNOWN_RTM_CONNECT_TEAM)
     object_: Any = _new(_FILL_RTM_CONNECT_TEAM)
     object_.domain = v_domain

@@ -85,8 +85,9 @@ _FILL_TEAM_INFO_RESPONSE: Final = filler(TeamInfoResponse)
 def read_team_info_response(data_: Any) -> TeamInfoResponse | None:
     if type(data_) is not dict:
         return None
+    present_ = 2
     v_ok = data_.get("ok")
-    if type(v_ok) is not bool:
+    if v_ok is not False and v_ok is not True:
         return None
     v_team = data_.get("team")
     v_team = read_team(v_team)
@@ -96,7 +97,7 @@ def read_team_info_response(data_: Any) -> TeamInfoResponse | None:
     if "warning" in data_ or "response_metadata" in data_:
         warnings_ = parse_warnings(data_, WarningCode)
     extra_ = NO_EXTRA
-    if not _KNOWN_TEAM_INFO_RESPONSE.issuperset(data_):
+    if len(data_) != present_ and not _KNOWN_TEAM_INFO_RESPONSE.issuperset(data_):
         extra_ = unknown_fields(data_, _KNOWN_TEAM_INFO_RESPONSE)
     object_: Any = _new(_FILL_TEAM_INFO_RESPONSE)
     object_.ok = v_ok

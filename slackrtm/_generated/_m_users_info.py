@@ -94,8 +94,9 @@ _FILL_USERS_INFO_RESPONSE: Final = filler(UsersInfoResponse)
 def read_users_info_response(data_: Any) -> UsersInfoResponse | None:
     if type(data_) is not dict:
         return None
+    present_ = 2
     v_ok = data_.get("ok")
-    if type(v_ok) is not bool:
+    if v_ok is not False and v_ok is not True:
         return None
     v_user = data_.get("user")
     v_user = read_user(v_user)
@@ -105,7 +106,7 @@ def read_users_info_response(data_: Any) -> UsersInfoResponse | None:
     if "warning" in data_ or "response_metadata" in data_:
         warnings_ = parse_warnings(data_, WarningCode)
     extra_ = NO_EXTRA
-    if not _KNOWN_USERS_INFO_RESPONSE.issuperset(data_):
+    if len(data_) != present_ and not _KNOWN_USERS_INFO_RESPONSE.issuperset(data_):
         extra_ = unknown_fields(data_, _KNOWN_USERS_INFO_RESPONSE)
     object_: Any = _new(_FILL_USERS_INFO_RESPONSE)
     object_.ok = v_ok

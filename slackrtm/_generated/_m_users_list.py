@@ -133,26 +133,30 @@ _FILL_USERS_LIST_RESPONSE: Final = filler(UsersListResponse)
 def read_users_list_response(data_: Any) -> UsersListResponse | None:
     if type(data_) is not dict:
         return None
+    present_ = 2
     v_cache_ts = data_.get("cache_ts")
-    if v_cache_ts is not None and type(v_cache_ts) is not int:
-        return None
+    if v_cache_ts is not None:
+        if type(v_cache_ts) is not int:
+            return None
+        present_ += 1
     v_members = data_.get("members")
     v_members = _tuple_of_user(v_members)
     if v_members is None:
         return None
     v_ok = data_.get("ok")
-    if type(v_ok) is not bool:
+    if v_ok is not False and v_ok is not True:
         return None
     v_response_metadata = data_.get("response_metadata")
     if v_response_metadata is not None:
         v_response_metadata = read_users_list_response_metadata(v_response_metadata)
         if v_response_metadata is None:
             return None
+        present_ += 1
     warnings_: tuple[WarningCode | str, ...] = ()
     if "warning" in data_ or "response_metadata" in data_:
         warnings_ = parse_warnings(data_, WarningCode)
     extra_ = NO_EXTRA
-    if not _KNOWN_USERS_LIST_RESPONSE.issuperset(data_):
+    if len(data_) != present_ and not _KNOWN_USERS_LIST_RESPONSE.issuperset(data_):
         extra_ = unknown_fields(data_, _KNOWN_USERS_LIST_RESPONSE)
     object_: Any = _new(_FILL_USERS_LIST_RESPONSE)
     object_.cache_ts = v_cache_ts
@@ -179,11 +183,14 @@ _FILL_USERS_LIST_RESPONSE_METADATA: Final = filler(UsersListResponseMetadata)
 def read_users_list_response_metadata(data_: Any) -> UsersListResponseMetadata | None:
     if type(data_) is not dict:
         return None
+    present_ = 0
     v_next_cursor = data_.get("next_cursor")
-    if v_next_cursor is not None and type(v_next_cursor) is not str:
-        return None
+    if v_next_cursor is not None:
+        if type(v_next_cursor) is not str:
+            return None
+        present_ += 1
     extra_ = NO_EXTRA
-    if not _KNOWN_USERS_LIST_RESPONSE_METADATA.issuperset(data_):
+    if len(data_) != present_ and not _KNOWN_USERS_LIST_RESPONSE_METADATA.issuperset(data_):
         extra_ = unknown_fields(data_, _KNOWN_USERS_LIST_RESPONSE_METADATA)
     object_: Any = _new(_FILL_USERS_LIST_RESPONSE_METADATA)
     object_.next_cursor = v_next_cursor

@@ -311,41 +311,64 @@ _FILL_CHAT_MESSAGE: Final = filler(ChatMessage)
 def read_chat_message(data_: Any) -> ChatMessage | None:
     if type(data_) is not dict:
         return None
+    present_ = 0
     v_app_id = data_.get("app_id")
-    if v_app_id is not None and type(v_app_id) is not str:
-        return None
+    if v_app_id is not None:
+        if type(v_app_id) is not str:
+            return None
+        present_ += 1
     v_bot_id = data_.get("bot_id")
-    if v_bot_id is not None and type(v_bot_id) is not str:
-        return None
+    if v_bot_id is not None:
+        if type(v_bot_id) is not str:
+            return None
+        present_ += 1
     v_parent_user_id = data_.get("parent_user_id")
-    if v_parent_user_id is not None and type(v_parent_user_id) is not str:
-        return None
+    if v_parent_user_id is not None:
+        if type(v_parent_user_id) is not str:
+            return None
+        present_ += 1
     v_subtype = data_.get("subtype")
-    if v_subtype is not None and type(v_subtype) is not str:
-        return None
+    if v_subtype is not None:
+        if type(v_subtype) is not str:
+            return None
+        present_ += 1
     v_team = data_.get("team")
-    if v_team is not None and type(v_team) is not str:
-        return None
+    if v_team is not None:
+        if type(v_team) is not str:
+            return None
+        present_ += 1
     v_text = data_.get("text")
-    if v_text is not None and type(v_text) is not str:
-        return None
+    if v_text is not None:
+        if type(v_text) is not str:
+            return None
+        present_ += 1
     v_thread_ts = data_.get("thread_ts")
-    if v_thread_ts is not None and type(v_thread_ts) is not str:
-        return None
+    if v_thread_ts is not None:
+        if type(v_thread_ts) is not str:
+            return None
+        present_ += 1
     v_ts = data_.get("ts")
-    if v_ts is not None and type(v_ts) is not str:
-        return None
+    if v_ts is not None:
+        if type(v_ts) is not str:
+            return None
+        present_ += 1
     v_type = data_.get("type")
-    if v_type is not None and type(v_type) is not str:
-        return None
+    if v_type is not None:
+        if type(v_type) is not str:
+            return None
+        present_ += 1
     v_user = data_.get("user")
-    if v_user is not None and type(v_user) is not str:
-        return None
+    if v_user is not None:
+        if type(v_user) is not str:
+            return None
+        present_ += 1
     v_username = data_.get("username")
-    if v_username is not None and type(v_username) is not str:
-        return None
+    if v_username is not None:
+        if type(v_username) is not str:
+            return None
+        present_ += 1
     extra_ = NO_EXTRA
-    if not _KNOWN_CHAT_MESSAGE.issuperset(data_):
+    if len(data_) != present_ and not _KNOWN_CHAT_MESSAGE.issuperset(data_):
         extra_ = unknown_fields(data_, _KNOWN_CHAT_MESSAGE)
     object_: Any = _new(_FILL_CHAT_MESSAGE)
     object_.app_id = v_app_id
@@ -395,66 +418,99 @@ _FILL_CONVERSATION: Final = filler(Conversation)
 def read_conversation(data_: Any) -> Conversation | None:
     if type(data_) is not dict:
         return None
+    present_ = 1
     v_context_team_id = data_.get("context_team_id")
-    if v_context_team_id is not None and type(v_context_team_id) is not str:
-        return None
+    if v_context_team_id is not None:
+        if type(v_context_team_id) is not str:
+            return None
+        present_ += 1
     v_created = data_.get("created")
-    if v_created is not None and type(v_created) is not int:
-        return None
+    if v_created is not None:
+        if type(v_created) is not int:
+            return None
+        present_ += 1
     v_creator = data_.get("creator")
-    if v_creator is not None and type(v_creator) is not str:
-        return None
+    if v_creator is not None:
+        if type(v_creator) is not str:
+            return None
+        present_ += 1
     v_id = data_.get("id")
     if type(v_id) is not str:
         return None
     v_is_archived = data_.get("is_archived")
-    if v_is_archived is not None and type(v_is_archived) is not bool:
-        return None
+    if v_is_archived is not None:
+        if v_is_archived is not False and v_is_archived is not True:
+            return None
+        present_ += 1
     v_is_channel = data_.get("is_channel")
-    if v_is_channel is not None and type(v_is_channel) is not bool:
-        return None
+    if v_is_channel is not None:
+        if v_is_channel is not False and v_is_channel is not True:
+            return None
+        present_ += 1
     v_is_general = data_.get("is_general")
-    if v_is_general is not None and type(v_is_general) is not bool:
-        return None
+    if v_is_general is not None:
+        if v_is_general is not False and v_is_general is not True:
+            return None
+        present_ += 1
     v_is_group = data_.get("is_group")
-    if v_is_group is not None and type(v_is_group) is not bool:
-        return None
+    if v_is_group is not None:
+        if v_is_group is not False and v_is_group is not True:
+            return None
+        present_ += 1
     v_is_im = data_.get("is_im")
-    if v_is_im is not None and type(v_is_im) is not bool:
-        return None
+    if v_is_im is not None:
+        if v_is_im is not False and v_is_im is not True:
+            return None
+        present_ += 1
     v_is_member = data_.get("is_member")
-    if v_is_member is not None and type(v_is_member) is not bool:
-        return None
+    if v_is_member is not None:
+        if v_is_member is not False and v_is_member is not True:
+            return None
+        present_ += 1
     v_is_mpim = data_.get("is_mpim")
-    if v_is_mpim is not None and type(v_is_mpim) is not bool:
-        return None
+    if v_is_mpim is not None:
+        if v_is_mpim is not False and v_is_mpim is not True:
+            return None
+        present_ += 1
     v_is_private = data_.get("is_private")
-    if v_is_private is not None and type(v_is_private) is not bool:
-        return None
+    if v_is_private is not None:
+        if v_is_private is not False and v_is_private is not True:
+            return None
+        present_ += 1
     v_is_shared = data_.get("is_shared")
-    if v_is_shared is not None and type(v_is_shared) is not bool:
-        return None
+    if v_is_shared is not None:
+        if v_is_shared is not False and v_is_shared is not True:
+            return None
+        present_ += 1
     v_name = data_.get("name")
-    if v_name is not None and type(v_name) is not str:
-        return None
+    if v_name is not None:
+        if type(v_name) is not str:
+            return None
+        present_ += 1
     v_num_members = data_.get("num_members")
-    if v_num_members is not None and type(v_num_members) is not int:
-        return None
+    if v_num_members is not None:
+        if type(v_num_members) is not int:
+            return None
+        present_ += 1
     v_purpose = data_.get("purpose")
     if v_purpose is not None:
         v_purpose = read_conversation_purpose(v_purpose)
         if v_purpose is None:
             return None
+        present_ += 1
     v_topic = data_.get("topic")
     if v_topic is not None:
         v_topic = read_conversation_topic(v_topic)
         if v_topic is None:
             return None
+        present_ += 1
     v_user = data_.get("user")
-    if v_user is not None and type(v_user) is not str:
-        return None
+    if v_user is not None:
+        if type(v_user) is not str:
+            return None
+        present_ += 1
     extra_ = NO_EXTRA
-    if not _KNOWN_CONVERSATION.issuperset(data_):
+    if len(data_) != present_ and not _KNOWN_CONVERSATION.issuperset(data_):
         extra_ = unknown_fields(data_, _KNOWN_CONVERSATION)
     object_: Any = _new(_FILL_CONVERSATION)
     object_.context_team_id = v_context_team_id
@@ -496,17 +552,24 @@ _FILL_CONVERSATION_PURPOSE: Final = filler(ConversationPurpose)
 def read_conversation_purpose(data_: Any) -> ConversationPurpose | None:
     if type(data_) is not dict:
         return None
+    present_ = 0
     v_creator = data_.get("creator")
-    if v_creator is not None and type(v_creator) is not str:
-        return None
+    if v_creator is not None:
+        if type(v_creator) is not str:
+            return None
+        present_ += 1
     v_last_set = data_.get("last_set")
-    if v_last_set is not None and type(v_last_set) is not int:
-        return None
+    if v_last_set is not None:
+        if type(v_last_set) is not int:
+            return None
+        present_ += 1
     v_value = data_.get("value")
-    if v_value is not None and type(v_value) is not str:
-        return None
+    if v_value is not None:
+        if type(v_value) is not str:
+            return None
+        present_ += 1
     extra_ = NO_EXTRA
-    if not _KNOWN_CONVERSATION_PURPOSE.issuperset(data_):
+    if len(data_) != present_ and not _KNOWN_CONVERSATION_PURPOSE.issuperset(data_):
         extra_ = unknown_fields(data_, _KNOWN_CONVERSATION_PURPOSE)
     object_: Any = _new(_FILL_CONVERSATION_PURPOSE)
     object_.creator = v_creator
@@ -533,17 +596,24 @@ _FILL_CONVERSATION_TOPIC: Final = filler(ConversationTopic)
 def read_conversation_topic(data_: Any) -> ConversationTopic | None:
     if type(data_) is not dict:
         return None
+    present_ = 0
     v_creator = data_.get("creator")
-    if v_creator is not None and type(v_creator) is not str:
-        return None
+    if v_creator is not None:
+        if type(v_creator) is not str:
+            return None
+        present_ += 1
     v_last_set = data_.get("last_set")
-    if v_last_set is not None and type(v_last_set) is not int:
-        return None
+    if v_last_set is not None:
+        if type(v_last_set) is not int:
+            return None
+        present_ += 1
     v_value = data_.get("value")
-    if v_value is not None and type(v_value) is not str:
-        return None
+    if v_value is not None:
+        if type(v_value) is not str:
+            return None
+        present_ += 1
     extra_ = NO_EXTRA
-    if not _KNOWN_CONVERSATION_TOPIC.issuperset(data_):
+    if len(data_) != present_ and not _KNOWN_CONVERSATION_TOPIC.issuperset(data_):
         extra_ = unknown_fields(data_, _KNOWN_CONVERSATION_TOPIC)
     object_: Any = _new(_FILL_CONVERSATION_TOPIC)
     object_.creator = v_creator
@@ -579,44 +649,67 @@ _FILL_HISTORY_MESSAGE: Final = filler(HistoryMessage)
 def read_history_message(data_: Any) -> HistoryMessage | None:
     if type(data_) is not dict:
         return None
+    present_ = 1
     v_bot_id = data_.get("bot_id")
-    if v_bot_id is not None and type(v_bot_id) is not str:
-        return None
+    if v_bot_id is not None:
+        if type(v_bot_id) is not str:
+            return None
+        present_ += 1
     v_client_msg_id = data_.get("client_msg_id")
-    if v_client_msg_id is not None and type(v_client_msg_id) is not str:
-        return None
+    if v_client_msg_id is not None:
+        if type(v_client_msg_id) is not str:
+            return None
+        present_ += 1
     v_parent_user_id = data_.get("parent_user_id")
-    if v_parent_user_id is not None and type(v_parent_user_id) is not str:
-        return None
+    if v_parent_user_id is not None:
+        if type(v_parent_user_id) is not str:
+            return None
+        present_ += 1
     v_reply_count = data_.get("reply_count")
-    if v_reply_count is not None and type(v_reply_count) is not int:
-        return None
+    if v_reply_count is not None:
+        if type(v_reply_count) is not int:
+            return None
+        present_ += 1
     v_subtype = data_.get("subtype")
-    if v_subtype is not None and type(v_subtype) is not str:
-        return None
+    if v_subtype is not None:
+        if type(v_subtype) is not str:
+            return None
+        present_ += 1
     v_team = data_.get("team")
-    if v_team is not None and type(v_team) is not str:
-        return None
+    if v_team is not None:
+        if type(v_team) is not str:
+            return None
+        present_ += 1
     v_text = data_.get("text")
-    if v_text is not None and type(v_text) is not str:
-        return None
+    if v_text is not None:
+        if type(v_text) is not str:
+            return None
+        present_ += 1
     v_thread_ts = data_.get("thread_ts")
-    if v_thread_ts is not None and type(v_thread_ts) is not str:
-        return None
+    if v_thread_ts is not None:
+        if type(v_thread_ts) is not str:
+            return None
+        present_ += 1
     v_ts = data_.get("ts")
     if type(v_ts) is not str:
         return None
     v_type = data_.get("type")
-    if v_type is not None and type(v_type) is not str:
-        return None
+    if v_type is not None:
+        if type(v_type) is not str:
+            return None
+        present_ += 1
     v_user = data_.get("user")
-    if v_user is not None and type(v_user) is not str:
-        return None
+    if v_user is not None:
+        if type(v_user) is not str:
+            return None
+        present_ += 1
     v_username = data_.get("username")
-    if v_username is not None and type(v_username) is not str:
-        return None
+    if v_username is not None:
+        if type(v_username) is not str:
+            return None
+        present_ += 1
     extra_ = NO_EXTRA
-    if not _KNOWN_HISTORY_MESSAGE.issuperset(data_):
+    if len(data_) != present_ and not _KNOWN_HISTORY_MESSAGE.issuperset(data_):
         extra_ = unknown_fields(data_, _KNOWN_HISTORY_MESSAGE)
     object_: Any = _new(_FILL_HISTORY_MESSAGE)
     object_.bot_id = v_bot_id
@@ -655,26 +748,37 @@ _FILL_TEAM: Final = filler(Team)
 def read_team(data_: Any) -> Team | None:
     if type(data_) is not dict:
         return None
+    present_ = 1
     v_domain = data_.get("domain")
-    if v_domain is not None and type(v_domain) is not str:
-        return None
+    if v_domain is not None:
+        if type(v_domain) is not str:
+            return None
+        present_ += 1
     v_email_domain = data_.get("email_domain")
-    if v_email_domain is not None and type(v_email_domain) is not str:
-        return None
+    if v_email_domain is not None:
+        if type(v_email_domain) is not str:
+            return None
+        present_ += 1
     v_enterprise_id = data_.get("enterprise_id")
-    if v_enterprise_id is not None and type(v_enterprise_id) is not str:
-        return None
+    if v_enterprise_id is not None:
+        if type(v_enterprise_id) is not str:
+            return None
+        present_ += 1
     v_enterprise_name = data_.get("enterprise_name")
-    if v_enterprise_name is not None and type(v_enterprise_name) is not str:
-        return None
+    if v_enterprise_name is not None:
+        if type(v_enterprise_name) is not str:
+            return None
+        present_ += 1
     v_id = data_.get("id")
     if type(v_id) is not str:
         return None
     v_name = data_.get("name")
-    if v_name is not None and type(v_name) is not str:
-        return None
+    if v_name is not None:
+        if type(v_name) is not str:
+            return None
+        present_ += 1
     extra_ = NO_EXTRA
-    if not _KNOWN_TEAM.issuperset(data_):
+    if len(data_) != present_ and not _KNOWN_TEAM.issuperset(data_):
         extra_ = unknown_fields(data_, _KNOWN_TEAM)
     object_: Any = _new(_FILL_TEAM)
     object_.domain = v_domain
@@ -717,58 +821,88 @@ _FILL_USER: Final = filler(User)
 def read_user(data_: Any) -> User | None:
     if type(data_) is not dict:
         return None
+    present_ = 1
     v_deleted = data_.get("deleted")
-    if v_deleted is not None and type(v_deleted) is not bool:
-        return None
+    if v_deleted is not None:
+        if v_deleted is not False and v_deleted is not True:
+            return None
+        present_ += 1
     v_id = data_.get("id")
     if type(v_id) is not str:
         return None
     v_is_admin = data_.get("is_admin")
-    if v_is_admin is not None and type(v_is_admin) is not bool:
-        return None
+    if v_is_admin is not None:
+        if v_is_admin is not False and v_is_admin is not True:
+            return None
+        present_ += 1
     v_is_app_user = data_.get("is_app_user")
-    if v_is_app_user is not None and type(v_is_app_user) is not bool:
-        return None
+    if v_is_app_user is not None:
+        if v_is_app_user is not False and v_is_app_user is not True:
+            return None
+        present_ += 1
     v_is_bot = data_.get("is_bot")
-    if v_is_bot is not None and type(v_is_bot) is not bool:
-        return None
+    if v_is_bot is not None:
+        if v_is_bot is not False and v_is_bot is not True:
+            return None
+        present_ += 1
     v_is_owner = data_.get("is_owner")
-    if v_is_owner is not None and type(v_is_owner) is not bool:
-        return None
+    if v_is_owner is not None:
+        if v_is_owner is not False and v_is_owner is not True:
+            return None
+        present_ += 1
     v_is_restricted = data_.get("is_restricted")
-    if v_is_restricted is not None and type(v_is_restricted) is not bool:
-        return None
+    if v_is_restricted is not None:
+        if v_is_restricted is not False and v_is_restricted is not True:
+            return None
+        present_ += 1
     v_is_ultra_restricted = data_.get("is_ultra_restricted")
-    if v_is_ultra_restricted is not None and type(v_is_ultra_restricted) is not bool:
-        return None
+    if v_is_ultra_restricted is not None:
+        if v_is_ultra_restricted is not False and v_is_ultra_restricted is not True:
+            return None
+        present_ += 1
     v_locale = data_.get("locale")
-    if v_locale is not None and type(v_locale) is not str:
-        return None
+    if v_locale is not None:
+        if type(v_locale) is not str:
+            return None
+        present_ += 1
     v_name = data_.get("name")
-    if v_name is not None and type(v_name) is not str:
-        return None
+    if v_name is not None:
+        if type(v_name) is not str:
+            return None
+        present_ += 1
     v_profile = data_.get("profile")
     if v_profile is not None:
         v_profile = read_user_profile(v_profile)
         if v_profile is None:
             return None
+        present_ += 1
     v_real_name = data_.get("real_name")
-    if v_real_name is not None and type(v_real_name) is not str:
-        return None
+    if v_real_name is not None:
+        if type(v_real_name) is not str:
+            return None
+        present_ += 1
     v_team_id = data_.get("team_id")
-    if v_team_id is not None and type(v_team_id) is not str:
-        return None
+    if v_team_id is not None:
+        if type(v_team_id) is not str:
+            return None
+        present_ += 1
     v_tz = data_.get("tz")
-    if v_tz is not None and type(v_tz) is not str:
-        return None
+    if v_tz is not None:
+        if type(v_tz) is not str:
+            return None
+        present_ += 1
     v_tz_offset = data_.get("tz_offset")
-    if v_tz_offset is not None and type(v_tz_offset) is not int:
-        return None
+    if v_tz_offset is not None:
+        if type(v_tz_offset) is not int:
+            return None
+        present_ += 1
     v_updated = data_.get("updated")
-    if v_updated is not None and type(v_updated) is not int:
-        return None
+    if v_updated is not None:
+        if type(v_updated) is not int:
+            return None
+        present_ += 1
     extra_ = NO_EXTRA
-    if not _KNOWN_USER.issuperset(data_):
+    if len(data_) != present_ and not _KNOWN_USER.issuperset(data_):
         extra_ = unknown_fields(data_, _KNOWN_USER)
     object_: Any = _new(_FILL_USER)
     object_.deleted = v_deleted
@@ -813,32 +947,49 @@ _FILL_USER_PROFILE: Final = filler(UserProfile)
 def read_user_profile(data_: Any) -> UserProfile | None:
     if type(data_) is not dict:
         return None
+    present_ = 0
     v_bot_id = data_.get("bot_id")
-    if v_bot_id is not None and type(v_bot_id) is not str:
-        return None
+    if v_bot_id is not None:
+        if type(v_bot_id) is not str:
+            return None
+        present_ += 1
     v_display_name = data_.get("display_name")
-    if v_display_name is not None and type(v_display_name) is not str:
-        return None
+    if v_display_name is not None:
+        if type(v_display_name) is not str:
+            return None
+        present_ += 1
     v_email = data_.get("email")
-    if v_email is not None and type(v_email) is not str:
-        return None
+    if v_email is not None:
+        if type(v_email) is not str:
+            return None
+        present_ += 1
     v_image_72 = data_.get("image_72")
-    if v_image_72 is not None and type(v_image_72) is not str:
-        return None
+    if v_image_72 is not None:
+        if type(v_image_72) is not str:
+            return None
+        present_ += 1
     v_real_name = data_.get("real_name")
-    if v_real_name is not None and type(v_real_name) is not str:
-        return None
+    if v_real_name is not None:
+        if type(v_real_name) is not str:
+            return None
+        present_ += 1
     v_status_emoji = data_.get("status_emoji")
-    if v_status_emoji is not None and type(v_status_emoji) is not str:
-        return None
+    if v_status_emoji is not None:
+        if type(v_status_emoji) is not str:
+            return None
+        present_ += 1
     v_status_text = data_.get("status_text")
-    if v_status_text is not None and type(v_status_text) is not str:
-        return None
+    if v_status_text is not None:
+        if type(v_status_text) is not str:
+            return None
+        present_ += 1
     v_title = data_.get("title")
-    if v_title is not None and type(v_title) is not str:
-        return None
+    if v_title is not None:
+        if type(v_title) is not str:
+            return None
+        present_ += 1
     extra_ = NO_EXTRA
-    if not _KNOWN_USER_PROFILE.issuperset(data_):
+    if len(data_) != present_ and not _KNOWN_USER_PROFILE.issuperset(data_):
         extra_ = unknown_fields(data_, _KNOWN_USER_PROFILE)
     object_: Any = _new(_FILL_USER_PROFILE)
     object_.bot_id = v_bot_id

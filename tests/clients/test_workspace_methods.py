@@ -369,6 +369,28 @@ def test_a_snapshots_users_share_one_read_only_empty_extra(twin: Twin, emu: Emul
     assert users[0].extra == {}
 
 
+def test_workspace_reads_its_pages_as_the_iterators_do(twin: Twin, emu: Emulator) -> None:
+    # workspace() reads each listing a page at a time (not through iter_users_list): the same
+    # requests, a rate-limited page retried with its own cursor, each user once.
+    emu.faults.web(status=429, retry_after=0, method="users.list")
+    ws = twin.workspace(page_size=PAGE)
+    expected = _expected_ids(emu, "users")
+    assert sorted(ws.users) == expected
+    calls = [r for r in emu.requests if r.path == "/api/users.list"]
+    assert len(calls) == -(-len(expected) // PAGE) + 1
+    assert [c.args.get("limit") for c in calls] == [str(PAGE)] * len(calls)
+    cursors = [c.args.get("cursor") for c in calls]
+    assert cursors[0] is None and cursors[1] is None  # the 429, then the same first page
+    assert len(set(cursors[1:])) == len(cursors) - 1
+    stuck = base64.urlsafe_b64encode(b"users:1").decode()
+    emu.faults.web(
+        2, extra_fields={"response_metadata": {"next_cursor": stuck}}, method="users.list"
+    )
+    with pytest.raises(SlackResponseError) as info:
+        twin.workspace(page_size=1)
+    assert info.value.path == "response_metadata.next_cursor"
+
+
 def test_workspace_checks_its_page_size_before_any_call(twin: Twin, emu: Emulator) -> None:
     with pytest.raises(ValueError, match="page_size"):
         twin.workspace(page_size=0)

@@ -160,6 +160,25 @@ def test_a_number_read_from_an_integer_is_a_float_and_unknowns_stay_apart() -> N
     assert team.extra is not readers.read_team(body).extra  # type: ignore[union-attr]
 
 
+def test_unknowns_are_found_whatever_the_count_of_known_fields_says() -> None:
+    # The reader counts the known fields an object holds (not null) and tests the keys only
+    # when the object is bigger: a null known field beside an unknown one, or an unknown one
+    # standing in for an absent known one, still lands in extra.
+    cases: list[tuple[dict[str, Any], dict[str, Any]]] = [
+        ({"id": "U1", "name": None, "zz": 1}, {"zz": 1}),
+        ({"id": "U1", "zz": None}, {"zz": None}),
+        ({"id": "U1", "name": None, "deleted": None}, {}),
+        ({"id": "U1", "is_bot": False, "tz": "x"}, {}),
+    ]
+    for body, extra in cases:
+        user = readers.read_user(body)
+        assert user is not None and user.extra == extra, body
+    assert readers.read_user({"id": "U1", "is_bot": 0}) is None  # 0 is no boolean
+    assert readers.read_user({"id": "U1", "is_bot": 1.0}) is None
+    profile = readers.read_user_profile({"title": None, "x": "y"})
+    assert profile is not None and profile.extra == {"x": "y"}
+
+
 def test_a_model_without_unknowns_shares_one_read_only_empty_extra() -> None:
     # A snapshot of 10,000 users holds no 20,000 empty dicts: one shared, which refuses change.
     first, second = readers.read_team({"id": "T2"}), readers.read_user({"id": "U1"})

@@ -34,6 +34,7 @@ __all__ = [
     "end_of",
     "holds_frames",
     "open_socket",
+    "start_feeding",
     "write",
 ]
 
@@ -59,20 +60,103 @@ class _Redacting(logging.LoggerAdapter):  # type: ignore[type-arg]
 _WS_LOGGER = _Redacting(logging.getLogger("websockets.client"), {})
 
 
-class _Watched(ClientConnection):
-    """A connection that counts the WebSocket pings and pongs it receives (`controls`).
+_HELD = 256
+"""The most whole frames a socket keeps for the session before its reader takes them over
+(`start_feeding`); beyond, the library's assembler queues them, with its flow control."""
 
-    The library answers pings itself and keeps pongs from ``recv``; the engine thread reads
-    the count and reports a change to the core (`Dialect.websocket_pings`: Socket Mode).
+
+class _Fed(ClientConnection):
+    """A connection that hands each whole data frame to the session from its own thread.
+
+    The library reads the socket in a thread of its own and queues each message for ``recv``,
+    where the session's reader used to wait for it: a frame crossed two threads before the
+    core saw it, an ack three before its sender woke (issue 23). Here the library's thread
+    gives each whole text or binary frame to `feed` (the session's, `start_feeding`), which
+    hands it to the core under the session's lock, in the order the frames came.
+
+    Until `feed` is set (the socket opened, not yet the core's), whole frames are `held`, at
+    most `_HELD`. A fragmented message, a text frame that is not UTF-8, or more frames than
+    that turn the socket over to the library's assembler for good (`assembling`): those and
+    every frame after them come by ``recv``, which the session's reader keeps calling (and
+    which raises at the socket's end, after every frame fed), so the order stays whole.
+
+    With `watch`, it counts the WebSocket pings and pongs it receives (`controls`): the
+    library answers pings itself and keeps pongs from ``recv``; the engine thread reads the
+    count and reports a change to the core (`Dialect.websocket_pings`: Socket Mode).
     """
 
     controls = 0
+    watch = False
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        """As the library's, with nothing fed yet (its thread starts at the end)."""
+        self.feed: Callable[[str | bytes], bool] | None = None
+        self.held: list[str | bytes] = []
+        self.assembling = False
+        self.gate = threading.Lock()
+        """Guards `held` and the setting of `feed` (taken only while `feed` is None)."""
+        super().__init__(*args, **kwargs)
 
     def process_event(self, event: Any) -> None:
         opcode = getattr(event, "opcode", None)  # the handshake's response has none
-        if opcode is Opcode.PING or opcode is Opcode.PONG:
+        if opcode is Opcode.TEXT or opcode is Opcode.BINARY:
+            if event.fin and not self.assembling:
+                data: str | bytes | None
+                if opcode is Opcode.TEXT:
+                    try:
+                        data = str(event.data, "utf-8")
+                    except UnicodeDecodeError:
+                        data = None  # ``recv`` fails the socket as the library words it
+                else:
+                    data = bytes(event.data)
+                if data is not None and self._take(data):
+                    return
+            self.assembling = True
+        elif self.watch and (opcode is Opcode.PING or opcode is Opcode.PONG):
             self.controls += 1
         super().process_event(event)
+
+    def _take(self, data: str | bytes) -> bool:
+        """Hand `data` to `feed`, or hold it; False if the assembler must queue it."""
+        feed = self.feed
+        if feed is None:
+            with self.gate:
+                feed = self.feed
+                if feed is None:
+                    if len(self.held) >= _HELD:
+                        return False
+                    self.held.append(data)
+                    return True
+        if not feed(data):
+            self.feed = _dropped  # no longer the session's socket: the engine closes it
+        return True
+
+
+class _Watched(_Fed):
+    """A `_Fed` connection that counts the pings and pongs it receives from the start."""
+
+    watch = True
+
+
+def _dropped(data: str | bytes) -> bool:
+    """The feed of a socket the session has let go: its late frames go nowhere."""
+    return False
+
+
+def start_feeding(ws: ClientConnection, feed: Callable[[str | bytes], bool]) -> list[str | bytes]:
+    """From now on `ws`'s own thread hands each whole frame to `feed`; the frames held before.
+
+    The caller holds the lock that `feed` takes, and hands the frames returned to the core
+    before it lets go of it, so that they come before any that `feed` is given. `feed`
+    returns False once the socket is no longer the session's: its later frames are dropped.
+    A socket of other insides (not made by `open_socket`) is read by ``recv`` alone.
+    """
+    if not isinstance(ws, _Fed):
+        return []
+    with ws.gate:
+        held, ws.held = ws.held, []
+        ws.feed = feed
+    return held
 
 
 def controls(ws: ClientConnection | None) -> int:
@@ -123,9 +207,10 @@ def open_socket(
         compression=None,
         max_size=options.max_inbound_bytes,
         logger=_WS_LOGGER,
-        create_connection=_Watched if watch_pings else None,
+        create_connection=_Watched if watch_pings else _Fed,
     )
     ws = owner.enter_context(connecting)
+
     # Closed already (the peer said hello and hung up): its reader reports that.
     with contextlib.suppress(OSError):
         ws.socket.settimeout(_socket_timeout(options.write_timeout))

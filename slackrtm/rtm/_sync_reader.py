@@ -1,13 +1,14 @@
 """The sync session's reading: `SyncReader`, between `_sync_sends.SyncSends` and `RtmSession`.
 
-Each whole frame is handed to the core in websockets' own reading thread, as the library parses
-it (`_ws_sync.start_feeding`): an ack then crosses one thread to its sender, as with a raw
-client, where it crossed two through the session's link thread (issue 23). The link thread
-hands the core the frames the socket got before it was the core's, then reads by ``recv``
-whatever the library's assembler queues instead (a fragmented message and everything after it:
-`_ws_sync._Fed`), and reports the socket's end, which ``recv`` raises after the last frame fed.
-Either thread stops for backpressure while the iterator's buffer is full; never both at once.
-Only the moving of frames lives here; what they mean is the core's.
+The whole frames of each read of the socket are handed to the core in websockets' own reading
+thread, as the library parses them (`_ws_sync.start_feeding`): an ack then crosses one thread
+to its sender, as with a raw client, where it crossed two through the session's link thread
+(issue 23), and a burst costs one hold of the lock and one wake-up of the iterator per read.
+The link thread hands the core the frames the socket got before it was the core's, then reads
+by ``recv`` whatever the library's assembler queues instead (a fragmented message and
+everything after it: `_ws_sync._Fed`), and reports the socket's end, which ``recv`` raises
+after the last frame fed. Either thread stops for backpressure while the iterator's buffer is
+full; never both at once. Only the moving of frames lives here; what they mean is the core's.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from websockets.sync.client import ClientConnection
 
 from ._endings import SocketEnd
 from ._sync_sends import SyncSends
-from ._ws_sync import DROPPED, end_of, holds_frames, start_feeding
+from ._ws_sync import DROPPED, Feed, end_of, holds_frames, start_feeding
 
 __all__ = ["SyncReader"]
 
@@ -40,6 +41,7 @@ class SyncReader(SyncSends):
     _link_thread: threading.Thread | None
     _draining_thread: threading.Thread | None
     _linking: bool
+    _dirty: bool
     _died: Callable[[str, BaseException], None]
 
     def _read(self, ws: ClientConnection, link: int) -> None:
@@ -50,7 +52,8 @@ class SyncReader(SyncSends):
         end = DROPPED
         try:
             with self._lock:
-                going = self._hand_over_locked(start_feeding(ws, self._feeder(link)), link)
+                held = start_feeding(ws, self._feeder(link))
+                going = self._hand_over_locked(held, link, threading.current_thread())
             if going:
                 end = self._read_assembled(ws, link)
         except OSError:
@@ -85,36 +88,37 @@ class SyncReader(SyncSends):
             if ended is not None:
                 return end_of(ended)
 
-    def _feeder(self, link: int) -> Callable[[str | bytes], bool]:
-        """What websockets' thread calls with each whole frame of `link` (`start_feeding`).
+    def _feeder(self, link: int) -> Feed:
+        """What websockets' thread calls with the whole frames of each read (`start_feeding`).
 
-        It hands the frame to the core as `_hand_over` does, after waiting out backpressure;
-        False once `link` is no longer the session's socket. A failure (a bug) ends the
-        session, as one of the link thread's does.
+        It hands them to the core as `_hand_over` does, in parts that fit the buffer, waiting
+        out backpressure before each; False once `link` is no longer the session's socket. A
+        failure (a bug) ends the session, as one of the link thread's does.
         """
         thread = threading.current_thread()  # the link thread: `_release` names it
         lock = self._lock
-        proto = self._proto
         buffer = self._buffer
-        clock = self._clock
-        settle = self._settle
+        bounds = self._proto.reading_bounds
+        hand_over = self._hand_over_locked
         floor = self.options.max_buffered
 
-        def feed(text: str | bytes) -> bool:
+        def feed(texts: list[str | bytes]) -> bool:
             try:
-                if len(buffer) >= floor and len(buffer) >= proto.reading_bounds()[0]:
+                start, count = 0, len(texts)
+                while start < count:
+                    part = count - start
+                    if len(buffer) + part > floor:
+                        # As the link thread's reads: never more than the buffer has room for.
+                        bound = bounds()[0]
+                        if len(buffer) >= bound:
+                            with lock:
+                                self._backpressure()
+                        part = min(part, max(bound - len(buffer), 1))
+                    taken = texts if part == count else texts[start : start + part]
                     with lock:
-                        self._backpressure()
-                with lock:
-                    proto.receive_text(link, text, clock())
-                    settle()
-                    if proto.link != link:
-                        self._poke()
-                        if proto.draining != link:
+                        if not hand_over(taken, link, thread):
                             return False
-                        self._release(thread)
-                    if proto.engine_due:
-                        self._poke()
+                    start += part
                 return True
             except BaseException as exc:
                 self._died("link", exc)
@@ -154,12 +158,15 @@ class SyncReader(SyncSends):
     def _hand_over(self, batch: list[str | bytes], link: int) -> bool:
         """Give the core a batch under one hold of the lock (`_hand_over_locked`)."""
         with self._lock:
-            return self._hand_over_locked(batch, link)
+            return self._hand_over_locked(batch, link, threading.current_thread())
 
-    def _hand_over_locked(self, batch: list[str | bytes], link: int) -> bool:
+    def _hand_over_locked(
+        self, batch: list[str | bytes], link: int, reader: threading.Thread
+    ) -> bool:
         """Give the core a batch at one clock reading (the lock held).
 
         False once `link` is no longer the session's socket (the rest of the batch is not its).
+        `reader` is the link thread of `link` (`_release`).
         """
         proto = self._proto
         now = self._clock()
@@ -173,8 +180,8 @@ class SyncReader(SyncSends):
                 self._poke()
                 if proto.draining != link:
                     return False
-                self._release(threading.current_thread())
-            if proto.engine_due:
+                self._release(reader)
+            if proto.engine_due and not self._dirty:  # else the engine is to run anyway
                 self._poke()
         return True
 

@@ -134,7 +134,7 @@ def test_a_burst_beyond_what_a_socket_holds_before_it_is_read_comes_whole_and_in
     Those held come first, then the rest through the library's assembler, in order.
     """
     monkeypatch.setattr(_ws_sync, "_HELD", 5)
-    start_feeding = _sync_reader.start_feeding
+    start_feeding = _ws_sync.start_feeding
 
     def late(ws: Any, feed: Any) -> Any:
         time.sleep(0.3)  # the burst comes meanwhile

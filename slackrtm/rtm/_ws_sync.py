@@ -27,6 +27,7 @@ from ._options import RtmOptions
 
 __all__ = [
     "DROPPED",
+    "Feed",
     "abort",
     "close",
     "close_all",
@@ -34,6 +35,7 @@ __all__ = [
     "end_of",
     "holds_frames",
     "open_socket",
+    "start_feeding",
     "write",
 ]
 
@@ -59,20 +61,142 @@ class _Redacting(logging.LoggerAdapter):  # type: ignore[type-arg]
 _WS_LOGGER = _Redacting(logging.getLogger("websockets.client"), {})
 
 
-class _Watched(ClientConnection):
-    """A connection that counts the WebSocket pings and pongs it receives (`controls`).
+_HELD = 4096
+"""The most whole frames a socket keeps for the session before its reader takes them over
+(`start_feeding`, a moment after the handshake; a burst may come in it); beyond, the library's
+assembler queues them, with its flow control."""
 
-    The library answers pings itself and keeps pongs from ``recv``; the engine thread reads
-    the count and reports a change to the core (`Dialect.websocket_pings`: Socket Mode).
+Feed = Callable[[list[str | bytes]], bool]
+"""What the session gives a socket to hand its frames to (`start_feeding`)."""
+
+
+class _Fed(ClientConnection):
+    """A connection that hands whole data frames to the session from its own reading thread.
+
+    The library reads the socket in a thread of its own and queues each message for ``recv``,
+    where the session's reader used to wait for it: a frame crossed two threads before the
+    core saw it, an ack three before its sender woke (issue 23). Here the library's thread
+    gives the whole text and binary frames of each read of the socket, together and in order,
+    to `feed` (the session's, `start_feeding`), which hands them to the core under the
+    session's lock: one hold of it, and one wake-up of the iterator, per read. The frames of a
+    read are counted as the library takes them from its protocol (`events_received`); where
+    its insides do not say, each frame is handed over alone.
+
+    Until `feed` is set (the socket opened, not yet the core's), whole frames are `held`, at
+    most `_HELD`. A fragmented message, a text frame that is not UTF-8, or more frames than
+    that turn the socket over to the library's assembler for good (`assembling`): those and
+    every frame after them come by ``recv``, which the session's reader keeps calling (and
+    which raises at the socket's end, after every frame fed), so the order stays whole.
+
+    With `watch`, it counts the WebSocket pings and pongs it receives (`controls`): the
+    library answers pings itself and keeps pongs from ``recv``; the engine thread reads the
+    count and reports a change to the core (`Dialect.websocket_pings`: Socket Mode).
     """
 
     controls = 0
+    watch = False
+
+    def __init__(self, sock: socket.socket, protocol: Any, **kwargs: Any) -> None:
+        """As the library's, with nothing fed yet (its thread starts at the end)."""
+        self.feed: Feed | None = None
+        self.held: list[str | bytes] = []
+        self.assembling = False
+        self.gate = threading.Lock()
+        """Guards `held` and the setting of `feed` (taken only while `feed` is None)."""
+        self.batch: list[Any] = []
+        """The whole frames of the current read not handed over yet."""
+        self.left = 0
+        """Events of the current read not processed yet (0 or less: hand over at once)."""
+        take = protocol.events_received
+
+        def events_received() -> list[Any]:
+            events: list[Any] = take()
+            self.left = len(events)
+            return events
+
+        with contextlib.suppress(AttributeError):  # other insides: each frame alone
+            protocol.events_received = events_received
+        super().__init__(sock, protocol, **kwargs)
 
     def process_event(self, event: Any) -> None:
+        self.left -= 1
         opcode = getattr(event, "opcode", None)  # the handshake's response has none
-        if opcode is Opcode.PING or opcode is Opcode.PONG:
+        if opcode is Opcode.TEXT or opcode is Opcode.BINARY:
+            if event.fin and not self.assembling:
+                self.batch.append(event)
+                if self.left <= 0:
+                    self._hand_over()
+                return
+            self._hand_over()  # the frames before it go first
+            self.assembling = True
+        elif self.watch and (opcode is Opcode.PING or opcode is Opcode.PONG):
             self.controls += 1
         super().process_event(event)
+        if self.left <= 0 and self.batch:
+            self._hand_over()
+
+    def _hand_over(self) -> None:
+        """Hand the frames of the read to `feed` (or hold them); the rest to the assembler.
+
+        The rest: from a text frame that is not UTF-8 on (``recv`` then fails the socket as
+        the library words it), or all of them when they would hold more than `_HELD`.
+        """
+        frames, self.batch = self.batch, []
+        if not frames:
+            return
+        texts: list[str | bytes] = []
+        rest: list[Any] = []
+        for index, frame in enumerate(frames):
+            if frame.opcode is Opcode.TEXT:
+                try:
+                    texts.append(str(frame.data, "utf-8"))
+                except UnicodeDecodeError:
+                    rest = frames[index:]
+                    break
+            else:
+                texts.append(bytes(frame.data))
+        feed = self.feed
+        if feed is None:
+            with self.gate:
+                feed = self.feed
+                if feed is None:
+                    if len(self.held) + len(texts) > _HELD:
+                        texts, rest = [], frames
+                    self.held += texts
+                    texts = []
+        if texts and feed is not None and not feed(texts):
+            self.feed = _dropped  # no longer the session's socket: the engine closes it
+        if rest:
+            self.assembling = True
+            for frame in rest:
+                super().process_event(frame)
+
+
+class _Watched(_Fed):
+    """A `_Fed` connection that counts the pings and pongs it receives from the start."""
+
+    watch = True
+
+
+def _dropped(texts: list[str | bytes]) -> bool:
+    """The feed of a socket the session has let go: its late frames go nowhere."""
+    return False
+
+
+def start_feeding(ws: ClientConnection, feed: Feed) -> list[str | bytes]:
+    """From now on `ws`'s own thread hands its whole frames to `feed`; the frames held before.
+
+    The caller holds the lock that `feed` takes, and hands the frames returned to the core
+    before it lets go of it, so that they come before any that `feed` is given. `feed`
+    returns False once the socket is no longer the session's: its later frames are dropped.
+    A socket of other insides (not made by `open_socket`) is read by ``recv`` alone.
+    """
+    if not isinstance(ws, _Fed):
+        return []
+    with ws.gate:
+        held, ws.held = ws.held, []
+        ws.feed = feed
+    return held
 
 
 def controls(ws: ClientConnection | None) -> int:
@@ -123,9 +247,10 @@ def open_socket(
         compression=None,
         max_size=options.max_inbound_bytes,
         logger=_WS_LOGGER,
-        create_connection=_Watched if watch_pings else None,
+        create_connection=_Watched if watch_pings else _Fed,
     )
     ws = owner.enter_context(connecting)
+
     # Closed already (the peer said hello and hung up): its reader reports that.
     with contextlib.suppress(OSError):
         ws.socket.settimeout(_socket_timeout(options.write_timeout))

@@ -2,9 +2,10 @@
 
 Two threads per session, as in the async driver's two tasks: the engine (ticks the core at its
 deadlines, writes what it gives, starts connection attempts) and one link thread per socket
-(``rtm.connect`` through the `Client`, the handshake, then reading frames into the core), so
-that keepalive, acks and reconnects go on while the user is not iterating. One lock guards the
-core; I/O happens outside it. With replay on, a third thread makes its history calls
+(``rtm.connect`` through the `Client`, the handshake, then reading frames into the core, which
+websockets' own reading thread does for each whole frame: `_sync_reader`), so that keepalive,
+acks and reconnects go on while the user is not iterating. One lock guards the core; I/O
+happens outside it. With replay on, a third thread makes its history calls
 (`_replay_loops.replay_thread`). Every decision is in `_protocol.RtmProtocol` and `_replay`.
 """
 
@@ -14,7 +15,6 @@ import collections
 import contextlib
 import threading
 import time
-from collections.abc import Callable
 from types import TracebackType
 from typing import Any, TypeVar, cast
 
@@ -28,31 +28,17 @@ from ._picture import SNAPSHOT_TYPES
 from ._replay_loops import replay_thread
 from ._sockets import Sockets
 from ._surface import surface_doc
-from ._sync_sends import MAX_WAIT, SyncSends
-from ._ws_sync import (
-    DROPPED,
-    abort,
-    close,
-    close_all,
-    controls,
-    end_of,
-    holds_frames,
-    open_socket,
-    write,
-)
+from ._sync_reader import SyncReader
+from ._sync_sends import MAX_WAIT
+from ._ws_sync import abort, close, close_all, controls, open_socket, write
 
 __all__ = ["RtmSession"]
 
 _MIN_WAIT = 0.001
-_BATCH = 256
-"""The most frames the link thread hands the core under one hold of the lock: the frames
-websockets has already received, taken without waiting, so that a burst costs one lock, one
-clock read and one wake-up of the iterator per batch rather than per frame; bounded so that
-the first events of a burst are not held back for long."""
 _Session = TypeVar("_Session", bound="RtmSession")  # `with` gives a subclass its own
 
 
-class RtmSession(SyncSends):
+class RtmSession(SyncReader):
     """One RTM session over the websockets library's sync client (see `SessionSurface`).
 
     Made by `Client.rtm`; ``with`` connects (``rtm.connect``, the socket, Slack's ``hello``)
@@ -469,106 +455,3 @@ class RtmSession(SyncSends):
             self._proto.connect_failed(self._clock(), error, stage=stage)
             self._settle()
         return None
-
-    def _read(self, ws: ClientConnection, link: int) -> None:
-        """Read frames into the core until the socket ends or is not the session's any more."""
-        buffer = self._buffer
-        bounds = self._proto.reading_bounds
-        held = holds_frames(ws)
-        # The bounds are never below max_buffered: below it they are not asked (two calls).
-        floor = self.options.max_buffered
-        end = DROPPED
-        try:
-            while True:
-                if len(buffer) >= floor and len(buffer) >= bounds()[0]:
-                    with self._lock:
-                        self._backpressure()
-                batch, ended = self._receive(ws, held)
-                if batch and not self._hand_over(batch, link):
-                    return
-                if ended is not None:
-                    end = end_of(ended)
-                    return
-        except OSError:
-            return
-        finally:
-            with self._lock:
-                self._proto.socket_ended(link, self._clock(), end)
-                self._settle()
-                self._poke()
-
-    def _receive(
-        self, ws: ClientConnection, held: Callable[[], bool]
-    ) -> tuple[list[str | bytes], BaseException | None]:
-        """The next frame (waiting for it), then the frames websockets already holds.
-
-        Those are taken without waiting if `held` says there are any (`holds_frames`), never
-        more than the buffer has room for (backpressure stays as it was, frame by frame); and
-        the end met on the way, if one was (it comes after them).
-
-        Raises:
-            OSError: The first read failed.
-        """
-        recv = ws.recv
-        try:
-            batch = [recv()]
-        except websockets.exceptions.ConnectionClosed as exc:
-            return [], exc
-        if not held():
-            return batch, None  # the common case after an ack: no recv(timeout=0) to fail
-        room = min(self._proto.reading_bounds()[0] - len(self._buffer), _BATCH)
-        while len(batch) < room:
-            try:
-                batch.append(recv(timeout=0))
-            except TimeoutError:
-                break
-            except (websockets.exceptions.ConnectionClosed, OSError) as exc:
-                return batch, exc
-        return batch, None
-
-    def _hand_over(self, batch: list[str | bytes], link: int) -> bool:
-        """Give the core a batch under one hold of the lock and one clock reading.
-
-        False once `link` is no longer the session's socket (the rest of the batch is not its).
-        """
-        proto = self._proto
-        with self._lock:
-            now = self._clock()
-            taken, count = 0, len(batch)
-            while taken < count:
-                # Up to the end, or to a frame that needs more than its event delivered: then
-                # settled and checked at once, as if alone.
-                taken = proto.receive_texts(link, batch, taken, now)
-                self._settle()
-                if proto.link != link:
-                    self._poke()
-                    if proto.draining != link:
-                        return False
-                    self._release()
-                if proto.engine_due:
-                    self._poke()
-        return True
-
-    def _release(self) -> None:
-        """This link thread reads on a draining socket: the engine may start the next attempt."""
-        if self._link_thread is threading.current_thread():
-            self._draining_thread, self._link_thread = self._link_thread, None
-            self._linking = False
-
-    def _backpressure(self) -> None:
-        """Stop reading while the buffer is full (the lock held): TCP holds the frames back."""
-        proto = self._proto
-        if len(self._buffer) < proto.reading_bounds()[0] or proto.closed:
-            return
-        self._pause_reading(len(self._buffer))
-        # The flag before the check of the length, the iterator's pop before its look at the
-        # flag (both without the lock): one of the two always sees the other. The engine
-        # wakes it too, when a send starts to await its ack (the bounds rise: `_keepalive`).
-        self._paused = True
-        try:
-            while len(self._buffer) > proto.reading_bounds()[1] and not proto.closed:
-                self._space.wait()
-        finally:
-            self._paused = False
-        self._resume_reading()
-        self._poke()

@@ -39,6 +39,18 @@ class Peer:
     def hello(self) -> None:
         self.send_text('{"type": "hello"}')
 
+    def send_fragments(self, text: str, parts: int = 3) -> None:
+        """One text message in `parts` frames: a text frame, then continuations, the last final."""
+        data = text.encode()
+        step = -(-len(data) // parts)
+        chunks = [data[i : i + step] for i in range(0, len(data), step)]
+        for index, chunk in enumerate(chunks):
+            self._frame(0x1 if index == 0 else 0x0, chunk, fin=index == len(chunks) - 1)
+
+    def send_bytes(self, opcode: int, payload: bytes) -> None:
+        """One final frame of `opcode` with `payload` as it is (text that is not UTF-8, ...)."""
+        self._frame(opcode, payload)
+
     def close(self, code: int | None) -> None:
         """A close frame (no payload at all when `code` is None); the client's, then TCP's end.
 
@@ -118,14 +130,15 @@ class Peer:
         out, self._pending = self._pending[:n], self._pending[n:]
         return out
 
-    def _frame(self, opcode: int, payload: bytes) -> None:
+    def _frame(self, opcode: int, payload: bytes, *, fin: bool = True) -> None:
         size = len(payload)
+        first = (0x80 if fin else 0) | opcode
         if size < 126:
-            head = bytes([0x80 | opcode, size])
+            head = bytes([first, size])
         elif size < 65536:
-            head = bytes([0x80 | opcode, 126]) + struct.pack("!H", size)
+            head = bytes([first, 126]) + struct.pack("!H", size)
         else:
-            head = bytes([0x80 | opcode, 127]) + struct.pack("!Q", size)
+            head = bytes([first, 127]) + struct.pack("!Q", size)
         self.conn.sendall(head + payload)
 
 

@@ -24,12 +24,12 @@ import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from websockets.sync.client import ClientConnection
 
 from slackrtm import events
 from slackrtm._exceptions import RtmSessionClosed
 from slackrtm.emulator import Emulator
-from slackrtm.rtm import Connected, Disconnected, Reconnecting, RtmOptions
-from slackrtm.rtm import sync as sync_driver
+from slackrtm.rtm import Connected, Disconnected, Reconnecting, RtmOptions, _sync_reader, _ws_sync
 from slackrtm.rtm._dialects import RTM_DIALECT, Dialect, Kind, RtmDialect
 from slackrtm.rtm._protocol import RtmProtocol
 from slackrtm.rtm._ws_sync import holds_frames
@@ -329,11 +329,18 @@ def test_the_sync_reader_looks_at_what_websockets_holds_or_else_tries() -> None:
     assert holds_frames(cast(Any, SimpleNamespace()))()  # other insides: recv(timeout=0) tries
 
 
-def test_the_sync_reader_without_its_look_still_reads_a_burst_a_goodbye_and_a_close(
-    emu: Emulator, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("look", ["look", "no look"])
+def test_the_sync_reader_by_recv_alone_still_reads_a_burst_a_goodbye_and_a_close(
+    emu: Emulator, monkeypatch: pytest.MonkeyPatch, look: str
 ) -> None:
-    """The path for other insides of websockets (`holds_frames` always yes), as before it."""
-    monkeypatch.setattr(sync_driver, "holds_frames", lambda ws: lambda: True)
+    """The path for other insides of websockets, as before the frames were fed.
+
+    Every frame through the library's assembler and ``recv`` (as after a fragmented message:
+    `_ws_sync._Fed`), with the look at its queue, and without it (`holds_frames` always yes).
+    """
+    monkeypatch.setattr(_ws_sync._Fed, "process_event", ClientConnection.process_event)
+    if look == "no look":
+        monkeypatch.setattr(_sync_reader, "holds_frames", lambda ws: lambda: True)
     rtm = Rtm("sync", emu)
     try:
         test_a_burst_then_a_goodbye_and_a_close_come_in_order_and_complete(rtm, emu)

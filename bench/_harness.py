@@ -19,16 +19,45 @@ that is not installed) lists it as a `Slot`: printed, never measured. A memory r
 from __future__ import annotations
 
 import asyncio
+import atexit
 import os
 import re
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Awaitable, Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any, Protocol
+
+# ---------------------------------------------------------------------------- children
+
+
+def bytecode_environment(cache_dir: str) -> dict[str, str]:
+    """The environment of a child process that writes and reads its bytecode in `cache_dir`.
+
+    ``PYTHONDONTWRITEBYTECODE`` is dropped and ``PYTHONPYCACHEPREFIX`` set, so nothing is
+    written into the work tree and every contender, site-packages included, reads its ``.pyc``
+    from the same place. A child that compiles its modules instead holds the compiler's memory
+    (about 25 MiB for the generated events) and spends its time: a row of fresh interpreters
+    runs each contender once, untimed, to fill the cache first.
+    """
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONPYCACHEPREFIX"] = cache_dir
+    return env
+
+
+@cache
+def child_environment() -> dict[str, str]:
+    """`bytecode_environment` of one cache folder for the whole run, removed at its end."""
+    folder = tempfile.mkdtemp(prefix="slackrtm-bench-pyc-")
+    atexit.register(shutil.rmtree, folder, True)
+    return bytecode_environment(folder)
+
 
 # ---------------------------------------------------------------------------- servers
 

@@ -21,14 +21,13 @@ Two rows:
 from __future__ import annotations
 
 import json
-import os
 import statistics
 import subprocess
 import sys
 import tempfile
 from collections.abc import Mapping
 
-from ._harness import Row, Sample, Server, _orders
+from ._harness import Row, Sample, Server, _orders, bytecode_environment
 
 IMPORT = {
     "import urllib3": "import urllib3",
@@ -72,12 +71,6 @@ print(json.dumps({{"seconds": seconds, "aiohttp": "aiohttp" in sys.modules}}))
 """
 
 
-def _environment(cache: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    env["PYTHONPYCACHEPREFIX"] = cache
-    return env
-
-
 def _once(code: str, env: Mapping[str, str], server: Server | None) -> tuple[float, bool]:
     base, token = (server.base_url, server.token) if server is not None else ("", "")
     out = subprocess.run(
@@ -99,7 +92,7 @@ def _measure(
     names = list(contenders)
     row.samples = {name: [] for name in names}
     with tempfile.TemporaryDirectory(prefix="slackrtm-bench-pyc-") as cache:
-        env = _environment(cache)
+        env = bytecode_environment(cache)
         for name in names:  # compile every module once, untimed
             _once(contenders[name], env, server)
         for rep in range(repetitions):

@@ -2,7 +2,8 @@
 
 Against the emulator (`bench.emulator_server`). A child process imports what it needs, makes
 one client and one Web API call, then opens idle sockets one by one and reads its resident set
-size (``/proc/self/statm``, after a garbage collection) at three points: before any socket,
+size (``/proc/self/statm``, after a garbage collection; its bytecode compiled beforehand, as
+the import rows' children) at three points: before any socket,
 with one, with ``N`` (100). Per operation is the growth from the first socket to the N-th,
 divided by N - 1: what one more idle connection costs. The notes give what the first one costs
 (it loads the session's modules too) and the process's size with one.
@@ -20,7 +21,7 @@ import subprocess
 import sys
 from typing import Any
 
-from ._harness import Row, Sample, Server, _orders
+from ._harness import Row, Sample, Server, _orders, child_environment
 
 _CHILD = r"""
 import asyncio, gc, json, os, sys
@@ -90,6 +91,7 @@ def _once(server: Server, kind: str, count: int) -> list[int]:
         check=True,
         capture_output=True,
         text=True,
+        env=child_environment(),
     ).stdout
     sizes = json.loads(out.strip().splitlines()[-1])
     assert isinstance(sizes, list)
@@ -111,6 +113,8 @@ def row(server: Server, *, sessions: int = 100, repetitions: int = 3) -> Row:
     first: dict[str, list[int]] = {name: [] for name in CONTENDERS}
     with_one: dict[str, list[int]] = {name: [] for name in CONTENDERS}
     names = list(CONTENDERS)
+    for name in names:  # their bytecode compiled once, untimed (`child_environment`)
+        _once(server, CONTENDERS[name], 2)
     for rep in range(repetitions):
         for name in _orders(names, rep):
             base, one, many = _once(server, CONTENDERS[name], sessions)

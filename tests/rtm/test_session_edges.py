@@ -159,7 +159,7 @@ BAD_TIMEOUTS = [
 def test_a_bad_send_timeout_is_refused_before_any_io(
     rtm: Rtm, emu: Emulator, method: str, args: dict[str, Any], bad: Any, error: type[Exception]
 ) -> None:
-    connected(rtm)
+    connected(rtm, options=attrs.evolve(FAST, ping_interval=60.0))  # no keepalive frame counted
     before = emu.counters.frames_in
     with pytest.raises(error, match="timeout"):
         getattr(rtm, method)(timeout=bad, **args)

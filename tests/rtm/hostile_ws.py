@@ -106,8 +106,12 @@ class Peer:
                 data = bytes(b ^ mask[i % 4] for i, b in enumerate(self._read(size)))
                 yield head[0] & 0x0F, data
 
-    def serve_acks(self) -> None:
-        """Act as a plain Slack until the client closes: ack messages, answer pings."""
+    def serve_acks(self, record: list[dict[str, Any]] | None = None) -> None:
+        """Act as a plain Slack until the client closes: ack messages, answer pings.
+
+        Args:
+            record: Where each text frame read goes, parsed (a frame cut short fails to parse).
+        """
         for opcode, data in self.frames():
             if opcode == 0x8:
                 self._frame(0x8, data[:2])
@@ -115,6 +119,8 @@ class Peer:
             if opcode != 0x1:
                 continue
             frame = json.loads(data)
+            if record is not None:
+                record.append(frame)
             if frame.get("type") == "ping":
                 self.send_text(json.dumps({"type": "pong", "reply_to": frame.get("id")}))
             elif frame.get("type") == "message":

@@ -11,7 +11,6 @@ in order, the send counts as written, and the session goes on. The sync form has
 from __future__ import annotations
 
 import asyncio
-import json
 import threading
 from typing import Any
 
@@ -50,17 +49,7 @@ class _Recorder:
         while not self.release.wait(0.05):
             if peer.stop.is_set():
                 return
-        for opcode, data in peer.frames():
-            if opcode == 0x8:
-                peer._frame(0x8, data[:2])
-                return
-            if opcode != 0x1:
-                continue
-            frame = json.loads(data)
-            self.frames.append(frame)
-            if frame.get("type") == "message":
-                ack = {"ok": True, "reply_to": frame["id"], "ts": "1.0", "text": frame["text"]}
-                peer.send_text(json.dumps(ack))
+        peer.serve_acks(record=self.frames)
 
 
 def test_a_send_cancelled_mid_write_finishes_its_frame_then_raises() -> None:

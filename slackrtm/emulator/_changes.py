@@ -1,13 +1,17 @@
 """Changes to the emulated workspace, made the way Slack makes them: the state, then the events.
 
-What lives here: one function per change (a user added or renamed, a channel added, renamed,
-archived or unarchived, joined or left, the team renamed). Each changes `Hub.workspace` and
-queues, on every open RTM socket of the team, the events Slack sends for it; `Emulator`'s
-methods of the same names run them on the server's loop, and the control routes call those.
+What lives here: one function per change of what the workspace holds (a user added or renamed; a
+channel added, renamed, archived or unarchived, joined or left; the team renamed). Each checks
+its arguments, changes `Hub.workspace`, and queues on every open socket of the team (RTM, and
+Socket Mode's apps through `Hub.mirror`) the events Slack sends for it, in the shapes of the
+schema's event files (`schema/rtm/events/`). `Emulator`'s methods of the same names run them on
+the server's loop; the control routes call those. What a member does that changes nothing the
+workspace holds (a reaction, a pin, a file shared) is `_happenings`'.
 
 Where Slack tells only a channel's members of a join or a leave, the emulator tells every
 socket of the team: a simplification that keeps the counts of every session's live picture
-complete. The user who joins gets ``channel_joined`` (the channel, with its members) before
+complete. A rename, an archive and an unarchive go to the whole team, as Slack sends them. The
+user who joins gets ``channel_joined`` (the channel, with its members) before
 ``member_joined_channel``; the one who leaves gets ``channel_left`` before
 ``member_left_channel``, as Slack sends them.
 """
@@ -19,16 +23,19 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from ._methods import Caller, channel_json, user_json
+from ._methods import CREATED, Caller, channel_json, user_json
 
 if TYPE_CHECKING:
     from ._rtm import Connection, Hub
+    from .workspace import Channel
 
 __all__ = [
     "add_channel",
     "add_user",
+    "archive_channel",
     "join_channel",
     "leave_channel",
+    "rename_channel",
     "rename_team",
     "rename_user",
 ]
@@ -51,6 +58,13 @@ def _to_team(hub: Hub, team_id: str, event: Frame | Callable[[Connection], Frame
 def _caller(hub: Hub, conn: Connection) -> Caller:
     ws = hub.workspace
     return Caller(user=ws.users[conn.user_id], team=ws.teams[conn.team_id])
+
+
+def _known_channel(hub: Hub, channel_id: str) -> Channel:
+    channel = hub.workspace.channels.get(channel_id)
+    if channel is None:
+        raise KeyError(f"unknown channel {channel_id!r}")
+    return channel
 
 
 def add_user(hub: Hub, user_id: str, *, name: str, team_id: str) -> int:
@@ -81,6 +95,61 @@ def add_channel(hub: Hub, channel_id: str, *, name: str, creator: str) -> int:
             "channel": channel_json(channel, _caller(hub, conn)),
         },
     )
+
+
+def rename_channel(hub: Hub, channel_id: str, name: str) -> int:
+    """The channel's new name: ``channel_rename``, the channel as Slack's event carries it.
+
+    Slack documents ``id``, ``name`` and ``created``; its logged payloads (java-slack-sdk's
+    ``ChannelRenamePayload.json``) add ``name_normalized``, ``is_channel`` and ``is_mpim``.
+
+    Raises:
+        KeyError: The channel is unknown.
+        ValueError: The name is empty or taken by another channel of the team.
+    """
+    channel = _known_channel(hub, channel_id)
+    if not name:
+        raise ValueError("name must not be empty")
+    taken = [
+        c.id
+        for c in hub.workspace.channels.values()
+        if c.team_id == channel.team_id and c.name == name and c.id != channel.id
+    ]
+    if taken:
+        raise ValueError(f"name {name!r} is taken by {taken[0]}")
+    channel.name = name
+    renamed = {
+        "id": channel.id,
+        "name": name,
+        "name_normalized": name,
+        "created": CREATED,
+        "is_channel": True,
+        "is_mpim": False,
+    }
+    event = {"type": "channel_rename", "channel": renamed, "event_ts": hub.clock.next()}
+    return _to_team(hub, channel.team_id, event)
+
+
+def archive_channel(hub: Hub, user_id: str, channel_id: str, *, unarchive: bool = False) -> int:
+    """A member archives (or unarchives) it: ``channel_archive`` (``channel_unarchive``).
+
+    Raises:
+        KeyError: The channel or the user is unknown.
+        ValueError: The channel is already in that state.
+    """
+    channel = _known_channel(hub, channel_id)
+    if user_id not in hub.workspace.users:
+        raise KeyError(f"unknown user {user_id!r}")
+    if channel.is_archived != unarchive:
+        raise ValueError(f"{channel_id} is {'not archived' if unarchive else 'already archived'}")
+    channel.is_archived = not unarchive
+    event = {
+        "type": "channel_unarchive" if unarchive else "channel_archive",
+        "channel": channel.id,
+        "user": user_id,
+        "event_ts": hub.clock.next(),
+    }
+    return _to_team(hub, channel.team_id, event)
 
 
 def join_channel(hub: Hub, channel_id: str, user_id: str) -> int:

@@ -26,7 +26,19 @@ from ._history import History, parse_ts
 from ._webapi import CallError
 from .workspace import Channel, EmulatedWorkspace, Team, User
 
-__all__ = ["ANSWERS", "Caller", "channel_json", "read_args", "synthesize", "team_json", "user_json"]
+__all__ = [
+    "ANSWERS",
+    "CREATED",
+    "Caller",
+    "channel_json",
+    "read_args",
+    "synthesize",
+    "team_json",
+    "user_json",
+]
+
+CREATED = 1700000000
+"""When every emulated channel was made (Unix seconds): its ``created``, wherever it shows."""
 
 CONVERSATION_TYPES = frozenset({"public_channel", "private_channel", "mpim", "im"})
 MAX_PAGE = 1000
@@ -128,7 +140,7 @@ def channel_json(channel: Channel, caller: Caller) -> dict[str, Any]:
         "is_general": channel.name == "general",
         "is_member": caller.user.id in channel.members,
         "is_shared": False,
-        "created": 1700000000,
+        "created": CREATED,
         "context_team_id": channel.team_id,
         "num_members": len(channel.members),
         "topic": {"value": "", "creator": "", "last_set": 0},

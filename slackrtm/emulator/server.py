@@ -24,7 +24,7 @@ from aiohttp import web
 
 from . import _changes
 from ._control import CONTROL_PREFIX
-from ._happenings import archive_channel, pin, react, rename_channel, share_file
+from ._happenings import pin, react, share_file
 from ._http import API_PREFIX, listen
 from ._rtm import SLACKBOT_ID, Hub
 from ._state import ServerState, bracketed
@@ -477,7 +477,7 @@ class Emulator:
         """
         return self._call(lambda: self._hub.set_presence(user_id, presence, manual=manual))
 
-    # -- what members do: the events that follow (`_happenings`) ------------------------------
+    # -- what members do in a channel: the events that follow (`_happenings`) ------------------
 
     def react(
         self, user_id: str, channel: str, ts: str, reaction: str, *, removed: bool = False
@@ -522,40 +522,10 @@ class Emulator:
         """
         return self._call(lambda: share_file(self._hub, user_id, channel, file_id))
 
-    def rename_channel(self, channel: str, name: str) -> int:
-        """Rename the channel (`conversations.list` then says so) and send ``channel_rename``.
-
-        Everyone on the channel's team gets the event, members or not.
-
-        Returns:
-            How many sockets the event went to.
-
-        Raises:
-            KeyError: The channel is unknown.
-            ValueError: An empty name, or one another channel of the team has.
-        """
-        return self._call(lambda: rename_channel(self._hub, channel, name))
-
-    def archive_channel(self, user_id: str, channel: str, *, unarchive: bool = False) -> int:
-        """A member archives (or unarchives) the channel; everyone on its team is told.
-
-        The event is ``channel_archive`` (``channel_unarchive``); `conversations.list` marks the
-        channel ``is_archived`` (and leaves it out with ``exclude_archived``).
-
-        Returns:
-            How many sockets the event went to.
-
-        Raises:
-            KeyError: The user or the channel is unknown.
-            ValueError: The channel is already in that state.
-        """
-        return self._call(lambda: archive_channel(self._hub, user_id, channel, unarchive=unarchive))
-
     # -- the workspace, changed as Slack changes it ----------------------------------------------
 
     # Each returns how many frames were queued: the events go to every socket of the team
-    # (`_changes` says which, and why every socket). Unknown IDs raise KeyError. A channel is
-    # renamed and archived by `rename_channel` and `archive_channel` above.
+    # (`_changes` says which, and why every socket). Unknown IDs raise KeyError.
 
     def add_user(self, user_id: str, *, name: str, team_id: str | None = None) -> int:
         """Add a user (to `team_id`, the first team by default) and send ``team_join``."""
@@ -574,6 +544,37 @@ class Emulator:
         """
         return self._call(
             lambda: _changes.add_channel(self._hub, channel_id, name=name, creator=creator)
+        )
+
+    def rename_channel(self, channel: str, name: str) -> int:
+        """Rename the channel (`conversations.list` then says so) and send ``channel_rename``.
+
+        Everyone on the channel's team gets the event, members or not.
+
+        Returns:
+            How many sockets the event went to.
+
+        Raises:
+            KeyError: The channel is unknown.
+            ValueError: An empty name, or one another channel of the team has.
+        """
+        return self._call(lambda: _changes.rename_channel(self._hub, channel, name))
+
+    def archive_channel(self, user_id: str, channel: str, *, unarchive: bool = False) -> int:
+        """A member archives (or unarchives) the channel; everyone on its team is told.
+
+        The event is ``channel_archive`` (``channel_unarchive``); `conversations.list` marks the
+        channel ``is_archived`` (and leaves it out with ``exclude_archived``).
+
+        Returns:
+            How many sockets the event went to.
+
+        Raises:
+            KeyError: The user or the channel is unknown.
+            ValueError: The channel is already in that state.
+        """
+        return self._call(
+            lambda: _changes.archive_channel(self._hub, user_id, channel, unarchive=unarchive)
         )
 
     def join_channel(self, channel_id: str, user_id: str) -> int:

@@ -6,13 +6,19 @@ No slackrtm client is used anywhere in tests/emulator: the emulator is verified 
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 from typing import Any
 
 import aiohttp
+import jsonschema
 import urllib3
 
+from codegen.instance import frame_instance_schema
+from codegen.rtm import load_frames
 from slackrtm.emulator import Emulator
+
+from ..codegen.codegen_suite import SCHEMA_DIR
 
 TIMEOUT = 5.0
 GENERAL = "C0EMU0001"
@@ -133,3 +139,17 @@ async def eventually(predicate: Any, timeout: float = TIMEOUT) -> None:
     while not predicate():
         assert asyncio.get_running_loop().time() < deadline, "timed out"
         await asyncio.sleep(0.01)
+
+
+@functools.cache
+def _event_schemas() -> dict[str, Any]:
+    # Read on first use: most of the emulator's tests never look at the schema.
+    frames = load_frames(SCHEMA_DIR)
+    assert frames is not None
+    return {f.discriminator: frame_instance_schema(f, frames) for f in frames.events}
+
+
+def valid(event: dict[str, Any]) -> dict[str, Any]:
+    """The event, held against its schema/rtm/events file as JSON Schema (raises if off it)."""
+    jsonschema.validate(event, _event_schemas()[event["type"]])
+    return event

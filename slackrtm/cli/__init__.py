@@ -112,6 +112,12 @@ def _parents() -> dict[str, _Parser]:
         help=f"the Web API root (default: ${BASE_URL_ENVIRONMENT}, else {DEFAULT_BASE_URL})",
     )
     group.add_argument(
+        "--allow-insecure",
+        action="store_true",
+        help="take an http:// base URL and ws:// socket URLs on a host that is not loopback (an "
+        "emulator on another machine of a test network); the token then travels in clear text",
+    )
+    group.add_argument(
         "--timeout", type=_positive, default=30.0, metavar="S", help="seconds per attempt (30)"
     )
     group.add_argument(

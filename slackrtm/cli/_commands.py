@@ -4,7 +4,8 @@ Each takes parsed options and an `Output`, and returns an exit code or raises wh
 turns into one line.
 
 What lives here: making a client from the options (token from ``--token`` or the environment,
-Web API root from ``--base-url`` or ``SLACK_API_URL``), and each command's few steps. Nothing
+Web API root from ``--base-url`` or ``SLACK_API_URL``, ``--allow-insecure``), and each command's
+few steps. Nothing
 here parses arguments or prints an error; `slackrtm.cli` does both.
 """
 
@@ -61,7 +62,8 @@ def make_client(args: argparse.Namespace) -> Client:
     client reads itself); a bot token beside it is optional.
 
     Raises:
-        CliError: No token, or an option the client refuses (a malformed token or base URL).
+        CliError: No token, or an option the client refuses (a malformed token or base URL, an
+            ``http://`` one on a host that is not loopback without ``--allow-insecure``).
     """
     socket_mode = getattr(args, "socket_mode", False)
     if socket_mode and not os.environ.get(APP_TOKEN_ENVIRONMENT):
@@ -74,6 +76,7 @@ def make_client(args: argparse.Namespace) -> Client:
         return Client(
             token=token,
             base_url=args.base_url,  # None: SLACK_API_URL, else Slack's own
+            allow_insecure=args.allow_insecure,
             timeout=args.timeout,
             retry=RetryPolicy(max_retries=args.retries),
         )

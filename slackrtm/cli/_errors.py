@@ -2,8 +2,8 @@
 
 What lives here: `ExitCode` (documented in the README), `CliError` for failures the command
 line itself detects (a bad flag, no token), and `classify`, which maps an SDK error to its exit
-code and a one-line message. An exception `classify` does not know is a bug: it keeps its
-traceback.
+code and a one-line message (a refused clear-text URL names ``--allow-insecure`` as well). An
+exception `classify` does not know is a bug: it keeps its traceback.
 """
 
 from __future__ import annotations
@@ -23,10 +23,13 @@ from .._exceptions import (
     SlackRtmError,
 )
 
-__all__ = ["CliError", "ExitCode", "classify", "usage_error"]
+__all__ = ["INSECURE_HINT", "CliError", "ExitCode", "classify", "usage_error"]
 
 DETAIL = 100
 """Characters of each extra field of an API error that its one line shows."""
+
+INSECURE_HINT = " (on the command line: --allow-insecure)"
+"""Added to the library's refusal of a clear-text URL, which names its option, not the flag."""
 
 
 class ExitCode(enum.IntEnum):
@@ -99,6 +102,12 @@ def _code(exc: BaseException) -> ExitCode:
     return ExitCode.SLACK_ERROR
 
 
+def _hinted(text: str) -> str:
+    # The library's refusals of an http:// base URL or a ws:// socket URL on a host that is not
+    # loopback name its option (allow_insecure); the command's user sets it with a flag.
+    return text + INSECURE_HINT if "allow_insecure" in text else text
+
+
 def classify(exc: BaseException) -> tuple[ExitCode, str] | None:
     """The exit code and one-line message of an expected failure; None for anything else.
 
@@ -119,9 +128,9 @@ def classify(exc: BaseException) -> tuple[ExitCode, str] | None:
     if isinstance(exc, RtmFrameTooLarge):
         return ExitCode.USAGE, _one_line(_rtm_error(exc))  # the value given is too large
     if isinstance(exc, (SlackRtmError, SlackFrameError)):
-        return _code(exc), _one_line(_rtm_error(exc))
+        return _code(exc), _hinted(_one_line(_rtm_error(exc)))
     if isinstance(exc, SlackError):
-        return _code(exc), _one_line(str(exc) or type(exc).__name__)
+        return _code(exc), _hinted(_one_line(str(exc) or type(exc).__name__))
     return None
 
 
@@ -136,4 +145,4 @@ def usage_error(exc: TypeError | ValueError, command: str) -> CliError:
         found = classify(exc)
         assert found is not None
         return CliError(*found)
-    return CliError(ExitCode.USAGE, f"{command}: {exc or type(exc).__name__}")
+    return CliError(ExitCode.USAGE, _hinted(f"{command}: {exc or type(exc).__name__}"))

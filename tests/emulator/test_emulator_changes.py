@@ -18,6 +18,7 @@ from slackrtm.emulator import Emulator
 from .emulator_suite import (
     ALICE,
     ALICE_TOKEN,
+    APP_TOKEN,
     BOB,
     BOB_TOKEN,
     BOT,
@@ -162,6 +163,34 @@ async def test_the_python_api_on_the_servers_own_loop_sends_the_same(
     assert (await event(bob))["type"] == "channel_archive"
     await sync_point(bob)
     await bob.close()
+
+
+async def test_a_socket_mode_app_gets_the_same_events_as_events_api(
+    emulator: Emulator, session: aiohttp.ClientSession
+) -> None:
+    async with session.post(
+        emulator.base_url + "apps.connections.open",
+        headers={
+            "Authorization": f"Bearer {APP_TOKEN}",
+            "Content-Type": "application/x-www-form-urlencoded",
+        },
+    ) as response:
+        opened = await response.json()
+    assert opened["ok"] is True, opened
+    url = opened["url"]
+    app = await session.ws_connect(url)
+    assert (await recv(app))["type"] == "hello"
+    bob = await open_rtm(session, emulator, BOB_TOKEN)
+    emulator.rename_channel(RANDOM, "off-topic")
+    emulator.archive_channel(ALICE, RANDOM)
+    for _ in range(2):
+        envelope = await recv(app)
+        assert envelope["type"] == "events_api"
+        await app.send_json({"envelope_id": envelope["envelope_id"]})
+        assert envelope["payload"]["event"] == await event(bob)
+    await sync_point(bob)
+    await bob.close()
+    await app.close()
 
 
 async def test_a_change_that_cannot_happen_is_a_400_and_changes_nothing(

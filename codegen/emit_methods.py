@@ -102,6 +102,8 @@ def method_spec(method: Method) -> list[str]:
     body += _pagination(method)
     if not method.idempotent:
         body.append("    idempotent=False,")
+    if method.socket_url is not None:
+        body.append(f"    socket_url={quote(method.socket_url)},")
     if len(head + "MethodSpec(") <= WIDTH:
         out += [head + "MethodSpec(", *body, ")"]
     else:

@@ -184,6 +184,9 @@ class Method:
     """The kinds of token the method takes (the schema's ``tokens``; bot and user if absent)."""
     idempotent: bool = True
     """False for a method whose repeat is a second effect: retried only where nothing was sent."""
+    socket_url: str | None = None
+    """The answer's top-level string field that is a WebSocket URL the SDK opens (the schema's
+    ``socket_url``), held to the socket URL rule; None for a method without one."""
 
 
 @dataclass(frozen=True)
@@ -343,6 +346,13 @@ class _MethodReader:
             return f"tuple[{item}, ...]"
         return _SCALARS[kind]
 
+    def socket_url(self) -> str | None:
+        """The schema's ``socket_url``: it must name a top-level string field of the answer."""
+        name = self.doc.get("socket_url")
+        if name is not None and self.types.get((name,)) != "str":
+            raise self.problem("$.socket_url", f"{name!r} is not a string field of the response")
+        return name
+
     def pagination(self, arguments: tuple[Argument, ...]) -> Pagination | None:
         spec = self.doc.get("pagination")
         if spec is None:
@@ -409,6 +419,7 @@ class _MethodReader:
             pagination=self.pagination(arguments),
             tokens=tuple(doc.get("tokens", ("bot", "user"))),
             idempotent=bool(doc.get("idempotent", True)),
+            socket_url=self.socket_url(),
         )
 
 

@@ -157,3 +157,7 @@ class MethodSpec(Generic[A, R]):
     """False for a method whose repeat is a second effect (chat.postMessage posts again): it is
     retried only where nothing can have reached Slack (`slackrtm._web.retry`), and a timeout or a
     5xx after sending is reported as `OutcomeUnknown`."""
+    socket_url: str | None = None
+    """The answer's field that is a WebSocket URL the SDK opens (``url`` of ``rtm.connect`` and
+    ``apps.connections.open``): the core holds it to the socket URL rule
+    (`slackrtm._web.urls.socket_url_refusal`) before the answer is returned."""

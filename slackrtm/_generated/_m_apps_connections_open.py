@@ -172,5 +172,6 @@ APPS_CONNECTIONS_OPEN: Final[MethodSpec[AppsConnectionsOpenArgs, AppsConnections
         },
         rate_limit_tier=1,
         token_kinds=("app",),
+        socket_url="url",
     )
 )

@@ -341,4 +341,5 @@ RTM_CONNECT: Final[MethodSpec[RtmConnectArgs, RtmConnectResponse]] = MethodSpec(
         "bot",
         "user",
     ),
+    socket_url="url",
 )

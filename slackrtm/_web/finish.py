@@ -145,13 +145,13 @@ def _model(spec: MethodSpec[Any, R], body: dict[str, Any], config: Config, calle
         from .._convert import structure
 
         result = structure(body, spec.response_type, method=spec.name)
-    url = getattr(result, "url", None)
-    if isinstance(url, str) and spec.name.startswith("rtm."):
-        # The RTM methods' `url` is the socket URL the session connects to next. Never name
+    field = spec.socket_url
+    if field is not None:
+        # The socket URL a session connects to next (the schema names the field). Never name
         # the value in the error: it is the secret ticket itself.
-        reason = socket_url_refusal(url, allow_insecure=config.allow_insecure)
+        reason = socket_url_refusal(getattr(result, field), allow_insecure=config.allow_insecure)
         if reason is not None:
-            raise SlackResponseError(path="url", reason=reason, method=spec.name)
+            raise SlackResponseError(path=field, reason=reason, method=spec.name)
     found = getattr(result, "warnings", ())
     if found:
         report_warnings(spec, found, config, caller)

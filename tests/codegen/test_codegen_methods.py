@@ -235,6 +235,23 @@ def test_a_pagination_that_does_not_fit_the_method_is_refused(
     assert words in lines[0]
 
 
+@pytest.mark.parametrize(("field", "words"), [("nope", "'nope'"), ("people", "'people'")])
+def test_a_socket_url_that_is_not_a_string_field_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], field: str, words: str
+) -> None:
+    status, lines, _ = _run(_schema(tmp_path, _probe(socket_url=field)), tmp_path, capsys)
+    assert status == 2
+    assert "at $.socket_url: " in lines[0]
+    assert words in lines[0] and "not a string field of the response" in lines[0]
+
+
+def test_the_socket_url_methods_declare_it_in_the_table() -> None:
+    declared = {name: doc.get("socket_url") for name, doc in method_docs().items()}
+    assert declared["rtm.connect"] == declared["apps.connections.open"] == "url"
+    for name, field in declared.items():
+        assert METHODS[name].socket_url == field, name
+
+
 def test_an_unknown_shared_model_is_refused(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -224,7 +224,7 @@ class _Relay(http.server.BaseHTTPRequestHandler):
 
 @pytest.fixture
 def relay(remote: Emulator) -> Iterator[str]:
-    """A base URL on loopback whose ``rtm.connect`` answers ``ws://`` on the emulator's host."""
+    """A loopback base URL whose socket URLs are ``ws://`` on the emulator's host (both kinds)."""
     handler = type("Relay", (_Relay,), {"target": remote.url.rstrip("/")})
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
@@ -245,10 +245,12 @@ def test_a_ws_socket_url_off_loopback_is_refused_naming_the_flag(
         "rtm.connect: invalid response at url: ws:// (unencrypted) on a host that is not "
         "loopback, and allow_insecure is off (on the command line: --allow-insecure)"
     )
-    listened = _finish(_listen(_environment(remote, relay), "--count", "1"))
-    assert listened.code == ExitCode.SLACK_ERROR, listened
-    assert listened.stderr.rstrip().endswith("(on the command line: --allow-insecure)")
+    for socket_mode in ([], ["--socket-mode"]):
+        listened = _finish(_listen(_environment(remote, relay), "--count", "1", *socket_mode))
+        assert listened.code == ExitCode.SLACK_ERROR, listened
+        assert listened.stderr.rstrip().endswith("(on the command line: --allow-insecure)")
     assert remote.counters.connections_total == 0  # the socket was never opened
+    assert remote.socket_mode.connections() == 0
 
 
 def test_with_the_flag_listen_takes_the_ws_socket_url_off_loopback(
@@ -260,3 +262,14 @@ def test_with_the_flag_listen_takes_the_ws_socket_url_off_loopback(
     result = _listened(proc, "through the relay")
     assert result.code == ExitCode.OK, result
     assert '"text":"through the relay"' in result.stdout
+
+
+def test_with_the_flag_listen_socket_mode_takes_the_ws_socket_url_off_loopback(
+    remote: Emulator, relay: str
+) -> None:
+    proc = _listen(_environment(remote, relay), "--socket-mode", FLAG)
+    _until(lambda: remote.socket_mode.connections() == 1, "Socket Mode connection")
+    envelope_id = remote.socket_mode.push_slash_command("/deploy", "relayed")
+    result = _listened(proc, envelope_id)
+    assert result.code == ExitCode.OK, result
+    assert [ack.envelope_id for ack in remote.socket_mode.acks] == [envelope_id]

@@ -37,7 +37,7 @@ _IMPORTS = [
     "import attrs",
     "",
     "from slackrtm._envelope import Envelope, SocketFrame, json_object",
-    "from slackrtm._envelope import fast_any_event as _fast_event",
+    "from slackrtm._generated.events import FAST_DECODERS as _EVENT_READERS",
     "from slackrtm._envelope import strict_any_event as _strict_event",
     "from slackrtm._event import (",
     "    Event,",

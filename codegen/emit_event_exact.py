@@ -23,11 +23,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from .frame_model import FrameField, ObjectModel
+from .socket import ANY_EVENT
 from .text import quote, snake_case
 
 __all__ = [
     "EXACT_FIELDS",
     "KNOWN_FIELDS",
+    "TAKEN_OVER",
     "branches",
     "exact_branch",
     "inlined",
@@ -163,6 +165,13 @@ def known_only(model: ObjectModel) -> bool:
     return all(f.single is None and not _never(f) for f in model.fields)
 
 
+TAKEN_OVER = frozenset({ANY_EVENT, "EventCallback"})
+"""The shared objects (by ``ref``) whose fast readers take the dict they read over, unchanged
+only when they refuse it: any event in an Events API body (``slackrtm._envelope``), and that
+body, which holds it (its reader changes its dict in place rather than a copy: about 1% of an
+envelope). Every other object's reader stores into a copy: it may sit in an array, where a
+later item's refusal would leave an earlier one's dict changed."""
+
 KNOWN_FIELDS = 16
 """The most fields an object may have for `known_branch`: asking for an absent field costs
 about as much as the loop's turn for a present one, so not for the large, sparse objects."""
@@ -183,6 +192,11 @@ def known_branch(model: ObjectModel, build: _Build) -> list[str]:
     return out + checks + _finish(model.name, model.fields, None, stores, "    ", present=False)
 
 
+def _takes_over(fields: tuple[FrameField, ...]) -> bool:
+    """Whether a field's reader takes its dict over (see `TAKEN_OVER`)."""
+    return any(field.ref in TAKEN_OVER for field in fields)
+
+
 def _checks(
     fields: tuple[FrameField, ...], frame: bool, build: _Build, indent: str, present: bool
 ) -> tuple[list[str], list[str]]:
@@ -192,12 +206,21 @@ def _checks(
     built value is stored only when there is one.
     """
     out: list[str] = []
-    stores: list[str] = []
+    builds: list[tuple[FrameField, str]] = []
     for number, field in enumerate(fields, start=1 if frame else 0):
         var = f"f{number}_"
         if field.kind in _SCALARS or _never(field):
             out += _check(field, var, indent)
-            continue
+        else:
+            builds.append((field, var))
+    # Every scalar is checked before any value is built, and a value whose reader takes its dict
+    # over (an Events API body's event) is built last: once it is, nothing here refuses, so its
+    # dict is changed only when the whole instance is made (see `slackrtm._envelope`).
+    builds.sort(key=lambda pair: pair[0].ref in TAKEN_OVER)
+    if sum(_takes_over((field,)) for field, _ in builds) > 1:
+        raise ValueError("two fields whose readers take their dicts over: one would be read first")
+    stores: list[str] = []
+    for field, var in builds:
         container = "dict" if field.kind == "object" else "list"
         lines = [f"{indent}if type({var}) is not {container}:", f"{indent}    return None"]
         if field.kind == "object" and not field.union_members:
@@ -230,9 +253,11 @@ def _finish(
         else:
             renames += [f"{indent}if {quote(field.wire)} in data_:", f"{indent}    {move}"]
     out: list[str] = []
+    if discriminator is None and name not in TAKEN_OVER and _takes_over(fields):
+        raise ValueError(f"{name} holds an object read in place: it must be in TAKEN_OVER")
     if discriminator is not None:
         out.append(f"{indent}del data_[{quote(discriminator)}]")
-    elif stores or renames:
+    elif (stores or renames) and name not in TAKEN_OVER:
         # As the loop's: the caller's dict, which the strict reader may read again, is not changed.
         out.append(f"{indent}data_ = data_.copy()")
     upper = snake_case(name).upper()

@@ -18,7 +18,7 @@ from typing import Any, ClassVar, Final
 import attrs
 
 from slackrtm._envelope import Envelope, SocketFrame, json_object
-from slackrtm._envelope import fast_any_event as _fast_event
+from slackrtm._generated.events import FAST_DECODERS as _EVENT_READERS
 from slackrtm._envelope import strict_any_event as _strict_event
 from slackrtm._event import (
     Event,
@@ -744,6 +744,26 @@ def _fast_event_callback(data_: Any) -> EventCallback | None:
     f13_ = data_.get("type")
     if type(f0_) is not str and f0_ is not None:
         return None
+    if type(f3_) is not str and f3_ is not None:
+        return None
+    if type(f4_) is not str and f4_ is not None:
+        return None
+    if type(f5_) is not str and f5_ is not None:
+        return None
+    if type(f7_) is not str and f7_ is not None:
+        return None
+    if type(f8_) is not str and f8_ is not None:
+        return None
+    if type(f9_) is not int and f9_ is not None:
+        return None
+    if type(f10_) is not bool and f10_ is not None:
+        return None
+    if type(f11_) is not str and f11_ is not None:
+        return None
+    if type(f12_) is not str and f12_ is not None:
+        return None
+    if type(f13_) is not str:
+        return None
     if f1_ is not None:
         if type(f1_) is not list:
             return None
@@ -761,30 +781,15 @@ def _fast_event_callback(data_: Any) -> EventCallback | None:
                 return None
             items_.append(item_)
         f2_ = tuple(items_)
-    if type(f3_) is not str and f3_ is not None:
+    if type(f6_) is not dict:
         return None
-    if type(f4_) is not str and f4_ is not None:
+    kind_ = f6_.get("type")
+    read_ = _EVENT_READERS.get(kind_) if type(kind_) is str else None
+    if read_ is None:
         return None
-    if type(f5_) is not str and f5_ is not None:
-        return None
-    f6_ = _fast_event(f6_)
+    f6_ = read_(f6_)
     if f6_ is None:
         return None
-    if type(f7_) is not str and f7_ is not None:
-        return None
-    if type(f8_) is not str and f8_ is not None:
-        return None
-    if type(f9_) is not int and f9_ is not None:
-        return None
-    if type(f10_) is not bool and f10_ is not None:
-        return None
-    if type(f11_) is not str and f11_ is not None:
-        return None
-    if type(f12_) is not str and f12_ is not None:
-        return None
-    if type(f13_) is not str:
-        return None
-    data_ = data_.copy()
     if f1_ is not None:
         data_["authed_users"] = f1_
     if f2_ is not None:
@@ -948,16 +953,16 @@ def _fast_interaction(data_: Any) -> Interaction | None:
             return None
         if type(f4_) is not str and f4_ is not None:
             return None
-        if f5_ is not None:
-            f5_ = _fast_interactive_team(f5_)
-            if f5_ is None:
-                return None
         if type(f6_) is not str and f6_ is not None:
             return None
         if type(f7_) is not str and f7_ is not None:
             return None
         if type(f8_) is not str:
             return None
+        if f5_ is not None:
+            f5_ = _fast_interactive_team(f5_)
+            if f5_ is None:
+                return None
         if f9_ is not None:
             f9_ = _fast_interactive_user(f9_)
             if f9_ is None:
@@ -990,16 +995,16 @@ def _fast_interaction(data_: Any) -> Interaction | None:
         return None
     if type(f4_) is not str and f4_ is not None:
         return None
-    if f5_ is not None:
-        f5_ = _fast_interactive_team(f5_)
-        if f5_ is None:
-            return None
     if type(f6_) is not str and f6_ is not None:
         return None
     if type(f7_) is not str and f7_ is not None:
         return None
     if type(f8_) is not str:
         return None
+    if f5_ is not None:
+        f5_ = _fast_interactive_team(f5_)
+        if f5_ is None:
+            return None
     if f9_ is not None:
         f9_ = _fast_interactive_user(f9_)
         if f9_ is None:
@@ -1441,12 +1446,12 @@ def _fast_disconnect(data_: dict[str, Any]) -> Disconnect | None:
         else:
             if type(f0_) is not str:
                 return None
+            if type(f2_) is not str and f2_ is not None:
+                return None
             if f1_ is not None:
                 f1_ = _fast_debug_info(f1_)
                 if f1_ is None:
                     return None
-            if type(f2_) is not str and f2_ is not None:
-                return None
             del data_["type"]
             data_["debug_info"] = f1_
             made_ = _new(Disconnect)
@@ -1561,12 +1566,12 @@ def _fast_events_api(data_: dict[str, Any]) -> EventsApi | None:
                 return None
             if type(f2_) is not str:
                 return None
-            f3_ = _fast_event_callback(f3_)
-            if f3_ is None:
-                return None
             if type(f4_) is not int and f4_ is not None:
                 return None
             if type(f5_) is not str and f5_ is not None:
+                return None
+            f3_ = _fast_event_callback(f3_)
+            if f3_ is None:
                 return None
             del data_["type"]
             data_["payload"] = f3_
@@ -1674,6 +1679,8 @@ def _fast_hello(data_: dict[str, Any]) -> Hello | None:
         else:
             if type(f0_) is not str:
                 return None
+            if type(f3_) is not int and f3_ is not None:
+                return None
             if f1_ is not None:
                 f1_ = _fast_connection_info(f1_)
                 if f1_ is None:
@@ -1682,8 +1689,6 @@ def _fast_hello(data_: dict[str, Any]) -> Hello | None:
                 f2_ = _fast_debug_info(f2_)
                 if f2_ is None:
                     return None
-            if type(f3_) is not int and f3_ is not None:
-                return None
             del data_["type"]
             data_["connection_info"] = f1_
             data_["debug_info"] = f2_
@@ -1811,12 +1816,12 @@ def _fast_interactive(data_: dict[str, Any]) -> Interactive | None:
                 return None
             if type(f2_) is not str:
                 return None
-            f3_ = _fast_interaction(f3_)
-            if f3_ is None:
-                return None
             if type(f4_) is not int and f4_ is not None:
                 return None
             if type(f5_) is not str and f5_ is not None:
+                return None
+            f3_ = _fast_interaction(f3_)
+            if f3_ is None:
                 return None
             del data_["type"]
             data_["payload"] = f3_
@@ -1945,12 +1950,12 @@ def _fast_slash_commands(data_: dict[str, Any]) -> SlashCommands | None:
                 return None
             if type(f2_) is not str:
                 return None
-            f3_ = _fast_slash_command(f3_)
-            if f3_ is None:
-                return None
             if type(f4_) is not int and f4_ is not None:
                 return None
             if type(f5_) is not str and f5_ is not None:
+                return None
+            f3_ = _fast_slash_command(f3_)
+            if f3_ is None:
                 return None
             del data_["type"]
             data_["payload"] = f3_

@@ -341,3 +341,62 @@ def test_a_reaction_read_by_the_branch_shares_nothing_with_its_caller() -> None:
     assert frame == before
     assert event.item == events.ReactionItemMessage(channel="C1", ts="1.2", type="message")
     assert vars(event) is not frame and vars(event.item) is not frame["item"]
+
+
+def _envelope_fields() -> list[tuple[str, FrameField]]:
+    """Each scalar of an ``events_api`` envelope and of its body, by where it sits."""
+    envelope = next(r for r in READERS if r.name == "EventsApi")
+    body = next(r for r in READERS if r.name == "EventCallback")
+    out = [("", f) for f in envelope.fields if f.kind in _SCALAR]
+    return out + [("payload", f) for f in body.fields if f.kind in _SCALAR]
+
+
+@pytest.mark.parametrize(
+    ("where", "field"), _envelope_fields(), ids=lambda x: getattr(x, "wire", x)
+)
+def test_a_refused_envelope_leaves_its_event_as_it_came(where: str, field: FrameField) -> None:
+    # The event's fast reader takes its dict over (no copy): the body reads it last, and the
+    # envelope its body last, so a field refused anywhere leaves every dict as it came, for the
+    # strict reader (and the fallback's raw) to read.
+    envelope = next(r for r in READERS if r.name == "EventsApi")
+    data = envelope.full()
+    data["payload"]["event"] = {"type": "message", "channel": "C1", "text": "hi", "ts": "1.2"}
+    (data["payload"] if where else data)[field.wire] = _WRONG[field.kind]
+    before = copy.deepcopy(data)
+    assert envelope.fast(data) is None
+    assert data == before
+    text = json.dumps(before)
+    fallback = envelopes.decode(text)
+    assert isinstance(fallback, envelopes.FallbackFrame)
+    assert fallback.path == ".".join(filter(None, [where, field.wire]))
+    assert fallback.raw == before
+    with _stdlib_only():
+        assert envelopes.decode(text) == fallback
+
+
+_REFUSED_INSIDE = {
+    "an authorization": ("authorizations", [{"user_id": 1}]),
+    "the event": ("event", {"type": "message", "channel": 1, "ts": "1.2"}),
+}
+
+
+@pytest.mark.parametrize("inside", _REFUSED_INSIDE)
+def test_a_refused_body_or_event_leaves_the_envelope_as_it_came(inside: str) -> None:
+    # Refused by a nested fast reader: nothing was changed, and decode gives the same with
+    # both parsers (a fallback frame, or the envelope with a FallbackEvent).
+    envelope = next(r for r in READERS if r.name == "EventsApi")
+    data = envelope.full()
+    data["payload"]["event"] = {"type": "message", "channel": "C1", "ts": "1.2"}
+    where, value = _REFUSED_INSIDE[inside]
+    data["payload"][where] = value
+    before = copy.deepcopy(data)
+    assert envelope.fast(data) is None
+    assert data == before
+    decoded = envelopes.decode(json.dumps(before))
+    if where == "event":  # the envelope stays typed, so that it can be acked
+        assert isinstance(decoded, envelopes.EventsApi)
+        assert isinstance(decoded.payload.event, events.FallbackEvent)
+    else:
+        assert isinstance(decoded, envelopes.FallbackFrame)
+    with _stdlib_only():
+        assert envelopes.decode(json.dumps(before)) == decoded

@@ -14,6 +14,9 @@ names. A frame whose count matches but which misses a known field (an unknown on
 place) falls through to the loop, which keeps the unknown one in ``extra``; an object then
 returns None, as its loop would (an object's fast reader refuses unknown fields).
 
+Every scalar is checked before any nested value is built, and an Events API body's event (whose
+reader takes its dict over) is built last: a refused frame's dicts are left as they came.
+
 What must not live here: the loop and the tables (emit_event_fast.py), the strict readers
 (emit_event_strict.py).
 """

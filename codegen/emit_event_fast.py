@@ -202,8 +202,9 @@ def _build_one(
 def _any_event(var: str, indent: str) -> list[str]:
     """Any RTM event (Socket Mode's inner one) by the fast reader of its type, written in place.
 
-    As `slackrtm._envelope.fast_any_event` reads it, a call less per envelope: None for what
-    is not an object with a known string ``type``; the reader takes the dict over.
+    None for what is not an object with a known string ``type`` (the strict reader then makes
+    it an `UnknownEvent` or a `FallbackEvent`); the reader takes the dict over, which is safe
+    because the event is built last (`TAKEN_OVER`, ``slackrtm._envelope``).
     """
     return [
         f"{indent}if type({var}) is not dict:",

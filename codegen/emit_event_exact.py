@@ -159,9 +159,12 @@ def known_only(model: ObjectModel) -> bool:
     """Whether an object's reader reads it by `known_branch` rather than by the loop.
 
     An object's fast reader refuses every unknown field, so once none is there (one C call),
-    each field can be asked for by name: cheaper than the loop over the fields there when
-    most of them are, as in a Socket Mode ``event_callback`` (10 of its 14). Not for an
-    ``any`` field (the loop refuses it even null) nor a field with two wire names.
+    each field can be asked for by name. Only for a small object that misses a field (its
+    `exact_branch` did not match): for larger ones the loop over the fields there is cheaper
+    even when most are (callgrind: a Socket Mode ``event_callback`` with 7 of its 14 fields
+    12.3k instructions against 14.2k, with 10 of them 20.1k against 21.3k; a slash command
+    with 13 of its 15, 12.3k against 14.3k). Not for an ``any`` field (the loop refuses it
+    even null) nor a field with two wire names.
     """
     if len(model.fields) > KNOWN_FIELDS:
         return False
@@ -175,9 +178,8 @@ body, which holds it (its reader changes its dict in place rather than a copy: a
 envelope). Every other object's reader stores into a copy: it may sit in an array, where a
 later item's refusal would leave an earlier one's dict changed."""
 
-KNOWN_FIELDS = 16
-"""The most fields an object may have for `known_branch`: asking for an absent field costs
-about as much as the loop's turn for a present one, so not for the large, sparse objects."""
+KNOWN_FIELDS = EXACT_FIELDS
+"""The most fields an object may have for `known_branch` (see `known_only`)."""
 
 
 def known_branch(model: ObjectModel, build: _Build) -> list[str]:

@@ -24,6 +24,7 @@ from collections.abc import Callable, Mapping
 from types import MappingProxyType
 
 from .emit_event_exact import (
+    TAKEN_OVER,
     branches,
     exact_branch,
     inlined,
@@ -154,7 +155,10 @@ def _convert(
     for the strict reader. ``only`` picks the fields written here (``N`` counts them all).
     """
     out: list[str] = []
-    for index, field in enumerate(f for f in fields if _convertible(f)):
+    convertible = enumerate(f for f in fields if _convertible(f))
+    # A value whose reader takes its dict over is built last (`TAKEN_OVER`): nothing refuses
+    # the frame after it, so a refused frame's dicts are as they came.
+    for index, field in sorted(convertible, key=lambda pair: pair[1].ref in TAKEN_OVER):
         if not only(field):
             continue
         var = f"value{index}_"
@@ -268,7 +272,10 @@ def _store_built(
 ) -> list[str]:
     """Lines that put the values `_convert` built into ``data_`` (``only``: as there)."""
     out: list[str] = []
-    for index, field in enumerate(f for f in fields if _convertible(f)):
+    convertible = enumerate(f for f in fields if _convertible(f))
+    # A value whose reader takes its dict over is built last (`TAKEN_OVER`): nothing refuses
+    # the frame after it, so a refused frame's dicts are as they came.
+    for index, field in sorted(convertible, key=lambda pair: pair[1].ref in TAKEN_OVER):
         if not only(field):
             continue
         var = f"value{index}_"
@@ -482,9 +489,12 @@ def fast_object(model: ObjectModel, members: _Models = _NO_MODELS) -> list[str]:
     out += _required(model.fields)
     out += _convert(model.fields)
     if any(_convertible(f) or f.attr != f.wire for f in model.fields):
-        # A copy: the values stored below must not change the frame, which the strict reader
-        # may read again when the fast one gives up further on.
-        out += ["    data_ = data_.copy()"]
+        if model.name not in TAKEN_OVER:
+            # A copy: the values stored below must not change the frame, which the strict
+            # reader may read again when the fast one gives up further on.
+            out += ["    data_ = data_.copy()"]
+        elif not any(f.ref in TAKEN_OVER for f in model.fields):
+            raise ValueError(f"{model.name} is in TAKEN_OVER but holds no object read in place")
         out += _store(model.fields)
     # Else the dict itself becomes the instance's: a fast reader is handed only dicts the
     # decoder owns (its own parse, or `owned`'s copy in ``_read_<name>``).

@@ -354,14 +354,20 @@ def _envelope_fields() -> list[tuple[str, FrameField]]:
 @pytest.mark.parametrize(
     ("where", "field"), _envelope_fields(), ids=lambda x: getattr(x, "wire", x)
 )
-def test_a_refused_envelope_leaves_its_event_as_it_came(where: str, field: FrameField) -> None:
+@pytest.mark.parametrize("unknown", [False, True], ids=["exact", "loop"])
+def test_a_refused_envelope_leaves_its_event_as_it_came(
+    where: str, field: FrameField, unknown: bool
+) -> None:
     # The event's fast reader takes its dict over (no copy): the body reads it last, and the
-    # envelope its body last, so a field refused anywhere leaves every dict as it came, for the
-    # strict reader (and the fallback's raw) to read.
+    # envelope its body last (by its exact branch, or by its loop when it has an unknown
+    # field), so a field refused anywhere leaves every dict as it came, for the strict reader
+    # (and the fallback's raw) to read.
     envelope = next(r for r in READERS if r.name == "EventsApi")
     data = envelope.full()
     data["payload"]["event"] = {"type": "message", "channel": "C1", "text": "hi", "ts": "1.2"}
     (data["payload"] if where else data)[field.wire] = _WRONG[field.kind]
+    if unknown:
+        data["x_new"] = 1
     before = copy.deepcopy(data)
     assert envelope.fast(data) is None
     assert data == before

@@ -37,7 +37,6 @@ _IMPORTS = [
     "import attrs",
     "",
     "from slackrtm._envelope import Envelope, SocketFrame, json_object",
-    "from slackrtm._envelope import fast_any_event as _fast_event",
     "from slackrtm._envelope import strict_any_event as _strict_event",
     "from slackrtm._event import (",
     "    Event,",
@@ -47,6 +46,7 @@ _IMPORTS = [
     "    frame_error,",
     "    owned,",
     ")",
+    "from slackrtm._generated.events import FAST_DECODERS as _EVENT_READERS",
     "from slackrtm._spec import redacted, strict",
     "",
 ]

@@ -14,6 +14,9 @@ names. A frame whose count matches but which misses a known field (an unknown on
 place) falls through to the loop, which keeps the unknown one in ``extra``; an object then
 returns None, as its loop would (an object's fast reader refuses unknown fields).
 
+Every scalar is checked before any nested value is built, and an Events API body's event (whose
+reader takes its dict over) is built last: a refused frame's dicts are left as they came.
+
 What must not live here: the loop and the tables (emit_event_fast.py), the strict readers
 (emit_event_strict.py).
 """
@@ -23,11 +26,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from .frame_model import FrameField, ObjectModel
+from .socket import ANY_EVENT
 from .text import quote, snake_case
 
 __all__ = [
     "EXACT_FIELDS",
     "KNOWN_FIELDS",
+    "TAKEN_OVER",
     "branches",
     "exact_branch",
     "inlined",
@@ -154,18 +159,27 @@ def known_only(model: ObjectModel) -> bool:
     """Whether an object's reader reads it by `known_branch` rather than by the loop.
 
     An object's fast reader refuses every unknown field, so once none is there (one C call),
-    each field can be asked for by name: cheaper than the loop over the fields there when
-    most of them are, as in a Socket Mode ``event_callback`` (10 of its 14). Not for an
-    ``any`` field (the loop refuses it even null) nor a field with two wire names.
+    each field can be asked for by name. Only for a small object that misses a field (its
+    `exact_branch` did not match): for larger ones the loop over the fields there is cheaper
+    even when most are (callgrind: a Socket Mode ``event_callback`` with 7 of its 14 fields
+    12.3k instructions against 14.2k, with 10 of them 20.1k against 21.3k; a slash command
+    with 13 of its 15, 12.3k against 14.3k). Not for an ``any`` field (the loop refuses it
+    even null) nor a field with two wire names.
     """
     if len(model.fields) > KNOWN_FIELDS:
         return False
     return all(f.single is None and not _never(f) for f in model.fields)
 
 
-KNOWN_FIELDS = 16
-"""The most fields an object may have for `known_branch`: asking for an absent field costs
-about as much as the loop's turn for a present one, so not for the large, sparse objects."""
+TAKEN_OVER = frozenset({ANY_EVENT, "EventCallback"})
+"""The shared objects (by ``ref``) whose fast readers take the dict they read over, unchanged
+only when they refuse it: any event in an Events API body (``slackrtm._envelope``), and that
+body, which holds it (its reader changes its dict in place rather than a copy: about 1% of an
+envelope). Every other object's reader stores into a copy: it may sit in an array, where a
+later item's refusal would leave an earlier one's dict changed."""
+
+KNOWN_FIELDS = EXACT_FIELDS
+"""The most fields an object may have for `known_branch` (see `known_only`)."""
 
 
 def known_branch(model: ObjectModel, build: _Build) -> list[str]:
@@ -183,6 +197,11 @@ def known_branch(model: ObjectModel, build: _Build) -> list[str]:
     return out + checks + _finish(model.name, model.fields, None, stores, "    ", present=False)
 
 
+def _takes_over(fields: tuple[FrameField, ...]) -> bool:
+    """Whether a field's reader takes its dict over (see `TAKEN_OVER`)."""
+    return any(field.ref in TAKEN_OVER for field in fields)
+
+
 def _checks(
     fields: tuple[FrameField, ...], frame: bool, build: _Build, indent: str, present: bool
 ) -> tuple[list[str], list[str]]:
@@ -192,12 +211,21 @@ def _checks(
     built value is stored only when there is one.
     """
     out: list[str] = []
-    stores: list[str] = []
+    builds: list[tuple[FrameField, str]] = []
     for number, field in enumerate(fields, start=1 if frame else 0):
         var = f"f{number}_"
         if field.kind in _SCALARS or _never(field):
             out += _check(field, var, indent)
-            continue
+        else:
+            builds.append((field, var))
+    # Every scalar is checked before any value is built, and a value whose reader takes its dict
+    # over (an Events API body's event) is built last: once it is, nothing here refuses, so its
+    # dict is changed only when the whole instance is made (see `slackrtm._envelope`).
+    builds.sort(key=lambda pair: pair[0].ref in TAKEN_OVER)
+    if sum(_takes_over((field,)) for field, _ in builds) > 1:
+        raise ValueError("two fields whose readers take their dicts over: one would be read first")
+    stores: list[str] = []
+    for field, var in builds:
         container = "dict" if field.kind == "object" else "list"
         lines = [f"{indent}if type({var}) is not {container}:", f"{indent}    return None"]
         if field.kind == "object" and not field.union_members:
@@ -230,9 +258,11 @@ def _finish(
         else:
             renames += [f"{indent}if {quote(field.wire)} in data_:", f"{indent}    {move}"]
     out: list[str] = []
+    if discriminator is None and name not in TAKEN_OVER and _takes_over(fields):
+        raise ValueError(f"{name} holds an object read in place: it must be in TAKEN_OVER")
     if discriminator is not None:
         out.append(f"{indent}del data_[{quote(discriminator)}]")
-    elif stores or renames:
+    elif (stores or renames) and name not in TAKEN_OVER:
         # As the loop's: the caller's dict, which the strict reader may read again, is not changed.
         out.append(f"{indent}data_ = data_.copy()")
     upper = snake_case(name).upper()

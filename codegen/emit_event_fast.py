@@ -24,6 +24,7 @@ from collections.abc import Callable, Mapping
 from types import MappingProxyType
 
 from .emit_event_exact import (
+    TAKEN_OVER,
     branches,
     exact_branch,
     inlined,
@@ -32,6 +33,7 @@ from .emit_event_exact import (
     member_in_place,
 )
 from .rtm import FrameField, ObjectModel
+from .socket import ANY_EVENT
 from .text import WIDTH, fast_reader_name, paragraph_docstring, quote, snake_case
 
 __all__ = ["fast_frame", "fast_object", "nullable_table", "types_table"]
@@ -153,7 +155,10 @@ def _convert(
     for the strict reader. ``only`` picks the fields written here (``N`` counts them all).
     """
     out: list[str] = []
-    for index, field in enumerate(f for f in fields if _convertible(f)):
+    convertible = enumerate(f for f in fields if _convertible(f))
+    # A value whose reader takes its dict over is built last (`TAKEN_OVER`): nothing refuses
+    # the frame after it, so a refused frame's dicts are as they came.
+    for index, field in sorted(convertible, key=lambda pair: pair[1].ref in TAKEN_OVER):
         if not only(field):
             continue
         var = f"value{index}_"
@@ -187,6 +192,8 @@ def _build_one(
     """Lines that check and build one value ``var`` (not None), or return None."""
     if field.union_members:
         return _union_inline(field, var, indent, members)
+    if field.kind == "object" and field.ref == ANY_EVENT:
+        return _any_event(var, indent)
     if field.kind == "object":
         return [
             f"{indent}{var} = {fast_reader_name(field.reader)}({var})",
@@ -196,13 +203,36 @@ def _build_one(
     return _array_items(field, var, indent)
 
 
+def _any_event(var: str, indent: str) -> list[str]:
+    """Any RTM event (Socket Mode's inner one) by the fast reader of its type, written in place.
+
+    None for what is not an object with a known string ``type`` (the strict reader then makes
+    it an `UnknownEvent` or a `FallbackEvent`); the reader takes the dict over, which is safe
+    because the event is built last (`TAKEN_OVER`, ``slackrtm._envelope``).
+    """
+    return [
+        f"{indent}if type({var}) is not dict:",
+        f"{indent}    return None",
+        f'{indent}kind_ = {var}.get("type")',
+        f"{indent}read_ = _EVENT_READERS.get(kind_) if type(kind_) is str else None",
+        f"{indent}if read_ is None:",
+        f"{indent}    return None",
+        *_reader_call("read_", var, indent),
+    ]
+
+
 def _union_inline(field: FrameField, var: str, indent: str, members: _Models) -> list[str]:
     """The union's dispatch, written in place (a call less per frame): its member's reader.
 
     ``var`` is a dict already (the one pass took the field's value only as one). A member of
     scalars alone (`_inlined`) is read in place too when the object has all its fields.
     """
-    out = [f"{indent}kind_ = {var}.get({quote(str(field.union_on))})"]
+    out = [  # a subscript: cheaper than ``.get`` when the member's field is there, as it is
+        f"{indent}try:",
+        f"{indent}    kind_ = {var}[{quote(str(field.union_on))}]",
+        f"{indent}except KeyError:",
+        f"{indent}    kind_ = None",
+    ]
     for number, (value, member) in enumerate(field.union_members):
         out.append(f"{indent}{'if' if number == 0 else 'elif'} kind_ == {quote(value)}:")
         model = members.get(member)
@@ -242,7 +272,10 @@ def _store_built(
 ) -> list[str]:
     """Lines that put the values `_convert` built into ``data_`` (``only``: as there)."""
     out: list[str] = []
-    for index, field in enumerate(f for f in fields if _convertible(f)):
+    convertible = enumerate(f for f in fields if _convertible(f))
+    # A value whose reader takes its dict over is built last (`TAKEN_OVER`): nothing refuses
+    # the frame after it, so a refused frame's dicts are as they came.
+    for index, field in sorted(convertible, key=lambda pair: pair[1].ref in TAKEN_OVER):
         if not only(field):
             continue
         var = f"value{index}_"
@@ -456,9 +489,12 @@ def fast_object(model: ObjectModel, members: _Models = _NO_MODELS) -> list[str]:
     out += _required(model.fields)
     out += _convert(model.fields)
     if any(_convertible(f) or f.attr != f.wire for f in model.fields):
-        # A copy: the values stored below must not change the frame, which the strict reader
-        # may read again when the fast one gives up further on.
-        out += ["    data_ = data_.copy()"]
+        if model.name not in TAKEN_OVER:
+            # A copy: the values stored below must not change the frame, which the strict
+            # reader may read again when the fast one gives up further on.
+            out += ["    data_ = data_.copy()"]
+        elif not any(f.ref in TAKEN_OVER for f in model.fields):
+            raise ValueError(f"{model.name} is in TAKEN_OVER but holds no object read in place")
         out += _store(model.fields)
     # Else the dict itself becomes the instance's: a fast reader is handed only dicts the
     # decoder owns (its own parse, or `owned`'s copy in ``_read_<name>``).

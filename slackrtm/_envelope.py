@@ -2,12 +2,19 @@
 
 What lives here: `SocketFrame` (a frame a Socket Mode socket sends, with a ``type``),
 `Envelope` (one that must be acked by its ``envelope_id``), `UnknownFrame` and `FallbackFrame`
-(a frame kept whole when the schema cannot type it), the check of an ack's payload, and the two
-readers of the Events API's inner event, which hand it to the RTM event classes
+(a frame kept whole when the schema cannot type it), the check of an ack's payload, and the
+strict reader of the Events API's inner event, which hands it to the RTM event classes
 (`slackrtm.events`) so that one handler serves both transports. Nothing here does I/O.
 
 Instances are built as the RTM frames' are (see `slackrtm._event`): frozen attrs classes without
-slots, filled by the generated fast readers in one C call.
+slots, filled by the generated fast readers in one C call. The fast reader of the inner event
+is written in place in the body's (``codegen.emit_event_fast``): the RTM fast reader of its
+type, which takes the event's dict over without a copy, as the body's reader takes its own.
+That is safe because nothing refuses an envelope once its event is read: the body builds the
+event after every other field is checked and built, and the envelope builds the body after
+all its own checks (``codegen.emit_event_exact.TAKEN_OVER``). A refused envelope's dicts are
+then as they came, for its strict reader to read again. A float in the event's ``extra`` that
+orjson made of a long integer is `slackrtm.envelopes.decode`'s to catch, from the frame's text.
 """
 
 from __future__ import annotations
@@ -20,14 +27,13 @@ import attrs
 
 from ._event import Event, FallbackEvent, UnknownEvent, absent_is_none, frame_error
 from ._exceptions import SlackFrameError
-from ._generated.events import DECODERS, FAST_DECODERS
+from ._generated.events import DECODERS
 
 __all__ = [
     "Envelope",
     "FallbackFrame",
     "SocketFrame",
     "UnknownFrame",
-    "fast_any_event",
     "json_object",
     "strict_any_event",
 ]
@@ -129,22 +135,6 @@ def json_object(instance: object, attribute: attrs.Attribute[Any], value: object
         _dumps(value)
     except (TypeError, ValueError) as exc:
         raise TypeError(f"{attribute.name} is not JSON: {exc}") from None
-
-
-def fast_any_event(data: Any) -> Event | None:
-    """The inner event by the RTM fast readers, or None for the strict path to read or explain.
-
-    A copy is read: the envelope's strict reader may read the frame again. A float in the
-    event's ``extra`` that orjson made of a long integer is `slackrtm.envelopes.decode`'s to
-    catch, from the frame's text (``json`` then reads the whole frame again).
-    """
-    if type(data) is not dict:
-        return None
-    kind = data.get("type")
-    read = FAST_DECODERS.get(kind) if type(kind) is str else None
-    if read is None:
-        return None
-    return read(data.copy())
 
 
 def strict_any_event(data: Any, path: str, frame: str) -> Event:

@@ -18,7 +18,6 @@ from typing import Any, ClassVar, Final
 import attrs
 
 from slackrtm._envelope import Envelope, SocketFrame, json_object
-from slackrtm._envelope import fast_any_event as _fast_event
 from slackrtm._envelope import strict_any_event as _strict_event
 from slackrtm._event import (
     Event,
@@ -28,6 +27,7 @@ from slackrtm._event import (
     frame_error,
     owned,
 )
+from slackrtm._generated.events import FAST_DECODERS as _EVENT_READERS
 from slackrtm._spec import redacted, strict
 
 __all__ = [
@@ -726,73 +726,53 @@ _DICT_EVENT_CALLBACK: Final = dict_setter(EventCallback)
 def _fast_event_callback(data_: Any) -> EventCallback | None:
     if type(data_) is not dict:
         return None
-    if not _KNOWN_EVENT_CALLBACK.issuperset(data_):
-        return None  # a field the schema does not describe: the strict reader keeps it
-    f0_ = data_.get("api_app_id")
-    f1_ = data_.get("authed_users")
-    f2_ = data_.get("authorizations")
-    f3_ = data_.get("context_enterprise_id")
-    f4_ = data_.get("context_team_id")
-    f5_ = data_.get("enterprise_id")
-    f6_ = data_.get("event")
-    f7_ = data_.get("event_context")
-    f8_ = data_.get("event_id")
-    f9_ = data_.get("event_time")
-    f10_ = data_.get("is_ext_shared_channel")
-    f11_ = data_.get("team_id")
-    f12_ = data_.get("token")
-    f13_ = data_.get("type")
-    if type(f0_) is not str and f0_ is not None:
+    types_ = _TYPES_EVENT_CALLBACK
+    nullable_ = _NULLABLE_EVENT_CALLBACK
+    try:
+        for key_, value_ in data_.items():
+            if types_[key_] is not type(value_) and (value_ is not None or key_ not in nullable_):
+                return None
+    except KeyError:  # a field the schema does not describe: the strict reader keeps it
         return None
-    if f1_ is not None:
-        if type(f1_) is not list:
-            return None
-        for item_ in f1_:
+    if "event" not in data_:
+        return None
+    if "type" not in data_:
+        return None
+    value0_ = data_.get("authed_users")
+    if value0_ is not None:
+        for item_ in value0_:
             if type(item_) is not str:
                 return None
-        f1_ = tuple(f1_)
-    if f2_ is not None:
-        if type(f2_) is not list:
-            return None
+        value0_ = tuple(value0_)
+    value1_ = data_.get("authorizations")
+    if value1_ is not None:
         items_ = []
-        for item_ in f2_:
+        for item_ in value1_:
             item_ = _fast_authorization(item_)
             if item_ is None:
                 return None
             items_.append(item_)
-        f2_ = tuple(items_)
-    if type(f3_) is not str and f3_ is not None:
-        return None
-    if type(f4_) is not str and f4_ is not None:
-        return None
-    if type(f5_) is not str and f5_ is not None:
-        return None
-    f6_ = _fast_event(f6_)
-    if f6_ is None:
-        return None
-    if type(f7_) is not str and f7_ is not None:
-        return None
-    if type(f8_) is not str and f8_ is not None:
-        return None
-    if type(f9_) is not int and f9_ is not None:
-        return None
-    if type(f10_) is not bool and f10_ is not None:
-        return None
-    if type(f11_) is not str and f11_ is not None:
-        return None
-    if type(f12_) is not str and f12_ is not None:
-        return None
-    if type(f13_) is not str:
-        return None
-    data_ = data_.copy()
-    if f1_ is not None:
-        data_["authed_users"] = f1_
-    if f2_ is not None:
-        data_["authorizations"] = f2_
-    data_["event"] = f6_
-    made_ = _new(EventCallback)
-    _DICT_EVENT_CALLBACK(made_, data_)
-    return made_
+        value1_ = tuple(items_)
+    value2_ = data_.get("event")
+    if value2_ is not None:
+        if type(value2_) is not dict:
+            return None
+        kind_ = value2_.get("type")
+        read_ = _EVENT_READERS.get(kind_) if type(kind_) is str else None
+        if read_ is None:
+            return None
+        value2_ = read_(value2_)
+        if value2_ is None:
+            return None
+    if value0_ is not None:
+        data_["authed_users"] = value0_
+    if value1_ is not None:
+        data_["authorizations"] = value1_
+    if value2_ is not None:
+        data_["event"] = value2_
+    object_ = _new(EventCallback)
+    _DICT_EVENT_CALLBACK(object_, data_)
+    return object_
 
 
 def _strict_event_callback(data_: Any, path_: str, frame_: str) -> EventCallback:
@@ -948,16 +928,16 @@ def _fast_interaction(data_: Any) -> Interaction | None:
             return None
         if type(f4_) is not str and f4_ is not None:
             return None
-        if f5_ is not None:
-            f5_ = _fast_interactive_team(f5_)
-            if f5_ is None:
-                return None
         if type(f6_) is not str and f6_ is not None:
             return None
         if type(f7_) is not str and f7_ is not None:
             return None
         if type(f8_) is not str:
             return None
+        if f5_ is not None:
+            f5_ = _fast_interactive_team(f5_)
+            if f5_ is None:
+                return None
         if f9_ is not None:
             f9_ = _fast_interactive_user(f9_)
             if f9_ is None:
@@ -990,16 +970,16 @@ def _fast_interaction(data_: Any) -> Interaction | None:
         return None
     if type(f4_) is not str and f4_ is not None:
         return None
-    if f5_ is not None:
-        f5_ = _fast_interactive_team(f5_)
-        if f5_ is None:
-            return None
     if type(f6_) is not str and f6_ is not None:
         return None
     if type(f7_) is not str and f7_ is not None:
         return None
     if type(f8_) is not str:
         return None
+    if f5_ is not None:
+        f5_ = _fast_interactive_team(f5_)
+        if f5_ is None:
+            return None
     if f9_ is not None:
         f9_ = _fast_interactive_user(f9_)
         if f9_ is None:
@@ -1291,56 +1271,19 @@ _DICT_SLASH_COMMAND: Final = dict_setter(SlashCommand)
 def _fast_slash_command(data_: Any) -> SlashCommand | None:
     if type(data_) is not dict:
         return None
-    if not _KNOWN_SLASH_COMMAND.issuperset(data_):
-        return None  # a field the schema does not describe: the strict reader keeps it
-    f0_ = data_.get("api_app_id")
-    f1_ = data_.get("channel_id")
-    f2_ = data_.get("channel_name")
-    f3_ = data_.get("command")
-    f4_ = data_.get("enterprise_id")
-    f5_ = data_.get("enterprise_name")
-    f6_ = data_.get("is_enterprise_install")
-    f7_ = data_.get("response_url")
-    f8_ = data_.get("team_domain")
-    f9_ = data_.get("team_id")
-    f10_ = data_.get("text")
-    f11_ = data_.get("token")
-    f12_ = data_.get("trigger_id")
-    f13_ = data_.get("user_id")
-    f14_ = data_.get("user_name")
-    if type(f0_) is not str and f0_ is not None:
+    types_ = _TYPES_SLASH_COMMAND
+    nullable_ = _NULLABLE_SLASH_COMMAND
+    try:
+        for key_, value_ in data_.items():
+            if types_[key_] is not type(value_) and (value_ is not None or key_ not in nullable_):
+                return None
+    except KeyError:  # a field the schema does not describe: the strict reader keeps it
         return None
-    if type(f1_) is not str and f1_ is not None:
+    if "command" not in data_:
         return None
-    if type(f2_) is not str and f2_ is not None:
-        return None
-    if type(f3_) is not str:
-        return None
-    if type(f4_) is not str and f4_ is not None:
-        return None
-    if type(f5_) is not str and f5_ is not None:
-        return None
-    if type(f6_) is not str and f6_ is not None:
-        return None
-    if type(f7_) is not str and f7_ is not None:
-        return None
-    if type(f8_) is not str and f8_ is not None:
-        return None
-    if type(f9_) is not str and f9_ is not None:
-        return None
-    if type(f10_) is not str and f10_ is not None:
-        return None
-    if type(f11_) is not str and f11_ is not None:
-        return None
-    if type(f12_) is not str and f12_ is not None:
-        return None
-    if type(f13_) is not str and f13_ is not None:
-        return None
-    if type(f14_) is not str and f14_ is not None:
-        return None
-    made_ = _new(SlashCommand)
-    _DICT_SLASH_COMMAND(made_, data_)
-    return made_
+    object_ = _new(SlashCommand)
+    _DICT_SLASH_COMMAND(object_, data_)
+    return object_
 
 
 def _strict_slash_command(data_: Any, path_: str, frame_: str) -> SlashCommand:
@@ -1441,12 +1384,12 @@ def _fast_disconnect(data_: dict[str, Any]) -> Disconnect | None:
         else:
             if type(f0_) is not str:
                 return None
+            if type(f2_) is not str and f2_ is not None:
+                return None
             if f1_ is not None:
                 f1_ = _fast_debug_info(f1_)
                 if f1_ is None:
                     return None
-            if type(f2_) is not str and f2_ is not None:
-                return None
             del data_["type"]
             data_["debug_info"] = f1_
             made_ = _new(Disconnect)
@@ -1561,12 +1504,12 @@ def _fast_events_api(data_: dict[str, Any]) -> EventsApi | None:
                 return None
             if type(f2_) is not str:
                 return None
-            f3_ = _fast_event_callback(f3_)
-            if f3_ is None:
-                return None
             if type(f4_) is not int and f4_ is not None:
                 return None
             if type(f5_) is not str and f5_ is not None:
+                return None
+            f3_ = _fast_event_callback(f3_)
+            if f3_ is None:
                 return None
             del data_["type"]
             data_["payload"] = f3_
@@ -1674,6 +1617,8 @@ def _fast_hello(data_: dict[str, Any]) -> Hello | None:
         else:
             if type(f0_) is not str:
                 return None
+            if type(f3_) is not int and f3_ is not None:
+                return None
             if f1_ is not None:
                 f1_ = _fast_connection_info(f1_)
                 if f1_ is None:
@@ -1682,8 +1627,6 @@ def _fast_hello(data_: dict[str, Any]) -> Hello | None:
                 f2_ = _fast_debug_info(f2_)
                 if f2_ is None:
                     return None
-            if type(f3_) is not int and f3_ is not None:
-                return None
             del data_["type"]
             data_["connection_info"] = f1_
             data_["debug_info"] = f2_
@@ -1811,12 +1754,12 @@ def _fast_interactive(data_: dict[str, Any]) -> Interactive | None:
                 return None
             if type(f2_) is not str:
                 return None
-            f3_ = _fast_interaction(f3_)
-            if f3_ is None:
-                return None
             if type(f4_) is not int and f4_ is not None:
                 return None
             if type(f5_) is not str and f5_ is not None:
+                return None
+            f3_ = _fast_interaction(f3_)
+            if f3_ is None:
                 return None
             del data_["type"]
             data_["payload"] = f3_
@@ -1945,12 +1888,12 @@ def _fast_slash_commands(data_: dict[str, Any]) -> SlashCommands | None:
                 return None
             if type(f2_) is not str:
                 return None
-            f3_ = _fast_slash_command(f3_)
-            if f3_ is None:
-                return None
             if type(f4_) is not int and f4_ is not None:
                 return None
             if type(f5_) is not str and f5_ is not None:
+                return None
+            f3_ = _fast_slash_command(f3_)
+            if f3_ is None:
                 return None
             del data_["type"]
             data_["payload"] = f3_

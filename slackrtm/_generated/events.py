@@ -3393,12 +3393,12 @@ def _fast_saved_file(data_: Any) -> SavedFile | None:
             return None
         if type(f3_) is not int and f3_ is not None:
             return None
+        if type(f5_) is not str:
+            return None
         if f4_ is not None:
             f4_ = _fast_event_file(f4_)
             if f4_ is None:
                 return None
-        if type(f5_) is not str:
-            return None
         data_ = data_.copy()
         data_["file"] = f4_
         made_ = _new(SavedFile)
@@ -3420,12 +3420,12 @@ def _fast_saved_file(data_: Any) -> SavedFile | None:
         return None
     if type(f3_) is not int and f3_ is not None:
         return None
+    if type(f5_) is not str:
+        return None
     if f4_ is not None:
         f4_ = _fast_event_file(f4_)
         if f4_ is None:
             return None
-    if type(f5_) is not str:
-        return None
     data_ = data_.copy()
     if f4_ is not None:
         data_["file"] = f4_
@@ -3617,12 +3617,12 @@ def _fast_saved_message(data_: Any) -> SavedMessage | None:
             return None
         if type(f3_) is not int and f3_ is not None:
             return None
+        if type(f5_) is not str:
+            return None
         if f4_ is not None:
             f4_ = _fast_nested_message(f4_)
             if f4_ is None:
                 return None
-        if type(f5_) is not str:
-            return None
         data_ = data_.copy()
         data_["message"] = f4_
         made_ = _new(SavedMessage)
@@ -3644,12 +3644,12 @@ def _fast_saved_message(data_: Any) -> SavedMessage | None:
         return None
     if type(f3_) is not int and f3_ is not None:
         return None
+    if type(f5_) is not str:
+        return None
     if f4_ is not None:
         f4_ = _fast_nested_message(f4_)
         if f4_ is None:
             return None
-    if type(f5_) is not str:
-        return None
     data_ = data_.copy()
     if f4_ is not None:
         data_["message"] = f4_
@@ -4815,10 +4815,10 @@ def _fast_channel_rename(data_: dict[str, Any]) -> ChannelRename | None:
         else:
             if type(f0_) is not str:
                 return None
+            if type(f2_) is not str and f2_ is not None:
+                return None
             f1_ = _fast_event_channel(f1_)
             if f1_ is None:
-                return None
-            if type(f2_) is not str and f2_ is not None:
                 return None
             del data_["type"]
             data_["channel"] = f1_
@@ -4997,14 +4997,14 @@ def _fast_dnd_updated(data_: dict[str, Any]) -> DndUpdated | None:
         else:
             if type(f0_) is not str:
                 return None
-            if f1_ is not None:
-                f1_ = _fast_dnd_status(f1_)
-                if f1_ is None:
-                    return None
             if type(f2_) is not str and f2_ is not None:
                 return None
             if type(f3_) is not str:
                 return None
+            if f1_ is not None:
+                f1_ = _fast_dnd_status(f1_)
+                if f1_ is None:
+                    return None
             del data_["type"]
             data_["dnd_status"] = f1_
             made_ = _new(DndUpdated)
@@ -5104,14 +5104,14 @@ def _fast_dnd_updated_user(data_: dict[str, Any]) -> DndUpdatedUser | None:
         else:
             if type(f0_) is not str:
                 return None
-            if f1_ is not None:
-                f1_ = _fast_dnd_status(f1_)
-                if f1_ is None:
-                    return None
             if type(f2_) is not str and f2_ is not None:
                 return None
             if type(f3_) is not str:
                 return None
+            if f1_ is not None:
+                f1_ = _fast_dnd_status(f1_)
+                if f1_ is None:
+                    return None
             del data_["type"]
             data_["dnd_status"] = f1_
             made_ = _new(DndUpdatedUser)
@@ -5324,13 +5324,6 @@ def _fast_emoji_changed(data_: dict[str, Any]) -> EmojiChanged | None:
                 return None
             if type(f2_) is not str and f2_ is not None:
                 return None
-            if f3_ is not None:
-                if type(f3_) is not list:
-                    return None
-                for item_ in f3_:
-                    if type(item_) is not str:
-                        return None
-                f3_ = tuple(f3_)
             if type(f4_) is not str and f4_ is not None:
                 return None
             if type(f5_) is not str and f5_ is not None:
@@ -5339,6 +5332,13 @@ def _fast_emoji_changed(data_: dict[str, Any]) -> EmojiChanged | None:
                 return None
             if type(f7_) is not str and f7_ is not None:
                 return None
+            if f3_ is not None:
+                if type(f3_) is not list:
+                    return None
+                for item_ in f3_:
+                    if type(item_) is not str:
+                        return None
+                f3_ = tuple(f3_)
             del data_["type"]
             data_["names"] = f3_
             made_ = _new(EmojiChanged)
@@ -5533,12 +5533,12 @@ def _fast_file_change(data_: dict[str, Any]) -> FileChange | None:
                 return None
             if type(f1_) is not str and f1_ is not None:
                 return None
+            if type(f3_) is not str:
+                return None
             if f2_ is not None:
                 f2_ = _fast_event_file(f2_)
                 if f2_ is None:
                     return None
-            if type(f3_) is not str:
-                return None
             del data_["type"]
             data_["file"] = f2_
             made_ = _new(FileChange)
@@ -5642,14 +5642,14 @@ def _fast_file_created(data_: dict[str, Any]) -> FileCreated | None:
                 return None
             if type(f1_) is not str and f1_ is not None:
                 return None
-            if f2_ is not None:
-                f2_ = _fast_event_file(f2_)
-                if f2_ is None:
-                    return None
             if type(f3_) is not str:
                 return None
             if type(f4_) is not str and f4_ is not None:
                 return None
+            if f2_ is not None:
+                f2_ = _fast_event_file(f2_)
+                if f2_ is None:
+                    return None
             del data_["type"]
             data_["file"] = f2_
             made_ = _new(FileCreated)
@@ -5753,6 +5753,10 @@ def _fast_file_deleted(data_: dict[str, Any]) -> FileDeleted | None:
         else:
             if type(f0_) is not str:
                 return None
+            if type(f2_) is not str and f2_ is not None:
+                return None
+            if type(f3_) is not str:
+                return None
             if f1_ is not None:
                 if type(f1_) is not list:
                     return None
@@ -5760,10 +5764,6 @@ def _fast_file_deleted(data_: dict[str, Any]) -> FileDeleted | None:
                     if type(item_) is not str:
                         return None
                 f1_ = tuple(f1_)
-            if type(f2_) is not str and f2_ is not None:
-                return None
-            if type(f3_) is not str:
-                return None
             del data_["type"]
             data_["channel_ids"] = f1_
             made_ = _new(FileDeleted)
@@ -5873,14 +5873,14 @@ def _fast_file_public(data_: dict[str, Any]) -> FilePublic | None:
                 return None
             if type(f1_) is not str and f1_ is not None:
                 return None
-            if f2_ is not None:
-                f2_ = _fast_event_file(f2_)
-                if f2_ is None:
-                    return None
             if type(f3_) is not str:
                 return None
             if type(f4_) is not str and f4_ is not None:
                 return None
+            if f2_ is not None:
+                f2_ = _fast_event_file(f2_)
+                if f2_ is None:
+                    return None
             del data_["type"]
             data_["file"] = f2_
             made_ = _new(FilePublic)
@@ -6001,14 +6001,14 @@ def _fast_file_shared(data_: dict[str, Any]) -> FileShared | None:
                 return None
             if type(f2_) is not str and f2_ is not None:
                 return None
-            if f3_ is not None:
-                f3_ = _fast_event_file(f3_)
-                if f3_ is None:
-                    return None
             if type(f4_) is not str:
                 return None
             if type(f5_) is not str and f5_ is not None:
                 return None
+            if f3_ is not None:
+                f3_ = _fast_event_file(f3_)
+                if f3_ is None:
+                    return None
             del data_["type"]
             data_["file"] = f3_
             made_ = _new(FileShared)
@@ -6133,14 +6133,14 @@ def _fast_file_unshared(data_: dict[str, Any]) -> FileUnshared | None:
                 return None
             if type(f2_) is not str and f2_ is not None:
                 return None
-            if f3_ is not None:
-                f3_ = _fast_event_file(f3_)
-                if f3_ is None:
-                    return None
             if type(f4_) is not str:
                 return None
             if type(f5_) is not str and f5_ is not None:
                 return None
+            if f3_ is not None:
+                f3_ = _fast_event_file(f3_)
+                if f3_ is None:
+                    return None
             del data_["type"]
             data_["file"] = f3_
             made_ = _new(FileUnshared)
@@ -6991,10 +6991,10 @@ def _fast_group_rename(data_: dict[str, Any]) -> GroupRename | None:
         else:
             if type(f0_) is not str:
                 return None
+            if type(f2_) is not str and f2_ is not None:
+                return None
             f1_ = _fast_event_channel(f1_)
             if f1_ is None:
-                return None
-            if type(f2_) is not str and f2_ is not None:
                 return None
             del data_["type"]
             data_["channel"] = f1_
@@ -7329,14 +7329,14 @@ def _fast_im_created(data_: dict[str, Any]) -> ImCreated | None:
         else:
             if type(f0_) is not str:
                 return None
-            if f1_ is not None:
-                f1_ = _fast_event_im(f1_)
-                if f1_ is None:
-                    return None
             if type(f2_) is not str and f2_ is not None:
                 return None
             if type(f3_) is not str and f3_ is not None:
                 return None
+            if f1_ is not None:
+                f1_ = _fast_event_im(f1_)
+                if f1_ is None:
+                    return None
             del data_["type"]
             data_["channel"] = f1_
             made_ = _new(ImCreated)
@@ -7655,16 +7655,6 @@ def _fast_link_shared(data_: dict[str, Any]) -> LinkShared | None:
                 return None
             if type(f3_) is not bool and f3_ is not None:
                 return None
-            if f4_ is not None:
-                if type(f4_) is not list:
-                    return None
-                items_ = []
-                for item_ in f4_:
-                    item_ = _fast_shared_link(item_)
-                    if item_ is None:
-                        return None
-                    items_.append(item_)
-                f4_ = tuple(items_)
             if type(f5_) is not str and f5_ is not None:
                 return None
             if type(f6_) is not str and f6_ is not None:
@@ -7675,6 +7665,16 @@ def _fast_link_shared(data_: dict[str, Any]) -> LinkShared | None:
                 return None
             if type(f9_) is not str and f9_ is not None:
                 return None
+            if f4_ is not None:
+                if type(f4_) is not list:
+                    return None
+                items_ = []
+                for item_ in f4_:
+                    item_ = _fast_shared_link(item_)
+                    if item_ is None:
+                        return None
+                    items_.append(item_)
+                f4_ = tuple(items_)
             del data_["type"]
             data_["links"] = f4_
             made_ = _new(LinkShared)
@@ -8484,9 +8484,20 @@ def _fast_pin_added(data_: dict[str, Any]) -> PinAdded | None:
                 return None
             if type(f3_) is not bool and f3_ is not None:
                 return None
+            if type(f5_) is not str and f5_ is not None:
+                return None
+            if type(f6_) is not int and f6_ is not None:
+                return None
+            if f7_ is not None:
+                return None
+            if type(f8_) is not str and f8_ is not None:
+                return None
             if type(f4_) is not dict:
                 return None
-            kind_ = f4_.get("type")
+            try:
+                kind_ = f4_["type"]
+            except KeyError:
+                kind_ = None
             if kind_ == "message":
                 f4_ = _fast_saved_message(f4_)
                 if f4_ is None:
@@ -8500,14 +8511,6 @@ def _fast_pin_added(data_: dict[str, Any]) -> PinAdded | None:
                 if f4_ is None:
                     return None
             else:
-                return None
-            if type(f5_) is not str and f5_ is not None:
-                return None
-            if type(f6_) is not int and f6_ is not None:
-                return None
-            if f7_ is not None:
-                return None
-            if type(f8_) is not str and f8_ is not None:
                 return None
             del data_["type"]
             data_["item"] = f4_
@@ -8532,7 +8535,10 @@ def _fast_pin_added(data_: dict[str, Any]) -> PinAdded | None:
     value0_ = data_.get("item")
     if value0_ is None:
         return None
-    kind_ = value0_.get("type")
+    try:
+        kind_ = value0_["type"]
+    except KeyError:
+        kind_ = None
     if kind_ == "message":
         value0_ = _fast_saved_message(value0_)
         if value0_ is None:
@@ -8665,9 +8671,20 @@ def _fast_pin_removed(data_: dict[str, Any]) -> PinRemoved | None:
                 return None
             if type(f3_) is not bool and f3_ is not None:
                 return None
+            if type(f5_) is not str and f5_ is not None:
+                return None
+            if type(f6_) is not int and f6_ is not None:
+                return None
+            if f7_ is not None:
+                return None
+            if type(f8_) is not str and f8_ is not None:
+                return None
             if type(f4_) is not dict:
                 return None
-            kind_ = f4_.get("type")
+            try:
+                kind_ = f4_["type"]
+            except KeyError:
+                kind_ = None
             if kind_ == "message":
                 f4_ = _fast_saved_message(f4_)
                 if f4_ is None:
@@ -8681,14 +8698,6 @@ def _fast_pin_removed(data_: dict[str, Any]) -> PinRemoved | None:
                 if f4_ is None:
                     return None
             else:
-                return None
-            if type(f5_) is not str and f5_ is not None:
-                return None
-            if type(f6_) is not int and f6_ is not None:
-                return None
-            if f7_ is not None:
-                return None
-            if type(f8_) is not str and f8_ is not None:
                 return None
             del data_["type"]
             data_["item"] = f4_
@@ -8713,7 +8722,10 @@ def _fast_pin_removed(data_: dict[str, Any]) -> PinRemoved | None:
     value0_ = data_.get("item")
     if value0_ is None:
         return None
-    kind_ = value0_.get("type")
+    try:
+        kind_ = value0_["type"]
+    except KeyError:
+        kind_ = None
     if kind_ == "message":
         value0_ = _fast_saved_message(value0_)
         if value0_ is None:
@@ -9071,9 +9083,18 @@ def _fast_reaction_added(data_: dict[str, Any]) -> ReactionAdded | None:
                 return None
             if type(f1_) is not str and f1_ is not None:
                 return None
+            if type(f3_) is not str and f3_ is not None:
+                return None
+            if type(f4_) is not str:
+                return None
+            if type(f5_) is not str:
+                return None
             if type(f2_) is not dict:
                 return None
-            kind_ = f2_.get("type")
+            try:
+                kind_ = f2_["type"]
+            except KeyError:
+                kind_ = None
             if kind_ == "message":
                 if len(f2_) == 3:
                     try:
@@ -9127,12 +9148,6 @@ def _fast_reaction_added(data_: dict[str, Any]) -> ReactionAdded | None:
                         return None
             else:
                 return None
-            if type(f3_) is not str and f3_ is not None:
-                return None
-            if type(f4_) is not str:
-                return None
-            if type(f5_) is not str:
-                return None
             del data_["type"]
             data_["item"] = f2_
             made_ = _new(ReactionAdded)
@@ -9160,7 +9175,10 @@ def _fast_reaction_added(data_: dict[str, Any]) -> ReactionAdded | None:
     value0_ = data_.get("item")
     if value0_ is None:
         return None
-    kind_ = value0_.get("type")
+    try:
+        kind_ = value0_["type"]
+    except KeyError:
+        kind_ = None
     if kind_ == "message":
         if len(value0_) == 3:
             try:
@@ -9300,9 +9318,18 @@ def _fast_reaction_removed(data_: dict[str, Any]) -> ReactionRemoved | None:
                 return None
             if type(f1_) is not str and f1_ is not None:
                 return None
+            if type(f3_) is not str and f3_ is not None:
+                return None
+            if type(f4_) is not str:
+                return None
+            if type(f5_) is not str:
+                return None
             if type(f2_) is not dict:
                 return None
-            kind_ = f2_.get("type")
+            try:
+                kind_ = f2_["type"]
+            except KeyError:
+                kind_ = None
             if kind_ == "message":
                 if len(f2_) == 3:
                     try:
@@ -9356,12 +9383,6 @@ def _fast_reaction_removed(data_: dict[str, Any]) -> ReactionRemoved | None:
                         return None
             else:
                 return None
-            if type(f3_) is not str and f3_ is not None:
-                return None
-            if type(f4_) is not str:
-                return None
-            if type(f5_) is not str:
-                return None
             del data_["type"]
             data_["item"] = f2_
             made_ = _new(ReactionRemoved)
@@ -9389,7 +9410,10 @@ def _fast_reaction_removed(data_: dict[str, Any]) -> ReactionRemoved | None:
     value0_ = data_.get("item")
     if value0_ is None:
         return None
-    kind_ = value0_.get("type")
+    try:
+        kind_ = value0_["type"]
+    except KeyError:
+        kind_ = None
     if kind_ == "message":
         if len(value0_) == 3:
             try:
@@ -9728,14 +9752,14 @@ def _fast_scope_denied(data_: dict[str, Any]) -> ScopeDenied | None:
                 return None
             if type(f1_) is not str and f1_ is not None:
                 return None
+            if type(f3_) is not str and f3_ is not None:
+                return None
             if type(f2_) is not list:
                 return None
             for item_ in f2_:
                 if type(item_) is not str:
                     return None
             f2_ = tuple(f2_)
-            if type(f3_) is not str and f3_ is not None:
-                return None
             del data_["type"]
             data_["scopes"] = f2_
             made_ = _new(ScopeDenied)
@@ -9833,14 +9857,14 @@ def _fast_scope_granted(data_: dict[str, Any]) -> ScopeGranted | None:
                 return None
             if type(f1_) is not str and f1_ is not None:
                 return None
+            if type(f3_) is not str and f3_ is not None:
+                return None
             if type(f2_) is not list:
                 return None
             for item_ in f2_:
                 if type(item_) is not str:
                     return None
             f2_ = tuple(f2_)
-            if type(f3_) is not str and f3_ is not None:
-                return None
             del data_["type"]
             data_["scopes"] = f2_
             made_ = _new(ScopeGranted)
@@ -9938,9 +9962,14 @@ def _fast_star_added(data_: dict[str, Any]) -> StarAdded | None:
                 return None
             if type(f1_) is not str and f1_ is not None:
                 return None
+            if type(f3_) is not str and f3_ is not None:
+                return None
             if type(f2_) is not dict:
                 return None
-            kind_ = f2_.get("type")
+            try:
+                kind_ = f2_["type"]
+            except KeyError:
+                kind_ = None
             if kind_ == "message":
                 f2_ = _fast_saved_message(f2_)
                 if f2_ is None:
@@ -9954,8 +9983,6 @@ def _fast_star_added(data_: dict[str, Any]) -> StarAdded | None:
                 if f2_ is None:
                     return None
             else:
-                return None
-            if type(f3_) is not str and f3_ is not None:
                 return None
             del data_["type"]
             data_["item"] = f2_
@@ -9980,7 +10007,10 @@ def _fast_star_added(data_: dict[str, Any]) -> StarAdded | None:
     value0_ = data_.get("item")
     if value0_ is None:
         return None
-    kind_ = value0_.get("type")
+    try:
+        kind_ = value0_["type"]
+    except KeyError:
+        kind_ = None
     if kind_ == "message":
         value0_ = _fast_saved_message(value0_)
         if value0_ is None:
@@ -10060,9 +10090,14 @@ def _fast_star_removed(data_: dict[str, Any]) -> StarRemoved | None:
                 return None
             if type(f1_) is not str and f1_ is not None:
                 return None
+            if type(f3_) is not str and f3_ is not None:
+                return None
             if type(f2_) is not dict:
                 return None
-            kind_ = f2_.get("type")
+            try:
+                kind_ = f2_["type"]
+            except KeyError:
+                kind_ = None
             if kind_ == "message":
                 f2_ = _fast_saved_message(f2_)
                 if f2_ is None:
@@ -10076,8 +10111,6 @@ def _fast_star_removed(data_: dict[str, Any]) -> StarRemoved | None:
                 if f2_ is None:
                     return None
             else:
-                return None
-            if type(f3_) is not str and f3_ is not None:
                 return None
             del data_["type"]
             data_["item"] = f2_
@@ -10102,7 +10135,10 @@ def _fast_star_removed(data_: dict[str, Any]) -> StarRemoved | None:
     value0_ = data_.get("item")
     if value0_ is None:
         return None
-    kind_ = value0_.get("type")
+    try:
+        kind_ = value0_["type"]
+    except KeyError:
+        kind_ = None
     if kind_ == "message":
         value0_ = _fast_saved_message(value0_)
         if value0_ is None:
@@ -10306,13 +10342,6 @@ def _fast_subteam_members_changed(data_: dict[str, Any]) -> SubteamMembersChange
         else:
             if type(f0_) is not str:
                 return None
-            if f1_ is not None:
-                if type(f1_) is not list:
-                    return None
-                for item_ in f1_:
-                    if type(item_) is not str:
-                        return None
-                f1_ = tuple(f1_)
             if type(f2_) is not int and f2_ is not None:
                 return None
             if type(f3_) is not int and f3_ is not None:
@@ -10321,6 +10350,19 @@ def _fast_subteam_members_changed(data_: dict[str, Any]) -> SubteamMembersChange
                 return None
             if type(f5_) is not str and f5_ is not None:
                 return None
+            if type(f7_) is not int and f7_ is not None:
+                return None
+            if type(f8_) is not str:
+                return None
+            if type(f9_) is not str and f9_ is not None:
+                return None
+            if f1_ is not None:
+                if type(f1_) is not list:
+                    return None
+                for item_ in f1_:
+                    if type(item_) is not str:
+                        return None
+                f1_ = tuple(f1_)
             if f6_ is not None:
                 if type(f6_) is not list:
                     return None
@@ -10328,12 +10370,6 @@ def _fast_subteam_members_changed(data_: dict[str, Any]) -> SubteamMembersChange
                     if type(item_) is not str:
                         return None
                 f6_ = tuple(f6_)
-            if type(f7_) is not int and f7_ is not None:
-                return None
-            if type(f8_) is not str:
-                return None
-            if type(f9_) is not str and f9_ is not None:
-                return None
             del data_["type"]
             data_["added_users"] = f1_
             data_["removed_users"] = f6_
@@ -11284,10 +11320,10 @@ def _fast_error_ack(data_: dict[str, Any]) -> ErrorAck | None:
         else:
             if type(f0_) is not bool:
                 return None
+            if type(f2_) is not int:
+                return None
             f1_ = _fast_error_info(f1_)
             if f1_ is None:
-                return None
-            if type(f2_) is not int:
                 return None
             del data_["ok"]
             data_["error"] = f1_

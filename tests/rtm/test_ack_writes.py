@@ -11,6 +11,7 @@ acks of a session come in order, each once, in both forms, is `tests/socket_mode
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import socket
 import threading
@@ -52,12 +53,15 @@ class _Counting:
 
 
 @contextlib.contextmanager
-def _socket_to(record: list[tuple[int, bytes]]) -> Iterator[Any]:
-    """A `_Fed` socket to a peer that records the frames it reads (opcode, payload)."""
+def _socket_to(record: list[tuple[int, bytes]], *, masks: bool = False) -> Iterator[Any]:
+    """A `_Fed` socket to a peer that records the frames it reads (opcode, payload).
+
+    `masks`: each frame's mask is recorded too, before it, as (-1, mask).
+    """
     done = threading.Event()
 
     def script(peer: Peer, _number: int) -> None:
-        for opcode, data in peer.frames():
+        for opcode, data in _frames_and_masks(peer) if masks else peer.frames():
             record.append((opcode, data))
             if opcode == 0x8:
                 peer.send_bytes(0x8, data[:2])
@@ -73,6 +77,20 @@ def _socket_to(record: list[tuple[int, bytes]]) -> Iterator[Any]:
         yield ws
         _ws_sync.close(ws)
         assert done.wait(WAIT)
+
+
+def _frames_and_masks(peer: Peer) -> Iterator[tuple[int, bytes]]:
+    """`Peer.frames`, with each frame's mask before it as (-1, mask)."""
+    peer.conn.settimeout(WAIT)
+    with contextlib.suppress(OSError):
+        while True:
+            head = peer._read(2)
+            size = head[1] & 0x7F
+            if size >= 126:
+                size = int.from_bytes(peer._read(2 if size == 126 else 8), "big")
+            mask = peer._read(4)
+            yield -1, mask
+            yield head[0] & 0x0F, bytes(b ^ mask[i % 4] for i, b in enumerate(peer._read(size)))
 
 
 ACKS = [f'{{"envelope_id":"E{i}"}}' for i in range(50)]
@@ -103,6 +121,31 @@ def test_a_ping_keeps_its_place_among_acks_written_together() -> None:
         ws.socket = counting.sock
     seen = [data.decode() if opcode == 0x1 else opcode for opcode, data in record[:-1]]
     assert seen == [*ACKS[:2], 0x9, *ACKS[2:5], 0x9]
+
+
+@pytest.mark.parametrize("debug", [False, True])
+def test_acks_short_and_long_written_together_arrive_whole_and_masked_each_its_own_way(
+    debug: bool, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Short frames are made by the session (`_make_text_frames`), long ones by the library.
+
+    With the library's DEBUG log on, every frame is the library's (it logs each).
+    """
+    if debug:
+        caplog.set_level(logging.DEBUG, logger="websockets.client")
+    record: list[tuple[int, bytes]] = []
+    long_ack = json.dumps({"envelope_id": "E-long", "payload": {"text": "x" * 200}})
+    very_long = json.dumps({"envelope_id": "E-longer", "payload": {"text": "y" * 70000}})
+    frames = [*ACKS[:3], long_ack, *ACKS[3:6], very_long, ACKS[6]]
+    with _socket_to(record, masks=True) as ws:
+        assert _ws_sync.write(ws, frames, together=True) == len(frames)
+    texts = [data.decode() for opcode, data in record if opcode == 0x1]
+    assert texts == frames
+    masks = [data for opcode, data in record if opcode == -1]
+    assert len(masks) == len(frames) + 1  # and the close frame's
+    assert len(set(masks)) == len(masks)  # a fresh mask each (a clash: 1 in 10^8)
+    logged = [r.getMessage() for r in caplog.records if r.getMessage().startswith("> TEXT")]
+    assert len(logged) == (len(frames) if debug else 0)
 
 
 @pytest.mark.parametrize("together", [True, False])

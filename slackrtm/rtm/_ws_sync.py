@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import os
 import socket
 import threading
 from collections.abc import Callable
@@ -20,11 +19,6 @@ import websockets.exceptions
 from websockets.frames import CloseCode, Opcode
 from websockets.sync.client import ClientConnection
 from websockets.sync.client import connect as ws_connect
-
-try:  # the library's own choice: its C masking where built, else its Python one
-    from websockets.speedups import apply_mask
-except ImportError:  # pragma: no cover
-    from websockets.utils import apply_mask
 
 from .._socket import SyncSocketOpener
 from ._dialects import WS_PING
@@ -354,41 +348,11 @@ def _write_together(ws: _Fed, frames: list[str]) -> int:
         while stop < end and frames[stop] is not WS_PING:
             stop += 1
         with ws.send_context():
-            _make_text_frames(ws.protocol, frames[count:stop])
+            send_text = ws.protocol.send_text
+            for frame in frames[count:stop]:
+                send_text(frame.encode())
         count = stop
     return count
-
-
-def _make_text_frames(protocol: Any, texts: list[str]) -> None:
-    """Add a text frame for each of `texts` to what `protocol` has to send (its lock held).
-
-    A short one (under 126 bytes: an ack without a payload) is made here, as the library
-    makes it (final, masked), but with its mask cut from one draw of the system's randomness
-    for the batch, where the library draws 4 bytes a frame: that draw, a system call, and
-    the library's general framing cost more than the rest of writing an ack. A longer one,
-    or any while the library logs its frames (DEBUG) or has an extension, is the library's.
-    """
-    send_text = protocol.send_text
-    writes = getattr(protocol, "writes", None)
-    if protocol.debug or protocol.extensions or type(writes) is not list:
-        for text in texts:
-            send_text(text.encode())
-        return
-    masks = os.urandom(4 * len(texts))
-    at = 0
-    for text in texts:
-        data = text.encode()
-        size = len(data)
-        if size < 126:
-            mask = masks[at : at + 4]
-            writes.append(_TEXT_HEADS[size] + mask + apply_mask(data, mask))
-        else:
-            send_text(data)
-        at += 4
-
-
-_TEXT_HEADS = [bytes((0x81, 0x80 | size)) for size in range(126)]
-"""The first two bytes of a final, masked text frame of each length under 126 (RFC 6455 5.2)."""
 
 
 def close_all(sockets: list[ClientConnection], *, aside: bool) -> None:

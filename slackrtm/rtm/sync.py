@@ -349,7 +349,8 @@ class RtmSession(SyncReader):
 
     def _write_frames(self, ws: ClientConnection | None, frames: list[str]) -> None:
         """Write `frames` (unlocked), then tell the core how many went out."""
-        count = write(ws, frames) if ws is not None else 0
+        together = self._proto.dialect.has_envelopes  # Socket Mode's acks: one write a batch
+        count = write(ws, frames, together=together) if ws is not None else 0
         with self._lock:
             self._writing = None
             self._proto.frames_written(self._clock(), count)

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import socket
+import struct
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -138,8 +140,22 @@ async def write(
     clock = watch.begin(loop)
     count = 0
     cancel: asyncio.CancelledError | None = None
+    writer = batch_writer(ws) if len(frames) > 1 and WS_PING not in frames else None
     try:
-        for frame in frames:
+        if writer is not None:
+            # The batch path: every frame handed to the transport in one write; the drain is
+            # the last frame's wait, as `send_str`'s is.
+            hand_over(writer, frames)
+            count = len(frames) - 1
+            try:
+                if writer.protocol._paused:
+                    await writer.protocol._drain_helper()
+            except asyncio.CancelledError as exc:
+                if watch.overdue:
+                    raise
+                cancel = exc
+            count += 1
+        for frame in frames if writer is None else ():
             watch.started = clock()
             try:
                 await (ws.ping() if frame is WS_PING else ws.send_str(frame))
@@ -159,6 +175,74 @@ async def write(
     finally:
         watch.task = None
     return count, watch.overdue, cancel
+
+
+def batch_writer(ws: Socket) -> Any:
+    """The frame writer aiohttp gives `ws`, if `hand_over` may write to its transport; else None.
+
+    A Socket Mode burst writes hundreds of acks at a time, and `send_str` writes each on its
+    own (a coroutine, and a ``send`` call into the kernel, per frame). The batch path writes
+    the same frames, each its own WebSocket frame as Slack requires, in one transport write.
+    It uses the writer's transport and its flow control (attributes of aiohttp's writer, kept
+    since 3.9): a writer without them, or one that compresses, is written frame by frame.
+    """
+    writer = getattr(ws, "_writer", None)
+    protocol = getattr(writer, "protocol", None)
+    if (
+        getattr(writer, "compress", None) == 0
+        and isinstance(getattr(writer, "use_mask", None), bool)
+        and isinstance(getattr(writer, "_closing", None), bool)
+        and hasattr(writer, "transport")
+        and isinstance(getattr(protocol, "_paused", None), bool)
+        and hasattr(protocol, "_drain_helper")
+    ):
+        return writer
+    return None
+
+
+_LEN2 = struct.Struct("!BBH").pack
+_LEN3 = struct.Struct("!BBQ").pack
+
+
+def frame_bytes(frames: list[str], mask: bool) -> bytes:
+    """`frames` as WebSocket text frames, one each, masked (a client's) when `mask` is set.
+
+    RFC 6455: FIN and opcode 1, the payload's length in 7, 16 or 64 bits, then (masked) a
+    4-byte key from a strong source, fresh for each frame, XORed over the payload.
+    """
+    parts: list[bytes] = []
+    append = parts.append
+    keys = os.urandom(4 * len(frames)) if mask else b""
+    bit = 0x80 if mask else 0
+    for index, frame in enumerate(frames):
+        payload = frame.encode()
+        size = len(payload)
+        if size < 126:
+            append(bytes((0x81, size | bit)))
+        elif size < 65536:
+            append(_LEN2(0x81, 126 | bit, size))
+        else:
+            append(_LEN3(0x81, 127 | bit, size))
+        if mask:
+            key = keys[4 * index : 4 * index + 4]
+            append(key)
+            stream = (key * ((size >> 2) + 1))[:size]
+            masked = int.from_bytes(payload, "little") ^ int.from_bytes(stream, "little")
+            payload = masked.to_bytes(size, "little")
+        append(payload)
+    return b"".join(parts)
+
+
+def hand_over(writer: Any, frames: list[str]) -> None:
+    """Write `frames` (text, no ping) to the transport of aiohttp's `writer` in one write.
+
+    Raises:
+        ConnectionResetError: The socket is closing (as aiohttp's own write refuses then).
+    """
+    transport = writer.transport
+    if writer._closing or transport.is_closing():
+        raise ConnectionResetError("Cannot write to closing transport")
+    transport.write(frame_bytes(frames, writer.use_mask))
 
 
 def _loop_clock(loop: asyncio.AbstractEventLoop) -> Callable[[], float]:

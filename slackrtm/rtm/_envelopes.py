@@ -84,6 +84,12 @@ class EnvelopeBook:
         """The ids of the envelopes waiting for their ack (read-only; `is_waiting` without a
         call, for the engine's burst path)."""
         self._accepting: set[str] = set()
+        self.accepting: set[str] = self._accepting
+        """The waiting ids whose ack may carry a payload (the ack modes' burst path reads it:
+        empty but for envelopes that accept one)."""
+        self.pop_waiting = self._waiting.pop
+        """``pop(envelope_id, None)`` of the waiting list: the ack modes' burst path, for an ack
+        queued without a payload (not None: it was waiting; then drop it from `accepting`)."""
         self._warned_to = -math.inf
         self.duplicates = 0
         """Envelopes dropped as duplicates."""

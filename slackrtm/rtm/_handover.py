@@ -160,8 +160,9 @@ class SocketModeParts(EngineOutputs):
         acks = self._acks
         if book is not None and acks is not None:
             envelope_id = envelope.envelope_id
-            if envelope_id in book.waiting_ids and acks.add_plain_ack(envelope_id, now):
-                book.mark_acked(envelope_id, now)
+            if acks.add_plain_ack(envelope_id, now, book.pop_waiting):
+                if book.accepting:  # `EnvelopeBook.mark_acked`, done by the pop but for this
+                    book.accepting.discard(envelope_id)
                 return True
         return self.ack(envelope, None, now)
 

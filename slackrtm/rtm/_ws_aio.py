@@ -202,6 +202,9 @@ def batch_writer(ws: Socket) -> Any:
 
 _LEN2 = struct.Struct("!BBH").pack
 _LEN3 = struct.Struct("!BBQ").pack
+_HEADS = tuple(bytes((0x81, size)) for size in range(126))
+"""The first two bytes of a text frame of each length under 126 (FIN, opcode 1)."""
+_MASKED_HEADS = tuple(bytes((0x81, 0x80 | size)) for size in range(126))
 
 
 def frame_bytes(frames: list[str], mask: bool) -> bytes:
@@ -212,23 +215,24 @@ def frame_bytes(frames: list[str], mask: bool) -> bytes:
     """
     parts: list[bytes] = []
     append = parts.append
-    keys = os.urandom(4 * len(frames)) if mask else b""
     bit = 0x80 if mask else 0
-    for index, frame in enumerate(frames):
+    heads = _MASKED_HEADS if mask else _HEADS
+    keys = os.urandom(4 * len(frames)) if mask else b""
+    start = 0
+    from_bytes = int.from_bytes
+    for frame in frames:
         payload = frame.encode()
         size = len(payload)
         if size < 126:
-            append(bytes((0x81, size | bit)))
-        elif size < 65536:
-            append(_LEN2(0x81, 126 | bit, size))
+            append(heads[size])
         else:
-            append(_LEN3(0x81, 127 | bit, size))
+            append(_LEN2(0x81, 126 | bit, size) if size < 65536 else _LEN3(0x81, 127 | bit, size))
         if mask:
-            key = keys[4 * index : 4 * index + 4]
+            key = keys[start : start + 4]
+            start += 4
             append(key)
-            stream = (key * ((size >> 2) + 1))[:size]
-            masked = int.from_bytes(payload, "little") ^ int.from_bytes(stream, "little")
-            payload = masked.to_bytes(size, "little")
+            stream = from_bytes((key * ((size >> 2) + 1))[:size], "little")
+            payload = (from_bytes(payload, "little") ^ stream).to_bytes(size, "little")
         append(payload)
     return b"".join(parts)
 

@@ -108,12 +108,13 @@ class EnvelopeBook:
         now: float,
     ) -> Arrival:
         """An envelope came: deliver it, or drop it as a duplicate (see the rules)."""
-        if self.envelopes.check(envelope_id, now):
+        seen = self.envelopes.check_pair(envelope_id, self.event_ids, event_id, now)
+        if seen == 1:
             self.duplicates += 1
             if envelope_id in self._waiting:
                 return Arrival(False, False, f"envelope {envelope_id} again, its ack awaited")
             return Arrival(False, True, f"envelope {envelope_id} again")
-        if event_id is not None and self.event_ids.check(event_id, now):
+        if seen:
             self.duplicates += 1
             self._unackable.check(envelope_id, now)
             return Arrival(False, True, f"event {event_id} again, in envelope {envelope_id}")

@@ -44,6 +44,7 @@ if TYPE_CHECKING:
 
 __all__ = ["SocketModeParts"]
 
+_CLOSED = State.CLOSED  # read per ack: `State.CLOSED` is a lookup through the enum's metaclass
 _UNACKED = "Socket Mode: envelope %s was not acked within %g s; Slack sends it again"
 
 
@@ -154,7 +155,7 @@ class SocketModeParts(EngineOutputs):
         Raises:
             As `ack`.
         """
-        if self._state is State.CLOSED:
+        if self._state is _CLOSED:
             return False
         book = self.envelopes
         acks = self._acks

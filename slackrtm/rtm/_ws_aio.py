@@ -207,21 +207,44 @@ _HEADS = tuple(bytes((0x81, size)) for size in range(126))
 _MASKED_HEADS = tuple(bytes((0x81, 0x80 | size)) for size in range(126))
 
 
+def _mask_by_ints(key: bytes, payload: bytearray) -> None:
+    """XOR `payload` with `key` repeated, in place (when aiohttp's compiled one is missing)."""
+    size = len(payload)
+    stream = int.from_bytes((key * ((size >> 2) + 1))[:size], "little")
+    payload[:] = (int.from_bytes(payload, "little") ^ stream).to_bytes(size, "little")
+
+
+def _aiohttp_mask() -> Callable[[bytes, bytearray], None]:
+    """The masking function of aiohttp (compiled in its wheels), or else `_mask_by_ints`.
+
+    It lives in a module of aiohttp's that is not public (``aiohttp._websocket.helpers`` in
+    the aiohttp of today; an older one falls back): it masks an ack in half the time.
+    """
+    try:
+        from aiohttp._websocket.helpers import websocket_mask
+    except ImportError:
+        return _mask_by_ints
+    return websocket_mask if callable(websocket_mask) else _mask_by_ints
+
+
+_mask = _aiohttp_mask()
+
+
 def frame_bytes(frames: list[str], mask: bool) -> bytes:
     """`frames` as WebSocket text frames, one each, masked (a client's) when `mask` is set.
 
     RFC 6455: FIN and opcode 1, the payload's length in 7, 16 or 64 bits, then (masked) a
     4-byte key from a strong source, fresh for each frame, XORed over the payload.
     """
-    parts: list[bytes] = []
+    parts: list[bytes | bytearray] = []
     append = parts.append
     bit = 0x80 if mask else 0
     heads = _MASKED_HEADS if mask else _HEADS
     keys = os.urandom(4 * len(frames)) if mask else b""
     start = 0
-    from_bytes = int.from_bytes
+    masking = _mask
     for frame in frames:
-        payload = frame.encode()
+        payload: bytes | bytearray = frame.encode()
         size = len(payload)
         if size < 126:
             append(heads[size])
@@ -231,8 +254,8 @@ def frame_bytes(frames: list[str], mask: bool) -> bytes:
             key = keys[start : start + 4]
             start += 4
             append(key)
-            stream = from_bytes((key * ((size >> 2) + 1))[:size], "little")
-            payload = (from_bytes(payload, "little") ^ stream).to_bytes(size, "little")
+            payload = bytearray(payload)
+            masking(key, payload)
         append(payload)
     return b"".join(parts)
 

@@ -122,8 +122,15 @@ def _unframe(data: bytes) -> list[tuple[int, bytes, bytes | None]]:
     return out
 
 
-@pytest.mark.parametrize("mask", [True, False])
-def test_frame_bytes_frames_each_text_with_its_length_and_a_fresh_key(mask: bool) -> None:
+@pytest.mark.parametrize("masking", ["aiohttp's", "by ints", None])
+def test_frame_bytes_frames_each_text_with_its_length_and_a_fresh_key(
+    masking: str | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    mask = masking is not None
+    if masking == "by ints":
+        monkeypatch.setattr(_ws_aio, "_mask", _ws_aio._mask_by_ints)
+    else:
+        assert _ws_aio._mask is not _ws_aio._mask_by_ints  # the compiled one, found
     texts = ["", "a", "b" * 125, "c" * 126, "d" * 65_535, "e" * 65_536, "é✓" * 50]
     frames = _unframe(_ws_aio.frame_bytes(texts, mask))
     assert [first for first, _, _ in frames] == [0x81] * len(texts)  # FIN, text

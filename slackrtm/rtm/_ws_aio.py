@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
+import itertools
 import socket
-import struct
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -27,8 +26,10 @@ from ._options import RtmOptions
 
 __all__ = [
     "DROPPED",
+    "Batch",
     "WriteWatch",
     "abort",
+    "batch_writer",
     "close",
     "control",
     "ending",
@@ -140,22 +141,22 @@ async def write(
     clock = watch.begin(loop)
     count = 0
     cancel: asyncio.CancelledError | None = None
-    writer = batch_writer(ws) if len(frames) > 1 and WS_PING not in frames else None
+    batch = batch_writer(ws) if len(frames) > 1 and WS_PING not in frames else None
     try:
-        if writer is not None:
+        if batch is not None:
             # The batch path: every frame handed to the transport in one write; the drain is
             # the last frame's wait, as `send_str`'s is.
-            hand_over(writer, frames)
+            batch.hand_over(frames)
             count = len(frames) - 1
             try:
-                if writer.protocol._paused:
-                    await writer.protocol._drain_helper()
+                if batch.protocol._paused:
+                    await batch.protocol._drain_helper()
             except asyncio.CancelledError as exc:
                 if watch.overdue:
                     raise
                 cancel = exc
             count += 1
-        for frame in frames if writer is None else ():
+        for frame in frames if batch is None else ():
             watch.started = clock()
             try:
                 await (ws.ping() if frame is WS_PING else ws.send_str(frame))
@@ -177,99 +178,94 @@ async def write(
     return count, watch.overdue, cancel
 
 
-def batch_writer(ws: Socket) -> Any:
-    """The frame writer aiohttp gives `ws`, if `hand_over` may write to its transport; else None.
+def batch_writer(ws: Socket) -> Batch | None:
+    """A `Batch` on the frame writer aiohttp gives `ws`, if the batch path can use it; else None.
 
     A Socket Mode burst writes hundreds of acks at a time, and `send_str` writes each on its
-    own (a coroutine, and a ``send`` call into the kernel, per frame). The batch path writes
-    the same frames, each its own WebSocket frame as Slack requires, in one transport write.
-    It uses the writer's transport and its flow control (attributes of aiohttp's writer, kept
-    since 3.9): a writer without them, or one that compresses, is written frame by frame.
+    own (a coroutine, and a ``send`` call into the kernel, per frame). The batch path has
+    aiohttp's writer build each frame (its header, its mask) and hands the bytes of them all
+    to the transport in one write: every ack still its own WebSocket frame, as Slack reads
+    them. It needs attributes of aiohttp's writer that are not public: a writer without them,
+    or one that compresses, is written frame by frame (`send_str`).
     """
-    writer = getattr(ws, "_writer", None)
+    writer: Any = getattr(ws, "_writer", None)
     protocol = getattr(writer, "protocol", None)
-    if (
+    if not (
         getattr(writer, "compress", None) == 0
         and isinstance(getattr(writer, "use_mask", None), bool)
         and isinstance(getattr(writer, "_closing", None), bool)
+        and callable(getattr(writer, "_write_websocket_frame", None))
         and hasattr(writer, "transport")
         and isinstance(getattr(protocol, "_paused", None), bool)
         and hasattr(protocol, "_drain_helper")
     ):
-        return writer
-    return None
-
-
-_LEN2 = struct.Struct("!BBH").pack
-_LEN3 = struct.Struct("!BBQ").pack
-_HEADS = tuple(bytes((0x81, size)) for size in range(126))
-"""The first two bytes of a text frame of each length under 126 (FIN, opcode 1)."""
-_MASKED_HEADS = tuple(bytes((0x81, 0x80 | size)) for size in range(126))
-
-
-def _mask_by_ints(key: bytes, payload: bytearray) -> None:
-    """XOR `payload` with `key` repeated, in place (when aiohttp's compiled one is missing)."""
-    size = len(payload)
-    stream = int.from_bytes((key * ((size >> 2) + 1))[:size], "little")
-    payload[:] = (int.from_bytes(payload, "little") ^ stream).to_bytes(size, "little")
-
-
-def _aiohttp_mask() -> Callable[[bytes, bytearray], None]:
-    """The masking function of aiohttp (compiled in its wheels), or else `_mask_by_ints`.
-
-    It lives in a module of aiohttp's that is not public (``aiohttp._websocket.helpers`` in
-    the aiohttp of today; an older one falls back): it masks an ack in half the time.
-    """
+        return None
+    collector = _FrameCollector()
     try:
-        from aiohttp._websocket.helpers import websocket_mask
-    except ImportError:
-        return _mask_by_ints
-    return websocket_mask if callable(websocket_mask) else _mask_by_ints
+        builder = type(writer)(protocol, collector, use_mask=writer.use_mask)
+    except TypeError:  # a writer made otherwise
+        return None
+    return Batch(writer, builder, collector)
 
 
-_mask = _aiohttp_mask()
+_NOT_CLOSING = itertools.repeat(False).__next__
+"""A C function that always answers False: `_FrameCollector.is_closing`, called per frame."""
 
 
-def frame_bytes(frames: list[str], mask: bool) -> bytes:
-    """`frames` as WebSocket text frames, one each, masked (a client's) when `mask` is set.
+class _FrameCollector:
+    """A stand-in transport that keeps what aiohttp's frame writer writes.
 
-    RFC 6455: FIN and opcode 1, the payload's length in 7, 16 or 64 bits, then (masked) a
-    4-byte key from a strong source, fresh for each frame, XORed over the payload.
+    aiohttp's writer asks only ``is_closing()`` and ``write(data)`` of its transport to write
+    a frame (compression off); both are C functions here.
     """
-    parts: list[bytes | bytearray] = []
-    append = parts.append
-    bit = 0x80 if mask else 0
-    heads = _MASKED_HEADS if mask else _HEADS
-    keys = os.urandom(4 * len(frames)) if mask else b""
-    start = 0
-    masking = _mask
-    for frame in frames:
-        payload: bytes | bytearray = frame.encode()
-        size = len(payload)
-        if size < 126:
-            append(heads[size])
-        else:
-            append(_LEN2(0x81, 126 | bit, size) if size < 65536 else _LEN3(0x81, 127 | bit, size))
-        if mask:
-            key = keys[start : start + 4]
-            start += 4
-            append(key)
-            payload = bytearray(payload)
-            masking(key, payload)
-        append(payload)
-    return b"".join(parts)
+
+    __slots__ = ("chunks", "is_closing", "write")
+
+    def __init__(self) -> None:
+        self.chunks: list[bytes] = []
+        self.write = self.chunks.append
+        self.is_closing = _NOT_CLOSING
 
 
-def hand_over(writer: Any, frames: list[str]) -> None:
-    """Write `frames` (text, no ping) to the transport of aiohttp's `writer` in one write.
+class Batch:
+    """aiohttp's writer of a socket, and a copy of it that frames into a `_FrameCollector`.
 
-    Raises:
-        ConnectionResetError: The socket is closing (as aiohttp's own write refuses then).
+    The copy builds each frame (masked as the writer's own are, each with a fresh key); the
+    real writer's transport gets them all in one write (`hand_over`), and its flow control
+    (``protocol``) is the one waited on.
     """
-    transport = writer.transport
-    if writer._closing or transport.is_closing():
-        raise ConnectionResetError("Cannot write to closing transport")
-    transport.write(frame_bytes(frames, writer.use_mask))
+
+    __slots__ = ("_builder", "_collector", "protocol", "writer")
+
+    def __init__(self, writer: Any, builder: Any, collector: _FrameCollector) -> None:
+        self.writer = writer
+        self.protocol = writer.protocol
+        self._builder = builder
+        self._collector = collector
+
+    def frame_bytes(self, frames: list[str]) -> bytes:
+        """The bytes of `frames` as aiohttp frames them: one text frame each, in order."""
+        chunks = self._collector.chunks
+        chunks.clear()
+        write_frame = self._builder._write_websocket_frame
+        text = aiohttp.WSMsgType.TEXT
+        for frame in frames:
+            write_frame(frame.encode(), text, 0)
+        data = b"".join(chunks)
+        chunks.clear()
+        return data
+
+    def hand_over(self, frames: list[str]) -> None:
+        """Write `frames` (text, no ping) to the socket's transport in one write.
+
+        Raises:
+            ConnectionResetError: The socket is closing (as aiohttp's own write refuses then).
+        """
+        writer = self.writer
+        transport = writer.transport
+        if writer._closing or transport.is_closing():
+            raise ConnectionResetError("Cannot write to closing transport")
+        transport.write(self.frame_bytes(frames))
 
 
 def _loop_clock(loop: asyncio.AbstractEventLoop) -> Callable[[], float]:

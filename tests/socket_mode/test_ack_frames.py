@@ -1,8 +1,8 @@
 """Acks written together are each a WebSocket frame of their own, in both forms.
 
 Slack reads one ack per frame. The async session hands the acks queued since its engine last
-wrote to the transport in one write (`_ws_aio.hand_over`), each framed and masked by
-`_ws_aio.frame_bytes`; frame by frame (``send_str``) where it cannot. Here a peer of the tests'
+wrote to the transport in one write (`_ws_aio.Batch.hand_over`), each framed and masked by
+aiohttp's own writer; frame by frame (``send_str``) where it cannot. Here a peer of the tests'
 own reads every frame (its own parser, unmasking each with its key): acks of every length class
 of RFC 6455 (7-, 16- and 64-bit lengths, and UTF-8 text longer in bytes than in characters)
 queued at once come as one text frame each, in order, on both paths.
@@ -25,6 +25,8 @@ from .conftest import FAST, WAIT, Sm
 from .slack import SocketModeSlack, hello, slash_envelope
 
 OPTIONS = attrs.evolve(FAST, max_frame_bytes=200_000)
+TEXTS = ["", "a", "b" * 125, "c" * 126, "d" * 65_535, "e" * 65_536, "é✓" * 50]
+"""Texts of every length class, framed by the batch path's own framing."""
 PAYLOADS: list[Any] = [
     None,  # {"envelope_id":"S0"}: a 7-bit length
     {"text": "x" * 300},  # a 16-bit length
@@ -33,7 +35,7 @@ PAYLOADS: list[Any] = [
 ]
 
 
-def _acks_of_each_length(sm: Sm) -> tuple[list[tuple[int, bytes]], list[Any]]:
+def _acks_of_each_length(sm: Sm, batched: bool = True) -> tuple[list[tuple[int, bytes]], list[Any]]:
     """Four envelopes acked by hand at once; the frames the peer read, and the socket."""
     frames: list[tuple[int, bytes]] = []
     read = threading.Event()
@@ -63,6 +65,12 @@ def _acks_of_each_length(sm: Sm) -> tuple[list[tuple[int, bytes]], list[Any]]:
                 for envelope, payload in zip(envelopes, PAYLOADS, strict=True):
                     assert sm.session.ack(envelope, payload) is True
                 sockets.append(sm.session._sockets.current)
+                batch = _ws_aio.batch_writer(sockets[0])
+                if batched:
+                    # The batch path is the one taken with the aiohttp installed (no silent
+                    # fallback), and its frames are aiohttp's, one each, masked.
+                    assert batch is not None
+                    sockets.append(batch.frame_bytes(TEXTS))
 
             sm.run(ack_all())
         assert read.wait(WAIT)
@@ -83,8 +91,12 @@ def test_acks_queued_together_are_one_frame_each_in_order_whatever_their_length(
     frames, sockets = _acks_of_each_length(sm)
     _check(frames)
     if sm.kind == "async":
-        # The batch path is the one taken with the aiohttp installed (not a silent fallback).
-        assert _ws_aio.batch_writer(sockets[0]) is not None
+        unframed = _unframe(sockets[1])
+        assert [first for first, _, _ in unframed] == [0x81] * len(TEXTS)  # FIN, text
+        assert [payload.decode() for _, payload, _ in unframed] == TEXTS
+        keys = [key for _, _, key in unframed]
+        assert all(key is not None and len(key) == 4 for key in keys)
+        assert len(set(keys)) > 1  # a key a frame (seven equal keys: 2**-224)
 
 
 def test_acks_written_frame_by_frame_where_the_batch_path_cannot_be_taken(
@@ -94,7 +106,7 @@ def test_acks_written_frame_by_frame_where_the_batch_path_cannot_be_taken(
     monkeypatch.setattr(_ws_aio, "batch_writer", lambda ws: None)
     sm = Sm("async")
     try:
-        frames, _ = _acks_of_each_length(sm)
+        frames, _ = _acks_of_each_length(sm, batched=False)
     finally:
         sm.finish()
     _check(frames)
@@ -120,24 +132,3 @@ def _unframe(data: bytes) -> list[tuple[int, bytes, bytes | None]]:
             payload = bytes(b ^ key[i % 4] for i, b in enumerate(payload))
         out.append((first, payload, key))
     return out
-
-
-@pytest.mark.parametrize("masking", ["aiohttp's", "by ints", None])
-def test_frame_bytes_frames_each_text_with_its_length_and_a_fresh_key(
-    masking: str | None, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    mask = masking is not None
-    if masking == "by ints":
-        monkeypatch.setattr(_ws_aio, "_mask", _ws_aio._mask_by_ints)
-    else:
-        assert _ws_aio._mask is not _ws_aio._mask_by_ints  # the compiled one, found
-    texts = ["", "a", "b" * 125, "c" * 126, "d" * 65_535, "e" * 65_536, "é✓" * 50]
-    frames = _unframe(_ws_aio.frame_bytes(texts, mask))
-    assert [first for first, _, _ in frames] == [0x81] * len(texts)  # FIN, text
-    assert [payload.decode() for _, payload, _ in frames] == texts
-    keys = [key for _, _, key in frames]
-    if mask:
-        assert all(key is not None and len(key) == 4 for key in keys)
-        assert len(set(keys)) > 1  # one key a frame (seven equal keys: 2**-168)
-    else:
-        assert keys == [None] * len(texts)

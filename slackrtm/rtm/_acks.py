@@ -27,6 +27,7 @@ No clock (every call takes ``now``), no I/O.
 from __future__ import annotations
 
 import collections
+from collections.abc import Callable
 from typing import Any
 
 from .._exceptions import RtmFrameTooLarge, SlackError
@@ -75,14 +76,23 @@ class AckOutbox(Outbox):
         self._ack_deadlines.append(now + ACK_WINDOW)
         self.book.sends += 1
 
-    def add_plain_ack(self, envelope_id: str, now: float) -> bool:
+    def add_plain_ack(
+        self, envelope_id: str, now: float, unwait: Callable[[str, None], object]
+    ) -> bool:
         """`add_ack` without a payload, for an id whose frame needs no encoder (`ack_text`).
 
-        The ack modes' burst path: one call, nothing raised. False (nothing queued) for an id
-        JSON would escape or a frame over the limit: `add_ack` then says what is wrong.
+        The ack modes' burst path: one call, nothing raised. The ack is queued only if
+        ``unwait(envelope_id, None)`` (the books' `EnvelopeBook.pop_waiting`, called once the
+        frame is known good) is not None: the envelope was waiting for it. False (nothing
+        queued) for an id JSON would escape, a frame over the limit (`add_ack` then says what
+        is wrong), or an envelope not waiting.
         """
         frame = ack_text(envelope_id)
-        if frame is None or len(frame) > self._max_frame_bytes:  # ASCII: bytes are characters
+        if (
+            frame is None
+            or len(frame) > self._max_frame_bytes  # ASCII: bytes are characters
+            or unwait(envelope_id, None) is None
+        ):
             return False
         self.acks.append(frame)
         self._ack_deadlines.append(now + ACK_WINDOW)

@@ -90,3 +90,40 @@ class SeenWindow:
             # puts right the first time it is asked (no look at the next id per id evicted).
             seen.popitem(last=False)
         return False
+
+    def check_pair(self, key: str, other: SeenWindow, other_key: str | None, now: float) -> int:
+        """`check` of `key` here and then, if it was new, of `other_key` in `other`, in one call.
+
+        The books' burst path (an envelope's ``envelope_id`` and ``event_id``): the same
+        outcome as the two calls, ``other_key`` None being no second check.
+
+        Returns:
+            0: both new (both remembered from `now`); 1: `key` seen (`other` untouched);
+            2: `key` new (remembered), `other_key` seen.
+        """
+        seen = self._seen
+        theirs = other._seen
+        if (
+            other_key is None
+            or not seen
+            or not theirs
+            or self._oldest <= now - self.max_age
+            or other._oldest <= now - other.max_age
+        ):
+            # Anything but the steady state (a window empty, or one with ids old enough to
+            # forget): the two checks themselves.
+            if self.check(key, now):
+                return 1
+            return 2 if other_key is not None and other.check(other_key, now) else 0
+        # Neither window is empty or has an id to forget: `check`'s steps without its calls.
+        if key in seen:
+            return 1
+        seen[key] = now
+        if len(seen) > self.max_ids:
+            seen.popitem(last=False)
+        if other_key in theirs:
+            return 2
+        theirs[other_key] = now
+        if len(theirs) > other.max_ids:
+            theirs.popitem(last=False)
+        return 0

@@ -84,6 +84,12 @@ class EnvelopeBook:
         """The ids of the envelopes waiting for their ack (read-only; `is_waiting` without a
         call, for the engine's burst path)."""
         self._accepting: set[str] = set()
+        self.accepting: set[str] = self._accepting
+        """The waiting ids whose ack may carry a payload (the ack modes' burst path reads it:
+        empty but for envelopes that accept one)."""
+        self.pop_waiting = self._waiting.pop
+        """``pop(envelope_id, None)`` of the waiting list: the ack modes' burst path, for an ack
+        queued without a payload (not None: it was waiting; then drop it from `accepting`)."""
         self._warned_to = -math.inf
         self.duplicates = 0
         """Envelopes dropped as duplicates."""
@@ -102,12 +108,13 @@ class EnvelopeBook:
         now: float,
     ) -> Arrival:
         """An envelope came: deliver it, or drop it as a duplicate (see the rules)."""
-        if self.envelopes.check(envelope_id, now):
+        seen = self.envelopes.check_pair(envelope_id, self.event_ids, event_id, now)
+        if seen == 1:
             self.duplicates += 1
             if envelope_id in self._waiting:
                 return Arrival(False, False, f"envelope {envelope_id} again, its ack awaited")
             return Arrival(False, True, f"envelope {envelope_id} again")
-        if event_id is not None and self.event_ids.check(event_id, now):
+        if seen:
             self.duplicates += 1
             self._unackable.check(envelope_id, now)
             return Arrival(False, True, f"event {event_id} again, in envelope {envelope_id}")

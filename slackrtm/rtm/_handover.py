@@ -44,6 +44,7 @@ if TYPE_CHECKING:
 
 __all__ = ["SocketModeParts"]
 
+_CLOSED = State.CLOSED  # read per ack: `State.CLOSED` is a lookup through the enum's metaclass
 _UNACKED = "Socket Mode: envelope %s was not acked within %g s; Slack sends it again"
 
 
@@ -154,14 +155,15 @@ class SocketModeParts(EngineOutputs):
         Raises:
             As `ack`.
         """
-        if self._state is State.CLOSED:
+        if self._state is _CLOSED:
             return False
         book = self.envelopes
         acks = self._acks
         if book is not None and acks is not None:
             envelope_id = envelope.envelope_id
-            if envelope_id in book.waiting_ids and acks.add_plain_ack(envelope_id, now):
-                book.mark_acked(envelope_id, now)
+            if acks.add_plain_ack(envelope_id, now, book.pop_waiting):
+                if book.accepting:  # `EnvelopeBook.mark_acked`, done by the pop but for this
+                    book.accepting.discard(envelope_id)
                 return True
         return self.ack(envelope, None, now)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import socket
 import time
 from collections.abc import Awaitable, Callable
@@ -25,8 +26,10 @@ from ._options import RtmOptions
 
 __all__ = [
     "DROPPED",
+    "Batch",
     "WriteWatch",
     "abort",
+    "batch_writer",
     "close",
     "control",
     "ending",
@@ -138,8 +141,22 @@ async def write(
     clock = watch.begin(loop)
     count = 0
     cancel: asyncio.CancelledError | None = None
+    batch = batch_writer(ws) if len(frames) > 1 and WS_PING not in frames else None
     try:
-        for frame in frames:
+        if batch is not None:
+            # The batch path: every frame handed to the transport in one write; the drain is
+            # the last frame's wait, as `send_str`'s is.
+            batch.hand_over(frames)
+            count = len(frames) - 1
+            try:
+                if batch.protocol._paused:
+                    await batch.protocol._drain_helper()
+            except asyncio.CancelledError as exc:
+                if watch.overdue:
+                    raise
+                cancel = exc
+            count += 1
+        for frame in frames if batch is None else ():
             watch.started = clock()
             try:
                 await (ws.ping() if frame is WS_PING else ws.send_str(frame))
@@ -159,6 +176,96 @@ async def write(
     finally:
         watch.task = None
     return count, watch.overdue, cancel
+
+
+def batch_writer(ws: Socket) -> Batch | None:
+    """A `Batch` on the frame writer aiohttp gives `ws`, if the batch path can use it; else None.
+
+    A Socket Mode burst writes hundreds of acks at a time, and `send_str` writes each on its
+    own (a coroutine, and a ``send`` call into the kernel, per frame). The batch path has
+    aiohttp's writer build each frame (its header, its mask) and hands the bytes of them all
+    to the transport in one write: every ack still its own WebSocket frame, as Slack reads
+    them. It needs attributes of aiohttp's writer that are not public: a writer without them,
+    or one that compresses, is written frame by frame (`send_str`).
+    """
+    writer: Any = getattr(ws, "_writer", None)
+    protocol = getattr(writer, "protocol", None)
+    if not (
+        getattr(writer, "compress", None) == 0
+        and isinstance(getattr(writer, "use_mask", None), bool)
+        and isinstance(getattr(writer, "_closing", None), bool)
+        and callable(getattr(writer, "_write_websocket_frame", None))
+        and hasattr(writer, "transport")
+        and isinstance(getattr(protocol, "_paused", None), bool)
+        and hasattr(protocol, "_drain_helper")
+    ):
+        return None
+    collector = _FrameCollector()
+    try:
+        builder = type(writer)(protocol, collector, use_mask=writer.use_mask)
+    except TypeError:  # a writer made otherwise
+        return None
+    return Batch(writer, builder, collector)
+
+
+_NOT_CLOSING = itertools.repeat(False).__next__
+"""A C function that always answers False: `_FrameCollector.is_closing`, called per frame."""
+
+
+class _FrameCollector:
+    """A stand-in transport that keeps what aiohttp's frame writer writes.
+
+    aiohttp's writer asks only ``is_closing()`` and ``write(data)`` of its transport to write
+    a frame (compression off); both are C functions here.
+    """
+
+    __slots__ = ("chunks", "is_closing", "write")
+
+    def __init__(self) -> None:
+        self.chunks: list[bytes] = []
+        self.write = self.chunks.append
+        self.is_closing = _NOT_CLOSING
+
+
+class Batch:
+    """aiohttp's writer of a socket, and a copy of it that frames into a `_FrameCollector`.
+
+    The copy builds each frame (masked as the writer's own are, each with a fresh key); the
+    real writer's transport gets them all in one write (`hand_over`), and its flow control
+    (``protocol``) is the one waited on.
+    """
+
+    __slots__ = ("_builder", "_collector", "protocol", "writer")
+
+    def __init__(self, writer: Any, builder: Any, collector: _FrameCollector) -> None:
+        self.writer = writer
+        self.protocol = writer.protocol
+        self._builder = builder
+        self._collector = collector
+
+    def frame_bytes(self, frames: list[str]) -> bytes:
+        """The bytes of `frames` as aiohttp frames them: one text frame each, in order."""
+        chunks = self._collector.chunks
+        chunks.clear()
+        write_frame = self._builder._write_websocket_frame
+        text = aiohttp.WSMsgType.TEXT
+        for frame in frames:
+            write_frame(frame.encode(), text, 0)
+        data = b"".join(chunks)
+        chunks.clear()
+        return data
+
+    def hand_over(self, frames: list[str]) -> None:
+        """Write `frames` (text, no ping) to the socket's transport in one write.
+
+        Raises:
+            ConnectionResetError: The socket is closing (as aiohttp's own write refuses then).
+        """
+        writer = self.writer
+        transport = writer.transport
+        if writer._closing or transport.is_closing():
+            raise ConnectionResetError("Cannot write to closing transport")
+        transport.write(self.frame_bytes(frames))
 
 
 def _loop_clock(loop: asyncio.AbstractEventLoop) -> Callable[[], float]:

@@ -5,6 +5,8 @@ No socket and no clock: every call takes ``now``.
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
 from slackrtm import AckPayloadRefused
@@ -55,6 +57,35 @@ def test_the_default_window_is_ten_thousand_ids_and_an_hour() -> None:
     for n in range(WINDOW_IDS + 500):
         window.check(str(n), 0.0)
     assert len(window) == WINDOW_IDS
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_checking_a_pair_in_one_call_is_checking_each_in_turn(seed: int) -> None:
+    """`check_pair`, the books' burst path, against two `check` calls, over random sightings.
+
+    Small windows, repeats and an advancing clock, so that both its steady-state path and its
+    fallback (an empty window, ids old enough to forget) run, with evictions by count.
+    """
+    rng = random.Random(seed)
+    ids, age = rng.choice([(1, 5.0), (3, 4.0), (8, 30.0)])
+    pair, pair_other = SeenWindow(ids, age), SeenWindow(ids + 1, age / 2)
+    one, one_other = SeenWindow(ids, age), SeenWindow(ids + 1, age / 2)
+    now = 0.0
+    outcomes: set[int] = set()
+    for _ in range(400):
+        now += rng.choice([0.0, 0.0, 0.5, 1.5])
+        key = f"E{rng.randrange(12)}"
+        other_key = None if rng.random() < 0.2 else f"Ev{rng.randrange(12)}"
+        expected = 1 if one.check(key, now) else 0
+        if not expected and other_key is not None and one_other.check(other_key, now):
+            expected = 2
+        got = pair.check_pair(key, pair_other, other_key, now)
+        assert got == expected
+        outcomes.add(got)
+        assert list(pair._seen.items()) == list(one._seen.items())
+        assert list(pair_other._seen.items()) == list(one_other._seen.items())
+        assert (pair._oldest, pair_other._oldest) == (one._oldest, one_other._oldest)
+    assert outcomes == {0, 1, 2}
 
 
 @pytest.mark.parametrize(("ids", "age"), [(0, 1.0), (1, 0.0), (1, float("nan"))])

@@ -95,7 +95,7 @@ class SyncSends(SessionSurface[SyncSocketOpener, Any, None]):
             return None, frames
         self._writing = ws
         if self._paused:
-            self._space.notify()  # an ack awaited now may lift the pause
+            self._space.notify_all()  # an ack awaited now may lift the pause (see `_poke`)
         return ws, frames
 
     def _write_taken(self, ws: ClientConnection, frames: list[str], due: float) -> None:

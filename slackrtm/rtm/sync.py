@@ -35,6 +35,8 @@ from ._ws_sync import abort, close, close_all, controls, open_socket, write
 __all__ = ["RtmSession"]
 
 _MIN_WAIT = 0.001
+_SLICE = 0.5
+"""The longest a user's thread blocks at once (`_wait_readable`), so that Ctrl-C is seen."""
 _Session = TypeVar("_Session", bound="RtmSession")  # `with` gives a subclass its own
 
 
@@ -207,7 +209,7 @@ class RtmSession(SyncReader):
             else:
                 if self._paused and len(buffer) <= self._resume_at:
                     with self._lock:
-                        self._space.notify()
+                        self._space.notify_all()  # see `_poke`
                 return event
         deadline = self._deadline_after(timeout)
         with self._lock:
@@ -219,14 +221,19 @@ class RtmSession(SyncReader):
                     self._wait_readable(min(self._time_left(deadline, timeout), MAX_WAIT))
             event = buffer.popleft()
             if self._paused and len(buffer) <= self._resume_at:
-                self._space.notify()
+                self._space.notify_all()  # see `_poke`
             return event
 
     def _wait_readable(self, timeout: float | None) -> None:
-        """Wait (the lock held) until `_settle` notifies: events came, or the end."""
+        """Wait (the lock held) until `_settle` notifies: events came, or the end.
+
+        Never longer than `_SLICE` at a time (callers wait in a loop): a Ctrl-C whose signal
+        the kernel handed to another of the process's threads does not wake a blocked wait,
+        and is only seen when the waiting thread runs Python again.
+        """
         self._waiting += 1
         try:
-            self._readable.wait(timeout)
+            self._readable.wait(_SLICE if timeout is None else min(timeout, _SLICE))
         finally:
             self._waiting -= 1
 
@@ -244,8 +251,15 @@ class RtmSession(SyncReader):
     # -- the engine (all of these run with the lock held unless said otherwise) ---------------
 
     def _poke(self) -> None:
+        """Wake the engine (the lock held).
+
+        ``notify_all``, though the engine is its only waiter: a KeyboardInterrupt landing in
+        ``Condition.notify`` between a waiter's release and its removal leaves that waiter in
+        the list, and a later ``notify()`` would wake it, not the engine (a Ctrl-C during an
+        ack once left `close` joining an engine asleep until its next deadline).
+        """
         self._dirty = True
-        self._engine_cv.notify()
+        self._engine_cv.notify_all()
 
     def _settle(self) -> None:
         """Hand the core's events to the iterator (waking it) and wake the completed senders."""
@@ -310,7 +324,7 @@ class RtmSession(SyncReader):
                     # Not while a sender writes (`_sync_sends`): it pokes for what is left.
                     frames = proto.data_to_send(now) if self._writing is None else []
                     if frames and self._paused:
-                        self._space.notify()  # an ack awaited now may lift the pause
+                        self._space.notify_all()  # an ack awaited now may lift the pause
                     self._settle()
                     stale = self._sockets.follow(proto.link, proto.draining)
                     ws = self._sockets.for_link(proto.write_link)

@@ -155,6 +155,20 @@ class _Fed(ClientConnection):
                 with contextlib.suppress(OSError):  # the socket is closed already
                     self.socket.shutdown(socket.SHUT_WR)
 
+    def close_socket(self) -> None:
+        """As the library's, after shutting the socket down: a read blocked in it ends at once.
+
+        The library wakes its reading thread from its wait for the socket to be readable, then
+        waits for that thread without a bound (a handshake that timed out, a close whose
+        answer did not come). Over TLS the thread may be in a read of the socket instead: the
+        server's session tickets made it readable, and the read waits for data that may never
+        come (a server that never answers the upgrade); closing the socket does not end that
+        read, shutting it down does.
+        """
+        with contextlib.suppress(OSError):  # closed already, or never connected
+            self.socket.shutdown(socket.SHUT_RDWR)
+        super().close_socket()
+
     def _hand_over(self) -> None:
         """Hand the frames of the read to `feed` (or hold them); the rest to the assembler.
 

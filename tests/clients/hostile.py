@@ -175,20 +175,25 @@ def slow(data: bytes, delay: float) -> Handler:
 
 
 class Twin:
-    """Calls ``rtm.connect`` through one client kind; the same options for both."""
+    """Calls ``rtm.connect`` (`call`: any method) through one client kind, same options for both."""
 
     def __init__(self, kind: str) -> None:
         self.kind = kind
 
     def __call__(self, base_url: str, **options: Any) -> RtmConnectResponse:
+        answer: RtmConnectResponse = self.call("rtm_connect", base_url, **options)
+        return answer
+
+    def call(self, method: str, base_url: str, **options: Any) -> Any:
+        """``client.<method>()`` with no arguments, through a client of this kind."""
         options = {"token": TOKEN, "base_url": base_url, **options}
         if self.kind == "sync":
             with Client(**options) as client:
-                return client.rtm_connect()
+                return getattr(client, method)()
 
-        async def run() -> RtmConnectResponse:
+        async def run() -> Any:
             async with AsyncClient(**options) as client:
-                return await client.rtm_connect()
+                return await getattr(client, method)()
 
         return asyncio.run(run())
 

@@ -120,34 +120,17 @@ def test_ws_on_loopback_or_when_allowed(twin: Twin) -> None:
 SOCKET_MODE_OPENED = b'{"ok":true,"url":"ws://slack.example/link/?ticket=secret-ticket&app_id=A1"}'
 
 
-@pytest.mark.parametrize("form", ["sync", "async"])
-def test_a_socket_mode_url_is_held_to_the_same_rule(form: str) -> None:
+def test_a_socket_mode_url_is_held_to_the_same_rule(twin: Twin) -> None:
     # apps.connections.open's url is a socket URL as rtm.connect's is (the schema's socket_url).
+    app = {"app_token": "xapp-1-A1-secret"}
     with serve(fixed(answer(SOCKET_MODE_OPENED))) as server:
-        refused = _opened(form, server.base_url)
-        taken = _opened(form, server.base_url, allow_insecure=True)
-    assert type(refused) is SlackResponseError
-    assert (refused.path, refused.method) == ("url", "apps.connections.open")
-    assert "slack.example" not in str(refused) and "secret-ticket" not in str(refused)
-    assert "allow_insecure" in str(refused)
+        with pytest.raises(SlackResponseError) as refused:
+            twin.call("apps_connections_open", server.base_url, **app)
+        taken = twin.call("apps_connections_open", server.base_url, allow_insecure=True, **app)
+    assert (refused.value.path, refused.value.method) == ("url", "apps.connections.open")
+    assert "slack.example" not in str(refused.value) and "secret-ticket" not in str(refused.value)
+    assert "allow_insecure" in str(refused.value)
     assert taken.url == "ws://slack.example/link/?ticket=secret-ticket&app_id=A1"
-
-
-def _opened(form: str, base_url: str, **options: Any) -> Any:
-    """``apps_connections_open()`` through one client form: the answer, or what it raised."""
-    options = {"app_token": "xapp-1-A1-secret", "base_url": base_url, **options}
-    try:
-        if form == "sync":
-            with Client(**options) as client:
-                return client.apps_connections_open()
-
-        async def run() -> Any:
-            async with AsyncClient(**options) as client:
-                return await client.apps_connections_open()
-
-        return asyncio.run(run())
-    except SlackError as exc:
-        return exc
 
 
 @pytest.mark.parametrize(

@@ -3,7 +3,8 @@
 Each test runs twice (``rtm`` is parametrized: sync, async), against the emulator over real
 sockets on loopback: a reaction added and removed, a pin, a file shared, a channel renamed,
 archived and unarchived, each caused through the emulator's Python API (its control routes call
-the same methods: tests/emulator/test_emulator_happenings.py).
+the same methods: tests/emulator/test_emulator_happenings.py for reactions, pins and files,
+test_emulator_changes.py for renames and archives).
 """
 
 from __future__ import annotations
